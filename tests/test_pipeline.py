@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.corpus import read_corpus
+from analysis.embed import Embedder, EmbeddingCache
+from analysis.pipeline import analyze, corpus_hash, output_table
+from analysis.themes import load_themes
+from tests.conftest import SEEDS, FakeEncoder
+
+
+def test_seed_analysis_keeps_every_paragraph_row(fake_embedder: Embedder) -> None:
+    corpus = read_corpus([SEEDS])
+    themes = load_themes()
+    analysis = analyze(corpus, themes, fake_embedder)
+    table = analysis.table
+    non_blank = sum(1 for path in sorted(SEEDS.glob("*.txt")) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert len(table) == non_blank
+    assert table.loc[~table["kept"], "drop_reason"].str.len().gt(0).all()
+    assert table.loc[table["kept"], "drop_reason"].eq("").all()
+    for theme_id in themes.ids:
+        assert table.loc[~table["kept"], f"score_{theme_id}"].isna().all()
+        assert table.loc[table["kept"], f"score_{theme_id}"].notna().all()
+        assert not table.loc[~table["kept"], f"has_{theme_id}"].any()
+    assert analysis.vectors.shape[0] == int(table["kept"].sum())
+    assert list(output_table(table, themes.ids).columns)[-3:] == [f"score_{t}" for t in themes.ids]
+
+
+def test_assignment_follows_scores_and_thresholds(fake_embedder: Embedder) -> None:
+    themes = load_themes()
+    table = analyze(read_corpus([SEEDS]), themes, fake_embedder).table
+    kept = table[table["kept"]]
+    for theme_id, threshold in themes.thresholds().items():
+        expected = kept[f"score_{theme_id}"] >= threshold
+        pd.testing.assert_series_equal(kept[f"has_{theme_id}"], expected, check_names=False)
+        carries = kept["themes"].str.split("|").apply(lambda ids, t=theme_id: t in ids)
+        pd.testing.assert_series_equal(carries, expected, check_names=False)
+
+
+def test_metadata_records_run(fake_embedder: Embedder) -> None:
+    corpus = read_corpus([SEEDS])
+    metadata = analyze(corpus, load_themes(), fake_embedder).metadata
+    assert metadata["model"] == "fake"
+    assert metadata["corpus_hash"] == corpus_hash(corpus.documents)
+    assert metadata["documents"] == 5
+    assert metadata["kept"] + metadata["dropped"] == metadata["paragraphs"]
+    assert set(metadata["timings_seconds"]) == {"text", "embed_and_score", "total"}
+
+
+def test_warm_run_does_not_load_the_model(tmp_path) -> None:
+    corpus, themes = read_corpus([SEEDS]), load_themes()
+    encoder = FakeEncoder()
+    first = analyze(corpus, themes, Embedder("fake", lambda: encoder, EmbeddingCache(tmp_path / "c.sqlite3")))
+    warm = Embedder("fake", lambda: (_ for _ in ()).throw(AssertionError("loaded")), EmbeddingCache(tmp_path / "c.sqlite3"))
+    second = analyze(corpus, themes, warm)
+    assert warm.computed == 0 and not warm.model_loaded
+    np.testing.assert_array_equal(first.vectors, second.vectors)
