@@ -1,0 +1,549 @@
+"""Compare how languages and outlets frame each theme, from the scored paragraphs table.
+
+Every function is pure: a scored paragraphs table (one row per input paragraph, see the pipeline)
+in, a new DataFrame out. Aggregations count kept paragraphs only. Theme ids are always passed in
+explicitly because themes are user-editable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+
+from analysis.corpus import SUPPORTED_LANGUAGES
+
+NO_THEME = "none"
+CONFIDENCE = 0.95
+MIN_ARTICLES_FOR_VERDICT = 3
+SIGNIFICANCE_LEVEL = 0.05
+
+SHARE_COLUMNS = ["paragraphs", "with_theme", "share", "ci_low", "ci_high", "articles"]
+DIFFERENCE_COLUMNS = [
+    "theme", "language_a", "language_b", "share_a", "share_b", "difference", "ci_low", "ci_high",
+    "p_value", "articles_a", "articles_b", "paragraphs_a", "paragraphs_b", "clear", "verdict",
+]
+STRIP_COLUMNS = [
+    "doc_id", "outlet", "language", "date", "title", "cell", "position", "paragraph_id",
+    "dominant_theme", "dominant_score", "themes", "text",
+]
+EVIDENCE_COLUMNS = [
+    "paragraph_id", "doc_id", "outlet", "language", "date", "title", "url", "position", "score", "text",
+]
+COUNTERPART_COLUMNS = [
+    "paragraph_id", "doc_id", "outlet", "language", "date", "title", "position", "similarity", "text",
+]
+TERM_COLUMNS = ["term", "count_theme", "count_rest", "log_odds", "z"]
+
+Tokenizer = Callable[[str, str], list[str]]
+
+
+def language_name(code: str) -> str:
+    """Return the English name of a language code ("fa" -> "Persian"), or the code itself."""
+    return SUPPORTED_LANGUAGES.get(code, code)
+
+
+def require_columns(table: pd.DataFrame, columns: Iterable[str]) -> None:
+    """Raise ValueError naming every column of ``columns`` that ``table`` lacks."""
+    missing = [column for column in dict.fromkeys(columns) if column not in table.columns]
+    if missing:
+        raise ValueError(f"The table lacks column(s): {', '.join(missing)}")
+
+
+def wilson_interval(
+    successes: np.ndarray | Sequence[float],
+    trials: np.ndarray | Sequence[float],
+    confidence: float = CONFIDENCE,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for binomial proportions, element-wise.
+
+    Args:
+        successes: Number of successes per group.
+        trials: Number of trials per group (0 gives a NaN interval, never a division by zero).
+        confidence: Two-sided confidence level.
+
+    Returns:
+        ``(low, high)`` arrays of proportions.
+    """
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    has_trials = n > 0
+    safe_n = np.where(has_trials, n, 1.0)
+    p = k / safe_n
+    denominator = 1 + z**2 / safe_n
+    centre = (p + z**2 / (2 * safe_n)) / denominator
+    half_width = z / denominator * np.sqrt(p * (1 - p) / safe_n + z**2 / (4 * safe_n**2))
+    low = np.where(has_trials, np.clip(centre - half_width, 0.0, 1.0), np.nan)
+    high = np.where(has_trials, np.clip(centre + half_width, 0.0, 1.0), np.nan)
+    return low, high
+
+
+def theme_shares(table: pd.DataFrame, theme_ids: Sequence[str], by: str = "language") -> pd.DataFrame:
+    """Share of kept paragraphs carrying each theme, per group.
+
+    Args:
+        table: Scored paragraphs table.
+        theme_ids: Theme ids to report, in display order.
+        by: Grouping column, e.g. "language" or "outlet".
+
+    Returns:
+        One row per (group, theme), groups sorted, themes in ``theme_ids`` order, with columns
+        ``<by>``, ``theme``, ``paragraphs`` (kept paragraphs in the group), ``with_theme``,
+        ``share``, ``ci_low``, ``ci_high`` (95 % Wilson interval) and ``articles`` (documents with
+        at least one kept paragraph in the group). Groups without kept paragraphs do not appear.
+    """
+    require_columns(table, ["kept", "doc_id", by, *_has_columns(theme_ids)])
+    kept = _kept(table)
+    grouped = kept.groupby(by, sort=True)
+    counts = grouped[_has_columns(theme_ids)].sum()
+    counts.columns = list(theme_ids)
+    long = counts.rename_axis(index=by, columns="theme").stack().rename("with_theme").reset_index()
+    long["paragraphs"] = long[by].map(grouped.size())
+    long["articles"] = long[by].map(grouped["doc_id"].nunique())
+    return _with_share_and_interval(long)[[by, "theme", *SHARE_COLUMNS]]
+
+
+def outlet_theme_matrix(table: pd.DataFrame, theme_ids: Sequence[str]) -> pd.DataFrame:
+    """Outlet x theme shares and counts, in tidy (long) form.
+
+    Returns:
+        :func:`theme_shares` by outlet plus a ``language`` column (the outlet's languages joined
+        by "+", usually one), sorted by language, outlet, then theme order.
+    """
+    require_columns(table, ["language"])
+    shares = theme_shares(table, theme_ids, by="outlet")
+    languages = _kept(table).groupby("outlet")["language"].agg(lambda values: "+".join(sorted(set(values))))
+    shares.insert(1, "language", shares["outlet"].map(languages))
+    theme_order = {theme: index for index, theme in enumerate(theme_ids)}
+    return (
+        shares.assign(_theme_order=shares["theme"].map(theme_order))
+        .sort_values(["language", "outlet", "_theme_order"], kind="stable")
+        .drop(columns="_theme_order")
+        .reset_index(drop=True)
+    )
+
+
+def language_difference(
+    table: pd.DataFrame,
+    theme_ids: Sequence[str],
+    a: str = "fa",
+    b: str = "ar",
+    n_resamples: int = 2000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Per theme, how much more space language ``a`` gives it than language ``b``, and how sure we are.
+
+    Paragraphs of one article are not independent, so uncertainty is computed at the article level:
+    the 95 % interval of the difference comes from a bootstrap that resamples articles within each
+    language, and the two-sided p-value from permuting the language labels of articles (exactly,
+    over all relabellings, when there are no more than ``n_resamples`` of them). Shares are pooled
+    over paragraphs, as in :func:`theme_shares`.
+
+    Args:
+        table: Scored paragraphs table.
+        theme_ids: Themes to compare.
+        a: First language code.
+        b: Second language code.
+        n_resamples: Bootstrap and permutation resamples.
+        seed: Random seed; the result is deterministic given it.
+
+    Returns:
+        One row per theme with ``DIFFERENCE_COLUMNS``: ``difference`` is ``share_a - share_b``,
+        ``clear`` says whether the difference is unlikely to be chance (p < 0.05, interval
+        excluding zero and at least 3 articles per language), and ``verdict`` says it in words.
+        When a language has no kept paragraphs the numbers are NaN and the verdict says so.
+    """
+    if a == b:
+        raise ValueError(f"language_difference needs two different languages, got {a!r} twice")
+    if n_resamples < 1:
+        raise ValueError(f"n_resamples must be at least 1, got {n_resamples}")
+    require_columns(table, ["kept", "doc_id", "language", *_has_columns(theme_ids)])
+    kept = _kept(table)
+    per_article = kept.groupby(["language", "doc_id"], sort=True)
+    paragraphs = per_article.size()
+    with_theme = per_article[_has_columns(theme_ids)].sum()
+    n_a, k_a = _article_counts(paragraphs, with_theme, a)
+    n_b, k_b = _article_counts(paragraphs, with_theme, b)
+    result = pd.DataFrame({
+        "theme": list(theme_ids), "language_a": a, "language_b": b,
+        "articles_a": len(n_a), "articles_b": len(n_b),
+        "paragraphs_a": int(n_a.sum()), "paragraphs_b": int(n_b.sum()),
+    })
+    missing = [code for code, counts in ((a, n_a), (b, n_b)) if len(counts) == 0]
+    if missing:
+        names = " or ".join(language_name(code) for code in missing)
+        return result.assign(
+            share_a=np.nan, share_b=np.nan, difference=np.nan, ci_low=np.nan, ci_high=np.nan, p_value=np.nan,
+            clear=False, verdict=f"Cannot compare: no kept {names} paragraphs in this selection.",
+        )[DIFFERENCE_COLUMNS]
+    rng = np.random.default_rng(seed)
+    share_a = k_a.sum(axis=0) / n_a.sum()
+    share_b = k_b.sum(axis=0) / n_b.sum()
+    observed = share_a - share_b
+    bootstrap = _bootstrap_shares(n_a, k_a, n_resamples, rng) - _bootstrap_shares(n_b, k_b, n_resamples, rng)
+    ci_low, ci_high = np.quantile(bootstrap, [(1 - CONFIDENCE) / 2, (1 + CONFIDENCE) / 2], axis=0)
+    p_value = _permutation_p_value(
+        np.concatenate([n_a, n_b]), np.vstack([k_a, k_b]), len(n_a), observed, n_resamples, rng
+    )
+    enough_articles = min(len(n_a), len(n_b)) >= MIN_ARTICLES_FOR_VERDICT
+    clear = (p_value < SIGNIFICANCE_LEVEL) & ((ci_low > 0) | (ci_high < 0)) & enough_articles
+    result = result.assign(
+        share_a=share_a, share_b=share_b, difference=observed, ci_low=ci_low, ci_high=ci_high,
+        p_value=p_value, clear=clear,
+    )
+    result["verdict"] = [_verdict(row) for row in result.itertuples(index=False)]
+    return result[DIFFERENCE_COLUMNS]
+
+
+def article_strip(table: pd.DataFrame, theme_ids: Sequence[str]) -> pd.DataFrame:
+    """Kept paragraphs in reading order per article, each with its dominant theme.
+
+    Returns:
+        ``STRIP_COLUMNS``, sorted by language, outlet, date, article and position. ``cell`` is the
+        0-based index of the paragraph among its article's kept paragraphs; ``dominant_theme`` is
+        the assigned theme with the highest score, or ``"none"`` (NaN ``dominant_score``).
+    """
+    require_columns(
+        table, ["kept", "doc_id", "outlet", "language", "date", "title", "position", "paragraph_id", "themes",
+                "text", *_has_columns(theme_ids), *_score_columns(theme_ids)],
+    )
+    kept = _kept(table).sort_values(["language", "outlet", "date", "doc_id", "position"], kind="stable")
+    assigned_scores = np.where(
+        kept[_has_columns(theme_ids)].to_numpy(dtype=bool),
+        kept[_score_columns(theme_ids)].to_numpy(dtype=float),
+        -np.inf,
+    )
+    any_assigned = np.isfinite(assigned_scores).any(axis=1)
+    best = assigned_scores.argmax(axis=1)
+    best_score = assigned_scores.max(axis=1, initial=-np.inf)
+    strip = kept.assign(
+        cell=kept.groupby("doc_id").cumcount(),
+        dominant_theme=np.where(any_assigned, np.asarray(theme_ids, dtype=object)[best], NO_THEME),
+        dominant_score=np.where(any_assigned, best_score, np.nan),
+    )
+    return strip[STRIP_COLUMNS].reset_index(drop=True)
+
+
+def evidence(
+    table: pd.DataFrame,
+    theme: str,
+    *,
+    language: str | None = None,
+    outlet: str | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Kept paragraphs carrying ``theme``, strongest score first.
+
+    Args:
+        table: Scored paragraphs table.
+        theme: Theme id.
+        language: Keep only this language (None = all).
+        outlet: Keep only this outlet (None = all).
+        limit: At most this many rows (None = all).
+
+    Returns:
+        ``EVIDENCE_COLUMNS``; ``score`` is the paragraph's score for the theme.
+    """
+    if limit is not None and limit < 0:
+        raise ValueError(f"limit must be non-negative, got {limit}")
+    shown = [column for column in EVIDENCE_COLUMNS if column != "score"]
+    require_columns(table, ["kept", f"has_{theme}", f"score_{theme}", *shown])
+    rows = _kept(table)
+    mask = rows[f"has_{theme}"].astype(bool)
+    if language is not None:
+        mask &= rows["language"] == language
+    if outlet is not None:
+        mask &= rows["outlet"] == outlet
+    found = (
+        rows[mask]
+        .assign(score=rows.loc[mask, f"score_{theme}"].astype(float))
+        .sort_values(["score", "paragraph_id"], ascending=[False, True], kind="stable")
+    )
+    return found[EVIDENCE_COLUMNS].head(limit if limit is not None else len(found)).reset_index(drop=True)
+
+
+def counterparts(table: pd.DataFrame, vectors: np.ndarray, paragraph_id: str, k: int = 3) -> pd.DataFrame:
+    """The ``k`` kept paragraphs in the other language (fa <-> ar) most similar to one paragraph.
+
+    Args:
+        table: The full scored paragraphs table the vectors were computed for (not a filtered one).
+        vectors: L2-normalised embeddings aligned with ``table[table.kept]`` in table order.
+        paragraph_id: The paragraph to match.
+        k: Number of counterparts.
+
+    Returns:
+        ``COUNTERPART_COLUMNS``, most similar first; ``similarity`` is the cosine similarity.
+
+    Raises:
+        ValueError: unknown or dropped paragraph, a language other than fa/ar, misaligned vectors.
+    """
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    require_columns(
+        table, ["kept", "drop_reason", *(column for column in COUNTERPART_COLUMNS if column != "similarity")]
+    )
+    kept = _kept(table)
+    if len(vectors) != len(kept):
+        raise ValueError(
+            f"vectors has {len(vectors)} rows but the table has {len(kept)} kept paragraphs; "
+            "pass the full table the vectors were computed for"
+        )
+    match = table[table["paragraph_id"] == paragraph_id]
+    if match.empty:
+        raise ValueError(f"Unknown paragraph id {paragraph_id!r}")
+    if not bool(match["kept"].iloc[0]):
+        raise ValueError(
+            f"Paragraph {paragraph_id!r} was dropped ({match['drop_reason'].iloc[0] or 'no reason given'}) "
+            "and has no embedding"
+        )
+    source_language = match["language"].iloc[0]
+    other_language = {"fa": "ar", "ar": "fa"}.get(source_language)
+    if other_language is None:
+        raise ValueError(
+            f"Counterparts are defined for Persian (fa) and Arabic (ar) paragraphs; "
+            f"{paragraph_id!r} is {source_language!r}"
+        )
+    source_row = int(np.flatnonzero(kept["paragraph_id"].to_numpy() == paragraph_id)[0])
+    similarity = np.asarray(vectors, dtype=np.float64) @ np.asarray(vectors[source_row], dtype=np.float64)
+    candidates = kept.assign(similarity=similarity)[kept["language"].to_numpy() == other_language]
+    return (
+        candidates.sort_values(["similarity", "paragraph_id"], ascending=[False, True], kind="stable")
+        .head(k)[COUNTERPART_COLUMNS]
+        .reset_index(drop=True)
+    )
+
+
+def distinctive_terms(
+    table: pd.DataFrame,
+    theme: str,
+    language: str,
+    tokenize: Tokenizer,
+    top: int = 15,
+    *,
+    prior_scale: float = 1.0,
+) -> pd.DataFrame:
+    """Words distinctive of a theme's paragraphs against the other kept paragraphs of one language.
+
+    Weighted log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008,
+    "Fightin' Words"): the prior pseudo-count of a word is ``prior_scale`` times its count over
+    all kept paragraphs of the language, which shrinks rare words towards zero. ``z`` is the
+    log-odds divided by its approximate standard deviation; |z| > 1.96 is conventionally notable.
+
+    Args:
+        table: Scored paragraphs table.
+        theme: Theme id.
+        language: Language code; only kept paragraphs in it are counted.
+        tokenize: ``tokenize(text, language) -> list[str]``, applied to ``clean_text``.
+        top: Number of terms returned.
+        prior_scale: Multiplier of the background counts forming the prior.
+
+    Returns:
+        ``TERM_COLUMNS`` sorted by ``z`` descending (ties by term). Empty when the theme or the
+        rest of the language has no tokens.
+    """
+    if top < 1:
+        raise ValueError(f"top must be at least 1, got {top}")
+    if prior_scale <= 0:
+        raise ValueError(f"prior_scale must be positive, got {prior_scale}")
+    require_columns(table, ["kept", "language", "clean_text", *_has_columns([theme])])
+    rows = _kept(table)
+    rows = rows[rows["language"] == language]
+    in_theme = rows[f"has_{theme}"].astype(bool)
+    theme_counts = _token_counts(rows.loc[in_theme, "clean_text"], language, tokenize)
+    rest_counts = _token_counts(rows.loc[~in_theme, "clean_text"], language, tokenize)
+    vocabulary = sorted(set(theme_counts) | set(rest_counts))
+    if not theme_counts or not rest_counts or len(vocabulary) < 2:
+        return pd.DataFrame({column: pd.Series(dtype=dtype) for column, dtype in zip(
+            TERM_COLUMNS, ["object", "int64", "int64", "float64", "float64"])})
+    y_theme = np.array([theme_counts[term] for term in vocabulary], dtype=float)
+    y_rest = np.array([rest_counts[term] for term in vocabulary], dtype=float)
+    alpha = prior_scale * (y_theme + y_rest)
+    alpha_total = alpha.sum()
+    log_odds = (
+        np.log((y_theme + alpha) / (y_theme.sum() + alpha_total - y_theme - alpha))
+        - np.log((y_rest + alpha) / (y_rest.sum() + alpha_total - y_rest - alpha))
+    )
+    z = log_odds / np.sqrt(1 / (y_theme + alpha) + 1 / (y_rest + alpha))
+    terms = pd.DataFrame({
+        "term": vocabulary, "count_theme": y_theme.astype("int64"), "count_rest": y_rest.astype("int64"),
+        "log_odds": log_odds, "z": z,
+    })
+    ranked = terms.sort_values(["z", "term"], ascending=[False, True], kind="stable")
+    return ranked.head(top).reset_index(drop=True)
+
+
+def filter_table(
+    table: pd.DataFrame,
+    *,
+    languages: Iterable[str] | None = None,
+    outlets: Iterable[str] | None = None,
+    date_range: tuple[dt.date, dt.date] | None = None,
+) -> pd.DataFrame:
+    """Apply the sidebar row filters; None means no filter on that field.
+
+    Args:
+        table: Scored paragraphs table.
+        languages: Language codes to keep.
+        outlets: Outlets to keep.
+        date_range: Inclusive ``(start, end)`` dates. Rows with an empty or unparsable date are
+            kept only when no date filter is set.
+
+    Returns:
+        The matching rows (a copy, original index preserved).
+    """
+    mask = pd.Series(True, index=table.index)
+    if languages is not None:
+        require_columns(table, ["language"])
+        mask &= table["language"].isin(list(languages))
+    if outlets is not None:
+        require_columns(table, ["outlet"])
+        mask &= table["outlet"].isin(list(outlets))
+    if date_range is not None:
+        require_columns(table, ["date"])
+        start, end = date_range
+        if start > end:
+            raise ValueError(f"date_range starts after it ends: {start} > {end}")
+        dates = pd.to_datetime(table["date"], format="%Y-%m-%d", errors="coerce")
+        mask &= (dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(end))
+    return table[mask].copy()
+
+
+def apply_thresholds(
+    table: pd.DataFrame, theme_ids: Sequence[str], thresholds: Mapping[str, float]
+) -> pd.DataFrame:
+    """Recompute ``has_<t>`` and ``themes`` from the scores and per-theme thresholds.
+
+    A kept paragraph carries a theme when its score is at least the theme's threshold; dropped
+    rows (NaN scores) never do. Thresholds for themes not in ``theme_ids`` are ignored.
+
+    Returns:
+        A copy of ``table`` with updated ``has_<t>`` columns and ``themes`` ("|"-joined ids in
+        ``theme_ids`` order, "" when none).
+    """
+    missing = [theme for theme in theme_ids if theme not in thresholds]
+    if missing:
+        raise ValueError(f"No threshold given for theme(s): {', '.join(missing)}")
+    require_columns(table, ["kept", *_score_columns(theme_ids)])
+    result = table.copy()
+    kept = result["kept"].astype(bool).to_numpy()
+    for theme in theme_ids:
+        scores = result[f"score_{theme}"].to_numpy(dtype=float)
+        result[f"has_{theme}"] = kept & (np.nan_to_num(scores, nan=-np.inf) >= float(thresholds[theme]))
+    flags = result[_has_columns(theme_ids)].to_numpy(dtype=bool)
+    result["themes"] = ["|".join(theme for theme, flag in zip(theme_ids, row) if flag) for row in flags]
+    return result
+
+
+def _verdict(row: object) -> str:
+    """Word one row of :func:`language_difference` for non-statisticians."""
+    name_a, name_b = language_name(row.language_a), language_name(row.language_b)
+    counts = f"{row.articles_a} and {row.articles_b} articles"
+    if row.share_a == row.share_b:
+        return (
+            f"{name_a} and {name_b} outlets give this theme the same space "
+            f"({_percent(row.share_a)} of paragraphs, {counts})."
+        )
+    if row.share_a > row.share_b:
+        lead, high, low = name_a, row.share_a, row.share_b
+    else:
+        lead, high, low = name_b, row.share_b, row.share_a
+    claim = f"{lead} outlets give this theme more space ({_percent(high)} vs {_percent(low)} of paragraphs)"
+    if row.clear:
+        return f"{claim}; a gap this large is unlikely to be chance ({_p_text(row.p_value)}, {counts})."
+    if min(row.articles_a, row.articles_b) < MIN_ARTICLES_FOR_VERDICT:
+        return f"{claim}, but with only {counts} this could be chance."
+    return f"{claim}, but this could be chance ({_p_text(row.p_value)}, {counts})."
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.0f} %"
+
+
+def _p_text(p_value: float) -> str:
+    if p_value < 0.001:
+        return "p < 0.001"
+    return f"p = {p_value:.3f}" if p_value < 0.01 else f"p = {p_value:.2f}"
+
+
+def _article_counts(
+    paragraphs: pd.Series, with_theme: pd.DataFrame, language: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Kept paragraphs per article (vector) and theme paragraphs per article (articles x themes)."""
+    selected = paragraphs.index.get_level_values("language") == language
+    return paragraphs[selected].to_numpy(dtype=float), with_theme[selected].to_numpy(dtype=float)
+
+
+def _bootstrap_shares(n: np.ndarray, k: np.ndarray, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
+    """Pooled shares (resamples x themes) over articles resampled with replacement.
+
+    Each resample is drawn as how many times every article is picked (a multinomial draw), which
+    keeps memory at resamples x articles whatever the number of themes.
+    """
+    times_picked = rng.multinomial(len(n), np.full(len(n), 1 / len(n)), size=n_resamples).astype(float)
+    return (times_picked @ k) / (times_picked @ n)[:, None]
+
+
+def _permutation_p_value(
+    n: np.ndarray,
+    k: np.ndarray,
+    size_a: int,
+    observed: np.ndarray,
+    n_resamples: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Two-sided p-value per theme from relabelling which articles belong to language a."""
+    total = len(n)
+    exact = math.comb(total, size_a) <= n_resamples
+    if exact:
+        labels = np.zeros((math.comb(total, size_a), total), dtype=bool)
+        for row, chosen in enumerate(itertools.combinations(range(total), size_a)):
+            labels[row, list(chosen)] = True
+    else:
+        labels = rng.permuted(np.tile(np.arange(total) < size_a, (n_resamples, 1)), axis=1)
+    in_a, in_b = labels.astype(float), (~labels).astype(float)
+    differences = (in_a @ k) / (in_a @ n)[:, None] - (in_b @ k) / (in_b @ n)[:, None]
+    as_extreme = (np.abs(differences) >= np.abs(observed) - 1e-12).sum(axis=0)
+    return as_extreme / len(labels) if exact else (as_extreme + 1) / (len(labels) + 1)
+
+
+def _token_counts(texts: pd.Series, language: str, tokenize: Tokenizer) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(tokenize(text, language))
+    return counts
+
+
+def _with_share_and_interval(counts: pd.DataFrame) -> pd.DataFrame:
+    """Add ``share``, ``ci_low`` and ``ci_high`` to a frame with ``with_theme`` and ``paragraphs``."""
+    with_theme = counts["with_theme"].to_numpy(dtype=float)
+    paragraphs = counts["paragraphs"].to_numpy(dtype=float)
+    low, high = wilson_interval(with_theme, paragraphs)
+    share = np.divide(with_theme, paragraphs, out=np.full_like(with_theme, np.nan), where=paragraphs > 0)
+    return counts.astype({"with_theme": "int64", "paragraphs": "int64", "articles": "int64"}).assign(
+        share=share, ci_low=low, ci_high=high
+    )
+
+
+def _kept(table: pd.DataFrame) -> pd.DataFrame:
+    return table[table["kept"].astype(bool)]
+
+
+def _has_columns(theme_ids: Sequence[str]) -> list[str]:
+    return _theme_columns("has", theme_ids)
+
+
+def _score_columns(theme_ids: Sequence[str]) -> list[str]:
+    return _theme_columns("score", theme_ids)
+
+
+def _theme_columns(prefix: str, theme_ids: Sequence[str]) -> list[str]:
+    if not theme_ids:
+        raise ValueError("At least one theme id is required")
+    return [f"{prefix}_{theme}" for theme in theme_ids]

@@ -1,0 +1,282 @@
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import compare
+
+THEMES = ["terrorism", "foreign_interference"]
+THRESHOLD = 0.5
+
+# (paragraph_id, doc_id, outlet, language, date, position, text, score_terrorism, score_fi, drop_reason)
+PARAGRAPHS = [
+    ("fa1-0", "fa1", "Tasnim", "fa", "2022-01-10", 0, "پوتین: مأموریت حفاظت از صلح در قزاقستان محدود است", 0.2, 0.1, ""),
+    ("fa1-1", "fa1", "Tasnim", "fa", "2022-01-10", 1, "تهدیدات تروریسم بین‌المللی علیه قزاقستان", 0.9, 0.3, ""),
+    ("fa1-2", "fa1", "Tasnim", "fa", "2022-01-10", 2, "عکس", None, None, "too_short"),
+    ("fa1-3", "fa1", "Tasnim", "fa", "2022-01-10", 3, "دخالت خارجی و انقلاب رنگی", 0.6, 0.8, ""),
+    ("fa2-0", "fa2", "Fars", "fa", "2022-01-07", 0, "رئیس جمهور چین: با انقلاب رنگی مخالفیم", 0.1, 0.7, ""),
+    ("fa2-1", "fa2", "Fars", "fa", "2022-01-07", 1, "نیروهای حافظ صلح به قزاقستان رسیدند", 0.3, 0.2, ""),
+    ("fa2-2", "fa2", "Fars", "fa", "2022-01-07", 2, "گروه‌های تروریستی آموزش‌دیده از خارج", 0.7, 0.6, ""),
+    ("ar1-0", "ar1", "RT Arabic", "ar", "2022-01-10", 0, "منظمة معاهدة الأمن الجماعي تدعو إلى العمل ضد الإرهاب", 0.8, 0.1, ""),
+    ("ar1-1", "ar1", "RT Arabic", "ar", "2022-01-10", 1, "مهمة قوات حفظ السلام محدودة", 0.2, 0.1, ""),
+    ("ar1-2", "ar1", "RT Arabic", "ar", "2022-01-10", 2, "الإرهابيون هاجموا المباني الحكومية", 0.75, 0.2, ""),
+    ("ar2-0", "ar2", "Akhbar El-Yom", "ar", "2022-01-06", 0, "رئيس كازاخستان يتعهد بتدابير حاسمة ضد الإرهابيين", 0.9, 0.2, ""),
+    ("ar2-1", "ar2", "Akhbar El-Yom", "ar", "2022-01-06", 1, "اقرأ أيضا", None, None, "boilerplate"),
+    ("ar2-2", "ar2", "Akhbar El-Yom", "ar", "2022-01-06", 2, "تدخل أجنبي في الأحداث", 0.1, 0.55, ""),
+    ("ar3-0", "ar3", "RT Arabic", "ar", "", 0, "الرئيسان الروسي والأوزبكستاني يبحثان الأحداث", 0.2, 0.3, ""),
+]
+
+
+def _table(paragraphs: list[tuple]) -> pd.DataFrame:
+    rows = []
+    for pid, doc, outlet, language, date, position, text, terrorism, interference, reason in paragraphs:
+        kept = reason == ""
+        scores = {"terrorism": terrorism if kept else math.nan, "foreign_interference": interference if kept else math.nan}
+        flags = {theme: kept and scores[theme] >= THRESHOLD for theme in THEMES}
+        rows.append({
+            "paragraph_id": pid, "doc_id": doc, "source": f"{doc}.txt", "outlet": outlet, "language": language,
+            "date": date, "url": "", "title": f"title {doc}", "position": position, "text": text,
+            "clean_text": text, "detected_language": language, "kept": kept, "drop_reason": reason,
+            **{f"score_{theme}": scores[theme] for theme in THEMES},
+            **{f"has_{theme}": flags[theme] for theme in THEMES},
+            "themes": "|".join(theme for theme in THEMES if flags[theme]),
+        })
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def table() -> pd.DataFrame:
+    return _table(PARAGRAPHS)
+
+
+def _articles_table(flags_by_language: dict[str, list[list[bool]]]) -> pd.DataFrame:
+    """One row per paragraph; each inner list is an article, each flag says whether it carries 'terrorism'."""
+    rows = []
+    for language, articles in flags_by_language.items():
+        for article_number, flags in enumerate(articles):
+            doc = f"{language}{article_number}"
+            for position, flag in enumerate(flags):
+                score = 0.9 if flag else 0.1
+                rows.append((f"{doc}-{position}", doc, f"outlet {language}", language, "2022-01-08", position,
+                             "متن", score, 0.1, ""))
+    return _table(rows)
+
+
+def test_wilson_interval_matches_hand_computed_values() -> None:
+    low, high = compare.wilson_interval([2, 3, 0], [6, 6, 0])
+    assert low[0] == pytest.approx(0.0968, abs=1e-4) and high[0] == pytest.approx(0.7000, abs=1e-4)
+    assert low[1] == pytest.approx(0.1876, abs=1e-4) and high[1] == pytest.approx(0.8124, abs=1e-4)
+    assert math.isnan(low[2]) and math.isnan(high[2])
+
+
+def test_theme_shares_by_language_counts_kept_paragraphs_only(table: pd.DataFrame) -> None:
+    shares = compare.theme_shares(table, THEMES).set_index(["language", "theme"])
+    assert list(shares.columns) == ["paragraphs", "with_theme", "share", "ci_low", "ci_high", "articles"]
+    arabic_interference = shares.loc[("ar", "foreign_interference")]
+    assert arabic_interference["paragraphs"] == 6
+    assert arabic_interference["with_theme"] == 1
+    assert arabic_interference["articles"] == 3
+    assert arabic_interference["share"] == pytest.approx(1 / 6)
+    assert arabic_interference["ci_low"] == pytest.approx(0.0301, abs=1e-4)
+    assert arabic_interference["ci_high"] == pytest.approx(0.5635, abs=1e-4)
+    assert shares.loc[("fa", "terrorism"), "share"] == pytest.approx(0.5)
+
+
+def test_theme_shares_by_outlet_and_empty_table(table: pd.DataFrame) -> None:
+    by_outlet = compare.theme_shares(table, THEMES, by="outlet").set_index(["outlet", "theme"])
+    assert by_outlet.loc[("RT Arabic", "terrorism"), ["paragraphs", "with_theme", "articles"]].tolist() == [4, 2, 2]
+    empty = compare.theme_shares(table.assign(kept=False), THEMES)
+    assert empty.empty
+    assert list(empty.columns) == ["language", "theme", "paragraphs", "with_theme", "share", "ci_low", "ci_high", "articles"]
+
+
+def test_theme_shares_rejects_unknown_theme_and_column(table: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="has_sanctions"):
+        compare.theme_shares(table, ["sanctions"])
+    with pytest.raises(ValueError, match="country"):
+        compare.theme_shares(table, THEMES, by="country")
+
+
+def test_outlet_theme_matrix_carries_language_and_counts(table: pd.DataFrame) -> None:
+    matrix = compare.outlet_theme_matrix(table, THEMES)
+    assert matrix["outlet"].drop_duplicates().tolist() == ["Akhbar El-Yom", "RT Arabic", "Fars", "Tasnim"]
+    assert matrix["theme"].tolist()[:2] == THEMES
+    fars = matrix[matrix["outlet"] == "Fars"].set_index("theme")
+    assert fars.loc["foreign_interference", ["language", "with_theme", "paragraphs"]].tolist() == ["fa", 2, 3]
+
+
+def test_language_difference_clear_gap_is_called_clear() -> None:
+    table = _articles_table({
+        "fa": [[True, True], [True, False], [True, True], [True, True], [False, True], [True, True]],
+        "ar": [[False, False], [False, False], [True, False], [False, False], [False, False], [False, False]],
+    })
+    row = compare.language_difference(table, ["terrorism"], n_resamples=2000).iloc[0]
+    assert row["share_a"] == pytest.approx(10 / 12) and row["share_b"] == pytest.approx(1 / 12)
+    assert row["difference"] == pytest.approx(9 / 12)
+    assert (row["articles_a"], row["articles_b"]) == (6, 6)
+    assert 0 < row["ci_low"] < row["difference"] < row["ci_high"] <= 1
+    # Exact permutation test over the 924 relabellings: |difference| >= 9/12 needs 10 or 1 theme
+    # paragraphs in one group; 3 groups of 6 articles reach 10 (the four 2s plus two of the three 1s)
+    # and their 3 complements reach 1.
+    assert row["p_value"] == pytest.approx(6 / 924)
+    assert row["clear"]
+    assert row["verdict"] == (
+        "Persian outlets give this theme more space (83 % vs 8 % of paragraphs); a gap this large is "
+        "unlikely to be chance (p = 0.006, 6 and 6 articles)."
+    )
+
+
+def test_language_difference_sampled_permutations_never_give_zero_p() -> None:
+    table = _articles_table({"fa": [[True, True]] * 6, "ar": [[False, False]] * 6})
+    first = compare.language_difference(table, ["terrorism"], n_resamples=50, seed=3)
+    second = compare.language_difference(table, ["terrorism"], n_resamples=50, seed=3)
+    pd.testing.assert_frame_equal(first, second)
+    # 924 relabellings > 50 resamples: sampled, so p = (1 + as extreme) / 51, never 0.
+    p_value = first["p_value"].iloc[0]
+    assert 1 / 51 <= p_value <= 3 / 51
+    assert p_value * 51 == pytest.approx(round(p_value * 51))
+
+
+def test_language_difference_with_two_articles_each_is_never_clear() -> None:
+    table = _articles_table({"fa": [[True], [True]], "ar": [[False], [False]]})
+    row = compare.language_difference(table, ["terrorism"]).iloc[0]
+    # 6 relabellings of 4 articles; only the observed one and its mirror reach |difference| = 1.
+    assert row["p_value"] == pytest.approx(2 / 6)
+    assert not row["clear"]
+    assert row["verdict"] == (
+        "Persian outlets give this theme more space (100 % vs 0 % of paragraphs), "
+        "but with only 2 and 2 articles this could be chance."
+    )
+
+
+def test_language_difference_small_gap_with_enough_articles_could_be_chance() -> None:
+    table = _articles_table({
+        "fa": [[True, False], [False, False], [True, False], [False, True]],
+        "ar": [[True, False], [False, False], [False, True], [False, False]],
+    })
+    row = compare.language_difference(table, ["terrorism"]).iloc[0]
+    # Every article has 2 paragraphs and 5 of 16 carry the theme, so any relabelling gives
+    # |difference| = |2 k_a - 5| / 8 >= 1/8, the observed value: all 70 are as extreme.
+    assert row["p_value"] == pytest.approx(1.0)
+    assert not row["clear"]
+    assert row["verdict"] == (
+        "Persian outlets give this theme more space (38 % vs 25 % of paragraphs), "
+        "but this could be chance (p = 1.00, 4 and 4 articles)."
+    )
+
+
+def test_language_difference_is_deterministic_and_article_level(table: pd.DataFrame) -> None:
+    first = compare.language_difference(table, THEMES, n_resamples=300, seed=7)
+    second = compare.language_difference(table, THEMES, n_resamples=300, seed=7)
+    pd.testing.assert_frame_equal(first, second)
+    interference = first.set_index("theme").loc["foreign_interference"]
+    assert interference["share_a"] == pytest.approx(0.5) and interference["share_b"] == pytest.approx(1 / 6)
+    assert (interference["articles_a"], interference["articles_b"]) == (2, 3)
+    assert interference["verdict"].endswith("but with only 2 and 3 articles this could be chance.")
+
+
+def test_language_difference_without_one_language_says_so(table: pd.DataFrame) -> None:
+    persian_only = table[table["language"] == "fa"]
+    result = compare.language_difference(persian_only, THEMES)
+    assert result["difference"].isna().all()
+    assert set(result["verdict"]) == {"Cannot compare: no kept Arabic paragraphs in this selection."}
+
+
+def test_article_strip_reading_order_and_dominant_theme(table: pd.DataFrame) -> None:
+    strip = compare.article_strip(table, THEMES)
+    tasnim = strip[strip["doc_id"] == "fa1"]
+    assert tasnim["paragraph_id"].tolist() == ["fa1-0", "fa1-1", "fa1-3"]
+    assert tasnim["cell"].tolist() == [0, 1, 2]
+    assert tasnim["dominant_theme"].tolist() == ["none", "terrorism", "foreign_interference"]
+    assert tasnim["dominant_score"].iloc[2] == pytest.approx(0.8)
+    assert math.isnan(tasnim["dominant_score"].iloc[0])
+    assert strip.loc[strip["paragraph_id"] == "fa2-2", "dominant_theme"].item() == "terrorism"
+    assert len(strip) == 12
+
+
+def test_evidence_strongest_first_with_filters(table: pd.DataFrame) -> None:
+    found = compare.evidence(table, "terrorism")
+    assert found["paragraph_id"].tolist() == ["ar2-0", "fa1-1", "ar1-0", "ar1-2", "fa2-2", "fa1-3"]
+    assert found["score"].is_monotonic_decreasing
+    arabic = compare.evidence(table, "terrorism", language="ar", limit=2)
+    assert arabic["paragraph_id"].tolist() == ["ar2-0", "ar1-0"]
+    assert arabic["text"].iloc[0] == "رئيس كازاخستان يتعهد بتدابير حاسمة ضد الإرهابيين"
+    assert compare.evidence(table, "terrorism", outlet="Fars")["paragraph_id"].tolist() == ["fa2-2"]
+    with pytest.raises(ValueError, match="score_sanctions"):
+        compare.evidence(table, "sanctions")
+
+
+def test_counterparts_picks_most_similar_paragraphs_in_other_language() -> None:
+    table = _table([
+        ("p", "d1", "Tasnim", "fa", "", 0, "الف", 0.1, 0.1, ""),
+        ("twin", "d1", "Tasnim", "fa", "", 1, "ب", 0.1, 0.1, ""),
+        ("gone", "d2", "RT Arabic", "ar", "", 0, "ج", None, None, "boilerplate"),
+        ("a1", "d2", "RT Arabic", "ar", "", 1, "د", 0.1, 0.1, ""),
+        ("a2", "d2", "RT Arabic", "ar", "", 2, "ه", 0.1, 0.1, ""),
+        ("a3", "d3", "Akhbar El-Yom", "ar", "", 0, "و", 0.1, 0.1, ""),
+    ])
+    vectors = np.array([[1, 0, 0], [1, 0, 0], [0.6, 0.8, 0], [0, 1, 0], [0.8, 0.6, 0]], dtype=np.float32)
+    found = compare.counterparts(table, vectors, "p", k=2)
+    assert found["paragraph_id"].tolist() == ["a3", "a1"]
+    assert found["similarity"].tolist() == pytest.approx([0.8, 0.6])
+    assert compare.counterparts(table, vectors, "a2", k=1)["paragraph_id"].tolist() == ["p"]
+    with pytest.raises(ValueError, match="Unknown paragraph id 'nope'"):
+        compare.counterparts(table, vectors, "nope")
+    with pytest.raises(ValueError, match="dropped \\(boilerplate\\)"):
+        compare.counterparts(table, vectors, "gone")
+    with pytest.raises(ValueError, match="4 rows but the table has 5 kept"):
+        compare.counterparts(table, vectors[:4], "p")
+
+
+def test_distinctive_terms_log_odds_ranking() -> None:
+    table = _table([
+        ("t1", "d1", "Tasnim", "fa", "", 0, "تروریسم تروریسم امنیت", 0.9, 0.1, ""),
+        ("t2", "d1", "Tasnim", "fa", "", 1, "تروریسم صلح", 0.9, 0.1, ""),
+        ("r1", "d1", "Tasnim", "fa", "", 2, "صلح امنیت", 0.1, 0.1, ""),
+        ("r2", "d2", "Fars", "fa", "", 0, "صلح اقتصاد", 0.1, 0.1, ""),
+        ("x1", "d2", "Fars", "fa", "", 1, "تروریسم حذف", None, None, "too_short"),
+        ("a1", "d3", "RT Arabic", "ar", "", 0, "الإرهاب الإرهاب", 0.9, 0.1, ""),
+    ])
+    terms = compare.distinctive_terms(table, "terrorism", "fa", lambda text, language: text.split())
+    assert terms["term"].tolist() == ["تروریسم", "امنیت", "صلح", "اقتصاد"]
+    top = terms.iloc[0]
+    assert (top["count_theme"], top["count_rest"]) == (3, 0)
+    # prior = all-paragraph counts: alpha = 3, alpha_0 = 9; theme has 5 tokens, the rest 4.
+    assert top["log_odds"] == pytest.approx(math.log(6 / 8) - math.log(3 / 10))
+    assert top["z"] == pytest.approx(math.log(2.5) / math.sqrt(1 / 6 + 1 / 3))
+    assert len(compare.distinctive_terms(table, "terrorism", "fa", str.split, top=2)) == 2
+
+
+def test_distinctive_terms_empty_input_keeps_columns(table: pd.DataFrame) -> None:
+    empty = compare.distinctive_terms(table, "terrorism", "other", lambda text, language: text.split())
+    assert empty.empty
+    assert list(empty.columns) == ["term", "count_theme", "count_rest", "log_odds", "z"]
+
+
+def test_filter_table_rows(table: pd.DataFrame) -> None:
+    assert set(compare.filter_table(table, languages=["ar"])["language"]) == {"ar"}
+    assert set(compare.filter_table(table, outlets=["Fars", "Tasnim"])["doc_id"]) == {"fa1", "fa2"}
+    assert compare.filter_table(table, languages=[]).empty
+    assert len(compare.filter_table(table)) == len(table)
+    dated = compare.filter_table(table, date_range=(dt.date(2022, 1, 7), dt.date(2022, 1, 9)))
+    assert set(dated["doc_id"]) == {"fa2"}
+    everything_dated = compare.filter_table(table, date_range=(dt.date(2022, 1, 1), dt.date(2022, 1, 31)))
+    assert "ar3" not in set(everything_dated["doc_id"])
+    with pytest.raises(ValueError, match="starts after it ends"):
+        compare.filter_table(table, date_range=(dt.date(2022, 2, 1), dt.date(2022, 1, 1)))
+
+
+def test_apply_thresholds_recomputes_flags_and_themes(table: pd.DataFrame) -> None:
+    updated = compare.apply_thresholds(table, THEMES, {"terrorism": 0.85, "foreign_interference": 0.3})
+    indexed = updated.set_index("paragraph_id")
+    assert indexed.loc["ar2-0", "themes"] == "terrorism"
+    assert indexed.loc["fa1-1", "themes"] == "terrorism|foreign_interference"
+    assert indexed.loc["ar1-0", "themes"] == ""
+    assert not indexed.loc["fa1-2", "has_terrorism"] and indexed.loc["fa1-2", "themes"] == ""
+    assert table.set_index("paragraph_id").loc["ar1-0", "themes"] == "terrorism"  # input untouched
+    with pytest.raises(ValueError, match="foreign_interference"):
+        compare.apply_thresholds(table, THEMES, {"terrorism": 0.5})

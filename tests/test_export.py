@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import openpyxl
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from analysis import export
+
+PERSIAN = "پوتین: مأموریت حفاظت از صلح در قزاقستان محدود است"
+ARABIC = "رئيس كازاخستان يتعهد باتخاذ تدابير حاسمة ضد الإرهابيين"
+METADATA = {
+    "model": "multilingual-e5-small",
+    "themes_hash": "a1b2c3",
+    "thresholds": {"terrorism": 0.42, "foreign_interference": 0.4},
+    "corpus_hash": "d4e5f6",
+    "created": dt.datetime(2024, 5, 1, 12, 30, tzinfo=dt.timezone.utc),
+}
+
+
+@pytest.fixture
+def frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "paragraph_id": ["fa1-0", "ar1-0", "x-1"],
+        "outlet": ["تسنیم", "RT Arabic", "@evil"],
+        "text": [PERSIAN, ARABIC, "=HYPERLINK(\"http://example.com\",\"click\")"],
+        "note": ["+1", "-2", "\tcmd"],
+        "score": [0.9, -0.25, 0.1],
+        "kept": [True, True, False],
+    })
+
+
+def test_neutralize_formulas_quotes_only_dangerous_text(frame: pd.DataFrame) -> None:
+    neutral = export.neutralize_formulas(frame)
+    assert neutral["outlet"].tolist() == ["تسنیم", "RT Arabic", "'@evil"]
+    assert neutral["text"].tolist()[2] == "'=HYPERLINK(\"http://example.com\",\"click\")"
+    assert neutral["note"].tolist() == ["'+1", "'-2", "'\tcmd"]
+    assert neutral["score"].tolist() == [0.9, -0.25, 0.1]
+    assert neutral["kept"].tolist() == [True, True, False]
+    assert frame["outlet"].iloc[2] == "@evil"  # input untouched
+    assert list(export.neutralize_formulas(pd.DataFrame({"=cmd": [1]})).columns) == ["'=cmd"]
+
+
+def test_csv_has_bom_text_intact_neutralised_and_run_columns(frame: pd.DataFrame) -> None:
+    data = export.to_csv_bytes(frame, METADATA)
+    assert data.startswith(b"\xef\xbb\xbf")
+    read = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", keep_default_na=False)
+    assert read["text"].tolist()[:2] == [PERSIAN, ARABIC]
+    assert read["outlet"].tolist()[2] == "'@evil"
+    assert read["score"].tolist() == [0.9, -0.25, 0.1]
+    assert set(read["run_model"]) == {"multilingual-e5-small"}
+    assert set(read["run_created"]) == {"2024-05-01T12:30:00+00:00"}
+    assert json.loads(read["run_thresholds"].iloc[0]) == {"foreign_interference": 0.4, "terrorism": 0.42}
+    assert list(read.columns[:6]) == list(frame.columns)
+
+
+def test_csv_refuses_to_overwrite_a_run_column(frame: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="run_model"):
+        export.to_csv_bytes(frame.assign(run_model="x"), METADATA)
+
+
+def test_xlsx_has_data_and_run_sheets(frame: pd.DataFrame) -> None:
+    dirty = frame.assign(text=[PERSIAN, ARABIC, "\x01=1+1"])
+    workbook = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(dirty, METADATA)))
+    assert workbook.sheetnames == ["data", "run"]
+    rows = list(workbook["data"].iter_rows(values_only=True))
+    assert rows[0] == tuple(frame.columns)
+    assert rows[1][2] == PERSIAN and rows[2][2] == ARABIC
+    assert rows[3][2] == "'=1+1"  # control character removed, then neutralised: no formula
+    assert rows[2][4] == -0.25 and rows[3][5] is False
+    run = dict(list(workbook["run"].iter_rows(values_only=True))[1:])
+    assert run["model"] == "multilingual-e5-small" and run["corpus_hash"] == "d4e5f6"
+    assert json.loads(run["thresholds"])["terrorism"] == 0.42
+
+
+def test_parquet_round_trips_data_and_metadata(frame: pd.DataFrame) -> None:
+    data = export.to_parquet_bytes(frame, METADATA)
+    read = pd.read_parquet(io.BytesIO(data))
+    pd.testing.assert_frame_equal(read, frame, check_dtype=False)
+    metadata = pq.read_schema(io.BytesIO(data)).metadata
+    assert metadata[b"run_themes_hash"] == b"a1b2c3"
+    assert metadata[b"run_created"].decode() == "2024-05-01T12:30:00+00:00"
+    assert json.loads(metadata[b"run_thresholds"]) == METADATA["thresholds"]
+    assert b"pandas" in metadata
