@@ -1,0 +1,521 @@
+"""The text stage: normalisation, language identification, paragraph split, boilerplate, tokens.
+
+Normalisation is built textacy-style from small ``str -> str`` steps with keyword-only options,
+composed per language and never globally: folding ``ي`` to ``ی`` is right for Persian and corrupts
+Arabic. Boilerplate patterns live in ``data/boilerplate.toml`` (users may extend them); the
+structural rules (duplicates, footers, URL-only, date-only and too-short lines) live here. Every
+paragraph is either kept or dropped with a reason a person can read: nothing is lost silently.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache, partial
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import stopwordsiso
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+PERSIAN = "fa"
+ARABIC = "ar"
+OTHER = "other"
+TARGET_LANGUAGES = (PERSIAN, ARABIC)
+
+DOCUMENT_COLUMNS = ("doc_id", "source", "outlet", "language", "date", "url", "title", "text")
+PARAGRAPH_COLUMNS = (
+    "paragraph_id", "doc_id", "source", "outlet", "language", "date", "url", "title",
+    "position", "text", "clean_text", "detected_language", "kept", "drop_reason",
+)
+
+ZWNJ = "\u200c"
+TATWEEL = "\u0640"
+
+# --------------------------------------------------------------------------------------------
+# Normalisation steps
+# --------------------------------------------------------------------------------------------
+
+_PRESENTATION_FORMS = re.compile(r"[\uFB50-\uFDFF\uFE70-\uFEFE]")
+# Harakat, Quranic annotation signs, superscript alef and the small high marks.
+_DIACRITICS = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED]")
+_PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
+_ARABIC_LETTERS = str.maketrans({"ی": "ي", "ک": "ك"})
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_ZWNJ_RUN = re.compile(f"{ZWNJ}+")
+_STRAY_ZWNJ = re.compile(rf"(?<![^\W\d_]){ZWNJ}|{ZWNJ}(?![^\W\d_])")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def fold_presentation_forms(text: str) -> str:
+    """Fold Arabic presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFE) to base letters (NFKC)."""
+    return _PRESENTATION_FORMS.sub(lambda match: unicodedata.normalize("NFKC", match.group()), text)
+
+
+def normalize_unicode(text: str) -> str:
+    """Compose the text to Unicode NFC (e.g. alef + hamza above becomes one letter ``أ``)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def remove_control_characters(text: str, *, keep_zwnj: bool = False) -> str:
+    """Remove control and format characters (bidi marks, ZWJ, ZWSP, BOM), keeping whitespace.
+
+    Args:
+        text: Any text.
+        keep_zwnj: Keep the zero-width non-joiner (U+200C), which is part of Persian spelling.
+    """
+    return "".join(
+        char for char in text
+        if char.isspace() or (keep_zwnj and char == ZWNJ) or unicodedata.category(char) not in ("Cc", "Cf")
+    )
+
+
+def normalize_zwnj(text: str) -> str:
+    """Collapse repeated ZWNJs and drop those not between two letters (edges, spaces, digits)."""
+    return _STRAY_ZWNJ.sub("", _ZWNJ_RUN.sub(ZWNJ, text))
+
+
+def remove_tatweel(text: str) -> str:
+    """Remove the tatweel (kashida, ``ـ``), a purely typographic letter stretch."""
+    return text.replace(TATWEEL, "")
+
+
+def remove_diacritics(text: str) -> str:
+    """Remove Arabic-script diacritics: harakat, tanwin, shadda, sukun, superscript alef, Quranic marks."""
+    return _DIACRITICS.sub("", text)
+
+
+def fold_persian_letters(text: str) -> str:
+    """Fold Arabic letter variants to Persian ones: ``ي``/``ى`` → ``ی``, ``ك`` → ``ک``."""
+    return text.translate(_PERSIAN_LETTERS)
+
+
+def fold_arabic_letters(text: str) -> str:
+    """Fold Persian letter variants to Arabic ones: ``ی`` → ``ي``, ``ک`` → ``ك``."""
+    return text.translate(_ARABIC_LETTERS)
+
+
+def normalize_digits(text: str) -> str:
+    """Turn Arabic-Indic (``٠``–``٩``) and Persian (``۰``–``۹``) digits into ASCII digits."""
+    return text.translate(_DIGITS)
+
+
+def normalize_whitespace(text: str) -> str:
+    """Collapse every run of whitespace (including no-break and line breaks) to one space; strip."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+Step = Callable[[str], str]
+
+_COMMON_STEPS: tuple[Step, ...] = (
+    fold_presentation_forms, normalize_unicode, remove_control_characters, remove_tatweel, remove_diacritics,
+)
+_PIPELINES: dict[str, tuple[Step, ...]] = {
+    PERSIAN: (
+        fold_presentation_forms, normalize_unicode, partial(remove_control_characters, keep_zwnj=True),
+        remove_tatweel, remove_diacritics, normalize_zwnj, fold_persian_letters, normalize_digits,
+        normalize_whitespace,
+    ),
+    ARABIC: (*_COMMON_STEPS, fold_arabic_letters, normalize_digits, normalize_whitespace),
+    OTHER: (*_COMMON_STEPS, normalize_digits, normalize_whitespace),
+}
+
+
+def compose(steps: Iterable[Step], text: str) -> str:
+    """Apply normalisation steps to ``text`` in order."""
+    for step in steps:
+        text = step(text)
+    return text
+
+
+def normalize(text: str, language: str) -> str:
+    """Normalise a text for embedding and matching, per language.
+
+    Common steps (every language): fold presentation forms, NFC, strip control and bidi marks,
+    remove tatweel and diacritics, ASCII digits, collapse whitespace. Persian keeps inner ZWNJs and
+    folds ``ي ى ك`` to ``ی ک``; Arabic drops ZWNJs and folds ``ی ک`` to ``ي ك``. Any other
+    language code (``"other"``, ``""``, ``"en"``…) gets only the common steps.
+    """
+    return compose(_PIPELINES.get(language, _PIPELINES[OTHER]), text)
+
+
+# --------------------------------------------------------------------------------------------
+# Language identification
+# --------------------------------------------------------------------------------------------
+
+_DETECTOR_LANGUAGES = (
+    Language.PERSIAN, Language.ARABIC, Language.URDU, Language.ENGLISH,
+    Language.FRENCH, Language.RUSSIAN, Language.TURKISH, Language.KAZAKH,
+)
+_LINGUA_CODES = {Language.PERSIAN: PERSIAN, Language.ARABIC: ARABIC}
+CONFIDENT = 0.9
+_ARABIC_SCRIPT_LETTER = re.compile(r"[\u0620-\u064A\u066E-\u06D3\u06D5\u06EE-\u06FF\u0750-\u077F\u08A0-\u08FF]")
+# Cue letters, plus frequent function words that do not already hold a cue letter.
+_PERSIAN_CUES = re.compile(f"[پچژگیک{ZWNJ}]|\\b(در|از|را|است|با|تا)\\b")
+_ARABIC_CUES = re.compile(r"[ةيكى]|\b[وفبك]?ال(?=\w)|\b(عن|أن|إن|مع|هذا|هذه|قد|كان)\b")
+_URDU_CUES = re.compile(r"[ٹڈڑںےۓھ]")
+
+
+@cache
+def _detector() -> LanguageDetector:
+    """The lingua detector, built once, restricted to the languages these corpora meet."""
+    return LanguageDetectorBuilder.from_languages(*_DETECTOR_LANGUAGES).build()
+
+
+def detect_language(text: str) -> str:
+    """Return ``"fa"``, ``"ar"`` or ``"other"`` for a text (a paragraph, a title, a short line).
+
+    Combination: the text gets the common normalisation steps; text with no letter is
+    ``"other"``. The lingua detector (Persian, Arabic, Urdu, English, French, Russian, Turkish,
+    Kazakh) decides when its best confidence reaches ``CONFIDENT`` (0.9) or when the text is
+    mostly not in Arabic script. Otherwise (short Arabic-script text, where n-gram models are
+    unsure) cues decide: Urdu-only letters (ٹ ڈ ڑ ں ے ھ) give ``"other"``; then Persian cues
+    (letters پ چ ژ گ ی ک, ZWNJ, and function words such as در از را است) are counted against
+    Arabic ones (letters ة ي ك ى, the article ال, and function words such as عن أن مع هذا قد),
+    and the larger count wins; a tie goes to whichever of Persian and Arabic lingua ranks higher.
+    """
+    text = compose(_COMMON_STEPS, text)
+    letters = [char for char in text if char.isalpha()]
+    if not letters:
+        return OTHER
+    confidences = _detector().compute_language_confidence_values(text)
+    best = confidences[0]
+    arabic_script = sum(bool(_ARABIC_SCRIPT_LETTER.match(char)) for char in letters)
+    if best.value >= CONFIDENT or arabic_script * 2 <= len(letters):
+        return _LINGUA_CODES.get(best.language, OTHER)
+    if _URDU_CUES.search(text):
+        return OTHER
+    persian, arabic = len(_PERSIAN_CUES.findall(text)), len(_ARABIC_CUES.findall(text))
+    if persian != arabic:
+        return PERSIAN if persian > arabic else ARABIC
+    return next(_LINGUA_CODES[value.language] for value in confidences if value.language in _LINGUA_CODES)
+
+
+# --------------------------------------------------------------------------------------------
+# Boilerplate rules (data) and structural rules (code)
+# --------------------------------------------------------------------------------------------
+
+DEFAULT_RULES_PATH = resources.files("analysis") / "data" / "boilerplate.toml"
+_RULE_LANGUAGES = frozenset({PERSIAN, ARABIC, OTHER})
+
+
+@dataclass(frozen=True)
+class BoilerplateRule:
+    """A named set of regexes that mark a paragraph as boilerplate.
+
+    Attributes:
+        id: Short identifier, unique in the rule file.
+        reason: The ``drop_reason`` written for matching paragraphs.
+        patterns: Compiled regexes per language, searched in the normalised paragraph.
+        max_words: When set, only paragraphs with at most this many words can match.
+        starts_footer: Whether short lines after a match belong to the page footer.
+    """
+
+    id: str
+    reason: str
+    patterns: Mapping[str, tuple[re.Pattern[str], ...]]
+    max_words: int | None = None
+    starts_footer: bool = False
+
+    def matches(self, clean_text: str, language: str) -> bool:
+        """Whether the normalised paragraph, in a document of ``language``, matches this rule."""
+        if self.max_words is not None and len(clean_text.split()) > self.max_words:
+            return False
+        return any(pattern.search(clean_text) for pattern in self.patterns.get(language, ()))
+
+
+@dataclass(frozen=True)
+class BoilerplateConfig:
+    """Everything the boilerplate detector reads from a rule file."""
+
+    rules: tuple[BoilerplateRule, ...]
+    date_words: Mapping[str, frozenset[str]]
+    """Per language, the lowercase words a date-only line may hold (the Latin list included)."""
+
+
+def load_boilerplate(path: Path | None = None) -> BoilerplateConfig:
+    """Read boilerplate rules from a TOML file (the packaged ``data/boilerplate.toml`` by default).
+
+    Patterns and date words are normalised with each language's pipeline, so they may be written
+    with either letter variant, with or without diacritics.
+
+    Raises:
+        ValueError: a rule misses a key, names an unknown language, or has an invalid regex.
+    """
+    source = DEFAULT_RULES_PATH if path is None else path
+    config = tomllib.loads(source.read_text(encoding="utf-8"))
+    rules = tuple(_parse_rule(entry, str(source)) for entry in config.get("rules", []))
+    listed = config.get("date_words", {})
+    latin = {normalize(word, OTHER).lower() for word in listed.get(OTHER, [])}
+    date_words = {
+        language: frozenset(latin | {normalize(word, language).lower() for word in listed.get(language, [])})
+        for language in _RULE_LANGUAGES
+    }
+    return BoilerplateConfig(rules=rules, date_words=date_words)
+
+
+def _parse_rule(entry: Mapping[str, object], source: str) -> BoilerplateRule:
+    missing = [key for key in ("id", "reason", "languages", "patterns") if key not in entry]
+    if missing:
+        raise ValueError(f"{source}: rule {entry.get('id', '?')!r} is missing {', '.join(missing)}")
+    unknown = set(entry["languages"]) - _RULE_LANGUAGES
+    if unknown:
+        raise ValueError(
+            f"{source}: rule {entry['id']!r} names unknown languages {sorted(unknown)}; use {sorted(_RULE_LANGUAGES)}"
+        )
+    patterns = {
+        language: tuple(_compile(normalize(pattern, language), entry["id"], source) for pattern in entry["patterns"])
+        for language in entry["languages"]
+    }
+    return BoilerplateRule(
+        id=entry["id"], reason=entry["reason"], patterns=patterns,
+        max_words=entry.get("max_words"), starts_footer=bool(entry.get("starts_footer", False)),
+    )
+
+
+def _compile(pattern: str, rule_id: object, source: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as error:
+        raise ValueError(f"{source}: rule {rule_id!r} has an invalid regex {pattern!r}: {error}") from error
+
+
+@cache
+def default_boilerplate() -> BoilerplateConfig:
+    """The packaged boilerplate rules, read once."""
+    return load_boilerplate()
+
+
+EMPTY_AFTER_CLEANING = "empty after cleaning"
+URL_ONLY = "URL only"
+DATE_ONLY = "dateline/byline"
+TOO_SHORT = "section label (too short)"
+MIN_WORDS = 3
+FOOTER_MAX_WORDS = 6
+
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_WORD_CHAR = re.compile(r"\w")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
+_SENTENCE_PUNCTUATION = re.compile(r"[.!?؟…]")
+
+
+def _is_url_only(clean_text: str) -> bool:
+    return bool(_URL.search(clean_text)) and not _WORD_CHAR.search(_URL.sub("", clean_text))
+
+
+def _is_date_only(clean_text: str, date_words: frozenset[str]) -> bool:
+    words = _LETTERS.findall(clean_text.lower())
+    return bool(_DIGIT.search(clean_text)) and all(word in date_words for word in words)
+
+
+def _is_short(clean_text: str, max_words: int) -> bool:
+    return len(clean_text.split()) <= max_words and not _SENTENCE_PUNCTUATION.search(clean_text)
+
+
+def not_target_language(detected: str) -> str:
+    """The drop reason for a paragraph in neither Persian nor Arabic."""
+    return f"not Persian or Arabic (detected: {detected})"
+
+
+def duplicate_of(position: int) -> str:
+    """The drop reason for a repeat of the paragraph at ``position`` in the same document."""
+    return f"duplicate of paragraph {position}"
+
+
+def footer_after(marker_reason: str) -> str:
+    """The drop reason for a short line after a footer marker (ads label, tag list, end of article)."""
+    return f"footer after {marker_reason}"
+
+
+def drop_reasons(
+    clean_texts: Sequence[str],
+    detected_languages: Sequence[str],
+    language: str,
+    title: str = "",
+    boilerplate: BoilerplateConfig | None = None,
+) -> list[str]:
+    """Decide, for each paragraph of one document in order, why it is dropped ("" when kept).
+
+    The first applicable reason wins: empty after cleaning; a boilerplate rule; URL-only;
+    date-only; duplicate of an earlier paragraph; a short line after a footer marker; a line too
+    short to carry a frame (fewer than 3 words, no sentence punctuation), except the headline
+    (the first paragraph, or the one equal to the title); detected language not Persian or Arabic.
+
+    Args:
+        clean_texts: Normalised paragraphs of the document, in order.
+        detected_languages: ``detect_language`` of each paragraph.
+        language: Document language; selects the boilerplate patterns.
+        title: Document title; a paragraph equal to it (normalised) is a headline.
+        boilerplate: Rules to apply; the packaged ones by default.
+    """
+    boilerplate = default_boilerplate() if boilerplate is None else boilerplate
+    rule_language = language if language in TARGET_LANGUAGES else OTHER
+    clean_title = normalize(title, language)
+    first_seen: dict[str, int] = {}
+    footer_marker = ""
+    reasons = []
+    for position, (clean_text, detected) in enumerate(zip(clean_texts, detected_languages, strict=True)):
+        rule = next((rule for rule in boilerplate.rules if rule.matches(clean_text, rule_language)), None)
+        if not _WORD_CHAR.search(clean_text):
+            reason = EMPTY_AFTER_CLEANING
+        elif rule is not None:
+            reason = rule.reason
+        elif _is_url_only(clean_text):
+            reason = URL_ONLY
+        elif _is_date_only(clean_text, boilerplate.date_words[rule_language]):
+            reason = DATE_ONLY
+        elif clean_text in first_seen:
+            reason = duplicate_of(first_seen[clean_text])
+        elif footer_marker and _is_short(clean_text, FOOTER_MAX_WORDS):
+            reason = footer_after(footer_marker)
+        elif _is_short(clean_text, MIN_WORDS - 1) and position > 0 and clean_text != clean_title:
+            reason = TOO_SHORT
+        elif detected not in TARGET_LANGUAGES:
+            reason = not_target_language(detected)
+        else:
+            reason = ""
+        if rule is not None and rule.starts_footer:
+            footer_marker = rule.reason
+        elif not _is_short(clean_text, FOOTER_MAX_WORDS):
+            footer_marker = ""
+        first_seen.setdefault(clean_text, position)
+        reasons.append(reason)
+    return reasons
+
+
+# --------------------------------------------------------------------------------------------
+# Paragraph split
+# --------------------------------------------------------------------------------------------
+
+
+def _is_blank(line: str) -> bool:
+    """Whether a line holds only whitespace and invisible (control or format) characters."""
+    return all(char.isspace() or unicodedata.category(char) in ("Cc", "Cf") for char in line)
+
+
+def paragraphs_of(text: str) -> list[str]:
+    """The paragraphs of an article: its non-blank lines, stripped."""
+    return [line.strip() for line in text.splitlines() if not _is_blank(line)]
+
+
+def document_language(paragraphs: Sequence[str], detected_languages: Sequence[str]) -> str:
+    """Language of a document from its paragraphs: the detected language covering most characters.
+
+    Returns ``"fa"`` or ``"ar"``, else ``"other"`` (also for a document without paragraphs).
+    """
+    characters: dict[str, int] = {}
+    for paragraph, detected in zip(paragraphs, detected_languages, strict=True):
+        characters[detected] = characters.get(detected, 0) + len(paragraph)
+    if not characters:
+        return OTHER
+    winner = max(characters, key=characters.__getitem__)
+    return winner if winner in TARGET_LANGUAGES else OTHER
+
+
+def split_paragraphs(documents: pd.DataFrame, *, boilerplate: BoilerplateConfig | None = None) -> pd.DataFrame:
+    """One row per paragraph of every document, cleaned, language-tagged and kept or dropped.
+
+    Args:
+        documents: Columns ``doc_id, source, outlet, language, date, url, title, text``;
+            ``language`` is ``"fa"``, ``"ar"`` or ``""`` (unknown: detected from the paragraphs).
+        boilerplate: Rules to apply (see :func:`load_boilerplate`); the packaged ones by default.
+
+    Returns:
+        Columns ``PARAGRAPH_COLUMNS``: ``paragraph_id`` is ``"{doc_id}:{position}"``, ``position``
+        is 0-based among the document's paragraphs, ``text`` the stripped line, ``clean_text``
+        its normalisation in the document language, ``kept`` a bool and ``drop_reason`` a short
+        readable reason ("" when kept).
+
+    Raises:
+        ValueError: ``documents`` lacks one of the required columns.
+    """
+    missing = [column for column in DOCUMENT_COLUMNS if column not in documents.columns]
+    if missing:
+        raise ValueError(f"documents is missing columns {missing}; expected {list(DOCUMENT_COLUMNS)}")
+    records = documents[list(DOCUMENT_COLUMNS)].fillna("").astype(str).to_dict("records")
+    rows = [row for document in records for row in _document_rows(document, boilerplate)]
+    return pd.DataFrame(rows, columns=list(PARAGRAPH_COLUMNS)).astype({"position": "int64", "kept": "bool"})
+
+
+def _document_rows(document: Mapping[str, str], boilerplate: BoilerplateConfig | None) -> list[dict[str, object]]:
+    paragraphs = paragraphs_of(document["text"])
+    detected = [detect_language(paragraph) for paragraph in paragraphs]
+    language = document["language"].strip() or document_language(paragraphs, detected)
+    clean_texts = [normalize(paragraph, language) for paragraph in paragraphs]
+    reasons = drop_reasons(clean_texts, detected, language, document["title"], boilerplate)
+    return [
+        {
+            **document,
+            "paragraph_id": f"{document['doc_id']}:{position}",
+            "language": language,
+            "position": position,
+            "text": paragraph,
+            "clean_text": clean_text,
+            "detected_language": detected_language,
+            "kept": not reason,
+            "drop_reason": reason,
+        }
+        for position, (paragraph, clean_text, detected_language, reason) in enumerate(
+            zip(paragraphs, clean_texts, detected, reasons, strict=True)
+        )
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Tokens for word statistics
+# --------------------------------------------------------------------------------------------
+
+# Words the stopwordsiso lists miss that carry no frame in news text: reporting verbs and
+# attribution ("said", "added", "according to", "news agency") and light verbs.
+EXTRA_STOPWORDS = {
+    PERSIAN: (
+        "افزود", "گفت", "کرد", "کردند", "میکند", "میشود", "کند", "شدند", "داد", "دارد", "داشت",
+        "گزارش", "خبرگزاری", "نقل", "اساس", "اظهار", "ادامه",
+    ),
+    ARABIC: (
+        "وقال", "قال", "قالت", "أضاف", "وأضاف", "وأضافت", "أضافت", "وأوضح", "أوضح", "أكد", "وأكد",
+        "وتابع", "تابع", "قائلا", "أنه", "أنها", "إنه", "وفقا", "بحسب", "وبحسب", "حيث", "خلال", "لذلك",
+    ),
+}
+_TOKEN = re.compile(rf"[^\W\d_]+(?:{ZWNJ}[^\W\d_]+)*")
+# Folded for matching only: alef variants to bare alef, Persian heh with hamza (ezafe) to heh.
+_MATCHING_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ۀ": "ه"})
+_FINAL_TA_MARBUTA = re.compile(r"ة\b")
+
+
+def _matching_tokens(text: str, language: str) -> list[str]:
+    """Words of ``text`` in matching form: normalised, alef, ۀ and ta marbuta folded, lowercase."""
+    folded = _FINAL_TA_MARBUTA.sub("ه", normalize(text, language).translate(_MATCHING_LETTERS))
+    return [token.lower() for token in _TOKEN.findall(folded)]
+
+
+@cache
+def stopwords(language: str) -> frozenset[str]:
+    """Stopwords in matching form: stopwordsiso's list for the language plus ``EXTRA_STOPWORDS``.
+
+    Persian entries spelled with a ZWNJ are also kept without it, since scraped text often loses
+    it. Any language other than Persian and Arabic gets both lists.
+    """
+    languages = (language,) if language in TARGET_LANGUAGES else TARGET_LANGUAGES
+    words = {
+        word for code in languages for word in (*stopwordsiso.stopwords(code), *EXTRA_STOPWORDS[code])
+    }
+    matching = {tuple(_matching_tokens(word, language)) for word in words}
+    singles = {tokens[0] for tokens in matching if len(tokens) == 1}
+    return frozenset(singles | {word.replace(ZWNJ, "") for word in singles})
+
+
+def tokenize(text: str, language: str) -> list[str]:
+    """Split a text into words for distinctive-word statistics.
+
+    Normalises for the language, folds alef variants (أ إ آ ٱ → ا), ۀ → ه and final ة → ه for matching,
+    keeps ZWNJ-joined Persian words whole, lowercases Latin, and drops digits, punctuation,
+    one-letter tokens and stopwords (see :func:`stopwords`).
+    """
+    stop = stopwords(language)
+    return [token for token in _matching_tokens(text, language) if len(token) > 1 and token not in stop]

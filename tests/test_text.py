@@ -1,0 +1,404 @@
+"""Tests for analysis.text: normalisation steps, language identification, paragraphs, tokens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import text
+from analysis.text import (
+    PARAGRAPH_COLUMNS,
+    detect_language,
+    drop_reasons,
+    load_boilerplate,
+    normalize,
+    split_paragraphs,
+    tokenize,
+)
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+ZWNJ = "\u200c"
+
+
+def documents(*rows: dict[str, str]) -> pd.DataFrame:
+    """A documents frame; each row gives ``text`` and optionally other columns."""
+    defaults = {"doc_id": "d", "source": "s.txt", "outlet": "o", "language": "", "date": "", "url": "", "title": ""}
+    return pd.DataFrame([{**defaults, **row} for row in rows], columns=[*defaults, "text"])
+
+
+# --------------------------------------------------------------------------------------------
+# Normalisation steps
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("step", "text_in", "text_out"),
+    [
+        (text.fold_presentation_forms, "\ufefb \ufe91\ufede", "لا بل"),
+        (text.fold_presentation_forms, "\ufdf2", "الله"),
+        (text.normalize_unicode, "ا\u0654", "أ"),
+        (text.remove_control_characters, "\u200fسلام\u200e \u202bدنیا\u202c\ufeff", "سلام دنیا"),
+        (text.remove_control_characters, f"می{ZWNJ}شود", "میشود"),
+        (text.remove_control_characters, "a\tb\nc\x00", "a\tb\nc"),
+        (text.remove_tatweel, "كازاخـــستان", "كازاخستان"),
+        (text.remove_diacritics, "أَيْضًا عَلَّمَ", "أيضا علم"),
+        (text.remove_diacritics, "هٰذا", "هذا"),
+        (text.normalize_zwnj, f"می{ZWNJ}{ZWNJ}شود", f"می{ZWNJ}شود"),
+        (text.normalize_zwnj, f"{ZWNJ}کتاب {ZWNJ}ها{ZWNJ} ۲{ZWNJ}", "کتاب ها ۲"),
+        (text.fold_persian_letters, "علي كتاب مصطفى", "علی کتاب مصطفی"),
+        (text.fold_arabic_letters, "رئیس کازاخستان", "رئيس كازاخستان"),
+        (text.normalize_digits, "۱۴۰۰ و ٢٠٢٢ and 1992", "1400 و 2022 and 1992"),
+        (text.normalize_whitespace, "  a\u00a0\u00a0b\n\tc  ", "a b c"),
+    ],
+)
+def test_normalisation_step(step, text_in: str, text_out: str) -> None:
+    assert step(text_in) == text_out
+
+
+def test_remove_control_characters_keeps_zwnj_when_asked() -> None:
+    assert text.remove_control_characters(f"\u200fمی{ZWNJ}شود", keep_zwnj=True) == f"می{ZWNJ}شود"
+
+
+@pytest.mark.parametrize(
+    ("text_in", "language", "text_out"),
+    [
+        (f"نیروهای  حافظ{ZWNJ}صلح  در كازاخستان ۲۰۲۲", "fa", f"نیروهای حافظ{ZWNJ}صلح در کازاخستان 2022"),
+        ("رئيس جمهوري ــ علي", "fa", "رئیس جمهوری علی"),
+        (f"رئیس کازاخستان في  ٢٠٢٢{ZWNJ}", "ar", "رئيس كازاخستان في 2022"),
+        (f"الأمنُ الجماعيُّ{ZWNJ}على", "ar", "الأمن الجماعيعلى"),
+        ("مصطفى على", "ar", "مصطفى على"),
+        ("علي كتاب ۳", "other", "علي كتاب 3"),
+        ("علي كتاب ۳", "", "علي كتاب 3"),
+        ("\ufeffThe  CSTO\u200b", "other", "The CSTO"),
+    ],
+)
+def test_normalize_per_language(text_in: str, language: str, text_out: str) -> None:
+    assert normalize(text_in, language) == text_out
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda path: path.name[:3])
+@pytest.mark.parametrize("language", ["fa", "ar", "other"])
+def test_normalize_is_idempotent(path: Path, language: str) -> None:
+    once = normalize(path.read_text(encoding="utf-8"), language)
+    assert normalize(once, language) == once
+
+
+# --------------------------------------------------------------------------------------------
+# Language identification
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text_in", "language"),
+    [
+        ("پوتین: مأموریت حفاظت از صلح در قزاقستان ضروری و محدود است", "fa"),
+        ("رئيس كازاخستان يتعهد باتخاذ تدابير حاسمة ضد الإرهابيين", "ar"),
+        ("رئیس جمهور چین", "fa"),
+        ("رئيس الجمهورية", "ar"),
+        ("امنیت جمعی", "fa"),
+        ("الأمن الجماعي", "ar"),
+        ("فلای تو دی", "fa"),
+        ("رازی", "fa"),
+        ("طاجيكستان", "ar"),
+        ("صورة أرشيفية", "ar"),
+        ("انتهای پیام/", "fa"),
+        ("تبلیغات", "fa"),
+        ("موافق", "ar"),
+        ("صلح در قزاقستان", "fa"),
+        ("في كازاخستان", "ar"),
+        ("پاکستان پوائنٹ نیوز", "other"),
+        ("ٹی وی", "other"),
+        ("پاکستان ٹوڈے", "other"),
+        ("Peacekeepers leave Kazakhstan", "other"),
+        ("Миротворцы ОДКБ покидают Казахстан", "other"),
+        ("", "other"),
+        ("   ", "other"),
+        ("2022 - 08:13", "other"),
+        ("۱۴۰۰/۱۰/۲۰", "other"),
+        ("«…»", "other"),
+    ],
+)
+def test_detect_language(text_in: str, language: str) -> None:
+    assert detect_language(text_in) == language
+
+
+def test_detect_language_urdu_source_tag_paragraph_is_arabic() -> None:
+    paragraph = (SEEDS / "004_21bd836bb6e819ae.txt").read_text(encoding="utf-8").splitlines()[2]
+    assert paragraph.startswith("(پاکستان پوائنٹ نیوز")
+    assert detect_language(paragraph) == "ar"
+
+
+def test_detect_language_folds_presentation_forms() -> None:
+    assert detect_language("\ufe8d\ufedf\ufe84\ufee3\ufee6 \ufe8d\ufedf\ufe9f\ufee4\ufe8e\ufecb\ufef2") == "ar"
+
+
+# --------------------------------------------------------------------------------------------
+# Tokens
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text_in", "language", "tokens"),
+    [
+        (f"نیروهای حافظ{ZWNJ}صلح وارد قزاقستان شدند", "fa", ["نیروهای", f"حافظ{ZWNJ}صلح", "وارد", "قزاقستان"]),
+        (f"می{ZWNJ}شود که این کشور را", "fa", ["کشور"]),
+        ("پوتین گفت: «ما در ۱۴۰۰ و 1992 آمدیم»", "fa", ["پوتین", "امدیم"]),
+        ("خانۀ ملت و خانه ملت", "fa", ["خانه", "ملت", "خانه", "ملت"]),
+        ("رئيس كازاخستان", "fa", ["رئیس", "کازاخستان"]),
+        ("الأمن الجماعي في منظمة معاهدة إلى آسيا", "ar", ["الامن", "الجماعي", "منظمه", "معاهده", "اسيا"]),
+        ("وقال إن الإرهابيين", "ar", ["الارهابيين"]),
+        ("رئیس کازاخستان", "ar", ["رئيس", "كازاخستان"]),
+        ("The CSTO and NATO, 2022", "other", ["the", "csto", "and", "nato"]),
+        ("و ب ج", "ar", []),
+        ("", "fa", []),
+    ],
+)
+def test_tokenize(text_in: str, language: str, tokens: list[str]) -> None:
+    assert tokenize(text_in, language) == tokens
+
+
+def test_tokenize_matches_on_clean_text() -> None:
+    raw = "«حافظان صلح» در قزاقستان، ۲۰۲۲"
+    assert tokenize(normalize(raw, "fa"), "fa") == tokenize(raw, "fa") == ["حافظان", "صلح", "قزاقستان"]
+
+
+def test_stopwords_include_zwnj_free_spellings() -> None:
+    assert {f"می{ZWNJ}شود", "میشود", "در", "گفت"} <= text.stopwords("fa")
+    assert {"في", "وقال", "ان"} <= text.stopwords("ar")
+
+
+# --------------------------------------------------------------------------------------------
+# Paragraphs and boilerplate on the five seeds
+# --------------------------------------------------------------------------------------------
+
+FOOTER_AFTER_ADS = "footer after advertisement"
+SEED_LANGUAGES = {"000": "fa", "001": "ar", "002": "fa", "003": "ar", "004": "ar"}
+SEED_PARAGRAPHS = {"000": 29, "001": 20, "002": 15, "003": 28, "004": 12}
+SEED_DROPS = {
+    "000": {
+        1: "duplicate of paragraph 0", 10: "end-of-article marker", 11: "tag list", 12: "tag list",
+        13: "navigation", 14: "navigation", 15: "navigation", 16: "footer after tag list", 17: "advertisement",
+        **{position: FOOTER_AFTER_ADS for position in range(18, 29)},
+    },
+    "001": {
+        0: "photo caption", 1: "photo caption", 3: "dateline/byline", 4: "dateline/byline", 7: "read-also link",
+        18: "tag list", 19: "share/UI label",
+    },
+    "002": {12: "end-of-article marker", 13: "share/UI label", 14: "share/UI label"},
+    "003": {
+        1: "navigation", 2: "share/UI label", 11: "section label (too short)", 15: "section label (too short)",
+        19: "section label (too short)", 25: "source line", 26: "cookie notice", 27: "cookie notice",
+    },
+    "004": {},
+}
+
+
+@pytest.fixture(scope="module")
+def seed_paragraphs() -> pd.DataFrame:
+    manifest = pd.read_csv(SEEDS / "manifest.csv", dtype=str).fillna("")
+    rows = [
+        {
+            "doc_id": row.file[:3], "source": row.file, "outlet": row.outlet, "language": SEED_LANGUAGES[row.file[:3]],
+            "date": row.date, "url": row.url, "title": row.title, "text": (SEEDS / row.file).read_text(encoding="utf-8"),
+        }
+        for row in manifest.itertuples()
+    ]
+    return split_paragraphs(documents(*rows))
+
+
+def test_seed_paragraph_columns_and_ids(seed_paragraphs: pd.DataFrame) -> None:
+    assert list(seed_paragraphs.columns) == list(PARAGRAPH_COLUMNS)
+    assert seed_paragraphs.groupby("doc_id").size().to_dict() == SEED_PARAGRAPHS
+    first = seed_paragraphs.iloc[0]
+    assert (first.paragraph_id, first.position, first.outlet) == ("000:0", 0, "Tasnim News Agency")
+    assert seed_paragraphs["paragraph_id"].is_unique
+    assert seed_paragraphs["kept"].dtype == bool
+
+
+@pytest.mark.parametrize("doc_id", sorted(SEED_DROPS))
+def test_seed_kept_and_dropped_paragraphs(seed_paragraphs: pd.DataFrame, doc_id: str) -> None:
+    document = seed_paragraphs[seed_paragraphs.doc_id == doc_id]
+    dropped = document[~document.kept]
+    assert dict(zip(dropped.position, dropped.drop_reason, strict=True)) == SEED_DROPS[doc_id]
+    kept = document[document.kept]
+    assert set(kept.position) == set(range(SEED_PARAGRAPHS[doc_id])) - set(SEED_DROPS[doc_id])
+    assert (kept.drop_reason == "").all()
+
+
+def test_seed_headlines_and_subheadings_are_kept(seed_paragraphs: pd.DataFrame) -> None:
+    kept = set(seed_paragraphs.loc[seed_paragraphs.kept, "clean_text"])
+    assert "توکایف ناآرامیها در قزاقستان را تلاش برای اجرای یک کودتای دولتی نامید" in kept
+    assert "رئيس كازاخستان يتعهد باتخاذ تدابير حاسمة ضد الإرهابيين" in kept
+
+
+def test_seed_kept_paragraphs_are_detected_in_their_document_language(seed_paragraphs: pd.DataFrame) -> None:
+    kept = seed_paragraphs[seed_paragraphs.kept]
+    assert (kept.detected_language == kept.language).all()
+    assert (kept.clean_text == [normalize(paragraph, language) for paragraph, language in zip(kept.text, kept.language)]).all()
+
+
+# --------------------------------------------------------------------------------------------
+# Paragraph split edge cases
+# --------------------------------------------------------------------------------------------
+
+
+def test_empty_documents_give_empty_paragraphs() -> None:
+    paragraphs = split_paragraphs(documents())
+    assert paragraphs.empty
+    assert list(paragraphs.columns) == list(PARAGRAPH_COLUMNS)
+
+
+def test_blank_and_invisible_lines_separate_paragraphs() -> None:
+    body = f"بند اول این خبر است.\n\n \u00a0\n{ZWNJ}\u200f\nبند دوم این خبر است.\r\nبند سوم این خبر است."
+    paragraphs = split_paragraphs(documents({"text": body, "language": "fa"}))
+    assert list(paragraphs.text) == ["بند اول این خبر است.", "بند دوم این خبر است.", "بند سوم این خبر است."]
+    assert list(paragraphs.paragraph_id) == ["d:0", "d:1", "d:2"]
+
+
+def test_document_with_only_boilerplate_keeps_nothing() -> None:
+    body = "انتهای پیام/\nتبلیغات\nهمراه اول\nرایتل"
+    paragraphs = split_paragraphs(documents({"text": body, "language": "fa"}))
+    assert list(paragraphs.drop_reason) == [
+        "end-of-article marker", "advertisement", FOOTER_AFTER_ADS, FOOTER_AFTER_ADS,
+    ]
+    assert not paragraphs.kept.any()
+
+
+@pytest.mark.parametrize(
+    ("body", "language"),
+    [
+        ("رئيس كازاخستان يتعهد باتخاذ تدابير حاسمة ضد الإرهابيين\nوقال الرئيس إن الوضع مستقر.", "ar"),
+        ("پوتین: مأموریت حفاظت از صلح در قزاقستان ضروری است\nرئیس جمهوری روسیه گفت.", "fa"),
+        ("Peacekeepers begin to leave Kazakhstan\nThe CSTO said the mission was a success.", "other"),
+    ],
+)
+def test_unknown_document_language_is_detected(body: str, language: str) -> None:
+    paragraphs = split_paragraphs(documents({"text": body, "language": ""}))
+    assert set(paragraphs.language) == {language}
+
+
+def test_unknown_language_document_is_dropped_with_a_reason() -> None:
+    paragraphs = split_paragraphs(documents({"text": "The CSTO said the mission was a success.", "language": ""}))
+    assert list(paragraphs.drop_reason) == ["not Persian or Arabic (detected: other)"]
+
+
+def test_document_language_by_characters() -> None:
+    long_arabic = "وقال الرئيس إن الوضع في البلاد مستقر الآن بعد وصول القوات."
+    body = f"پوتین در قزاقستان\n{long_arabic}"
+    assert set(split_paragraphs(documents({"text": body})).language) == {"ar"}
+
+
+def test_missing_columns_are_named() -> None:
+    with pytest.raises(ValueError, match=r"missing columns \['title', 'text'\]"):
+        split_paragraphs(documents({"text": "x"}).drop(columns=["title", "text"]))
+
+
+# --------------------------------------------------------------------------------------------
+# Structural rules
+# --------------------------------------------------------------------------------------------
+
+SENTENCE_FA = "رئیس جمهوری روسیه در نشست امروز سخن گفت."
+
+
+def reasons_for(*paragraphs: str, language: str = "fa", title: str = "") -> list[str]:
+    clean = [normalize(paragraph, language) for paragraph in paragraphs]
+    return drop_reasons(clean, [detect_language(paragraph) for paragraph in paragraphs], language, title)
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "language", "expected"),
+    [
+        ((SENTENCE_FA, "https://www.tasnimnews.com/fa/news/1400/10/20"), "fa", ["", "URL only"]),
+        ((SENTENCE_FA, "۲۰ دی ۱۴۰۰ - ۱۲:۳۰"), "fa", ["", "dateline/byline"]),
+        (("الخميس، 06 يناير 2022 - 08:13 م", "قال الرئيس إن الوضع مستقر."), "ar", ["dateline/byline", ""]),
+        (("Thu 6 Jan 2022", "قال الرئيس إن الوضع مستقر."), "ar", ["dateline/byline", ""]),
+        ((SENTENCE_FA, "ـــ", "…"), "fa", ["", "empty after cleaning", "empty after cleaning"]),
+        ((SENTENCE_FA, SENTENCE_FA.replace("ی", "ي")), "fa", ["", "duplicate of paragraph 0"]),
+        (("قزاقستان", SENTENCE_FA), "fa", ["", ""]),
+        ((SENTENCE_FA, "قزاقستان", "روسیه!"), "fa", ["", "section label (too short)", ""]),
+        ((SENTENCE_FA, "Read more on our site."), "fa", ["", "not Persian or Arabic (detected: other)"]),
+        (
+            (SENTENCE_FA, "برچسب‌ها: قزاقستان", "روسیه و چین", SENTENCE_FA + " دوباره", "همراه اول"),
+            "fa",
+            ["", "tag list", "footer after tag list", "", "section label (too short)"],
+        ),
+    ],
+)
+def test_structural_rules(paragraphs: tuple[str, ...], language: str, expected: list[str]) -> None:
+    assert reasons_for(*paragraphs, language=language) == expected
+
+
+def test_short_title_paragraph_is_a_headline() -> None:
+    reasons = reasons_for("صورة أرشيفية", "احتجاجات كازاخستان", "قال الرئيس إن الوضع مستقر.", language="ar",
+                          title="احتجاجات كازاخستان")
+    assert reasons == ["photo caption", "", ""]
+
+
+# --------------------------------------------------------------------------------------------
+# Boilerplate rule file
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "language", "reason"),
+    [
+        ("بیشتر بخوانید: خروج نیروها از قزاقستان", "fa", "read-also link"),
+        ("اقرأ ايضاً: انسحاب القوات", "ar", "read-also link"),
+        ("عکس: نیروهای حافظ صلح در آلماتی", "fa", "photo caption"),
+        ("برچسب ها: قزاقستان، روسیه", "fa", "tag list"),
+        ("الكلمات المفتاحية: كازاخستان", "ar", "tag list"),
+        ("پربازدیدترین خبرها", "fa", "navigation"),
+        ("الأكثر قراءة", "ar", "navigation"),
+        ("إعلانات", "ar", "advertisement"),
+        ("پایان خبر", "fa", "end-of-article marker"),
+        ("-انتهى-", "ar", "end-of-article marker"),
+        ("منبع: ایرنا", "fa", "source line"),
+        ("شارك", "ar", "share/UI label"),
+        ("این سایت از کوکی ها استفاده می کند", "fa", "cookie notice"),
+        ("بقلم: أحمد علي", "ar", "dateline/byline"),
+    ],
+)
+def test_packaged_rules_are_general(paragraph: str, language: str, reason: str) -> None:
+    assert reasons_for(paragraph, language=language) == [reason]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "language"),
+    [
+        ("آخرین اخبار از ناآرامی‌های قزاقستان نشان می‌دهد که اوضاع آرام است", "fa"),
+        ("شارك الرئيس في قمة منظمة معاهدة الأمن الجماعي عبر الفيديو", "ar"),
+        ("أخبار سارة للمواطنين في ألماتي بعد عودة الهدوء", "ar"),
+    ],
+)
+def test_packaged_rules_spare_real_sentences(paragraph: str, language: str) -> None:
+    assert reasons_for(paragraph, language=language) == [""]
+
+
+def test_users_can_extend_rules(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        '[[rules]]\nid = "promo"\nreason = "promotion"\nlanguages = ["ar"]\npatterns = [\'^اشترك في النشرة\']\n',
+        encoding="utf-8",
+    )
+    table = split_paragraphs(
+        documents({"text": "اشترك في النشرة البريدية اليومية الآن\nقال الرئيس إن الوضع مستقر.", "language": "ar"}),
+        boilerplate=load_boilerplate(rules),
+    )
+    assert list(table.drop_reason) == ["promotion", ""]
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ('id = "x"\nreason = "r"\nlanguages = ["fa"]', "rule 'x' is missing patterns"),
+        ('id = "x"\nreason = "r"\nlanguages = ["en"]\npatterns = ["a"]', r"rule 'x' names unknown languages \['en'\]"),
+        ('id = "x"\nreason = "r"\nlanguages = ["fa"]\npatterns = ["(unclosed"]', "rule 'x' has an invalid regex"),
+    ],
+)
+def test_bad_rule_files_are_explained(tmp_path: Path, rule: str, message: str) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(f"[[rules]]\n{rule}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        load_boilerplate(rules)
