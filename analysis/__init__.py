@@ -1,0 +1,21 @@
+"""framing: how Persian- and Arabic-language outlets frame the same event.
+
+Stages (each a plain function over DataFrames): ``corpus`` reads documents, ``text`` cleans and
+splits them into paragraphs, ``embed`` embeds them (cached), ``themes`` scores them, ``compare``
+aggregates, ``charts`` draws, ``export`` writes downloads, ``evaluate`` measures accuracy.
+"""
+
+from analysis.corpus import Corpus, CorpusError, Problem, read_corpus
+from analysis.embed import Embedder, EmbeddingCache, ModelError, make_embedder
+from analysis.evaluate import LabelsError, cross_validate, evaluate, load_labels, score_labels
+from analysis.pipeline import Analysis, analyze, score_table
+from analysis.text import detect_language, normalize, split_paragraphs, tokenize
+from analysis.themes import Theme, ThemeError, ThemeSet, load_themes, parse_themes, score_paragraphs, themes_to_toml
+
+__all__ = [
+    "Analysis", "Corpus", "CorpusError", "Embedder", "EmbeddingCache", "LabelsError", "ModelError",
+    "Problem", "Theme", "ThemeError", "ThemeSet", "analyze", "cross_validate", "detect_language",
+    "evaluate", "load_labels", "load_themes", "make_embedder", "normalize", "parse_themes",
+    "read_corpus", "score_labels", "score_paragraphs", "score_table", "split_paragraphs",
+    "themes_to_toml", "tokenize",
+]

@@ -139,8 +139,13 @@ def load_sentence_transformer(name_or_path: str) -> Encoder:
     Raises:
         ModelError: with a message saying what was tried and why it failed.
     """
-    from sentence_transformers import SentenceTransformer
+    import logging
 
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
     try:
         return SentenceTransformer(name_or_path, device="cpu")
     except Exception as error:  # noqa: BLE001 - any loader failure becomes one clear message
