@@ -1,14 +1,17 @@
 """Themes as data, and scoring paragraphs against them.
 
 A theme file (TOML, see ``analysis/data/themes.toml``) lists background sentences and, per theme,
-an id, a label, a threshold, and descriptions, example sentences and cue words in any languages.
+an id, a label, a threshold, and descriptions, example sentences, near misses and cue words in any
+languages.
 
-Scoring (explained in README.md, "How a paragraph gets a theme"): a paragraph and each of its
-sentences are embedded; a unit's similarity to a theme is the mean of its ``top_k`` highest cosine
-similarities to the theme's descriptions and examples, minus the same for the background
-sentences (a margin, so generic news about the event scores about zero). The paragraph's score is
-its best unit's margin, plus ``cue_weight`` when one of the theme's cue words occurs in it. A
-paragraph carries every theme whose score reaches that theme's threshold: several, or none.
+Scoring (explained in README.md, "How a paragraph gets a theme"): for each theme, a small logistic
+regression is fitted, on the spot, on the embeddings of the themes file's own sentences: the
+theme's descriptions and examples on one side; the background sentences, every theme's near misses
+and the other themes' descriptions and examples on the other. A paragraph's score is the
+classifier's decision value (in units of its spread over those sentences, so 0 is the boundary),
+plus ``cue_weight`` when one of the theme's cue words occurs in it. With ``units = "sentences"``
+the paragraph's score is the best of the paragraph's and its sentences' scores. A paragraph
+carries every theme whose score reaches that theme's threshold: several, or none.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import tomli_w
+from sklearn.linear_model import LogisticRegression
 
 from analysis.text import normalize
 
@@ -52,23 +56,32 @@ class Theme:
     descriptions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    near_misses: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def anchors(self) -> list[tuple[str, str]]:
-        """Return ``(language, sentence)`` for every description and example."""
-        return [
-            (language, sentence)
-            for texts in (self.descriptions, self.examples)
-            for language, sentences in texts.items()
-            for sentence in sentences
-        ]
+        """Return ``(language, sentence)`` for every description and example (what carries the theme)."""
+        return _pairs(self.descriptions, self.examples)
+
+
+UNITS = ("paragraph", "sentences")
 
 
 @dataclass(frozen=True)
 class ScoringSettings:
-    """Knobs of the scoring method, stored in the themes file's ``[scoring]`` table."""
+    """Knobs of the scoring method, stored in the themes file's ``[scoring]`` table.
 
-    top_k: int = 3
-    cue_weight: float = 0.05
+    Attributes:
+        c: scikit-learn's ``C`` for each theme's logistic regression; smaller keeps the boundary
+            smoother (less tied to single example sentences).
+        cue_weight: added to a score when one of the theme's cue words occurs, in score units
+            (the decision value's spread over the themes file's sentences).
+        units: ``paragraph`` scores the whole paragraph; ``sentences`` takes the best of the
+            paragraph and each of its sentences.
+    """
+
+    c: float = 0.1
+    cue_weight: float = 1.0
+    units: str = "paragraph"
 
 
 @dataclass(frozen=True)
@@ -133,23 +146,34 @@ def parse_themes(text: str, source: str = "themes") -> ThemeSet:
     if duplicates:
         raise ThemeError(f"{source}: duplicate theme ids {duplicates}")
     scoring = data.get("scoring", {})
+    if not isinstance(scoring, dict):
+        raise ThemeError(f"{source}: [scoring] must be a table")
     try:
         settings = ScoringSettings(
-            top_k=int(scoring.get("top_k", ScoringSettings.top_k)),
+            c=float(scoring.get("c", ScoringSettings.c)),
             cue_weight=float(scoring.get("cue_weight", ScoringSettings.cue_weight)),
+            units=str(scoring.get("units", ScoringSettings.units)),
         )
     except (TypeError, ValueError) as error:
-        raise ThemeError(f"{source}: [scoring] needs a whole top_k and a numeric cue_weight") from error
-    if settings.top_k < 1:
-        raise ThemeError(f"{source}: [scoring] top_k must be at least 1")
-    return ThemeSet(themes, _language_lists(data.get("background", {}), f"{source}: [background]"), settings)
+        raise ThemeError(f"{source}: [scoring] needs numeric c and cue_weight") from error
+    if not settings.c > 0:
+        raise ThemeError(f"{source}: [scoring] c must be greater than 0")
+    if settings.units not in UNITS:
+        raise ThemeError(f"{source}: [scoring] units must be one of {list(UNITS)}, not {settings.units!r}")
+    background = _language_lists(data.get("background", {}), f"{source}: [background]")
+    if len(themes) == 1 and not background and not themes[0].near_misses:
+        raise ThemeError(
+            f"{source}: a single theme needs sentences that do not carry it, to be told apart from them: "
+            "add [background] sentences or near_misses"
+        )
+    return ThemeSet(themes, background, settings)
 
 
 def themes_to_toml(themes: ThemeSet) -> str:
     """Serialise a theme set to the TOML format :func:`parse_themes` reads."""
     data = {
         "version": 1,
-        "scoring": {"top_k": themes.scoring.top_k, "cue_weight": themes.scoring.cue_weight},
+        "scoring": {"c": themes.scoring.c, "cue_weight": themes.scoring.cue_weight, "units": themes.scoring.units},
         "background": {language: list(texts) for language, texts in themes.background.items()},
         "theme": [
             {
@@ -159,11 +183,44 @@ def themes_to_toml(themes: ThemeSet) -> str:
                 "descriptions": {language: list(texts) for language, texts in theme.descriptions.items()},
                 "examples": {language: list(texts) for language, texts in theme.examples.items()},
                 "cues": {language: list(texts) for language, texts in theme.cues.items()},
+                "near_misses": {language: list(texts) for language, texts in theme.near_misses.items()},
             }
             for theme in themes.themes
         ],
     }
     return tomli_w.dumps(data)
+
+
+def lines_to_sentences(text: str) -> tuple[str, ...]:
+    """Read an editor's text: one sentence (or cue) per line, blank lines ignored."""
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def add_theme(themes: ThemeSet, theme: Theme) -> ThemeSet:
+    """Return a validated copy with ``theme`` appended.
+
+    Raises:
+        ThemeError: the id is taken or invalid, or the theme has no description or example.
+    """
+    if theme.id in themes.ids:
+        raise ThemeError(f"a theme with id {theme.id!r} already exists; choose another id")
+    return _validated(replace(themes, themes=(*themes.themes, theme)))
+
+
+def replace_theme(themes: ThemeSet, theme: Theme) -> ThemeSet:
+    """Return a validated copy where ``theme`` replaces the theme with the same id.
+
+    Raises:
+        ThemeError: no theme has this id, or the edited theme is invalid.
+    """
+    if theme.id not in themes.ids:
+        raise ThemeError(f"no theme with id {theme.id!r} to edit")
+    return _validated(replace(themes, themes=tuple(theme if old.id == theme.id else old for old in themes.themes)))
+
+
+def _validated(themes: ThemeSet) -> ThemeSet:
+    """Check an edited theme set by the same rules as a themes file (a TOML round trip)."""
+    return parse_themes(themes_to_toml(themes), source="edited themes")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -211,53 +268,85 @@ def score_paragraphs(
         ``Scores`` whose table has one ``score_<id>`` column per theme (index aligned with
         ``texts``) and whose vectors are the paragraphs' own embeddings.
     """
-    units, owners = _units(texts)
-    anchor_texts = {theme.id: [normalize(text, lang) for lang, text in theme.anchors()] for theme in themes.themes}
-    background = [normalize(text, lang) for lang, texts_ in themes.background.items() for text in texts_]
-    all_anchor_texts = [text for theme_texts in anchor_texts.values() for text in theme_texts]
-    vectors = embed(list(units) + all_anchor_texts + background) if texts else None
-    columns: dict[str, np.ndarray] = {}
-    if vectors is None:
+    if not texts:
         return Scores(pd.DataFrame({f"score_{theme_id}": [] for theme_id in themes.ids}), np.zeros((0, 0), np.float32))
-    unit_vectors = vectors[: len(units)]
-    offset = len(units)
-    background_vectors = vectors[offset + len(all_anchor_texts) :]
-    background_similarity = (
-        _top_k_mean(unit_vectors @ background_vectors.T, themes.scoring.top_k)
-        if len(background_vectors)
-        else np.zeros(len(units))
-    )
+    units, owners = _units(texts, themes.scoring.units)
+    training = _training_sentences(themes)
+    vectors = embed(units + training)
+    unit_vectors, training_vectors = vectors[: len(units)], vectors[len(units) :]
+    index = {text: row for row, text in enumerate(training)}
+    center = training_vectors.mean(axis=0)
+    unit_languages = [languages[owner] for owner in owners]
     owner_index = np.asarray(owners)
+    columns: dict[str, np.ndarray] = {}
     for theme in themes.themes:
-        count = len(anchor_texts[theme.id])
-        theme_vectors = vectors[offset : offset + count]
-        offset += count
-        if count == 0:
-            margin = np.full(len(units), -1.0)
-        else:
-            margin = _top_k_mean(unit_vectors @ theme_vectors.T, themes.scoring.top_k) - background_similarity
+        positives, negatives = _split_for(themes, theme)
+        decision = _theme_classifier(
+            training_vectors[[index[text] for text in positives]] - center,
+            training_vectors[[index[text] for text in negatives]] - center,
+            themes.scoring.c,
+        )
+        cued = np.array([bool(cue_hits(text, language, theme)) for text, language in zip(units, unit_languages, strict=True)])
+        unit_scores = decision(unit_vectors - center) + themes.scoring.cue_weight * cued
         best = np.full(len(texts), -np.inf)
-        np.maximum.at(best, owner_index, margin)
-        cue_bonus = np.array([themes.scoring.cue_weight if cue_hits(text, lang, theme) else 0.0 for text, lang in zip(texts, languages, strict=True)])
-        columns[f"score_{theme.id}"] = np.round(best + cue_bonus, 4)
+        np.maximum.at(best, owner_index, unit_scores)
+        columns[f"score_{theme.id}"] = np.round(best, 4)
     return Scores(pd.DataFrame(columns), unit_vectors[: len(texts)].astype(np.float32))
 
 
-def _units(texts: Sequence[str]) -> tuple[list[str], list[int]]:
-    """Return the paragraphs followed by their sentences (when more than one), with owners."""
-    units = list(texts)
+def _theme_classifier(positives: np.ndarray, negatives: np.ndarray, c: float) -> Callable[[np.ndarray], np.ndarray]:
+    """Fit a balanced logistic regression; return its decision function in units of its training spread.
+
+    Raises:
+        ThemeError: there is no sentence on one of the two sides.
+    """
+    if not len(positives) or not len(negatives):
+        raise ThemeError("a theme needs sentences that carry it and sentences that do not (background, near misses or other themes)")
+    features = np.vstack([positives, negatives])
+    target = np.concatenate([np.ones(len(positives)), np.zeros(len(negatives))])
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=1000).fit(features, target)
+    spread = float(model.decision_function(features).std()) or 1.0
+    return lambda vectors: model.decision_function(vectors) / spread
+
+
+def _training_sentences(themes: ThemeSet) -> list[str]:
+    """Every distinct normalised sentence of the themes file, in file order."""
+    sentences = _normalised(_pairs(themes.background))
+    for theme in themes.themes:
+        sentences += _normalised(theme.anchors()) + _normalised(_pairs(theme.near_misses))
+    return list(dict.fromkeys(sentences))
+
+
+def _split_for(themes: ThemeSet, theme: Theme) -> tuple[list[str], list[str]]:
+    """Normalised sentences that carry ``theme``, and those that do not (background, near misses, other themes)."""
+    negatives = _normalised(_pairs(themes.background))
+    for other in themes.themes:
+        negatives += _normalised(_pairs(other.near_misses))
+        if other.id != theme.id:
+            negatives += _normalised(other.anchors())
+    return _normalised(theme.anchors()), negatives
+
+
+def _normalised(pairs: list[tuple[str, str]]) -> list[str]:
+    return [normalize(text, language) for language, text in pairs]
+
+
+def _pairs(*texts: Mapping[str, tuple[str, ...]]) -> list[tuple[str, str]]:
+    """``(language, sentence)`` for every sentence of some per-language lists."""
+    return [(language, sentence) for lists in texts for language, sentences in lists.items() for sentence in sentences]
+
+
+def _units(texts: Sequence[str], units: str) -> tuple[list[str], list[int]]:
+    """Return the paragraphs, then (for ``sentences``) their sentences when more than one, with owners."""
+    scored = list(texts)
     owners = list(range(len(texts)))
-    for number, text in enumerate(texts):
-        sentences = split_sentences(text)
-        if len(sentences) > 1:
-            units.extend(sentences)
-            owners.extend([number] * len(sentences))
-    return units, owners
-
-
-def _top_k_mean(similarities: np.ndarray, top_k: int) -> np.ndarray:
-    k = min(top_k, similarities.shape[1])
-    return np.sort(similarities, axis=1)[:, -k:].mean(axis=1)
+    if units == "sentences":
+        for number, text in enumerate(texts):
+            sentences = split_sentences(text)
+            if len(sentences) > 1:
+                scored.extend(sentences)
+                owners.extend([number] * len(sentences))
+    return scored, owners
 
 
 def _cue_patterns(theme: Theme) -> list[tuple[str, re.Pattern[str]]]:
@@ -291,6 +380,7 @@ def _parse_theme(raw: object, where: str) -> Theme:
         descriptions=_language_lists(raw.get("descriptions", {}), f"{where} ({theme_id}) descriptions"),
         examples=_language_lists(raw.get("examples", {}), f"{where} ({theme_id}) examples"),
         cues=_language_lists(raw.get("cues", {}), f"{where} ({theme_id}) cues"),
+        near_misses=_language_lists(raw.get("near_misses", {}), f"{where} ({theme_id}) near_misses"),
     )
     if not theme.anchors():
         raise ThemeError(f"{where} ({theme_id}): give at least one description or example sentence")

@@ -1,15 +1,24 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis.embed import Embedder
 from analysis.themes import (
     DEFAULT_THEMES_PATH,
+    ScoringSettings,
+    Theme,
     ThemeError,
+    ThemeSet,
+    add_theme,
     cue_hits,
+    lines_to_sentences,
     load_themes,
     parse_themes,
+    replace_theme,
     score_paragraphs,
     split_sentences,
     themes_to_toml,
@@ -17,17 +26,18 @@ from analysis.themes import (
 
 SMALL = """
 [scoring]
-top_k = 1
+c = 1.0
 cue_weight = 0.5
 
 [background]
-en = ["weather sunny today"]
+en = ["weather sunny today", "cold rain tomorrow morning"]
 
 [[theme]]
 id = "alpha"
 label = "Alpha"
 threshold = 0.2
-examples.en = ["red apple fruit"]
+examples.en = ["red apple fruit", "ripe red apple"]
+near_misses.en = ["red car engine"]
 cues.ar = ["ارهاب"]
 cues.fa = ["تروریست"]
 
@@ -43,6 +53,7 @@ def test_default_themes_file_is_valid() -> None:
     assert themes.ids == ["terrorism", "foreign_interference", "limited_mission"]
     for theme in themes.themes:
         assert {"fa", "ar", "en"} <= set(theme.examples), theme.id
+        assert {"fa", "ar", "en"} <= set(theme.near_misses), theme.id
     assert {"fa", "ar", "en"} <= set(themes.background)
     assert load_themes(DEFAULT_THEMES_PATH).digest() == themes.digest()
 
@@ -52,7 +63,8 @@ def test_round_trip_through_toml() -> None:
     again = parse_themes(themes_to_toml(themes))
     assert again == themes
     assert again.themes[1].label == "Beta"
-    assert again.scoring.top_k == 1
+    assert again.themes[0].near_misses == {"en": ("red car engine",)}
+    assert (again.scoring.c, again.scoring.cue_weight, again.scoring.units) == (1.0, 0.5, "paragraph")
 
 
 @pytest.mark.parametrize(
@@ -65,6 +77,9 @@ def test_round_trip_through_toml() -> None:
         ('[[theme]]\nid = "a"', "at least one description or example"),
         ('[[theme]]\nid = "a"\nthreshold = "high"\nexamples.en = ["x"]', "threshold must be a number"),
         ('[[theme]]\nid = "a"\nexamples.en = [1, 2]', "must be a list of strings"),
+        ('[[theme]]\nid = "a"\nexamples.en = ["x"]\nnear_misses.en = "y"\n[scoring]\nc = 0', "c must be greater than 0"),
+        ('[[theme]]\nid = "a"\nexamples.en = ["x"]\nnear_misses.en = "y"\n[scoring]\nunits = "words"', "units must be one of"),
+        ('[[theme]]\nid = "a"\nexamples.en = ["x"]', "needs sentences that do not carry it"),
     ],
 )
 def test_invalid_themes_get_clear_errors(text: str, message: str) -> None:
@@ -90,29 +105,55 @@ def test_split_sentences_joins_short_pieces() -> None:
     ]
 
 
-def test_scores_are_margins_over_background_with_cue_bonus(fake_embedder: Embedder) -> None:
+def score(texts: list[str], themes: ThemeSet, embedder: Embedder, languages: list[str] | None = None) -> pd.DataFrame:
+    return score_paragraphs(texts, languages or ["en"] * len(texts), themes, embedder.embed).table
+
+
+def test_classifier_puts_theme_sentences_above_zero_and_the_rest_below(fake_embedder: Embedder) -> None:
     themes = parse_themes(SMALL)
-    scores = score_paragraphs(
-        ["red apple fruit", "weather sunny today", "blue sky ocean", "الإرهاب"],
-        ["en", "en", "en", "ar"],
-        themes,
-        fake_embedder.embed,
-    )
-    table = scores.table
+    table = score(["red apple fruit", "weather sunny today", "blue sky ocean", "red car engine"], themes, fake_embedder)
     assert list(table.columns) == ["score_alpha", "score_beta"]
-    assert table.loc[0, "score_alpha"] == pytest.approx(1.0, abs=1e-3)
-    assert table.loc[1, "score_alpha"] == pytest.approx(-1.0, abs=1e-3)
-    assert table.loc[2, "score_beta"] == pytest.approx(1.0, abs=1e-3)
-    assert table.loc[3, "score_alpha"] == pytest.approx(0.5, abs=1e-3)
-    assert scores.vectors.shape == (4, 64)
+    assert table.loc[0, "score_alpha"] > 0 > table.loc[0, "score_beta"]
+    assert table.loc[2, "score_beta"] > 0 > table.loc[2, "score_alpha"]
+    assert table.loc[1].max() < 0
+    assert table.loc[3, "score_alpha"] < 0  # a near miss stays on the negative side
 
 
-def test_paragraph_score_is_its_best_sentence(fake_embedder: Embedder) -> None:
+def test_scores_are_in_units_of_the_spread_over_the_theme_file(fake_embedder: Embedder) -> None:
+    themes = replace(parse_themes(SMALL), scoring=ScoringSettings(c=1.0, cue_weight=0.0))
+    sentences = ["weather sunny today", "cold rain tomorrow morning", "red apple fruit", "ripe red apple", "red car engine", "blue sky ocean"]
+    table = score(sentences, themes, fake_embedder)
+    assert table["score_alpha"].std(ddof=0) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_a_cue_adds_exactly_the_cue_weight(fake_embedder: Embedder) -> None:
+    themes = parse_themes(SMALL)
+    texts, languages = ["هاجمت العصابات الإرهابية المدينة", "هاجمت العصابات المدينة"], ["ar", "ar"]
+    with_cues = score(texts, themes, fake_embedder, languages)
+    without_cues = score(texts, replace(themes, scoring=replace(themes.scoring, cue_weight=0.0)), fake_embedder, languages)
+    difference = with_cues - without_cues
+    assert difference.loc[0, "score_alpha"] == pytest.approx(0.5, abs=1e-3)
+    assert difference.loc[1, "score_alpha"] == pytest.approx(0.0, abs=1e-3)
+    assert difference["score_beta"].abs().max() == pytest.approx(0.0, abs=1e-3)
+
+
+def test_a_new_near_miss_lowers_the_score_of_paragraphs_like_it(fake_embedder: Embedder) -> None:
+    themes = parse_themes(SMALL)
+    paragraph = "red apple juice factory closed"
+    before = score([paragraph], themes, fake_embedder).loc[0, "score_alpha"]
+    alpha = replace(themes.themes[0], near_misses={"en": ("red car engine", "apple juice factory closed")})
+    after = score([paragraph], replace_theme(themes, alpha), fake_embedder).loc[0, "score_alpha"]
+    assert after < before
+
+
+def test_sentence_units_take_the_best_of_the_paragraph_and_its_sentences(fake_embedder: Embedder) -> None:
     themes = parse_themes(SMALL)
     paragraph = "unrelated words about nothing at all. red apple fruit is here now."
-    whole = score_paragraphs([paragraph], ["en"], themes, fake_embedder.embed).table.loc[0, "score_alpha"]
-    sentence = score_paragraphs(["red apple fruit is here now."], ["en"], themes, fake_embedder.embed).table.loc[0, "score_alpha"]
-    assert whole == pytest.approx(sentence)
+    whole = score([paragraph], themes, fake_embedder).loc[0, "score_alpha"]
+    by_sentence = replace(themes, scoring=replace(themes.scoring, units="sentences"))
+    table = score([paragraph, "unrelated words about nothing at all.", "red apple fruit is here now."], by_sentence, fake_embedder)
+    assert table.loc[0, "score_alpha"] == pytest.approx(max(whole, table.loc[1, "score_alpha"], table.loc[2, "score_alpha"]))
+    assert table.loc[0, "score_alpha"] == pytest.approx(table.loc[2, "score_alpha"]) and whole < table.loc[2, "score_alpha"]
 
 
 def test_no_paragraphs_gives_empty_scores(fake_embedder: Embedder) -> None:
@@ -120,3 +161,21 @@ def test_no_paragraphs_gives_empty_scores(fake_embedder: Embedder) -> None:
     assert list(scores.table.columns) == ["score_alpha", "score_beta"]
     assert scores.table.empty
     assert isinstance(scores.vectors, np.ndarray)
+
+
+def test_add_and_replace_theme_validate_like_a_themes_file() -> None:
+    themes = parse_themes(SMALL)
+    gamma = Theme("gamma", "Gamma", 0.0, examples={"fa": lines_to_sentences("  یک جمله\n\nجمله دوم \n")})
+    added = add_theme(themes, gamma)
+    assert added.ids == ["alpha", "beta", "gamma"]
+    assert added.themes[2].examples == {"fa": ("یک جمله", "جمله دوم")}
+    renamed = replace_theme(added, replace(added.themes[0], label="Renamed"))
+    assert renamed.label("alpha") == "Renamed" and renamed.themes[0].examples == themes.themes[0].examples
+    with pytest.raises(ThemeError, match="already exists"):
+        add_theme(themes, replace(gamma, id="alpha"))
+    with pytest.raises(ThemeError, match="lowercase letters"):
+        add_theme(themes, replace(gamma, id="Bad id"))
+    with pytest.raises(ThemeError, match="at least one description or example"):
+        replace_theme(themes, replace(themes.themes[1], descriptions={}))
+    with pytest.raises(ThemeError, match="no theme with id 'gamma'"):
+        replace_theme(themes, gamma)
