@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import textwrap
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -34,9 +34,22 @@ def language_label(code: str) -> str:
     return f"{name} ({code})" if name != code else code
 
 
-def theme_label(theme: str) -> str:
-    """Display label of a theme id: "foreign_interference" -> "foreign interference"."""
-    return theme.replace("_", " ")
+def theme_label(theme: str, labels: Mapping[str, str] | None = None) -> str:
+    """Display label of a theme id: its entry in ``labels``, else "foreign_interference" -> "foreign interference"."""
+    return (labels or {}).get(theme) or theme.replace("_", " ")
+
+
+def clicked_bar(points: Sequence[Mapping[str, object]]) -> tuple[str, str] | None:
+    """``(theme, language)`` of the first clicked bar of :func:`shares_by_language_chart`, if any.
+
+    Args:
+        points: the ``selection.points`` of a plotly selection event (each may carry ``customdata``).
+    """
+    for point in points:
+        customdata = point.get("customdata")
+        if isinstance(customdata, Sequence) and len(customdata) >= 2:
+            return str(customdata[0]), str(customdata[1])
+    return None
 
 
 def theme_colors(theme_ids: Sequence[str]) -> dict[str, str]:
@@ -45,11 +58,12 @@ def theme_colors(theme_ids: Sequence[str]) -> dict[str, str]:
     return {**colors, NO_THEME: NO_THEME_COLOR}
 
 
-def shares_by_language_chart(shares: pd.DataFrame) -> go.Figure:
+def shares_by_language_chart(shares: pd.DataFrame, *, labels: Mapping[str, str] | None = None) -> go.Figure:
     """Grouped bars: per theme, the share of kept paragraphs carrying it in each language.
 
     Args:
         shares: :func:`analysis.compare.theme_shares` with ``by="language"``.
+        labels: display label per theme id (default: the id, underscores as spaces).
 
     Returns:
         One bar trace per language (Persian, then Arabic, then others). Whiskers show the 95 %
@@ -61,12 +75,12 @@ def shares_by_language_chart(shares: pd.DataFrame) -> go.Figure:
     if shares.empty:
         return _empty_figure(title, "No kept paragraphs in this selection.")
     figure = go.Figure()
-    for language in _language_order(shares["language"]):
+    for language in language_order(shares["language"]):
         rows = shares[shares["language"] == language]
         label = language_label(language)
         figure.add_bar(
             name=label,
-            x=[theme_label(theme) for theme in rows["theme"]],
+            x=[theme_label(theme, labels) for theme in rows["theme"]],
             y=rows["share"] * 100,
             error_y={
                 "type": "data", "symmetric": False, "color": "#444444", "thickness": 1.2,
@@ -88,7 +102,7 @@ def shares_by_language_chart(shares: pd.DataFrame) -> go.Figure:
                 "<br>95 % interval: %{customdata[5]:.0f}–%{customdata[6]:.0f} %<extra></extra>"
             ),
         )
-    themes = list(dict.fromkeys(theme_label(theme) for theme in shares["theme"]))
+    themes = list(dict.fromkeys(theme_label(theme, labels) for theme in shares["theme"]))
     figure.update_layout(barmode="group", legend_title_text="Language")
     figure.update_xaxes(title_text="Theme", categoryorder="array", categoryarray=themes)
     figure.update_yaxes(title_text="Share of kept paragraphs (%)", ticksuffix=" %", rangemode="tozero")
@@ -97,11 +111,12 @@ def shares_by_language_chart(shares: pd.DataFrame) -> go.Figure:
     )
 
 
-def outlet_heatmap(matrix: pd.DataFrame) -> go.Figure:
+def outlet_heatmap(matrix: pd.DataFrame, *, labels: Mapping[str, str] | None = None) -> go.Figure:
     """Outlet x theme heatmap of the share of kept paragraphs, with counts in the cells.
 
     Args:
         matrix: :func:`analysis.compare.outlet_theme_matrix` (tidy; outlets in its row order).
+        labels: display label per theme id (default: the id, underscores as spaces).
     """
     title = "Share of each outlet's kept paragraphs carrying each theme"
     require_columns(matrix, ["outlet", "language", "theme", "paragraphs", "with_theme", "share", "articles"])
@@ -117,10 +132,10 @@ def outlet_heatmap(matrix: pd.DataFrame) -> go.Figure:
     share, count, total, articles = (grid(name) for name in ("share", "with_theme", "paragraphs", "articles"))
     figure = go.Figure(go.Heatmap(
         z=share * 100,
-        x=[theme_label(theme) for theme in themes],
+        x=[theme_label(theme, labels) for theme in themes],
         y=[f"{outlet} ({language})" for outlet, language in zip(outlets["outlet"], outlets["language"])],
         zmin=0, zmax=100, colorscale="Blues",
-        colorbar={"title": {"text": "% of kept<br>paragraphs"}, "ticksuffix": " %"},
+        colorbar={"title": {"text": "Share"}, "ticksuffix": " %"},
         text=[
             [f"{s * 100:.0f} %<br>{int(k)}/{int(n)}" for s, k, n in zip(*cells)]
             for cells in zip(share, count, total)
@@ -139,13 +154,16 @@ def outlet_heatmap(matrix: pd.DataFrame) -> go.Figure:
     return _styled(figure, title, "Cell: share (paragraphs with the theme / kept paragraphs of the outlet).")
 
 
-def article_strip_chart(strip: pd.DataFrame, *, theme_ids: Sequence[str] | None = None) -> go.Figure:
+def article_strip_chart(
+    strip: pd.DataFrame, *, theme_ids: Sequence[str] | None = None, labels: Mapping[str, str] | None = None
+) -> go.Figure:
     """One row per article, its kept paragraphs in reading order coloured by dominant theme.
 
     Args:
         strip: :func:`analysis.compare.article_strip`.
         theme_ids: All theme ids, so each theme keeps its colour whatever the selection shows;
             defaults to the themes present in ``strip``, in order of first appearance.
+        labels: display label per theme id (default: the id, underscores as spaces).
 
     Returns:
         One marker trace per theme (plus "none", grey). Each cell's ``customdata`` is
@@ -157,32 +175,32 @@ def article_strip_chart(strip: pd.DataFrame, *, theme_ids: Sequence[str] | None 
         return _empty_figure(title, "No kept paragraphs in this selection.")
     present = [theme for theme in strip["dominant_theme"] if theme != NO_THEME]
     colors = theme_colors(list(dict.fromkeys([*(theme_ids or []), *present])))
-    labels = _article_labels(strip)
+    article_labels = _article_labels(strip)
     figure = go.Figure()
     for theme, color in colors.items():
         rows = strip[strip["dominant_theme"] == theme]
         if rows.empty:
             continue
         figure.add_scatter(
-            name=theme_label(theme),
+            name=theme_label(theme, labels),
             x=rows["cell"] + 1,
-            y=labels[rows.index],
+            y=article_labels[rows.index],
             mode="markers",
             marker={"symbol": "square", "size": 16, "color": color, "line": {"width": 1, "color": "#FFFFFF"}},
             customdata=rows[["paragraph_id", "doc_id", "dominant_theme"]].to_numpy().tolist(),
             hovertext=[_snippet(text) for text in rows["text"]],
             hovertemplate=(
-                f"<b>%{{y}}</b> · paragraph %{{x}} · {theme_label(theme)}<br>%{{hovertext}}<extra></extra>"
+                f"<b>%{{y}}</b> · paragraph %{{x}} · {html.escape(theme_label(theme, labels))}<br>%{{hovertext}}<extra></extra>"
             ),
         )
     figure.update_xaxes(title_text="Kept paragraph, in reading order", tickformat="d", rangemode="tozero")
     figure.update_yaxes(
         title_text="Article (outlet · date)",
         categoryorder="array",
-        categoryarray=list(dict.fromkeys(labels)),
+        categoryarray=list(dict.fromkeys(article_labels)),
         autorange="reversed",
     )
-    figure.update_layout(legend_title_text="Dominant theme", height=160 + 30 * labels.nunique())
+    figure.update_layout(legend_title_text="Dominant theme", height=160 + 30 * article_labels.nunique())
     return _styled(
         figure, title, "Each square is one kept paragraph, coloured by its strongest assigned theme."
     )
@@ -220,7 +238,8 @@ def distinctive_terms_chart(terms: pd.DataFrame, *, title: str | None = None) ->
     return _styled(figure, title, "Counts over kept paragraphs of one language; |z| above 1.96 is notable.")
 
 
-def _language_order(languages: Iterable[str]) -> list[str]:
+def language_order(languages: Iterable[str]) -> list[str]:
+    """The distinct languages, Persian and Arabic first, then the others alphabetically."""
     present = list(dict.fromkeys(languages))
     return [code for code in LANGUAGE_ORDER if code in present] + sorted(set(present) - set(LANGUAGE_ORDER))
 

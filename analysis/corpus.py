@@ -186,7 +186,27 @@ def read_corpus(paths: Sequence[str | Path]) -> Corpus:
         elif path.name.lower() == MANIFEST_NAME:
             parts.append(_read_folder(path.parent))
         else:
-            parts.append(_read_table_file(path, single=len(paths) == 1))
+            parts.append(_table_part(path.name, path.read_bytes(), single=len(paths) == 1))
+    return merge_corpora(parts)
+
+
+def documents_from_uploads(files: Mapping[str, bytes]) -> Corpus:
+    """Build documents from uploaded ``{file name: bytes}``, like :func:`read_corpus` does from paths.
+
+    ``.txt`` files are articles described by an optional ``manifest.csv``; any other file is read
+    as a ``.csv``/``.jsonl`` table. A file that cannot be read becomes a problem, unless it is the
+    only file given.
+
+    Raises:
+        CorpusError: no file, or a single table file that cannot be read at all.
+    """
+    if not files:
+        raise CorpusError("no file uploaded")
+    articles = {name: data for name, data in files.items() if Path(name).suffix.lower() == ".txt"}
+    manifest = next((data for name, data in files.items() if name.lower() == MANIFEST_NAME), None)
+    tables = sorted(name for name in files if name not in articles and name.lower() != MANIFEST_NAME)
+    parts = [documents_from_text_files(articles, manifest)] if articles or manifest is not None else []
+    parts += [_table_part(name, files[name], single=len(files) == 1) for name in tables]
     return merge_corpora(parts)
 
 
@@ -214,13 +234,14 @@ def _read_folder(folder: Path) -> Corpus:
     return corpus
 
 
-def _read_table_file(path: Path, *, single: bool) -> Corpus:
+def _table_part(name: str, data: bytes, *, single: bool) -> Corpus:
+    """Read a table file; when it fails, raise if it is the only input, else record a problem."""
     try:
-        return documents_from_table(path.name, path.read_bytes())
+        return documents_from_table(name, data)
     except CorpusError as error:
         if single:
             raise
-        return Corpus(_empty(), [Problem(path.name, str(error).removeprefix(f"{path.name}: "))])
+        return Corpus(_empty(), [Problem(name, str(error).removeprefix(f"{name}: "))])
 
 
 def _read_manifest(data: bytes, problems: list[Problem]) -> dict[str, dict[str, object]]:

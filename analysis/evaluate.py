@@ -18,11 +18,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.corpus import CorpusError, decode_text, normalize_language_code
+from analysis.corpus import SUPPORTED_LANGUAGES, CorpusError, decode_text, normalize_language_code
 from analysis.text import normalize
 from analysis.themes import EmbedFunction, ThemeSet, score_paragraphs
 
 ALL = "all"
+HELD_OUT_SET = "test"
+GOOD_F1 = 0.8
+FAIR_F1 = 0.6
+LANGUAGE_GAP_F1 = 0.1
 METRIC_COLUMNS = ["set", "language", "theme", "labelled", "positives", "predicted", "tp", "fp", "fn", "precision", "recall", "f1"]
 
 
@@ -130,6 +134,34 @@ def cross_validate(labels: pd.DataFrame, scores: pd.DataFrame, theme_ids: Sequen
             predicted.loc[held_out, theme_id] = scores.loc[held_out, f"score_{theme_id}"] >= threshold
     fitted = {t: best_threshold(scores[f"score_{t}"], labels[t]) for t in theme_ids}
     return _evaluation(labels, scores, predicted, fitted)
+
+
+def trust_summary(evaluation: Evaluation) -> str:
+    """Say in plain words how far to trust the theme shares, from the macro-F1.
+
+    Uses the held-out ``test`` set when the labels have one (the honest figure for unseen text),
+    otherwise all labelled paragraphs.
+    """
+    macro = evaluation.macro_f1
+    chosen = HELD_OUT_SET if HELD_OUT_SET in set(macro["set"]) else macro["set"].iloc[0]
+    rows = macro[macro["set"] == chosen]
+    overall, by_language = rows.iloc[0], rows.iloc[1:]
+    where = "held-out test paragraphs" if chosen == HELD_OUT_SET else "labelled paragraphs"
+    per_language = ", ".join(
+        f"{SUPPORTED_LANGUAGES.get(row.language, row.language)} {row.macro_f1:.2f}" for row in by_language.itertuples()
+    )
+    figure = f"macro-F1 {overall.macro_f1:.2f}" + (f" ({per_language})" if per_language else "")
+    if overall.macro_f1 >= GOOD_F1:
+        advice = "good agreement: the shares are close to what careful readers would count, though small gaps can still be noise."
+    elif overall.macro_f1 >= FAIR_F1:
+        advice = "fair agreement: read the shares as rough estimates, check the evidence paragraphs, and trust only large gaps."
+    else:
+        advice = "weak agreement: treat the charts as pointers to paragraphs worth reading, not as measurements."
+    summary = f"On {overall.labelled} {where}, theme assignment agrees with human labels at {figure}: {advice}"
+    if len(by_language) > 1 and by_language["macro_f1"].max() - by_language["macro_f1"].min() > LANGUAGE_GAP_F1:
+        best, worst = (SUPPORTED_LANGUAGES.get(code, code) for code in by_language.sort_values("macro_f1", ascending=False)["language"].iloc[[0, -1]])
+        summary += f" The scorer does better on {best} than on {worst}, so part of a gap between the languages may come from the scorer."
+    return summary
 
 
 def best_threshold(scores: pd.Series, truth: pd.Series) -> float:

@@ -77,18 +77,10 @@ def analyze(
     table, vectors = score_table(paragraphs, themes, embedder, progress)
     finished = time.perf_counter()
     metadata = {
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "model": embedder.model_id,
+        **run_metadata(corpus.documents, table, themes, embedder.model_id),
         "model_loaded": embedder.model_loaded,
         "texts_embedded": embedder.computed,
         "texts_from_cache": embedder.reused,
-        "themes_hash": themes.digest(),
-        "thresholds": themes.thresholds(),
-        "corpus_hash": corpus_hash(corpus.documents),
-        "documents": int(corpus.documents.shape[0]),
-        "paragraphs": int(table.shape[0]),
-        "kept": int(table["kept"].sum()),
-        "dropped": int((~table["kept"]).sum()),
         "problems": [str(problem) for problem in corpus.problems],
         "timings_seconds": {
             "text": round(split_done - started, 3),
@@ -98,6 +90,21 @@ def analyze(
         "versions": versions(),
     }
     return Analysis(table, vectors, themes, list(corpus.problems), metadata)
+
+
+def run_metadata(documents: pd.DataFrame, table: pd.DataFrame, themes: ThemeSet, model_id: str) -> dict[str, Any]:
+    """What identifies a result: time, model, themes (hash and thresholds), corpus hash and counts."""
+    return {
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "model": model_id,
+        "themes_hash": themes.digest(),
+        "thresholds": themes.thresholds(),
+        "corpus_hash": corpus_hash(documents),
+        "documents": int(documents.shape[0]),
+        "paragraphs": int(table.shape[0]),
+        "kept": int(table["kept"].sum()),
+        "dropped": int((~table["kept"]).sum()),
+    }
 
 
 def output_table(table: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:

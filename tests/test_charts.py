@@ -117,3 +117,20 @@ def test_theme_colors_are_fixed_by_position_and_cycle() -> None:
     colors = charts.theme_colors(themes)
     assert colors["t0"] == colors["t6"] != colors["t1"]
     assert colors["none"] == charts.NO_THEME_COLOR
+
+
+def test_theme_labels_replace_ids_in_charts(shares: pd.DataFrame) -> None:
+    labels = {"terrorism": "Security threat"}
+    figure = charts.shares_by_language_chart(shares, labels=labels)
+    assert list(figure.data[0].x) == ["Security threat", "foreign interference"]
+    assert figure.data[0].customdata[0][0] == "terrorism"
+    matrix = shares.rename(columns={"language": "outlet"}).assign(language="fa")
+    assert list(charts.outlet_heatmap(matrix, labels=labels).data[0].x) == ["Security threat", "foreign interference"]
+
+
+def test_clicked_bar_reads_theme_and_language_from_customdata(shares: pd.DataFrame) -> None:
+    customdata = charts.shares_by_language_chart(shares).data[1].customdata[1]
+    points = [{"curve_number": 1, "x": "foreign interference", "customdata": list(customdata)}]
+    assert charts.clicked_bar(points) == ("foreign_interference", "ar")
+    assert charts.clicked_bar([]) is None
+    assert charts.clicked_bar([{"x": 1.0}]) is None

@@ -10,6 +10,7 @@ from analysis.corpus import (
     decode_text,
     documents_from_table,
     documents_from_text_files,
+    documents_from_uploads,
     normalize_date,
     normalize_language_code,
     read_corpus,
@@ -118,3 +119,26 @@ def test_language_codes(value: object, expected: str | None) -> None:
 @pytest.mark.parametrize(("value", "expected"), [("2022-01-10", "2022-01-10"), ("10 January 2022", "2022-01-10"), ("", ""), ("soon", None)])
 def test_dates(value: str, expected: str | None) -> None:
     assert normalize_date(value) == expected
+
+
+def test_uploads_mix_articles_manifest_and_tables() -> None:
+    manifest = "file,outlet,language,date\nnews.txt,Tasnim,fa,2022-01-07\n".encode()
+    table = "id,text,outlet,language\nr1,متن عربي,RT Arabic,ar\n".encode()
+    corpus = documents_from_uploads({"news.txt": "متن فارسی".encode(), "manifest.csv": manifest, "rows.csv": table})
+    documents = corpus.documents.set_index("doc_id")
+    assert sorted(documents.index) == ["news", "r1"]
+    assert documents.loc["news", ["outlet", "language", "date"]].tolist() == ["Tasnim", "fa", "2022-01-07"]
+    assert documents.loc["r1", ["outlet", "language"]].tolist() == ["RT Arabic", "ar"]
+    assert corpus.problems == []
+
+
+def test_upload_errors_are_fatal_alone_and_problems_among_others() -> None:
+    with pytest.raises(CorpusError, match="no file uploaded"):
+        documents_from_uploads({})
+    with pytest.raises(CorpusError, match="unsupported file type '.pdf'"):
+        documents_from_uploads({"paper.pdf": b"%PDF-1.4"})
+    with pytest.raises(CorpusError, match="no 'text' column"):
+        documents_from_uploads({"rows.csv": b"id,body\n1,x\n"})
+    corpus = documents_from_uploads({"paper.pdf": b"%PDF-1.4", "ok.txt": "متن".encode()})
+    assert corpus.documents["doc_id"].tolist() == ["ok"]
+    assert [problem.source for problem in corpus.problems] == ["paper.pdf"]

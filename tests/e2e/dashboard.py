@@ -1,0 +1,167 @@
+"""Drive the dashboard in headless Chromium and time it: one flow, used by the browser test and the bench.
+
+The flow starts ``streamlit run app.py`` on a free port, opens it in Debian's Chromium (through
+playwright, never a downloaded browser), waits for the plotly charts, changes a sidebar filter, opens
+the paragraphs behind a bar, and records console errors and the text direction of a paragraph.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import BrowserContext, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+VIEWPORT = {"width": 1440, "height": 1000}
+CHARTS = ".js-plotly-plot"
+SHARES_CHART_TRACES = f"(document.querySelector('{CHARTS}')?.data || []).length"
+PARAGRAPH = "div[dir='rtl']"
+
+
+@dataclass
+class Measurement:
+    """What one pass over the dashboard observed."""
+
+    first_chart_seconds: float
+    filter_change_seconds: float
+    view_after_click: str
+    paragraph_direction: str
+    console_errors: list[str] = field(default_factory=list)
+    server_log: str = ""
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def dashboard_server(timeout: float = 120) -> Iterator[tuple[str, float, subprocess.Popen[str]]]:
+    """Run the dashboard; yield its URL, the time it was started and the process. Always stops it."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        "--server.headless", "true", "--server.address", "127.0.0.1",
+    ]
+    started = time.perf_counter()
+    server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_until_healthy(url, server, timeout)
+        yield url, started, server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@contextmanager
+def chromium_page() -> Iterator[tuple[Page, list[str]]]:
+    """A page in a fresh headless Chromium profile, and the list its console and page errors go to."""
+    errors: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="framing-chromium-") as profile, sync_playwright() as playwright:
+        context: BrowserContext = playwright.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, viewport=VIEWPORT
+        )
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            page.on("console", lambda message: errors.append(f"console: {message.text}") if message.type == "error" else None)
+            page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+            yield page, errors
+        finally:
+            context.close()
+
+
+def measure(screenshot: Path, timeout: float = 180) -> Measurement:
+    """Open the dashboard, time the first chart and a filter change, check RTL, save a full-page screenshot."""
+    with dashboard_server() as (url, started, server), chromium_page() as (page, errors):
+        page.goto(url, timeout=timeout * 1000)
+        page.wait_for_function(f"() => document.querySelectorAll('{CHARTS}').length >= 3 && {SHARES_CHART_TRACES} === 2", timeout=timeout * 1000)
+        first_chart = time.perf_counter() - started
+        wait_until_idle(page)
+        save_full_page(page, screenshot)
+
+        filter_started = time.perf_counter()
+        remove_language(page, "Arabic")
+        page.wait_for_function(f"() => {SHARES_CHART_TRACES} === 1", timeout=timeout * 1000)
+        filter_change = time.perf_counter() - filter_started
+        wait_until_idle(page)
+
+        open_first_bar(page)
+        page.locator(PARAGRAPH).first.wait_for(timeout=timeout * 1000)
+        view = page.locator("[role='tab'][aria-selected='true']").inner_text()
+        direction = page.locator(PARAGRAPH).first.evaluate("element => getComputedStyle(element).direction")
+        seen_errors = list(errors)  # before the server stops: the page then logs failed reconnections
+        server.terminate()
+        log = server.communicate(timeout=15)[0]
+        return Measurement(round(first_chart, 2), round(filter_change, 2), view, direction, seen_errors, log)
+
+
+def wait_until_idle(page: Page, timeout: float = 60) -> None:
+    """Wait until Streamlit has finished the current run (its status widget disappears)."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout * 1000
+    )
+    page.wait_for_timeout(300)
+
+
+def remove_language(page: Page, name: str) -> None:
+    """Remove a language from the sidebar's Languages filter."""
+    languages = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text="Languages")
+    languages.locator(f"button[aria-label^='Remove {name}']").first.click()
+
+
+def open_first_bar(page: Page) -> None:
+    """Click the first bar of the shares chart, which opens the paragraphs behind it.
+
+    Plotly listens on a drag layer above the bars, so the mouse clicks at the bar's centre.
+    """
+    box = page.locator(f"{CHARTS} .bars .point path").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def save_full_page(page: Page, path: Path) -> None:
+    """Screenshot the whole scrolled page (Streamlit scrolls inside its main block, not the window)."""
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], [data-testid=\"stAppViewContainer\"]')]"
+        ".map(element => element.scrollHeight), document.body.scrollHeight)"
+    )
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": int(height)})
+    page.wait_for_timeout(800)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(VIEWPORT)
+
+
+def _wait_until_healthy(url: str, server: subprocess.Popen[str], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {server.returncode}: {server.stdout.read() if server.stdout else ''}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"streamlit did not answer at {url} within {timeout} s")

@@ -1,0 +1,437 @@
+"""The dashboard, driven with Streamlit's AppTest on the seed corpus and the real embedded model.
+
+Expected numbers come from running the analysis directly (``reference``); the tests check that
+the page shows them and that every filter, slider, upload and editor changes them as it should.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import uuid
+from collections.abc import Callable
+from functools import partial
+
+import openpyxl
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+import streamlit
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.testing.v1 import AppTest
+
+from analysis.corpus import read_corpus
+from analysis.embed import make_embedder
+from analysis.pipeline import Analysis, analyze, corpus_hash
+from analysis.themes import load_themes, parse_themes, themes_to_toml
+from tests.conftest import ROOT, SEEDS
+
+pytestmark = pytest.mark.model
+
+THEME_IDS = ["terrorism", "foreign_interference", "limited_mission"]
+
+
+@pytest.fixture(scope="module")
+def reference() -> Analysis:
+    """The seed analysis run directly with the library (what the page must show)."""
+    return analyze(read_corpus([SEEDS]), load_themes(), make_embedder())
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    """File name -> data of every download button drawn (data may be a callable, built on click)."""
+    captured: dict[str, object] = {}
+    original = DeltaGenerator.download_button
+
+    def spy(self: DeltaGenerator, label: str, data: object, file_name: str | None = None, *args: object, **kwargs: object) -> bool:
+        captured[file_name] = data
+        return original(self, label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
+    monkeypatch.setattr(streamlit, "download_button", partial(spy, streamlit._main))
+    return captured
+
+
+@pytest.fixture
+def progress_values(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Values of every progress bar update."""
+    values: list[float] = []
+    original = DeltaGenerator.progress
+
+    def spy(self: DeltaGenerator, value: float, *args: object, **kwargs: object) -> DeltaGenerator:
+        values.append(value)
+        return original(self, value, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "progress", spy)
+    monkeypatch.setattr(streamlit, "progress", partial(spy, streamlit._main))
+    return values
+
+
+def run(at: AppTest) -> AppTest:
+    """Run the page and fail on any exception shown in it."""
+    at.run()
+    assert not at.exception, [element.value for element in at.exception]
+    return at
+
+
+def dashboard(view: str | None = None) -> AppTest:
+    """The dashboard after its first run, optionally on another view."""
+    at = run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=180))
+    if view:
+        at.session_state["view"] = view
+        run(at)
+    return at
+
+
+def table(at: AppTest, name: str) -> pd.DataFrame:
+    """A table shown on the page, as displayed (theme labels, language names)."""
+    return at.get_by_key(f"table_{name}").dataframe[0].value
+
+
+def figure(at: AppTest, key: str) -> dict:
+    """A plotly chart's figure JSON."""
+    return json.loads(at.get_by_key(key).proto.spec)
+
+
+def csv_download(downloads: dict[str, object], name: str) -> tuple[bytes, pd.DataFrame]:
+    """Build a CSV download as a click would; return its bytes and the parsed table."""
+    data = downloads[name]
+    content = data() if callable(data) else data
+    return content, pd.read_csv(io.BytesIO(content), encoding="utf-8-sig", keep_default_na=False)
+
+
+def kept(reference: Analysis) -> pd.DataFrame:
+    return reference.table[reference.table["kept"]]
+
+
+def median_threshold(reference: Analysis, theme_id: str) -> float:
+    """A threshold on the slider's grid that splits the theme's kept scores about in half."""
+    return round(float(kept(reference)[f"score_{theme_id}"].median()), 2)
+
+
+def test_seeds_open_on_the_overview_with_shares_counts_verdicts_and_charts(reference: Analysis) -> None:
+    at = dashboard()
+    assert [header.value for header in at.subheader][:4] == [
+        "How much space each theme gets, Persian vs Arabic",
+        "Is the gap between Persian and Arabic outlets more than chance?",
+        "Outlet by outlet",
+        "Article by article",
+    ]
+    assert "5 articles, 104 paragraphs (66 kept, 38 dropped)" in at.markdown[0].value
+    shares = table(at, "theme_shares_by_language").set_index(["language", "theme"])
+    for language, name in (("fa", "Persian (fa)"), ("ar", "Arabic (ar)")):
+        rows = kept(reference)[kept(reference)["language"] == language]
+        for theme_id, label in zip(THEME_IDS, ["Terrorism", "Foreign interference", "Limited mission"], strict=True):
+            row = shares.loc[(name, label)]
+            assert row["paragraphs"] == len(rows)
+            assert row["with_theme"] == rows[f"has_{theme_id}"].sum()
+            assert row["share"] == pytest.approx(rows[f"has_{theme_id}"].mean())
+            assert row["ci_low"] < row["share"] < row["ci_high"]
+    difference = table(at, "persian_vs_arabic")
+    assert list(difference["theme"]) == ["Terrorism", "Foreign interference", "Limited mission"]
+    verdicts = at.markdown[1].value
+    assert "**Terrorism**:" in verdicts and "could be chance" in verdicts
+    bars = figure(at, "shares_chart")["data"]
+    assert [trace["name"] for trace in bars] == ["Persian (fa)", "Arabic (ar)"]
+    assert [point[:2] for point in bars[0]["customdata"]] == [[theme_id, "fa"] for theme_id in THEME_IDS]
+    heatmap = figure(at, "outlet_chart")["data"][0]
+    assert len(heatmap["y"]) == 5 and heatmap["x"] == ["Terrorism", "Foreign interference", "Limited mission"]
+    strip = figure(at, "strip_chart")["data"]
+    assert sum(len(trace["customdata"]) for trace in strip) == len(kept(reference))
+
+
+def test_language_filter_keeps_one_language_everywhere(reference: Analysis) -> None:
+    at = dashboard()
+    at.multiselect(key="filter_languages").set_value(["fa"])
+    run(at)
+    shares = table(at, "theme_shares_by_language")
+    assert set(shares["language"]) == {"Persian (fa)"}
+    assert set(shares["paragraphs"]) == {int((kept(reference)["language"] == "fa").sum())}
+    assert "Cannot compare: no kept Arabic paragraphs" in at.markdown[1].value
+    assert [trace["name"] for trace in figure(at, "shares_chart")["data"]] == ["Persian (fa)"]
+    assert set(table(at, "theme_shares_by_outlet")["outlet"]) == {"Tasnim News Agency", "Fars News Agency"}
+
+
+def test_outlet_filter_counts_only_that_outlet(reference: Analysis) -> None:
+    at = dashboard()
+    at.multiselect(key="filter_outlets").set_value(["Tasnim News Agency"])
+    run(at)
+    tasnim = kept(reference)[kept(reference)["outlet"] == "Tasnim News Agency"]
+    shares = table(at, "theme_shares_by_language")
+    assert list(shares["paragraphs"]) == [len(tasnim)] * 3
+    assert list(shares["with_theme"]) == [int(tasnim[f"has_{theme_id}"].sum()) for theme_id in THEME_IDS]
+    assert set(table(at, "theme_shares_by_outlet")["outlet"]) == {"Tasnim News Agency"}
+
+
+def test_theme_filter_limits_tables_and_charts_to_chosen_themes() -> None:
+    at = dashboard()
+    at.multiselect(key="filter_themes").set_value(["limited_mission"])
+    run(at)
+    assert set(table(at, "theme_shares_by_language")["theme"]) == {"Limited mission"}
+    assert list(table(at, "persian_vs_arabic")["theme"]) == ["Limited mission"]
+    assert figure(at, "shares_chart")["data"][0]["x"] == ["Limited mission"]
+    at.multiselect(key="filter_themes").set_value([])
+    run(at)
+    assert at.warning[0].value == "Choose at least one theme in the sidebar."
+
+
+def test_date_filter_keeps_articles_in_the_range() -> None:
+    at = dashboard()
+    at.date_input(key="filter_dates").set_value((dt.date(2022, 1, 10), dt.date(2022, 1, 13)))
+    run(at)
+    shares = table(at, "theme_shares_by_language").drop_duplicates("language").set_index("language")
+    assert shares["articles"].to_dict() == {"Arabic (ar)": 2, "Persian (fa)": 1}
+    assert set(table(at, "theme_shares_by_outlet")["outlet"]) == {"Tasnim News Agency", "RT Arabic", "Sputnik Arabic (via UrduPoint)"}
+
+
+def test_threshold_slider_reassigns_paragraphs(reference: Analysis) -> None:
+    at = dashboard()
+    scores = kept(reference).set_index("language")["score_terrorism"]
+    slider = at.slider(key="threshold_terrorism")
+    assert slider.min <= scores.min() and scores.max() <= slider.max
+    counts = []
+    for threshold in (median_threshold(reference, "terrorism"), slider.max):
+        at.slider(key="threshold_terrorism").set_value(threshold)
+        run(at)
+        shares = table(at, "theme_shares_by_language")
+        terrorism = shares[shares["theme"] == "Terrorism"].set_index("language")["with_theme"].to_dict()
+        assert terrorism == {"Arabic (ar)": int((scores["ar"] >= threshold).sum()), "Persian (fa)": int((scores["fa"] >= threshold).sum())}
+        counts.append(sum(terrorism.values()))
+    assert counts[0] > counts[1]
+    other = shares[shares["theme"] == "Foreign interference"]["with_theme"].tolist()
+    assert other == [int(kept(reference).query(f"language == '{code}'")["has_foreign_interference"].sum()) for code in ("ar", "fa")]
+
+
+def test_downloads_carry_bom_rows_and_run_metadata(reference: Analysis, downloads: dict[str, object]) -> None:
+    at = dashboard()
+    threshold = median_threshold(reference, "limited_mission")
+    at.slider(key="threshold_limited_mission").set_value(threshold)
+    run(at)
+    content, paragraphs = csv_download(downloads, "paragraphs.csv")
+    assert content.startswith(b"\xef\xbb\xbf")
+    assert len(paragraphs) == len(reference.table) == 104
+    assert (~paragraphs["kept"]).sum() == 38 and (paragraphs.loc[~paragraphs["kept"], "drop_reason"] != "").all()
+    assert paragraphs["run_corpus_hash"].unique().tolist() == [corpus_hash(read_corpus([SEEDS]).documents)]
+    assert paragraphs["run_model"].unique().tolist() == [make_embedder().model_id]
+    themes = load_themes().with_thresholds({"limited_mission": threshold})
+    assert json.loads(paragraphs["run_thresholds"][0]) == themes.thresholds()
+    assert paragraphs["run_themes_hash"][0] == themes.digest()
+    assert json.loads(paragraphs["run_filters"][0])["languages"] == ["fa", "ar"]
+
+    _, shares = csv_download(downloads, "theme_shares_by_language.csv")
+    arabic = kept(reference).query("language == 'ar'")
+    assert shares[["language", "theme", "with_theme"]].values.tolist()[:3] == [
+        ["ar", theme_id, int((arabic[f"score_{theme_id}"] >= themes.thresholds()[theme_id]).sum())] for theme_id in THEME_IDS
+    ]
+    workbook = openpyxl.load_workbook(io.BytesIO(downloads["theme_shares_by_outlet.xlsx"]()))
+    run_sheet = {key: value for key, value in workbook["run"].iter_rows(min_row=2, values_only=True)}
+    assert run_sheet["corpus_hash"] == paragraphs["run_corpus_hash"][0] and workbook["data"].max_row == 16
+    parquet = pq.read_table(io.BytesIO(downloads["persian_vs_arabic.parquet"]()))
+    assert parquet.num_rows == 3 and parquet.schema.metadata[b"run_themes_hash"].decode() == themes.digest()
+
+    at.multiselect(key="filter_languages").set_value(["fa"])
+    run(at)
+    _, persian = csv_download(downloads, "paragraphs.csv")
+    assert len(persian) == int((reference.table["language"] == "fa").sum())
+    assert json.loads(persian["run_filters"][0])["languages"] == ["fa"]
+
+
+def test_adding_a_theme_adds_its_score_column_and_bar(downloads: dict[str, object]) -> None:
+    at = dashboard("Themes")
+    at.text_input(key="add_id").input("economic_grievances")
+    at.text_input(key="add_label").input("Economic grievances")
+    at.text_area(key="add_examples_en").input("Protesters demanded lower fuel prices.\nThe price of liquefied gas doubled and angered residents.")
+    at.button(key="save_new_theme").click()
+    run(at)
+    assert at.success[0].value.startswith("Added “Economic grievances”")
+    assert at.text_input(key="add_id").value == ""
+    at.session_state["view"] = "Overview"
+    run(at)
+    assert "Economic grievances" in set(table(at, "theme_shares_by_language")["theme"])
+    assert figure(at, "shares_chart")["data"][0]["x"][-1] == "Economic grievances"
+    _, paragraphs = csv_download(downloads, "paragraphs.csv")
+    assert "score_economic_grievances" in paragraphs.columns
+    assert at.slider(key="threshold_economic_grievances").value == 0.0
+
+
+def test_invalid_new_theme_is_refused_with_a_message() -> None:
+    at = dashboard("Themes")
+    at.text_input(key="add_id").input("Bad Id")
+    at.text_area(key="add_examples_en").input("Some example.")
+    at.button(key="save_new_theme").click()
+    run(at)
+    assert "lowercase letters" in at.error[0].value
+    assert at.text_input(key="add_id").value == "Bad Id"
+    at.text_input(key="add_id").input("empty_theme")
+    at.text_area(key="add_examples_en").input("")
+    at.button(key="save_new_theme").click()
+    run(at)
+    assert "at least one description or example" in at.error[0].value
+
+
+def test_renaming_and_editing_a_theme_updates_labels_and_scores(downloads: dict[str, object]) -> None:
+    at = dashboard("Themes")
+    at.text_input(key="edit_terrorism_label").input("Security threat")
+    at.text_area(key="edit_terrorism_cues_en").input("militants")
+    at.button(key="save_terrorism").click()
+    run(at)
+    assert at.success[0].value.startswith("Saved “Security threat”")
+    themes = parse_themes(downloads["themes.toml"])
+    assert themes.label("terrorism") == "Security threat" and themes.themes[0].cues["en"] == ("militants",)
+    at.session_state["view"] = "Overview"
+    run(at)
+    assert figure(at, "shares_chart")["data"][0]["x"][0] == "Security threat"
+    assert at.slider(key="threshold_terrorism").label == "Security threat"
+
+
+def test_themes_file_round_trips_and_a_bad_file_gets_a_clear_message(downloads: dict[str, object]) -> None:
+    at = dashboard("Themes")
+    at.slider(key="threshold_terrorism").set_value(0.03)
+    run(at)
+    downloaded = parse_themes(downloads["themes.toml"])
+    assert downloaded.thresholds()["terrorism"] == 0.03 and downloaded.ids == THEME_IDS
+    at.file_uploader(key="themes_file").set_value(("broken.toml", b"[[theme]\nid = ", "application/toml"))
+    run(at)
+    assert "not valid TOML" in at.error[0].value
+    assert at.slider(key="threshold_terrorism").value == 0.03
+    edited = themes_to_toml(load_themes().with_thresholds({"terrorism": 0.06}))
+    at.file_uploader(key="themes_file").set_value(("mine.toml", edited.encode(), "application/toml"))
+    run(at)
+    assert at.success[0].value == "Loaded 3 themes from mine.toml."
+    assert at.slider(key="threshold_terrorism").value == 0.06
+
+
+def _upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
+    at.file_uploader(key="corpus_files").set_value([(name, data, "application/octet-stream") for name, data in files])
+    return run(at)
+
+
+def test_uploaded_articles_are_analysed_with_progress_and_listed_problems(progress_values: list[float]) -> None:
+    nonce = uuid.uuid4().hex[:8]
+    persian = f"نیروهای پیمان امنیت جمعی برای مقابله با تروریست‌ها وارد قزاقستان شدند. گزارش {nonce}\n<script>alert(1)</script>\n"
+    arabic = f"قال المتحدث إن القوات ستغادر كازاخستان فور انتهاء مهمتها المحدودة والمؤقتة. تقرير {nonce}\n"
+    manifest = "file,outlet,language,date\nfa.txt,Outlet A,fa,2022-01-07\nar.txt,Outlet B,ar,2022-01-08\n"
+    at = dashboard()
+    _upload(at, ("fa.txt", persian.encode()), ("ar.txt", arabic.encode()), ("manifest.csv", manifest.encode()), ("scan.txt", b"\x00\x01"))
+    assert "Analysing **your upload (4 files)**: 2 articles" in at.markdown[0].value
+    assert progress_values and progress_values[-1] == 1.0
+    assert at.multiselect(key="filter_outlets").value == ["Outlet A", "Outlet B"]
+    problems = at.expander[0]
+    assert problems.label.startswith("1 input problem")
+    assert problems.dataframe[0].value.to_dict("records") == [{"source": "scan.txt", "message": "looks like a binary file (NUL bytes), not text"}]
+    at.session_state["view"] = "Dropped paragraphs"
+    run(at)
+    dropped_html = next(element.value for element in at.html if "<table" in element.value)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dropped_html and "<script>" not in dropped_html
+
+
+def test_uploaded_table_and_invalid_uploads() -> None:
+    rows = "text,outlet,language,date\n" + "\n".join(
+        f'"{text}",{outlet},{language},2022-01-0{day}'
+        for text, outlet, language, day in [
+            ("پوتین گفت مأموریت نیروهای حافظ صلح در قزاقستان محدود و موقت است و آنها به زودی باز می‌گردند.", "Tasnim", "fa", 9),
+            ("أكد الرئيس أن الإرهابيين المدربين في الخارج هاجموا المباني الحكومية في ألماتي.", "RT Arabic", "ar", 7),
+        ]
+    )
+    at = dashboard()
+    _upload(at, ("articles.csv", rows.encode()))
+    assert ": 2 articles" in at.markdown[0].value and not at.error
+    _upload(at, ("articles.csv", b"id,body\n1,hello\n"))
+    assert "The corpus cannot be read: articles.csv: no 'text' column" in at.error[0].value
+    _upload(at, ("photo.txt", b"\x00\x01binary"))
+    assert "nothing to analyse in the upload (photo.txt: looks like a binary file" in at.error[0].value
+    at.file_uploader(key="corpus_files").clear()
+    run(at)
+    assert "Analysing **seed articles**" in at.markdown[0].value
+
+
+def test_evidence_lists_paragraphs_strongest_first_in_rtl_with_counterparts(reference: Analysis) -> None:
+    at = dashboard("Evidence")
+    at.selectbox(key="evidence_theme").set_value("terrorism")
+    at.selectbox(key="evidence_language").set_value("fa")
+    run(at)
+    persian = kept(reference).query("language == 'fa' and has_terrorism")
+    cards = [element.value for element in at.html if "score " in element.value]
+    assert len(cards) == min(10, len(persian))
+    scores = [float(re.search(r"score (-?[\d.]+)", card).group(1)) for card in cards]
+    assert scores == sorted(scores, reverse=True) and scores[0] == pytest.approx(persian["score_terrorism"].max(), abs=0.005)
+    assert all('<div dir="rtl" lang="fa" style="text-align:right' in card for card in cards)
+    strongest = persian.sort_values("score_terrorism", ascending=False)["paragraph_id"].iloc[0]
+    at.button(key=f"match_{strongest}").click()
+    run(at)
+    matches = [element.value for element in at.html if "similarity " in element.value]
+    assert len(matches) == 3 and all('lang="ar"' in match for match in matches)
+    at.selectbox(key="evidence_outlet").set_value("Fars News Agency")
+    run(at)
+    fars = persian[persian["outlet"] == "Fars News Agency"]
+    assert len([element for element in at.html if "score " in element.value]) == len(fars)
+
+
+def test_evidence_choices_survive_a_visit_to_another_view() -> None:
+    at = dashboard("Evidence")
+    at.selectbox(key="evidence_theme").set_value("limited_mission")
+    run(at)
+    at.session_state["view"] = "Overview"
+    run(at)
+    at.session_state["view"] = "Evidence"
+    run(at)
+    assert at.selectbox(key="evidence_theme").value == "limited_mission"
+
+
+def test_distinctive_words_show_one_chart_per_language() -> None:
+    at = dashboard("Distinctive words")
+    assert any("informative Dirichlet prior" in caption.value for caption in at.caption)
+    persian, arabic = figure(at, "terms_fa"), figure(at, "terms_ar")
+    assert len(persian["data"][0]["y"]) == 15 and len(arabic["data"][0]["y"]) == 15
+    assert "distinctive Persian words" in persian["layout"]["title"]["text"]
+
+
+def test_accuracy_reports_f1_for_the_bundled_labels_at_current_thresholds() -> None:
+    at = dashboard("Accuracy")
+    assert at.info[0].value.startswith("On 147 held-out test paragraphs")
+    metrics = table(at, "accuracy")
+    assert len(metrics) == 9 and set(metrics["labelled"]) == {147, 76, 71}
+    assert (metrics["f1"].between(0, 1)).all()
+    disagreements = int(at.expander[0].label.split()[0])
+    rows = next(element.value for element in at.html if "<table" in element.value)
+    assert rows.count("<tr") == min(disagreements, 300) + 1 and '<div dir="rtl" lang="fa"' in rows
+    before = metrics.loc[metrics["theme"] == "Terrorism", "predicted"].tolist()
+    at.slider(key="threshold_terrorism").set_value(at.slider(key="threshold_terrorism").max)
+    run(at)
+    changed = table(at, "accuracy")
+    after = changed.loc[changed["theme"] == "Terrorism", "predicted"].tolist()
+    assert after[0] < before[0] and all(new <= old for new, old in zip(after, before, strict=True))
+    assert changed.loc[changed["theme"] != "Terrorism", "predicted"].tolist() == metrics.loc[metrics["theme"] != "Terrorism", "predicted"].tolist()
+
+
+def test_accuracy_with_an_uploaded_labels_file_and_a_bad_one() -> None:
+    labels = (
+        "text,language,terrorism\n"
+        "نیروهای امنیتی با گروه‌های تروریستی مسلح در آلماتی درگیر شدند.,fa,1\n"
+        "قیمت گاز مایع در آغاز سال دو برابر شد.,fa,0\n"
+        "هاجم إرهابيون مسلحون المباني الحكومية في ألماتي.,ar,1\n"
+        "ارتفعت أسعار الغاز المسال في بداية العام.,ar,0\n"
+    )
+    at = dashboard("Accuracy")
+    at.file_uploader(key="labels_file").set_value(("mine.csv", labels.encode(), "text/csv"))
+    run(at)
+    metrics = table(at, "accuracy")
+    assert metrics[["language", "theme", "labelled", "positives"]].values.tolist() == [
+        ["All languages", "Terrorism", 4, 2], ["Persian (fa)", "Terrorism", 2, 1], ["Arabic (ar)", "Terrorism", 2, 1],
+    ]
+    assert "Not evaluated (no column in mine.csv): Foreign interference, Limited mission." in [caption.value for caption in at.caption]
+    at.file_uploader(key="labels_file").set_value(("bad.csv", b"text,terrorism\nx,1\n", "text/csv"))
+    run(at)
+    assert "The labelled paragraphs cannot be used: bad.csv: missing column(s) ['language']" in at.error[0].value
+
+
+def test_dropped_view_lists_every_dropped_paragraph_with_its_reason(reference: Analysis) -> None:
+    at = dashboard("Dropped paragraphs")
+    reasons = table(at, "drop_reasons")
+    dropped = reference.table[~reference.table["kept"]]
+    assert reasons["dropped"].sum() == len(dropped) == 38
+    assert dict(zip(reasons["reason"], reasons["dropped"], strict=True)) == dropped["drop_reason"].value_counts().to_dict()
+    rows = next(element.value for element in at.html if "<table" in element.value)
+    assert rows.count("<tr") == len(dropped) + 1
