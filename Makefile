@@ -38,8 +38,10 @@ browser:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-bench: install model
+bench: install model browser
 	$(PYTHON) bench/bench_embedding.py
+	$(PYTHON) bench/scoring_study.py
+	$(PYTHON) bench/bench_dashboard.py
 
 clean-venv:
 	rm -rf $(VENV)

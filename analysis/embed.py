@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,12 +38,17 @@ class ModelError(RuntimeError):
 
 
 class EmbeddingCache:
-    """Vectors on disk in SQLite, keyed by a hash of (model id, text)."""
+    """Vectors on disk in SQLite, keyed by a hash of (model id, text).
+
+    One connection is shared by the threads of a process (the dashboard's sessions), so every
+    use of it holds a lock; SQLite itself serialises writers across processes.
+    """
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._connection = sqlite3.connect(path, check_same_thread=False)
+        self._lock = threading.Lock()
+        self._connection = sqlite3.connect(path, check_same_thread=False, timeout=30)
         self._connection.execute(
             "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, dim INTEGER, vector BLOB)"
         )
@@ -58,9 +64,10 @@ class EmbeddingCache:
         for start in range(0, len(keys), _SQL_CHUNK):
             chunk = list(keys[start : start + _SQL_CHUNK])
             marks = ",".join("?" * len(chunk))
-            rows = self._connection.execute(
-                f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk
-            )
+            with self._lock:
+                rows = self._connection.execute(
+                    f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk
+                ).fetchall()
             for key, blob in rows:
                 found[key] = np.frombuffer(blob, dtype=np.float32)
         return found
@@ -68,11 +75,12 @@ class EmbeddingCache:
     def put_many(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
         """Store vectors (float32)."""
         rows = [(key, int(vector.shape[0]), vector.astype(np.float32).tobytes()) for key, vector in items]
-        with self._connection:
+        with self._lock, self._connection:
             self._connection.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
 
     def __len__(self) -> int:
-        return self._connection.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
+        with self._lock:
+            return self._connection.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
 
 
 @dataclass

@@ -67,3 +67,15 @@ def test_make_embedder_uses_framing_home(framing_home: Path) -> None:
     assert embedder.cache.path == framing_home / "cache" / "embeddings.sqlite3"
     assert embedder.model_id.startswith("multilingual-e5-small")
     assert not embedder.model_loaded
+
+
+def test_cache_is_safe_across_threads(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    cache = EmbeddingCache(tmp_path / "shared.sqlite3")
+    embedders = [Embedder("fake", FakeEncoder, cache) for _ in range(4)]
+    texts = [[f"متن {worker} {i}" for i in range(50)] for worker in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda pair: pair[0].embed(pair[1]), zip(embedders, texts)))
+    assert [len(vectors) for vectors in results] == [50] * 4
+    assert len(cache) == 200
