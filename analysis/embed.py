@@ -125,7 +125,8 @@ class Embedder:
         keys = {text: EmbeddingCache.key(self.model_id, text) for text in unique}
         cached = self.cache.get_many(list(keys.values())) if self.cache is not None else {}
         vectors = {text: cached[keys[text]] for text in unique if keys[text] in cached}
-        missing = [text for text in unique if text not in vectors]
+        # Longest first, as SentenceTransformer.encode does: batches of similar length pad less.
+        missing = sorted((text for text in unique if text not in vectors), key=len, reverse=True)
         self.reused += len(unique) - len(missing)
         for start in range(0, len(missing), self.batch_size):
             batch = missing[start : start + self.batch_size]

@@ -76,7 +76,7 @@ def main() -> None:
         warm = Embedder("bench", never_load, EmbeddingCache(cache_path))
         warm_seconds, _ = timed(lambda: analyze(corpus, themes, warm), args.repeats)
         print(
-            f"whole analysis of the seeds (paragraphs, sentences, theme examples: {cold.computed} texts): "
+            f"whole analysis of the seeds (kept paragraphs + theme sentences: {cold.computed} texts): "
             f"cold {cold_seconds:.2f} s, warm-cache re-run {warm_seconds:.2f} s (model not loaded: {not warm.model_loaded})"
         )
 
