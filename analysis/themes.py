@@ -57,6 +57,8 @@ class Theme:
     examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     near_misses: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    cue_weight: float | None = None
+    denial_weight: float | None = None
 
     def anchors(self) -> list[tuple[str, str]]:
         """Return ``(language, sentence)`` for every description and example (what carries the theme)."""
@@ -77,11 +79,15 @@ class ScoringSettings:
             (the decision value's spread over the themes file's sentences).
         units: ``paragraph`` scores the whole paragraph; ``sentences`` takes the best of the
             paragraph and each of its sentences.
+        denial_weight: subtracted from a score when one of the themes file's denial markers
+            (``[denials]``) occurs; a unit with a denial marker never earns the cue bonus either.
     """
 
     c: float = 0.1
     cue_weight: float = 1.0
     units: str = "paragraph"
+    denial_weight: float = 0.0
+    knn_weight: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,7 @@ class ThemeSet:
     themes: tuple[Theme, ...]
     background: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     scoring: ScoringSettings = field(default_factory=ScoringSettings)
+    denials: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def ids(self) -> list[str]:
@@ -153,42 +160,55 @@ def parse_themes(text: str, source: str = "themes") -> ThemeSet:
             c=float(scoring.get("c", ScoringSettings.c)),
             cue_weight=float(scoring.get("cue_weight", ScoringSettings.cue_weight)),
             units=str(scoring.get("units", ScoringSettings.units)),
+            denial_weight=float(scoring.get("denial_weight", ScoringSettings.denial_weight)),
+            knn_weight=float(scoring.get("knn_weight", ScoringSettings.knn_weight)),
         )
     except (TypeError, ValueError) as error:
-        raise ThemeError(f"{source}: [scoring] needs numeric c and cue_weight") from error
+        raise ThemeError(f"{source}: [scoring] needs numeric c, cue_weight and denial_weight") from error
     if not settings.c > 0:
         raise ThemeError(f"{source}: [scoring] c must be greater than 0")
     if settings.units not in UNITS:
         raise ThemeError(f"{source}: [scoring] units must be one of {list(UNITS)}, not {settings.units!r}")
     background = _language_lists(data.get("background", {}), f"{source}: [background]")
+    denials = _language_lists(data.get("denials", {}), f"{source}: [denials]")
     if len(themes) == 1 and not background and not themes[0].near_misses:
         raise ThemeError(
             f"{source}: a single theme needs sentences that do not carry it, to be told apart from them: "
             "add [background] sentences or near_misses"
         )
-    return ThemeSet(themes, background, settings)
+    return ThemeSet(themes, background, settings, denials)
 
 
 def themes_to_toml(themes: ThemeSet) -> str:
     """Serialise a theme set to the TOML format :func:`parse_themes` reads."""
+    scoring = {"c": themes.scoring.c, "cue_weight": themes.scoring.cue_weight, "units": themes.scoring.units}
+    for name in ("denial_weight", "knn_weight"):
+        if getattr(themes.scoring, name):
+            scoring[name] = getattr(themes.scoring, name)
     data = {
         "version": 1,
-        "scoring": {"c": themes.scoring.c, "cue_weight": themes.scoring.cue_weight, "units": themes.scoring.units},
+        "scoring": scoring,
         "background": {language: list(texts) for language, texts in themes.background.items()},
-        "theme": [
-            {
-                "id": theme.id,
-                "label": theme.label,
-                "threshold": theme.threshold,
-                "descriptions": {language: list(texts) for language, texts in theme.descriptions.items()},
-                "examples": {language: list(texts) for language, texts in theme.examples.items()},
-                "cues": {language: list(texts) for language, texts in theme.cues.items()},
-                "near_misses": {language: list(texts) for language, texts in theme.near_misses.items()},
-            }
-            for theme in themes.themes
-        ],
+        "denials": {language: list(texts) for language, texts in themes.denials.items()},
+        "theme": [_theme_table(theme) for theme in themes.themes],
     }
+    if not themes.denials:
+        del data["denials"]
     return tomli_w.dumps(data)
+
+
+def _theme_table(theme: Theme) -> dict[str, object]:
+    table: dict[str, object] = {"id": theme.id, "label": theme.label, "threshold": theme.threshold}
+    for name in ("cue_weight", "denial_weight"):
+        if getattr(theme, name) is not None:
+            table[name] = getattr(theme, name)
+    table |= {
+        "descriptions": {language: list(texts) for language, texts in theme.descriptions.items()},
+        "examples": {language: list(texts) for language, texts in theme.examples.items()},
+        "cues": {language: list(texts) for language, texts in theme.cues.items()},
+        "near_misses": {language: list(texts) for language, texts in theme.near_misses.items()},
+    }
+    return table
 
 
 def lines_to_sentences(text: str) -> tuple[str, ...]:
@@ -245,6 +265,17 @@ def cue_hits(text: str, language: str, theme: Theme) -> list[str]:
     return [cue for cue, pattern in _cue_patterns(theme) if pattern.search(form)]
 
 
+def denial_hits(text: str, language: str, themes: ThemeSet) -> list[str]:
+    """Return the themes file's denial markers for ``language`` that occur in ``text`` at a word start.
+
+    Unlike cues, denial markers only apply to text of their own language: short function words
+    are too ambiguous across languages (Arabic «نفت» "she denied" is Persian «نفت» "oil").
+    """
+    form = match_form(text, language)
+    markers = tuple((language, marker) for marker in themes.denials.get(language, ()))
+    return [marker for marker, pattern in _compiled_cues(markers) if pattern.search(form)]
+
+
 @dataclass(frozen=True)
 class Scores:
     """Theme scores of some paragraphs and their paragraph-level embeddings."""
@@ -279,15 +310,20 @@ def score_paragraphs(
     unit_languages = [languages[owner] for owner in owners]
     owner_index = np.asarray(owners)
     columns: dict[str, np.ndarray] = {}
+    denied = np.array([bool(denial_hits(text, language, themes)) for text, language in zip(units, unit_languages, strict=True)])
     for theme in themes.themes:
         positives, negatives = _split_for(themes, theme)
-        decision = _theme_classifier(
-            training_vectors[[index[text] for text in positives]] - center,
-            training_vectors[[index[text] for text in negatives]] - center,
-            themes.scoring.c,
-        )
+        positive_vectors = training_vectors[[index[text] for text in positives]]
+        negative_vectors = training_vectors[[index[text] for text in negatives]]
+        decision = _theme_classifier(positive_vectors - center, negative_vectors - center, themes.scoring.c)
         cued = np.array([bool(cue_hits(text, language, theme)) for text, language in zip(units, unit_languages, strict=True)])
-        unit_scores = decision(unit_vectors - center) + themes.scoring.cue_weight * cued
+        cue_weight = themes.scoring.cue_weight if theme.cue_weight is None else theme.cue_weight
+        denial_weight = themes.scoring.denial_weight if theme.denial_weight is None else theme.denial_weight
+        unit_scores = decision(unit_vectors - center)
+        if themes.scoring.knn_weight:
+            nearest = (unit_vectors @ positive_vectors.T).max(axis=1) - (unit_vectors @ negative_vectors.T).max(axis=1)
+            unit_scores = unit_scores + themes.scoring.knn_weight * nearest
+        unit_scores = unit_scores + cue_weight * (cued & ~denied) - denial_weight * denied
         best = np.full(len(texts), -np.inf)
         np.maximum.at(best, owner_index, unit_scores)
         columns[f"score_{theme.id}"] = np.round(best, 4)
@@ -373,6 +409,13 @@ def _parse_theme(raw: object, where: str) -> Theme:
         threshold = float(raw.get("threshold", 0.0))
     except (TypeError, ValueError) as error:
         raise ThemeError(f"{where} ({theme_id}): threshold must be a number") from error
+    weights = {}
+    for name in ("cue_weight", "denial_weight"):
+        if name in raw:
+            try:
+                weights[name] = float(raw[name])
+            except (TypeError, ValueError) as error:
+                raise ThemeError(f"{where} ({theme_id}): {name} must be a number") from error
     theme = Theme(
         id=theme_id,
         label=str(raw.get("label") or theme_id.replace("_", " ").capitalize()),
@@ -381,6 +424,7 @@ def _parse_theme(raw: object, where: str) -> Theme:
         examples=_language_lists(raw.get("examples", {}), f"{where} ({theme_id}) examples"),
         cues=_language_lists(raw.get("cues", {}), f"{where} ({theme_id}) cues"),
         near_misses=_language_lists(raw.get("near_misses", {}), f"{where} ({theme_id}) near_misses"),
+        **weights,
     )
     if not theme.anchors():
         raise ThemeError(f"{where} ({theme_id}): give at least one description or example sentence")

@@ -15,6 +15,7 @@ from analysis.themes import (
     ThemeSet,
     add_theme,
     cue_hits,
+    denial_hits,
     lines_to_sentences,
     load_themes,
     parse_themes,
@@ -55,6 +56,8 @@ def test_default_themes_file_is_valid() -> None:
         assert {"fa", "ar", "en"} <= set(theme.examples), theme.id
         assert {"fa", "ar", "en"} <= set(theme.near_misses), theme.id
     assert {"fa", "ar", "en"} <= set(themes.background)
+    assert {"fa", "ar", "en"} <= set(themes.denials)
+    assert themes.scoring.knn_weight > 0
     assert load_themes(DEFAULT_THEMES_PATH).digest() == themes.digest()
 
 
@@ -80,6 +83,9 @@ def test_round_trip_through_toml() -> None:
         ('[[theme]]\nid = "a"\nexamples.en = ["x"]\nnear_misses.en = "y"\n[scoring]\nc = 0', "c must be greater than 0"),
         ('[[theme]]\nid = "a"\nexamples.en = ["x"]\nnear_misses.en = "y"\n[scoring]\nunits = "words"', "units must be one of"),
         ('[[theme]]\nid = "a"\nexamples.en = ["x"]', "needs sentences that do not carry it"),
+        ('[[theme]]\nid = "a"\ncue_weight = "big"\nexamples.en = ["x"]', "cue_weight must be a number"),
+        ('[[theme]]\nid = "a"\nexamples.en = ["x"]\nnear_misses.en = "y"\n[scoring]\nknn_weight = "x"', "numeric"),
+        ('[[theme]]\nid = "a"\nexamples.en = ["x"]\nnear_misses.en = "y"\n[denials]\nen = 1', "\\[denials\\]"),
     ],
 )
 def test_invalid_themes_get_clear_errors(text: str, message: str) -> None:
@@ -179,3 +185,66 @@ def test_add_and_replace_theme_validate_like_a_themes_file() -> None:
         replace_theme(themes, replace(themes.themes[1], descriptions={}))
     with pytest.raises(ThemeError, match="no theme with id 'gamma'"):
         replace_theme(themes, gamma)
+
+
+DENIALS = """
+[denials]
+en = ["denied"]
+ar = ["نفى"]
+"""
+
+
+def test_denials_knn_and_per_theme_weights_round_trip_through_toml() -> None:
+    text = SMALL.replace("cue_weight = 0.5", "cue_weight = 0.5\nknn_weight = 3.0\ndenial_weight = 0.25")
+    text = text.replace('id = "beta"', 'id = "beta"\ncue_weight = 2.0\ndenial_weight = 1.5') + DENIALS
+    themes = parse_themes(text)
+    assert (themes.scoring.knn_weight, themes.scoring.denial_weight) == (3.0, 0.25)
+    assert (themes.themes[0].cue_weight, themes.themes[1].cue_weight, themes.themes[1].denial_weight) == (None, 2.0, 1.5)
+    assert themes.denials == {"en": ("denied",), "ar": ("نفى",)}
+    assert parse_themes(themes_to_toml(themes)) == themes
+    assert "denials" not in themes_to_toml(parse_themes(SMALL)) and "knn_weight" not in themes_to_toml(parse_themes(SMALL))
+
+
+def test_denial_markers_match_only_in_their_own_language() -> None:
+    themes = parse_themes(SMALL + DENIALS)
+    assert denial_hits("ونفى المتحدث الاتهامات", "ar", themes) == ["نفى"]
+    assert denial_hits("The spokesman denied it", "en", themes) == ["denied"]
+    assert denial_hits("The spokesman denied it", "fa", themes) == []
+    assert denial_hits("قيمة النفط", "ar", themes) == []
+
+
+def test_a_denial_marker_cancels_the_cue_bonus_and_subtracts_the_denial_weight(fake_embedder: Embedder) -> None:
+    themes = parse_themes(SMALL + DENIALS)
+    texts, languages = ["نفى المتحدث وجود عصابات إرهابية", "أكد المتحدث وجود عصابات إرهابية"], ["ar", "ar"]
+    plain = replace(themes, denials={}, scoring=replace(themes.scoring, cue_weight=0.0))
+    base = score(texts, plain, fake_embedder, languages)
+    denied = score(texts, themes, fake_embedder, languages) - base
+    assert denied.loc[0, "score_alpha"] == pytest.approx(0.0, abs=1e-3)  # cue present, but denied: no bonus
+    assert denied.loc[1, "score_alpha"] == pytest.approx(0.5, abs=1e-3)  # cue, no denial: the bonus
+    penalised = replace(themes, scoring=replace(themes.scoring, denial_weight=0.75))
+    penalised = replace_theme(penalised, replace(penalised.themes[1], denial_weight=0.0))
+    difference = score(texts, penalised, fake_embedder, languages) - base
+    assert difference.loc[0, "score_alpha"] == pytest.approx(-0.75, abs=1e-3)
+    assert difference["score_beta"].abs().max() == pytest.approx(0.0, abs=1e-3)  # beta's own denial_weight is 0
+
+
+def test_a_theme_can_have_its_own_cue_weight(fake_embedder: Embedder) -> None:
+    themes = parse_themes(SMALL)
+    texts, languages = ["هاجمت العصابات الإرهابية المدينة", "هاجمت العصابات المدينة"], ["ar", "ar"]
+    heavier = replace_theme(themes, replace(themes.themes[0], cue_weight=2.0))
+    difference = score(texts, heavier, fake_embedder, languages) - score(texts, themes, fake_embedder, languages)
+    assert difference.loc[0, "score_alpha"] == pytest.approx(1.5, abs=1e-3)
+    assert difference.loc[1, "score_alpha"] == pytest.approx(0.0, abs=1e-3)
+
+
+def test_knn_weight_adds_the_nearest_sentence_margin(fake_embedder: Embedder) -> None:
+    themes = parse_themes(SMALL)
+    texts = ["red car engine", "ripe red apple", "red apple juice factory"]
+    with_knn = replace(themes, scoring=replace(themes.scoring, knn_weight=4.0))
+    difference = score(texts, with_knn, fake_embedder) - score(texts, themes, fake_embedder)
+    vectors = fake_embedder.embed(texts)
+    positives = fake_embedder.embed(["red apple fruit", "ripe red apple"])
+    negatives = fake_embedder.embed(["weather sunny today", "cold rain tomorrow morning", "red car engine", "blue sky ocean"])
+    margin = (vectors @ positives.T).max(axis=1) - (vectors @ negatives.T).max(axis=1)
+    np.testing.assert_allclose(difference["score_alpha"], 4.0 * margin, atol=1e-3)
+    assert difference.loc[0, "score_alpha"] < 0 < difference.loc[1, "score_alpha"]  # a near miss is pulled down, an example up
