@@ -106,7 +106,7 @@ def test_framing_evaluate_on_the_bundled_labels(tmp_path: Path, capsys: pytest.C
     assert "Cross-validated" in out and "misclassified" in out
     report = json.loads(report_path.read_text(encoding="utf-8"))
     macro = {(row["set"], row["language"]): row for row in report["at_file_thresholds"]["macro_f1"]}
-    assert macro[("test", "fa")]["labelled"] == 76 and macro[("test", "ar")]["labelled"] == 71
+    assert macro[("test", "fa")]["labelled"] == 130 and macro[("test", "ar")]["labelled"] == 133
     # The figures README reports; a regression in scoring or data shows up here.
-    assert macro[("test", "fa")]["macro_f1"] >= 0.70
-    assert macro[("test", "ar")]["macro_f1"] >= 0.78
+    assert macro[("test", "fa")]["macro_f1"] >= 0.78
+    assert macro[("test", "ar")]["macro_f1"] >= 0.66
