@@ -9,8 +9,10 @@ regression is fitted, on the spot, on the embeddings of the themes file's own se
 theme's descriptions and examples on one side; the background sentences, every theme's near misses
 and the other themes' descriptions and examples on the other. A paragraph's score is the
 classifier's decision value (in units of its spread over those sentences, so 0 is the boundary),
-plus ``cue_weight`` when one of the theme's cue words occurs in it. With ``units = "sentences"``
-the paragraph's score is the best of the paragraph's and its sentences' scores. A paragraph
+plus ``knn_weight`` times how much closer the paragraph is to its nearest theme sentence than to
+its nearest sentence on the other side, plus ``cue_weight`` when one of the theme's cue words
+occurs in it and none of the file's ``[denials]`` markers for its language does. With
+``units = "sentences"`` the paragraph's score is the best of the paragraph's and its sentences' scores. A paragraph
 carries every theme whose score reaches that theme's threshold: several, or none.
 """
 
