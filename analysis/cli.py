@@ -11,12 +11,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from analysis.compare import theme_shares
 from analysis.config import framing_home
 from analysis.corpus import CorpusError, read_corpus
 from analysis.embed import CACHE_FILE, DEFAULT_MODEL, EmbeddingCache, ModelError, make_embedder
 from analysis.evaluate import LabelsError, cross_validate, evaluate, load_labels, score_labels
-from analysis.export import neutralize_formulas
+from analysis.export import to_csv_bytes
 from analysis.model_setup import default_model_dir
 from analysis.pipeline import analyze, output_table, versions
 from analysis.themes import DEFAULT_THEMES_PATH, ThemeError, load_themes
@@ -135,8 +137,9 @@ class _ProgressBar:
             self._bar.close()
 
 
-def _write_csv(table, path: Path) -> None:
-    path.write_bytes(neutralize_formulas(table).to_csv(index=False).encode("utf-8-sig"))
+def _write_csv(table: pd.DataFrame, path: Path) -> None:
+    """Write a table as the dashboard's CSV download does; run metadata goes to run.json instead."""
+    path.write_bytes(to_csv_bytes(table, {}))
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -11,6 +11,7 @@ Figures come two ways:
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,8 +64,6 @@ def read_labels(data: bytes, name: str, theme_ids: Sequence[str]) -> pd.DataFram
         text, _ = decode_text(data, name)
     except CorpusError as error:
         raise LabelsError(str(error)) from error
-    import io
-
     try:
         labels = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
