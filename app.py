@@ -21,7 +21,8 @@ import streamlit as st
 from analysis import charts, compare, export
 from analysis.corpus import Corpus, CorpusError, Problem, documents_from_uploads, read_corpus
 from analysis.embed import Embedder, ModelError, make_embedder
-from analysis.evaluate import HELD_OUT_SET, LabelsError, evaluate, read_labels, score_labels, trust_summary
+from analysis.evaluate import HELD_OUT_SET, evaluate, score_labels, trust_summary
+from analysis.labels import LabelsError, read_labels
 from analysis.pipeline import corpus_hash, output_table, run_metadata, score_table
 from analysis.text import split_paragraphs, tokenize
 from analysis.themes import (

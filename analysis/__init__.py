@@ -7,7 +7,8 @@ aggregates, ``charts`` draws, ``export`` writes downloads, ``evaluate`` measures
 
 from analysis.corpus import Corpus, CorpusError, Problem, read_corpus
 from analysis.embed import Embedder, EmbeddingCache, ModelError, make_embedder
-from analysis.evaluate import LabelsError, cross_validate, evaluate, load_labels, score_labels
+from analysis.evaluate import cross_validate, evaluate, score_labels
+from analysis.labels import LabelsError, load_labels
 from analysis.pipeline import Analysis, analyze, score_table
 from analysis.text import detect_language, normalize, split_paragraphs, tokenize
 from analysis.themes import Theme, ThemeError, ThemeSet, load_themes, parse_themes, score_paragraphs, themes_to_toml

@@ -17,7 +17,8 @@ from analysis.compare import theme_shares
 from analysis.config import framing_home
 from analysis.corpus import CorpusError, read_corpus
 from analysis.embed import CACHE_FILE, DEFAULT_MODEL, EmbeddingCache, ModelError, make_embedder
-from analysis.evaluate import LabelsError, cross_validate, evaluate, load_labels, score_labels
+from analysis.evaluate import cross_validate, evaluate, score_labels
+from analysis.labels import LabelsError, load_labels
 from analysis.export import to_csv_bytes
 from analysis.model_setup import default_model_dir
 from analysis.pipeline import analyze, output_table, versions

@@ -1,8 +1,9 @@
 """How well theme assignment agrees with human labels.
 
 A labels file is a CSV with a ``text`` and a ``language`` column and one 0/1 column per theme id
-(optional: ``set`` to report subsets apart, ``doc_id`` to group paragraphs of one article).
-Figures come two ways:
+(optional: ``set`` to report subsets apart, ``doc_id`` to group paragraphs of one article; see
+``analysis.labels``). Paragraphs that the themes also learn from are scored by classifiers trained
+without their articles (cross-fitting, see :func:`score_labels`). Figures come two ways:
 
 - at the themes file's own thresholds (what the dashboard shows), and
 - cross-validated: thresholds chosen on the other articles' paragraphs only (folds grouped by
@@ -11,15 +12,13 @@ Figures come two ways:
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from analysis.corpus import SUPPORTED_LANGUAGES, CorpusError, decode_text, normalize_language_code
+from analysis.corpus import SUPPORTED_LANGUAGES
 from analysis.text import normalize
 from analysis.themes import EmbedFunction, ThemeSet, score_paragraphs
 
@@ -29,10 +28,6 @@ GOOD_F1 = 0.8
 FAIR_F1 = 0.6
 LANGUAGE_GAP_F1 = 0.1
 METRIC_COLUMNS = ["set", "language", "theme", "labelled", "positives", "predicted", "tp", "fp", "fn", "precision", "recall", "f1"]
-
-
-class LabelsError(ValueError):
-    """The labels file is not usable; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -54,60 +49,51 @@ class Evaluation:
         }
 
 
-def read_labels(data: bytes, name: str, theme_ids: Sequence[str]) -> pd.DataFrame:
-    """Parse a labels CSV; validate it against the theme ids.
+def score_labels(labels: pd.DataFrame, themes: ThemeSet, embed: EmbedFunction, folds: int = 5) -> pd.DataFrame:
+    """Score every labelled paragraph; return ``score_<id>`` columns aligned with ``labels``.
 
-    Raises:
-        LabelsError: missing columns, values other than 0/1, or unknown languages.
+    Articles with a paragraph that the themes also learn from (the same text among their labelled
+    paragraphs) are cross-fitted, so that no figure comes from a classifier that saw the paragraph:
+    they are split into ``folds`` groups, and each group is scored by classifiers trained without
+    every training article its paragraphs appear in. The ``cross_fitted`` column marks them.
     """
-    try:
-        text, _ = decode_text(data, name)
-    except CorpusError as error:
-        raise LabelsError(str(error)) from error
-    try:
-        labels = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise LabelsError(f"{name}: not a readable CSV ({error})") from error
-    labels.columns = [column.strip().lower() for column in labels.columns]
-    missing = [column for column in ("text", "language") if column not in labels.columns]
-    if missing:
-        raise LabelsError(f"{name}: missing column(s) {missing}; found {list(labels.columns)}")
-    themes = [theme_id for theme_id in theme_ids if theme_id in labels.columns]
-    if not themes:
-        raise LabelsError(f"{name}: no column for any theme id {list(theme_ids)}; add 0/1 columns named after the themes")
-    for theme_id in themes:
-        values = labels[theme_id].str.strip()
-        bad = ~values.isin(["0", "1"])
-        if bad.any():
-            raise LabelsError(f"{name}: column {theme_id!r} must hold 0 or 1; row {int(bad.idxmax()) + 2} has {values[bad].iloc[0]!r}")
-        labels[theme_id] = values.astype(int)
-    languages = labels["language"].map(normalize_language_code)
-    if languages.isna().any():
-        row = int(languages.isna().idxmax())
-        raise LabelsError(f"{name}: row {row + 2} has an unknown language {labels.loc[row, 'language']!r}; use fa or ar")
-    labels["language"] = languages
-    if "set" not in labels.columns:
-        labels["set"] = "labels"
-    if "doc_id" not in labels.columns:
-        labels["doc_id"] = [f"row{number}" for number in range(len(labels))]
-    labels = labels[labels["text"].str.strip() != ""].reset_index(drop=True)
-    if labels.empty:
-        raise LabelsError(f"{name}: no labelled paragraph")
-    return labels
-
-
-def load_labels(path: str | Path, theme_ids: Sequence[str]) -> pd.DataFrame:
-    """Read a labels CSV from disk (see :func:`read_labels`)."""
-    path = Path(path)
-    if not path.is_file():
-        raise LabelsError(f"{path}: no such labels file")
-    return read_labels(path.read_bytes(), path.name, theme_ids)
-
-
-def score_labels(labels: pd.DataFrame, themes: ThemeSet, embed: EmbedFunction) -> pd.DataFrame:
-    """Score every labelled paragraph; return ``score_<id>`` columns aligned with ``labels``."""
     texts = [normalize(text, language) for text, language in zip(labels["text"], labels["language"], strict=True)]
-    return score_paragraphs(texts, labels["language"].tolist(), themes, embed).table
+    languages = labels["language"].tolist()
+    training_articles = _training_articles(texts, themes)
+    overlapping_docs = {doc for doc, articles in zip(labels["doc_id"], training_articles, strict=True) if articles}
+    cross_fitted = labels["doc_id"].isin(overlapping_docs).to_numpy()
+    scores = pd.DataFrame(index=labels.index, columns=[f"score_{theme_id}" for theme_id in themes.ids], dtype=float)
+    groups = [~cross_fitted]
+    if cross_fitted.any():
+        fold_of = _group_folds(labels.loc[cross_fitted, "doc_id"], folds)
+        groups += [_mask(cross_fitted, fold_of == fold) for fold in sorted(set(fold_of))]
+    for rows in groups:
+        if not rows.any():
+            continue
+        excluded = set().union(*(training_articles[row] for row in np.flatnonzero(rows)))
+        fitted = themes if not excluded else replace(themes, labelled=themes.labelled.without_documents(excluded))
+        chosen = np.flatnonzero(rows)
+        table = score_paragraphs([texts[row] for row in chosen], [languages[row] for row in chosen], fitted, embed).table
+        scores.iloc[chosen] = table[scores.columns].to_numpy()
+    scores["cross_fitted"] = cross_fitted
+    return scores
+
+
+def _training_articles(texts: Sequence[str], themes: ThemeSet) -> list[set[str]]:
+    """For each text, the articles of the themes' labelled paragraphs with the same text (usually none)."""
+    if themes.labelled is None:
+        return [set() for _ in texts]
+    articles: dict[str, set[str]] = {}
+    for text, doc_id in zip(themes.labelled.texts, themes.labelled.doc_ids, strict=True):
+        articles.setdefault(text, set()).add(doc_id)
+    return [articles.get(text, set()) for text in texts]
+
+
+def _mask(base: np.ndarray, within: np.ndarray) -> np.ndarray:
+    """A mask over all rows that is True where ``base`` is True and ``within`` (over base's True rows) is True."""
+    mask = np.zeros(len(base), dtype=bool)
+    mask[np.flatnonzero(base)[within]] = True
+    return mask
 
 
 def evaluate(labels: pd.DataFrame, scores: pd.DataFrame, thresholds: Mapping[str, float]) -> Evaluation:

@@ -2,18 +2,21 @@
 
 A theme file (TOML, see ``analysis/data/themes.toml``) lists background sentences and, per theme,
 an id, a label, a threshold, and descriptions, example sentences, near misses and cue words in any
-languages.
+languages. Its ``[scoring] labelled`` entry may name a CSV of labelled paragraphs (the format of
+``analysis.labels``) that the themes also learn from.
 
-Scoring (explained in README.md, "How a paragraph gets a theme"): for each theme, a small logistic
-regression is fitted, on the spot, on the embeddings of the themes file's own sentences: the
-theme's descriptions and examples on one side; the background sentences, every theme's near misses
-and the other themes' descriptions and examples on the other. A paragraph's score is the
-classifier's decision value (in units of its spread over those sentences, so 0 is the boundary),
-plus ``knn_weight`` times how much closer the paragraph is to its nearest theme sentence than to
-its nearest sentence on the other side, plus ``cue_weight`` when one of the theme's cue words
-occurs in it and none of the file's ``[denials]`` markers for its language does. With
-``units = "sentences"`` the paragraph's score is the best of the paragraph's and its sentences' scores. A paragraph
-carries every theme whose score reaches that theme's threshold: several, or none.
+Scoring (explained in README.md, "How a paragraph gets a theme"): for each theme, two small
+logistic regressions are fitted, on the spot, on the same training texts. On one side are the
+theme's descriptions and examples and the labelled paragraphs that carry it; on the other, the
+background sentences, every theme's near misses, the other themes' descriptions and examples and
+the labelled paragraphs that do not carry it. One classifier reads the texts' multilingual
+embeddings (meaning), the other their character n-grams (wording). A paragraph's score is the
+sum of the two decision values, each in units of its spread over the training texts (so 0 is
+the boundary), the wording one times ``wording_weight``, plus ``cue_weight`` when one of the
+theme's cue words occurs in it and none of the file's ``[denials]`` markers for its language
+does. With ``units = "sentences"`` the paragraph's score is the best of the paragraph's and its
+sentences' scores. A paragraph carries every theme whose score reaches that theme's threshold:
+several, or none.
 """
 
 from __future__ import annotations
@@ -25,15 +28,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import tomli_w
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from analysis.labels import LabelsError, load_labels
 from analysis.text import normalize
 
-DEFAULT_THEMES_PATH = Path(__file__).parent / "data" / "themes.toml"
+DATA_FOLDER = Path(__file__).parent / "data"
+DEFAULT_THEMES_PATH = DATA_FOLDER / "themes.toml"
 THEME_ID = re.compile(r"^[a-z0-9_]+$")
 ANCHOR_LANGUAGES = ("fa", "ar", "en")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟؛…])\s+|(?<=[.!?؟؛…][»\"”'])\s+")
@@ -42,6 +49,7 @@ _ARABIC_CLITICS = "(?:[وف]?[بلكس]?(?:ال|لل)?)"
 _ALEF_VARIANTS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"})
 
 EmbedFunction = Callable[[Sequence[str]], np.ndarray]
+Features = Any  # a dense array of embeddings or a sparse matrix of n-gram weights
 
 
 class ThemeError(ValueError):
@@ -75,21 +83,43 @@ class ScoringSettings:
     """Knobs of the scoring method, stored in the themes file's ``[scoring]`` table.
 
     Attributes:
-        c: scikit-learn's ``C`` for each theme's logistic regression; smaller keeps the boundary
-            smoother (less tied to single example sentences).
+        c: scikit-learn's ``C`` for each theme's logistic regressions; smaller keeps the boundary
+            smoother (less tied to single training texts).
         cue_weight: added to a score when one of the theme's cue words occurs, in score units
-            (the decision value's spread over the themes file's sentences).
+            (a decision value's spread over the training texts).
         units: ``paragraph`` scores the whole paragraph; ``sentences`` takes the best of the
             paragraph and each of its sentences.
         denial_weight: subtracted from a score when one of the themes file's denial markers
             (``[denials]``) occurs; a unit with a denial marker never earns the cue bonus either.
+        wording_weight: weight of the character n-gram classifier's decision value (0 turns it off).
+        labelled: a CSV of labelled paragraphs to learn from, as written in the file (a path
+            relative to the themes file, or to the bundled data folder); empty for none.
     """
 
-    c: float = 0.1
-    cue_weight: float = 1.0
+    c: float = 10.0
+    cue_weight: float = 0.5
     units: str = "paragraph"
     denial_weight: float = 0.0
-    knn_weight: float = 0.0
+    wording_weight: float = 1.0
+    labelled: str = ""
+
+
+@dataclass(frozen=True)
+class LabelledParagraphs:
+    """Labelled paragraphs the themes learn from (normalised texts), with their articles and 0/1 labels."""
+
+    texts: tuple[str, ...]
+    doc_ids: tuple[str, ...]
+    labels: Mapping[str, tuple[int, ...]]
+
+    def without_documents(self, doc_ids: set[str]) -> LabelledParagraphs:
+        """Return a copy without the paragraphs of some articles (for cross-fitting)."""
+        keep = [row for row, doc_id in enumerate(self.doc_ids) if doc_id not in doc_ids]
+        return LabelledParagraphs(
+            texts=tuple(self.texts[row] for row in keep),
+            doc_ids=tuple(self.doc_ids[row] for row in keep),
+            labels={theme_id: tuple(values[row] for row in keep) for theme_id, values in self.labels.items()},
+        )
 
 
 @dataclass(frozen=True)
@@ -100,6 +130,7 @@ class ThemeSet:
     background: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     scoring: ScoringSettings = field(default_factory=ScoringSettings)
     denials: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    labelled: LabelledParagraphs | None = None
 
     @property
     def ids(self) -> list[str]:
@@ -116,8 +147,11 @@ class ThemeSet:
         return replace(self, themes=themes)
 
     def digest(self) -> str:
-        """Return a short hash of the canonical TOML form (for run metadata)."""
-        return hashlib.sha256(themes_to_toml(self).encode()).hexdigest()[:16]
+        """Return a short hash of the canonical TOML form and the labelled paragraphs (for run metadata)."""
+        digest = hashlib.sha256(themes_to_toml(self).encode())
+        if self.labelled is not None:
+            digest.update(repr((self.labelled.texts, self.labelled.doc_ids, sorted(self.labelled.labels.items()))).encode())
+        return digest.hexdigest()[:16]
 
     def label(self, theme_id: str) -> str:
         """Return the label of a theme id."""
@@ -137,11 +171,15 @@ def load_themes(path: str | Path | None = None) -> ThemeSet:
         raise ThemeError(f"{path}: no such themes file") from error
     except UnicodeDecodeError as error:
         raise ThemeError(f"{path}: not UTF-8 text") from error
-    return parse_themes(text, source=str(path))
+    return parse_themes(text, source=str(path), folder=path.parent)
 
 
-def parse_themes(text: str, source: str = "themes") -> ThemeSet:
-    """Parse and validate the TOML text of a themes file."""
+def parse_themes(text: str, source: str = "themes", folder: Path | None = None) -> ThemeSet:
+    """Parse and validate the TOML text of a themes file.
+
+    ``folder`` is where the file's ``[scoring] labelled`` path is looked up first (then the bundled
+    data folder); by default only the bundled data folder.
+    """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -163,10 +201,11 @@ def parse_themes(text: str, source: str = "themes") -> ThemeSet:
             cue_weight=float(scoring.get("cue_weight", ScoringSettings.cue_weight)),
             units=str(scoring.get("units", ScoringSettings.units)),
             denial_weight=float(scoring.get("denial_weight", ScoringSettings.denial_weight)),
-            knn_weight=float(scoring.get("knn_weight", ScoringSettings.knn_weight)),
+            wording_weight=float(scoring.get("wording_weight", ScoringSettings.wording_weight)),
+            labelled=str(scoring.get("labelled", ScoringSettings.labelled)).strip(),
         )
     except (TypeError, ValueError) as error:
-        raise ThemeError(f"{source}: [scoring] needs numeric c, cue_weight and denial_weight") from error
+        raise ThemeError(f"{source}: [scoring] needs numeric c, cue_weight, denial_weight and wording_weight") from error
     if not settings.c > 0:
         raise ThemeError(f"{source}: [scoring] c must be greater than 0")
     if settings.units not in UNITS:
@@ -178,13 +217,17 @@ def parse_themes(text: str, source: str = "themes") -> ThemeSet:
             f"{source}: a single theme needs sentences that do not carry it, to be told apart from them: "
             "add [background] sentences or near_misses"
         )
-    return ThemeSet(themes, background, settings, denials)
+    labelled = _labelled_paragraphs(settings.labelled, [theme.id for theme in themes], folder, source) if settings.labelled else None
+    return ThemeSet(themes, background, settings, denials, labelled)
 
 
 def themes_to_toml(themes: ThemeSet) -> str:
     """Serialise a theme set to the TOML format :func:`parse_themes` reads."""
-    scoring = {"c": themes.scoring.c, "cue_weight": themes.scoring.cue_weight, "units": themes.scoring.units}
-    for name in ("denial_weight", "knn_weight"):
+    scoring: dict[str, object] = {
+        "c": themes.scoring.c, "cue_weight": themes.scoring.cue_weight, "units": themes.scoring.units,
+        "wording_weight": themes.scoring.wording_weight,
+    }
+    for name in ("denial_weight", "labelled"):
         if getattr(themes.scoring, name):
             scoring[name] = getattr(themes.scoring, name)
     data = {
@@ -304,27 +347,24 @@ def score_paragraphs(
     if not texts:
         return Scores(pd.DataFrame({f"score_{theme_id}": [] for theme_id in themes.ids}), np.zeros((0, 0), np.float32))
     units, owners = _units(texts, themes.scoring.units)
-    training = _training_sentences(themes)
+    training = _training_texts(themes)
     vectors = embed(units + training)
     unit_vectors, training_vectors = vectors[: len(units)], vectors[len(units) :]
     index = {text: row for row, text in enumerate(training)}
-    center = training_vectors.mean(axis=0)
     unit_languages = [languages[owner] for owner in owners]
     owner_index = np.asarray(owners)
     columns: dict[str, np.ndarray] = {}
     denied = np.array([bool(denial_hits(text, language, themes)) for text, language in zip(units, unit_languages, strict=True)])
     for theme in themes.themes:
-        positives, negatives = _split_for(themes, theme)
-        positive_vectors = training_vectors[[index[text] for text in positives]]
-        negative_vectors = training_vectors[[index[text] for text in negatives]]
-        decision = _theme_classifier(positive_vectors - center, negative_vectors - center, themes.scoring.c)
+        examples, target = _training_set(themes, theme)
+        meaning = _theme_classifier(training_vectors[[index[text] for text in examples]], target, themes.scoring.c)
+        unit_scores = meaning(unit_vectors)
+        if themes.scoring.wording_weight:
+            wording = _wording_classifier(examples, target, themes.scoring.c)
+            unit_scores = unit_scores + themes.scoring.wording_weight * wording(units)
         cued = np.array([bool(cue_hits(text, language, theme)) for text, language in zip(units, unit_languages, strict=True)])
         cue_weight = themes.scoring.cue_weight if theme.cue_weight is None else theme.cue_weight
         denial_weight = themes.scoring.denial_weight if theme.denial_weight is None else theme.denial_weight
-        unit_scores = decision(unit_vectors - center)
-        if themes.scoring.knn_weight:
-            nearest = (unit_vectors @ positive_vectors.T).max(axis=1) - (unit_vectors @ negative_vectors.T).max(axis=1)
-            unit_scores = unit_scores + themes.scoring.knn_weight * nearest
         unit_scores = unit_scores + cue_weight * (cued & ~denied) - denial_weight * denied
         best = np.full(len(texts), -np.inf)
         np.maximum.at(best, owner_index, unit_scores)
@@ -332,27 +372,73 @@ def score_paragraphs(
     return Scores(pd.DataFrame(columns), unit_vectors[: len(texts)].astype(np.float32))
 
 
-def _theme_classifier(positives: np.ndarray, negatives: np.ndarray, c: float) -> Callable[[np.ndarray], np.ndarray]:
+def _theme_classifier(features: Features, target: np.ndarray, c: float) -> Callable[[Features], np.ndarray]:
     """Fit a balanced logistic regression; return its decision function in units of its training spread.
 
     Raises:
-        ThemeError: there is no sentence on one of the two sides.
+        ThemeError: there is no training text on one of the two sides.
     """
-    if not len(positives) or not len(negatives):
-        raise ThemeError("a theme needs sentences that carry it and sentences that do not (background, near misses or other themes)")
-    features = np.vstack([positives, negatives])
-    target = np.concatenate([np.ones(len(positives)), np.zeros(len(negatives))])
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=1000).fit(features, target)
+    if target.all() or not target.any():
+        raise ThemeError("a theme needs texts that carry it and texts that do not (background, near misses or other themes)")
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000).fit(features, target)
     spread = float(model.decision_function(features).std()) or 1.0
-    return lambda vectors: model.decision_function(vectors) / spread
+    return lambda new: model.decision_function(new) / spread
 
 
-def _training_sentences(themes: ThemeSet) -> list[str]:
-    """Every distinct normalised sentence of the themes file, in file order."""
+def _wording_classifier(texts: list[str], target: np.ndarray, c: float) -> Callable[[Sequence[str]], np.ndarray]:
+    """The same classifier on TF-IDF weighted character 2- to 5-grams (within words) instead of embeddings."""
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+    decision = _theme_classifier(vectorizer.fit_transform(texts), target, c)
+    return lambda new: decision(vectorizer.transform(new))
+
+
+def _training_texts(themes: ThemeSet) -> list[str]:
+    """Every distinct normalised training text: the themes file's sentences, then the labelled paragraphs."""
     sentences = _normalised(_pairs(themes.background))
     for theme in themes.themes:
         sentences += _normalised(theme.anchors()) + _normalised(_pairs(theme.near_misses))
+    if themes.labelled is not None:
+        sentences += list(themes.labelled.texts)
     return list(dict.fromkeys(sentences))
+
+
+def _training_set(themes: ThemeSet, theme: Theme) -> tuple[list[str], np.ndarray]:
+    """The training texts of one theme and their 0/1 targets (labelled paragraphs only if labelled for it)."""
+    positives, negatives = _split_for(themes, theme)
+    texts = positives + negatives
+    target = [1] * len(positives) + [0] * len(negatives)
+    if themes.labelled is not None and theme.id in themes.labelled.labels:
+        texts += list(themes.labelled.texts)
+        target += list(themes.labelled.labels[theme.id])
+    return texts, np.asarray(target)
+
+
+def _labelled_paragraphs(reference: str, theme_ids: list[str], folder: Path | None, source: str) -> LabelledParagraphs:
+    """Load the labelled paragraphs a themes file names, from its folder or the bundled data folder.
+
+    Raises:
+        ThemeError: the file is not found or is not a valid labels file.
+    """
+    candidates = [folder / reference] if folder is not None else []
+    candidates.append(DATA_FOLDER / reference)
+    path = next((candidate for candidate in candidates if candidate.is_file()), None)
+    if path is None:
+        raise ThemeError(f"{source}: [scoring] labelled = {reference!r}: no such file (looked in {', '.join(str(c.parent) for c in candidates)})")
+    stat = path.stat()
+    return _read_labelled(str(path.resolve()), stat.st_mtime_ns, stat.st_size, tuple(theme_ids), source)
+
+
+@lru_cache(maxsize=8)
+def _read_labelled(path: str, _mtime: int, _size: int, theme_ids: tuple[str, ...], source: str) -> LabelledParagraphs:
+    try:
+        table = load_labels(path, theme_ids)
+    except LabelsError as error:
+        raise ThemeError(f"{source}: [scoring] labelled: {error}") from error
+    return LabelledParagraphs(
+        texts=tuple(normalize(text, language) for text, language in zip(table["text"], table["language"], strict=True)),
+        doc_ids=tuple(table["doc_id"]),
+        labels={theme_id: tuple(int(value) for value in table[theme_id]) for theme_id in theme_ids if theme_id in table.columns},
+    )
 
 
 def _split_for(themes: ThemeSet, theme: Theme) -> tuple[list[str], list[str]]:

@@ -22,7 +22,8 @@ import torch
 
 from analysis.corpus import read_corpus
 from analysis.embed import Embedder, EmbeddingCache, load_sentence_transformer
-from analysis.evaluate import load_labels, score_labels
+from analysis.evaluate import score_labels
+from analysis.labels import load_labels
 from analysis.model_setup import ensure_default_model
 from analysis.pipeline import analyze
 from analysis.text import split_paragraphs

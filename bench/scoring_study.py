@@ -35,7 +35,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.embed import Embedder, EmbeddingCache, make_embedder, resolve_model
-from analysis.evaluate import best_threshold, cross_validate, load_labels
+from analysis.evaluate import best_threshold, cross_validate
+from analysis.labels import load_labels
 from analysis.text import normalize
 from analysis.themes import ThemeSet, cue_hits, load_themes, score_paragraphs, split_sentences
 

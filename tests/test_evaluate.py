@@ -33,7 +33,8 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 from analysis import cli  # noqa: E402
-from analysis.evaluate import LabelsError, best_threshold, cross_validate, evaluate, read_labels  # noqa: E402
+from analysis.evaluate import best_threshold, cross_validate, evaluate  # noqa: E402
+from analysis.labels import LabelsError, read_labels  # noqa: E402
 
 IDS = ["alpha", "beta"]
 LABELS_CSV = (

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -57,7 +58,8 @@ def test_default_themes_file_is_valid() -> None:
         assert {"fa", "ar", "en"} <= set(theme.near_misses), theme.id
     assert {"fa", "ar", "en"} <= set(themes.background)
     assert {"fa", "ar", "en"} <= set(themes.denials)
-    assert themes.scoring.knn_weight > 0
+    assert themes.labelled is not None and len(themes.labelled.texts) > 500
+    assert set(themes.labelled.labels) == set(themes.ids)
     assert load_themes(DEFAULT_THEMES_PATH).digest() == themes.digest()
 
 
@@ -84,7 +86,7 @@ def test_round_trip_through_toml() -> None:
         ('[[theme]]\nid = "a"\nexamples.en = ["x"]\nnear_misses.en = "y"\n[scoring]\nunits = "words"', "units must be one of"),
         ('[[theme]]\nid = "a"\nexamples.en = ["x"]', "needs sentences that do not carry it"),
         ('[[theme]]\nid = "a"\ncue_weight = "big"\nexamples.en = ["x"]', "cue_weight must be a number"),
-        ('[[theme]]\nid = "a"\nexamples.en = ["x"]\nnear_misses.en = "y"\n[scoring]\nknn_weight = "x"', "numeric"),
+        ('[[theme]]\nid = "a"\nexamples.en = ["x"]\nnear_misses.en = "y"\n[scoring]\nwording_weight = "x"', "numeric"),
         ('[[theme]]\nid = "a"\nexamples.en = ["x"]\nnear_misses.en = "y"\n[denials]\nen = 1', "\\[denials\\]"),
     ],
 )
@@ -126,7 +128,7 @@ def test_classifier_puts_theme_sentences_above_zero_and_the_rest_below(fake_embe
 
 
 def test_scores_are_in_units_of_the_spread_over_the_theme_file(fake_embedder: Embedder) -> None:
-    themes = replace(parse_themes(SMALL), scoring=ScoringSettings(c=1.0, cue_weight=0.0))
+    themes = replace(parse_themes(SMALL), scoring=ScoringSettings(c=1.0, cue_weight=0.0, wording_weight=0.0))
     sentences = ["weather sunny today", "cold rain tomorrow morning", "red apple fruit", "ripe red apple", "red car engine", "blue sky ocean"]
     table = score(sentences, themes, fake_embedder)
     assert table["score_alpha"].std(ddof=0) == pytest.approx(1.0, abs=1e-3)
@@ -194,15 +196,15 @@ ar = ["نفى"]
 """
 
 
-def test_denials_knn_and_per_theme_weights_round_trip_through_toml() -> None:
-    text = SMALL.replace("cue_weight = 0.5", "cue_weight = 0.5\nknn_weight = 3.0\ndenial_weight = 0.25")
+def test_denials_and_weights_round_trip_through_toml() -> None:
+    text = SMALL.replace("cue_weight = 0.5", "cue_weight = 0.5\nwording_weight = 3.0\ndenial_weight = 0.25")
     text = text.replace('id = "beta"', 'id = "beta"\ncue_weight = 2.0\ndenial_weight = 1.5') + DENIALS
     themes = parse_themes(text)
-    assert (themes.scoring.knn_weight, themes.scoring.denial_weight) == (3.0, 0.25)
+    assert (themes.scoring.wording_weight, themes.scoring.denial_weight) == (3.0, 0.25)
     assert (themes.themes[0].cue_weight, themes.themes[1].cue_weight, themes.themes[1].denial_weight) == (None, 2.0, 1.5)
     assert themes.denials == {"en": ("denied",), "ar": ("نفى",)}
     assert parse_themes(themes_to_toml(themes)) == themes
-    assert "denials" not in themes_to_toml(parse_themes(SMALL)) and "knn_weight" not in themes_to_toml(parse_themes(SMALL))
+    assert "denials" not in themes_to_toml(parse_themes(SMALL)) and "labelled" not in themes_to_toml(parse_themes(SMALL))
 
 
 def test_denial_markers_match_only_in_their_own_language() -> None:
@@ -237,14 +239,77 @@ def test_a_theme_can_have_its_own_cue_weight(fake_embedder: Embedder) -> None:
     assert difference.loc[1, "score_alpha"] == pytest.approx(0.0, abs=1e-3)
 
 
-def test_knn_weight_adds_the_nearest_sentence_margin(fake_embedder: Embedder) -> None:
+LABELLED_CSV = """doc_id,language,text,alpha,beta
+d1,fa,juicy red apple pie recipe,1,0
+d1,fa,weather sunny in the orchard,0,0
+d2,fa,green apple harvest ends early,1,0
+d2,fa,blue ocean waves,0,1
+"""
+
+
+def themes_with_labelled(folder: Path, csv_text: str = LABELLED_CSV) -> ThemeSet:
+    (folder / "labelled.csv").write_text(csv_text, encoding="utf-8")
+    (folder / "themes.toml").write_text(SMALL.replace("cue_weight = 0.5", 'cue_weight = 0.5\nlabelled = "labelled.csv"'), encoding="utf-8")
+    return load_themes(folder / "themes.toml")
+
+
+def test_labelled_paragraphs_are_read_beside_the_themes_file(tmp_path: Path) -> None:
+    themes = themes_with_labelled(tmp_path)
+    assert themes.labelled is not None
+    assert themes.labelled.doc_ids == ("d1", "d1", "d2", "d2")
+    assert themes.labelled.labels == {"alpha": (1, 0, 1, 0), "beta": (0, 0, 0, 1)}
+    assert "labelled" in themes_to_toml(themes)
+    assert themes.digest() != parse_themes(SMALL).digest()
+    assert themes.labelled.without_documents({"d1"}).texts == ("green apple harvest ends early", "blue ocean waves")
+
+
+def test_labelled_paragraphs_teach_the_classifiers(tmp_path: Path, fake_embedder: Embedder) -> None:
+    themes = themes_with_labelled(tmp_path)
+    paragraph = "green apple harvest ends early"
+    before = score([paragraph], parse_themes(SMALL), fake_embedder).loc[0, "score_alpha"]
+    after = score([paragraph], themes, fake_embedder).loc[0, "score_alpha"]
+    assert after > before
+    assert after > themes.thresholds()["alpha"]
+
+
+def test_a_theme_without_a_labelled_column_learns_from_its_sentences_only(tmp_path: Path, fake_embedder: Embedder) -> None:
+    only_alpha = "\n".join(line.rsplit(",", 1)[0] for line in LABELLED_CSV.strip().splitlines()) + "\n"
+    themes = themes_with_labelled(tmp_path, only_alpha)
+    assert set(themes.labelled.labels) == {"alpha"}
+    paragraphs = ["blue ocean waves", "red apple fruit"]
+    without = score(paragraphs, replace(themes, labelled=None), fake_embedder)
+    with_alpha_labels = score(paragraphs, themes, fake_embedder)
+    # beta's training texts are its sentences plus nothing labelled; alpha's include the paragraphs
+    assert not np.allclose(with_alpha_labels["score_alpha"], without["score_alpha"])
+    assert set(themes_to_toml(themes).splitlines()) >= {'labelled = "labelled.csv"'}
+
+
+@pytest.mark.parametrize(
+    ("csv_text", "message"),
+    [
+        (None, "no such file"),
+        ("doc_id,language,text\nd1,en,x\n", "no column for any theme id"),
+        ("doc_id,language,text,alpha\nd1,en,x,2\n", "must hold 0 or 1"),
+    ],
+)
+def test_bad_labelled_paragraphs_get_clear_errors(tmp_path: Path, csv_text: str | None, message: str) -> None:
+    if csv_text is None:
+        (tmp_path / "themes.toml").write_text(SMALL.replace("cue_weight = 0.5", 'cue_weight = 0.5\nlabelled = "missing.csv"'), encoding="utf-8")
+        with pytest.raises(ThemeError, match=message):
+            load_themes(tmp_path / "themes.toml")
+    else:
+        with pytest.raises(ThemeError, match=message):
+            themes_with_labelled(tmp_path, csv_text)
+
+
+def test_the_wording_classifier_adds_its_weighted_decision(fake_embedder: Embedder) -> None:
     themes = parse_themes(SMALL)
-    texts = ["red car engine", "ripe red apple", "red apple juice factory"]
-    with_knn = replace(themes, scoring=replace(themes.scoring, knn_weight=4.0))
-    difference = score(texts, with_knn, fake_embedder) - score(texts, themes, fake_embedder)
-    vectors = fake_embedder.embed(texts)
-    positives = fake_embedder.embed(["red apple fruit", "ripe red apple"])
-    negatives = fake_embedder.embed(["weather sunny today", "cold rain tomorrow morning", "red car engine", "blue sky ocean"])
-    margin = (vectors @ positives.T).max(axis=1) - (vectors @ negatives.T).max(axis=1)
-    np.testing.assert_allclose(difference["score_alpha"], 4.0 * margin, atol=1e-3)
-    assert difference.loc[0, "score_alpha"] < 0 < difference.loc[1, "score_alpha"]  # a near miss is pulled down, an example up
+    texts = ["red apple fruit", "a ripe apple today", "sunny weather"]
+
+    def with_weight(weight: float) -> pd.DataFrame:
+        return score(texts, replace(themes, scoring=replace(themes.scoring, wording_weight=weight)), fake_embedder)
+
+    meaning_only, once, twice = with_weight(0.0), with_weight(1.0), with_weight(2.0)
+    wording = once - meaning_only
+    assert wording.abs().to_numpy().max() > 0.1
+    assert np.allclose(twice - meaning_only, 2 * wording, atol=1e-3)

@@ -1,0 +1,70 @@
+"""Labelled paragraphs: the CSV format shared by evaluation files and training paragraphs.
+
+A labels file has a ``text`` and a ``language`` column and one 0/1 column per theme id (optional:
+``set`` to report subsets apart, ``doc_id`` to group paragraphs of one article, ``arguable`` and
+``note``). See docs/labelling.md.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.corpus import CorpusError, decode_text, normalize_language_code
+
+
+class LabelsError(ValueError):
+    """The labels file is not usable; the message says why."""
+
+
+def read_labels(data: bytes, name: str, theme_ids: Sequence[str]) -> pd.DataFrame:
+    """Parse a labels CSV; validate it against the theme ids.
+
+    Raises:
+        LabelsError: missing columns, values other than 0/1, or unknown languages.
+    """
+    try:
+        text, _ = decode_text(data, name)
+    except CorpusError as error:
+        raise LabelsError(str(error)) from error
+    try:
+        labels = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise LabelsError(f"{name}: not a readable CSV ({error})") from error
+    labels.columns = [column.strip().lower() for column in labels.columns]
+    missing = [column for column in ("text", "language") if column not in labels.columns]
+    if missing:
+        raise LabelsError(f"{name}: missing column(s) {missing}; found {list(labels.columns)}")
+    themes = [theme_id for theme_id in theme_ids if theme_id in labels.columns]
+    if not themes:
+        raise LabelsError(f"{name}: no column for any theme id {list(theme_ids)}; add 0/1 columns named after the themes")
+    for theme_id in themes:
+        values = labels[theme_id].str.strip()
+        bad = ~values.isin(["0", "1"])
+        if bad.any():
+            raise LabelsError(f"{name}: column {theme_id!r} must hold 0 or 1; row {int(bad.idxmax()) + 2} has {values[bad].iloc[0]!r}")
+        labels[theme_id] = values.astype(int)
+    languages = labels["language"].map(normalize_language_code)
+    if languages.isna().any():
+        row = int(languages.isna().idxmax())
+        raise LabelsError(f"{name}: row {row + 2} has an unknown language {labels.loc[row, 'language']!r}; use fa or ar")
+    labels["language"] = languages
+    if "set" not in labels.columns:
+        labels["set"] = "labels"
+    if "doc_id" not in labels.columns:
+        labels["doc_id"] = [f"row{number}" for number in range(len(labels))]
+    labels = labels[labels["text"].str.strip() != ""].reset_index(drop=True)
+    if labels.empty:
+        raise LabelsError(f"{name}: no labelled paragraph")
+    return labels
+
+
+def load_labels(path: str | Path, theme_ids: Sequence[str]) -> pd.DataFrame:
+    """Read a labels CSV from disk (see :func:`read_labels`)."""
+    path = Path(path)
+    if not path.is_file():
+        raise LabelsError(f"{path}: no such labels file")
+    return read_labels(path.read_bytes(), path.name, theme_ids)
