@@ -28,13 +28,16 @@ def test_trust_summary_without_a_test_set_uses_all_labels() -> None:
 
 
 import json  # noqa: E402
+from dataclasses import replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
 from analysis import cli  # noqa: E402
-from analysis.evaluate import best_threshold, cross_validate, evaluate  # noqa: E402
+from analysis.embed import Embedder  # noqa: E402
+from analysis.evaluate import best_threshold, cross_validate, evaluate, score_labels  # noqa: E402
 from analysis.labels import LabelsError, read_labels  # noqa: E402
+from analysis.themes import load_themes, score_paragraphs  # noqa: E402
 
 IDS = ["alpha", "beta"]
 LABELS_CSV = (
@@ -107,7 +110,48 @@ def test_framing_evaluate_on_the_bundled_labels(tmp_path: Path, capsys: pytest.C
     assert "Cross-validated" in out and "misclassified" in out
     report = json.loads(report_path.read_text(encoding="utf-8"))
     macro = {(row["set"], row["language"]): row for row in report["at_file_thresholds"]["macro_f1"]}
-    assert macro[("test", "fa")]["labelled"] == 130 and macro[("test", "ar")]["labelled"] == 133
+    assert macro[("test", "fa")]["labelled"] == 161 and macro[("test", "ar")]["labelled"] == 159
     # The figures README reports; a regression in scoring or data shows up here.
-    assert macro[("test", "fa")]["macro_f1"] >= 0.78
-    assert macro[("test", "ar")]["macro_f1"] >= 0.66
+    assert macro[("test", "fa")]["macro_f1"] >= 0.83
+    assert macro[("test", "ar")]["macro_f1"] >= 0.74
+
+
+CROSS_FIT_THEMES = """
+[scoring]
+c = 1.0
+labelled = "labelled.csv"
+
+[background]
+en = ["weather sunny today", "cold rain tomorrow morning"]
+
+[[theme]]
+id = "alpha"
+examples.en = ["red apple fruit", "ripe red apple"]
+
+[[theme]]
+id = "beta"
+examples.en = ["blue sky ocean"]
+"""
+TRAINING_CSV = (
+    "doc_id,language,text,alpha,beta\n"
+    "t1,fa,juicy red apple pie,1,0\nt1,fa,quiet sunny street,0,0\n"
+    "t2,fa,green apple harvest,1,0\nt2,fa,deep blue ocean waves,0,1\n"
+    "t3,fa,apple orchard in bloom,1,0\nt3,fa,grey rain clouds,0,0\n"
+)
+
+
+def test_paragraphs_the_themes_learn_from_are_scored_without_their_articles(tmp_path: Path, fake_embedder: Embedder) -> None:
+    (tmp_path / "labelled.csv").write_text(TRAINING_CSV, encoding="utf-8")
+    (tmp_path / "themes.toml").write_text(CROSS_FIT_THEMES, encoding="utf-8")
+    themes = load_themes(tmp_path / "themes.toml")
+    labels = read_labels((TRAINING_CSV + "n1,fa,an apple a day,1,0\n").encode(), "labels.csv", IDS)
+    scores = score_labels(labels, themes, fake_embedder.embed, folds=3)
+    assert scores["cross_fitted"].tolist() == [True] * 6 + [False]
+    # a cross-fitted row gets exactly the score of classifiers trained without its article
+    without_t2 = replace(themes, labelled=themes.labelled.without_documents({"t2"}))
+    expected = score_paragraphs(["green apple harvest"], ["fa"], without_t2, fake_embedder.embed).table
+    assert scores.loc[2, "score_alpha"] == pytest.approx(expected.loc[0, "score_alpha"], abs=1e-3)
+    seen = score_paragraphs(["green apple harvest"], ["fa"], themes, fake_embedder.embed).table
+    assert scores.loc[2, "score_alpha"] < seen.loc[0, "score_alpha"]  # the classifier that saw it is more confident
+    unseen = score_paragraphs(["an apple a day"], ["fa"], themes, fake_embedder.embed).table
+    assert scores.loc[6, "score_alpha"] == pytest.approx(unseen.loc[0, "score_alpha"], abs=1e-3)
