@@ -630,6 +630,12 @@ def accuracy_view(run: Run) -> None:
     missing = [run.labels[theme_id] for theme_id in run.themes.ids if theme_id not in labels.columns]
     if missing:
         st.caption(f"Not evaluated (no column in {name}): {', '.join(missing)}.")
+    cross_fitted = int(scores["cross_fitted"].sum())
+    if cross_fitted:
+        st.caption(
+            f"{cross_fitted} of these paragraphs belong to articles the themes also learn from; they were scored by "
+            "classifiers trained without those articles (5 folds), so no figure comes from a classifier that saw the paragraph."
+        )
     with st.expander(f"{len(evaluation.errors)} disagreements with the labels"):
         errors = evaluation.errors.assign(theme=evaluation.errors["theme"].map(run.labels), score=evaluation.errors["score"].round(2))
         paragraphs_table(errors, {"set": "Set", "language": "Language", "theme": "Theme", "error": "Tool", "score": "Score", "text": "Text"})
@@ -640,9 +646,10 @@ def themes_view(run: Run) -> None:
     """Edit, add, download and upload themes."""
     st.subheader("Themes")
     st.caption(
-        "Each theme is learnt from its sentences: descriptions and examples carry it; its near misses, the background news "
-        "and the other themes do not. A cue word adds a bonus. Write sentences in any language, one per line. After a "
-        "change the corpus is re-scored; only new sentences are embedded (README: \"How a paragraph gets a theme\")."
+        "Each theme is learnt from its sentences and from the labelled paragraphs the themes file names: descriptions, "
+        "examples and paragraphs labelled with it carry it; its near misses, the background news, the other themes and "
+        "the other labelled paragraphs do not. A cue word adds a bonus. Write sentences in any language, one per line. "
+        "After a change the corpus is re-scored; only new sentences are embedded (README: \"How a paragraph gets a theme\")."
     )
     if "theme_notice" in st.session_state:
         kind, message = st.session_state.pop("theme_notice")

@@ -390,9 +390,9 @@ def test_distinctive_words_show_one_chart_per_language() -> None:
 
 def test_accuracy_reports_f1_for_the_bundled_labels_at_current_thresholds() -> None:
     at = dashboard("Accuracy")
-    assert at.info[0].value.startswith("On 320 held-out test paragraphs")
+    assert at.info[0].value.startswith("On 339 held-out test paragraphs")
     metrics = table(at, "accuracy")
-    assert len(metrics) == 9 and set(metrics["labelled"]) == {320, 161, 159}
+    assert len(metrics) == 9 and set(metrics["labelled"]) == {339, 171, 168}
     assert (metrics["f1"].between(0, 1)).all()
     disagreements = int(at.expander[0].label.split()[0])
     rows = next(element.value for element in at.html if "<table" in element.value)
@@ -421,7 +421,13 @@ def test_accuracy_with_an_uploaded_labels_file_and_a_bad_one() -> None:
     assert metrics[["language", "theme", "labelled", "positives"]].values.tolist() == [
         ["All languages", "Terrorism", 4, 2], ["Persian (fa)", "Terrorism", 2, 1], ["Arabic (ar)", "Terrorism", 2, 1],
     ]
-    assert "Not evaluated (no column in mine.csv): Foreign interference, Limited mission." in [caption.value for caption in at.caption]
+    captions = [caption.value for caption in at.caption]
+    assert "Not evaluated (no column in mine.csv): Foreign interference, Limited mission." in captions
+    assert not any("classifiers trained without those articles" in caption for caption in captions)
+    training = pd.read_csv(ROOT / "analysis" / "data" / "labelled_paragraphs.csv").head(3)
+    at.file_uploader(key="labels_file").set_value(("training.csv", training.to_csv(index=False).encode(), "text/csv"))
+    run(at)
+    assert any(caption.value.startswith("3 of these paragraphs belong to articles the themes also learn from") for caption in at.caption)
     at.file_uploader(key="labels_file").set_value(("bad.csv", b"text,terrorism\nx,1\n", "text/csv"))
     run(at)
     assert "The labelled paragraphs cannot be used: bad.csv: missing column(s) ['language']" in at.error[0].value
