@@ -625,7 +625,10 @@ def accuracy_view(run: Run) -> None:
     chosen = st.selectbox("Labelled paragraphs", sets, key="accuracy_set", help="'test' is held out: never used to tune the themes.")
     macro = evaluation.macro_f1[evaluation.macro_f1["set"] == chosen]
     for column, row in zip(st.columns(len(macro)), macro.itertuples(index=False), strict=True):
-        column.metric(f"Macro-F1 · {language_display(row.language)}", f"{row.macro_f1:.2f}", help=f"{row.labelled} labelled paragraphs")
+        column.metric(
+            f"Macro-F1 · {language_display(row.language)}", f"{row.macro_f1:.2f}",
+            help=f"{row.labelled} labelled paragraphs; 95 % interval {row.low:.2f}–{row.high:.2f} (articles resampled)",
+        )
     show_table(run, evaluation.metrics[evaluation.metrics["set"] == chosen], "accuracy", METRICS_SHOWN)
     missing = [run.labels[theme_id] for theme_id in run.themes.ids if theme_id not in labels.columns]
     if missing:

@@ -27,6 +27,8 @@ HELD_OUT_SET = "test"
 GOOD_F1 = 0.8
 FAIR_F1 = 0.6
 LANGUAGE_GAP_F1 = 0.1
+BOOTSTRAP_SAMPLES = 2000
+BOOTSTRAP_SEED = 0
 METRIC_COLUMNS = ["set", "language", "theme", "labelled", "positives", "predicted", "tp", "fp", "fn", "precision", "recall", "f1"]
 
 
@@ -180,8 +182,42 @@ def _evaluation(labels: pd.DataFrame, scores: pd.DataFrame, predicted: pd.DataFr
         .reset_index()
     )
     macro["macro_f1"] = macro["macro_f1"].round(3)
+    intervals = [_bootstrap_interval(labels, predicted, _mask_of(labels, row.set, row.language)) for row in macro.itertuples()]
+    macro["low"], macro["high"] = [low for low, _ in intervals], [high for _, high in intervals]
     errors = _errors(labels, scores, predicted)
     return Evaluation(metrics, macro, errors, thresholds)
+
+
+def _mask_of(labels: pd.DataFrame, set_name: str, language: str) -> np.ndarray:
+    """The rows of one (set, language) subset, as :func:`_subsets` names them."""
+    mask = np.ones(len(labels), dtype=bool)
+    if set_name != ALL:
+        mask &= (labels["set"] == set_name).to_numpy()
+    if language != ALL:
+        mask &= (labels["language"] == language).to_numpy()
+    return mask
+
+
+def _bootstrap_interval(labels: pd.DataFrame, predicted: pd.DataFrame, mask: np.ndarray) -> tuple[float, float]:
+    """95 % interval of a subset's macro-F1, resampling its articles (``doc_id``) with replacement.
+
+    Paragraphs of one article are not independent (same writer, same event), so articles, not
+    paragraphs, are the unit resampled.
+    """
+    truth = labels.loc[mask, list(predicted.columns)].to_numpy(dtype=bool)
+    guess = predicted.loc[mask].to_numpy(dtype=bool)
+    documents = pd.factorize(labels.loc[mask, "doc_id"])[0]
+    if len(documents) == 0:
+        return float("nan"), float("nan")
+    per_document = np.zeros((documents.max() + 1, truth.shape[1], 3))
+    np.add.at(per_document, documents, np.stack([guess & truth, guess & ~truth, ~guess & truth], axis=-1))
+    samples = np.random.default_rng(BOOTSTRAP_SEED).integers(0, len(per_document), (BOOTSTRAP_SAMPLES, len(per_document)))
+    totals = per_document[samples].sum(axis=1)  # samples x themes x (tp, fp, fn)
+    tp, fp, fn = totals[..., 0], totals[..., 1], totals[..., 2]
+    denominator = 2 * tp + fp + fn
+    f1 = np.where(denominator > 0, 2 * tp / np.where(denominator > 0, denominator, 1), 1.0)
+    low, high = np.percentile(f1.mean(axis=1), [2.5, 97.5])
+    return round(float(low), 3), round(float(high), 3)
 
 
 def _counts(predicted: pd.Series, truth: pd.Series) -> dict[str, float]:

@@ -155,3 +155,13 @@ def test_paragraphs_the_themes_learn_from_are_scored_without_their_articles(tmp_
     assert scores.loc[2, "score_alpha"] < seen.loc[0, "score_alpha"]  # the classifier that saw it is more confident
     unseen = score_paragraphs(["an apple a day"], ["fa"], themes, fake_embedder.embed).table
     assert scores.loc[6, "score_alpha"] == pytest.approx(unseen.loc[0, "score_alpha"], abs=1e-3)
+
+
+def test_macro_f1_has_a_bootstrap_interval_over_articles() -> None:
+    labels = _labels()
+    perfect = evaluate(labels, labels[IDS].rename(columns=lambda t: f"score_{t}").astype(float), {"alpha": 0.5, "beta": 0.5})
+    assert (perfect.macro_f1[["macro_f1", "low", "high"]] == 1.0).all().all()
+    noisy = evaluate(labels, pd.DataFrame({"score_alpha": [0.9, 0.1, 0.8, 0.7, 0.2, 0.1], "score_beta": [0.0, 0.9, 0.9, 0.0, 0.0, 0.0]}), {"alpha": 0.5, "beta": 0.5})
+    macro = noisy.macro_f1.set_index("language").loc["all"]
+    assert macro["low"] <= macro["macro_f1"] <= macro["high"] and macro["low"] < macro["high"]
+    assert macro["high"] <= 1.0 and macro["low"] >= 0.0
