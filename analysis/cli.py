@@ -20,9 +20,9 @@ from analysis.embed import CACHE_FILE, DEFAULT_MODEL, EmbeddingCache, ModelError
 from analysis.evaluate import cross_validate, evaluate, score_labels
 from analysis.labels import LabelsError, load_labels
 from analysis.export import to_csv_bytes
-from analysis.model_setup import default_model_dir
+from analysis.model_setup import default_model_dir, ensure_default_model
 from analysis.pipeline import analyze, output_table, versions
-from analysis.themes import DEFAULT_THEMES_PATH, ThemeError, load_themes
+from analysis.themes import DEFAULT_THEMES_PATH, ThemeError, load_themes, training_texts
 
 DEFAULT_CORPUS = Path("seeds")
 
@@ -104,6 +104,21 @@ def run_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_prepare(args: argparse.Namespace) -> int:
+    """``framing prepare``: build the embedded model if missing and embed the themes' training texts once."""
+    if args.model == DEFAULT_MODEL:
+        ensure_default_model(log=lambda message: print(f"framing: {message}", file=sys.stderr))
+    themes = load_themes(args.themes)
+    embedder = make_embedder(args.model)
+    with _ProgressBar() as progress:
+        embedder.embed(training_texts(themes), progress=progress)
+    print(
+        f"framing: ready: {embedder.computed + embedder.reused} training texts of the themes "
+        f"({embedder.computed} embedded now, {embedder.reused} already cached) with {embedder.model_id}"
+    )
+    return 0
+
+
 def run_info(args: argparse.Namespace) -> int:
     """``framing info``: model path, cache location and versions."""
     home = framing_home()
@@ -163,6 +178,11 @@ def _parser() -> argparse.ArgumentParser:
     evaluate_cmd.add_argument("--json", help="also write the full report as JSON to this file")
     evaluate_cmd.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
     evaluate_cmd.set_defaults(run=run_evaluate)
+
+    prepare_cmd = commands.add_parser("prepare", help="build the embedded model and embed the themes' training texts (once)")
+    prepare_cmd.add_argument("--themes", help="themes TOML file (default: the bundled themes)")
+    prepare_cmd.add_argument("--model", default=DEFAULT_MODEL, help="sentence-transformers model name or path")
+    prepare_cmd.set_defaults(run=run_prepare)
 
     info_cmd = commands.add_parser("info", help="show the model path, the cache location and versions")
     info_cmd.set_defaults(run=run_info)

@@ -347,7 +347,7 @@ def score_paragraphs(
     if not texts:
         return Scores(pd.DataFrame({f"score_{theme_id}": [] for theme_id in themes.ids}), np.zeros((0, 0), np.float32))
     units, owners = _units(texts, themes.scoring.units)
-    training = _training_texts(themes)
+    training = training_texts(themes)
     vectors = embed(units + training)
     unit_vectors, training_vectors = vectors[: len(units)], vectors[len(units) :]
     index = {text: row for row, text in enumerate(training)}
@@ -392,7 +392,7 @@ def _wording_classifier(texts: list[str], target: np.ndarray, c: float) -> Calla
     return lambda new: decision(vectorizer.transform(new))
 
 
-def _training_texts(themes: ThemeSet) -> list[str]:
+def training_texts(themes: ThemeSet) -> list[str]:
     """Every distinct normalised training text: the themes file's sentences, then the labelled paragraphs."""
     sentences = _normalised(_pairs(themes.background))
     for theme in themes.themes:

@@ -113,3 +113,14 @@ def test_info(capsys: pytest.CaptureFixture[str], framing_home: Path) -> None:
     assert run("info") == 0
     out = capsys.readouterr().out
     assert str(framing_home) in out and "embedding cache" in out and "torch" in out
+
+
+def test_prepare_embeds_the_training_texts_once(capsys: pytest.CaptureFixture[str], fake_model: FakeEncoder) -> None:
+    from analysis.themes import load_themes, training_texts
+
+    expected = len(set(training_texts(load_themes())))
+    assert expected > 1000  # theme sentences and the bundled labelled paragraphs
+    assert run("prepare", "--model", "fake") == 0
+    assert f"{expected} training texts of the themes ({expected} embedded now, 0 already cached)" in capsys.readouterr().out
+    assert run("prepare", "--model", "fake") == 0
+    assert f"(0 embedded now, {expected} already cached)" in capsys.readouterr().out
