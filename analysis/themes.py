@@ -354,14 +354,17 @@ def score_paragraphs(
     unit_languages = [languages[owner] for owner in owners]
     owner_index = np.asarray(owners)
     columns: dict[str, np.ndarray] = {}
+    wording_features: dict[tuple[str, ...], _NgramFeatures] = {}
     denied = np.array([bool(denial_hits(text, language, themes)) for text, language in zip(units, unit_languages, strict=True)])
     for theme in themes.themes:
         examples, target = _training_set(themes, theme)
         meaning = _theme_classifier(training_vectors[[index[text] for text in examples]], target, themes.scoring.c)
         unit_scores = meaning(unit_vectors)
         if themes.scoring.wording_weight:
-            wording = _wording_classifier(examples, target, themes.scoring.c)
-            unit_scores = unit_scores + themes.scoring.wording_weight * wording(units)
+            key = tuple(sorted(examples))  # themes with labelled paragraphs share one multiset of texts
+            features = wording_features.get(key) or wording_features.setdefault(key, _NgramFeatures(examples, units))
+            wording = _theme_classifier(features.rows(examples), target, themes.scoring.c)
+            unit_scores = unit_scores + themes.scoring.wording_weight * wording(features.units)
         cued = np.array([bool(cue_hits(text, language, theme)) for text, language in zip(units, unit_languages, strict=True)])
         cue_weight = themes.scoring.cue_weight if theme.cue_weight is None else theme.cue_weight
         denial_weight = themes.scoring.denial_weight if theme.denial_weight is None else theme.denial_weight
@@ -385,11 +388,23 @@ def _theme_classifier(features: Features, target: np.ndarray, c: float) -> Calla
     return lambda new: model.decision_function(new) / spread
 
 
-def _wording_classifier(texts: list[str], target: np.ndarray, c: float) -> Callable[[Sequence[str]], np.ndarray]:
-    """The same classifier on TF-IDF weighted character 2- to 5-grams (within words) instead of embeddings."""
-    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
-    decision = _theme_classifier(vectorizer.fit_transform(texts), target, c)
-    return lambda new: decision(vectorizer.transform(new))
+class _NgramFeatures:
+    """TF-IDF weighted character 2- to 5-grams (within words): the wording classifier's features.
+
+    Fitted on a list of training texts (repeats count, as in ``fit_transform``), and computed once
+    for the units to score, so themes with the same training texts share one fit.
+    """
+
+    def __init__(self, training: list[str], units: list[str]) -> None:
+        vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True).fit(training)
+        distinct = list(dict.fromkeys(training))
+        self._row = {text: row for row, text in enumerate(distinct)}
+        self._matrix = vectorizer.transform(distinct)
+        self.units = vectorizer.transform(units)
+
+    def rows(self, texts: list[str]) -> Features:
+        """The feature rows of some training texts, in their order."""
+        return self._matrix[[self._row[text] for text in texts]]
 
 
 def training_texts(themes: ThemeSet) -> list[str]:
