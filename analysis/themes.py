@@ -362,7 +362,9 @@ def score_paragraphs(
         unit_scores = meaning(unit_vectors)
         if themes.scoring.wording_weight:
             key = tuple(sorted(examples))  # themes with labelled paragraphs share one multiset of texts
-            features = wording_features.get(key) or wording_features.setdefault(key, _NgramFeatures(examples, units))
+            if key not in wording_features:
+                wording_features[key] = _NgramFeatures(examples, units)
+            features = wording_features[key]
             wording = _theme_classifier(features.rows(examples), target, themes.scoring.c)
             unit_scores = unit_scores + themes.scoring.wording_weight * wording(features.units)
         cued = np.array([bool(cue_hits(text, language, theme)) for text, language in zip(units, unit_languages, strict=True)])
