@@ -110,10 +110,10 @@ def test_framing_evaluate_on_the_bundled_labels(tmp_path: Path, capsys: pytest.C
     assert "Cross-validated" in out and "misclassified" in out
     report = json.loads(report_path.read_text(encoding="utf-8"))
     macro = {(row["set"], row["language"]): row for row in report["at_file_thresholds"]["macro_f1"]}
-    assert macro[("test", "fa")]["labelled"] == 152 and macro[("test", "ar")]["labelled"] == 147
+    assert macro[("test", "fa")]["labelled"] == 299 and macro[("test", "ar")]["labelled"] == 297
     # The figures README reports; a regression in scoring or data shows up here.
-    assert macro[("test", "fa")]["macro_f1"] >= 0.86
-    assert macro[("test", "ar")]["macro_f1"] >= 0.88
+    assert macro[("test", "fa")]["macro_f1"] >= 0.85
+    assert macro[("test", "ar")]["macro_f1"] >= 0.86
 
 
 CROSS_FIT_THEMES = """
