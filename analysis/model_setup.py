@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import shutil
 import struct
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -487,14 +486,3 @@ def ensure_default_model(home: Path | None = None, log: Callable[[str], None] = 
     build_default_model(folder)
     log(f"Built the embedded model in {time.perf_counter() - started:.0f} s")
     return folder
-
-
-def main() -> int:
-    """``python -m analysis.model_setup``: build the embedded model into the framing home, print its path."""
-    folder = ensure_default_model(log=lambda message: print(message, file=sys.stderr))
-    print(folder)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -112,6 +112,15 @@ class LabelledParagraphs:
     doc_ids: tuple[str, ...]
     labels: Mapping[str, tuple[int, ...]]
 
+    @classmethod
+    def from_table(cls, table: pd.DataFrame, theme_ids: Sequence[str]) -> LabelledParagraphs:
+        """Build them from a labels table (``analysis.labels``); texts are normalised per language."""
+        return cls(
+            texts=tuple(normalize(text, language) for text, language in zip(table["text"], table["language"], strict=True)),
+            doc_ids=tuple(table["doc_id"]),
+            labels={theme_id: tuple(int(value) for value in table[theme_id]) for theme_id in theme_ids if theme_id in table.columns},
+        )
+
     def without_documents(self, doc_ids: set[str]) -> LabelledParagraphs:
         """Return a copy without the paragraphs of some articles (for cross-fitting)."""
         keep = [row for row, doc_id in enumerate(self.doc_ids) if doc_id not in doc_ids]
@@ -451,11 +460,7 @@ def _read_labelled(path: str, _mtime: int, _size: int, theme_ids: tuple[str, ...
         table = load_labels(path, theme_ids)
     except LabelsError as error:
         raise ThemeError(f"{source}: [scoring] labelled: {error}") from error
-    return LabelledParagraphs(
-        texts=tuple(normalize(text, language) for text, language in zip(table["text"], table["language"], strict=True)),
-        doc_ids=tuple(table["doc_id"]),
-        labels={theme_id: tuple(int(value) for value in table[theme_id]) for theme_id in theme_ids if theme_id in table.columns},
-    )
+    return LabelledParagraphs.from_table(table, theme_ids)
 
 
 def _split_for(themes: ThemeSet, theme: Theme) -> tuple[list[str], list[str]]:

@@ -75,7 +75,7 @@ def leave_one_writer_out(labelled: pd.DataFrame, themes: ThemeSet, embed: EmbedF
     for writer in sorted(set(labelled["set"])):
         training = labelled[labelled["set"] != writer].reset_index(drop=True)
         held_out = labelled[labelled["set"] == writer].reset_index(drop=True)
-        variant = replace(themes, labelled=as_labelled(training, themes.ids)) if use_labelled else themes
+        variant = replace(themes, labelled=LabelledParagraphs.from_table(training, themes.ids)) if use_labelled else themes
         thresholds = cross_validate(training, score_labels(training, variant, embed), variant.ids).thresholds
         result = evaluate(held_out, score_labels(held_out, variant, embed), thresholds)
         macro = result.macro_f1.set_index("language")["macro_f1"]
@@ -85,15 +85,6 @@ def leave_one_writer_out(labelled: pd.DataFrame, themes: ThemeSet, embed: EmbedF
     row |= {f"{writer[-1]}_{language}": round(scores[language], 3) for writer, scores in per_writer.items() for language in ("fa", "ar")}
     row |= {theme_id[:12]: round(float(value), 3) for theme_id, value in pd.concat(f1_by_theme, axis=1).mean(axis=1).items()}
     return row
-
-
-def as_labelled(table: pd.DataFrame, theme_ids: list[str]) -> LabelledParagraphs:
-    """Labelled paragraphs from a labels table (what the themes file's ``labelled`` CSV becomes)."""
-    return LabelledParagraphs(
-        texts=tuple(normalize(text, language) for text, language in zip(table["text"], table["language"], strict=True)),
-        doc_ids=tuple(table["doc_id"]),
-        labels={theme_id: tuple(int(value) for value in table[theme_id]) for theme_id in theme_ids},
-    )
 
 
 def rescore_timing(labelled: pd.DataFrame, themes: ThemeSet, embedder: Embedder) -> str:
