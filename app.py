@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analysis import charts, compare, export
+from analysis import charts, compare, export, views
+from analysis.html import paragraph_card, paragraphs_table_html
 from analysis.corpus import Corpus, CorpusError, Problem, documents_from_uploads, read_corpus
 from analysis.embed import Embedder, ModelError, make_embedder
 from analysis.evaluate import HELD_OUT_SET, evaluate, score_labels, trust_summary
@@ -50,7 +51,6 @@ ERROR_CONTEXT = {
 }
 ALL = "all"
 LANGUAGE_NAMES = {ALL: "All languages", "en": "English (en)"}
-RTL_LANGUAGES = ("fa", "ar")
 THEME_FIELDS = {
     "descriptions": "Descriptions: what the theme is about",
     "examples": "Examples: sentences that carry it",
@@ -60,11 +60,10 @@ THEME_FIELDS = {
 THRESHOLD_STEP = 0.01
 STRIP_MAX_ARTICLES = 60
 ROWS_SHOWN = 300
-CELL = 'style="padding:0.35rem 0.5rem;border-bottom:1px solid #e6e6e6;vertical-align:top;text-align:start"'
 # Widgets of views drawn only while their tab is open; their values survive a visit to another tab.
 VIEW_WIDGET_DEFAULTS: dict[str, object] = {"evidence_limit": 10}
 VIEW_WIDGET_KEYS = ("evidence_theme", "evidence_language", "evidence_outlet", "evidence_limit", "terms_theme", "accuracy_set")
-CORPUS_STATE_KEYS = ("filter_languages", "filter_outlets", "filter_dates", "counterpart_of", "evidence_outlet")
+CORPUS_STATE_KEYS = ("filter_languages", "filter_outlets", "filter_dates", "filter_undated", "counterpart_of", "evidence_outlet")
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 EXPORTS = (
     ("csv", "CSV", export.to_csv_bytes, "text/csv"),
@@ -116,11 +115,15 @@ class Selection:
     outlets: list[str]
     theme_ids: list[str]
     date_range: tuple[dt.date, dt.date] | None
+    include_undated: bool = True
 
     def describe(self) -> dict[str, object]:
         """The filters as run metadata."""
         dates = [day.isoformat() for day in self.date_range] if self.date_range else "all"
-        return {"languages": self.languages, "outlets": self.outlets, "themes": self.theme_ids, "dates": dates}
+        return {
+            "languages": self.languages, "outlets": self.outlets, "themes": self.theme_ids, "dates": dates,
+            "undated": "included" if self.include_undated else "excluded",
+        }
 
 
 @dataclasses.dataclass(frozen=True)
@@ -135,6 +138,7 @@ class Run:
     metadata: dict[str, object]
     source: str
     problems: list[Problem]
+    note: str = ""
 
     @property
     def labels(self) -> dict[str, str]:
@@ -391,15 +395,17 @@ def sidebar_filters(table: pd.DataFrame, themes: ThemeSet) -> Selection:
         "Outlets", list(outlet_languages.index), format_func=lambda outlet: f"{outlet} ({outlet_languages[outlet]})", key="filter_outlets"
     )
     theme_ids = st.multiselect("Themes", themes.ids, format_func=themes.label, key="filter_themes")
-    dates = pd.to_datetime(table["date"], format="%Y-%m-%d", errors="coerce").dropna()
-    date_range = None
-    if not dates.empty:
-        full = (dates.min().date(), dates.max().date())
-        picked = st.date_input("Dates", value=full, min_value=full[0], max_value=full[1], key="filter_dates")
+    full, date_range, include_undated = views.date_bounds(table), None, True
+    if full:
+        st.session_state.setdefault("filter_dates", full)  # set, not a default value: the browser forgets another corpus's range
+        picked = st.date_input("Dates", min_value=full[0], max_value=full[1], key="filter_dates")
         if isinstance(picked, tuple) and len(picked) == 2 and tuple(picked) != full:
             date_range = (picked[0], picked[1])
-            st.caption("Articles without a date are left out while a date range is set.")
-    return Selection(chosen_languages, outlets, [theme_id for theme_id in themes.ids if theme_id in theme_ids], date_range)
+    if full and views.parsed_dates(table).isna().any():
+        st.session_state.setdefault("filter_undated", True)
+        include_undated = st.checkbox("Include undated articles", key="filter_undated")
+    chosen_themes = [theme_id for theme_id in themes.ids if theme_id in theme_ids]
+    return Selection(chosen_languages, outlets, chosen_themes, date_range, include_undated)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -452,41 +458,11 @@ def chart(figure: object, key: str, **selection: object) -> None:
     st.plotly_chart(figure, key=key, theme=None, config=CHART_CONFIG, **selection)
 
 
-def text_block(text: str, language: str, style: str = "") -> str:
-    """Corpus text as escaped HTML, right-to-left for Persian and Arabic."""
-    direction = "rtl" if language in RTL_LANGUAGES else "auto"
-    align = "right" if direction == "rtl" else "start"
-    return (
-        f'<div dir="{direction}" lang="{html.escape(language)}" style="text-align:{align};line-height:1.9;'
-        f'font-family:{charts.FONT_FAMILY};{style}">{html.escape(str(text))}</div>'
-    )
-
-
 def paragraphs_table(rows: pd.DataFrame, headings: Mapping[str, str], direction_from: str = "language") -> None:
-    """An HTML table of paragraphs: escaped cells, the ``text`` column right-to-left for Persian and Arabic."""
-
-    def cell(column: str, row: pd.Series) -> str:
-        value = row[column]
-        return text_block(value, row[direction_from]) if column == "text" else html.escape(str(value))
-
-    head = "".join(f"<th {CELL}>{html.escape(heading)}</th>" for heading in headings.values())
-    body = "".join(
-        "<tr>" + "".join(f"<td {CELL}>{cell(column, row)}</td>" for column in headings) + "</tr>"
-        for _, row in rows.head(ROWS_SHOWN).iterrows()
-    )
-    st.html(f'<table style="width:100%;border-collapse:collapse;font-size:0.9rem"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+    """An escaped HTML table of paragraphs (the first ROWS_SHOWN; the download has them all)."""
+    st.html(paragraphs_table_html(rows.head(ROWS_SHOWN), headings, direction_from))
     if len(rows) > ROWS_SHOWN:
         st.caption(f"Showing {ROWS_SHOWN} of {len(rows)}; the download has them all.")
-
-
-def paragraph_card(row: object, measure: str) -> str:
-    """One paragraph with its outlet, language, date, title and score, as escaped HTML."""
-    details = [row.outlet, compare.language_name(row.language), row.date or "undated", f"paragraph {row.position + 1}", measure]
-    url = getattr(row, "url", "")
-    link = f' · <a href="{html.escape(url)}" target="_blank" rel="noopener">source</a>' if url.startswith(("http://", "https://")) else ""
-    meta = f'<div style="color:#555;font-size:0.85rem">{html.escape(" · ".join(details))}{link}</div>'
-    title = text_block(row.title, row.language, "font-weight:600;font-size:0.9rem;color:#333") if row.title else ""
-    return meta + title + text_block(row.text, row.language, "font-size:1.05rem;margin-top:0.25rem")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -700,11 +676,10 @@ def dropped_view(run: Run) -> None:
         "Left out of every count, each with its reason: boilerplate (navigation, advertising, captions…), another "
         "language, a duplicate, or too short. They are also in the paragraph table download."
     )
-    reasons = dropped["drop_reason"].value_counts().rename_axis("reason").reset_index(name="dropped")
+    reasons = dropped["drop_reason"].map(views.reason_for_reader).value_counts().rename_axis("reason").reset_index(name="dropped")
     show_table(run, reasons, "drop_reasons")
-    articles = dropped["outlet"] + " · " + dropped["date"].replace("", "undated")
     paragraphs_table(
-        dropped.assign(article=articles, number=dropped["position"] + 1),
+        views.dropped_for_reader(dropped),
         {"article": "Article", "number": "Paragraph", "drop_reason": "Reason", "text": "Text"},
         direction_from="detected_language",
     )
@@ -740,15 +715,14 @@ def prepare() -> Run:
     table = compare.apply_thresholds(scored, themes.ids, themes.thresholds())
     with filter_box:
         selection = sidebar_filters(table, themes)
-    selected = compare.filter_table(
-        table, languages=selection.languages, outlets=selection.outlets, date_range=selection.date_range
-    )
+    before_dates = compare.filter_table(table, languages=selection.languages, outlets=selection.outlets)
+    selected = views.select_dates(before_dates, selection.date_range, include_undated=selection.include_undated)
     metadata = {
         **run_metadata(corpus.documents, table, themes, shared_embedder().model_id),
         "corpus": source,
         "filters": selection.describe(),
     }
-    return Run(themes, table, vectors, selected, selection, metadata, source, corpus.problems)
+    return Run(themes, table, vectors, selected, selection, metadata, source, corpus.problems, views.selection_note(table, before_dates, selected))
 
 
 def header(run: Run) -> None:
@@ -760,6 +734,8 @@ def header(run: Run) -> None:
         f"({meta['kept']} kept, {meta['dropped']} dropped). The current selection keeps **{kept}** paragraphs "
         f"from **{run.kept['doc_id'].nunique()}** articles."
     )
+    if run.note:
+        st.info(run.note, icon=":material/filter_alt:")
     if run.problems:
         with st.expander(f"{len(run.problems)} input problem(s): skipped or repaired", icon=":material/warning:"):
             st.dataframe(pd.DataFrame([dataclasses.asdict(problem) for problem in run.problems]), hide_index=True)

@@ -1,0 +1,76 @@
+"""What the dashboard shows about a selection: paragraph numbers as a reader counts them, and the date filter.
+
+Pure functions over the paragraphs table, so the page (``app.py``) only draws widgets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+
+from analysis.compare import filter_table
+
+DUPLICATE_REASON = re.compile(r"\bduplicate of paragraph (\d+)\b")
+
+
+def paragraph_number(position: int) -> str:
+    """A paragraph's number as a reader counts it in its article (1-based): position 0 -> "¶ 1"."""
+    return f"¶ {int(position) + 1}"
+
+
+def reason_for_reader(reason: str) -> str:
+    """A drop reason with paragraph positions counted like :func:`paragraph_number`.
+
+    ``"duplicate of paragraph 0"`` (0-based, as in the CSV's ``position`` column) -> ``"duplicate of ¶ 1"``.
+    """
+    return DUPLICATE_REASON.sub(lambda match: f"duplicate of {paragraph_number(int(match.group(1)))}", reason)
+
+
+def parsed_dates(table: pd.DataFrame) -> pd.Series:
+    """The ``date`` column as timestamps (NaT for undated or unreadable dates)."""
+    return pd.to_datetime(table["date"], format="%Y-%m-%d", errors="coerce")
+
+
+def date_bounds(table: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
+    """The first and last dates of the table, or None when nothing is dated."""
+    dates = parsed_dates(table).dropna()
+    return (dates.min().date(), dates.max().date()) if len(dates) else None
+
+
+def select_dates(table: pd.DataFrame, date_range: tuple[dt.date, dt.date] | None, *, include_undated: bool = True) -> pd.DataFrame:
+    """Rows dated within ``date_range`` (None: any date), plus the undated rows unless excluded."""
+    undated = parsed_dates(table).isna()
+    dated = table[~undated]
+    if date_range is not None:
+        dated = filter_table(dated, date_range=date_range)
+    return table[table.index.isin(dated.index) | (undated & include_undated)]
+
+
+def selection_note(table: pd.DataFrame, before_dates: pd.DataFrame, selected: pd.DataFrame) -> str:
+    """Says how many articles the filters leave out ("" when none).
+
+    Args:
+        table: every paragraph of the corpus.
+        before_dates: the rows left by the language and outlet filters.
+        selected: the rows left by every filter, the date filter last.
+    """
+    total, shown = table["doc_id"].nunique(), selected["doc_id"].nunique()
+    if shown == total:
+        return ""
+    excluded = (
+        ("the language and outlet filters exclude", total - before_dates["doc_id"].nunique()),
+        ("the date filter excludes", before_dates["doc_id"].nunique() - shown),
+    )
+    reasons = [f"{what} {count}" for what, count in excluded if count]
+    return f"Showing {shown} of {total} articles: {'; '.join(reasons)}."
+
+
+def dropped_for_reader(dropped: pd.DataFrame) -> pd.DataFrame:
+    """Dropped paragraphs with what the Dropped view shows: ``article``, the ¶ ``number``, the reason as a reader counts."""
+    return dropped.assign(
+        article=dropped["outlet"] + " · " + dropped["date"].replace("", "undated"),
+        number=dropped["position"].map(paragraph_number),
+        drop_reason=dropped["drop_reason"].map(reason_for_reader),
+    )
