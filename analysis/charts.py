@@ -2,6 +2,10 @@
 
 Colours come from the Okabe-Ito palette, which stays distinguishable for the common forms of
 colour blindness. Figures are plain JSON-serialisable plotly objects (no kaleido needed).
+
+Plotly renders a subset of HTML (``<a>``, ``<b>``, ``<span>``…) in tick labels, legends, titles and
+hover text, so every corpus- or user-derived string passes through :func:`plain` on its way into a
+figure, and none is pasted into a hover template (where ``%{…}`` would be read as a field).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.compare import NO_THEME, SHARE_COLUMNS, language_name, require_columns
+from analysis.views import paragraph_number
 
 LANGUAGE_COLORS = {"fa": "#0072B2", "ar": "#D55E00"}
 THEME_PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#F0E442", "#000000"]
@@ -26,6 +31,15 @@ LANGUAGE_ORDER = ["fa", "ar"]
 FONT_FAMILY = "Vazirmatn, 'Noto Naskh Arabic', 'Noto Sans Arabic', Tahoma, 'Segoe UI', sans-serif"
 SNIPPET_LENGTH = 120
 SIGNIFICANT_Z = 1.96
+
+
+def plain(text: object) -> str:
+    """Text for a plotly figure, shown as written: ``<``, ``>`` and ``&`` are escaped, so no tag is rendered.
+
+    >>> plain("<b>Bold</b> & co")
+    '&lt;b&gt;Bold&lt;/b&gt; &amp; co'
+    """
+    return html.escape(str(text), quote=False)
 
 
 def language_label(code: str) -> str:
@@ -77,10 +91,9 @@ def shares_by_language_chart(shares: pd.DataFrame, *, labels: Mapping[str, str] 
     figure = go.Figure()
     for language in language_order(shares["language"]):
         rows = shares[shares["language"] == language]
-        label = language_label(language)
         figure.add_bar(
-            name=label,
-            x=[theme_label(theme, labels) for theme in rows["theme"]],
+            name=plain(language_label(language)),
+            x=[plain(theme_label(theme, labels)) for theme in rows["theme"]],
             y=rows["share"] * 100,
             error_y={
                 "type": "data", "symmetric": False, "color": "#444444", "thickness": 1.2,
@@ -97,12 +110,12 @@ def shares_by_language_chart(shares: pd.DataFrame, *, labels: Mapping[str, str] 
                 for row in rows.itertuples(index=False)
             ],
             hovertemplate=(
-                f"<b>%{{x}}</b> · {label}<br>%{{y:.0f}} % of kept paragraphs "
+                "<b>%{x}</b> · %{fullData.name}<br>%{y:.0f} % of kept paragraphs "
                 "(%{customdata[2]} of %{customdata[3]}, in %{customdata[4]} articles)"
                 "<br>95 % interval: %{customdata[5]:.0f}–%{customdata[6]:.0f} %<extra></extra>"
             ),
         )
-    themes = list(dict.fromkeys(theme_label(theme, labels) for theme in shares["theme"]))
+    themes = list(dict.fromkeys(plain(theme_label(theme, labels)) for theme in shares["theme"]))
     figure.update_layout(barmode="group", legend_title_text="Language")
     figure.update_xaxes(title_text="Theme", categoryorder="array", categoryarray=themes)
     figure.update_yaxes(title_text="Share of kept paragraphs (%)", ticksuffix=" %", rangemode="tozero")
@@ -132,8 +145,8 @@ def outlet_heatmap(matrix: pd.DataFrame, *, labels: Mapping[str, str] | None = N
     share, count, total, articles = (grid(name) for name in ("share", "with_theme", "paragraphs", "articles"))
     figure = go.Figure(go.Heatmap(
         z=share * 100,
-        x=[theme_label(theme, labels) for theme in themes],
-        y=[f"{outlet} ({language})" for outlet, language in zip(outlets["outlet"], outlets["language"])],
+        x=[plain(theme_label(theme, labels)) for theme in themes],
+        y=[plain(f"{outlet} ({language})") for outlet, language in zip(outlets["outlet"], outlets["language"])],
         zmin=0, zmax=100, colorscale="Blues",
         colorbar={"title": {"text": "Share"}, "ticksuffix": " %"},
         text=[
@@ -166,11 +179,13 @@ def article_strip_chart(
         labels: display label per theme id (default: the id, underscores as spaces).
 
     Returns:
-        One marker trace per theme (plus "none", grey). Each cell's ``customdata`` is
-        ``[paragraph_id, doc_id, dominant_theme]``; hovering shows the start of the paragraph.
+        One marker trace per theme (plus "none", grey). A cell's x is its paragraph number in the
+        article as a reader counts it (¶, as in every view), so dropped paragraphs leave gaps. Each
+        cell's ``customdata`` is ``[paragraph_id, doc_id, dominant_theme]``; hovering shows the start
+        of the paragraph.
     """
     title = "Themes paragraph by paragraph, per article"
-    require_columns(strip, ["doc_id", "outlet", "date", "cell", "paragraph_id", "dominant_theme", "text"])
+    require_columns(strip, ["doc_id", "outlet", "date", "position", "paragraph_id", "dominant_theme", "text"])
     if strip.empty:
         return _empty_figure(title, "No kept paragraphs in this selection.")
     present = [theme for theme in strip["dominant_theme"] if theme != NO_THEME]
@@ -182,18 +197,16 @@ def article_strip_chart(
         if rows.empty:
             continue
         figure.add_scatter(
-            name=theme_label(theme, labels),
-            x=rows["cell"] + 1,
+            name=plain(theme_label(theme, labels)),
+            x=rows["position"] + 1,
             y=article_labels[rows.index],
             mode="markers",
             marker={"symbol": "square", "size": 16, "color": color, "line": {"width": 1, "color": "#FFFFFF"}},
             customdata=rows[["paragraph_id", "doc_id", "dominant_theme"]].to_numpy().tolist(),
-            hovertext=[_snippet(text) for text in rows["text"]],
-            hovertemplate=(
-                f"<b>%{{y}}</b> · paragraph %{{x}} · {html.escape(theme_label(theme, labels))}<br>%{{hovertext}}<extra></extra>"
-            ),
+            hovertext=[f"{paragraph_number(position)} · {_snippet(text)}" for position, text in zip(rows["position"], rows["text"])],
+            hovertemplate="<b>%{y}</b> · %{fullData.name}<br>%{hovertext}<extra></extra>",
         )
-    figure.update_xaxes(title_text="Kept paragraph, in reading order", tickformat="d", rangemode="tozero")
+    figure.update_xaxes(title_text="Paragraph of the article (¶; gaps are dropped paragraphs)", tickformat="d", rangemode="tozero")
     figure.update_yaxes(
         title_text="Article (outlet · date)",
         categoryorder="array",
@@ -221,7 +234,7 @@ def distinctive_terms_chart(terms: pd.DataFrame, *, title: str | None = None) ->
         )
     figure = go.Figure(go.Bar(
         x=terms["z"],
-        y=terms["term"],
+        y=[plain(term) for term in terms["term"]],
         orientation="h",
         marker_color=[ACCENT_COLOR if z >= 0 else OTHER_COLOR for z in terms["z"]],
         customdata=terms[["count_theme", "count_rest", "log_odds"]].to_numpy().tolist(),
@@ -250,22 +263,23 @@ def _article_labels(strip: pd.DataFrame) -> pd.Series:
     labels = {}
     articles = strip[["doc_id", "outlet", "date"]].drop_duplicates("doc_id")
     for doc_id, outlet, date in articles.itertuples(index=False):
-        base = f"{outlet} · {date if isinstance(date, str) and date else 'undated'}"
+        base = plain(f"{outlet} · {date if isinstance(date, str) and date else 'undated'}")
         seen[base] += 1
         labels[doc_id] = base if seen[base] == 1 else f"{base} ({seen[base]})"
     return strip["doc_id"].map(labels)
 
 
 def _snippet(text: str) -> str:
-    """First characters of a paragraph, HTML-escaped and wrapped for a hover box."""
+    """First characters of a paragraph, escaped with :func:`plain` and wrapped for a hover box."""
     flat = " ".join(str(text).split())
     cut = flat if len(flat) <= SNIPPET_LENGTH else flat[:SNIPPET_LENGTH].rstrip() + "…"
-    return "<br>".join(html.escape(line, quote=False) for line in textwrap.wrap(cut, 60))
+    return "<br>".join(plain(line) for line in textwrap.wrap(cut, 60))
 
 
 def _styled(figure: go.Figure, title: str, subtitle: str) -> go.Figure:
+    """The common layout; ``title`` may hold corpus or theme text, so it is escaped."""
     figure.update_layout(
-        title={"text": title, "subtitle": {"text": subtitle}},
+        title={"text": plain(title), "subtitle": {"text": subtitle}},
         template="plotly_white",
         font={"family": FONT_FAMILY},
         margin={"t": 90},

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+
 import pandas as pd
 import plotly.io as pio
 import pytest
@@ -76,6 +79,7 @@ def test_article_strip_chart_colours_cells_by_theme_with_snippets() -> None:
         "outlet": ["Tasnim", "Tasnim", "Tasnim", "RT Arabic", "RT Arabic"],
         "date": ["2022-01-10", "2022-01-10", "2022-01-10", "2022-01-10", "2022-01-10"],
         "cell": [0, 1, 2, 0, 0],
+        "position": [0, 1, 3, 0, 0],
         "paragraph_id": ["fa1-0", "fa1-1", "fa1-3", "ar1-0", "ar2-0"],
         "dominant_theme": ["none", "terrorism", "terrorism", "limited_mission", "none"],
         "text": [long_text, "تروریسم <b>", "ب", "مهمة محدودة", "الأحداث"],
@@ -85,12 +89,12 @@ def test_article_strip_chart_colours_cells_by_theme_with_snippets() -> None:
     assert list(by_name) == ["limited mission", "terrorism", "none"]
     assert by_name["none"].marker.color == charts.NO_THEME_COLOR
     assert by_name["terrorism"].marker.color == charts.theme_colors(["limited_mission", "terrorism"])["terrorism"]
-    assert list(by_name["terrorism"].x) == [2, 3]
+    assert list(by_name["terrorism"].x) == [2, 4]  # ¶ numbers as a reader counts them: the dropped ¶ 3 is a gap
     assert list(by_name["none"].y) == ["Tasnim · 2022-01-10", "RT Arabic · 2022-01-10 (2)"]
     assert by_name["terrorism"].customdata[0] == ["fa1-1", "fa1", "terrorism"]
-    assert by_name["terrorism"].hovertext[0] == "تروریسم &lt;b&gt;"
+    assert by_name["terrorism"].hovertext[0] == "¶ 2 · تروریسم &lt;b&gt;"
     snippet = by_name["none"].hovertext[0]
-    assert snippet.endswith("…") and len(snippet.replace("<br>", " ")) <= 121
+    assert snippet.startswith("¶ 1 · ") and snippet.endswith("…") and len(snippet.removeprefix("¶ 1 · ").replace("<br>", " ")) <= 121
     assert list(figure.layout.yaxis.categoryarray) == [
         "Tasnim · 2022-01-10", "RT Arabic · 2022-01-10", "RT Arabic · 2022-01-10 (2)"]
     _render(figure)
@@ -134,3 +138,74 @@ def test_clicked_bar_reads_theme_and_language_from_customdata(shares: pd.DataFra
     assert charts.clicked_bar(points) == ("foreign_interference", "ar")
     assert charts.clicked_bar([]) is None
     assert charts.clicked_bar([{"x": 1.0}]) is None
+
+
+HOSTILE = "<b>Bold</b> <a href='https://evil.example'>x</a>"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("<b>Bold</b>", "&lt;b&gt;Bold&lt;/b&gt;"),
+        ("<a href='https://evil.example'>x</a>", "&lt;a href='https://evil.example'&gt;x&lt;/a&gt;"),
+        ("AT&T <br> %{x}", "AT&amp;T &lt;br&gt; %{x}"),
+        ("&lt;i&gt;", "&amp;lt;i&amp;gt;"),
+        ("تسنیم", "تسنیم"),
+        (7, "7"),
+    ],
+)
+def test_plain_escapes_every_tag_plotly_would_render(text: object, shown: str) -> None:
+    assert charts.plain(text) == shown
+
+
+def _hostile_figures() -> dict[str, object]:
+    """Every chart built from corpus strings (outlet, text, term, title, theme label) that carry markup."""
+    labels = {"terrorism": "<i>Terror</i>"}
+    shares = pd.DataFrame({
+        "language": ["<b>xx</b>"], "theme": ["terrorism"], "paragraphs": [2], "with_theme": [1],
+        "share": [0.5], "ci_low": [0.1], "ci_high": [0.9], "articles": [1],
+    })
+    matrix = shares.assign(outlet=HOSTILE, language="fa")
+    strip = pd.DataFrame({
+        "doc_id": ["d"], "outlet": [HOSTILE], "date": ["<u>2022</u>"], "cell": [0], "position": [4],
+        "paragraph_id": ["d:4"], "dominant_theme": ["terrorism"], "text": ["<script>alert(1)</script><img src=x onerror=alert(2)>"],
+    })
+    terms = pd.DataFrame({"term": ["<s>struck</s>"], "count_theme": [3], "count_rest": [0], "log_odds": [1.0], "z": [2.2]})
+    return {
+        "shares": charts.shares_by_language_chart(shares, labels=labels),
+        "heatmap": charts.outlet_heatmap(matrix, labels=labels),
+        "strip": charts.article_strip_chart(strip, labels=labels),
+        "terms": charts.distinctive_terms_chart(terms, title=f"{HOSTILE}: distinctive words"),
+    }
+
+
+def _shown_strings(node: object) -> Iterator[str]:
+    """Every string of a figure's JSON that plotly may render: not the charts' own templates, not the
+    ``customdata`` ids that click events read (shown only through a template's numeric fields)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key not in ("hovertemplate", "texttemplate", "customdata"):
+                yield from _shown_strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _shown_strings(value)
+    elif isinstance(node, str):
+        yield node
+
+
+@pytest.mark.parametrize("name", ["shares", "heatmap", "strip", "terms"])
+def test_no_corpus_markup_reaches_a_figure(name: str) -> None:
+    shown = [text.replace("<br>", "") for text in _shown_strings(json.loads(_hostile_figures()[name].to_json()))]
+    assert [text for text in shown if "<" in text] == []
+    assert any("&lt;" in text for text in shown)
+
+
+def test_hostile_strings_stay_readable_and_out_of_hover_templates() -> None:
+    figures = _hostile_figures()
+    heatmap = figures["heatmap"].data[0]
+    assert list(heatmap.y) == [charts.plain(f"{HOSTILE} (fa)")] and list(heatmap.x) == ["&lt;i&gt;Terror&lt;/i&gt;"]
+    strip = figures["strip"].data[0]
+    assert strip.name == "&lt;i&gt;Terror&lt;/i&gt;" and "Terror" not in strip.hovertemplate
+    assert strip.hovertext[0].startswith("¶ 5 · &lt;script&gt;")
+    assert figures["shares"].data[0].name == "&lt;b&gt;xx&lt;/b&gt;" and "xx" not in figures["shares"].data[0].hovertemplate
+    assert figures["terms"].layout.title.text.startswith("&lt;b&gt;Bold")

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from analysis import views
+from analysis.text import duplicate_of
+
+
+def _table() -> pd.DataFrame:
+    return pd.DataFrame({
+        "doc_id": ["a", "a", "b", "c", "d"],
+        "language": ["fa", "fa", "ar", "ar", "fa"],
+        "outlet": ["Tasnim", "Tasnim", "RT", "RT", "Fars"],
+        "date": ["2022-01-05", "2022-01-05", "2022-01-19", "", "not a date"],
+    })
+
+
+def test_paragraph_number_counts_from_one_like_a_reader() -> None:
+    assert views.paragraph_number(0) == "¶ 1"
+    assert views.paragraph_number(10) == "¶ 11"
+
+
+def test_drop_reasons_use_the_same_numbers_as_every_view() -> None:
+    assert views.reason_for_reader(duplicate_of(0)) == "duplicate of ¶ 1"
+    assert views.reason_for_reader(duplicate_of(12)) == "duplicate of ¶ 13"
+    assert views.reason_for_reader("navigation menu") == "navigation menu"
+
+
+def test_dropped_for_reader_labels_articles_and_numbers() -> None:
+    dropped = pd.DataFrame({"outlet": ["RT"], "date": [""], "position": [3], "drop_reason": [duplicate_of(1)]})
+    shown = views.dropped_for_reader(dropped).iloc[0]
+    assert (shown["article"], shown["number"], shown["drop_reason"]) == ("RT · undated", "¶ 4", "duplicate of ¶ 2")
+
+
+def test_date_bounds_ignore_undated_rows() -> None:
+    assert views.date_bounds(_table()) == (dt.date(2022, 1, 5), dt.date(2022, 1, 19))
+    assert views.date_bounds(_table().assign(date="")) is None
+
+
+@pytest.mark.parametrize(
+    ("date_range", "include_undated", "docs"),
+    [
+        (None, True, ["a", "a", "b", "c", "d"]),
+        (None, False, ["a", "a", "b"]),
+        ((dt.date(2022, 1, 1), dt.date(2022, 1, 10)), True, ["a", "a", "c", "d"]),
+        ((dt.date(2022, 1, 1), dt.date(2022, 1, 10)), False, ["a", "a"]),
+    ],
+)
+def test_select_dates_keeps_undated_rows_unless_excluded(date_range: tuple[dt.date, dt.date] | None, include_undated: bool, docs: list[str]) -> None:
+    assert views.select_dates(_table(), date_range, include_undated=include_undated)["doc_id"].tolist() == docs
+
+
+def test_selection_note_says_which_filter_removes_articles() -> None:
+    table = _table()
+    by_language = table[table["language"] == "fa"]
+    selected = views.select_dates(by_language, None, include_undated=False)
+    assert views.selection_note(table, table, table) == ""
+    assert views.selection_note(table, table, table[table["doc_id"] != "b"]) == "Showing 3 of 4 articles: the date filter excludes 1."
+    assert views.selection_note(table, by_language, selected) == (
+        "Showing 1 of 4 articles: the language and outlet filters exclude 2; the date filter excludes 1."
+    )
