@@ -22,6 +22,7 @@ import streamlit
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
+from analysis import views
 from analysis.corpus import read_corpus
 from analysis.embed import make_embedder
 from analysis.pipeline import Analysis, analyze, corpus_hash
@@ -440,6 +441,27 @@ def test_dropped_view_lists_every_dropped_paragraph_with_its_reason(reference: A
     reasons = table(at, "drop_reasons")
     dropped = reference.table[~reference.table["kept"]]
     assert reasons["dropped"].sum() == len(dropped) == 38
-    assert dict(zip(reasons["reason"], reasons["dropped"], strict=True)) == dropped["drop_reason"].value_counts().to_dict()
+    assert dict(zip(reasons["reason"], reasons["dropped"], strict=True)) == dropped["drop_reason"].map(views.reason_for_reader).value_counts().to_dict()
     rows = next(element.value for element in at.html if "<table" in element.value)
     assert rows.count("<tr") == len(dropped) + 1
+    assert "duplicate of ¶ 1" in rows and "paragraph 0" not in rows  # one numbering in every view: ¶, counted from 1
+
+
+def test_a_new_corpus_gets_its_own_date_range_and_keeps_undated_articles() -> None:
+    at = dashboard()
+    at.date_input(key="filter_dates").set_value((dt.date(2022, 1, 10), dt.date(2022, 1, 13)))
+    run(at)
+    assert at.info[0].value == "Showing 3 of 5 articles: the date filter excludes 2."
+    text = "نیروهای پیمان امنیت جمعی برای مقابله با تروریست‌ها وارد قزاقستان شدند. گزارش شماره"
+    rows = "text,outlet,language,date\n" + "\n".join(
+        f'"{text} {number}",Outlet {number},fa,{date}' for number, date in enumerate(["2022-01-05", "2022-01-19", "", ""])
+    )
+    _upload(at, ("dated.csv", rows.encode()))
+    for _ in range(2):  # the second run is "any click": the previous corpus's range must not come back
+        assert at.date_input(key="filter_dates").value == (dt.date(2022, 1, 5), dt.date(2022, 1, 19))
+        assert "keeps **4** paragraphs from **4** articles" in at.markdown[0].value
+        assert not any(info.value.startswith("Showing") for info in at.info)
+        run(at)
+    at.checkbox(key="filter_undated").uncheck()
+    run(at)
+    assert at.info[0].value == "Showing 2 of 4 articles: the date filter excludes 2."
