@@ -25,6 +25,7 @@ from analysis.embed import Embedder, ModelError, make_embedder
 from analysis.evaluate import HELD_OUT_SET, evaluate, score_labels, trust_summary
 from analysis.labels import LabelsError, read_labels
 from analysis.pipeline import corpus_hash, output_table, run_metadata, score_table
+from analysis.scorer import ScorerStore, assign_themes
 from analysis.text import split_paragraphs, tokenize
 from analysis.themes import (
     ANCHOR_LANGUAGES,
@@ -202,7 +203,8 @@ def labelled_scores(data: bytes, name: str, themes_toml: str) -> tuple[pd.DataFr
     """Labelled paragraphs and their theme scores."""
     themes = parse_themes(themes_toml)
     labels = read_labels(data, name, themes.ids)
-    return labels, score_labels(labels, themes, shared_embedder().embed)
+    embedder = shared_embedder()
+    return labels, score_labels(labels, themes, embedder.embed, model_id=embedder.model_id, store=ScorerStore.default())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -596,16 +598,16 @@ def accuracy_view(run: Run) -> None:
     labels, scores = labelled_scores(data, name, st.session_state["themes_toml"])
     evaluation = evaluate(labels, scores, run.themes.thresholds())
     st.info(trust_summary(evaluation), icon=":material/fact_check:")
-    sets = list(dict.fromkeys(evaluation.metrics["set"]))
+    sets = list(dict.fromkeys(evaluation.metrics["part"]))
     st.session_state.setdefault("accuracy_set", HELD_OUT_SET if HELD_OUT_SET in sets else sets[0])
     chosen = st.selectbox("Labelled paragraphs", sets, key="accuracy_set", help="'test' is held out: never used to tune the themes.")
-    macro = evaluation.macro_f1[evaluation.macro_f1["set"] == chosen]
+    macro = evaluation.macro_f1[evaluation.macro_f1["part"] == chosen]
     for column, row in zip(st.columns(len(macro)), macro.itertuples(index=False), strict=True):
         column.metric(
             f"Macro-F1 · {language_display(row.language)}", f"{row.macro_f1:.2f}",
             help=f"{row.labelled} labelled paragraphs; 95 % interval {row.low:.2f}–{row.high:.2f} (articles resampled)",
         )
-    show_table(run, evaluation.metrics[evaluation.metrics["set"] == chosen], "accuracy", METRICS_SHOWN)
+    show_table(run, evaluation.metrics[evaluation.metrics["part"] == chosen], "accuracy", METRICS_SHOWN)
     missing = [run.labels[theme_id] for theme_id in run.themes.ids if theme_id not in labels.columns]
     if missing:
         st.caption(f"Not evaluated (no column in {name}): {', '.join(missing)}.")
@@ -617,7 +619,7 @@ def accuracy_view(run: Run) -> None:
         )
     with st.expander(f"{len(evaluation.errors)} disagreements with the labels"):
         errors = evaluation.errors.assign(theme=evaluation.errors["theme"].map(run.labels), score=evaluation.errors["score"].round(2))
-        paragraphs_table(errors, {"set": "Set", "language": "Language", "theme": "Theme", "error": "Tool", "score": "Score", "text": "Text"})
+        paragraphs_table(errors, {"part": "Set", "language": "Language", "theme": "Theme", "error": "Tool", "score": "Score", "text": "Text"})
         download_buttons(evaluation.errors, "accuracy_disagreements", run.metadata)
 
 
@@ -712,7 +714,7 @@ def prepare() -> Run:
     scored, vectors = scored_paragraphs(key, st.session_state["themes_toml"], paragraphs_of(key, corpus.documents))
     with threshold_box:
         themes = themes.with_thresholds(threshold_sliders(themes, scored))
-    table = compare.apply_thresholds(scored, themes.ids, themes.thresholds())
+    table = assign_themes(scored, themes.ids, themes.thresholds())
     with filter_box:
         selection = sidebar_filters(table, themes)
     before_dates = compare.filter_table(table, languages=selection.languages, outlets=selection.outlets)

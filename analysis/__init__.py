@@ -1,7 +1,8 @@
 """framing: how Persian- and Arabic-language outlets frame the same event.
 
 Stages (each a plain function over DataFrames): ``corpus`` reads documents, ``text`` cleans and
-splits them into paragraphs, ``embed`` embeds them (cached), ``themes`` scores them, ``compare``
+splits them into paragraphs, ``embed`` embeds them (cached), ``themes`` defines the themes, ``scorer`` fits and
+scores them, ``compare``
 aggregates, ``charts`` draws, ``export`` writes downloads, ``evaluate`` measures accuracy.
 """
 
@@ -11,12 +12,13 @@ from analysis.evaluate import cross_validate, evaluate, score_labels
 from analysis.labels import LabelsError, load_labels
 from analysis.pipeline import Analysis, analyze, score_table
 from analysis.text import detect_language, normalize, split_paragraphs, tokenize
-from analysis.themes import Theme, ThemeError, ThemeSet, load_themes, parse_themes, score_paragraphs, themes_to_toml
+from analysis.scorer import ScorerStore, ThemeScorer, assign_themes
+from analysis.themes import Theme, ThemeError, ThemeSet, load_themes, parse_themes, themes_to_toml
 
 __all__ = [
     "Analysis", "Corpus", "CorpusError", "Embedder", "EmbeddingCache", "LabelsError", "ModelError",
-    "Problem", "Theme", "ThemeError", "ThemeSet", "analyze", "cross_validate", "detect_language",
+    "Problem", "ScorerStore", "Theme", "ThemeError", "ThemeSet", "analyze", "cross_validate", "detect_language",
     "evaluate", "load_labels", "load_themes", "make_embedder", "normalize", "parse_themes",
-    "read_corpus", "score_labels", "score_paragraphs", "score_table", "split_paragraphs",
-    "themes_to_toml", "tokenize",
+    "read_corpus", "score_labels", "score_table", "split_paragraphs", "ThemeScorer",
+    "assign_themes", "themes_to_toml", "tokenize",
 ]

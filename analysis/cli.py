@@ -22,6 +22,7 @@ from analysis.labels import LabelsError, load_labels
 from analysis.export import to_csv_bytes
 from analysis.model_setup import default_model_dir, ensure_default_model
 from analysis.pipeline import analyze, output_table, versions
+from analysis.scorer import ScorerStore, fitted_scorer
 from analysis.themes import DEFAULT_THEMES_PATH, ThemeError, load_themes, training_texts
 
 DEFAULT_CORPUS = Path("seeds")
@@ -79,17 +80,23 @@ def run_evaluate(args: argparse.Namespace) -> int:
     labels = load_labels(args.labels, themes.ids)
     embedder = make_embedder(args.model, use_cache=not args.no_cache)
     with _ProgressBar() as progress:
-        scores = score_labels(labels, themes, lambda texts: embedder.embed(texts, progress=progress))
-    at_thresholds = evaluate(labels, scores, themes.thresholds())
-    held_out = cross_validate(labels, scores, themes.ids, folds=args.folds)
+        scores = score_labels(
+            labels, themes, lambda texts: embedder.embed(texts, progress=progress),
+            model_id=embedder.model_id, by=args.by, store=ScorerStore.default(),
+        )
+    part = "event" if args.by == "event" else "set"
+    at_thresholds = evaluate(labels, scores, themes.thresholds(), part=part)
+    held_out = cross_validate(labels, scores, themes.ids, folds=args.folds, part=part, by=args.by)
+    grouping = "one event each: leave-one-event-out" if args.by == "event" else f"{args.folds} folds grouped by article"
     report = {
         "labels": str(args.labels),
         "model": embedder.model_id,
         "themes_hash": themes.digest(),
         "at_file_thresholds": at_thresholds.to_dict(),
-        "cross_validated": {"folds": args.folds, "grouped_by": "doc_id", **held_out.to_dict()},
+        "scored_by": "leave-one-event-out" if args.by == "event" else "cross-fitted by article",
+        "cross_validated": {"folds": args.folds, "grouped_by": args.by, **held_out.to_dict()},
     }
-    for title, result in (("At the themes file's thresholds", at_thresholds), (f"Cross-validated, {args.folds} folds grouped by article (held-out)", held_out)):
+    for title, result in (("At the themes file's thresholds", at_thresholds), (f"Thresholds chosen on held-out folds ({grouping})", held_out)):
         print(f"\n== {title} ==")
         print(result.macro_f1.to_string(index=False))
         print(result.metrics.to_string(index=False))
@@ -97,7 +104,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     errors = at_thresholds.errors
     print(f"\n== {len(errors)} misclassified (at the file's thresholds) ==")
     for row in errors.itertuples(index=False):
-        print(f"[{row.set} {row.language} {row.doc_id}] {row.theme} {row.error} (score {row.score:+.3f}): {row.text[:110]}")
+        print(f"[{row.part} {row.language} {row.doc_id}] {row.theme} {row.error} (score {row.score:+.3f}): {row.text[:110]}")
     if args.json:
         Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print(f"\nframing: report written to {args.json}")
@@ -112,6 +119,7 @@ def run_prepare(args: argparse.Namespace) -> int:
     embedder = make_embedder(args.model)
     with _ProgressBar() as progress:
         embedder.embed(training_texts(themes), progress=progress)
+    fitted_scorer(themes, embedder.model_id, embedder.embed, ScorerStore.default())
     print(
         f"framing: ready: {embedder.computed + embedder.reused} training texts of the themes "
         f"({embedder.computed} embedded now, {embedder.reused} already cached) with {embedder.model_id}"
@@ -175,6 +183,10 @@ def _parser() -> argparse.ArgumentParser:
     evaluate_cmd.add_argument("--themes", help="themes TOML file (default: the bundled themes)")
     evaluate_cmd.add_argument("--model", default=DEFAULT_MODEL, help="sentence-transformers model name or path")
     evaluate_cmd.add_argument("--folds", type=int, default=5, help="cross-validation folds, grouped by doc_id (default 5)")
+    evaluate_cmd.add_argument(
+        "--by", choices=["doc_id", "event"], default="doc_id",
+        help="what a paragraph is held out with: its article (default) or its event (leave-one-event-out; needs an `event` column)",
+    )
     evaluate_cmd.add_argument("--json", help="also write the full report as JSON to this file")
     evaluate_cmd.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
     evaluate_cmd.set_defaults(run=run_evaluate)

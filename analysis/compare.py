@@ -415,32 +415,6 @@ def filter_table(
     return table[mask].copy()
 
 
-def apply_thresholds(
-    table: pd.DataFrame, theme_ids: Sequence[str], thresholds: Mapping[str, float]
-) -> pd.DataFrame:
-    """Recompute ``has_<t>`` and ``themes`` from the scores and per-theme thresholds.
-
-    A kept paragraph carries a theme when its score is at least the theme's threshold; dropped
-    rows (NaN scores) never do. Thresholds for themes not in ``theme_ids`` are ignored.
-
-    Returns:
-        A copy of ``table`` with updated ``has_<t>`` columns and ``themes`` ("|"-joined ids in
-        ``theme_ids`` order, "" when none).
-    """
-    missing = [theme for theme in theme_ids if theme not in thresholds]
-    if missing:
-        raise ValueError(f"No threshold given for theme(s): {', '.join(missing)}")
-    require_columns(table, ["kept", *_score_columns(theme_ids)])
-    result = table.copy()
-    kept = result["kept"].astype(bool).to_numpy()
-    for theme in theme_ids:
-        scores = result[f"score_{theme}"].to_numpy(dtype=float)
-        result[f"has_{theme}"] = kept & (np.nan_to_num(scores, nan=-np.inf) >= float(thresholds[theme]))
-    flags = result[_has_columns(theme_ids)].to_numpy(dtype=bool)
-    result["themes"] = ["|".join(theme for theme, flag in zip(theme_ids, row) if flag) for row in flags]
-    return result
-
-
 def _verdict(row: object) -> str:
     """Word one row of :func:`language_difference` for non-statisticians."""
     name_a, name_b = language_name(row.language_a), language_name(row.language_b)

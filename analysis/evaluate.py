@@ -19,8 +19,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.corpus import SUPPORTED_LANGUAGES
+from analysis.labels import LabelsError
 from analysis.text import normalize
-from analysis.themes import EmbedFunction, ThemeSet, score_paragraphs
+from analysis.scorer import ScorerStore, fitted_scorer
+from analysis.themes import EmbedFunction, ThemeSet
 
 ALL = "all"
 HELD_OUT_SET = "test"
@@ -29,7 +31,7 @@ FAIR_F1 = 0.6
 LANGUAGE_GAP_F1 = 0.1
 BOOTSTRAP_SAMPLES = 2000
 BOOTSTRAP_SEED = 0
-METRIC_COLUMNS = ["set", "language", "theme", "labelled", "positives", "predicted", "tp", "fp", "fn", "precision", "recall", "f1"]
+METRIC_COLUMNS = ["part", "language", "theme", "labelled", "positives", "predicted", "tp", "fp", "fn", "precision", "recall", "f1"]
 
 
 @dataclass(frozen=True)
@@ -51,34 +53,73 @@ class Evaluation:
         }
 
 
-def score_labels(labels: pd.DataFrame, themes: ThemeSet, embed: EmbedFunction, folds: int = 5) -> pd.DataFrame:
+def score_labels(
+    labels: pd.DataFrame,
+    themes: ThemeSet,
+    embed: EmbedFunction,
+    folds: int = 5,
+    *,
+    model_id: str = "",
+    by: str = "doc_id",
+    store: ScorerStore | None = None,
+) -> pd.DataFrame:
     """Score every labelled paragraph; return ``score_<id>`` columns aligned with ``labels``.
 
-    Articles with a paragraph that the themes also learn from (the same text among their labelled
-    paragraphs) are cross-fitted, so that no figure comes from a classifier that saw the paragraph:
-    they are split into ``folds`` groups, and each group is scored by classifiers trained without
-    every training article its paragraphs appear in. The ``cross_fitted`` column marks them.
+    No figure comes from a classifier that saw the paragraph. With ``by="doc_id"``, articles with
+    a paragraph that the themes also learn from (the same text among their labelled paragraphs)
+    are cross-fitted: split into ``folds`` groups, each scored by classifiers trained without every
+    training article its paragraphs appear in. With ``by="event"`` (leave one event out), each
+    event's paragraphs are scored by classifiers trained without any labelled paragraph of that
+    event (and without the training articles that share a text with them). The ``cross_fitted``
+    column marks paragraphs scored by a reduced scorer. Fits are kept in ``store``.
+
+    Raises:
+        LabelsError: ``by="event"`` and the labels have no ``event`` column.
     """
     texts = [normalize(text, language) for text, language in zip(labels["text"], labels["language"], strict=True)]
     languages = labels["language"].tolist()
     training_articles = _training_articles(texts, themes)
-    overlapping_docs = {doc for doc, articles in zip(labels["doc_id"], training_articles, strict=True) if articles}
-    cross_fitted = labels["doc_id"].isin(overlapping_docs).to_numpy()
     scores = pd.DataFrame(index=labels.index, columns=[f"score_{theme_id}" for theme_id in themes.ids], dtype=float)
-    groups = [~cross_fitted]
-    if cross_fitted.any():
-        fold_of = _group_folds(labels.loc[cross_fitted, "doc_id"], folds)
-        groups += [_mask(cross_fitted, fold_of == fold) for fold in sorted(set(fold_of))]
-    for rows in groups:
+    cross_fitted = np.zeros(len(labels), dtype=bool)
+    for rows, excluded in _scoring_groups(labels, themes, training_articles, folds, by):
         if not rows.any():
             continue
-        excluded = set().union(*(training_articles[row] for row in np.flatnonzero(rows)))
-        fitted = themes if not excluded else replace(themes, labelled=themes.labelled.without_documents(excluded))
+        fitted = themes
+        if excluded and themes.labelled is not None:
+            fitted = replace(themes, labelled=themes.labelled.without_documents(excluded))
+            cross_fitted |= rows
         chosen = np.flatnonzero(rows)
-        table = score_paragraphs([texts[row] for row in chosen], [languages[row] for row in chosen], fitted, embed).table
+        scorer = fitted_scorer(fitted, model_id, embed, store)
+        table = scorer.decision_function([texts[row] for row in chosen], [languages[row] for row in chosen], embed)
         scores.iloc[chosen] = table[scores.columns].to_numpy()
     scores["cross_fitted"] = cross_fitted
     return scores
+
+
+def _scoring_groups(
+    labels: pd.DataFrame, themes: ThemeSet, training_articles: list[set[str]], folds: int, by: str
+) -> list[tuple[np.ndarray, set[str]]]:
+    """Partition the label rows; for each part, the training articles to leave out when scoring it."""
+    if by == "event":
+        if "event" not in labels.columns:
+            raise LabelsError("leave-one-event-out needs an `event` column in the labels file (see docs/labelling.md)")
+        groups = []
+        for event in dict.fromkeys(labels["event"]):
+            rows = (labels["event"] == event).to_numpy()
+            excluded = set().union(*(training_articles[row] for row in np.flatnonzero(rows)))
+            if themes.labelled is not None and event:
+                excluded |= themes.labelled.documents_of_event(event)
+            groups.append((rows, excluded))
+        return groups
+    overlapping_docs = {doc for doc, articles in zip(labels["doc_id"], training_articles, strict=True) if articles}
+    overlapping = labels["doc_id"].isin(overlapping_docs).to_numpy()
+    groups = [(~overlapping, set())]
+    if overlapping.any():
+        fold_of = _group_folds(labels.loc[overlapping, "doc_id"], folds)
+        for fold in sorted(set(fold_of)):
+            rows = _mask(overlapping, fold_of == fold)
+            groups.append((rows, set().union(*(training_articles[row] for row in np.flatnonzero(rows)))))
+    return groups
 
 
 def _training_articles(texts: Sequence[str], themes: ThemeSet) -> list[set[str]]:
@@ -98,21 +139,24 @@ def _mask(base: np.ndarray, within: np.ndarray) -> np.ndarray:
     return mask
 
 
-def evaluate(labels: pd.DataFrame, scores: pd.DataFrame, thresholds: Mapping[str, float]) -> Evaluation:
-    """Compare assignments at fixed thresholds with the labels."""
+def evaluate(labels: pd.DataFrame, scores: pd.DataFrame, thresholds: Mapping[str, float], part: str = "set") -> Evaluation:
+    """Compare assignments at fixed thresholds with the labels, reported per value of the ``part`` column."""
     theme_ids = [theme_id for theme_id in thresholds if theme_id in labels.columns]
     predicted = pd.DataFrame({t: scores[f"score_{t}"].to_numpy() >= thresholds[t] for t in theme_ids})
-    return _evaluation(labels, scores, predicted, {t: float(thresholds[t]) for t in theme_ids})
+    return _evaluation(labels, scores, predicted, {t: float(thresholds[t]) for t in theme_ids}, part)
 
 
-def cross_validate(labels: pd.DataFrame, scores: pd.DataFrame, theme_ids: Sequence[str], folds: int = 5) -> Evaluation:
-    """Held-out figures: thresholds fitted on the other folds' articles, applied to each fold.
+def cross_validate(
+    labels: pd.DataFrame, scores: pd.DataFrame, theme_ids: Sequence[str], folds: int = 5, part: str = "set", by: str = "doc_id"
+) -> Evaluation:
+    """Held-out figures: thresholds fitted on the other folds, applied to each fold.
 
-    The returned thresholds are fitted on all labels (what ``--calibrate`` would write); the
-    metrics never use a threshold fitted on the paragraph they judge.
+    Folds are ``folds`` groups of whole articles (``by="doc_id"``) or one event each
+    (``by="event"``: thresholds chosen without the event they judge). The returned thresholds are
+    fitted on all labels; the metrics never use a threshold fitted on the paragraph they judge.
     """
     theme_ids = [theme_id for theme_id in theme_ids if theme_id in labels.columns]
-    fold_of = _group_folds(labels["doc_id"], folds)
+    fold_of = pd.factorize(labels["event"])[0] if by == "event" else _group_folds(labels["doc_id"], folds)
     predicted = pd.DataFrame(False, index=labels.index, columns=theme_ids)
     for fold in sorted(set(fold_of)):
         held_out = fold_of == fold
@@ -120,7 +164,7 @@ def cross_validate(labels: pd.DataFrame, scores: pd.DataFrame, theme_ids: Sequen
             threshold = best_threshold(scores.loc[~held_out, f"score_{theme_id}"], labels.loc[~held_out, theme_id])
             predicted.loc[held_out, theme_id] = scores.loc[held_out, f"score_{theme_id}"] >= threshold
     fitted = {t: best_threshold(scores[f"score_{t}"], labels[t]) for t in theme_ids}
-    return _evaluation(labels, scores, predicted, fitted)
+    return _evaluation(labels, scores, predicted, fitted, part)
 
 
 def trust_summary(evaluation: Evaluation) -> str:
@@ -130,8 +174,8 @@ def trust_summary(evaluation: Evaluation) -> str:
     otherwise all labelled paragraphs.
     """
     macro = evaluation.macro_f1
-    chosen = HELD_OUT_SET if HELD_OUT_SET in set(macro["set"]) else macro["set"].iloc[0]
-    rows = macro[macro["set"] == chosen]
+    chosen = HELD_OUT_SET if HELD_OUT_SET in set(macro["part"]) else macro["part"].iloc[0]
+    rows = macro[macro["part"] == chosen]
     overall, by_language = rows.iloc[0], rows.iloc[1:]
     where = "held-out test paragraphs" if chosen == HELD_OUT_SET else "labelled paragraphs"
     per_language = ", ".join(
@@ -167,32 +211,34 @@ def best_threshold(scores: pd.Series, truth: pd.Series) -> float:
     return round(best, 4)
 
 
-def _evaluation(labels: pd.DataFrame, scores: pd.DataFrame, predicted: pd.DataFrame, thresholds: dict[str, float]) -> Evaluation:
+def _evaluation(
+    labels: pd.DataFrame, scores: pd.DataFrame, predicted: pd.DataFrame, thresholds: dict[str, float], part: str
+) -> Evaluation:
     rows = []
     theme_ids = list(predicted.columns)
-    for set_name, set_mask in _subsets(labels["set"]):
+    for part_name, part_mask in _subsets(labels[part]):
         for language, language_mask in _subsets(labels["language"]):
-            mask = set_mask & language_mask
+            mask = part_mask & language_mask
             for theme_id in theme_ids:
-                rows.append({"set": set_name, "language": language, "theme": theme_id, **_counts(predicted.loc[mask, theme_id], labels.loc[mask, theme_id])})
+                rows.append({"part": part_name, "language": language, "theme": theme_id, **_counts(predicted.loc[mask, theme_id], labels.loc[mask, theme_id])})
     metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS)
     macro = (
-        metrics.groupby(["set", "language"], sort=False)
+        metrics.groupby(["part", "language"], sort=False)
         .agg(labelled=("labelled", "first"), macro_f1=("f1", "mean"))
         .reset_index()
     )
     macro["macro_f1"] = macro["macro_f1"].round(3)
-    intervals = [_bootstrap_interval(labels, predicted, _mask_of(labels, row.set, row.language)) for row in macro.itertuples()]
+    intervals = [_bootstrap_interval(labels, predicted, _mask_of(labels, part, row.part, row.language)) for row in macro.itertuples()]
     macro["low"], macro["high"] = [low for low, _ in intervals], [high for _, high in intervals]
-    errors = _errors(labels, scores, predicted)
+    errors = _errors(labels, scores, predicted, part)
     return Evaluation(metrics, macro, errors, thresholds)
 
 
-def _mask_of(labels: pd.DataFrame, set_name: str, language: str) -> np.ndarray:
-    """The rows of one (set, language) subset, as :func:`_subsets` names them."""
+def _mask_of(labels: pd.DataFrame, part: str, part_name: str, language: str) -> np.ndarray:
+    """The rows of one (part, language) subset, as :func:`_subsets` names them."""
     mask = np.ones(len(labels), dtype=bool)
-    if set_name != ALL:
-        mask &= (labels["set"] == set_name).to_numpy()
+    if part_name != ALL:
+        mask &= (labels[part] == part_name).to_numpy()
     if language != ALL:
         mask &= (labels["language"] == language).to_numpy()
     return mask
@@ -241,17 +287,17 @@ def _f1(predicted: np.ndarray, truth: np.ndarray) -> float:
     return 2 * tp / denominator if denominator else 1.0
 
 
-def _errors(labels: pd.DataFrame, scores: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
+def _errors(labels: pd.DataFrame, scores: pd.DataFrame, predicted: pd.DataFrame, part: str) -> pd.DataFrame:
     rows = []
     for theme_id in predicted.columns:
         wrong = predicted[theme_id].to_numpy() != labels[theme_id].astype(bool).to_numpy()
         for index in np.flatnonzero(wrong):
             rows.append({
-                "set": labels.at[index, "set"], "doc_id": labels.at[index, "doc_id"], "language": labels.at[index, "language"],
+                "part": labels.at[index, part], "doc_id": labels.at[index, "doc_id"], "language": labels.at[index, "language"],
                 "theme": theme_id, "error": "missed" if labels.at[index, theme_id] else "false alarm",
                 "score": float(scores.at[index, f"score_{theme_id}"]), "text": labels.at[index, "text"],
             })
-    return pd.DataFrame(rows, columns=["set", "doc_id", "language", "theme", "error", "score", "text"])
+    return pd.DataFrame(rows, columns=["part", "doc_id", "language", "theme", "error", "score", "text"])
 
 
 def _subsets(column: pd.Series) -> list[tuple[str, pd.Series]]:

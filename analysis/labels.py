@@ -54,6 +54,8 @@ def read_labels(data: bytes, name: str, theme_ids: Sequence[str]) -> pd.DataFram
     labels["language"] = languages
     if "set" not in labels.columns:
         labels["set"] = "labels"
+    if "event" in labels.columns:
+        labels["event"] = labels["event"].str.strip()
     if "doc_id" not in labels.columns:
         labels["doc_id"] = [f"row{number}" for number in range(len(labels))]
     labels = labels[labels["text"].str.strip() != ""].reset_index(drop=True)

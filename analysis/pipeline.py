@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.compare import apply_thresholds
 from analysis.corpus import Corpus, Problem
 from analysis.embed import Embedder, ProgressCallback
 from analysis.text import split_paragraphs
-from analysis.themes import ThemeSet, score_paragraphs
+from analysis.scorer import ScorerStore, assign_themes, fitted_scorer
+from analysis.themes import ThemeSet
 
 OUTPUT_COLUMNS = [
     "paragraph_id", "source", "doc_id", "outlet", "language", "detected_language", "date",
@@ -50,21 +50,24 @@ class Analysis:
 
 
 def score_table(
-    paragraphs: pd.DataFrame, themes: ThemeSet, embedder: Embedder, progress: ProgressCallback | None = None
+    paragraphs: pd.DataFrame,
+    themes: ThemeSet,
+    embedder: Embedder,
+    progress: ProgressCallback | None = None,
+    store: ScorerStore | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    """Add theme scores and assignments to a paragraphs table; return it with the kept vectors."""
+    """Add theme scores and assignments to a paragraphs table; return it with the kept vectors.
+
+    The scorer is fitted once per theme set and kept in ``store`` (the framing home's by default).
+    """
     kept = paragraphs[paragraphs["kept"]]
-    scores = score_paragraphs(
-        kept["clean_text"].tolist(),
-        kept["language"].tolist(),
-        themes,
-        lambda texts: embedder.embed(texts, progress=progress),
-    )
+    scorer = fitted_scorer(themes, embedder.model_id, embedder.embed, ScorerStore.default() if store is None else store)
+    scores = scorer.score(kept["clean_text"].tolist(), kept["language"].tolist(), lambda texts: embedder.embed(texts, progress=progress))
     table = paragraphs.copy()
     for column in scores.table.columns:
         table[column] = np.nan
         table.loc[kept.index, column] = scores.table[column].to_numpy()
-    return apply_thresholds(table, themes.ids, themes.thresholds()), scores.vectors
+    return assign_themes(table, themes.ids, themes.thresholds()), scores.vectors
 
 
 def analyze(

@@ -28,13 +28,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import tomli_w
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from analysis.labels import LabelsError, load_labels
 from analysis.text import normalize
@@ -49,7 +46,6 @@ _ARABIC_CLITICS = "(?:[وف]?[بلكس]?(?:ال|لل)?)"
 _ALEF_VARIANTS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"})
 
 EmbedFunction = Callable[[Sequence[str]], np.ndarray]
-Features = Any  # a dense array of embeddings or a sparse matrix of n-gram weights
 
 
 class ThemeError(ValueError):
@@ -111,6 +107,7 @@ class LabelledParagraphs:
     texts: tuple[str, ...]
     doc_ids: tuple[str, ...]
     labels: Mapping[str, tuple[int, ...]]
+    events: tuple[str, ...] = ()
 
     @classmethod
     def from_table(cls, table: pd.DataFrame, theme_ids: Sequence[str]) -> LabelledParagraphs:
@@ -119,7 +116,14 @@ class LabelledParagraphs:
             texts=tuple(normalize(text, language) for text, language in zip(table["text"], table["language"], strict=True)),
             doc_ids=tuple(table["doc_id"]),
             labels={theme_id: tuple(int(value) for value in table[theme_id]) for theme_id in theme_ids if theme_id in table.columns},
+            events=tuple(table["event"]) if "event" in table.columns else ("",) * len(table),
         )
+
+    def documents_of_event(self, event: str) -> set[str]:
+        """The articles of one event."""
+        if not self.events:
+            return set()
+        return {doc_id for doc_id, their_event in zip(self.doc_ids, self.events, strict=True) if their_event == event}
 
     def without_documents(self, doc_ids: set[str]) -> LabelledParagraphs:
         """Return a copy without the paragraphs of some articles (for cross-fitting)."""
@@ -128,6 +132,7 @@ class LabelledParagraphs:
             texts=tuple(self.texts[row] for row in keep),
             doc_ids=tuple(self.doc_ids[row] for row in keep),
             labels={theme_id: tuple(values[row] for row in keep) for theme_id, values in self.labels.items()},
+            events=tuple(self.events[row] for row in keep) if self.events else (),
         )
 
 
@@ -313,6 +318,12 @@ def match_form(text: str, language: str) -> str:
     return normalize(text, language).lower().translate(_ALEF_VARIANTS)
 
 
+def has_cue(text: str, language: str, theme: Theme) -> bool:
+    """Whether one of the theme's cues (in any language) occurs in ``text`` at a word start."""
+    form = match_form(text, language)
+    return any(pattern.search(form) for _, pattern in _cue_patterns(theme))
+
+
 def cue_hits(text: str, language: str, theme: Theme) -> list[str]:
     """Return the theme's cues (in any language) that occur in ``text`` at a word start."""
     form = match_form(text, language)
@@ -330,94 +341,6 @@ def denial_hits(text: str, language: str, themes: ThemeSet) -> list[str]:
     return [marker for marker, pattern in _compiled_cues(markers) if pattern.search(form)]
 
 
-@dataclass(frozen=True)
-class Scores:
-    """Theme scores of some paragraphs and their paragraph-level embeddings."""
-
-    table: pd.DataFrame
-    vectors: np.ndarray
-
-
-def score_paragraphs(
-    texts: Sequence[str], languages: Sequence[str], themes: ThemeSet, embed: EmbedFunction
-) -> Scores:
-    """Score paragraphs against every theme.
-
-    Args:
-        texts: normalised paragraph texts.
-        languages: the language of each text (``fa``, ``ar`` or other), for cue matching.
-        themes: the theme set.
-        embed: maps texts to L2-normalised vectors (e.g. ``Embedder.embed``).
-
-    Returns:
-        ``Scores`` whose table has one ``score_<id>`` column per theme (index aligned with
-        ``texts``) and whose vectors are the paragraphs' own embeddings.
-    """
-    if not texts:
-        return Scores(pd.DataFrame({f"score_{theme_id}": [] for theme_id in themes.ids}), np.zeros((0, 0), np.float32))
-    units, owners = _units(texts, themes.scoring.units)
-    training = training_texts(themes)
-    vectors = embed(units + training)
-    unit_vectors, training_vectors = vectors[: len(units)], vectors[len(units) :]
-    index = {text: row for row, text in enumerate(training)}
-    unit_languages = [languages[owner] for owner in owners]
-    owner_index = np.asarray(owners)
-    columns: dict[str, np.ndarray] = {}
-    wording_features: dict[tuple[str, ...], _NgramFeatures] = {}
-    denied = np.array([bool(denial_hits(text, language, themes)) for text, language in zip(units, unit_languages, strict=True)])
-    for theme in themes.themes:
-        examples, target = _training_set(themes, theme)
-        meaning = _theme_classifier(training_vectors[[index[text] for text in examples]], target, themes.scoring.c)
-        unit_scores = meaning(unit_vectors)
-        if themes.scoring.wording_weight:
-            key = tuple(sorted(examples))  # themes with labelled paragraphs share one multiset of texts
-            if key not in wording_features:
-                wording_features[key] = _NgramFeatures(examples, units)
-            features = wording_features[key]
-            wording = _theme_classifier(features.rows(examples), target, themes.scoring.c)
-            unit_scores = unit_scores + themes.scoring.wording_weight * wording(features.units)
-        cued = np.array([bool(cue_hits(text, language, theme)) for text, language in zip(units, unit_languages, strict=True)])
-        cue_weight = themes.scoring.cue_weight if theme.cue_weight is None else theme.cue_weight
-        denial_weight = themes.scoring.denial_weight if theme.denial_weight is None else theme.denial_weight
-        unit_scores = unit_scores + cue_weight * (cued & ~denied) - denial_weight * denied
-        best = np.full(len(texts), -np.inf)
-        np.maximum.at(best, owner_index, unit_scores)
-        columns[f"score_{theme.id}"] = np.round(best, 4)
-    return Scores(pd.DataFrame(columns), unit_vectors[: len(texts)].astype(np.float32))
-
-
-def _theme_classifier(features: Features, target: np.ndarray, c: float) -> Callable[[Features], np.ndarray]:
-    """Fit a balanced logistic regression; return its decision function in units of its training spread.
-
-    Raises:
-        ThemeError: there is no training text on one of the two sides.
-    """
-    if target.all() or not target.any():
-        raise ThemeError("a theme needs texts that carry it and texts that do not (background, near misses or other themes)")
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000).fit(features, target)
-    spread = float(model.decision_function(features).std()) or 1.0
-    return lambda new: model.decision_function(new) / spread
-
-
-class _NgramFeatures:
-    """TF-IDF weighted character 2- to 5-grams (within words): the wording classifier's features.
-
-    Fitted on a list of training texts (repeats count, as in ``fit_transform``), and computed once
-    for the units to score, so themes with the same training texts share one fit.
-    """
-
-    def __init__(self, training: list[str], units: list[str]) -> None:
-        vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True).fit(training)
-        distinct = list(dict.fromkeys(training))
-        self._row = {text: row for row, text in enumerate(distinct)}
-        self._matrix = vectorizer.transform(distinct)
-        self.units = vectorizer.transform(units)
-
-    def rows(self, texts: list[str]) -> Features:
-        """The feature rows of some training texts, in their order."""
-        return self._matrix[[self._row[text] for text in texts]]
-
-
 def training_texts(themes: ThemeSet) -> list[str]:
     """Every distinct normalised training text: the themes file's sentences, then the labelled paragraphs."""
     sentences = _normalised(_pairs(themes.background))
@@ -428,8 +351,11 @@ def training_texts(themes: ThemeSet) -> list[str]:
     return list(dict.fromkeys(sentences))
 
 
-def _training_set(themes: ThemeSet, theme: Theme) -> tuple[list[str], np.ndarray]:
-    """The training texts of one theme and their 0/1 targets (labelled paragraphs only if labelled for it)."""
+def training_set(themes: ThemeSet, theme: Theme) -> tuple[list[str], np.ndarray]:
+    """The normalised training texts of one theme and their 0/1 targets.
+
+    Labelled paragraphs count only for the themes they are labelled for.
+    """
     positives, negatives = _split_for(themes, theme)
     texts = positives + negatives
     target = [1] * len(positives) + [0] * len(negatives)
@@ -437,6 +363,11 @@ def _training_set(themes: ThemeSet, theme: Theme) -> tuple[list[str], np.ndarray
         texts += list(themes.labelled.texts)
         target += list(themes.labelled.labels[theme.id])
     return texts, np.asarray(target)
+
+
+def wording_texts(themes: ThemeSet, texts: list[str]) -> list[str]:
+    """The texts a theme's n-gram vocabulary is fitted on: its own training texts."""
+    return texts
 
 
 def _labelled_paragraphs(reference: str, theme_ids: list[str], folder: Path | None, source: str) -> LabelledParagraphs:
@@ -480,19 +411,6 @@ def _normalised(pairs: list[tuple[str, str]]) -> list[str]:
 def _pairs(*texts: Mapping[str, tuple[str, ...]]) -> list[tuple[str, str]]:
     """``(language, sentence)`` for every sentence of some per-language lists."""
     return [(language, sentence) for lists in texts for language, sentences in lists.items() for sentence in sentences]
-
-
-def _units(texts: Sequence[str], units: str) -> tuple[list[str], list[int]]:
-    """Return the paragraphs, then (for ``sentences``) their sentences when more than one, with owners."""
-    scored = list(texts)
-    owners = list(range(len(texts)))
-    if units == "sentences":
-        for number, text in enumerate(texts):
-            sentences = split_sentences(text)
-            if len(sentences) > 1:
-                scored.extend(sentences)
-                owners.extend([number] * len(sentences))
-    return scored, owners
 
 
 def _cue_patterns(theme: Theme) -> list[tuple[str, re.Pattern[str]]]:

@@ -268,15 +268,3 @@ def test_filter_table_rows(table: pd.DataFrame) -> None:
     assert "ar3" not in set(everything_dated["doc_id"])
     with pytest.raises(ValueError, match="starts after it ends"):
         compare.filter_table(table, date_range=(dt.date(2022, 2, 1), dt.date(2022, 1, 1)))
-
-
-def test_apply_thresholds_recomputes_flags_and_themes(table: pd.DataFrame) -> None:
-    updated = compare.apply_thresholds(table, THEMES, {"terrorism": 0.85, "foreign_interference": 0.3})
-    indexed = updated.set_index("paragraph_id")
-    assert indexed.loc["ar2-0", "themes"] == "terrorism"
-    assert indexed.loc["fa1-1", "themes"] == "terrorism|foreign_interference"
-    assert indexed.loc["ar1-0", "themes"] == ""
-    assert not indexed.loc["fa1-2", "has_terrorism"] and indexed.loc["fa1-2", "themes"] == ""
-    assert table.set_index("paragraph_id").loc["ar1-0", "themes"] == "terrorism"  # input untouched
-    with pytest.raises(ValueError, match="foreign_interference"):
-        compare.apply_thresholds(table, THEMES, {"terrorism": 0.5})

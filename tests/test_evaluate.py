@@ -6,7 +6,7 @@ from analysis.evaluate import Evaluation, trust_summary
 
 
 def _evaluation(rows: list[tuple[str, str, int, float]]) -> Evaluation:
-    macro = pd.DataFrame(rows, columns=["set", "language", "labelled", "macro_f1"])
+    macro = pd.DataFrame(rows, columns=["part", "language", "labelled", "macro_f1"])
     return Evaluation(metrics=pd.DataFrame(), macro_f1=macro, errors=pd.DataFrame(), thresholds={})
 
 
@@ -37,7 +37,8 @@ from analysis import cli  # noqa: E402
 from analysis.embed import Embedder  # noqa: E402
 from analysis.evaluate import best_threshold, cross_validate, evaluate, score_labels  # noqa: E402
 from analysis.labels import LabelsError, read_labels  # noqa: E402
-from analysis.themes import load_themes, score_paragraphs  # noqa: E402
+from analysis.scorer import ThemeScorer  # noqa: E402
+from analysis.themes import ThemeSet, load_themes  # noqa: E402
 
 IDS = ["alpha", "beta"]
 LABELS_CSV = (
@@ -109,7 +110,7 @@ def test_framing_evaluate_on_the_bundled_labels(tmp_path: Path, capsys: pytest.C
     out = capsys.readouterr().out
     assert "Cross-validated" in out and "misclassified" in out
     report = json.loads(report_path.read_text(encoding="utf-8"))
-    macro = {(row["set"], row["language"]): row for row in report["at_file_thresholds"]["macro_f1"]}
+    macro = {(row["part"], row["language"]): row for row in report["at_file_thresholds"]["macro_f1"]}
     assert macro[("test", "fa")]["labelled"] == 299 and macro[("test", "ar")]["labelled"] == 297
     # The figures README reports; a regression in scoring or data shows up here.
     assert macro[("test", "fa")]["macro_f1"] >= 0.85
@@ -149,11 +150,11 @@ def test_paragraphs_the_themes_learn_from_are_scored_without_their_articles(tmp_
     assert scores["cross_fitted"].tolist() == [True] * 6 + [False]
     # a cross-fitted row gets exactly the score of classifiers trained without its article
     without_t2 = replace(themes, labelled=themes.labelled.without_documents({"t2"}))
-    expected = score_paragraphs(["green apple harvest"], ["fa"], without_t2, fake_embedder.embed).table
+    expected = _scores(["green apple harvest"], without_t2, fake_embedder)
     assert scores.loc[2, "score_alpha"] == pytest.approx(expected.loc[0, "score_alpha"], abs=1e-3)
-    seen = score_paragraphs(["green apple harvest"], ["fa"], themes, fake_embedder.embed).table
+    seen = _scores(["green apple harvest"], themes, fake_embedder)
     assert scores.loc[2, "score_alpha"] < seen.loc[0, "score_alpha"]  # the classifier that saw it is more confident
-    unseen = score_paragraphs(["an apple a day"], ["fa"], themes, fake_embedder.embed).table
+    unseen = _scores(["an apple a day"], themes, fake_embedder)
     assert scores.loc[6, "score_alpha"] == pytest.approx(unseen.loc[0, "score_alpha"], abs=1e-3)
 
 
@@ -164,4 +165,36 @@ def test_macro_f1_has_a_bootstrap_interval_over_articles() -> None:
     noisy = evaluate(labels, pd.DataFrame({"score_alpha": [0.9, 0.1, 0.8, 0.7, 0.2, 0.1], "score_beta": [0.0, 0.9, 0.9, 0.0, 0.0, 0.0]}), {"alpha": 0.5, "beta": 0.5})
     macro = noisy.macro_f1.set_index("language").loc["all"]
     assert macro["low"] <= macro["macro_f1"] <= macro["high"] and macro["low"] < macro["high"]
-    assert macro["high"] <= 1.0 and macro["low"] >= 0.0
+
+
+def _scores(texts: list[str], themes: ThemeSet, embedder: Embedder) -> pd.DataFrame:
+    scorer = ThemeScorer(themes, embedder.model_id).fit(embedder.embed)
+    return scorer.decision_function(texts, ["fa"] * len(texts), embedder.embed)
+
+
+EVENT_TRAINING_CSV = (
+    "doc_id,event,language,text,alpha,beta\n"
+    "t1,orchard,fa,juicy red apple pie,1,0\nt1,orchard,fa,quiet sunny street,0,0\n"
+    "t2,orchard,fa,green apple harvest,1,0\nt2,orchard,fa,deep blue ocean waves,0,1\n"
+    "t3,sea,fa,apple orchard in bloom,1,0\nt3,sea,fa,grey rain clouds,0,0\n"
+)
+
+
+def test_leave_one_event_out_scores_each_event_without_its_training_paragraphs(tmp_path: Path, fake_embedder: Embedder) -> None:
+    (tmp_path / "labelled.csv").write_text(EVENT_TRAINING_CSV, encoding="utf-8")
+    (tmp_path / "themes.toml").write_text(CROSS_FIT_THEMES, encoding="utf-8")
+    themes = load_themes(tmp_path / "themes.toml")
+    labels = read_labels(("doc_id,event,language,text,alpha,beta\nn1,orchard,fa,an apple a day,1,0\nn2,desert,fa,dry sand dunes,0,0\n").encode(), "labels.csv", IDS)
+    scores = score_labels(labels, themes, fake_embedder.embed, by="event")
+    without_orchard = replace(themes, labelled=themes.labelled.without_documents({"t1", "t2"}))
+    assert scores.loc[0, "score_alpha"] == pytest.approx(_scores(["an apple a day"], without_orchard, fake_embedder).loc[0, "score_alpha"])
+    assert scores.loc[1, "score_alpha"] == pytest.approx(_scores(["dry sand dunes"], themes, fake_embedder).loc[0, "score_alpha"])
+    assert scores["cross_fitted"].tolist() == [True, False]
+    by_event = cross_validate(labels, scores, IDS, part="event", by="event")
+    assert set(by_event.macro_f1["part"]) == {"all", "orchard", "desert"}
+
+
+def test_leave_one_event_out_needs_an_event_column(fake_embedder: Embedder) -> None:
+    labels = _labels()
+    with pytest.raises(LabelsError, match="event"):
+        score_labels(labels, load_themes(), fake_embedder.embed, by="event")

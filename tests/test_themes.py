@@ -3,17 +3,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 
-from analysis.embed import Embedder
 from analysis.themes import (
     DEFAULT_THEMES_PATH,
-    ScoringSettings,
     Theme,
     ThemeError,
-    ThemeSet,
     add_theme,
     cue_hits,
     denial_hits,
@@ -21,33 +16,11 @@ from analysis.themes import (
     load_themes,
     parse_themes,
     replace_theme,
-    score_paragraphs,
     split_sentences,
     themes_to_toml,
 )
+from tests.helpers import DENIALS, SMALL, themes_with_labelled
 
-SMALL = """
-[scoring]
-c = 1.0
-cue_weight = 0.5
-
-[background]
-en = ["weather sunny today", "cold rain tomorrow morning"]
-
-[[theme]]
-id = "alpha"
-label = "Alpha"
-threshold = 0.2
-examples.en = ["red apple fruit", "ripe red apple"]
-near_misses.en = ["red car engine"]
-cues.ar = ["ارهاب"]
-cues.fa = ["تروریست"]
-
-[[theme]]
-id = "beta"
-threshold = 0.1
-descriptions.fa = ["blue sky ocean"]
-"""
 
 
 def test_default_themes_file_is_valid() -> None:
@@ -113,64 +86,6 @@ def test_split_sentences_joins_short_pieces() -> None:
     ]
 
 
-def score(texts: list[str], themes: ThemeSet, embedder: Embedder, languages: list[str] | None = None) -> pd.DataFrame:
-    return score_paragraphs(texts, languages or ["en"] * len(texts), themes, embedder.embed).table
-
-
-def test_classifier_puts_theme_sentences_above_zero_and_the_rest_below(fake_embedder: Embedder) -> None:
-    themes = parse_themes(SMALL)
-    table = score(["red apple fruit", "weather sunny today", "blue sky ocean", "red car engine"], themes, fake_embedder)
-    assert list(table.columns) == ["score_alpha", "score_beta"]
-    assert table.loc[0, "score_alpha"] > 0 > table.loc[0, "score_beta"]
-    assert table.loc[2, "score_beta"] > 0 > table.loc[2, "score_alpha"]
-    assert table.loc[1].max() < 0
-    assert table.loc[3, "score_alpha"] < 0  # a near miss stays on the negative side
-
-
-def test_scores_are_in_units_of_the_spread_over_the_theme_file(fake_embedder: Embedder) -> None:
-    themes = replace(parse_themes(SMALL), scoring=ScoringSettings(c=1.0, cue_weight=0.0, wording_weight=0.0))
-    sentences = ["weather sunny today", "cold rain tomorrow morning", "red apple fruit", "ripe red apple", "red car engine", "blue sky ocean"]
-    table = score(sentences, themes, fake_embedder)
-    assert table["score_alpha"].std(ddof=0) == pytest.approx(1.0, abs=1e-3)
-
-
-def test_a_cue_adds_exactly_the_cue_weight(fake_embedder: Embedder) -> None:
-    themes = parse_themes(SMALL)
-    texts, languages = ["هاجمت العصابات الإرهابية المدينة", "هاجمت العصابات المدينة"], ["ar", "ar"]
-    with_cues = score(texts, themes, fake_embedder, languages)
-    without_cues = score(texts, replace(themes, scoring=replace(themes.scoring, cue_weight=0.0)), fake_embedder, languages)
-    difference = with_cues - without_cues
-    assert difference.loc[0, "score_alpha"] == pytest.approx(0.5, abs=1e-3)
-    assert difference.loc[1, "score_alpha"] == pytest.approx(0.0, abs=1e-3)
-    assert difference["score_beta"].abs().max() == pytest.approx(0.0, abs=1e-3)
-
-
-def test_a_new_near_miss_lowers_the_score_of_paragraphs_like_it(fake_embedder: Embedder) -> None:
-    themes = parse_themes(SMALL)
-    paragraph = "red apple juice factory closed"
-    before = score([paragraph], themes, fake_embedder).loc[0, "score_alpha"]
-    alpha = replace(themes.themes[0], near_misses={"en": ("red car engine", "apple juice factory closed")})
-    after = score([paragraph], replace_theme(themes, alpha), fake_embedder).loc[0, "score_alpha"]
-    assert after < before
-
-
-def test_sentence_units_take_the_best_of_the_paragraph_and_its_sentences(fake_embedder: Embedder) -> None:
-    themes = parse_themes(SMALL)
-    paragraph = "unrelated words about nothing at all. red apple fruit is here now."
-    whole = score([paragraph], themes, fake_embedder).loc[0, "score_alpha"]
-    by_sentence = replace(themes, scoring=replace(themes.scoring, units="sentences"))
-    table = score([paragraph, "unrelated words about nothing at all.", "red apple fruit is here now."], by_sentence, fake_embedder)
-    assert table.loc[0, "score_alpha"] == pytest.approx(max(whole, table.loc[1, "score_alpha"], table.loc[2, "score_alpha"]))
-    assert table.loc[0, "score_alpha"] == pytest.approx(table.loc[2, "score_alpha"]) and whole < table.loc[2, "score_alpha"]
-
-
-def test_no_paragraphs_gives_empty_scores(fake_embedder: Embedder) -> None:
-    scores = score_paragraphs([], [], parse_themes(SMALL), fake_embedder.embed)
-    assert list(scores.table.columns) == ["score_alpha", "score_beta"]
-    assert scores.table.empty
-    assert isinstance(scores.vectors, np.ndarray)
-
-
 def test_add_and_replace_theme_validate_like_a_themes_file() -> None:
     themes = parse_themes(SMALL)
     gamma = Theme("gamma", "Gamma", 0.0, examples={"fa": lines_to_sentences("  یک جمله\n\nجمله دوم \n")})
@@ -189,11 +104,6 @@ def test_add_and_replace_theme_validate_like_a_themes_file() -> None:
         replace_theme(themes, gamma)
 
 
-DENIALS = """
-[denials]
-en = ["denied"]
-ar = ["نفى"]
-"""
 
 
 def test_denials_and_weights_round_trip_through_toml() -> None:
@@ -215,42 +125,6 @@ def test_denial_markers_match_only_in_their_own_language() -> None:
     assert denial_hits("قيمة النفط", "ar", themes) == []
 
 
-def test_a_denial_marker_cancels_the_cue_bonus_and_subtracts_the_denial_weight(fake_embedder: Embedder) -> None:
-    themes = parse_themes(SMALL + DENIALS)
-    texts, languages = ["نفى المتحدث وجود عصابات إرهابية", "أكد المتحدث وجود عصابات إرهابية"], ["ar", "ar"]
-    plain = replace(themes, denials={}, scoring=replace(themes.scoring, cue_weight=0.0))
-    base = score(texts, plain, fake_embedder, languages)
-    denied = score(texts, themes, fake_embedder, languages) - base
-    assert denied.loc[0, "score_alpha"] == pytest.approx(0.0, abs=1e-3)  # cue present, but denied: no bonus
-    assert denied.loc[1, "score_alpha"] == pytest.approx(0.5, abs=1e-3)  # cue, no denial: the bonus
-    penalised = replace(themes, scoring=replace(themes.scoring, denial_weight=0.75))
-    penalised = replace_theme(penalised, replace(penalised.themes[1], denial_weight=0.0))
-    difference = score(texts, penalised, fake_embedder, languages) - base
-    assert difference.loc[0, "score_alpha"] == pytest.approx(-0.75, abs=1e-3)
-    assert difference["score_beta"].abs().max() == pytest.approx(0.0, abs=1e-3)  # beta's own denial_weight is 0
-
-
-def test_a_theme_can_have_its_own_cue_weight(fake_embedder: Embedder) -> None:
-    themes = parse_themes(SMALL)
-    texts, languages = ["هاجمت العصابات الإرهابية المدينة", "هاجمت العصابات المدينة"], ["ar", "ar"]
-    heavier = replace_theme(themes, replace(themes.themes[0], cue_weight=2.0))
-    difference = score(texts, heavier, fake_embedder, languages) - score(texts, themes, fake_embedder, languages)
-    assert difference.loc[0, "score_alpha"] == pytest.approx(1.5, abs=1e-3)
-    assert difference.loc[1, "score_alpha"] == pytest.approx(0.0, abs=1e-3)
-
-
-LABELLED_CSV = """doc_id,language,text,alpha,beta
-d1,fa,juicy red apple pie recipe,1,0
-d1,fa,weather sunny in the orchard,0,0
-d2,fa,green apple harvest ends early,1,0
-d2,fa,blue ocean waves,0,1
-"""
-
-
-def themes_with_labelled(folder: Path, csv_text: str = LABELLED_CSV) -> ThemeSet:
-    (folder / "labelled.csv").write_text(csv_text, encoding="utf-8")
-    (folder / "themes.toml").write_text(SMALL.replace("cue_weight = 0.5", 'cue_weight = 0.5\nlabelled = "labelled.csv"'), encoding="utf-8")
-    return load_themes(folder / "themes.toml")
 
 
 def test_labelled_paragraphs_are_read_beside_the_themes_file(tmp_path: Path) -> None:
@@ -261,27 +135,6 @@ def test_labelled_paragraphs_are_read_beside_the_themes_file(tmp_path: Path) -> 
     assert "labelled" in themes_to_toml(themes)
     assert themes.digest() != parse_themes(SMALL).digest()
     assert themes.labelled.without_documents({"d1"}).texts == ("green apple harvest ends early", "blue ocean waves")
-
-
-def test_labelled_paragraphs_teach_the_classifiers(tmp_path: Path, fake_embedder: Embedder) -> None:
-    themes = themes_with_labelled(tmp_path)
-    paragraph = "green apple harvest ends early"
-    before = score([paragraph], parse_themes(SMALL), fake_embedder).loc[0, "score_alpha"]
-    after = score([paragraph], themes, fake_embedder).loc[0, "score_alpha"]
-    assert after > before
-    assert after > themes.thresholds()["alpha"]
-
-
-def test_a_theme_without_a_labelled_column_learns_from_its_sentences_only(tmp_path: Path, fake_embedder: Embedder) -> None:
-    only_alpha = "\n".join(line.rsplit(",", 1)[0] for line in LABELLED_CSV.strip().splitlines()) + "\n"
-    themes = themes_with_labelled(tmp_path, only_alpha)
-    assert set(themes.labelled.labels) == {"alpha"}
-    paragraphs = ["blue ocean waves", "red apple fruit"]
-    without = score(paragraphs, replace(themes, labelled=None), fake_embedder)
-    with_alpha_labels = score(paragraphs, themes, fake_embedder)
-    # beta's training texts are its sentences plus nothing labelled; alpha's include the paragraphs
-    assert not np.allclose(with_alpha_labels["score_alpha"], without["score_alpha"])
-    assert set(themes_to_toml(themes).splitlines()) >= {'labelled = "labelled.csv"'}
 
 
 @pytest.mark.parametrize(
@@ -300,16 +153,3 @@ def test_bad_labelled_paragraphs_get_clear_errors(tmp_path: Path, csv_text: str 
     else:
         with pytest.raises(ThemeError, match=message):
             themes_with_labelled(tmp_path, csv_text)
-
-
-def test_the_wording_classifier_adds_its_weighted_decision(fake_embedder: Embedder) -> None:
-    themes = parse_themes(SMALL)
-    texts = ["red apple fruit", "a ripe apple today", "sunny weather"]
-
-    def with_weight(weight: float) -> pd.DataFrame:
-        return score(texts, replace(themes, scoring=replace(themes.scoring, wording_weight=weight)), fake_embedder)
-
-    meaning_only, once, twice = with_weight(0.0), with_weight(1.0), with_weight(2.0)
-    wording = once - meaning_only
-    assert wording.abs().to_numpy().max() > 0.1
-    assert np.allclose(twice - meaning_only, 2 * wording, atol=1e-3)

@@ -1,0 +1,486 @@
+"""A fitted theme scorer: configured from a theme set, fitted once, then scores any paragraphs.
+
+It follows scikit-learn's estimator life: ``ThemeScorer(themes, model_id)`` configures it,
+:meth:`ThemeScorer.fit` learns each theme's two classifiers (meaning: the texts' embeddings;
+wording: their character n-grams, see README.md "How a paragraph gets a theme"), and
+:meth:`ThemeScorer.decision_function` / :meth:`ThemeScorer.predict` score new paragraphs with the
+learned state, which is kept.
+
+The learned state is plain arrays and JSON (never pickle: cache files may be shared), stored by a
+:class:`ScorerStore` under ``FRAMING_HOME/scorers``. Each theme is stored under a digest of
+everything its fit depends on (the model, the scoring settings, its training texts and targets,
+and the n-gram vocabulary), so a theme edit refits only the themes whose training texts changed,
+a stored copy that cannot be read is refitted, and evaluation's cross-fitting folds are fitted
+once and reused.
+
+Theme assignment (scores against thresholds) lives here too: :func:`assign_themes`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import zipfile
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from analysis.config import framing_home
+from analysis.themes import (
+    EmbedFunction,
+    Theme,
+    ThemeError,
+    ThemeSet,
+    denial_hits,
+    has_cue,
+    split_sentences,
+    training_set,
+    wording_texts,
+)
+
+FORMAT_VERSION = 1
+STORE_FOLDER = "scorers"
+SCORE_DECIMALS = 4
+_MEMORY_ENTRIES = 64
+_KEY = re.compile(r"^[0-9a-f]{24}$")
+
+
+@dataclass(frozen=True)
+class LinearScore:
+    """One fitted logistic regression's decision function, in units of its spread over the training texts."""
+
+    coef: np.ndarray  # shape (1, features), as scikit-learn's ``coef_``
+    intercept: float
+    spread: float
+
+    def __call__(self, features: Any) -> np.ndarray:
+        """Decision values of some feature rows (dense or sparse), divided by the training spread."""
+        values = features @ self.coef.T
+        return (np.asarray(values).reshape(-1) + self.intercept) / self.spread
+
+    @classmethod
+    def fit(cls, features: Any, target: np.ndarray, c: float) -> LinearScore:
+        """Fit a balanced logistic regression.
+
+        Raises:
+            ThemeError: there is no training text on one of the two sides.
+        """
+        if target.all() or not target.any():
+            raise ThemeError("a theme needs texts that carry it and texts that do not (background, near misses or other themes)")
+        model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000).fit(features, target)
+        spread = float(model.decision_function(features).std()) or 1.0
+        return cls(model.coef_.astype(np.float64), float(model.intercept_[0]), spread)
+
+
+@dataclass(frozen=True)
+class NgramVocabulary:
+    """TF-IDF weighted character 2- to 5-grams (within words), fitted on some texts: the wording features."""
+
+    key: str
+    terms: np.ndarray  # the n-grams, in column order
+    idf: np.ndarray
+
+    @classmethod
+    def fit(cls, key: str, texts: Sequence[str]) -> NgramVocabulary:
+        """Learn the vocabulary and idf weights of ``texts`` (repeats count)."""
+        vectorizer = _vectorizer().fit(texts)
+        return cls(
+            key,
+            np.array(vectorizer.get_feature_names_out().tolist(), dtype=str),
+            vectorizer.idf_,
+        )
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """The TF-IDF rows of some texts (n-grams outside the vocabulary are ignored)."""
+        if not len(texts):
+            return sparse.csr_matrix((0, len(self.terms)))
+        vectorizer = _vectorizer(vocabulary={term: column for column, term in enumerate(self.terms.tolist())})
+        vectorizer.idf_ = self.idf
+        return vectorizer.transform(texts)
+
+
+@dataclass(frozen=True)
+class FittedTheme:
+    """One theme's learned state."""
+
+    theme_id: str
+    key: str
+    meaning: LinearScore
+    wording: LinearScore | None
+    vocabulary_key: str | None
+    training_size: int
+    positives: int
+
+
+class ScorerStore:
+    """Fitted themes and vocabularies on disk (``.npz`` arrays + ``.json``), with a small memory cache.
+
+    Writing is best effort: a folder that cannot be written only means refitting next time.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self._memory: OrderedDict[str, object] = OrderedDict()
+
+    @classmethod
+    def default(cls) -> ScorerStore:
+        """The store under the framing home (``$FRAMING_HOME/scorers``), one per process and folder."""
+        folder = framing_home() / STORE_FOLDER
+        if str(folder) not in _STORES:
+            _STORES[str(folder)] = cls(folder)
+        return _STORES[str(folder)]
+
+    def load_theme(self, key: str) -> FittedTheme | None:
+        """A stored theme, or None when missing or unreadable."""
+        remembered = self._recall(f"theme-{key}")
+        if isinstance(remembered, FittedTheme):
+            return remembered
+        arrays, info = self._read(f"theme-{key}")
+        if arrays is None or info is None:
+            return None
+        try:
+            wording = None
+            if "wording_coef" in arrays:
+                wording = LinearScore(
+                    arrays["wording_coef"],
+                    float(info["wording_intercept"]),
+                    float(info["wording_spread"]),
+                )
+            fitted = FittedTheme(
+                theme_id=str(info["theme_id"]),
+                key=key,
+                meaning=LinearScore(
+                    arrays["meaning_coef"],
+                    float(info["meaning_intercept"]),
+                    float(info["meaning_spread"]),
+                ),
+                wording=wording,
+                vocabulary_key=info.get("vocabulary_key"),
+                training_size=int(info["training_size"]),
+                positives=int(info["positives"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+        self._remember(f"theme-{key}", fitted)
+        return fitted
+
+    def save_theme(self, fitted: FittedTheme) -> None:
+        """Store a fitted theme."""
+        arrays = {"meaning_coef": fitted.meaning.coef}
+        info: dict[str, object] = {
+            "theme_id": fitted.theme_id,
+            "meaning_intercept": fitted.meaning.intercept,
+            "meaning_spread": fitted.meaning.spread,
+            "vocabulary_key": fitted.vocabulary_key,
+            "training_size": fitted.training_size,
+            "positives": fitted.positives,
+        }
+        if fitted.wording is not None:
+            arrays["wording_coef"] = fitted.wording.coef
+            info |= {
+                "wording_intercept": fitted.wording.intercept,
+                "wording_spread": fitted.wording.spread,
+            }
+        self._remember(f"theme-{fitted.key}", fitted)
+        self._write(f"theme-{fitted.key}", arrays, info)
+
+    def load_vocabulary(self, key: str) -> NgramVocabulary | None:
+        """A stored vocabulary, or None when missing or unreadable."""
+        remembered = self._recall(f"vocabulary-{key}")
+        if isinstance(remembered, NgramVocabulary):
+            return remembered
+        arrays, info = self._read(f"vocabulary-{key}")
+        if arrays is None or info is None or "terms" not in arrays or "idf" not in arrays:
+            return None
+        if arrays["terms"].shape != arrays["idf"].shape or arrays["terms"].dtype.kind != "U":
+            return None
+        vocabulary = NgramVocabulary(key, arrays["terms"], arrays["idf"])
+        self._remember(f"vocabulary-{key}", vocabulary)
+        return vocabulary
+
+    def save_vocabulary(self, vocabulary: NgramVocabulary) -> None:
+        """Store a vocabulary."""
+        self._remember(f"vocabulary-{vocabulary.key}", vocabulary)
+        self._write(
+            f"vocabulary-{vocabulary.key}",
+            {"terms": vocabulary.terms, "idf": vocabulary.idf},
+            {"terms": len(vocabulary.terms)},
+        )
+
+    def _recall(self, name: str) -> object:
+        if name in self._memory:
+            self._memory.move_to_end(name)
+            return self._memory[name]
+        return None
+
+    def _read(self, name: str) -> tuple[dict[str, np.ndarray] | None, dict[str, Any] | None]:
+        try:
+            info = json.loads((self.folder / f"{name}.json").read_text(encoding="utf-8"))
+            if not isinstance(info, dict) or info.get("format") != FORMAT_VERSION:
+                return None, None
+            with np.load(self.folder / f"{name}.npz", allow_pickle=False) as stored:
+                arrays = {array: stored[array] for array in stored.files}
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+            return None, None
+        return arrays, info
+
+    def _write(self, name: str, arrays: Mapping[str, np.ndarray], info: Mapping[str, object]) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _atomic_write(self.folder / f"{name}.npz", lambda handle: np.savez(handle, **arrays))
+            text = json.dumps({"format": FORMAT_VERSION, **info}, ensure_ascii=False, indent=1)
+            _atomic_write(self.folder / f"{name}.json", lambda handle: handle.write(text.encode()))
+        except OSError:
+            pass
+
+    def _remember(self, name: str, value: object) -> None:
+        self._memory[name] = value
+        self._memory.move_to_end(name)
+        while len(self._memory) > _MEMORY_ENTRIES:
+            self._memory.popitem(last=False)
+
+
+_STORES: dict[str, ScorerStore] = {}
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Theme scores of some paragraphs (``score_<id>`` columns) and the paragraphs' embeddings."""
+
+    table: pd.DataFrame
+    vectors: np.ndarray
+
+
+@dataclass
+class ThemeScorer:
+    """Scores paragraphs against a theme set, with classifiers fitted once and kept.
+
+    Args:
+        themes: the theme set (its labelled paragraphs included).
+        model_id: the embedding model's id; part of every stored fit's key.
+
+    Attributes (after :meth:`fit`):
+        fitted_: ``{theme id: FittedTheme}``.
+        refitted_: ids of the themes fitted by the last ``fit`` call (the others came from the store).
+    """
+
+    themes: ThemeSet
+    model_id: str
+    fitted_: dict[str, FittedTheme] = field(default_factory=dict, init=False)
+    refitted_: list[str] = field(default_factory=list, init=False)
+    _vocabularies: dict[str, NgramVocabulary] = field(default_factory=dict, init=False, repr=False)
+
+    def fit(self, embed: EmbedFunction, store: ScorerStore | None = None) -> ThemeScorer:
+        """Fit every theme whose stored copy is missing or unreadable; load the others.
+
+        Raises:
+            ThemeError: a theme has no training text on one of its two sides.
+        """
+        settings = self.themes.scoring
+        plans = {theme.id: training_set(self.themes, theme) for theme in self.themes.themes}
+        vocabulary_texts = {theme_id: wording_texts(self.themes, texts) for theme_id, (texts, _) in plans.items()}
+        vocabulary_keys = {
+            theme_id: _digest("vocabulary", FORMAT_VERSION, sorted(texts)) if settings.wording_weight else None
+            for theme_id, texts in vocabulary_texts.items()
+        }
+        self.fitted_, self.refitted_, missing = {}, [], []
+        for theme in self.themes.themes:
+            texts, target = plans[theme.id]
+            key = _digest(
+                "theme",
+                FORMAT_VERSION,
+                self.model_id,
+                settings.c,
+                bool(settings.wording_weight),
+                vocabulary_keys[theme.id],
+                list(zip(texts, target.tolist(), strict=True)),
+            )
+            stored = store.load_theme(key) if store is not None else None
+            if isinstance(stored, FittedTheme) and stored.theme_id == theme.id:
+                self.fitted_[theme.id] = stored
+            else:
+                missing.append((theme, key))
+        needed = {key for key in vocabulary_keys.values() if key is not None}
+        for key in needed:
+            found = store.load_vocabulary(key) if store is not None else None
+            if isinstance(found, NgramVocabulary):
+                self._vocabularies[key] = found
+        if missing:
+            texts_to_embed = list(dict.fromkeys(text for theme, _ in missing for text in plans[theme.id][0]))
+            vectors = dict(zip(texts_to_embed, embed(texts_to_embed), strict=True))
+            for theme, key in missing:
+                texts, target = plans[theme.id]
+                vocabulary = self._vocabulary(vocabulary_keys[theme.id], vocabulary_texts[theme.id], store)
+                meaning = LinearScore.fit(np.stack([vectors[text] for text in texts]), target, settings.c)
+                wording = LinearScore.fit(vocabulary.transform(texts), target, settings.c) if vocabulary is not None else None
+                fitted = FittedTheme(
+                    theme.id,
+                    key,
+                    meaning,
+                    wording,
+                    vocabulary_keys[theme.id],
+                    len(texts),
+                    int(target.sum()),
+                )
+                self.fitted_[theme.id] = fitted
+                self.refitted_.append(theme.id)
+                if store is not None:
+                    store.save_theme(fitted)
+        self.fitted_ = {theme.id: self.fitted_[theme.id] for theme in self.themes.themes}
+        return self
+
+    def score(self, texts: Sequence[str], languages: Sequence[str], embed: EmbedFunction) -> Scores:
+        """Score normalised paragraph texts; return the scores and the paragraphs' embeddings."""
+        self._require_fitted()
+        ids = self.themes.ids
+        if not len(texts):
+            return Scores(
+                pd.DataFrame({f"score_{theme_id}": [] for theme_id in ids}),
+                np.zeros((0, 0), np.float32),
+            )
+        units, owners = _units(texts, self.themes.scoring.units)
+        unit_languages = [languages[owner] for owner in owners]
+        vectors = embed(units)
+        denied = np.array([bool(denial_hits(text, language, self.themes)) for text, language in zip(units, unit_languages, strict=True)])
+        ngram_rows: dict[str, sparse.csr_matrix] = {}
+        owner_index = np.asarray(owners)
+        columns: dict[str, np.ndarray] = {}
+        for theme in self.themes.themes:
+            fitted = self.fitted_[theme.id]
+            unit_scores = fitted.meaning(vectors)
+            if fitted.wording is not None and fitted.vocabulary_key is not None:
+                if fitted.vocabulary_key not in ngram_rows:
+                    ngram_rows[fitted.vocabulary_key] = self._vocabularies[fitted.vocabulary_key].transform(units)
+                unit_scores = unit_scores + self.themes.scoring.wording_weight * fitted.wording(ngram_rows[fitted.vocabulary_key])
+            unit_scores = unit_scores + self._cue_adjustment(theme, units, unit_languages, denied)
+            best = np.full(len(texts), -np.inf)
+            np.maximum.at(best, owner_index, unit_scores)
+            columns[f"score_{theme.id}"] = np.round(best, SCORE_DECIMALS)
+        return Scores(pd.DataFrame(columns), np.asarray(vectors[: len(texts)], dtype=np.float32))
+
+    def decision_function(self, texts: Sequence[str], languages: Sequence[str], embed: EmbedFunction) -> pd.DataFrame:
+        """``score_<id>`` columns for some normalised paragraph texts (0 is each theme's boundary)."""
+        return self.score(texts, languages, embed).table
+
+    def predict(self, texts: Sequence[str], languages: Sequence[str], embed: EmbedFunction) -> pd.DataFrame:
+        """``has_<id>`` columns: whether each paragraph reaches each theme's threshold."""
+        scores = self.decision_function(texts, languages, embed)
+        return pd.DataFrame({f"has_{theme.id}": scores[f"score_{theme.id}"].to_numpy() >= theme.threshold for theme in self.themes.themes})
+
+    def _cue_adjustment(
+        self,
+        theme: Theme,
+        units: Sequence[str],
+        languages: Sequence[str],
+        denied: np.ndarray,
+    ) -> np.ndarray:
+        settings = self.themes.scoring
+        cued = np.array(
+            [has_cue(text, language, theme) for text, language in zip(units, languages, strict=True)],
+            dtype=bool,
+        )
+        cue_weight = settings.cue_weight if theme.cue_weight is None else theme.cue_weight
+        denial_weight = settings.denial_weight if theme.denial_weight is None else theme.denial_weight
+        return cue_weight * (cued & ~denied) - denial_weight * denied
+
+    def _vocabulary(self, key: str | None, texts: list[str], store: ScorerStore | None) -> NgramVocabulary | None:
+        if key is None:
+            return None
+        if key not in self._vocabularies:
+            self._vocabularies[key] = NgramVocabulary.fit(key, texts)
+            if store is not None:
+                store.save_vocabulary(self._vocabularies[key])
+        return self._vocabularies[key]
+
+    def _require_fitted(self) -> None:
+        if set(self.fitted_) != set(self.themes.ids):
+            raise RuntimeError("ThemeScorer is not fitted: call fit() first")
+
+
+def fitted_scorer(
+    themes: ThemeSet,
+    model_id: str,
+    embed: EmbedFunction,
+    store: ScorerStore | None = None,
+) -> ThemeScorer:
+    """A scorer for ``themes``, fitted (or loaded from ``store``)."""
+    return ThemeScorer(themes, model_id).fit(embed, store)
+
+
+def assign_themes(table: pd.DataFrame, theme_ids: Sequence[str], thresholds: Mapping[str, float]) -> pd.DataFrame:
+    """Recompute ``has_<t>`` and ``themes`` from the ``score_<t>`` columns and per-theme thresholds.
+
+    A kept paragraph carries a theme when its score is at least the theme's threshold; dropped
+    rows (NaN scores) never do. Thresholds for themes not in ``theme_ids`` are ignored.
+
+    Returns:
+        A copy of ``table`` with updated ``has_<t>`` columns and ``themes`` ("|"-joined ids in
+        ``theme_ids`` order, "" when none).
+
+    Raises:
+        ValueError: a theme has no threshold, or the table lacks a column.
+    """
+    missing = [theme for theme in theme_ids if theme not in thresholds]
+    if missing:
+        raise ValueError(f"No threshold given for theme(s): {', '.join(missing)}")
+    absent = [column for column in ["kept", *(f"score_{theme}" for theme in theme_ids)] if column not in table.columns]
+    if absent:
+        raise ValueError(f"table lacks column(s) {absent}")
+    result = table.copy()
+    kept = result["kept"].astype(bool).to_numpy()
+    for theme in theme_ids:
+        scores = result[f"score_{theme}"].to_numpy(dtype=float)
+        result[f"has_{theme}"] = kept & (np.nan_to_num(scores, nan=-np.inf) >= float(thresholds[theme]))
+    flags = result[[f"has_{theme}" for theme in theme_ids]].to_numpy(dtype=bool)
+    result["themes"] = ["|".join(theme for theme, flag in zip(theme_ids, row, strict=True) if flag) for row in flags]
+    return result
+
+
+def _vectorizer(**options: Any) -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, **options)
+
+
+def _units(texts: Sequence[str], units: str) -> tuple[list[str], list[int]]:
+    """Return the paragraphs, then (for ``sentences``) their sentences when more than one, with owners."""
+    scored = list(texts)
+    owners = list(range(len(texts)))
+    if units == "sentences":
+        for number, text in enumerate(texts):
+            sentences = split_sentences(text)
+            if len(sentences) > 1:
+                scored.extend(sentences)
+                owners.extend([number] * len(sentences))
+    return scored, owners
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:24]
+
+
+def _atomic_write(path: Path, write: Any) -> None:
+    """Write a file whole or not at all (a temporary file renamed into place), readable by all."""
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as handle:
+        temporary = Path(handle.name)
+        try:
+            write(handle)
+        except BaseException:
+            handle.close()
+            temporary.unlink(missing_ok=True)
+            raise
+    try:
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise

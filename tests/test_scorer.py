@@ -1,0 +1,281 @@
+"""The fitted scorer: scoring rules, fit / persist / refit, and theme assignment."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.embed import Embedder
+from analysis.scorer import ScorerStore, ThemeScorer, assign_themes
+from analysis.themes import ScoringSettings, ThemeSet, parse_themes, replace_theme
+from tests.helpers import DENIALS, LABELLED_CSV, SMALL, themes_with_labelled
+
+
+def score(
+    texts: list[str],
+    themes: ThemeSet,
+    embedder: Embedder,
+    languages: list[str] | None = None,
+) -> pd.DataFrame:
+    scorer = ThemeScorer(themes, embedder.model_id).fit(embedder.embed)
+    return scorer.decision_function(texts, languages or ["en"] * len(texts), embedder.embed)
+
+
+def test_classifier_puts_theme_sentences_above_zero_and_the_rest_below(
+    fake_embedder: Embedder,
+) -> None:
+    themes = parse_themes(SMALL)
+    table = score(
+        ["red apple fruit", "weather sunny today", "blue sky ocean", "red car engine"],
+        themes,
+        fake_embedder,
+    )
+    assert list(table.columns) == ["score_alpha", "score_beta"]
+    assert table.loc[0, "score_alpha"] > 0 > table.loc[0, "score_beta"]
+    assert table.loc[2, "score_beta"] > 0 > table.loc[2, "score_alpha"]
+    assert table.loc[1].max() < 0
+    assert table.loc[3, "score_alpha"] < 0  # a near miss stays on the negative side
+
+
+def test_scores_are_in_units_of_the_spread_over_the_theme_file(
+    fake_embedder: Embedder,
+) -> None:
+    themes = replace(
+        parse_themes(SMALL),
+        scoring=ScoringSettings(c=1.0, cue_weight=0.0, wording_weight=0.0),
+    )
+    sentences = [
+        "weather sunny today",
+        "cold rain tomorrow morning",
+        "red apple fruit",
+        "ripe red apple",
+        "red car engine",
+        "blue sky ocean",
+    ]
+    table = score(sentences, themes, fake_embedder)
+    assert table["score_alpha"].std(ddof=0) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_a_cue_adds_exactly_the_cue_weight(fake_embedder: Embedder) -> None:
+    themes = parse_themes(SMALL)
+    texts, languages = (
+        ["هاجمت العصابات الإرهابية المدينة", "هاجمت العصابات المدينة"],
+        ["ar", "ar"],
+    )
+    with_cues = score(texts, themes, fake_embedder, languages)
+    without_cues = score(
+        texts,
+        replace(themes, scoring=replace(themes.scoring, cue_weight=0.0)),
+        fake_embedder,
+        languages,
+    )
+    difference = with_cues - without_cues
+    assert difference.loc[0, "score_alpha"] == pytest.approx(0.5, abs=1e-3)
+    assert difference.loc[1, "score_alpha"] == pytest.approx(0.0, abs=1e-3)
+    assert difference["score_beta"].abs().max() == pytest.approx(0.0, abs=1e-3)
+
+
+def test_a_new_near_miss_lowers_the_score_of_paragraphs_like_it(
+    fake_embedder: Embedder,
+) -> None:
+    themes = parse_themes(SMALL)
+    paragraph = "red apple juice factory closed"
+    before = score([paragraph], themes, fake_embedder).loc[0, "score_alpha"]
+    alpha = replace(
+        themes.themes[0],
+        near_misses={"en": ("red car engine", "apple juice factory closed")},
+    )
+    after = score([paragraph], replace_theme(themes, alpha), fake_embedder).loc[0, "score_alpha"]
+    assert after < before
+
+
+def test_sentence_units_take_the_best_of_the_paragraph_and_its_sentences(
+    fake_embedder: Embedder,
+) -> None:
+    themes = parse_themes(SMALL)
+    paragraph = "unrelated words about nothing at all. red apple fruit is here now."
+    whole = score([paragraph], themes, fake_embedder).loc[0, "score_alpha"]
+    by_sentence = replace(themes, scoring=replace(themes.scoring, units="sentences"))
+    table = score(
+        [
+            paragraph,
+            "unrelated words about nothing at all.",
+            "red apple fruit is here now.",
+        ],
+        by_sentence,
+        fake_embedder,
+    )
+    assert table.loc[0, "score_alpha"] == pytest.approx(max(whole, table.loc[1, "score_alpha"], table.loc[2, "score_alpha"]))
+    assert table.loc[0, "score_alpha"] == pytest.approx(table.loc[2, "score_alpha"]) and whole < table.loc[2, "score_alpha"]
+
+
+def test_no_paragraphs_gives_empty_scores(fake_embedder: Embedder) -> None:
+    scores = ThemeScorer(parse_themes(SMALL), "fake").fit(fake_embedder.embed).score([], [], fake_embedder.embed)
+    assert list(scores.table.columns) == ["score_alpha", "score_beta"]
+    assert scores.table.empty
+    assert isinstance(scores.vectors, np.ndarray)
+
+
+def test_a_denial_marker_cancels_the_cue_bonus_and_subtracts_the_denial_weight(
+    fake_embedder: Embedder,
+) -> None:
+    themes = parse_themes(SMALL + DENIALS)
+    texts, languages = (
+        ["نفى المتحدث وجود عصابات إرهابية", "أكد المتحدث وجود عصابات إرهابية"],
+        ["ar", "ar"],
+    )
+    plain = replace(themes, denials={}, scoring=replace(themes.scoring, cue_weight=0.0))
+    base = score(texts, plain, fake_embedder, languages)
+    denied = score(texts, themes, fake_embedder, languages) - base
+    assert denied.loc[0, "score_alpha"] == pytest.approx(0.0, abs=1e-3)  # cue present, but denied: no bonus
+    assert denied.loc[1, "score_alpha"] == pytest.approx(0.5, abs=1e-3)  # cue, no denial: the bonus
+    penalised = replace(themes, scoring=replace(themes.scoring, denial_weight=0.75))
+    penalised = replace_theme(penalised, replace(penalised.themes[1], denial_weight=0.0))
+    difference = score(texts, penalised, fake_embedder, languages) - base
+    assert difference.loc[0, "score_alpha"] == pytest.approx(-0.75, abs=1e-3)
+    assert difference["score_beta"].abs().max() == pytest.approx(0.0, abs=1e-3)  # beta's own denial_weight is 0
+
+
+def test_a_theme_can_have_its_own_cue_weight(fake_embedder: Embedder) -> None:
+    themes = parse_themes(SMALL)
+    texts, languages = (
+        ["هاجمت العصابات الإرهابية المدينة", "هاجمت العصابات المدينة"],
+        ["ar", "ar"],
+    )
+    heavier = replace_theme(themes, replace(themes.themes[0], cue_weight=2.0))
+    difference = score(texts, heavier, fake_embedder, languages) - score(texts, themes, fake_embedder, languages)
+    assert difference.loc[0, "score_alpha"] == pytest.approx(1.5, abs=1e-3)
+    assert difference.loc[1, "score_alpha"] == pytest.approx(0.0, abs=1e-3)
+
+
+def test_labelled_paragraphs_teach_the_classifiers(tmp_path: Path, fake_embedder: Embedder) -> None:
+    themes = themes_with_labelled(tmp_path)
+    paragraph = "green apple harvest ends early"
+    before = score([paragraph], parse_themes(SMALL), fake_embedder).loc[0, "score_alpha"]
+    after = score([paragraph], themes, fake_embedder).loc[0, "score_alpha"]
+    assert after > before
+    assert after > themes.thresholds()["alpha"]
+
+
+def test_a_theme_without_a_labelled_column_learns_from_its_sentences_only(tmp_path: Path, fake_embedder: Embedder) -> None:
+    only_alpha = "\n".join(line.rsplit(",", 1)[0] for line in LABELLED_CSV.strip().splitlines()) + "\n"
+    themes = themes_with_labelled(tmp_path, only_alpha)
+    assert set(themes.labelled.labels) == {"alpha"}
+    meaning_only = replace(themes, scoring=replace(themes.scoring, wording_weight=0.0))
+    paragraphs = ["blue ocean waves", "red apple fruit", "juicy red apple pie recipe"]
+    without = score(paragraphs, replace(meaning_only, labelled=None), fake_embedder)
+    with_alpha_labels = score(paragraphs, meaning_only, fake_embedder)
+    assert with_alpha_labels["score_beta"].tolist() == without["score_beta"].tolist()
+    assert not np.allclose(with_alpha_labels["score_alpha"], without["score_alpha"])
+
+
+def test_the_wording_classifier_adds_its_weighted_decision(
+    fake_embedder: Embedder,
+) -> None:
+    themes = parse_themes(SMALL)
+    texts = ["red apple fruit", "a ripe apple today", "sunny weather"]
+
+    def with_weight(weight: float) -> pd.DataFrame:
+        return score(
+            texts,
+            replace(themes, scoring=replace(themes.scoring, wording_weight=weight)),
+            fake_embedder,
+        )
+
+    meaning_only, once, twice = with_weight(0.0), with_weight(1.0), with_weight(2.0)
+    wording = once - meaning_only
+    assert wording.abs().to_numpy().max() > 0.1
+    assert np.allclose(twice - meaning_only, 2 * wording, atol=1e-3)
+
+
+def test_assign_themes_recomputes_flags_and_themes() -> None:
+    table = pd.DataFrame(
+        {
+            "kept": [True, True, False],
+            "score_a": [0.9, 0.1, np.nan],
+            "score_b": [0.5, 0.7, np.nan],
+        }
+    )
+    assigned = assign_themes(table, ["a", "b"], {"a": 0.5, "b": 0.6})
+    assert assigned["has_a"].tolist() == [True, False, False]
+    assert assigned["has_b"].tolist() == [False, True, False]
+    assert assigned["themes"].tolist() == ["a", "b", ""]
+    with pytest.raises(ValueError, match="No threshold given for theme"):
+        assign_themes(table, ["a", "b"], {"a": 0.5})
+
+
+def test_an_unfitted_scorer_says_so(fake_embedder: Embedder) -> None:
+    with pytest.raises(RuntimeError, match="not fitted"):
+        ThemeScorer(parse_themes(SMALL), "fake").decision_function(["red apple"], ["en"], fake_embedder.embed)
+
+
+def test_predict_applies_each_theme_threshold(fake_embedder: Embedder) -> None:
+    themes = parse_themes(SMALL)
+    scorer = ThemeScorer(themes, "fake").fit(fake_embedder.embed)
+    texts = ["red apple fruit", "blue sky ocean", "weather sunny today"]
+    scores = scorer.decision_function(texts, ["en"] * 3, fake_embedder.embed)
+    predicted = scorer.predict(texts, ["en"] * 3, fake_embedder.embed)
+    assert predicted["has_alpha"].tolist() == (scores["score_alpha"] >= 0.2).tolist()
+    assert predicted["has_beta"].tolist() == (scores["score_beta"] >= 0.1).tolist()
+    assert predicted["has_alpha"].tolist() == [True, False, False]
+
+
+def test_a_stored_scorer_gives_identical_scores_without_refitting(tmp_path: Path, fake_embedder: Embedder) -> None:
+    themes = themes_with_labelled(tmp_path)
+    texts, languages = (
+        ["red apple fruit", "blue ocean waves today", "green apple"],
+        ["en"] * 3,
+    )
+    first = ThemeScorer(themes, "fake").fit(fake_embedder.embed, ScorerStore(tmp_path / "store"))
+    assert first.refitted_ == ["alpha", "beta"]
+    second = ThemeScorer(themes, "fake").fit(fake_embedder.embed, ScorerStore(tmp_path / "store"))  # a new process: read from disk
+    assert second.refitted_ == []
+    pd.testing.assert_frame_equal(
+        first.decision_function(texts, languages, fake_embedder.embed),
+        second.decision_function(texts, languages, fake_embedder.embed),
+    )
+    stored = sorted(path.suffix for path in (tmp_path / "store").iterdir())
+    assert set(stored) == {".json", ".npz"}
+
+
+def test_a_damaged_stored_copy_is_refitted(tmp_path: Path, fake_embedder: Embedder) -> None:
+    themes = themes_with_labelled(tmp_path)
+    texts, languages = ["red apple fruit", "blue ocean waves today"], ["en"] * 2
+    expected = ThemeScorer(themes, "fake").fit(fake_embedder.embed, ScorerStore(tmp_path / "store"))
+    for path in (tmp_path / "store").glob("*.npz"):
+        path.write_bytes(b"not a zip file")
+    for path in list((tmp_path / "store").glob("theme-*.json"))[:1]:
+        path.write_text("{broken", encoding="utf-8")
+    refitted = ThemeScorer(themes, "fake").fit(fake_embedder.embed, ScorerStore(tmp_path / "store"))
+    assert refitted.refitted_ == ["alpha", "beta"]
+    pd.testing.assert_frame_equal(
+        expected.decision_function(texts, languages, fake_embedder.embed),
+        refitted.decision_function(texts, languages, fake_embedder.embed),
+    )
+    again = ThemeScorer(themes, "fake").fit(fake_embedder.embed, ScorerStore(tmp_path / "store"))
+    assert again.refitted_ == []  # the refit replaced the damaged files
+
+
+def test_a_store_that_cannot_be_written_only_means_refitting(tmp_path: Path, fake_embedder: Embedder) -> None:
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("x", encoding="utf-8")
+    scorer = ThemeScorer(parse_themes(SMALL), "fake").fit(fake_embedder.embed, ScorerStore(blocked / "store"))
+    assert scorer.refitted_ == ["alpha", "beta"]
+
+
+def test_a_change_of_model_or_setting_refits(tmp_path: Path, fake_embedder: Embedder) -> None:
+    themes = parse_themes(SMALL)
+    store = ScorerStore(tmp_path / "store")
+    ThemeScorer(themes, "fake").fit(fake_embedder.embed, store)
+    assert ThemeScorer(themes, "other model").fit(fake_embedder.embed, store).refitted_ == ["alpha", "beta"]
+    stiffer = replace(themes, scoring=replace(themes.scoring, c=0.5))
+    assert ThemeScorer(stiffer, "fake").fit(fake_embedder.embed, store).refitted_ == [
+        "alpha",
+        "beta",
+    ]
+    moved = themes.with_thresholds({"alpha": 0.9})
+    assert ThemeScorer(moved, "fake").fit(fake_embedder.embed, store).refitted_ == []  # thresholds are not learned
