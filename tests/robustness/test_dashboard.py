@@ -1,0 +1,363 @@
+"""Bad input, hostile files and careless clicks in the dashboard: one row per case (issue 9).
+
+Each row says what the user does, the message the page must show (or that it shows none), and what
+must be kept. The page is driven with Streamlit's AppTest on the real embedded model; no row may end
+in an exception. The browser half (no dialog, no injected node in Chromium) is tests/e2e/test_hostile.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+
+import openpyxl
+import pandas as pd
+import pytest
+import streamlit
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.testing.v1 import AppTest
+
+from analysis.html import CELL
+from analysis.themes import load_themes, themes_to_toml
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.model
+
+Downloads = dict[str, object]
+HOSTILE_OUTLET = "<b>Bold</b> <a href='https://evil.example'>x</a>"
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(2)>"
+INJECTED = ("<script", "<img", "<a ", "<b>Bold", "evil.example'>")
+PERSIAN = "نیروهای پیمان امنیت جمعی برای مقابله با تروریست‌ها و حفظ امنیت وارد قزاقستان شدند و در آلماتی مستقر شدند."
+ARABIC = "قال المتحدث إن القوات ستغادر كازاخستان فور انتهاء مهمتها المحدودة والمؤقتة بعد استقرار الوضع في ألماتي."
+DEFAULT_THEMES = themes_to_toml(load_themes())
+
+
+@dataclass(frozen=True)
+class Case:
+    """One row: what the user does, the message expected (None: no message at all), what must be kept."""
+
+    id: str
+    does: str
+    act: Callable[[AppTest], None]
+    message: str | None
+    keeps: str
+    kept: Callable[[AppTest, Downloads], None]
+
+
+# ---------------------------------------------------------------------------------------------
+# What the user does
+# ---------------------------------------------------------------------------------------------
+
+
+def csv_rows(*rows: dict[str, str]) -> bytes:
+    """An uploaded articles CSV."""
+    return pd.DataFrame(rows).to_csv(index=False).encode()
+
+
+HOSTILE_CORPUS = csv_rows(
+    {"id": "h1", "outlet": HOSTILE_OUTLET, "language": "fa", "date": "2022-01-07", "title": IMG,
+     "text": f"{PERSIAN} {SCRIPT}\n\n{SCRIPT}\n\n{IMG} {PERSIAN}"},
+    {"id": "h2", "outlet": "RT Arabic", "language": "ar", "date": "2022-01-08", "title": "", "text": f"{ARABIC} {IMG}"},
+)
+FORMULA_CORPUS = csv_rows(
+    {"id": "f1", "outlet": '=HYPERLINK("https://evil.example","x")', "language": "fa", "date": "2022-01-07", "title": "@SUM(A1)",
+     "text": f"=1+1 {PERSIAN}\n\n-2+3 {PERSIAN} دوباره"},
+)
+
+
+def go_to(view: str) -> Callable[[AppTest], None]:
+    """Open a tab."""
+
+    def act(at: AppTest) -> None:
+        at.session_state["view"] = view
+
+    return act
+
+
+def upload_corpus(name: str, data: bytes, *then: Callable[[AppTest], None]) -> Callable[[AppTest], None]:
+    """Upload one corpus file, then run each further step."""
+
+    def act(at: AppTest) -> None:
+        at.file_uploader(key="corpus_files").set_value([(name, data, "application/octet-stream")])
+        for step in then:
+            at.run()
+            step(at)
+
+    return act
+
+
+def upload_themes(data: bytes) -> Callable[[AppTest], None]:
+    """Load a themes file in the Themes tab."""
+
+    def act(at: AppTest) -> None:
+        at.session_state["view"] = "Themes"
+        at.run()
+        at.file_uploader(key="themes_file").set_value(("mine.toml", data, "application/toml"))
+
+    return act
+
+
+def upload_labels(data: bytes) -> Callable[[AppTest], None]:
+    """Evaluate with a labels file in the Accuracy tab."""
+
+    def act(at: AppTest) -> None:
+        at.session_state["view"] = "Accuracy"
+        at.run()
+        at.file_uploader(key="labels_file").set_value(("mine.csv", data, "text/csv"))
+
+    return act
+
+
+def all_themes_everywhere(at: AppTest) -> None:
+    """Lower the terrorism threshold to its minimum, so every kept paragraph is evidence for it."""
+    slider = at.slider(key="threshold_terrorism")
+    slider.set_value(slider.min)
+
+
+def seeds_then_a_new_corpus(at: AppTest) -> None:
+    """Narrow the seeds' date range, then upload a corpus with other dates and undated articles."""
+    at.date_input(key="filter_dates").set_value((dt.date(2022, 1, 10), dt.date(2022, 1, 13)))
+    at.run()
+    rows = [{"text": f"{PERSIAN} {number}", "outlet": f"Outlet {number}", "language": "fa", "date": date}
+            for number, date in enumerate(["2022-01-05", "2022-01-19", "", ""])]
+    upload_corpus("dated.csv", csv_rows(*rows), lambda _: None)(at)  # the extra run is "any click"
+
+
+def exclude_undated(at: AppTest) -> None:
+    """Upload dated and undated articles, then untick "Include undated articles"."""
+    rows = [{"text": f"{ARABIC} {number}", "outlet": "RT Arabic", "language": "ar", "date": date}
+            for number, date in enumerate(["2022-01-05", "", ""])]
+    upload_corpus("mixed.csv", csv_rows(*rows))(at)
+    at.run()
+    at.checkbox(key="filter_undated").uncheck()
+
+
+# ---------------------------------------------------------------------------------------------
+# What the page shows
+# ---------------------------------------------------------------------------------------------
+
+
+def messages(at: AppTest) -> list[str]:
+    """Every error, warning, success and info message on the page."""
+    return [element.value for kind in (at.error, at.warning, at.success, at.info) for element in kind]
+
+
+def html_shown(at: AppTest) -> list[str]:
+    """Every st.html block on the page."""
+    return [element.value for element in at.html]
+
+
+def chart_strings(at: AppTest) -> list[str]:
+    """Every string plotly may render in the page's charts (not the charts' own templates, not click ids)."""
+
+    def walk(node: object) -> Iterator[str]:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key not in ("hovertemplate", "texttemplate", "customdata"):
+                    yield from walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from walk(value)
+        elif isinstance(node, str):
+            yield node
+
+    specs = [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
+    assert specs, "no chart on the page"
+    return [text for spec in specs for text in walk(spec)]
+
+
+def no_injection(texts: list[str]) -> None:
+    """None of the hostile tags appears as markup."""
+    assert [text for text in texts if any(tag in text for tag in INJECTED)] == []
+
+
+def escaped(texts: list[str], fragment: str) -> None:
+    """The hostile text is shown, escaped (so readable), in at least one of the texts."""
+    assert any(fragment in text for text in texts), fragment
+
+
+def header(at: AppTest) -> str:
+    return at.markdown[0].value
+
+
+def download(downloads: Downloads, name: str) -> bytes:
+    """A download's bytes, built as a click would."""
+    data = downloads[name]
+    return data() if callable(data) else data
+
+
+def themes_unchanged(at: AppTest, _: Downloads) -> None:
+    assert [slider.label for slider in at.slider] == ["Terrorism", "Foreign interference", "Limited mission"]
+    assert at.session_state["themes_toml"] == DEFAULT_THEMES
+
+
+def labels_can_be_replaced(at: AppTest, _: Downloads) -> None:
+    assert at.button[0].label == "Using mine.csv: back to the bundled labels"
+    assert [tab.label for tab in at.tabs][:2] == ["Overview", "Evidence"]
+
+
+def markup_shown_not_rendered(texts: Callable[[AppTest], list[str]], fragment: str) -> Callable[[AppTest, Downloads], None]:
+    """No hostile tag in ``texts(at)``, and ``fragment`` (the escaped hostile text) in one of them."""
+
+    def kept(at: AppTest, _: Downloads) -> None:
+        shown = texts(at)
+        no_injection(shown)
+        escaped(shown, fragment)
+
+    return kept
+
+
+def label_shown_in_charts(at: AppTest, downloads: Downloads) -> None:
+    at.session_state["view"] = "Overview"
+    at.run()
+    markup_shown_not_rendered(chart_strings, "&lt;b&gt;Bold&lt;/b&gt;")(at, downloads)
+
+
+def nothing_drawn_from_it(at: AppTest, _: Downloads) -> None:
+    assert not at.get("plotly_chart") and at.file_uploader(key="corpus_files").value
+
+
+def whole_new_corpus(at: AppTest, _: Downloads) -> None:
+    escaped([header(at)], "keeps **4** paragraphs from **4** articles")
+    assert at.date_input(key="filter_dates").value == (dt.date(2022, 1, 5), dt.date(2022, 1, 19))
+
+
+def dated_article_only(at: AppTest, _: Downloads) -> None:
+    escaped([header(at)], "from **1** articles")
+
+
+def repeat_numbered_like_a_reader(at: AppTest, _: Downloads) -> None:
+    escaped(html_shown(at), f"<td {CELL}>¶ 3</td><td {CELL}>duplicate of ¶ 1</td>")
+
+
+# ---------------------------------------------------------------------------------------------
+# The table
+# ---------------------------------------------------------------------------------------------
+
+CASES = [
+    # Hostile corpus text: shown as written, never rendered (issue 9, items 2 and "keep right").
+    Case("outlet-markup-in-charts", "an outlet named <b>Bold</b> <a href=…>x</a>", upload_corpus("h.csv", HOSTILE_CORPUS), None,
+         "the article, its outlet name shown literally in the heatmap and strip",
+         markup_shown_not_rendered(chart_strings, "&lt;b&gt;Bold&lt;/b&gt;")),
+    Case("script-and-img-in-strip-hover", "paragraphs holding <script> and <img onerror>", upload_corpus("h.csv", HOSTILE_CORPUS), None,
+         "the paragraph snippets, escaped in the strip's hover text",
+         markup_shown_not_rendered(chart_strings, "&lt;img src=x onerror=alert(2)&gt;")),
+    Case("script-and-img-in-evidence", "the same paragraphs read in Evidence",
+         upload_corpus("h.csv", HOSTILE_CORPUS, all_themes_everywhere, go_to("Evidence")), None,
+         "every paragraph card with its title and text, escaped",
+         markup_shown_not_rendered(html_shown, "&lt;b&gt;Bold&lt;/b&gt; &lt;a href=&#x27;https://evil.example&#x27;&gt;x&lt;/a&gt;")),
+    Case("script-in-dropped", "a paragraph that is only <script>…</script> (dropped)",
+         upload_corpus("h.csv", HOSTILE_CORPUS, go_to("Dropped paragraphs")), None,
+         "the dropped paragraph, listed with its reason, escaped",
+         markup_shown_not_rendered(html_shown, "&lt;script&gt;alert(1)&lt;/script&gt;")),
+    Case("markup-in-distinctive-words", "hostile text in the Distinctive words charts",
+         upload_corpus("h.csv", HOSTILE_CORPUS, all_themes_everywhere, go_to("Distinctive words")), None,
+         "the word charts, with no tag from the corpus",
+         markup_shown_not_rendered(chart_strings, "distinctive")),
+    Case("markup-in-theme-label", "a themes file whose label is <b>Bold</b> <a href=…>x</a>",
+         upload_themes(DEFAULT_THEMES.replace('label = "Terrorism"', f'label = "{HOSTILE_OUTLET}"', 1).encode()),
+         "Loaded 3 themes from mine.toml.", "the label, shown literally in the charts",
+         label_shown_in_charts),
+    # Themes files (keep right).
+    Case("themes-toml-syntax-error", "a themes file with a TOML syntax error", upload_themes(b"[[theme]\nid = "),
+         "mine.toml: not valid TOML", "the current themes and thresholds", themes_unchanged),
+    Case("themes-bad-id", "a theme id with spaces and capitals",
+         upload_themes(DEFAULT_THEMES.replace('id = "terrorism"', 'id = "Bad Id"', 1).encode()),
+         "id 'Bad Id' must be lowercase letters, digits or _", "the current themes and thresholds", themes_unchanged),
+    Case("themes-duplicate-ids", "two themes with the same id",
+         upload_themes(DEFAULT_THEMES.replace('id = "limited_mission"', 'id = "terrorism"', 1).encode()),
+         "mine.toml: duplicate theme ids ['terrorism']", "the current themes and thresholds", themes_unchanged),
+    Case("themes-not-utf8", "a themes file in Windows-1256", upload_themes("label = 'الإرهاب'".encode("cp1256")),
+         "mine.toml: not UTF-8 text; save the themes file as UTF-8", "the current themes and thresholds", themes_unchanged),
+    Case("themes-without-themes", "a TOML file with no [[theme]]", upload_themes(b'title = "x"\n'),
+         "mine.toml: no [[theme]] tables", "the current themes and thresholds", themes_unchanged),
+    # Labels files in the Accuracy tab (keep right).
+    Case("labels-missing-language", "a labels CSV without a language column", upload_labels(b"text,terrorism\nx,1\n"),
+         "The labelled paragraphs cannot be used: mine.csv: missing column(s) ['language']",
+         "the dashboard, and the way back to the bundled labels", labels_can_be_replaced),
+    Case("labels-not-zero-or-one", "a theme column holding 2", upload_labels(f"text,language,terrorism\n{PERSIAN},fa,2\n".encode()),
+         "mine.csv: column 'terrorism' must hold 0 or 1; row 2 has '2'", "the dashboard, and the way back to the bundled labels",
+         labels_can_be_replaced),
+    Case("labels-unknown-language", "a row in language xx", upload_labels(f"text,language,terrorism\n{PERSIAN},xx,1\n".encode()),
+         "mine.csv: row 2 has an unknown language 'xx'; use fa or ar", "the dashboard, and the way back to the bundled labels",
+         labels_can_be_replaced),
+    Case("labels-no-theme-column", "a labels CSV with no column named after a theme",
+         upload_labels(f"text,language,other\n{PERSIAN},fa,1\n".encode()), "mine.csv: no column for any theme id",
+         "the dashboard, and the way back to the bundled labels", labels_can_be_replaced),
+    Case("labels-empty", "an empty labels file", upload_labels(b""), "The labelled paragraphs cannot be used: mine.csv",
+         "the dashboard, and the way back to the bundled labels", labels_can_be_replaced),
+    # Corpus uploads and filters (item 17).
+    Case("corpus-csv-without-text", "an articles CSV without a text column", upload_corpus("a.csv", b"id,body\n1,hello\n"),
+         "The corpus cannot be read: a.csv: no 'text' column", "nothing analysed from it; the uploader, to try again",
+         nothing_drawn_from_it),
+    Case("corpus-only-binary", "a binary file as the only upload", upload_corpus("photo.txt", b"\x00\x01binary"),
+         "nothing to analyse in the upload (photo.txt: looks like a binary file",
+         "nothing analysed from it; the uploader, to try again", nothing_drawn_from_it),
+    Case("new-corpus-after-a-date-range", "a date range on the seeds, then a corpus with other dates and 2 undated articles",
+         seeds_then_a_new_corpus, None, "the new corpus's full date range, and its undated articles",
+         whole_new_corpus),
+    Case("undated-articles-excluded-on-request", "untick \"Include undated articles\"", exclude_undated,
+         "Showing 1 of 3 articles: the date filter excludes 2.", "the dated article; the header says what is left out",
+         dated_article_only),
+    # Downloads (keep right).
+    Case("formula-cells-in-csv", "an outlet and paragraphs starting with = and -", upload_corpus("f.csv", FORMULA_CORPUS), None,
+         "every cell's text, behind a leading ' so Excel shows it instead of evaluating it",
+         lambda at, downloads: formulas_neutralised_in_csv(download(downloads, "paragraphs.csv"))),
+    Case("formula-cells-in-xlsx", "the same corpus, downloaded as XLSX", upload_corpus("f.csv", FORMULA_CORPUS), None,
+         "every cell's text, as text, never a formula",
+         lambda at, downloads: formulas_neutralised_in_xlsx(download(downloads, "paragraphs.xlsx"))),
+    # One numbering (item 19).
+    Case("duplicate-paragraph-numbering", "an article repeating its first paragraph as its third",
+         upload_corpus("d.csv", csv_rows({"text": f"{PERSIAN}\n\n{PERSIAN} دوم\n\n{PERSIAN}", "language": "fa", "outlet": "Tasnim"}),
+                       go_to("Dropped paragraphs")),
+         None, "the repeat, listed as ¶ 3, duplicate of ¶ 1 (counted as a reader counts)",
+         repeat_numbered_like_a_reader),
+]
+
+
+def formulas_neutralised_in_csv(content: bytes) -> None:
+    table = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig", keep_default_na=False, dtype=str)
+    assert set(table["outlet"]) == {"'=HYPERLINK(\"https://evil.example\",\"x\")"}
+    assert sorted(table["text"]) == [f"'-2+3 {PERSIAN} دوباره", f"'=1+1 {PERSIAN}"]
+
+
+def formulas_neutralised_in_xlsx(content: bytes) -> None:
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["data"]
+    cells = [cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert not [cell.value for cell in cells if cell.data_type == "f" or cell.value.startswith(("=", "@", "-", "+"))]
+    assert f"'=1+1 {PERSIAN}" in {cell.value for cell in cells}
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> Downloads:
+    """File name -> data of every download button drawn (data may be a callable, built on click)."""
+    captured: Downloads = {}
+    original = DeltaGenerator.download_button
+
+    def spy(self: DeltaGenerator, label: str, data: object, file_name: str | None = None, *args: object, **kwargs: object) -> bool:
+        captured[file_name] = data
+        return original(self, label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
+    monkeypatch.setattr(streamlit, "download_button", partial(spy, streamlit._main))
+    return captured
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_dashboard_case(case: Case, downloads: Downloads) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.run()
+    case.act(at)
+    at.run()
+    assert not at.exception, [element.value for element in at.exception]
+    shown = messages(at)
+    if case.message is None:
+        assert not at.error and not at.warning, shown
+    else:
+        assert any(case.message in message for message in shown), shown
+    case.kept(at, downloads)
