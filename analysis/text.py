@@ -14,9 +14,10 @@ import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import stopwordsiso
@@ -30,8 +31,12 @@ TARGET_LANGUAGES = (PERSIAN, ARABIC)
 DOCUMENT_COLUMNS = ("doc_id", "source", "outlet", "language", "date", "url", "title", "text")
 PARAGRAPH_COLUMNS = (
     "paragraph_id", "doc_id", "source", "outlet", "language", "date", "url", "title",
-    "position", "text", "clean_text", "detected_language", "kept", "drop_reason",
+    "position", "text", "clean_text", "detected_language", "kept", "drop_reason", "duplicate_of", "note",
 )
+LANGUAGE_NAMES = {PERSIAN: "Persian", ARABIC: "Arabic", OTHER: "neither Persian nor Arabic"}
+MODEL_WINDOW_CHARS = 1500
+"""Characters the embedding model surely reads: 512 tokens at about 3.5 characters per token (the
+seeds' Persian and Arabic) is some 1,800; a kept paragraph longer than this gets a note."""
 
 ZWNJ = "\u200c"
 TATWEEL = "\u0640"
@@ -153,11 +158,26 @@ _DETECTOR_LANGUAGES = (
 )
 _LINGUA_CODES = {Language.PERSIAN: PERSIAN, Language.ARABIC: ARABIC}
 CONFIDENT = 0.9
+DETECTION_CHARS = 2000
+"""Language identification reads at most this many characters of a text (its beginning)."""
 _ARABIC_SCRIPT_LETTER = re.compile(r"[\u0620-\u064A\u066E-\u06D3\u06D5\u06EE-\u06FF\u0750-\u077F\u08A0-\u08FF]")
+# Letters of other Arabic-script languages that standard Persian and Arabic do not use:
+# Sorani Kurdish ڕ ڵ ۆ ێ ە, Urdu ٹ ڈ ڑ ں ے ۓ, Pashto ټ ډ ړ ږ ښ ګ ڼ ۍ ې ځ څ, Uyghur ۇ ۈ ۋ,
+# Sindhi ٻ ٺ ٽ ٿ ڀ ڄ ڃ ڇ ڏ ڙ ڪ ڳ ڱ ڻ. (ڤ, ڨ and ڭ are left out: Arabic writes foreign v and g with them.)
+_OTHER_SCRIPT_LETTERS = re.compile("[ڕڵۆێەٹڈڑںےۓټډړږښګڼۍېځڅۇۈۋٻٺٽٿڀڄڃڇڏڙڪڳڱڻ]")
+OTHER_SCRIPT_SHARE = 0.05
+"""Share of a text's Arabic-script letters, from the list above, that makes it ``other`` (Sorani,
+Urdu and Pashto news prose have 10–20 %; a Persian or Arabic paragraph quoting one name, under 3 %)."""
 # Cue letters, plus frequent function words that do not already hold a cue letter.
 _PERSIAN_CUES = re.compile(f"[پچژگیک{ZWNJ}]|\\b(در|از|را|است|با|تا)\\b")
 _ARABIC_CUES = re.compile(r"[ةيكى]|\b[وفبك]?ال(?=\w)|\b(عن|أن|إن|مع|هذا|هذه|قد|كان)\b")
-_URDU_CUES = re.compile(r"[ٹڈڑںےۓھ]")
+
+
+class Identification(NamedTuple):
+    """A text's language (``fa``, ``ar`` or ``other``) and whether the evidence was strong."""
+
+    language: str
+    confident: bool
 
 
 @cache
@@ -166,33 +186,49 @@ def _detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*_DETECTOR_LANGUAGES).build()
 
 
-def detect_language(text: str) -> str:
-    """Return ``"fa"``, ``"ar"`` or ``"other"`` for a text (a paragraph, a title, a short line).
+@lru_cache(maxsize=65536)
+def identify_language(text: str) -> Identification:
+    """Identify a text's language (a paragraph, a title, a short line) and say how sure that is.
 
-    Combination: the text gets the common normalisation steps; text with no letter is
-    ``"other"``. The lingua detector (Persian, Arabic, Urdu, English, French, Russian, Turkish,
-    Kazakh) decides when its best confidence reaches ``CONFIDENT`` (0.9) or when the text is
-    mostly not in Arabic script. Otherwise (short Arabic-script text, where n-gram models are
-    unsure) cues decide: Urdu-only letters (ٹ ڈ ڑ ں ے ھ) give ``"other"``; then Persian cues
-    (letters پ چ ژ گ ی ک, ZWNJ, and function words such as در از را است) are counted against
-    Arabic ones (letters ة ي ك ى, the article ال, and function words such as عن أن مع هذا قد),
-    and the larger count wins; a tie goes to whichever of Persian and Arabic lingua ranks higher.
+    The text gets the common normalisation steps and only its first ``DETECTION_CHARS``
+    characters are read. In order:
+
+    1. no letter: ``other`` (confident);
+    2. mostly Arabic script with at least ``OTHER_SCRIPT_SHARE`` of its letters from other
+       Arabic-script languages (Sorani ڕ ڵ ۆ ێ ە, Urdu ٹ ڈ ڑ ں ے, Pashto ټ ښ ګ ې, Uyghur, Sindhi):
+       ``other`` (confident): lingua, which knows no Kurdish or Pashto, calls them Persian or Arabic;
+    3. the lingua detector (Persian, Arabic, Urdu, English, French, Russian, Turkish, Kazakh)
+       when its best confidence reaches ``CONFIDENT`` (0.9) or the text is mostly not in Arabic
+       script (confident);
+    4. otherwise (short Arabic-script text, where n-gram models are unsure) cues decide, not
+       confidently: Persian cues (letters پ چ ژ گ ی ک, ZWNJ, and function words such as در از را
+       است) are counted against Arabic ones (letters ة ي ك ى, the article ال, and function words
+       such as عن أن مع هذا قد), and the larger count wins; a tie goes to whichever of Persian and
+       Arabic lingua ranks higher.
     """
-    text = compose(_COMMON_STEPS, text)
+    text = compose(_COMMON_STEPS, text[:DETECTION_CHARS])
     letters = [char for char in text if char.isalpha()]
     if not letters:
-        return OTHER
+        return Identification(OTHER, True)
+    arabic_script = sum(bool(_ARABIC_SCRIPT_LETTER.match(char)) for char in letters)
+    mostly_arabic_script = arabic_script * 2 > len(letters)
+    if mostly_arabic_script and len(_OTHER_SCRIPT_LETTERS.findall(text)) >= OTHER_SCRIPT_SHARE * arabic_script:
+        return Identification(OTHER, True)
     confidences = _detector().compute_language_confidence_values(text)
     best = confidences[0]
-    arabic_script = sum(bool(_ARABIC_SCRIPT_LETTER.match(char)) for char in letters)
-    if best.value >= CONFIDENT or arabic_script * 2 <= len(letters):
-        return _LINGUA_CODES.get(best.language, OTHER)
-    if _URDU_CUES.search(text):
-        return OTHER
+    if best.value >= CONFIDENT or not mostly_arabic_script:
+        return Identification(_LINGUA_CODES.get(best.language, OTHER), True)
     persian, arabic = len(_PERSIAN_CUES.findall(text)), len(_ARABIC_CUES.findall(text))
     if persian != arabic:
-        return PERSIAN if persian > arabic else ARABIC
-    return next(_LINGUA_CODES[value.language] for value in confidences if value.language in _LINGUA_CODES)
+        return Identification(PERSIAN if persian > arabic else ARABIC, False)
+    return Identification(
+        next(_LINGUA_CODES[value.language] for value in confidences if value.language in _LINGUA_CODES), False
+    )
+
+
+def detect_language(text: str) -> str:
+    """Return ``"fa"``, ``"ar"`` or ``"other"`` for a text; see :func:`identify_language`."""
+    return identify_language(text).language
 
 
 # --------------------------------------------------------------------------------------------
@@ -428,8 +464,12 @@ def split_paragraphs(documents: pd.DataFrame, *, boilerplate: BoilerplateConfig 
     Returns:
         Columns ``PARAGRAPH_COLUMNS``: ``paragraph_id`` is ``"{doc_id}:{position}"``, ``position``
         is 0-based among the document's paragraphs, ``text`` the stripped line, ``clean_text``
-        its normalisation in the document language, ``kept`` a bool and ``drop_reason`` a short
-        readable reason ("" when kept).
+        its normalisation in its language, ``language`` the document's language except for a
+        paragraph confidently identified as the other of Persian and Arabic (see
+        :func:`paragraph_language`), ``kept`` a bool, ``drop_reason`` a short readable reason (""
+        when kept), ``duplicate_of`` the ``paragraph_id`` of the first kept paragraph of another
+        document with the same ``clean_text`` ("" when none: see :func:`mark_duplicates`), and
+        ``note`` what a reader of a kept paragraph should know (language, length; "" when none).
 
     Raises:
         ValueError: ``documents`` lacks one of the required columns.
@@ -439,31 +479,82 @@ def split_paragraphs(documents: pd.DataFrame, *, boilerplate: BoilerplateConfig 
         raise ValueError(f"documents is missing columns {missing}; expected {list(DOCUMENT_COLUMNS)}")
     records = documents[list(DOCUMENT_COLUMNS)].fillna("").astype(str).to_dict("records")
     rows = [row for document in records for row in _document_rows(document, boilerplate)]
-    return pd.DataFrame(rows, columns=list(PARAGRAPH_COLUMNS)).astype({"position": "int64", "kept": "bool"})
+    table = pd.DataFrame(rows, columns=list(PARAGRAPH_COLUMNS)).astype({"position": "int64", "kept": "bool"})
+    return mark_duplicates(table)
+
+
+def mark_duplicates(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """Fill ``duplicate_of``: wire copies, the same kept paragraph in several documents.
+
+    A kept paragraph whose ``clean_text`` (normalised: letter variants, diacritics, digits and
+    spacing do not matter) equals that of a kept paragraph in an earlier document gets that
+    paragraph's ``paragraph_id``. It stays kept and counted: each outlet chose to publish it.
+    Repeats inside one document are already dropped (``duplicate of paragraph N``).
+    """
+    first: dict[str, tuple[str, str]] = {}
+    originals = []
+    for doc_id, paragraph_id, clean_text, kept in paragraphs[["doc_id", "paragraph_id", "clean_text", "kept"]].itertuples(index=False):
+        seen_doc, seen_id = first.setdefault(clean_text, (doc_id, paragraph_id)) if kept else (doc_id, "")
+        originals.append(seen_id if seen_doc != doc_id else "")
+    return paragraphs.assign(duplicate_of=pd.Series(originals, index=paragraphs.index, dtype=object))
+
+
+def paragraph_language(document_language: str, identification: Identification) -> tuple[str, str]:
+    """The language a kept paragraph is counted in, and a note when it differs from its document's.
+
+    A paragraph confidently identified (see :func:`identify_language`) as the other of Persian and
+    Arabic is counted, normalised and scored in its own language, with a note; an unconfident
+    identification leaves it in the document's language, with a note saying so.
+    """
+    detected = identification.language
+    if document_language not in TARGET_LANGUAGES or detected not in TARGET_LANGUAGES or detected == document_language:
+        return document_language, ""
+    article = "an" if document_language == ARABIC else "a"
+    inside = f"{LANGUAGE_NAMES[detected]} paragraph in {article} {LANGUAGE_NAMES[document_language]} document"
+    if identification.confident:
+        return detected, f"{inside}: counted as {LANGUAGE_NAMES[detected]}"
+    return document_language, f"{inside}? (unsure): counted as {LANGUAGE_NAMES[document_language]}, like its document"
+
+
+def long_paragraph_note(clean_text: str) -> str:
+    """A note for a paragraph longer than the model's window (``MODEL_WINDOW_CHARS``), else ""."""
+    if len(clean_text) <= MODEL_WINDOW_CHARS:
+        return ""
+    return (
+        f"long paragraph ({len(clean_text):,} characters): the embedding model reads about its first "
+        f"{MODEL_WINDOW_CHARS:,}; cue words and wording are matched in all of it"
+    )
 
 
 def _document_rows(document: Mapping[str, str], boilerplate: BoilerplateConfig | None) -> list[dict[str, object]]:
     paragraphs = paragraphs_of(document["text"])
-    detected = [detect_language(paragraph) for paragraph in paragraphs]
+    identified = [identify_language(paragraph) for paragraph in paragraphs]
+    detected = [identification.language for identification in identified]
     language = document["language"].strip() or document_language(paragraphs, detected)
     clean_texts = [normalize(paragraph, language) for paragraph in paragraphs]
     reasons = drop_reasons(clean_texts, detected, language, document["title"], boilerplate)
-    return [
-        {
+    rows = []
+    for position, (paragraph, clean_text, identification, reason) in enumerate(
+        zip(paragraphs, clean_texts, identified, reasons, strict=True)
+    ):
+        own_language, note = paragraph_language(language, identification) if not reason else (language, "")
+        if own_language != language:
+            clean_text = normalize(paragraph, own_language)
+        notes = [note, long_paragraph_note(clean_text) if not reason else ""]
+        rows.append({
             **document,
             "paragraph_id": f"{document['doc_id']}:{position}",
-            "language": language,
+            "language": own_language,
             "position": position,
             "text": paragraph,
             "clean_text": clean_text,
-            "detected_language": detected_language,
+            "detected_language": identification.language,
             "kept": not reason,
             "drop_reason": reason,
-        }
-        for position, (paragraph, clean_text, detected_language, reason) in enumerate(
-            zip(paragraphs, clean_texts, detected, reasons, strict=True)
-        )
-    ]
+            "duplicate_of": "",
+            "note": "; ".join(note for note in notes if note),
+        })
+    return rows
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,11 +9,16 @@ import pytest
 
 from analysis import text
 from analysis.text import (
+    MODEL_WINDOW_CHARS,
     PARAGRAPH_COLUMNS,
+    Identification,
     detect_language,
     drop_reasons,
+    identify_language,
     load_boilerplate,
+    long_paragraph_note,
     normalize,
+    paragraph_language,
     split_paragraphs,
     tokenize,
 )
@@ -130,6 +135,36 @@ def test_detect_language_urdu_source_tag_paragraph_is_arabic() -> None:
     assert detect_language(paragraph) == "ar"
 
 
+SORANI = "هێزەکانی ئاسایش لە شاری ئەلماتی دەستیان کرد بە گرتنی خۆپیشاندەران و حکومەت ڕایگەیاند کە بارودۆخەکە ئێستا لە ژێر کۆنتڕۆڵدایە."
+URDU = "قازقستان میں پرتشدد مظاہروں کے بعد روسی قیادت والے اتحاد نے اپنے فوجی دستے بھیجنے کا اعلان کیا ہے۔"
+PASHTO = "د قزاقستان حکومت وویل چې د سولې ساتونکي ځواکونه به ډېر ژر له هېواده ووځي او دا ماموریت لنډمهاله دی."
+PERSIAN = "نیروهای حافظ صلح سازمان پیمان امنیت جمعی پس از پایان مأموریت خود از قزاقستان خارج می‌شوند."
+ARABIC = "قالت وزارة الدفاع الروسية إن قوات حفظ السلام ستغادر كازاخستان بعد انتهاء مهمتها المحدودة."
+
+
+@pytest.mark.parametrize(
+    ("text_in", "expected"),
+    [
+        (SORANI, Identification("other", True)),
+        (URDU, Identification("other", True)),
+        (PASHTO, Identification("other", True)),
+        (PERSIAN, Identification("fa", True)),
+        (ARABIC, Identification("ar", True)),
+        # one Urdu letter in a long Persian paragraph (a quoted name) does not make it Urdu
+        (PERSIAN + " خبرگزاری پاکستان ٹوڈے این را گزارش داد و افزود که نیروها به زودی باز می‌گردند.", Identification("fa", True)),
+        ("صلح در قزاقستان", Identification("fa", False)),
+    ],
+)
+def test_identify_language_other_arabic_script_languages_and_confidence(text_in: str, expected: Identification) -> None:
+    assert identify_language(text_in) == expected
+
+
+def test_identification_reads_only_the_beginning_of_a_huge_paragraph() -> None:
+    huge = ARABIC * 20_000 + PERSIAN * 20_000
+    assert len(huge) > 3_000_000
+    assert detect_language(huge) == "ar"
+
+
 def test_detect_language_folds_presentation_forms() -> None:
     assert detect_language("\ufe8d\ufedf\ufe84\ufee3\ufee6 \ufe8d\ufedf\ufe9f\ufee4\ufe8e\ufecb\ufef2") == "ar"
 
@@ -236,7 +271,7 @@ def test_seed_headlines_and_subheadings_are_kept(seed_paragraphs: pd.DataFrame) 
 def test_seed_kept_paragraphs_are_detected_in_their_document_language(seed_paragraphs: pd.DataFrame) -> None:
     kept = seed_paragraphs[seed_paragraphs.kept]
     assert (kept.detected_language == kept.language).all()
-    assert (kept.clean_text == [normalize(paragraph, language) for paragraph, language in zip(kept.text, kept.language)]).all()
+    assert (kept.clean_text == [normalize(paragraph, language) for paragraph, language in zip(kept.text, kept.language, strict=True)]).all()
 
 
 # --------------------------------------------------------------------------------------------
@@ -288,6 +323,58 @@ def test_document_language_by_characters() -> None:
     long_arabic = "وقال الرئيس إن الوضع في البلاد مستقر الآن بعد وصول القوات."
     body = f"پوتین در قزاقستان\n{long_arabic}"
     assert set(split_paragraphs(documents({"text": body})).language) == {"ar"}
+
+
+@pytest.mark.parametrize(
+    ("document_language", "identification", "expected"),
+    [
+        ("ar", Identification("fa", True), ("fa", "Persian paragraph in an Arabic document: counted as Persian")),
+        ("fa", Identification("ar", True), ("ar", "Arabic paragraph in a Persian document: counted as Arabic")),
+        ("ar", Identification("fa", False), ("ar", "Persian paragraph in an Arabic document? (unsure): counted as Arabic, like its document")),
+        ("ar", Identification("ar", True), ("ar", "")),
+        ("ar", Identification("other", True), ("ar", "")),
+        ("other", Identification("fa", True), ("other", "")),
+    ],
+)
+def test_paragraph_language(document_language: str, identification: Identification, expected: tuple[str, str]) -> None:
+    assert paragraph_language(document_language, identification) == expected
+
+
+def test_persian_paragraph_in_arabic_document_is_counted_as_persian_with_a_note() -> None:
+    paragraphs = split_paragraphs(documents({"text": f"{ARABIC}\n{PERSIAN.replace('ی', 'ي')}", "language": "ar"}))
+    assert list(paragraphs.language) == ["ar", "fa"]
+    assert list(paragraphs.kept) == [True, True]
+    assert paragraphs.loc[1, "note"] == "Persian paragraph in an Arabic document: counted as Persian"
+    assert paragraphs.loc[1, "clean_text"] == normalize(PERSIAN, "fa")
+
+
+def test_other_arabic_script_paragraphs_are_dropped_not_counted() -> None:
+    paragraphs = split_paragraphs(documents({"text": f"{PERSIAN}\n{SORANI}\n{URDU}\n{PASHTO}", "language": "fa"}))
+    assert list(paragraphs.kept) == [True, False, False, False]
+    assert set(paragraphs.drop_reason[1:]) == {"not Persian or Arabic (detected: other)"}
+
+
+def test_wire_copies_in_other_documents_are_marked_not_dropped() -> None:
+    paragraphs = split_paragraphs(documents(
+        {"doc_id": "a", "text": f"{ARABIC}\nوقال الرئيس إن الوضع مستقر الآن.", "language": "ar"},
+        {"doc_id": "b", "text": f"خبر عاجل من ألماتي اليوم.\n{ARABIC.replace('قوات', 'قُوّـــات')}\n{ARABIC}", "language": "ar"},
+        {"doc_id": "c", "text": ARABIC, "language": "ar"},
+    ))
+    assert list(paragraphs.kept) == [True, True, True, True, False, True]
+    assert list(paragraphs.duplicate_of) == ["", "", "", "a:0", "", "a:0"]
+    assert paragraphs.loc[4, "drop_reason"] == "duplicate of paragraph 1"
+
+
+def test_long_paragraphs_get_a_note_and_keep_their_whole_text() -> None:
+    assert long_paragraph_note(ARABIC) == ""
+    long = " ".join([ARABIC] * 40)
+    paragraphs = split_paragraphs(documents({"text": long, "language": "ar"}))
+    assert paragraphs.loc[0, "kept"]
+    assert paragraphs.loc[0, "clean_text"] == normalize(long, "ar")
+    assert paragraphs.loc[0, "note"] == (
+        f"long paragraph ({len(normalize(long, 'ar')):,} characters): the embedding model reads about its first "
+        f"{MODEL_WINDOW_CHARS:,}; cue words and wording are matched in all of it"
+    )
 
 
 def test_missing_columns_are_named() -> None:
