@@ -25,7 +25,7 @@ from analysis.themes import ThemeSet
 
 OUTPUT_COLUMNS = [
     "paragraph_id", "source", "doc_id", "outlet", "language", "detected_language", "date",
-    "position", "text", "kept", "drop_reason", "themes",
+    "position", "text", "kept", "drop_reason", "duplicate_of", "note", "themes",
 ]
 
 
