@@ -5,7 +5,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analysis.embed import Embedder, EmbeddingCache, ModelError, load_sentence_transformer, make_embedder
+from analysis.embed import (
+    Embedder,
+    EmbeddingCache,
+    ModelError,
+    exact_length_batches,
+    load_once,
+    load_sentence_transformer,
+    make_embedder,
+    token_lengths,
+)
 from tests.conftest import FakeEncoder
 
 
@@ -79,3 +88,112 @@ def test_cache_is_safe_across_threads(tmp_path: Path) -> None:
         results = list(pool.map(lambda pair: pair[0].embed(pair[1]), zip(embedders, texts)))
     assert [len(vectors) for vectors in results] == [50] * 4
     assert len(cache) == 200
+
+
+def test_exact_length_batches_never_mix_lengths() -> None:
+    texts = ["a", "b", "c", "d", "e"]
+    assert exact_length_batches(texts, [3, 1, 3, 3, 1], size=2) == [["a", "c"], ["d"], ["b", "e"]]
+    assert exact_length_batches([], [], size=2) == []
+
+
+def test_token_lengths_of_an_encoder_without_tokenizer_are_one_group() -> None:
+    assert token_lengths(FakeEncoder(), ["one", "two words"]) == [0, 0]
+
+
+def test_a_vector_does_not_depend_on_its_batch_neighbours(fake_encoder: FakeEncoder) -> None:
+    class LengthEncoder(FakeEncoder):
+        """A fake whose output changes with padding, as a real model's does by ~1e-7."""
+
+        def preprocess(self, texts: list[str], prompt: str | None = None) -> dict:
+            import torch
+
+            lengths = [len((prompt or "") + text) for text in texts]
+            return {"attention_mask": torch.tensor([[1] * n + [0] * (max(lengths) - n) for n in lengths])}
+
+        def encode(self, sentences: list[str], batch_size: int = 32, **kwargs: object) -> np.ndarray:
+            padded_to = max(len(sentence) for sentence in sentences)
+            return super().encode(sentences) + np.float32(1e-4) * padded_to
+
+    texts = ["short", "a longer text", "mid text"]
+    alone = np.stack([Embedder("f", LengthEncoder).embed([text])[0] for text in texts])
+    together = Embedder("f", LengthEncoder).embed(texts)
+    np.testing.assert_array_equal(together, alone)
+
+
+def test_load_once_loads_a_model_once_for_concurrent_threads() -> None:
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    loads: list[str] = []
+    start = threading.Barrier(6)
+
+    def slow_load() -> FakeEncoder:
+        loads.append("loaded")
+        time.sleep(0.2)
+        return FakeEncoder()
+
+    def session(_: int) -> FakeEncoder:
+        start.wait()
+        return load_once(f"slow-{id(loads)}", slow_load)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        models = list(pool.map(session, range(6)))
+    assert loads == ["loaded"]
+    assert all(model is models[0] for model in models)
+
+
+def test_load_once_keeps_models_apart_and_retries_after_a_failure() -> None:
+    def failing() -> FakeEncoder:
+        raise ModelError("broken")
+
+    name = f"retry-{id(failing)}"
+    with pytest.raises(ModelError):
+        load_once(name, failing)
+    first = load_once(name, FakeEncoder)
+    assert load_once(name, FakeEncoder) is first
+    assert load_once(f"{name}-other", FakeEncoder) is not first
+
+
+def _damage_random(path: Path) -> None:
+    path.write_bytes(np.random.default_rng(0).bytes(40_000))
+
+
+def _damage_truncated(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _damage_middle(path: Path) -> None:
+    data = path.read_bytes()
+    middle = len(data) // 2
+    path.write_bytes(data[:middle] + b"\xff" * 16 + data[middle + 16 :])
+
+
+def _damage_one_vector(path: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE vectors_v2 SET vector = zeroblob(256) WHERE rowid = 1")
+
+
+@pytest.mark.parametrize("damage", [_damage_random, _damage_truncated, _damage_middle, _damage_one_vector])
+def test_a_damaged_cache_is_moved_aside_and_replaced(tmp_path: Path, damage) -> None:
+    path = tmp_path / "cache.sqlite3"
+    texts = [f"متن شماره {i} " * 4 for i in range(300)]
+    expected = Embedder("fake", FakeEncoder, EmbeddingCache(path)).embed(texts)
+    damage(path)
+    damaged = path.read_bytes()
+    notices: list[str] = []
+    embedder = Embedder("fake", FakeEncoder, EmbeddingCache(path, warn=notices.append))
+    np.testing.assert_array_equal(embedder.embed(texts), expected)
+    [aside] = tmp_path.glob("cache.sqlite3.damaged-*")
+    assert aside.read_bytes() == damaged  # kept as it was
+    assert len(notices) == 1 and "damaged" in notices[0] and str(aside) in notices[0]
+    assert len(EmbeddingCache(path)) == 300  # the new cache is in use
+
+
+def test_cache_keys_change_with_the_embedding_method() -> None:
+    import hashlib
+
+    old_key = hashlib.sha256(b"m\x00text").hexdigest()
+    assert EmbeddingCache.key("m", "text") != old_key
