@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from collections.abc import Sequence
+from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
@@ -18,14 +20,18 @@ from analysis.config import framing_home
 from analysis.corpus import CorpusError, read_corpus
 from analysis.embed import CACHE_FILE, DEFAULT_MODEL, EmbeddingCache, ModelError, make_embedder
 from analysis.evaluate import cross_validate, evaluate, score_labels
-from analysis.labels import LabelsError, load_labels
 from analysis.export import to_csv_bytes
-from analysis.model_setup import default_model_dir, ensure_default_model
+from analysis.labels import LabelsError, load_labels
+from analysis.model_setup import default_model_dir, ensure_default_model, model_status
 from analysis.pipeline import analyze, output_table, versions
 from analysis.scorer import ScorerStore, fitted_scorer
 from analysis.themes import DEFAULT_THEMES_PATH, ThemeError, load_themes, training_texts
 
 DEFAULT_CORPUS = Path("seeds")
+
+
+class OptionError(ValueError):
+    """A command-line option names something that cannot be used (checked before any work is done)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,8 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (CorpusError, ThemeError, ModelError, LabelsError) as error:
+    except (CorpusError, ThemeError, ModelError, LabelsError, OptionError) as error:
         print(f"framing: error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # a disk that fills up or a file that vanishes mid-run
+        print(f"framing: error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("framing: interrupted", file=sys.stderr)
@@ -44,19 +53,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_analyze(args: argparse.Namespace) -> int:
     """``framing analyze``: write paragraphs.csv, the theme tables and run.json."""
-    themes = load_themes(args.themes)
+    out = writable_folder(Path(args.out), "--out")
+    themes = load_themes(themes_file(args.themes))
     corpus = read_corpus(args.paths or [DEFAULT_CORPUS])
     for problem in corpus.problems:
         print(f"framing: skipped {problem}", file=sys.stderr)
     if corpus.documents.empty:
         print("framing: error: nothing to analyse: no readable document in the input", file=sys.stderr)
         return 1
-    embedder = make_embedder(args.model, use_cache=not args.no_cache)
+    embedder = make_embedder(args.model, use_cache=not args.no_cache, warn=_warn)
     with _ProgressBar() as progress:
         analysis = analyze(corpus, themes, embedder, progress=progress)
     table = analysis.table
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     _write_csv(output_table(table, themes.ids), out / "paragraphs.csv")
     _write_csv(theme_shares(table, themes.ids, by="language"), out / "themes_by_language.csv")
     _write_csv(theme_shares(table, themes.ids, by="outlet"), out / "themes_by_outlet.csv")
@@ -76,9 +84,14 @@ def run_analyze(args: argparse.Namespace) -> int:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     """``framing evaluate``: precision, recall and F1 of theme assignment against labels."""
-    themes = load_themes(args.themes)
+    if args.json:
+        writable_file(Path(args.json), "--json")
+    themes = load_themes(themes_file(args.themes))
     labels = load_labels(args.labels, themes.ids)
-    embedder = make_embedder(args.model, use_cache=not args.no_cache)
+    folds = effective_folds(args.folds, labels["doc_id"].nunique()) if args.by == "doc_id" else args.folds
+    if folds != args.folds:
+        print(f"framing: {folds} folds used, not {args.folds}: the labels hold only {folds} articles (doc_id)", file=sys.stderr)
+    embedder = make_embedder(args.model, use_cache=not args.no_cache, warn=_warn)
     with _ProgressBar() as progress:
         scores = score_labels(
             labels, themes, lambda texts: embedder.embed(texts, progress=progress),
@@ -86,15 +99,15 @@ def run_evaluate(args: argparse.Namespace) -> int:
         )
     part = "event" if args.by == "event" else "set"
     at_thresholds = evaluate(labels, scores, themes.thresholds(), part=part)
-    held_out = cross_validate(labels, scores, themes.ids, folds=args.folds, part=part, by=args.by)
-    grouping = "one event each: leave-one-event-out" if args.by == "event" else f"{args.folds} folds grouped by article"
+    held_out = cross_validate(labels, scores, themes.ids, folds=folds, part=part, by=args.by)
+    grouping = "one event each: leave-one-event-out" if args.by == "event" else f"{folds} folds grouped by article"
     report = {
         "labels": str(args.labels),
         "model": embedder.model_id,
         "themes_hash": themes.digest(),
         "at_file_thresholds": at_thresholds.to_dict(),
         "scored_by": "leave-one-event-out" if args.by == "event" else "cross-fitted by article",
-        "cross_validated": {"folds": args.folds, "grouped_by": args.by, **held_out.to_dict()},
+        "cross_validated": {"folds": folds, "grouped_by": args.by, **held_out.to_dict()},
     }
     for title, result in (("At the themes file's thresholds", at_thresholds), (f"Thresholds chosen on held-out folds ({grouping})", held_out)):
         print(f"\n== {title} ==")
@@ -115,8 +128,8 @@ def run_prepare(args: argparse.Namespace) -> int:
     """``framing prepare``: build the embedded model if missing and embed the themes' training texts once."""
     if args.model == DEFAULT_MODEL:
         ensure_default_model(log=lambda message: print(f"framing: {message}", file=sys.stderr))
-    themes = load_themes(args.themes)
-    embedder = make_embedder(args.model)
+    themes = load_themes(themes_file(args.themes))
+    embedder = make_embedder(args.model, warn=_warn)
     with _ProgressBar() as progress:
         embedder.embed(training_texts(themes), progress=progress)
     fitted_scorer(themes, embedder.model_id, embedder.embed, ScorerStore.default())
@@ -132,9 +145,9 @@ def run_info(args: argparse.Namespace) -> int:
     home = framing_home()
     model_dir = default_model_dir(home)
     cache_path = home / "cache" / CACHE_FILE
-    cached = len(EmbeddingCache(cache_path)) if cache_path.exists() else 0
+    cached = len(EmbeddingCache(cache_path, warn=_warn)) if cache_path.exists() else 0
     print(f"framing home:   {home}  (set FRAMING_HOME to move it)")
-    print(f"default model:  {model_dir}  ({'built' if model_dir.exists() else 'not built yet: make model'})")
+    print(f"default model:  {model_dir}  ({model_status(model_dir)})")
     print(f"embedding cache: {cache_path}  ({cached} vectors)")
     print(f"themes file:    {DEFAULT_THEMES_PATH}")
     for package, found in versions().items():
@@ -161,6 +174,47 @@ class _ProgressBar:
             self._bar.close()
 
 
+def themes_file(path: str | None) -> str | None:
+    """Return ``--themes`` as given, refusing a folder."""
+    if path and Path(path).is_dir():
+        raise OptionError(f"--themes {path} is a folder: give a themes TOML file")
+    return path
+
+
+def writable_folder(path: Path, option: str) -> Path:
+    """Create the folder ``option`` names if needed and check that a file can be written in it."""
+    if path.exists() and not path.is_dir():
+        raise OptionError(f"{option} {path} is a file: give a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as error:
+        raise OptionError(f"{option} {path} cannot be written: {error.strerror or error}") from error
+    return path
+
+
+def writable_file(path: Path, option: str) -> Path:
+    """Check that the file ``option`` names can be written (its folder is created if needed)."""
+    if path.is_dir():
+        raise OptionError(f"{option} {path} is a folder: give a file name")
+    writable_folder(path.parent, option)
+    return path
+
+
+def effective_folds(requested: int, articles: int) -> int:
+    """Return the cross-validation folds to use: at most one per article; fewer than 2 is refused."""
+    if requested < 2:
+        raise OptionError(f"--folds {requested}: cross-validation needs at least 2 folds")
+    if articles < 2:
+        raise OptionError(f"cross-validation needs at least 2 articles (doc_id); the labels hold {articles}")
+    return min(requested, articles)
+
+
+def _warn(message: str) -> None:
+    print(f"framing: warning: {message}", file=sys.stderr)
+
+
 def _write_csv(table: pd.DataFrame, path: Path) -> None:
     """Write a table as the dashboard's CSV download does; run metadata goes to run.json instead."""
     path.write_bytes(to_csv_bytes(table, {}))
@@ -168,38 +222,43 @@ def _write_csv(table: pd.DataFrame, path: Path) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="framing", description="How Persian- and Arabic-language outlets frame the same event.")
+    parser.add_argument("--version", action="version", version=f"framing {version('framing')}")
     commands = parser.add_subparsers(dest="command", required=True)
+    themes_and_model = argparse.ArgumentParser(add_help=False)
+    themes_and_model.add_argument("--themes", help="themes TOML file (default: the bundled themes)")
+    themes_and_model.add_argument(
+        "--model", default=DEFAULT_MODEL, help="sentence-transformers model name or path (default: the embedded multilingual-e5-small)"
+    )
+    cache = argparse.ArgumentParser(add_help=False)
+    cache.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
 
-    analyze_cmd = commands.add_parser("analyze", help="analyse a corpus and write the tables")
+    analyze_cmd = commands.add_parser("analyze", parents=[themes_and_model, cache], help="analyse a corpus and write the tables")
     analyze_cmd.add_argument("paths", nargs="*", help="folders of .txt (+ manifest.csv), .txt, .csv or .jsonl files (default: seeds/)")
-    analyze_cmd.add_argument("--out", required=True, help="output folder")
-    analyze_cmd.add_argument("--themes", help="themes TOML file (default: the bundled themes)")
-    analyze_cmd.add_argument("--model", default=DEFAULT_MODEL, help="sentence-transformers model name or path (default: the embedded multilingual-e5-small)")
-    analyze_cmd.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
+    analyze_cmd.add_argument("--out", required=True, help="output folder (checked before the analysis starts)")
     analyze_cmd.set_defaults(run=run_analyze)
 
-    evaluate_cmd = commands.add_parser("evaluate", help="precision/recall/F1 of theme assignment against a labelled CSV")
+    evaluate_cmd = commands.add_parser(
+        "evaluate", parents=[themes_and_model, cache], help="precision/recall/F1 of theme assignment against a labelled CSV"
+    )
     evaluate_cmd.add_argument("labels", help="CSV with text, language and one 0/1 column per theme (optional: set, doc_id)")
-    evaluate_cmd.add_argument("--themes", help="themes TOML file (default: the bundled themes)")
-    evaluate_cmd.add_argument("--model", default=DEFAULT_MODEL, help="sentence-transformers model name or path")
-    evaluate_cmd.add_argument("--folds", type=int, default=5, help="cross-validation folds, grouped by doc_id (default 5)")
+    evaluate_cmd.add_argument(
+        "--folds", type=int, default=5, help="cross-validation folds, grouped by doc_id (default 5; at least 2, at most one per article)"
+    )
     evaluate_cmd.add_argument(
         "--by", choices=["doc_id", "event"], default="doc_id",
         help="what a paragraph is held out with: its article (default) or its event (leave-one-event-out; needs an `event` column)",
     )
-    evaluate_cmd.add_argument("--json", help="also write the full report as JSON to this file")
-    evaluate_cmd.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
+    evaluate_cmd.add_argument("--json", help="also write the full report as JSON to this file (checked before the evaluation starts)")
     evaluate_cmd.set_defaults(run=run_evaluate)
 
-    prepare_cmd = commands.add_parser("prepare", help="build the embedded model and embed the themes' training texts (once)")
-    prepare_cmd.add_argument("--themes", help="themes TOML file (default: the bundled themes)")
-    prepare_cmd.add_argument("--model", default=DEFAULT_MODEL, help="sentence-transformers model name or path")
+    prepare_cmd = commands.add_parser(
+        "prepare", parents=[themes_and_model], help="build the embedded model and embed the themes' training texts (once)"
+    )
     prepare_cmd.set_defaults(run=run_prepare)
 
     info_cmd = commands.add_parser("info", help="show the model path, the cache location and versions")
     info_cmd.set_defaults(run=run_info)
     return parser
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -16,7 +16,7 @@ def fake_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeEncoder:
     encoder = FakeEncoder()
     cache = EmbeddingCache(tmp_path / "cli-cache.sqlite3")
 
-    def make(name_or_path: str | None = None, *, use_cache: bool = True) -> Embedder:
+    def make(name_or_path: str | None = None, *, use_cache: bool = True, **_: object) -> Embedder:
         return Embedder("fake", lambda: encoder, cache if use_cache else None)
 
     monkeypatch.setattr(cli, "make_embedder", make)
@@ -124,3 +124,43 @@ def test_prepare_embeds_the_training_texts_once(capsys: pytest.CaptureFixture[st
     assert f"{expected} training texts of the themes ({expected} embedded now, 0 already cached)" in capsys.readouterr().out
     assert run("prepare", "--model", "fake") == 0
     assert f"(0 embedded now, {expected} already cached)" in capsys.readouterr().out
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        run("--version")
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith("framing 0.")
+
+
+def test_shared_options_have_one_help_text() -> None:
+    commands = cli._parser()._subparsers._group_actions[0].choices
+    for option in ("--themes", "--model", "--no-cache"):
+        helps = {
+            action.help for name in ("analyze", "evaluate", "prepare") for action in commands[name]._actions if option in action.option_strings
+        }
+        assert len(helps) == 1, option
+    assert not any("--no-cache" in action.option_strings for action in commands["prepare"]._actions)
+
+
+@pytest.mark.parametrize(("requested", "articles", "used"), [(5, 40, 5), (5, 2, 2), (50, 3, 3), (2, 2, 2)])
+def test_effective_folds_uses_at_most_one_fold_per_article(requested: int, articles: int, used: int) -> None:
+    assert cli.effective_folds(requested, articles) == used
+
+
+@pytest.mark.parametrize(("requested", "articles", "message"), [(0, 10, "at least 2 folds"), (1, 10, "at least 2 folds"), (5, 1, "at least 2 articles")])
+def test_effective_folds_refuses_impossible_cross_validation(requested: int, articles: int, message: str) -> None:
+    with pytest.raises(cli.OptionError, match=message):
+        cli.effective_folds(requested, articles)
+
+
+def test_destinations_are_checked(tmp_path: Path) -> None:
+    assert cli.writable_folder(tmp_path / "new" / "out", "--out").is_dir()
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(cli.OptionError, match="is a file"):
+        cli.writable_folder(tmp_path / "file", "--out")
+    with pytest.raises(cli.OptionError, match="cannot be written"):
+        cli.writable_folder(tmp_path / "file" / "sub", "--out")
+    with pytest.raises(cli.OptionError, match="is a folder"):
+        cli.writable_file(tmp_path, "--json")
+    assert list((tmp_path / "new" / "out").iterdir()) == []  # the write probe leaves nothing behind
