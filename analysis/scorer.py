@@ -24,19 +24,19 @@ import os
 import re
 import tempfile
 import zipfile
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from analysis.config import framing_home
+from analysis.text import normalize
 from analysis.themes import (
     EmbedFunction,
     Theme,
@@ -46,14 +46,41 @@ from analysis.themes import (
     has_cue,
     split_sentences,
     training_set,
-    wording_texts,
+    training_sources,
+    vocabulary_sources,
 )
 
 FORMAT_VERSION = 1
 STORE_FOLDER = "scorers"
 SCORE_DECIMALS = 4
 _MEMORY_ENTRIES = 64
-_KEY = re.compile(r"^[0-9a-f]{24}$")
+NGRAM_RANGE = (2, 5)
+_WHITESPACE = re.compile(r"\s\s+")
+
+
+@dataclass(frozen=True)
+class NgramRows:
+    """TF-IDF rows of some texts, in compressed sparse row form (``indptr``, ``indices``, ``data``)."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    width: int
+
+    def __matmul__(self, matrix: np.ndarray) -> np.ndarray:
+        """Rows times a ``(width, k)`` matrix, as a dense ``(rows, k)`` array."""
+        result = np.zeros((len(self.indptr) - 1, matrix.shape[1]))
+        filled = np.diff(self.indptr) > 0
+        if filled.any():
+            products = self.data[:, None] * matrix[self.indices]
+            result[filled] = np.add.reduceat(products, self.indptr[:-1][filled], axis=0)
+        return result
+
+    def to_scipy(self) -> Any:
+        """The same rows as a SciPy CSR matrix (for fitting)."""
+        from scipy import sparse
+
+        return sparse.csr_matrix((self.data, self.indices, self.indptr), shape=(len(self.indptr) - 1, self.width))
 
 
 @dataclass(frozen=True)
@@ -64,28 +91,36 @@ class LinearScore:
     intercept: float
     spread: float
 
-    def __call__(self, features: Any) -> np.ndarray:
-        """Decision values of some feature rows (dense or sparse), divided by the training spread."""
+    def __call__(self, features: np.ndarray | NgramRows) -> np.ndarray:
+        """Decision values of some feature rows, divided by the training spread."""
         values = features @ self.coef.T
         return (np.asarray(values).reshape(-1) + self.intercept) / self.spread
 
     @classmethod
-    def fit(cls, features: Any, target: np.ndarray, c: float) -> LinearScore:
-        """Fit a balanced logistic regression.
+    def fit(cls, features: np.ndarray | NgramRows, target: np.ndarray, c: float) -> LinearScore:
+        """Fit a balanced logistic regression (scikit-learn, imported only when fitting).
 
         Raises:
             ThemeError: there is no training text on one of the two sides.
         """
+        from sklearn.linear_model import LogisticRegression
+
         if target.all() or not target.any():
             raise ThemeError("a theme needs texts that carry it and texts that do not (background, near misses or other themes)")
-        model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000).fit(features, target)
-        spread = float(model.decision_function(features).std()) or 1.0
+        matrix = features.to_scipy() if isinstance(features, NgramRows) else features
+        model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000).fit(matrix, target)
+        spread = float(model.decision_function(matrix).std()) or 1.0
         return cls(model.coef_.astype(np.float64), float(model.intercept_[0]), spread)
 
 
 @dataclass(frozen=True)
 class NgramVocabulary:
-    """TF-IDF weighted character 2- to 5-grams (within words), fitted on some texts: the wording features."""
+    """TF-IDF weighted character 2- to 5-grams within words (scikit-learn's ``char_wb``): the wording features.
+
+    The vocabulary and idf weights are learned by scikit-learn's ``TfidfVectorizer``; texts are
+    turned into rows here (sublinear term frequency times idf, L2-normalised rows), so that
+    scoring needs neither scikit-learn nor SciPy.
+    """
 
     key: str
     terms: np.ndarray  # the n-grams, in column order
@@ -94,20 +129,46 @@ class NgramVocabulary:
     @classmethod
     def fit(cls, key: str, texts: Sequence[str]) -> NgramVocabulary:
         """Learn the vocabulary and idf weights of ``texts`` (repeats count)."""
-        vectorizer = _vectorizer().fit(texts)
-        return cls(
-            key,
-            np.array(vectorizer.get_feature_names_out().tolist(), dtype=str),
-            vectorizer.idf_,
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE, sublinear_tf=True).fit(texts)
+        return cls(key, np.array(vectorizer.get_feature_names_out().tolist(), dtype=str), vectorizer.idf_)
+
+    @cached_property
+    def _columns(self) -> dict[str, int]:
+        return {term: column for column, term in enumerate(self.terms.tolist())}
+
+    def transform(self, texts: Sequence[str]) -> NgramRows:
+        """The TF-IDF rows of some texts (n-grams outside the vocabulary are ignored)."""
+        columns, indptr, indices, data = self._columns, [0], [], []
+        for text in texts:
+            counts = Counter(column for gram in char_ngrams(text) if (column := columns.get(gram)) is not None)
+            row_columns = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
+            weights = (1.0 + np.log([counts[column] for column in row_columns.tolist()])) * self.idf[row_columns]
+            norm = float(np.sqrt(np.dot(weights, weights)))
+            indices.append(row_columns)
+            data.append(weights / norm if norm else weights)
+            indptr.append(indptr[-1] + len(row_columns))
+        return NgramRows(
+            np.asarray(indptr, dtype=np.int64),
+            np.concatenate(indices) if indices else np.zeros(0, np.int64),
+            np.concatenate(data) if data else np.zeros(0),
+            len(self.terms),
         )
 
-    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """The TF-IDF rows of some texts (n-grams outside the vocabulary are ignored)."""
-        if not len(texts):
-            return sparse.csr_matrix((0, len(self.terms)))
-        vectorizer = _vectorizer(vocabulary={term: column for column, term in enumerate(self.terms.tolist())})
-        vectorizer.idf_ = self.idf
-        return vectorizer.transform(texts)
+
+def char_ngrams(text: str) -> list[str]:
+    """Character n-grams inside words, each word padded with a space, as scikit-learn's ``char_wb`` makes them."""
+    low, high = NGRAM_RANGE
+    grams: list[str] = []
+    for word in _WHITESPACE.sub(" ", text.lower()).split():
+        padded = f" {word} "
+        for size in range(low, high + 1):
+            if len(padded) <= size:  # a word no longer than the n-gram counts once, whole
+                grams.append(padded)
+                break
+            grams.extend(padded[start : start + size] for start in range(len(padded) - size + 1))
+    return grams
 
 
 @dataclass(frozen=True)
@@ -288,57 +349,48 @@ class ThemeScorer:
             ThemeError: a theme has no training text on one of its two sides.
         """
         settings = self.themes.scoring
-        plans = {theme.id: training_set(self.themes, theme) for theme in self.themes.themes}
-        vocabulary_texts = {theme_id: wording_texts(self.themes, texts) for theme_id, (texts, _) in plans.items()}
         vocabulary_keys = {
-            theme_id: _digest("vocabulary", FORMAT_VERSION, sorted(texts)) if settings.wording_weight else None
-            for theme_id, texts in vocabulary_texts.items()
+            theme.id: _digest("vocabulary", _VERSION, sorted(vocabulary_sources(self.themes, theme))) if settings.wording_weight else None
+            for theme in self.themes.themes
         }
         self.fitted_, self.refitted_, missing = {}, [], []
         for theme in self.themes.themes:
-            texts, target = plans[theme.id]
-            key = _digest(
-                "theme",
-                FORMAT_VERSION,
-                self.model_id,
-                settings.c,
-                bool(settings.wording_weight),
-                vocabulary_keys[theme.id],
-                list(zip(texts, target.tolist(), strict=True)),
-            )
+            sources, target = training_sources(self.themes, theme)
+            key = _digest("theme", _VERSION, self.model_id, settings.c, vocabulary_keys[theme.id], sources, target)
             stored = store.load_theme(key) if store is not None else None
-            if isinstance(stored, FittedTheme) and stored.theme_id == theme.id:
+            if stored is not None and stored.theme_id == theme.id:
                 self.fitted_[theme.id] = stored
             else:
                 missing.append((theme, key))
-        needed = {key for key in vocabulary_keys.values() if key is not None}
-        for key in needed:
+        for key in {key for key in vocabulary_keys.values() if key is not None}:
             found = store.load_vocabulary(key) if store is not None else None
-            if isinstance(found, NgramVocabulary):
+            if found is not None:
                 self._vocabularies[key] = found
         if missing:
-            texts_to_embed = list(dict.fromkeys(text for theme, _ in missing for text in plans[theme.id][0]))
-            vectors = dict(zip(texts_to_embed, embed(texts_to_embed), strict=True))
-            for theme, key in missing:
-                texts, target = plans[theme.id]
-                vocabulary = self._vocabulary(vocabulary_keys[theme.id], vocabulary_texts[theme.id], store)
-                meaning = LinearScore.fit(np.stack([vectors[text] for text in texts]), target, settings.c)
-                wording = LinearScore.fit(vocabulary.transform(texts), target, settings.c) if vocabulary is not None else None
-                fitted = FittedTheme(
-                    theme.id,
-                    key,
-                    meaning,
-                    wording,
-                    vocabulary_keys[theme.id],
-                    len(texts),
-                    int(target.sum()),
-                )
-                self.fitted_[theme.id] = fitted
-                self.refitted_.append(theme.id)
-                if store is not None:
-                    store.save_theme(fitted)
+            self._fit_missing(missing, vocabulary_keys, embed, store)
         self.fitted_ = {theme.id: self.fitted_[theme.id] for theme in self.themes.themes}
         return self
+
+    def _fit_missing(
+        self, missing: list[tuple[Theme, str]], vocabulary_keys: Mapping[str, str | None], embed: EmbedFunction, store: ScorerStore | None
+    ) -> None:
+        plans = {theme.id: training_set(self.themes, theme) for theme, _ in missing}
+        texts_to_embed = list(dict.fromkeys(text for texts, _ in plans.values() for text in texts))
+        vectors = dict(zip(texts_to_embed, embed(texts_to_embed), strict=True))
+        c = self.themes.scoring.c
+        for theme, key in missing:
+            texts, target = plans[theme.id]
+            meaning = LinearScore.fit(np.stack([vectors[text] for text in texts]), target, c)
+            vocabulary_key = vocabulary_keys[theme.id]
+            wording = None
+            if vocabulary_key is not None:
+                vocabulary = self._vocabulary(theme, vocabulary_key, store)
+                wording = LinearScore.fit(vocabulary.transform(texts), target, c)
+            fitted = FittedTheme(theme.id, key, meaning, wording, vocabulary_key, len(texts), int(target.sum()))
+            self.fitted_[theme.id] = fitted
+            self.refitted_.append(theme.id)
+            if store is not None:
+                store.save_theme(fitted)
 
     def score(self, texts: Sequence[str], languages: Sequence[str], embed: EmbedFunction) -> Scores:
         """Score normalised paragraph texts; return the scores and the paragraphs' embeddings."""
@@ -353,7 +405,7 @@ class ThemeScorer:
         unit_languages = [languages[owner] for owner in owners]
         vectors = embed(units)
         denied = np.array([bool(denial_hits(text, language, self.themes)) for text, language in zip(units, unit_languages, strict=True)])
-        ngram_rows: dict[str, sparse.csr_matrix] = {}
+        ngram_rows: dict[str, NgramRows] = {}
         owner_index = np.asarray(owners)
         columns: dict[str, np.ndarray] = {}
         for theme in self.themes.themes:
@@ -394,10 +446,9 @@ class ThemeScorer:
         denial_weight = settings.denial_weight if theme.denial_weight is None else theme.denial_weight
         return cue_weight * (cued & ~denied) - denial_weight * denied
 
-    def _vocabulary(self, key: str | None, texts: list[str], store: ScorerStore | None) -> NgramVocabulary | None:
-        if key is None:
-            return None
+    def _vocabulary(self, theme: Theme, key: str, store: ScorerStore | None) -> NgramVocabulary:
         if key not in self._vocabularies:
+            texts = [normalize(text, language) for language, text in vocabulary_sources(self.themes, theme)]
             self._vocabularies[key] = NgramVocabulary.fit(key, texts)
             if store is not None:
                 store.save_vocabulary(self._vocabularies[key])
@@ -447,10 +498,6 @@ def assign_themes(table: pd.DataFrame, theme_ids: Sequence[str], thresholds: Map
     return result
 
 
-def _vectorizer(**options: Any) -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, **options)
-
-
 def _units(texts: Sequence[str], units: str) -> tuple[list[str], list[int]]:
     """Return the paragraphs, then (for ``sentences``) their sentences when more than one, with owners."""
     scored = list(texts)
@@ -462,6 +509,16 @@ def _units(texts: Sequence[str], units: str) -> tuple[list[str], list[int]]:
                 scored.extend(sentences)
                 owners.extend([number] * len(sentences))
     return scored, owners
+
+
+def _package_version() -> str:
+    try:
+        return version("framing")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+_VERSION = (FORMAT_VERSION, _package_version())  # stored fits of another release are refitted
 
 
 def _digest(*parts: object) -> str:

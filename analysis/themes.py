@@ -26,8 +26,9 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -102,37 +103,47 @@ class ScoringSettings:
 
 @dataclass(frozen=True)
 class LabelledParagraphs:
-    """Labelled paragraphs the themes learn from (normalised texts), with their articles and 0/1 labels."""
+    """Labelled paragraphs the themes learn from: texts as written, their languages, articles, events and 0/1 labels."""
 
-    texts: tuple[str, ...]
+    raw_texts: tuple[str, ...]
+    languages: tuple[str, ...]
     doc_ids: tuple[str, ...]
     labels: Mapping[str, tuple[int, ...]]
-    events: tuple[str, ...] = ()
+    events: tuple[str, ...]
 
     @classmethod
     def from_table(cls, table: pd.DataFrame, theme_ids: Sequence[str]) -> LabelledParagraphs:
-        """Build them from a labels table (``analysis.labels``); texts are normalised per language."""
+        """Build them from a labels table (``analysis.labels``)."""
         return cls(
-            texts=tuple(normalize(text, language) for text, language in zip(table["text"], table["language"], strict=True)),
+            raw_texts=tuple(table["text"]),
+            languages=tuple(table["language"]),
             doc_ids=tuple(table["doc_id"]),
             labels={theme_id: tuple(int(value) for value in table[theme_id]) for theme_id in theme_ids if theme_id in table.columns},
             events=tuple(table["event"]) if "event" in table.columns else ("",) * len(table),
         )
 
+    @cached_property
+    def texts(self) -> tuple[str, ...]:
+        """The texts normalised per language (computed when first needed: a stored scorer never needs them)."""
+        return tuple(normalize(text, language) for text, language in zip(self.raw_texts, self.languages, strict=True))
+
     def documents_of_event(self, event: str) -> set[str]:
         """The articles of one event."""
-        if not self.events:
-            return set()
         return {doc_id for doc_id, their_event in zip(self.doc_ids, self.events, strict=True) if their_event == event}
 
     def without_documents(self, doc_ids: set[str]) -> LabelledParagraphs:
         """Return a copy without the paragraphs of some articles (for cross-fitting)."""
         keep = [row for row, doc_id in enumerate(self.doc_ids) if doc_id not in doc_ids]
+
+        def kept(values: tuple[Any, ...]) -> tuple[Any, ...]:
+            return tuple(values[row] for row in keep)
+
         return LabelledParagraphs(
-            texts=tuple(self.texts[row] for row in keep),
-            doc_ids=tuple(self.doc_ids[row] for row in keep),
-            labels={theme_id: tuple(values[row] for row in keep) for theme_id, values in self.labels.items()},
-            events=tuple(self.events[row] for row in keep) if self.events else (),
+            raw_texts=kept(self.raw_texts),
+            languages=kept(self.languages),
+            doc_ids=kept(self.doc_ids),
+            labels={theme_id: kept(values) for theme_id, values in self.labels.items()},
+            events=kept(self.events),
         )
 
 
@@ -164,7 +175,7 @@ class ThemeSet:
         """Return a short hash of the canonical TOML form and the labelled paragraphs (for run metadata)."""
         digest = hashlib.sha256(themes_to_toml(self).encode())
         if self.labelled is not None:
-            digest.update(repr((self.labelled.texts, self.labelled.doc_ids, sorted(self.labelled.labels.items()))).encode())
+            digest.update(repr((self.labelled.raw_texts, self.labelled.languages, self.labelled.doc_ids, sorted(self.labelled.labels.items()))).encode())
         return digest.hexdigest()[:16]
 
     def label(self, theme_id: str) -> str:
@@ -351,23 +362,39 @@ def training_texts(themes: ThemeSet) -> list[str]:
     return list(dict.fromkeys(sentences))
 
 
-def training_set(themes: ThemeSet, theme: Theme) -> tuple[list[str], np.ndarray]:
-    """The normalised training texts of one theme and their 0/1 targets.
+def training_sources(themes: ThemeSet, theme: Theme) -> tuple[list[tuple[str, str]], list[int]]:
+    """What one theme learns from, as written: ``(language, text)`` pairs and their 0/1 targets.
 
-    Labelled paragraphs count only for the themes they are labelled for.
+    Positives are the theme's descriptions and examples; negatives the background, every theme's
+    near misses and the other themes' descriptions and examples. Labelled paragraphs follow, for
+    the themes they are labelled for.
     """
-    positives, negatives = _split_for(themes, theme)
-    texts = positives + negatives
-    target = [1] * len(positives) + [0] * len(negatives)
+    negatives = _pairs(themes.background)
+    for other in themes.themes:
+        negatives += _pairs(other.near_misses)
+        if other.id != theme.id:
+            negatives += other.anchors()
+    positives = theme.anchors()
+    sources, target = positives + negatives, [1] * len(positives) + [0] * len(negatives)
     if themes.labelled is not None and theme.id in themes.labelled.labels:
-        texts += list(themes.labelled.texts)
+        sources += list(zip(themes.labelled.languages, themes.labelled.raw_texts, strict=True))
         target += list(themes.labelled.labels[theme.id])
+    return sources, target
+
+
+def training_set(themes: ThemeSet, theme: Theme) -> tuple[list[str], np.ndarray]:
+    """The normalised training texts of one theme (see :func:`training_sources`) and their 0/1 targets."""
+    sources, target = training_sources(themes, theme)
+    sentences = len(sources) - (len(themes.labelled.raw_texts) if themes.labelled is not None and theme.id in themes.labelled.labels else 0)
+    texts = _normalised(sources[:sentences])
+    if sentences < len(sources) and themes.labelled is not None:
+        texts += list(themes.labelled.texts)
     return texts, np.asarray(target)
 
 
-def wording_texts(themes: ThemeSet, texts: list[str]) -> list[str]:
-    """The texts a theme's n-gram vocabulary is fitted on: its own training texts."""
-    return texts
+def vocabulary_sources(themes: ThemeSet, theme: Theme) -> list[tuple[str, str]]:
+    """The texts, as written, that a theme's n-gram vocabulary is fitted on: its own training texts."""
+    return training_sources(themes, theme)[0]
 
 
 def _labelled_paragraphs(reference: str, theme_ids: list[str], folder: Path | None, source: str) -> LabelledParagraphs:
@@ -392,16 +419,6 @@ def _read_labelled(path: str, _mtime: int, _size: int, theme_ids: tuple[str, ...
     except LabelsError as error:
         raise ThemeError(f"{source}: [scoring] labelled: {error}") from error
     return LabelledParagraphs.from_table(table, theme_ids)
-
-
-def _split_for(themes: ThemeSet, theme: Theme) -> tuple[list[str], list[str]]:
-    """Normalised sentences that carry ``theme``, and those that do not (background, near misses, other themes)."""
-    negatives = _normalised(_pairs(themes.background))
-    for other in themes.themes:
-        negatives += _normalised(_pairs(other.near_misses))
-        if other.id != theme.id:
-            negatives += _normalised(other.anchors())
-    return _normalised(theme.anchors()), negatives
 
 
 def _normalised(pairs: list[tuple[str, str]]) -> list[str]:

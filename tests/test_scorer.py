@@ -279,3 +279,18 @@ def test_a_change_of_model_or_setting_refits(tmp_path: Path, fake_embedder: Embe
     ]
     moved = themes.with_thresholds({"alpha": 0.9})
     assert ThemeScorer(moved, "fake").fit(fake_embedder.embed, store).refitted_ == []  # thresholds are not learned
+
+
+def test_ngram_rows_equal_scikit_learns_tfidf() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from analysis.scorer import NgramVocabulary
+
+    training = ["نیروهای حافظ صلح بازمی‌گردند", "عادت القوات إلى قواعدها", "troops go home", "a  b", "troops troops troops"]
+    vocabulary = NgramVocabulary.fit("key", training)
+    texts = ["نیروها بازمی‌گردند", "القوات", "", "zzz qqq", "Troops  GO home home"]
+    expected = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True).fit(training).transform(texts)
+    ours = vocabulary.transform(texts)
+    assert np.allclose(ours.to_scipy().toarray(), expected.toarray(), rtol=0, atol=1e-12)
+    coef = np.random.default_rng(0).normal(size=(len(vocabulary.terms), 1))
+    assert np.allclose(ours @ coef, expected @ coef, rtol=0, atol=1e-12)
