@@ -1,0 +1,352 @@
+"""Bad, odd and hostile text input through the real command line: one row per case (issue 9).
+
+Each row builds an input in a temporary folder, runs ``framing analyze`` on it and says the exit
+status, a message that must be printed (stderr or stdout; "" for none), and what must be kept in
+``paragraphs.csv``. No row may print a traceback. The model is a fake that, like the real one,
+reads only the first ``MODEL_WINDOW_CHARS`` characters of a text; the themes are a small file, so
+the suite runs in seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import cli
+from analysis.embed import Embedder
+from analysis.text import MODEL_WINDOW_CHARS
+from tests.conftest import SEEDS, FakeEncoder
+from tests.helpers import SMALL
+
+PERSIAN = [
+    "نیروهای حافظ صلح سازمان پیمان امنیت جمعی پس از پایان مأموریت خود از قزاقستان خارج می‌شوند.",
+    "رئیس‌جمهور قزاقستان گفت ناآرامی‌ها تلاشی برای کودتا بود و تروریست‌ها از خارج آموزش دیده بودند.",
+    "پوتین در نشست اضطراری گفت مأموریت نیروها محدود و موقت است و به زودی پایان می‌یابد.",
+    "وزارت خارجه ایران از ثبات در آسیای مرکزی حمایت کرد و خواستار گفت‌وگو میان طرفین شد.",
+    "گزارش‌ها حاکی است که صدها نفر در درگیری‌های آلماتی بازداشت شده‌اند و اینترنت قطع است.",
+    "سخنگوی دولت اعلام کرد که قیمت سوخت به سطح پیشین بازمی‌گردد تا اعتراض‌ها فروکش کند.",
+    "تحلیلگران می‌گویند حضور نیروهای روسی می‌تواند نفوذ مسکو را در منطقه افزایش دهد.",
+    "فرودگاه آلماتی پس از چند روز تعطیلی دوباره به روی پروازهای داخلی و خارجی باز شد.",
+    "دبیرکل سازمان پیمان امنیت جمعی گفت خروج نیروها ظرف ده روز انجام خواهد شد.",
+]
+ARABIC = [
+    "قالت وزارة الدفاع الروسية إن قوات حفظ السلام ستغادر كازاخستان بعد انتهاء مهمتها المحدودة.",
+    "وصف رئيس كازاخستان الاحتجاجات بأنها محاولة انقلاب نفذها إرهابيون تلقوا تدريبا في الخارج.",
+    "وأكد المتحدث أن القوات لن تشارك في العمليات الأمنية وأن دورها يقتصر على حماية المنشآت.",
+    "أعلنت السلطات إعادة فتح مطار ألماتي بعد أيام من الإغلاق بسبب أعمال العنف.",
+]
+SORANI = "هێزەکانی ئاسایش لە شاری ئەلماتی دەستیان کرد بە گرتنی خۆپیشاندەران و حکومەت ڕایگەیاند کە بارودۆخەکە ئێستا لە ژێر کۆنتڕۆڵدایە."
+URDU = "قازقستان میں پرتشدد مظاہروں کے بعد روسی قیادت والے اتحاد نے اپنے فوجی دستے بھیجنے کا اعلان کیا ہے۔"
+PASHTO = "د قزاقستان حکومت وویل چې د سولې ساتونکي ځواکونه به ډېر ژر له هېواده ووځي او دا ماموریت لنډمهاله دی."
+ARTICLE_FA = "\n".join(PERSIAN)
+ARTICLE_AR = "\n".join(ARABIC)
+
+Check = Callable[[pd.DataFrame, dict], None]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One row: how the input is built, the exit status, a message that must appear, what must be kept.
+
+    ``build`` writes files into a folder and returns the command-line paths. ``keep`` lists texts
+    that must be kept paragraphs of ``paragraphs.csv`` (exactly, once each); ``check`` asserts
+    anything more on the table and ``run.json``.
+    """
+
+    name: str
+    build: Callable[[Path], list[str]]
+    status: int
+    message: str
+    keep: tuple[str, ...] = ()
+    check: Check | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Input builders
+# ---------------------------------------------------------------------------------------------
+
+
+def txt(data: bytes | str, name: str = "article.txt", manifest: str | None = None) -> Callable[[Path], list[str]]:
+    """One article file (in a folder when a manifest is given)."""
+
+    def build(folder: Path) -> list[str]:
+        (folder / name).write_bytes(data.encode() if isinstance(data, str) else data)
+        if manifest is None:
+            return [str(folder / name)]
+        (folder / "manifest.csv").write_text(manifest, encoding="utf-8")
+        return [str(folder)]
+
+    return build
+
+
+def files(contents: dict[str, bytes | str]) -> Callable[[Path], list[str]]:
+    """A folder of files (articles, manifest)."""
+
+    def build(folder: Path) -> list[str]:
+        for name, data in contents.items():
+            (folder / name).write_bytes(data.encode() if isinstance(data, str) else data)
+        return [str(folder)]
+
+    return build
+
+
+def table(name: str, rows: list[dict[str, str]]) -> Callable[[Path], list[str]]:
+    """A .csv or .jsonl articles file."""
+
+    def build(folder: Path) -> list[str]:
+        path = folder / name
+        if name.endswith(".csv"):
+            pd.DataFrame(rows).to_csv(path, index=False)
+        else:
+            path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+        return [str(path)]
+
+    return build
+
+
+def raw(name: str, data: bytes) -> Callable[[Path], list[str]]:
+    """Any file, as bytes."""
+
+    def build(folder: Path) -> list[str]:
+        (folder / name).write_bytes(data)
+        return [str(folder / name)]
+
+    return build
+
+
+def dated(*dates: str, language: str = "") -> Callable[[Path], list[str]]:
+    """One article per date (two paragraphs each), described by a manifest."""
+    contents: dict[str, bytes | str] = {f"a{number}.txt": f"{PERSIAN[number]}\n{PERSIAN[number + 1]}" for number in range(len(dates))}
+    lines = [f"a{number}.txt,Tasnim,{language},{date}" for number, date in enumerate(dates)]
+    contents["manifest.csv"] = "file,outlet,language,date\n" + "\n".join(lines) + "\n"
+    return files(contents)
+
+
+def with_byte(text: str, byte: bytes, after_chars: int) -> bytes:
+    """UTF-8 text with a stray byte inserted after some characters."""
+    return text[:after_chars].encode() + byte + text[after_chars:].encode()
+
+
+def wrong_seed_copies(folder: Path) -> list[str]:
+    """``framing analyze seeds seeds``."""
+    return [str(SEEDS), str(SEEDS)]
+
+
+def missing(folder: Path) -> list[str]:
+    return [str(folder / "nope")]
+
+
+def traversal(folder: Path) -> list[str]:
+    """A manifest naming a file outside its folder, whose content must never be read."""
+    (folder / "secret.txt").write_text("SECRET-CONTENT کلمه رمز", encoding="utf-8")
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(ARTICLE_FA, encoding="utf-8")
+    (corpus / "manifest.csv").write_text("file,outlet,language\na.txt,Tasnim,fa\n../secret.txt,Evil,fa\n/etc/hostname,Evil,fa\n", encoding="utf-8")
+    return [str(corpus)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks on the output
+# ---------------------------------------------------------------------------------------------
+
+
+def column(name: str, expected: list[object]) -> Check:
+    def check(paragraphs: pd.DataFrame, run: dict) -> None:
+        assert paragraphs[name].tolist() == expected
+
+    return check
+
+
+def dates(*expected: str) -> Check:
+    def check(paragraphs: pd.DataFrame, run: dict) -> None:
+        assert paragraphs.drop_duplicates("doc_id")["date"].tolist() == list(expected)
+
+    return check
+
+
+def documents(count: int, paragraphs_count: int | None = None) -> Check:
+    def check(paragraphs: pd.DataFrame, run: dict) -> None:
+        assert run["documents"] == count
+        assert paragraphs_count is None or len(paragraphs) == paragraphs_count
+
+    return check
+
+
+def all_of(*checks: Check) -> Check:
+    def check(paragraphs: pd.DataFrame, run: dict) -> None:
+        for one in checks:
+            one(paragraphs, run)
+
+    return check
+
+
+def dropped_as(text: str, reason: str) -> Check:
+    def check(paragraphs: pd.DataFrame, run: dict) -> None:
+        row = paragraphs[paragraphs.text == text]
+        assert row["kept"].tolist() == [False] and row["drop_reason"].tolist() == [reason]
+
+    return check
+
+
+def counted_as(text: str, language: str, note: str) -> Check:
+    def check(paragraphs: pd.DataFrame, run: dict) -> None:
+        row = paragraphs[paragraphs.text == text].iloc[0]
+        assert (row.kept, row.language, row.note) == (True, language, note)
+
+    return check
+
+
+def wire_copies(paragraphs: pd.DataFrame, run: dict) -> None:
+    first, second = paragraphs[paragraphs.doc_id == "a"], paragraphs[paragraphs.doc_id == "b"]
+    assert second["kept"].all()
+    assert second["duplicate_of"].tolist() == first["paragraph_id"].tolist()
+    assert (first["duplicate_of"] == "").all()
+    assert set(paragraphs.drop_duplicates("doc_id")["outlet"]) == {"RT Arabic", "Sputnik Arabic"}
+
+
+def long_paragraph(length: int) -> Check:
+    def check(paragraphs: pd.DataFrame, run: dict) -> None:
+        row = paragraphs[paragraphs.text.str.len() == length].iloc[0]
+        assert row.kept and row.note.startswith(f"long paragraph ({length:,} characters)")
+
+    return check
+
+
+def nothing_secret(paragraphs: pd.DataFrame, run: dict) -> None:
+    assert not paragraphs.text.str.contains("SECRET").any()
+    assert "SECRET" not in json.dumps(run, ensure_ascii=False)
+    assert paragraphs.outlet.unique().tolist() == ["Tasnim"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The table
+# ---------------------------------------------------------------------------------------------
+
+FIVE_MB = "\n".join(PERSIAN * 4) + "\n"
+FIVE_MB = FIVE_MB * (5_000_000 // len(FIVE_MB.encode()) + 1)
+LONG_FIELD = " ".join(ARABIC * 700)
+CUT = len(PERSIAN[0]) // 2
+BROKEN_JSONL = "\n".join([
+    json.dumps({"text": ARABIC[0]}, ensure_ascii=False), "{not json", "[1, 2]", json.dumps({"text": PERSIAN[0]}, ensure_ascii=False),
+]).encode()
+
+CASES = [
+    # 4. UTF-8 with a few bad bytes, and real Windows-1256
+    Case("utf8 with one 0xFF byte", txt(with_byte(ARTICLE_FA, b"\xff", CUT)), 0,
+         f"1 byte not valid UTF-8 (the first at byte offset {len(PERSIAN[0][:CUT].encode())}): read as UTF-8",
+         tuple(PERSIAN[1:]), column("language", ["fa"] * 9)),
+    Case("utf8 cut inside a character", txt(ARTICLE_FA[:-1].encode()[:-1]), 0, "1 byte not valid UTF-8", tuple(PERSIAN[:-1]),
+         column("text", [*PERSIAN[:-1], PERSIAN[-1][:-2] + "\ufffd"])),
+    Case("utf8 with bad bytes in every paragraph", txt("\n".join(p[:10] + "\udcff" + p[10:] for p in PERSIAN).encode("utf-8", "surrogateescape")),
+         0, "9 bytes not valid UTF-8", (), documents(1, 9)),
+    Case("windows-1256 Arabic file, identical to UTF-8", txt(ARTICLE_AR.encode("cp1256")), 0, "", tuple(ARABIC)),
+    Case("latin-1 file is refused, not garbled", txt("Café, résumé et naïveté: les troupes partent.".encode("latin-1")), 1, "cannot decode the bytes as UTF-8 or Windows-1256"),
+    # 5. UTF-16
+    Case("utf-16 LE without BOM", txt(ARTICLE_FA.encode("utf-16-le")), 0, "", tuple(PERSIAN)),
+    Case("utf-16 BE without BOM", txt(ARTICLE_AR.encode("utf-16-be")), 0, "", tuple(ARABIC)),
+    Case("utf-16 with BOM, identical to UTF-8", txt(ARTICLE_FA.encode("utf-16")), 0, "", tuple(PERSIAN)),
+    Case("utf-8 with BOM, identical to UTF-8", txt(b"\xef\xbb\xbf" + ARTICLE_AR.encode()), 0, "", tuple(ARABIC)),
+    # 6. duplicates
+    Case("the same article under two names", files({"a.txt": ARTICLE_AR, "b.txt": ARTICLE_AR.replace("قوات", "قُوّـات") + "\n\n"}), 0,
+         "b.txt: same outlet and text as document 'a': a duplicate, analysed once", tuple(ARABIC), documents(1, 4)),
+    Case("framing analyze seeds seeds", wrong_seed_copies, 0, "a duplicate, analysed once", (), documents(5, 104)),
+    Case("a wire copy in two outlets stays, marked", files({
+        "a.txt": ARTICLE_AR, "b.txt": ARTICLE_AR, "manifest.csv": "file,outlet,language\na.txt,RT Arabic,ar\nb.txt,Sputnik Arabic,ar\n",
+    }), 0, "", (), wire_copies),
+    # 7. other Arabic-script languages
+    Case("a Sorani paragraph in a Persian article", txt(f"{ARTICLE_FA}\n{SORANI}"), 0, "", tuple(PERSIAN),
+         dropped_as(SORANI, "not Persian or Arabic (detected: other)")),
+    Case("an Urdu paragraph in an Arabic article", txt(f"{ARTICLE_AR}\n{URDU}"), 0, "", tuple(ARABIC),
+         dropped_as(URDU, "not Persian or Arabic (detected: other)")),
+    Case("a Pashto paragraph in a Persian article", txt(f"{ARTICLE_FA}\n{PASHTO}"), 0, "", tuple(PERSIAN),
+         dropped_as(PASHTO, "not Persian or Arabic (detected: other)")),
+    Case("a Sorani article declared Persian", files({
+        "ku.txt": f"{SORANI}\n{SORANI.replace('ئاسایش', 'پۆلیس')}", "fa.txt": ARTICLE_FA, "manifest.csv": "file,language\nku.txt,fa\nfa.txt,fa\n",
+    }), 0, "ku.txt: declared Persian, but most of its text reads as neither Persian nor Arabic", tuple(PERSIAN)),
+    # 8. a Persian paragraph in an Arabic article
+    Case("a Persian paragraph in an Arabic article", txt(f"{ARTICLE_AR}\n{PERSIAN[0]}", manifest="file,language\narticle.txt,ar\n"), 0, "",
+         (*ARABIC, PERSIAN[0]), counted_as(PERSIAN[0], "fa", "Persian paragraph in an Arabic document: counted as Persian")),
+    # 9. dates
+    Case("Solar Hijri in Persian digits", dated("۱۴۰۰/۱۰/۲۰"), 0, "", (), dates("2022-01-10")),
+    Case("Solar Hijri in Latin digits, Persian declared", dated("1400-10-20", language="fa"), 0, "", (), dates("2022-01-10")),
+    Case("Solar Hijri with a month name", dated("«۲۰ دی ۱۴۰۰»", "پنجشنبه ۲۳ دی‌ماه ۱۴۰۰"), 0, "", (), dates("2022-01-10", "2022-01-13")),
+    Case("lunar Hijri with an Arabic month name", dated("10 جمادى الآخرة 1443 هـ"), 0, "", (), dates("2022-01-13")),
+    Case("Hijri year of unknown calendar", dated("1400-10-20"), 0, "year 1400 is Solar Hijri in Persian and lunar Hijri in Arabic", (), dates("")),
+    Case("'now' is refused", dated("now", "2022-01-07"), 0, "relative date 'now' refused", (PERSIAN[0],), dates("", "2022-01-07")),
+    Case("'امروز' is refused", dated("امروز"), 0, "relative date 'امروز' refused", (), dates("")),
+    Case("day-first file", dated("06/01/2022", "13/01/2022"), 0, "", (), dates("2022-01-06", "2022-01-13")),
+    Case("month-first file", dated("06/01/2022", "01/13/2022"), 0, "", (), dates("2022-06-01", "2022-01-13")),
+    Case("ambiguous date", dated("06/01/2022", "07/01/2022"), 0, "ambiguous date '06/01/2022'", (PERSIAN[0],), dates("", "")),
+    Case("impossible date", dated("31/02/2022"), 0, "is not a day of the Gregorian calendar", (), dates("")),
+    # 10. long text
+    Case("CSV with a 200,000-character field", table("big.csv", [
+        {"id": "long", "text": LONG_FIELD, "language": "ar"}, {"id": "short", "text": ARABIC[0], "language": "ar"},
+    ]), 0, "", (LONG_FIELD, ARABIC[0]), long_paragraph(len(LONG_FIELD))),
+    Case("JSONL with a 200,000-character field", table("big.jsonl", [{"text": LONG_FIELD}]), 0, "", (LONG_FIELD,), long_paragraph(len(LONG_FIELD))),
+    Case("5 MB text file, read whole", txt(FIVE_MB), 0, "", tuple(PERSIAN), documents(1, FIVE_MB.count("\n"))),
+    # keep right
+    Case("missing path", missing, 2, "no such file or folder"),
+    Case("empty file", txt(b""), 1, "empty file"),
+    Case("whitespace-only file", txt(" \n\t\n\u00a0\n".encode()), 1, "empty file"),
+    Case("binary file (PNG)", txt(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"), 1, "binary file (NUL bytes)"),
+    Case("random bytes", txt(random.Random(9).randbytes(4096)), 1, "binary file (NUL bytes)"),
+    Case("random bytes without NUL", txt(bytes(byte for byte in random.Random(9).randbytes(4096) if byte)), 1, "cannot decode"),
+    Case("CSV without a text column", table("t.csv", [{"id": "1", "body": ARABIC[0]}]), 2, "no 'text' column"),
+    Case("broken JSONL lines skipped and listed", raw("c.jsonl", BROKEN_JSONL), 0, "c.jsonl:2: invalid JSON", (ARABIC[0], PERSIAN[0]),
+         documents(2)),
+    Case("manifest path traversal refused", traversal, 0, "lists '../secret.txt', which is not among the files", tuple(PERSIAN), nothing_secret),
+    Case("unknown declared language is detected", txt(ARTICLE_AR, manifest="file,language\narticle.txt,klingon\n"), 0,
+         "unknown language 'klingon'", tuple(ARABIC), column("language", ["ar"] * 4)),
+]
+
+
+class WindowEncoder(FakeEncoder):
+    """The fake encoder, reading only the first ``MODEL_WINDOW_CHARS`` characters like the real model."""
+
+    def encode(self, sentences: list[str], batch_size: int = 32, **kwargs: object) -> np.ndarray:
+        return super().encode([sentence[:MODEL_WINDOW_CHARS] for sentence in sentences], batch_size, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def fake_model(monkeypatch: pytest.MonkeyPatch, framing_home: Path) -> None:
+    encoder = WindowEncoder()
+    monkeypatch.setattr(cli, "make_embedder", lambda *args, **kwargs: Embedder("fake", lambda: encoder, None))
+
+
+def test_the_table_has_every_case() -> None:
+    assert len(CASES) >= 30
+    assert len({case.name for case in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_input(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    themes = tmp_path / "themes.toml"
+    themes.write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "out"
+    status = cli.main(["analyze", *case.build(inputs), "--out", str(out), "--themes", str(themes)])
+    printed = capsys.readouterr()
+    assert "Traceback" not in printed.err + printed.out
+    assert status == case.status, printed.err
+    assert case.message in printed.err + printed.out
+    if not case.message and status == 0:
+        assert "framing: skipped" not in printed.err, printed.err
+    if status != 0:
+        assert case.keep == () and case.check is None
+        return
+    paragraphs = pd.read_csv(out / "paragraphs.csv", encoding="utf-8-sig", keep_default_na=False, dtype=str)
+    paragraphs["kept"] = paragraphs["kept"] == "True"
+    kept = paragraphs.loc[paragraphs.kept, "text"].tolist()
+    for text in case.keep:
+        assert kept.count(text) == 1, text[:60]
+    if case.check is not None:
+        case.check(paragraphs, json.loads((out / "run.json").read_text(encoding="utf-8")))
