@@ -504,7 +504,10 @@ def overview_view(run: Run) -> None:
     articles = list(dict.fromkeys(strip["doc_id"]))
     chart(charts.article_strip_chart(strip[strip["doc_id"].isin(articles[:STRIP_MAX_ARTICLES])], theme_ids=ids, labels=labels), "strip_chart")
     shown = f"the first {STRIP_MAX_ARTICLES} of {len(articles)} articles; narrow the filters to see others. " if len(articles) > STRIP_MAX_ARTICLES else ""
-    st.caption(f"Each square is one kept paragraph in reading order, coloured by its strongest assigned theme; {shown}hover to read its start.")
+    st.caption(
+        f"Each square is one kept paragraph at its ¶ number in the article (gaps are dropped paragraphs), coloured by its "
+        f"strongest assigned theme; {shown}hover to read its start."
+    )
     download_buttons(strip, "article_strip", run.metadata)
     st.info("How far to trust these shares: see **Accuracy**, which compares the theme assignment with human labels.", icon=":material/fact_check:")
 
