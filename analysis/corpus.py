@@ -99,20 +99,23 @@ RARE_BAD_BYTES = 0.01
 # Windows-1256 is chosen only when the result reads as Arabic-script text: no control characters
 # and at least this share of its letters in the Arabic script.
 CP1256_ARABIC_SHARE = 0.7
-# UTF-16 without a byte-order mark: at least this share of characters are plain text (Latin,
-# Greek, Cyrillic, Arabic script, punctuation, whitespace).
+# UTF-16 without a byte-order mark: some whitespace, and at least this share of characters plain
+# text (ASCII, Latin-1 letters, Cyrillic, Arabic script, punctuation, whitespace).
 UTF16_PLAIN_SHARE = 0.95
-_PLAIN_RANGES = ((0x20, 0x52F), (0x600, 0x6FF), (0x750, 0x77F), (0x8A0, 0x8FF), (0x2000, 0x206F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
+_PLAIN_RANGES = (
+    (0x20, 0x7E), (0xA0, 0xFF), (0x400, 0x4FF), (0x600, 0x6FF), (0x750, 0x77F), (0x8A0, 0x8FF), (0x2000, 0x206F),
+    (0xFB50, 0xFDFF), (0xFE70, 0xFEFF),
+)
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 
 
 def decode_bytes(data: bytes, source: str) -> Decoded:
     """Decode file bytes, saying what was repaired.
 
-    In order: UTF-16 with a byte-order mark; UTF-16 without one (NUL bytes that decode to plain
-    text, little- or big-endian); UTF-8 (with or without BOM); UTF-8 with a few bad bytes (at
-    least 90 % of the non-ASCII bytes valid), each bad byte replaced by U+FFFD and the repair
-    described (count and first offset); Windows-1256 when it reads as Arabic-script text (no
+    In order: UTF-16 with a byte-order mark; UTF-16 without one (NUL bytes that decode, little- or
+    big-endian, to plain text with some whitespace); UTF-8 (with or without BOM); UTF-8 with a few
+    bad bytes (at least 90 % of the non-ASCII bytes valid), each bad byte replaced by U+FFFD and
+    counted (how many, the first offset); Windows-1256 when it reads as Arabic-script text (no
     control characters, at least 70 % of letters Arabic script); UTF-8 with replacement again when
     under 1 % of the bytes are bad (a Latin-script file with a stray byte).
 
@@ -169,7 +172,7 @@ def _utf16_without_bom(data: bytes, source: str) -> Decoded:
             except UnicodeDecodeError:
                 continue
             plain = sum(char in "\t\n\r" or any(low <= ord(char) <= high for low, high in _PLAIN_RANGES) for char in text)
-            if text and plain >= UTF16_PLAIN_SHARE * len(text):
+            if any(char.isspace() for char in text) and plain >= UTF16_PLAIN_SHARE * len(text):
                 return Decoded(text, encoding)
     raise CorpusError(f"{source}: looks like a binary file (NUL bytes), not text (nor UTF-16 without a byte-order mark)")
 

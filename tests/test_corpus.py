@@ -93,6 +93,12 @@ def test_utf16_with_bom_and_cp1256_read_like_utf8() -> None:
     assert decode_text(b"\xef\xbb\xbf" + ARABIC_LINE.encode(), "b.txt") == (ARABIC_LINE, "utf-8")
 
 
+@pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00\x00", b"\x00\x01", b"\x00\x01binary", bytes(range(256)) * 4])
+def test_binary_bytes_are_not_taken_for_utf16(data: bytes) -> None:
+    with pytest.raises(CorpusError, match="binary"):
+        decode_text(data, "image.txt")
+
+
 def test_binary_and_undecodable_bytes_are_clear_errors() -> None:
     with pytest.raises(CorpusError, match="binary"):
         decode_text(b"\x89PNG\r\n\x1a\n\x00\x00\x00", "image.txt")
