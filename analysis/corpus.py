@@ -46,8 +46,18 @@ UNKNOWN_OUTLET = "unknown"
 SUPPORTED_LANGUAGES = {"fa": "Persian", "ar": "Arabic"}
 
 _LANGUAGE_ALIASES = {
-    "fa": "fa", "fas": "fa", "per": "fa", "persian": "fa", "farsi": "fa", "fa-ir": "fa",
-    "فارسی": "fa", "ar": "ar", "ara": "ar", "arabic": "ar", "العربية": "ar", "عربي": "ar",
+    "fa": "fa",
+    "fas": "fa",
+    "per": "fa",
+    "persian": "fa",
+    "farsi": "fa",
+    "fa-ir": "fa",
+    "فارسی": "fa",
+    "ar": "ar",
+    "ara": "ar",
+    "arabic": "ar",
+    "العربية": "ar",
+    "عربي": "ar",
 }
 # The largest CSV field read (the csv module's default, 131,072 characters, rejects long articles).
 CSV_FIELD_LIMIT = 2**31 - 1
@@ -103,8 +113,15 @@ CP1256_ARABIC_SHARE = 0.7
 # text (ASCII, Latin-1 letters, Cyrillic, Arabic script, punctuation, whitespace).
 UTF16_PLAIN_SHARE = 0.95
 _PLAIN_RANGES = (
-    (0x20, 0x7E), (0xA0, 0xFF), (0x400, 0x4FF), (0x600, 0x6FF), (0x750, 0x77F), (0x8A0, 0x8FF), (0x2000, 0x206F),
-    (0xFB50, 0xFDFF), (0xFE70, 0xFEFF),
+    (0x20, 0x7E),
+    (0xA0, 0xFF),
+    (0x400, 0x4FF),
+    (0x600, 0x6FF),
+    (0x750, 0x77F),
+    (0x8A0, 0x8FF),
+    (0x2000, 0x206F),
+    (0xFB50, 0xFDFF),
+    (0xFE70, 0xFEFF),
 )
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 
@@ -126,7 +143,9 @@ def decode_bytes(data: bytes, source: str) -> Decoded:
         try:
             return Decoded(data.decode("utf-16"), "utf-16")
         except UnicodeDecodeError as error:
-            raise CorpusError(f"{source}: starts with a UTF-16 byte-order mark but is not valid UTF-16 ({error.reason} at byte {error.start})") from error
+            raise CorpusError(
+                f"{source}: starts with a UTF-16 byte-order mark but is not valid UTF-16 ({error.reason} at byte {error.start})"
+            ) from error
     if b"\x00" in data[:4096]:
         return _utf16_without_bom(data, source)
     bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
@@ -146,8 +165,7 @@ def decode_bytes(data: bytes, source: str) -> Decoded:
     if bad <= RARE_BAD_BYTES * len(body):
         return repaired
     raise CorpusError(
-        f"{source}: cannot decode the bytes as UTF-8 or Windows-1256 "
-        f"(first bad byte at offset {first_bad}); save the file as UTF-8"
+        f"{source}: cannot decode the bytes as UTF-8 or Windows-1256 (first bad byte at offset {first_bad}); save the file as UTF-8"
     )
 
 
@@ -201,22 +219,56 @@ class DateError(ValueError):
 # variants (ي/ی, ك/ک, أ/ا, ة/ه) and a missing space or ZWNJ inside a name do not matter.
 SOLAR_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
 HIJRI_MONTHS = (
-    ("محرم",), ("صفر",), ("ربيع الأول",), ("ربيع الآخر", "ربيع الثاني"), ("جمادى الأولى", "جمادى الأول"),
-    ("جمادى الآخرة", "جمادى الثانية", "جمادى الثاني"), ("رجب",), ("شعبان",), ("رمضان",), ("شوال",),
-    ("ذو القعدة", "ذي القعدة"), ("ذو الحجة", "ذي الحجة"),
+    ("محرم",),
+    ("صفر",),
+    ("ربيع الأول",),
+    ("ربيع الآخر", "ربيع الثاني"),
+    ("جمادى الأولى", "جمادى الأول"),
+    ("جمادى الآخرة", "جمادى الثانية", "جمادى الثاني"),
+    ("رجب",),
+    ("شعبان",),
+    ("رمضان",),
+    ("شوال",),
+    ("ذو القعدة", "ذي القعدة"),
+    ("ذو الحجة", "ذي الحجة"),
 )
 GREGORIAN_MONTHS = (
-    ("يناير", "كانون الثاني", "ژانویه"), ("فبراير", "شباط", "فوریه"), ("مارس", "آذار"), ("أبريل", "نيسان", "آوریل"),
-    ("مايو", "أيار", "مه", "می"), ("يونيو", "يونيه", "حزيران", "ژوئن"), ("يوليو", "يوليه", "تموز", "ژوئیه", "جولای"),
-    ("أغسطس", "آب", "اوت", "آگوست"), ("سبتمبر", "أيلول", "سپتامبر"), ("أكتوبر", "تشرين الأول", "اکتبر"),
-    ("نوفمبر", "تشرين الثاني", "نوامبر"), ("ديسمبر", "كانون الأول", "دسامبر"),
+    ("يناير", "كانون الثاني", "ژانویه"),
+    ("فبراير", "شباط", "فوریه"),
+    ("مارس", "آذار"),
+    ("أبريل", "نيسان", "آوریل"),
+    ("مايو", "أيار", "مه", "می"),
+    ("يونيو", "يونيه", "حزيران", "ژوئن"),
+    ("يوليو", "يوليه", "تموز", "ژوئیه", "جولای"),
+    ("أغسطس", "آب", "اوت", "آگوست"),
+    ("سبتمبر", "أيلول", "سپتامبر"),
+    ("أكتوبر", "تشرين الأول", "اکتبر"),
+    ("نوفمبر", "تشرين الثاني", "نوامبر"),
+    ("ديسمبر", "كانون الأول", "دسامبر"),
 )
 # Words that make a date relative to the day it is read, in English, Persian and Arabic.
-RELATIVE_DATE_WORDS = frozenset({
-    "now", "today", "yesterday", "tomorrow", "tonight", "ago",
-    "امروز", "دیروز", "فردا", "اکنون", "هماکنون", "الان", "پیش",
-    "اليوم", "أمس", "غدا", "الآن", "منذ",
-})
+RELATIVE_DATE_WORDS = frozenset(
+    {
+        "now",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "tonight",
+        "ago",
+        "امروز",
+        "دیروز",
+        "فردا",
+        "اکنون",
+        "هماکنون",
+        "الان",
+        "پیش",
+        "اليوم",
+        "أمس",
+        "غدا",
+        "الآن",
+        "منذ",
+    }
+)
 SOLAR, LUNAR, GREGORIAN = "Solar Hijri", "lunar Hijri", "Gregorian"
 _DATE_LETTERS = str.maketrans({"ی": "ي", "ى": "ي", "ک": "ك", "أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ۀ": "ه"})
 _PERSIAN_DIGITS = re.compile("[۰-۹]")
@@ -242,7 +294,9 @@ _RELATIVE_KEYS = frozenset(_date_key(word) for word in RELATIVE_DATE_WORDS)
 _MONTH_TABLES = tuple(
     (calendar, month, _month_pattern(names))
     for calendar, table in (
-        (SOLAR, tuple((name,) for name in SOLAR_MONTHS)), (LUNAR, HIJRI_MONTHS), (GREGORIAN, GREGORIAN_MONTHS),
+        (SOLAR, tuple((name,) for name in SOLAR_MONTHS)),
+        (LUNAR, HIJRI_MONTHS),
+        (GREGORIAN, GREGORIAN_MONTHS),
     )
     for month, names in enumerate(table, start=1)
 )
@@ -369,9 +423,7 @@ def _gregorian(calendar: str, year: int, month: int, day: int, text: str) -> str
     return converted.isoformat()
 
 
-def documents_from_text_files(
-    files: Mapping[str, bytes], manifest: bytes | None = None
-) -> Corpus:
+def documents_from_text_files(files: Mapping[str, bytes], manifest: bytes | None = None) -> Corpus:
     """Build documents from ``{file name: bytes}`` of ``.txt`` articles and an optional manifest.
 
     The manifest is a CSV with the columns ``file, outlet, language, date, url, title`` (all but
@@ -416,12 +468,14 @@ def documents_from_table(name: str, data: bytes) -> Corpus:
         if not _clean_cell(row.get("text")):
             problems.append(Problem(row_id, "empty text, skipped"))
             continue
-        records.append({
-            "doc_id": row_id,
-            "source": row_id,
-            "text": str(row["text"]),
-            **{column: row.get(column) for column in METADATA_COLUMNS},
-        })
+        records.append(
+            {
+                "doc_id": row_id,
+                "source": row_id,
+                "text": str(row["text"]),
+                **{column: row.get(column) for column in METADATA_COLUMNS},
+            }
+        )
     if not rows:
         problems.append(Problem(name, "no rows"))
     return _finish(records, problems)
@@ -592,11 +646,13 @@ def _finish(records: list[dict[str, object]], problems: list[Problem]) -> Corpus
             continue
         language = normalize_language_code(record.get("language"))
         if language is None:
-            problems.append(Problem(
-                source,
-                f"unknown language {_clean_cell(record.get('language'))!r} "
-                f"(supported: {', '.join(SUPPORTED_LANGUAGES)}); it will be detected",
-            ))
+            problems.append(
+                Problem(
+                    source,
+                    f"unknown language {_clean_cell(record.get('language'))!r} "
+                    f"(supported: {', '.join(SUPPORTED_LANGUAGES)}); it will be detected",
+                )
+            )
             language = ""
         try:
             date = normalize_date(record.get("date"), language=language, day_first=day_first)
@@ -606,16 +662,18 @@ def _finish(records: list[dict[str, object]], problems: list[Problem]) -> Corpus
         mismatch = declared_language_mismatch(text, language)
         if mismatch:
             problems.append(Problem(source, mismatch))
-        finished.append({
-            "doc_id": str(record["doc_id"]),
-            "source": source,
-            "outlet": _clean_cell(record.get("outlet")) or UNKNOWN_OUTLET,
-            "language": language,
-            "date": date,
-            "url": _clean_cell(record.get("url")),
-            "title": _clean_cell(record.get("title")),
-            "text": text,
-        })
+        finished.append(
+            {
+                "doc_id": str(record["doc_id"]),
+                "source": source,
+                "outlet": _clean_cell(record.get("outlet")) or UNKNOWN_OUTLET,
+                "language": language,
+                "date": date,
+                "url": _clean_cell(record.get("url")),
+                "title": _clean_cell(record.get("title")),
+                "text": text,
+            }
+        )
     return Corpus(pd.DataFrame(finished, columns=DOCUMENT_COLUMNS), problems)
 
 

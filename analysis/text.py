@@ -30,8 +30,22 @@ TARGET_LANGUAGES = (PERSIAN, ARABIC)
 
 DOCUMENT_COLUMNS = ("doc_id", "source", "outlet", "language", "date", "url", "title", "text")
 PARAGRAPH_COLUMNS = (
-    "paragraph_id", "doc_id", "source", "outlet", "language", "date", "url", "title",
-    "position", "text", "clean_text", "detected_language", "kept", "drop_reason", "duplicate_of", "note",
+    "paragraph_id",
+    "doc_id",
+    "source",
+    "outlet",
+    "language",
+    "date",
+    "url",
+    "title",
+    "position",
+    "text",
+    "clean_text",
+    "detected_language",
+    "kept",
+    "drop_reason",
+    "duplicate_of",
+    "note",
 )
 LANGUAGE_NAMES = {PERSIAN: "Persian", ARABIC: "Arabic", OTHER: "neither Persian nor Arabic"}
 MODEL_WINDOW_CHARS = 1500
@@ -133,12 +147,22 @@ def normalize_whitespace(text: str) -> str:
 Step = Callable[[str], str]
 
 _COMMON_STEPS: tuple[Step, ...] = (
-    fold_presentation_forms, normalize_unicode, remove_control_characters, remove_tatweel, remove_diacritics,
+    fold_presentation_forms,
+    normalize_unicode,
+    remove_control_characters,
+    remove_tatweel,
+    remove_diacritics,
 )
 _PIPELINES: dict[str, tuple[Step, ...]] = {
     PERSIAN: (
-        fold_presentation_forms, normalize_unicode, partial(remove_control_characters, keep_zwnj=True),
-        remove_tatweel, remove_diacritics, normalize_zwnj, fold_persian_letters, normalize_digits,
+        fold_presentation_forms,
+        normalize_unicode,
+        partial(remove_control_characters, keep_zwnj=True),
+        remove_tatweel,
+        remove_diacritics,
+        normalize_zwnj,
+        fold_persian_letters,
+        normalize_digits,
         normalize_whitespace,
     ),
     ARABIC: (*_COMMON_STEPS, fold_arabic_letters, normalize_digits, normalize_whitespace),
@@ -169,8 +193,14 @@ def normalize(text: str, language: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 _DETECTOR_LANGUAGES = (
-    Language.PERSIAN, Language.ARABIC, Language.URDU, Language.ENGLISH,
-    Language.FRENCH, Language.RUSSIAN, Language.TURKISH, Language.KAZAKH,
+    Language.PERSIAN,
+    Language.ARABIC,
+    Language.URDU,
+    Language.ENGLISH,
+    Language.FRENCH,
+    Language.RUSSIAN,
+    Language.TURKISH,
+    Language.KAZAKH,
 )
 _LINGUA_CODES = {Language.PERSIAN: PERSIAN, Language.ARABIC: ARABIC}
 CONFIDENT = 0.9
@@ -237,9 +267,7 @@ def identify_language(text: str) -> Identification:
     persian, arabic = len(_PERSIAN_CUES.findall(text)), len(_ARABIC_CUES.findall(text))
     if persian != arabic:
         return Identification(PERSIAN if persian > arabic else ARABIC, False)
-    return Identification(
-        next(_LINGUA_CODES[value.language] for value in confidences if value.language in _LINGUA_CODES), False
-    )
+    return Identification(next(_LINGUA_CODES[value.language] for value in confidences if value.language in _LINGUA_CODES), False)
 
 
 def detect_language(text: str) -> str:
@@ -316,16 +344,17 @@ def _parse_rule(entry: Mapping[str, object], source: str) -> BoilerplateRule:
         raise ValueError(f"{source}: rule {entry.get('id', '?')!r} is missing {', '.join(missing)}")
     unknown = set(entry["languages"]) - _RULE_LANGUAGES
     if unknown:
-        raise ValueError(
-            f"{source}: rule {entry['id']!r} names unknown languages {sorted(unknown)}; use {sorted(_RULE_LANGUAGES)}"
-        )
+        raise ValueError(f"{source}: rule {entry['id']!r} names unknown languages {sorted(unknown)}; use {sorted(_RULE_LANGUAGES)}")
     patterns = {
         language: tuple(_compile(normalize(pattern, language), entry["id"], source) for pattern in entry["patterns"])
         for language in entry["languages"]
     }
     return BoilerplateRule(
-        id=entry["id"], reason=entry["reason"], patterns=patterns,
-        max_words=entry.get("max_words"), starts_footer=bool(entry.get("starts_footer", False)),
+        id=entry["id"],
+        reason=entry["reason"],
+        patterns=patterns,
+        max_words=entry.get("max_words"),
+        starts_footer=bool(entry.get("starts_footer", False)),
     )
 
 
@@ -557,19 +586,21 @@ def _document_rows(document: Mapping[str, str], boilerplate: BoilerplateConfig |
         if own_language != language:
             clean_text = normalize(paragraph, own_language)
         notes = [note, long_paragraph_note(clean_text) if not reason else ""]
-        rows.append({
-            **document,
-            "paragraph_id": f"{document['doc_id']}:{position}",
-            "language": own_language,
-            "position": position,
-            "text": paragraph,
-            "clean_text": clean_text,
-            "detected_language": identification.language,
-            "kept": not reason,
-            "drop_reason": reason,
-            "duplicate_of": "",
-            "note": "; ".join(note for note in notes if note),
-        })
+        rows.append(
+            {
+                **document,
+                "paragraph_id": f"{document['doc_id']}:{position}",
+                "language": own_language,
+                "position": position,
+                "text": paragraph,
+                "clean_text": clean_text,
+                "detected_language": identification.language,
+                "kept": not reason,
+                "drop_reason": reason,
+                "duplicate_of": "",
+                "note": "; ".join(note for note in notes if note),
+            }
+        )
     return rows
 
 
@@ -581,12 +612,48 @@ def _document_rows(document: Mapping[str, str], boilerplate: BoilerplateConfig |
 # attribution ("said", "added", "according to", "news agency") and light verbs.
 EXTRA_STOPWORDS = {
     PERSIAN: (
-        "افزود", "گفت", "کرد", "کردند", "میکند", "میشود", "کند", "شدند", "داد", "دارد", "داشت",
-        "گزارش", "خبرگزاری", "نقل", "اساس", "اظهار", "ادامه",
+        "افزود",
+        "گفت",
+        "کرد",
+        "کردند",
+        "میکند",
+        "میشود",
+        "کند",
+        "شدند",
+        "داد",
+        "دارد",
+        "داشت",
+        "گزارش",
+        "خبرگزاری",
+        "نقل",
+        "اساس",
+        "اظهار",
+        "ادامه",
     ),
     ARABIC: (
-        "وقال", "قال", "قالت", "أضاف", "وأضاف", "وأضافت", "أضافت", "وأوضح", "أوضح", "أكد", "وأكد",
-        "وتابع", "تابع", "قائلا", "أنه", "أنها", "إنه", "وفقا", "بحسب", "وبحسب", "حيث", "خلال", "لذلك",
+        "وقال",
+        "قال",
+        "قالت",
+        "أضاف",
+        "وأضاف",
+        "وأضافت",
+        "أضافت",
+        "وأوضح",
+        "أوضح",
+        "أكد",
+        "وأكد",
+        "وتابع",
+        "تابع",
+        "قائلا",
+        "أنه",
+        "أنها",
+        "إنه",
+        "وفقا",
+        "بحسب",
+        "وبحسب",
+        "حيث",
+        "خلال",
+        "لذلك",
     ),
 }
 _TOKEN = re.compile(rf"[^\W\d_]+(?:{ZWNJ}[^\W\d_]+)*")
@@ -609,9 +676,7 @@ def stopwords(language: str) -> frozenset[str]:
     it. Any language other than Persian and Arabic gets both lists.
     """
     languages = (language,) if language in TARGET_LANGUAGES else TARGET_LANGUAGES
-    words = {
-        word for code in languages for word in (*stopwordsiso.stopwords(code), *EXTRA_STOPWORDS[code])
-    }
+    words = {word for code in languages for word in (*stopwordsiso.stopwords(code), *EXTRA_STOPWORDS[code])}
     matching = {tuple(_matching_tokens(word, language)) for word in words}
     singles = {tokens[0] for tokens in matching if len(tokens) == 1}
     return frozenset(singles | {word.replace(ZWNJ, "") for word in singles})

@@ -119,7 +119,7 @@ def test_empty_file_is_a_problem() -> None:
 
 
 def test_csv_rows_become_documents_with_optional_columns() -> None:
-    data = "id,text,outlet,language,date\nr1,\"بند اول\nبند دوم\",Fars,Persian,2022-01-07\nr2,نص عربي,,ar,\n,,,,\n".encode()
+    data = 'id,text,outlet,language,date\nr1,"بند اول\nبند دوم",Fars,Persian,2022-01-07\nr2,نص عربي,,ar,\n,,,,\n'.encode()
     corpus = documents_from_table("corpus.csv", data)
     documents = corpus.documents
     assert documents["doc_id"].tolist() == ["r1", "r2"]
@@ -182,8 +182,11 @@ def test_csv_fields_over_the_csv_modules_limit_are_read() -> None:
         ("fa", PERSIAN_LINE, None),
         ("ar", ARABIC_LINE, None),
         ("fa", ARABIC_LINE, "declared Persian, but most of its text reads as Arabic"),
-        ("fa", "هێزەکانی ئاسایش لە شاری ئەلماتی دەستیان کرد بە گرتنی خۆپیشاندەران و حکومەت ڕایگەیاند کە بارودۆخەکە ئێستا لە ژێر کۆنتڕۆڵدایە.",
-         "declared Persian, but most of its text reads as neither Persian nor Arabic"),
+        (
+            "fa",
+            "هێزەکانی ئاسایش لە شاری ئەلماتی دەستیان کرد بە گرتنی خۆپیشاندەران و حکومەت ڕایگەیاند کە بارودۆخەکە ئێستا لە ژێر کۆنتڕۆڵدایە.",
+            "declared Persian, but most of its text reads as neither Persian nor Arabic",
+        ),
     ],
 )
 def test_a_declared_language_the_text_does_not_bear_out_is_flagged(declared: str, text: str, message: str | None) -> None:

@@ -213,18 +213,36 @@ SEED_LANGUAGES = {"000": "fa", "001": "ar", "002": "fa", "003": "ar", "004": "ar
 SEED_PARAGRAPHS = {"000": 29, "001": 20, "002": 15, "003": 28, "004": 12}
 SEED_DROPS = {
     "000": {
-        1: "duplicate of paragraph 0", 10: "end-of-article marker", 11: "tag list", 12: "tag list",
-        13: "navigation", 14: "navigation", 15: "navigation", 16: "footer after tag list", 17: "advertisement",
+        1: "duplicate of paragraph 0",
+        10: "end-of-article marker",
+        11: "tag list",
+        12: "tag list",
+        13: "navigation",
+        14: "navigation",
+        15: "navigation",
+        16: "footer after tag list",
+        17: "advertisement",
         **{position: FOOTER_AFTER_ADS for position in range(18, 29)},
     },
     "001": {
-        0: "photo caption", 1: "photo caption", 3: "dateline/byline", 4: "dateline/byline", 7: "read-also link",
-        18: "tag list", 19: "share/UI label",
+        0: "photo caption",
+        1: "photo caption",
+        3: "dateline/byline",
+        4: "dateline/byline",
+        7: "read-also link",
+        18: "tag list",
+        19: "share/UI label",
     },
     "002": {12: "end-of-article marker", 13: "share/UI label", 14: "share/UI label"},
     "003": {
-        1: "navigation", 2: "share/UI label", 11: "section label (too short)", 15: "section label (too short)",
-        19: "section label (too short)", 25: "source line", 26: "cookie notice", 27: "cookie notice",
+        1: "navigation",
+        2: "share/UI label",
+        11: "section label (too short)",
+        15: "section label (too short)",
+        19: "section label (too short)",
+        25: "source line",
+        26: "cookie notice",
+        27: "cookie notice",
     },
     "004": {},
 }
@@ -235,8 +253,14 @@ def seed_paragraphs() -> pd.DataFrame:
     manifest = pd.read_csv(SEEDS / "manifest.csv", dtype=str).fillna("")
     rows = [
         {
-            "doc_id": row.file[:3], "source": row.file, "outlet": row.outlet, "language": SEED_LANGUAGES[row.file[:3]],
-            "date": row.date, "url": row.url, "title": row.title, "text": (SEEDS / row.file).read_text(encoding="utf-8"),
+            "doc_id": row.file[:3],
+            "source": row.file,
+            "outlet": row.outlet,
+            "language": SEED_LANGUAGES[row.file[:3]],
+            "date": row.date,
+            "url": row.url,
+            "title": row.title,
+            "text": (SEEDS / row.file).read_text(encoding="utf-8"),
         }
         for row in manifest.itertuples()
     ]
@@ -296,7 +320,10 @@ def test_document_with_only_boilerplate_keeps_nothing() -> None:
     body = "انتهای پیام/\nتبلیغات\nهمراه اول\nرایتل"
     paragraphs = split_paragraphs(documents({"text": body, "language": "fa"}))
     assert list(paragraphs.drop_reason) == [
-        "end-of-article marker", "advertisement", FOOTER_AFTER_ADS, FOOTER_AFTER_ADS,
+        "end-of-article marker",
+        "advertisement",
+        FOOTER_AFTER_ADS,
+        FOOTER_AFTER_ADS,
     ]
     assert not paragraphs.kept.any()
 
@@ -330,7 +357,11 @@ def test_document_language_by_characters() -> None:
     [
         ("ar", Identification("fa", True), ("fa", "Persian paragraph in an Arabic document: counted as Persian")),
         ("fa", Identification("ar", True), ("ar", "Arabic paragraph in a Persian document: counted as Arabic")),
-        ("ar", Identification("fa", False), ("ar", "Persian paragraph in an Arabic document? (unsure): counted as Arabic, like its document")),
+        (
+            "ar",
+            Identification("fa", False),
+            ("ar", "Persian paragraph in an Arabic document? (unsure): counted as Arabic, like its document"),
+        ),
         ("ar", Identification("ar", True), ("ar", "")),
         ("ar", Identification("other", True), ("ar", "")),
         ("other", Identification("fa", True), ("other", "")),
@@ -355,11 +386,13 @@ def test_other_arabic_script_paragraphs_are_dropped_not_counted() -> None:
 
 
 def test_wire_copies_in_other_documents_are_marked_not_dropped() -> None:
-    paragraphs = split_paragraphs(documents(
-        {"doc_id": "a", "text": f"{ARABIC}\nوقال الرئيس إن الوضع مستقر الآن.", "language": "ar"},
-        {"doc_id": "b", "text": f"خبر عاجل من ألماتي اليوم.\n{ARABIC.replace('قوات', 'قُوّـــات')}\n{ARABIC}", "language": "ar"},
-        {"doc_id": "c", "text": ARABIC, "language": "ar"},
-    ))
+    paragraphs = split_paragraphs(
+        documents(
+            {"doc_id": "a", "text": f"{ARABIC}\nوقال الرئيس إن الوضع مستقر الآن.", "language": "ar"},
+            {"doc_id": "b", "text": f"خبر عاجل من ألماتي اليوم.\n{ARABIC.replace('قوات', 'قُوّـــات')}\n{ARABIC}", "language": "ar"},
+            {"doc_id": "c", "text": ARABIC, "language": "ar"},
+        )
+    )
     assert list(paragraphs.kept) == [True, True, True, True, False, True]
     assert list(paragraphs.duplicate_of) == ["", "", "", "a:0", "", "a:0"]
     assert paragraphs.loc[4, "drop_reason"] == "duplicate of paragraph 1"
@@ -418,8 +451,7 @@ def test_structural_rules(paragraphs: tuple[str, ...], language: str, expected: 
 
 
 def test_short_title_paragraph_is_a_headline() -> None:
-    reasons = reasons_for("صورة أرشيفية", "احتجاجات كازاخستان", "قال الرئيس إن الوضع مستقر.", language="ar",
-                          title="احتجاجات كازاخستان")
+    reasons = reasons_for("صورة أرشيفية", "احتجاجات كازاخستان", "قال الرئيس إن الوضع مستقر.", language="ar", title="احتجاجات كازاخستان")
     assert reasons == ["photo caption", "", ""]
 
 

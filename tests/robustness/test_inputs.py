@@ -149,7 +149,9 @@ def traversal(folder: Path) -> list[str]:
     corpus = folder / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text(ARTICLE_FA, encoding="utf-8")
-    (corpus / "manifest.csv").write_text("file,outlet,language\na.txt,Tasnim,fa\n../secret.txt,Evil,fa\n/etc/hostname,Evil,fa\n", encoding="utf-8")
+    (corpus / "manifest.csv").write_text(
+        "file,outlet,language\na.txt,Tasnim,fa\n../secret.txt,Evil,fa\n/etc/hostname,Evil,fa\n", encoding="utf-8"
+    )
     return [str(corpus)]
 
 
@@ -234,52 +236,137 @@ FIVE_MB = "\n".join(PERSIAN * 4) + "\n"
 FIVE_MB = FIVE_MB * (5_000_000 // len(FIVE_MB.encode()) + 1)
 LONG_FIELD = " ".join(ARABIC * 700)
 CUT = len(PERSIAN[0]) // 2
-BROKEN_JSONL = "\n".join([
-    json.dumps({"text": ARABIC[0]}, ensure_ascii=False), "{not json", "[1, 2]", json.dumps({"text": PERSIAN[0]}, ensure_ascii=False),
-]).encode()
+BROKEN_JSONL = "\n".join(
+    [
+        json.dumps({"text": ARABIC[0]}, ensure_ascii=False),
+        "{not json",
+        "[1, 2]",
+        json.dumps({"text": PERSIAN[0]}, ensure_ascii=False),
+    ]
+).encode()
 
 CASES = [
     # 4. UTF-8 with a few bad bytes, and real Windows-1256
-    Case("utf8 with one 0xFF byte", txt(with_byte(ARTICLE_FA, b"\xff", CUT)), 0,
-         f"1 byte not valid UTF-8 (the first at byte offset {len(PERSIAN[0][:CUT].encode())}): read as UTF-8",
-         tuple(PERSIAN[1:]), column("language", ["fa"] * 9)),
-    Case("utf8 cut inside a character", txt(ARTICLE_FA[:-1].encode()[:-1]), 0, "1 byte not valid UTF-8", tuple(PERSIAN[:-1]),
-         column("text", [*PERSIAN[:-1], PERSIAN[-1][:-2] + "\ufffd"])),
-    Case("utf8 with bad bytes in every paragraph", txt("\n".join(p[:10] + "\udcff" + p[10:] for p in PERSIAN).encode("utf-8", "surrogateescape")),
-         0, "9 bytes not valid UTF-8", (), documents(1, 9)),
+    Case(
+        "utf8 with one 0xFF byte",
+        txt(with_byte(ARTICLE_FA, b"\xff", CUT)),
+        0,
+        f"1 byte not valid UTF-8 (the first at byte offset {len(PERSIAN[0][:CUT].encode())}): read as UTF-8",
+        tuple(PERSIAN[1:]),
+        column("language", ["fa"] * 9),
+    ),
+    Case(
+        "utf8 cut inside a character",
+        txt(ARTICLE_FA[:-1].encode()[:-1]),
+        0,
+        "1 byte not valid UTF-8",
+        tuple(PERSIAN[:-1]),
+        column("text", [*PERSIAN[:-1], PERSIAN[-1][:-2] + "\ufffd"]),
+    ),
+    Case(
+        "utf8 with bad bytes in every paragraph",
+        txt("\n".join(p[:10] + "\udcff" + p[10:] for p in PERSIAN).encode("utf-8", "surrogateescape")),
+        0,
+        "9 bytes not valid UTF-8",
+        (),
+        documents(1, 9),
+    ),
     Case("windows-1256 Arabic file, identical to UTF-8", txt(ARTICLE_AR.encode("cp1256")), 0, "", tuple(ARABIC)),
-    Case("latin-1 file is refused, not garbled", txt("Café, résumé et naïveté: les troupes partent.".encode("latin-1")), 1, "cannot decode the bytes as UTF-8 or Windows-1256"),
+    Case(
+        "latin-1 file is refused, not garbled",
+        txt("Café, résumé et naïveté: les troupes partent.".encode("latin-1")),
+        1,
+        "cannot decode the bytes as UTF-8 or Windows-1256",
+    ),
     # 5. UTF-16
     Case("utf-16 LE without BOM", txt(ARTICLE_FA.encode("utf-16-le")), 0, "", tuple(PERSIAN)),
     Case("utf-16 BE without BOM", txt(ARTICLE_AR.encode("utf-16-be")), 0, "", tuple(ARABIC)),
     Case("utf-16 with BOM, identical to UTF-8", txt(ARTICLE_FA.encode("utf-16")), 0, "", tuple(PERSIAN)),
     Case("utf-8 with BOM, identical to UTF-8", txt(b"\xef\xbb\xbf" + ARTICLE_AR.encode()), 0, "", tuple(ARABIC)),
     # 6. duplicates
-    Case("the same article under two names", files({"a.txt": ARTICLE_AR, "b.txt": ARTICLE_AR.replace("قوات", "قُوّـات") + "\n\n"}), 0,
-         "b.txt: same outlet and text as document 'a': a duplicate, analysed once", tuple(ARABIC), documents(1, 4)),
+    Case(
+        "the same article under two names",
+        files({"a.txt": ARTICLE_AR, "b.txt": ARTICLE_AR.replace("قوات", "قُوّـات") + "\n\n"}),
+        0,
+        "b.txt: same outlet and text as document 'a': a duplicate, analysed once",
+        tuple(ARABIC),
+        documents(1, 4),
+    ),
     Case("framing analyze seeds seeds", wrong_seed_copies, 0, "a duplicate, analysed once", (), documents(5, 104)),
-    Case("a wire copy in two outlets stays, marked", files({
-        "a.txt": ARTICLE_AR, "b.txt": ARTICLE_AR, "manifest.csv": "file,outlet,language\na.txt,RT Arabic,ar\nb.txt,Sputnik Arabic,ar\n",
-    }), 0, "", (), wire_copies),
+    Case(
+        "a wire copy in two outlets stays, marked",
+        files(
+            {
+                "a.txt": ARTICLE_AR,
+                "b.txt": ARTICLE_AR,
+                "manifest.csv": "file,outlet,language\na.txt,RT Arabic,ar\nb.txt,Sputnik Arabic,ar\n",
+            }
+        ),
+        0,
+        "",
+        (),
+        wire_copies,
+    ),
     # 7. other Arabic-script languages
-    Case("a Sorani paragraph in a Persian article", txt(f"{ARTICLE_FA}\n{SORANI}"), 0, "", tuple(PERSIAN),
-         dropped_as(SORANI, "not Persian or Arabic (detected: other)")),
-    Case("an Urdu paragraph in an Arabic article", txt(f"{ARTICLE_AR}\n{URDU}"), 0, "", tuple(ARABIC),
-         dropped_as(URDU, "not Persian or Arabic (detected: other)")),
-    Case("a Pashto paragraph in a Persian article", txt(f"{ARTICLE_FA}\n{PASHTO}"), 0, "", tuple(PERSIAN),
-         dropped_as(PASHTO, "not Persian or Arabic (detected: other)")),
-    Case("a Sorani article declared Persian", files({
-        "ku.txt": f"{SORANI}\n{SORANI.replace('ئاسایش', 'پۆلیس')}", "fa.txt": ARTICLE_FA, "manifest.csv": "file,language\nku.txt,fa\nfa.txt,fa\n",
-    }), 0, "ku.txt: declared Persian, but most of its text reads as neither Persian nor Arabic", tuple(PERSIAN)),
+    Case(
+        "a Sorani paragraph in a Persian article",
+        txt(f"{ARTICLE_FA}\n{SORANI}"),
+        0,
+        "",
+        tuple(PERSIAN),
+        dropped_as(SORANI, "not Persian or Arabic (detected: other)"),
+    ),
+    Case(
+        "an Urdu paragraph in an Arabic article",
+        txt(f"{ARTICLE_AR}\n{URDU}"),
+        0,
+        "",
+        tuple(ARABIC),
+        dropped_as(URDU, "not Persian or Arabic (detected: other)"),
+    ),
+    Case(
+        "a Pashto paragraph in a Persian article",
+        txt(f"{ARTICLE_FA}\n{PASHTO}"),
+        0,
+        "",
+        tuple(PERSIAN),
+        dropped_as(PASHTO, "not Persian or Arabic (detected: other)"),
+    ),
+    Case(
+        "a Sorani article declared Persian",
+        files(
+            {
+                "ku.txt": f"{SORANI}\n{SORANI.replace('ئاسایش', 'پۆلیس')}",
+                "fa.txt": ARTICLE_FA,
+                "manifest.csv": "file,language\nku.txt,fa\nfa.txt,fa\n",
+            }
+        ),
+        0,
+        "ku.txt: declared Persian, but most of its text reads as neither Persian nor Arabic",
+        tuple(PERSIAN),
+    ),
     # 8. a Persian paragraph in an Arabic article
-    Case("a Persian paragraph in an Arabic article", txt(f"{ARTICLE_AR}\n{PERSIAN[0]}", manifest="file,language\narticle.txt,ar\n"), 0, "",
-         (*ARABIC, PERSIAN[0]), counted_as(PERSIAN[0], "fa", "Persian paragraph in an Arabic document: counted as Persian")),
+    Case(
+        "a Persian paragraph in an Arabic article",
+        txt(f"{ARTICLE_AR}\n{PERSIAN[0]}", manifest="file,language\narticle.txt,ar\n"),
+        0,
+        "",
+        (*ARABIC, PERSIAN[0]),
+        counted_as(PERSIAN[0], "fa", "Persian paragraph in an Arabic document: counted as Persian"),
+    ),
     # 9. dates
     Case("Solar Hijri in Persian digits", dated("۱۴۰۰/۱۰/۲۰"), 0, "", (), dates("2022-01-10")),
     Case("Solar Hijri in Latin digits, Persian declared", dated("1400-10-20", language="fa"), 0, "", (), dates("2022-01-10")),
     Case("Solar Hijri with a month name", dated("«۲۰ دی ۱۴۰۰»", "پنجشنبه ۲۳ دی‌ماه ۱۴۰۰"), 0, "", (), dates("2022-01-10", "2022-01-13")),
     Case("lunar Hijri with an Arabic month name", dated("10 جمادى الآخرة 1443 هـ"), 0, "", (), dates("2022-01-13")),
-    Case("Hijri year of unknown calendar", dated("1400-10-20"), 0, "year 1400 is Solar Hijri in Persian and lunar Hijri in Arabic", (), dates("")),
+    Case(
+        "Hijri year of unknown calendar",
+        dated("1400-10-20"),
+        0,
+        "year 1400 is Solar Hijri in Persian and lunar Hijri in Arabic",
+        (),
+        dates(""),
+    ),
     Case("'now' is refused", dated("now", "2022-01-07"), 0, "relative date 'now' refused", (PERSIAN[0],), dates("", "2022-01-07")),
     Case("'امروز' is refused", dated("امروز"), 0, "relative date 'امروز' refused", (), dates("")),
     Case("day-first file", dated("06/01/2022", "13/01/2022"), 0, "", (), dates("2022-01-06", "2022-01-13")),
@@ -287,10 +374,28 @@ CASES = [
     Case("ambiguous date", dated("06/01/2022", "07/01/2022"), 0, "ambiguous date '06/01/2022'", (PERSIAN[0],), dates("", "")),
     Case("impossible date", dated("31/02/2022"), 0, "is not a day of the Gregorian calendar", (), dates("")),
     # 10. long text
-    Case("CSV with a 200,000-character field", table("big.csv", [
-        {"id": "long", "text": LONG_FIELD, "language": "ar"}, {"id": "short", "text": ARABIC[0], "language": "ar"},
-    ]), 0, "", (LONG_FIELD, ARABIC[0]), long_paragraph(len(LONG_FIELD))),
-    Case("JSONL with a 200,000-character field", table("big.jsonl", [{"text": LONG_FIELD}]), 0, "", (LONG_FIELD,), long_paragraph(len(LONG_FIELD))),
+    Case(
+        "CSV with a 200,000-character field",
+        table(
+            "big.csv",
+            [
+                {"id": "long", "text": LONG_FIELD, "language": "ar"},
+                {"id": "short", "text": ARABIC[0], "language": "ar"},
+            ],
+        ),
+        0,
+        "",
+        (LONG_FIELD, ARABIC[0]),
+        long_paragraph(len(LONG_FIELD)),
+    ),
+    Case(
+        "JSONL with a 200,000-character field",
+        table("big.jsonl", [{"text": LONG_FIELD}]),
+        0,
+        "",
+        (LONG_FIELD,),
+        long_paragraph(len(LONG_FIELD)),
+    ),
     Case("5 MB text file, read whole", txt(FIVE_MB), 0, "", tuple(PERSIAN), documents(1, FIVE_MB.count("\n"))),
     # keep right
     Case("missing path", missing, 2, "no such file or folder"),
@@ -300,11 +405,30 @@ CASES = [
     Case("random bytes", txt(random.Random(9).randbytes(4096)), 1, "binary file (NUL bytes)"),
     Case("random bytes without NUL", txt(bytes(byte for byte in random.Random(9).randbytes(4096) if byte)), 1, "cannot decode"),
     Case("CSV without a text column", table("t.csv", [{"id": "1", "body": ARABIC[0]}]), 2, "no 'text' column"),
-    Case("broken JSONL lines skipped and listed", raw("c.jsonl", BROKEN_JSONL), 0, "c.jsonl:2: invalid JSON", (ARABIC[0], PERSIAN[0]),
-         documents(2)),
-    Case("manifest path traversal refused", traversal, 0, "lists '../secret.txt', which is not among the files", tuple(PERSIAN), nothing_secret),
-    Case("unknown declared language is detected", txt(ARTICLE_AR, manifest="file,language\narticle.txt,klingon\n"), 0,
-         "unknown language 'klingon'", tuple(ARABIC), column("language", ["ar"] * 4)),
+    Case(
+        "broken JSONL lines skipped and listed",
+        raw("c.jsonl", BROKEN_JSONL),
+        0,
+        "c.jsonl:2: invalid JSON",
+        (ARABIC[0], PERSIAN[0]),
+        documents(2),
+    ),
+    Case(
+        "manifest path traversal refused",
+        traversal,
+        0,
+        "lists '../secret.txt', which is not among the files",
+        tuple(PERSIAN),
+        nothing_secret,
+    ),
+    Case(
+        "unknown declared language is detected",
+        txt(ARTICLE_AR, manifest="file,language\narticle.txt,klingon\n"),
+        0,
+        "unknown language 'klingon'",
+        tuple(ARABIC),
+        column("language", ["ar"] * 4),
+    ),
 ]
 
 
