@@ -246,29 +246,11 @@ GREGORIAN_MONTHS = (
     ("نوفمبر", "تشرين الثاني", "نوامبر"),
     ("ديسمبر", "كانون الأول", "دسامبر"),
 )
-# Words that make a date relative to the day it is read, in English, Persian and Arabic.
-RELATIVE_DATE_WORDS = frozenset(
-    {
-        "now",
-        "today",
-        "yesterday",
-        "tomorrow",
-        "tonight",
-        "ago",
-        "امروز",
-        "دیروز",
-        "فردا",
-        "اکنون",
-        "هماکنون",
-        "الان",
-        "پیش",
-        "اليوم",
-        "أمس",
-        "غدا",
-        "الآن",
-        "منذ",
-    }
-)
+# Words that make a date relative to the day it is read, in English, Persian and Arabic. (Not
+# Persian پیش "ago": it is also in پیش از ظهر, "a.m.")
+RELATIVE_DATE_WORDS = frozenset(("now", "today", "yesterday", "tomorrow", "tonight", "ago"))  # English
+RELATIVE_DATE_WORDS |= {"امروز", "دیروز", "فردا", "اکنون", "هم\u200cاکنون", "الان"}  # Persian
+RELATIVE_DATE_WORDS |= {"اليوم", "أمس", "غدا", "الآن", "منذ"}  # Arabic
 SOLAR, LUNAR, GREGORIAN = "Solar Hijri", "lunar Hijri", "Gregorian"
 _DATE_LETTERS = str.maketrans({"ی": "ي", "ى": "ي", "ک": "ك", "أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ۀ": "ه"})
 _PERSIAN_DIGITS = re.compile("[۰-۹]")

@@ -225,6 +225,7 @@ def test_language_codes(value: object, expected: str | None) -> None:
         ("«۲۰ دی ۱۴۰۰»", {}, "2022-01-10"),
         ("پنجشنبه ۲۳ دی\u200cماه ۱۴۰۰", {}, "2022-01-13"),
         ("۱۵ ژانویه ۲۰۲۲", {}, "2022-01-15"),
+        ("۲۰ دی ۱۴۰۰ - ۱۰:۳۰ پیش از ظهر", {}, "2022-01-10"),
         # lunar Hijri (Umm al-Qura): month names, Arabic-Indic digits, Latin digits in an Arabic document
         ("10 جمادى الآخرة 1443 هـ", {}, "2022-01-13"),
         ("١٠ جمادى الآخرة ١٤٤٣", {}, "2022-01-13"),
