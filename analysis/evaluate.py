@@ -13,15 +13,15 @@ without their articles (cross-fitting, see :func:`score_labels`). Figures come t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from analysis.corpus import SUPPORTED_LANGUAGES
-from analysis.labels import LabelsError
-from analysis.text import normalize
+from analysis.labels import NOT_LABELLED, LabelsError
 from analysis.scorer import ScorerStore, fitted_scorer
+from analysis.text import normalize
 from analysis.themes import EmbedFunction, ThemeSet
 
 ALL = "all"
@@ -85,8 +85,8 @@ def score_labels(
         if not rows.any():
             continue
         fitted = themes
-        if excluded and themes.labelled is not None:
-            fitted = replace(themes, labelled=themes.labelled.without_documents(excluded))
+        if excluded and themes.taught is not None:
+            fitted = themes.without_documents(excluded)
             cross_fitted |= rows
         chosen = np.flatnonzero(rows)
         scorer = fitted_scorer(fitted, model_id, embed, store)
@@ -107,8 +107,8 @@ def _scoring_groups(
         for event in dict.fromkeys(labels["event"]):
             rows = (labels["event"] == event).to_numpy()
             excluded = set().union(*(training_articles[row] for row in np.flatnonzero(rows)))
-            if themes.labelled is not None and event:
-                excluded |= themes.labelled.documents_of_event(event)
+            if themes.taught is not None and event:
+                excluded |= themes.taught.documents_of_event(event)
             groups.append((rows, excluded))
         return groups
     overlapping_docs = {doc for doc, articles in zip(labels["doc_id"], training_articles, strict=True) if articles}
@@ -124,10 +124,10 @@ def _scoring_groups(
 
 def _training_articles(texts: Sequence[str], themes: ThemeSet) -> list[set[str]]:
     """For each text, the articles of the themes' labelled paragraphs with the same text (usually none)."""
-    if themes.labelled is None:
+    if themes.taught is None:
         return [set() for _ in texts]
     articles: dict[str, set[str]] = {}
-    for text, doc_id in zip(themes.labelled.texts, themes.labelled.doc_ids, strict=True):
+    for text, doc_id in zip(themes.taught.texts, themes.taught.doc_ids, strict=True):
         articles.setdefault(text, set()).add(doc_id)
     return [articles.get(text, set()) for text in texts]
 
@@ -161,9 +161,10 @@ def cross_validate(
     for fold in sorted(set(fold_of)):
         held_out = fold_of == fold
         for theme_id in theme_ids:
-            threshold = best_threshold(scores.loc[~held_out, f"score_{theme_id}"], labels.loc[~held_out, theme_id])
+            training = ~held_out & (labels[theme_id] != NOT_LABELLED).to_numpy()
+            threshold = best_threshold(scores.loc[training, f"score_{theme_id}"], labels.loc[training, theme_id])
             predicted.loc[held_out, theme_id] = scores.loc[held_out, f"score_{theme_id}"] >= threshold
-    fitted = {t: best_threshold(scores[f"score_{t}"], labels[t]) for t in theme_ids}
+    fitted = {t: best_threshold(scores.loc[labels[t] != NOT_LABELLED, f"score_{t}"], labels.loc[labels[t] != NOT_LABELLED, t]) for t in theme_ids}
     return _evaluation(labels, scores, predicted, fitted, part)
 
 
@@ -220,7 +221,8 @@ def _evaluation(
         for language, language_mask in _subsets(labels["language"]):
             mask = part_mask & language_mask
             for theme_id in theme_ids:
-                rows.append({"part": part_name, "language": language, "theme": theme_id, **_counts(predicted.loc[mask, theme_id], labels.loc[mask, theme_id])})
+                labelled = mask & (labels[theme_id] != NOT_LABELLED)
+                rows.append({"part": part_name, "language": language, "theme": theme_id, **_counts(predicted.loc[labelled, theme_id], labels.loc[labelled, theme_id])})
     metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS)
     macro = (
         metrics.groupby(["part", "language"], sort=False)
@@ -250,13 +252,14 @@ def _bootstrap_interval(labels: pd.DataFrame, predicted: pd.DataFrame, mask: np.
     Paragraphs of one article are not independent (same writer, same event), so articles, not
     paragraphs, are the unit resampled.
     """
-    truth = labels.loc[mask, list(predicted.columns)].to_numpy(dtype=bool)
+    marks = labels.loc[mask, list(predicted.columns)].to_numpy()
+    truth, labelled = marks == 1, marks != NOT_LABELLED
     guess = predicted.loc[mask].to_numpy(dtype=bool)
     documents = pd.factorize(labels.loc[mask, "doc_id"])[0]
     if len(documents) == 0:
         return float("nan"), float("nan")
     per_document = np.zeros((documents.max() + 1, truth.shape[1], 3))
-    np.add.at(per_document, documents, np.stack([guess & truth, guess & ~truth, ~guess & truth], axis=-1))
+    np.add.at(per_document, documents, np.stack([guess & truth, guess & ~truth & labelled, ~guess & truth], axis=-1))
     samples = np.random.default_rng(BOOTSTRAP_SEED).integers(0, len(per_document), (BOOTSTRAP_SAMPLES, len(per_document)))
     totals = per_document[samples].sum(axis=1)  # samples x themes x (tp, fp, fn)
     tp, fp, fn = totals[..., 0], totals[..., 1], totals[..., 2]
@@ -275,7 +278,7 @@ def _counts(predicted: pd.Series, truth: pd.Series) -> dict[str, float]:
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
-        "labelled": int(len(truth_array)), "positives": int(truth_array.sum()), "predicted": int(predicted_array.sum()),
+        "labelled": len(truth_array), "positives": int(truth_array.sum()), "predicted": int(predicted_array.sum()),
         "tp": tp, "fp": fp, "fn": fn,
         "precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
     }
@@ -290,7 +293,8 @@ def _f1(predicted: np.ndarray, truth: np.ndarray) -> float:
 def _errors(labels: pd.DataFrame, scores: pd.DataFrame, predicted: pd.DataFrame, part: str) -> pd.DataFrame:
     rows = []
     for theme_id in predicted.columns:
-        wrong = predicted[theme_id].to_numpy() != labels[theme_id].astype(bool).to_numpy()
+        marks = labels[theme_id].to_numpy()
+        wrong = (predicted[theme_id].to_numpy() != (marks == 1)) & (marks != NOT_LABELLED)
         for index in np.flatnonzero(wrong):
             rows.append({
                 "part": labels.at[index, part], "doc_id": labels.at[index, "doc_id"], "language": labels.at[index, "language"],

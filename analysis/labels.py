@@ -1,6 +1,8 @@
 """Labelled paragraphs: the CSV format shared by evaluation files and training paragraphs.
 
-A labels file has a ``text`` and a ``language`` column and one 0/1 column per theme id (optional:
+A labels file has a ``text`` and a ``language`` column and one 0/1 column per theme id (a blank
+cell: not labelled for that theme, e.g. a researcher's mark "arguable" or a theme not yet marked;
+it counts neither in training nor in evaluation). Optional:
 ``set`` to report subsets apart, ``doc_id`` to group paragraphs of one article, ``arguable`` and
 ``note``). See docs/labelling.md.
 """
@@ -14,6 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.corpus import CorpusError, decode_text, normalize_language_code
+
+NOT_LABELLED = -1  # a blank theme cell: this paragraph is not labelled for that theme
 
 
 class LabelsError(ValueError):
@@ -43,10 +47,12 @@ def read_labels(data: bytes, name: str, theme_ids: Sequence[str]) -> pd.DataFram
         raise LabelsError(f"{name}: no column for any theme id {list(theme_ids)}; add 0/1 columns named after the themes")
     for theme_id in themes:
         values = labels[theme_id].str.strip()
-        bad = ~values.isin(["0", "1"])
+        bad = ~values.isin(["0", "1", ""])
         if bad.any():
-            raise LabelsError(f"{name}: column {theme_id!r} must hold 0 or 1; row {int(bad.idxmax()) + 2} has {values[bad].iloc[0]!r}")
-        labels[theme_id] = values.astype(int)
+            raise LabelsError(
+                f"{name}: column {theme_id!r} must hold 0, 1 or nothing (not labelled); row {int(bad.idxmax()) + 2} has {values[bad].iloc[0]!r}"
+            )
+        labels[theme_id] = pd.array([NOT_LABELLED if value == "" else int(value) for value in values], dtype="int64")
     languages = labels["language"].map(normalize_language_code)
     if languages.isna().any():
         row = int(languages.isna().idxmax())

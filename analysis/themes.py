@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
-from analysis.labels import LabelsError, load_labels
+from analysis.labels import NOT_LABELLED, LabelsError, load_labels
 from analysis.text import normalize
 
 DATA_FOLDER = Path(__file__).parent / "data"
@@ -131,6 +131,21 @@ class LabelledParagraphs:
         """The articles of one event."""
         return {doc_id for doc_id, their_event in zip(self.doc_ids, self.events, strict=True) if their_event == event}
 
+    @classmethod
+    def concat(cls, parts: Sequence[LabelledParagraphs]) -> LabelledParagraphs:
+        """The paragraphs of several parts, in order; a theme a part has no labels for is blank there."""
+        theme_ids = list(dict.fromkeys(theme_id for part in parts for theme_id in part.labels))
+        return cls(
+            raw_texts=tuple(text for part in parts for text in part.raw_texts),
+            languages=tuple(language for part in parts for language in part.languages),
+            doc_ids=tuple(doc_id for part in parts for doc_id in part.doc_ids),
+            labels={
+                theme_id: tuple(value for part in parts for value in part.labels.get(theme_id, (NOT_LABELLED,) * len(part.raw_texts)))
+                for theme_id in theme_ids
+            },
+            events=tuple(event for part in parts for event in part.events),
+        )
+
     def without_documents(self, doc_ids: set[str]) -> LabelledParagraphs:
         """Return a copy without the paragraphs of some articles (for cross-fitting)."""
         keep = [row for row, doc_id in enumerate(self.doc_ids) if doc_id not in doc_ids]
@@ -156,6 +171,21 @@ class ThemeSet:
     scoring: ScoringSettings = field(default_factory=ScoringSettings)
     denials: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     labelled: LabelledParagraphs | None = None
+    marks: LabelledParagraphs | None = None
+
+    @cached_property
+    def taught(self) -> LabelledParagraphs | None:
+        """Every labelled paragraph the themes learn from: the themes file's, then the researcher's marks."""
+        parts = [part for part in (self.labelled, self.marks) if part is not None]
+        return parts[0] if len(parts) == 1 else LabelledParagraphs.concat(parts) if parts else None
+
+    def without_documents(self, doc_ids: set[str]) -> ThemeSet:
+        """A copy whose labelled paragraphs and marks leave out some articles (for cross-fitting)."""
+        return replace(
+            self,
+            labelled=self.labelled.without_documents(doc_ids) if self.labelled is not None else None,
+            marks=self.marks.without_documents(doc_ids) if self.marks is not None else None,
+        )
 
     @property
     def ids(self) -> list[str]:
@@ -174,8 +204,9 @@ class ThemeSet:
     def digest(self) -> str:
         """Return a short hash of the canonical TOML form and the labelled paragraphs (for run metadata)."""
         digest = hashlib.sha256(themes_to_toml(self).encode())
-        if self.labelled is not None:
-            digest.update(repr((self.labelled.raw_texts, self.labelled.languages, self.labelled.doc_ids, sorted(self.labelled.labels.items()))).encode())
+        for part in (self.labelled, self.marks):
+            if part is not None:
+                digest.update(repr((part.raw_texts, part.languages, part.doc_ids, sorted(part.labels.items()))).encode())
         return digest.hexdigest()[:16]
 
     def label(self, theme_id: str) -> str:
@@ -357,8 +388,8 @@ def training_texts(themes: ThemeSet) -> list[str]:
     sentences = _normalised(_pairs(themes.background))
     for theme in themes.themes:
         sentences += _normalised(theme.anchors()) + _normalised(_pairs(theme.near_misses))
-    if themes.labelled is not None:
-        sentences += list(themes.labelled.texts)
+    if themes.taught is not None:
+        sentences += list(themes.taught.texts)
     return list(dict.fromkeys(sentences))
 
 
@@ -376,25 +407,38 @@ def training_sources(themes: ThemeSet, theme: Theme) -> tuple[list[tuple[str, st
             negatives += other.anchors()
     positives = theme.anchors()
     sources, target = positives + negatives, [1] * len(positives) + [0] * len(negatives)
-    if themes.labelled is not None and theme.id in themes.labelled.labels:
-        sources += list(zip(themes.labelled.languages, themes.labelled.raw_texts, strict=True))
-        target += list(themes.labelled.labels[theme.id])
+    taught = themes.taught
+    for row in labelled_rows(themes, theme):
+        sources.append((taught.languages[row], taught.raw_texts[row]))  # type: ignore[union-attr]
+        target.append(taught.labels[theme.id][row])  # type: ignore[union-attr]
     return sources, target
+
+
+def labelled_rows(themes: ThemeSet, theme: Theme) -> list[int]:
+    """The labelled paragraphs and marks (rows of ``themes.taught``) that are labelled for a theme (not blank)."""
+    taught = themes.taught
+    if taught is None or theme.id not in taught.labels:
+        return []
+    return [row for row, value in enumerate(taught.labels[theme.id]) if value != NOT_LABELLED]
 
 
 def training_set(themes: ThemeSet, theme: Theme) -> tuple[list[str], np.ndarray]:
     """The normalised training texts of one theme (see :func:`training_sources`) and their 0/1 targets."""
     sources, target = training_sources(themes, theme)
-    sentences = len(sources) - (len(themes.labelled.raw_texts) if themes.labelled is not None and theme.id in themes.labelled.labels else 0)
-    texts = _normalised(sources[:sentences])
-    if sentences < len(sources) and themes.labelled is not None:
-        texts += list(themes.labelled.texts)
+    rows = labelled_rows(themes, theme)
+    texts = _normalised(sources[: len(sources) - len(rows)])
+    if rows and themes.taught is not None:
+        texts += [themes.taught.texts[row] for row in rows]
     return texts, np.asarray(target)
 
 
 def vocabulary_sources(themes: ThemeSet, theme: Theme) -> list[tuple[str, str]]:
-    """The texts, as written, that a theme's n-gram vocabulary is fitted on: its own training texts."""
-    return training_sources(themes, theme)[0]
+    """The texts, as written, that a theme's n-gram vocabulary is fitted on: its training texts, the marks aside.
+
+    A researcher's marks are turned into features with this vocabulary, so that marking refits
+    only the classifiers of the themes marked.
+    """
+    return training_sources(replace(themes, marks=None), theme)[0]
 
 
 def _labelled_paragraphs(reference: str, theme_ids: list[str], folder: Path | None, source: str) -> LabelledParagraphs:

@@ -92,7 +92,7 @@ def test_cross_validation_never_uses_the_judged_article() -> None:
     [
         (b"text,alpha\nx,1\n", "missing column"),
         (b"text,language,gamma\nx,fa,1\n", "no column for any theme"),
-        (b"text,language,alpha\nx,fa,yes\n", "must hold 0 or 1"),
+        (b"text,language,alpha\nx,fa,yes\n", "must hold 0, 1 or nothing"),
         (b"text,language,alpha\nx,klingon,1\n", "unknown language"),
         (b"\x00\x01", "binary"),
     ],

@@ -142,7 +142,7 @@ def test_labelled_paragraphs_are_read_beside_the_themes_file(tmp_path: Path) -> 
     [
         (None, "no such file"),
         ("doc_id,language,text\nd1,en,x\n", "no column for any theme id"),
-        ("doc_id,language,text,alpha\nd1,en,x,2\n", "must hold 0 or 1"),
+        ("doc_id,language,text,alpha\nd1,en,x,2\n", "must hold 0, 1 or nothing"),
     ],
 )
 def test_bad_labelled_paragraphs_get_clear_errors(tmp_path: Path, csv_text: str | None, message: str) -> None:

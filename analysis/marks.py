@@ -1,0 +1,230 @@
+"""A researcher's marks: yes / no / arguable per paragraph and theme, kept as a labels file per corpus.
+
+Marks teach the themes the researcher's own event. They are kept in the labels CSV format
+(``analysis.labels``; a blank theme cell means "not marked", and "arguable" leaves the cell blank
+and names the theme in ``arguable``), saved at once under ``FRAMING_HOME/workspaces/<corpus>/``,
+and added to the themes' labelled paragraphs (:func:`with_marks`), so the next fit learns from them.
+
+Pure functions over DataFrames, apart from :func:`load_marks` and :func:`save_marks`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.config import framing_home
+from analysis.labels import NOT_LABELLED, LabelsError, read_labels
+from analysis.themes import LabelledParagraphs, ThemeSet
+
+MARKS = ("yes", "no", "arguable")
+WORKSPACES = "workspaces"
+MARKS_FILE = "labels.csv"
+_BASE_COLUMNS = ["doc_id", "paragraph_id", "language", "text"]
+
+
+def marks_path(corpus_key: str, home: Path | None = None) -> Path:
+    """Where the marks of one corpus are kept."""
+    return (home or framing_home()) / WORKSPACES / corpus_key / MARKS_FILE
+
+
+def empty_marks(theme_ids: Sequence[str]) -> pd.DataFrame:
+    """A marks table with no paragraph."""
+    columns = {column: pd.Series(dtype=str) for column in _BASE_COLUMNS}
+    columns |= {theme_id: pd.Series(dtype="int64") for theme_id in theme_ids}
+    columns |= {"arguable": pd.Series(dtype=str), "note": pd.Series(dtype=str)}
+    return pd.DataFrame(columns)
+
+
+def set_mark(marks: pd.DataFrame, paragraph: Mapping[str, object], theme_id: str, mark: str) -> pd.DataFrame:
+    """Return a copy of ``marks`` with one paragraph's mark for one theme set (replacing an earlier one).
+
+    Args:
+        marks: the marks table.
+        paragraph: ``paragraph_id``, ``doc_id``, ``language`` and ``text`` of the paragraph.
+        theme_id: the theme marked.
+        mark: ``yes``, ``no`` or ``arguable``.
+
+    Raises:
+        ValueError: an unknown mark or theme.
+    """
+    if mark not in MARKS:
+        raise ValueError(f"a mark is one of {list(MARKS)}, not {mark!r}")
+    if theme_id not in marks.columns:
+        raise ValueError(f"no theme {theme_id!r} in the marks table")
+    marks = marks.copy()
+    found = marks.index[marks["paragraph_id"] == paragraph["paragraph_id"]]
+    if len(found):
+        row = found[0]
+    else:
+        row = len(marks)
+        theme_ids = [column for column in marks.columns if column not in [*_BASE_COLUMNS, "arguable", "note"]]
+        marks.loc[row] = {
+            **{column: str(paragraph[column]) for column in _BASE_COLUMNS},
+            **dict.fromkeys(theme_ids, NOT_LABELLED),
+            "arguable": "",
+            "note": "",
+        }
+    arguable = [theme for theme in str(marks.at[row, "arguable"]).split("|") if theme and theme != theme_id]
+    if mark == "arguable":
+        arguable.append(theme_id)
+    marks.at[row, theme_id] = {"yes": 1, "no": 0, "arguable": NOT_LABELLED}[mark]
+    marks.at[row, "arguable"] = "|".join(arguable)
+    return marks.reset_index(drop=True)
+
+
+def mark_of(marks: pd.DataFrame, paragraph_id: str, theme_id: str) -> str | None:
+    """The mark a paragraph has for a theme (``yes``, ``no``, ``arguable``), or None."""
+    rows = marks[marks["paragraph_id"] == paragraph_id]
+    if rows.empty or theme_id not in marks.columns:
+        return None
+    value = int(rows.iloc[0][theme_id])
+    if value == NOT_LABELLED:
+        return "arguable" if theme_id in str(rows.iloc[0]["arguable"]).split("|") else None
+    return "yes" if value == 1 else "no"
+
+
+def marks_to_csv(marks: pd.DataFrame) -> bytes:
+    """The marks as a labels CSV (UTF-8 with BOM, blank for "not marked")."""
+    table = marks.copy()
+    for column in table.columns:
+        if column not in [*_BASE_COLUMNS, "arguable", "note"]:
+            table[column] = ["" if value == NOT_LABELLED else str(int(value)) for value in table[column]]
+    return table.to_csv(index=False).encode("utf-8-sig")
+
+
+def read_marks(data: bytes, name: str, theme_ids: Sequence[str]) -> pd.DataFrame:
+    """Read marks (any labels CSV) into a marks table; rows without a ``paragraph_id`` get one from their text.
+
+    Raises:
+        LabelsError: the file is not a usable labels file.
+    """
+    labels = read_labels(data, name, theme_ids)
+    marks = empty_marks(theme_ids)
+    for column in marks.columns:
+        if column in labels.columns:
+            marks[column] = labels[column]
+        elif column in theme_ids:
+            marks[column] = NOT_LABELLED
+        else:
+            marks[column] = ""
+    if "paragraph_id" not in labels.columns:
+        marks["paragraph_id"] = [f"{doc}:{text[:40]}" for doc, text in zip(marks["doc_id"], marks["text"], strict=True)]
+    return marks.reset_index(drop=True)
+
+
+def load_marks(path: Path, theme_ids: Sequence[str]) -> pd.DataFrame:
+    """The marks kept at ``path`` (none when the file does not exist).
+
+    Raises:
+        LabelsError: the file exists but cannot be read as labels.
+    """
+    if not path.is_file():
+        return empty_marks(theme_ids)
+    try:
+        return read_marks(path.read_bytes(), path.name, theme_ids)
+    except OSError as error:
+        raise LabelsError(f"{path}: cannot read the marks ({error.strerror})") from error
+
+
+def save_marks(marks: pd.DataFrame, path: Path) -> None:
+    """Write the marks whole (a temporary file renamed into place).
+
+    Raises:
+        OSError: the workspace cannot be written.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".labels.", suffix=".csv", delete=False) as handle:
+        handle.write(marks_to_csv(marks))
+    os.replace(handle.name, path)
+
+
+def with_marks(themes: ThemeSet, marks: pd.DataFrame) -> ThemeSet:
+    """The theme set with the researcher's marks to learn from (a theme learns from the marks made for it)."""
+    if marks.empty or not (marks[themes.ids] != NOT_LABELLED).to_numpy().any():
+        return themes
+    return replace(
+        themes,
+        marks=LabelledParagraphs(
+            raw_texts=tuple(marks["text"]),
+            languages=tuple(marks["language"]),
+            doc_ids=tuple(f"marked:{doc}" for doc in marks["doc_id"]),
+            labels={theme_id: tuple(int(value) for value in marks[theme_id]) for theme_id in themes.ids},
+            events=("",) * len(marks),
+        ),
+    )
+
+
+def uncertain_queue(
+    table: pd.DataFrame, theme_ids: Sequence[str], thresholds: Mapping[str, float], marks: pd.DataFrame, size: int = 12
+) -> pd.DataFrame:
+    """Paragraphs the themes are least sure about, to mark next.
+
+    For each theme, the kept paragraphs closest to its threshold, taken alternately from both sides
+    and both languages, at most one per article until every article had its turn; paragraphs
+    already marked for that theme are skipped. Returns ``paragraph_id``, ``theme``, ``margin``
+    (score minus threshold) and the paragraph's columns, closest first within each theme.
+    """
+    kept = table[table["kept"].astype(bool)]
+    marked = {
+        (row.paragraph_id, theme_id)
+        for row in marks.itertuples(index=False)
+        for theme_id in theme_ids
+        if getattr(row, theme_id) != NOT_LABELLED or theme_id in str(row.arguable).split("|")
+    }
+    picks = []
+    per_theme = max(1, size // max(1, len(theme_ids)))
+    for theme_id in theme_ids:
+        margin = kept[f"score_{theme_id}"] - float(thresholds[theme_id])
+        candidates = kept.assign(theme=theme_id, margin=margin, distance=margin.abs())
+        candidates = candidates[[(pid, theme_id) not in marked for pid in candidates["paragraph_id"]]]
+        candidates = candidates.sort_values(["distance", "paragraph_id"])
+        candidates["side"] = np.where(candidates["margin"] >= 0, "above", "below")
+        candidates["turn"] = candidates.groupby(["side", "language"]).cumcount()
+        candidates["article_turn"] = candidates.groupby("doc_id").cumcount()
+        picks.append(candidates.sort_values(["article_turn", "turn", "distance", "paragraph_id"]).head(per_theme).sort_values("distance"))
+    if not picks:
+        return kept.head(0)
+    return pd.concat(picks, ignore_index=True).drop(columns=["distance", "turn", "article_turn"])
+
+
+def assignment_changes(before: pd.DataFrame, after: pd.DataFrame, theme_ids: Sequence[str], labels: Mapping[str, str]) -> pd.DataFrame:
+    """Which paragraphs gained or lost each theme between two scored tables (aligned on ``paragraph_id``).
+
+    Returns one row per theme: ``theme``, ``label``, ``gained``, ``lost`` (counts) and the
+    ``gained_ids`` / ``lost_ids`` lists.
+    """
+    old = before.set_index("paragraph_id")
+    new = after.set_index("paragraph_id").reindex(old.index)
+    rows = []
+    for theme_id in theme_ids:
+        was, now = old[f"has_{theme_id}"].astype(bool), new[f"has_{theme_id}"].fillna(False).astype(bool)
+        gained, lost = list(old.index[~was & now]), list(old.index[was & ~now])
+        rows.append(
+            {
+                "theme": theme_id,
+                "label": labels.get(theme_id, theme_id),
+                "gained": len(gained),
+                "lost": len(lost),
+                "gained_ids": gained,
+                "lost_ids": lost,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def describe_changes(changes: pd.DataFrame) -> str:
+    """One line for the page: "Foreign interference: +7 paragraphs, −2; Terrorism: no change"."""
+    parts = []
+    for row in changes.itertuples(index=False):
+        if row.gained or row.lost:
+            parts.append(f"{row.label}: +{row.gained} {'paragraph' if row.gained == 1 else 'paragraphs'}, −{row.lost}")
+        else:
+            parts.append(f"{row.label}: no change")
+    return "; ".join(parts)

@@ -1,0 +1,129 @@
+"""A researcher's marks: set, save, reload, teach the scorer, choose what to mark next, say what changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.embed import Embedder
+from analysis.labels import NOT_LABELLED, read_labels
+from analysis.marks import (
+    assignment_changes,
+    describe_changes,
+    empty_marks,
+    load_marks,
+    mark_of,
+    marks_path,
+    marks_to_csv,
+    save_marks,
+    set_mark,
+    uncertain_queue,
+    with_marks,
+)
+from analysis.scorer import ThemeScorer
+from analysis.themes import parse_themes
+from tests.helpers import SMALL
+
+IDS = ["alpha", "beta"]
+PARAGRAPH = {"paragraph_id": "d1:0", "doc_id": "d1", "language": "fa", "text": "سیب سرخ رسیده"}
+OTHER = {"paragraph_id": "d2:3", "doc_id": "d2", "language": "ar", "text": "تفاحة حمراء"}
+
+
+def test_a_mark_sets_one_cell_and_replaces_an_earlier_mark() -> None:
+    marks = set_mark(empty_marks(IDS), PARAGRAPH, "alpha", "yes")
+    assert marks[IDS].to_numpy().tolist() == [[1, NOT_LABELLED]]
+    marks = set_mark(marks, PARAGRAPH, "beta", "no")
+    marks = set_mark(marks, PARAGRAPH, "alpha", "arguable")
+    marks = set_mark(marks, OTHER, "beta", "yes")
+    assert len(marks) == 2
+    assert [
+        mark_of(marks, "d1:0", "alpha"),
+        mark_of(marks, "d1:0", "beta"),
+        mark_of(marks, "d2:3", "alpha"),
+        mark_of(marks, "d2:3", "beta"),
+    ] == [
+        "arguable",
+        "no",
+        None,
+        "yes",
+    ]
+    assert marks.loc[0, "arguable"] == "alpha"
+    assert set_mark(marks, PARAGRAPH, "alpha", "no").loc[0, "arguable"] == ""
+    with pytest.raises(ValueError, match="a mark is one of"):
+        set_mark(marks, PARAGRAPH, "alpha", "maybe")
+
+
+def test_marks_are_a_labels_file_with_blank_cells_for_unmarked_themes(tmp_path: Path) -> None:
+    marks = set_mark(set_mark(empty_marks(IDS), PARAGRAPH, "alpha", "yes"), OTHER, "beta", "arguable")
+    data = marks_to_csv(marks)
+    assert data.startswith("\ufeff".encode())
+    labels = read_labels(data, "labels.csv", IDS)
+    assert labels[IDS].to_numpy().tolist() == [[1, NOT_LABELLED], [NOT_LABELLED, NOT_LABELLED]]
+    path = marks_path("corpus123", home=tmp_path)
+    save_marks(marks, path)
+    assert path == tmp_path / "workspaces" / "corpus123" / "labels.csv"
+    reloaded = load_marks(path, IDS)
+    pd.testing.assert_frame_equal(reloaded[marks.columns].astype(str), marks.astype(str))
+    assert load_marks(tmp_path / "none.csv", IDS).empty
+
+
+def test_a_theme_learns_from_the_marks_made_for_it(fake_embedder: Embedder) -> None:
+    themes = parse_themes(SMALL)
+    marks = set_mark(empty_marks(IDS), {**PARAGRAPH, "text": "green apple harvest ends early"}, "alpha", "yes")
+    marks = set_mark(marks, {**OTHER, "text": "apple juice factory closed down"}, "alpha", "no")
+    taught = with_marks(themes, marks)
+    assert taught.marks is not None and taught.marks.labels == {"alpha": (1, 0), "beta": (NOT_LABELLED, NOT_LABELLED)}
+    before = ThemeScorer(themes, "fake").fit(fake_embedder.embed)
+    after = ThemeScorer(taught, "fake").fit(fake_embedder.embed)
+    texts = ["green apple harvest ends early", "apple juice factory closed down"]
+    old, new = (scorer.decision_function(texts, ["en", "en"], fake_embedder.embed) for scorer in (before, after))
+    assert new.loc[0, "score_alpha"] > old.loc[0, "score_alpha"]
+    assert new.loc[1, "score_alpha"] < old.loc[1, "score_alpha"]
+    assert ThemeScorer(taught, "fake").fit(fake_embedder.embed).fitted_["beta"].training_size == before.fitted_["beta"].training_size
+    assert with_marks(themes, empty_marks(IDS)) is themes
+
+
+def _scored() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "paragraph_id": [f"d{doc}:{n}" for doc, n in [(1, 0), (1, 1), (2, 0), (2, 1), (3, 0), (3, 1)]],
+            "doc_id": ["d1", "d1", "d2", "d2", "d3", "d3"],
+            "language": ["fa", "fa", "ar", "ar", "fa", "ar"],
+            "text": list("abcdef"),
+            "kept": [True, True, True, True, True, False],
+            "score_alpha": [0.05, -0.02, 0.5, -0.9, 0.01, np.nan],
+        }
+    )
+
+
+def test_the_queue_offers_paragraphs_closest_to_the_threshold_spread_over_articles_and_skips_marked_ones() -> None:
+    table = _scored()
+    queue = uncertain_queue(table, ["alpha"], {"alpha": 0.0}, empty_marks(["alpha"]), size=3)
+    assert queue["paragraph_id"].tolist() == ["d3:0", "d1:1", "d2:0"]  # one per article before a second one
+    assert queue["margin"].round(2).tolist() == [0.01, -0.02, 0.5]
+    marked = set_mark(empty_marks(["alpha"]), {"paragraph_id": "d3:0", "doc_id": "d3", "language": "fa", "text": "e"}, "alpha", "no")
+    assert "d3:0" not in uncertain_queue(table, ["alpha"], {"alpha": 0.0}, marked, size=3)["paragraph_id"].tolist()
+    assert "d3:1" not in uncertain_queue(table, ["alpha"], {"alpha": 0.0}, empty_marks(["alpha"]), size=10)["paragraph_id"].tolist()
+
+
+def test_changes_list_the_paragraphs_that_gained_or_lost_a_theme() -> None:
+    before = pd.DataFrame({"paragraph_id": ["a", "b", "c"], "has_t": [True, False, False], "has_u": [False, False, False]})
+    after = before.assign(has_t=[False, True, True])
+    changes = assignment_changes(before, after, ["t", "u"], {"t": "Foreign interference", "u": "Terrorism"})
+    assert changes.loc[0, "gained_ids"] == ["b", "c"] and changes.loc[0, "lost_ids"] == ["a"]
+    assert describe_changes(changes) == "Foreign interference: +2 paragraphs, −1; Terrorism: no change"
+
+
+def test_marking_one_theme_refits_only_that_theme(tmp_path: Path, fake_embedder: Embedder) -> None:
+    from analysis.scorer import ScorerStore
+    from tests.helpers import themes_with_labelled
+
+    themes = themes_with_labelled(tmp_path)
+    store = ScorerStore(tmp_path / "store")
+    ThemeScorer(themes, "fake").fit(fake_embedder.embed, store)
+    marks = set_mark(empty_marks(IDS), {**PARAGRAPH, "text": "an apple a day"}, "beta", "no")
+    scorer = ThemeScorer(with_marks(themes, marks), "fake").fit(fake_embedder.embed, store)
+    assert scorer.refitted_ == ["beta"]
