@@ -192,7 +192,7 @@ def _utf16_without_bom(data: bytes, source: str) -> Decoded:
             plain = sum(char in "\t\n\r" or any(low <= ord(char) <= high for low, high in _PLAIN_RANGES) for char in text)
             if any(char.isspace() for char in text) and plain >= UTF16_PLAIN_SHARE * len(text):
                 return Decoded(text, encoding)
-    raise CorpusError(f"{source}: looks like a binary file (NUL bytes), not text (nor UTF-16 without a byte-order mark)")
+    raise CorpusError(f"{source}: looks like a binary file (NUL bytes), not text")
 
 
 def _reads_as_arabic_script(text: str) -> bool:
