@@ -126,9 +126,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 def run_prepare(args: argparse.Namespace) -> int:
     """``framing prepare``: build the embedded model if missing and embed the themes' training texts once."""
+    themes = load_themes(themes_file(args.themes))
     if args.model == DEFAULT_MODEL:
         ensure_default_model(log=lambda message: print(f"framing: {message}", file=sys.stderr))
-    themes = load_themes(themes_file(args.themes))
     embedder = make_embedder(args.model, warn=_warn)
     with _ProgressBar() as progress:
         embedder.embed(training_texts(themes), progress=progress)
