@@ -19,12 +19,29 @@ import pandas as pd
 import streamlit as st
 
 from analysis import charts, compare, export, views
-from analysis.html import paragraph_card, paragraphs_table_html
 from analysis.corpus import Corpus, CorpusError, Problem, documents_from_uploads, read_corpus
 from analysis.embed import Embedder, ModelError, make_embedder
 from analysis.evaluate import HELD_OUT_SET, evaluate, score_labels, trust_summary
-from analysis.labels import LabelsError, read_labels
+from analysis.html import paragraph_card, paragraphs_table_html
+from analysis.labels import NOT_LABELLED, LabelsError, read_labels
+from analysis.marks import (
+    MARKS,
+    assignment_changes,
+    describe_changes,
+    empty_marks,
+    load_marks,
+    mark_of,
+    marks_path,
+    marks_to_csv,
+    read_marks,
+    save_marks,
+    set_mark,
+    uncertain_queue,
+    with_marks,
+)
 from analysis.pipeline import corpus_hash, output_table, run_metadata, score_table
+from analysis.relearn import RESULTS_PATH as RELEARN_RESULTS
+from analysis.relearn import relearn_summary
 from analysis.scorer import ScorerStore, assign_themes
 from analysis.text import split_paragraphs, tokenize
 from analysis.themes import (
@@ -139,6 +156,8 @@ class Run:
     metadata: dict[str, object]
     source: str
     problems: list[Problem]
+    corpus_key: str
+    marks: pd.DataFrame
     note: str = ""
 
     @property
@@ -186,14 +205,15 @@ def paragraphs_of(corpus_key: str, _documents: pd.DataFrame) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def scored_paragraphs(corpus_key: str, themes_toml: str, _paragraphs: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    """Theme scores of a corpus's paragraphs; a progress bar shows while new texts are embedded."""
+def scored_paragraphs(corpus_key: str, themes_toml: str, marks_csv: bytes, _paragraphs: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Theme scores of a corpus's paragraphs, the themes taught by the marks; a progress bar shows while new texts are embedded."""
     bar = st.progress(0.0, text="Scoring paragraphs against the themes (cached embeddings are reused)…")
 
     def progress(done: int, total: int) -> None:
         bar.progress(done / total, text=f"Embedding new texts: {done} of {total}")
 
-    result = score_table(_paragraphs, parse_themes(themes_toml), shared_embedder(), progress)
+    themes = parse_themes(themes_toml)
+    result = score_table(_paragraphs, with_marks(themes, read_marks(marks_csv, "marks", themes.ids)), shared_embedder(), progress)
     bar.empty()
     return result
 
@@ -217,6 +237,46 @@ def session_themes() -> ThemeSet:
     if "themes_toml" not in st.session_state:
         st.session_state["themes_toml"] = themes_to_toml(load_themes())
     return parse_themes(st.session_state["themes_toml"])
+
+
+def corpus_marks(corpus_key: str, theme_ids: list[str]) -> pd.DataFrame:
+    """The researcher's marks on this corpus: the session's copy, first read from the workspace."""
+    state_key = f"marks:{corpus_key}"
+    if state_key not in st.session_state:
+        try:
+            st.session_state[state_key] = load_marks(marks_path(corpus_key), theme_ids)
+        except LabelsError as error:
+            st.session_state[state_key] = empty_marks(theme_ids)
+            st.session_state["mark_notice"] = ("warning", f"Your earlier marks could not be read ({error}); starting afresh.", None)
+    marks = st.session_state[state_key]
+    missing = [theme_id for theme_id in theme_ids if theme_id not in marks.columns]
+    return marks.assign(**dict.fromkeys(missing, NOT_LABELLED)) if missing else marks
+
+
+def record_mark(corpus_key: str, paragraph: dict[str, str], theme_id: str, widget_key: str) -> None:
+    """Save one mark at once (to the workspace) and remember the assignment it will change."""
+    mark = st.session_state.get(widget_key)
+    if mark not in MARKS:
+        return
+    marks = set_mark(st.session_state[f"marks:{corpus_key}"], paragraph, theme_id, mark)
+    st.session_state[f"marks:{corpus_key}"] = marks
+    st.session_state["assignment_before_mark"] = st.session_state.get("last_assignment")
+    try:
+        save_marks(marks, marks_path(corpus_key))
+    except OSError as error:
+        st.session_state["mark_notice"] = (
+            "warning", f"Your mark is used but could not be saved ({error.strerror}): download your marks before you leave.", None,
+        )
+
+
+def note_changes_since_mark(table: pd.DataFrame, themes: ThemeSet) -> None:
+    """After a mark, say which paragraphs gained or lost a theme; remember this run's assignment for the next mark."""
+    assignment = table[["paragraph_id", *(f"has_{theme_id}" for theme_id in themes.ids)]]
+    before = st.session_state.pop("assignment_before_mark", None)
+    if before is not None and list(before.columns) == list(assignment.columns):
+        changes = assignment_changes(before, assignment, themes.ids, {theme.id: theme.label for theme in themes.themes})
+        st.session_state["mark_notice"] = ("success", f"Relearnt from your marks. {describe_changes(changes)}.", changes)
+    st.session_state["last_assignment"] = assignment
 
 
 def notify(kind: str, message: str) -> None:
@@ -530,7 +590,68 @@ def evidence_view(run: Run) -> None:
     for row in found.head(limit).itertuples(index=False):
         with st.container(border=True):
             st.html(paragraph_card(row, f"score {row.score:.2f}"))
+            mark_control(run, row, theme)
             counterparts_button(run, row)
+
+
+MARK_NAMES = {"yes": "Yes", "no": "No", "arguable": "Arguable"}
+
+
+def mark_control(run: Run, row: object, theme_id: str) -> None:
+    """One click marks whether a paragraph carries a theme; the themes relearn from it at once."""
+    key = f"mark_{theme_id}_{row.paragraph_id}"
+    paragraph = {column: str(getattr(row, column)) for column in ("paragraph_id", "doc_id", "language", "text")}
+    st.segmented_control(
+        f"Does it carry {run.labels[theme_id]}? Your mark teaches the themes",
+        list(MARKS),
+        format_func=MARK_NAMES.get,
+        default=mark_of(run.marks, row.paragraph_id, theme_id),
+        key=key,
+        on_change=record_mark,
+        args=(run.corpus_key, paragraph, theme_id, key),
+    )
+
+
+def teach_view(run: Run) -> None:
+    """Mark the paragraphs the themes are least sure about; the themes relearn from every mark."""
+    st.subheader("Teach the themes your event")
+    st.caption(
+        "The themes were learnt from other events. Mark the paragraphs they are least sure about (closest to a threshold, "
+        "above and below, in both languages, one article at a time): each mark is saved at once in your workspace and the "
+        "themes refit from it. Marks on the Evidence tab count too. \"Arguable\" leaves the paragraph out of the training."
+    )
+    marked = int((run.marks[run.themes.ids] != NOT_LABELLED).to_numpy().sum()) if len(run.marks) else 0
+    download_column, upload_column = st.columns(2)
+    download_column.download_button(
+        f"Download your marks ({marked} on {len(run.marks)} paragraphs, labels CSV)", data=marks_to_csv(run.marks),
+        file_name="labels.csv", mime="text/csv", key="download_marks", on_click="ignore", icon=":material/download:",
+    )
+    upload_column.file_uploader("Load marks (a labels CSV)", type=["csv"], key="marks_file", on_change=load_uploaded_marks, args=(run.corpus_key, run.themes.ids))
+    queue = uncertain_queue(run.selected, run.selection.theme_ids, run.themes.thresholds(), run.marks, size=12)
+    if queue.empty:
+        st.info("Nothing left to mark in this selection.")
+    for row in queue.itertuples(index=False):
+        with st.container(border=True):
+            st.html(paragraph_card(row, f"{run.labels[row.theme]}: score {row.margin + run.themes.thresholds()[row.theme]:.2f}, threshold {run.themes.thresholds()[row.theme]:.2f}"))
+            mark_control(run, row, row.theme)
+
+
+def load_uploaded_marks(corpus_key: str, theme_ids: list[str]) -> None:
+    """Replace this corpus's marks with an uploaded labels CSV (saved to the workspace)."""
+    uploaded = st.session_state.get("marks_file")
+    if uploaded is None:
+        return
+    try:
+        marks = read_marks(uploaded.getvalue(), uploaded.name, theme_ids)
+    except LabelsError as error:
+        st.session_state["mark_notice"] = ("error", f"These marks cannot be used: {error}", None)
+        return
+    st.session_state[f"marks:{corpus_key}"] = marks
+    st.session_state["assignment_before_mark"] = st.session_state.get("last_assignment")
+    try:
+        save_marks(marks, marks_path(corpus_key))
+    except OSError as error:
+        st.session_state["mark_notice"] = ("warning", f"The marks are used but could not be saved ({error.strerror}).", None)
 
 
 def counterparts_button(run: Run, row: object) -> None:
@@ -583,6 +704,8 @@ def accuracy_view(run: Run) -> None:
         "Precision: of the paragraphs the tool gives a theme, the share people gave it too. Recall: of the paragraphs "
         "people gave a theme, the share the tool finds. F1 combines both."
     )
+    marks_accuracy(run)
+    st.markdown("##### On the labelled paragraphs")
     st.file_uploader(
         "Evaluate with your own labelled paragraphs (.csv)",
         type=["csv"],
@@ -624,6 +747,44 @@ def accuracy_view(run: Run) -> None:
         errors = evaluation.errors.assign(theme=evaluation.errors["theme"].map(run.labels), score=evaluation.errors["score"].round(2))
         paragraphs_table(errors, {"part": "Set", "language": "Language", "theme": "Theme", "error": "Tool", "score": "Score", "text": "Text"})
         download_buttons(evaluation.errors, "accuracy_disagreements", run.metadata)
+
+
+def marks_accuracy(run: Run) -> None:
+    """Cross-fitted precision, recall and F1 on the researcher's own marks, and how much marking helps."""
+    st.markdown("##### On your marks")
+    curve = relearn_curve()
+    st.info(
+        "The themes learnt from other events, so on a new event they are less accurate than the figures below, until "
+        "you mark some of its paragraphs (the Teach tab)." + (f" {curve}" if curve else ""),
+        icon=":material/school:",
+    )
+    marked = (run.marks[run.themes.ids] != NOT_LABELLED).to_numpy().any(axis=1) if len(run.marks) else np.zeros(0, bool)
+    if marked.sum() < 2:
+        st.caption("Mark at least two paragraphs to see how well the themes agree with you.")
+        return
+    labels, scores = marks_scores(marks_to_csv(run.marks), st.session_state["themes_toml"])
+    evaluation = evaluate(labels, scores, run.themes.thresholds())
+    macro = evaluation.macro_f1
+    for column, row in zip(st.columns(len(macro)), macro.itertuples(index=False), strict=True):
+        column.metric(f"Macro-F1 · {language_display(row.language)}", f"{row.macro_f1:.2f}", help=f"{row.labelled} marked paragraphs")
+    show_table(run, evaluation.metrics, "accuracy_on_marks", METRICS_SHOWN)
+    st.caption("Each marked paragraph is scored by themes refitted without the marks of its article, so no figure comes from a classifier that saw it.")
+
+
+@st.cache_data(show_spinner="Scoring your marks, each without the marks of its article…", max_entries=8)
+def marks_scores(marks_csv: bytes, themes_toml: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The marks as labels, and their cross-fitted scores."""
+    themes = parse_themes(themes_toml)
+    labels = read_labels(marks_csv, "your marks", themes.ids)
+    taught = with_marks(themes, read_marks(marks_csv, "your marks", themes.ids))
+    embedder = shared_embedder()
+    return labels, score_labels(labels, taught, embedder.embed, model_id=embedder.model_id, store=ScorerStore.default())
+
+
+@st.cache_data(show_spinner=False)
+def relearn_curve() -> str:
+    """What the relearning simulation measured (written by bench/relearn.py), in one sentence; "" when absent."""
+    return relearn_summary(RELEARN_RESULTS)
 
 
 def themes_view(run: Run) -> None:
@@ -695,6 +856,7 @@ VIEW_FUNCTIONS: dict[str, Callable[[Run], None]] = {
     "Overview": overview_view,
     "Evidence": evidence_view,
     "Distinctive words": words_view,
+    "Teach": teach_view,
     "Accuracy": accuracy_view,
     "Themes": themes_view,
     "Dropped paragraphs": dropped_view,
@@ -714,10 +876,12 @@ def prepare() -> Run:
         filter_box, threshold_box = st.container(), st.container()
     key = corpus_hash(corpus.documents)
     reset_filters_for(key)
-    scored, vectors = scored_paragraphs(key, st.session_state["themes_toml"], paragraphs_of(key, corpus.documents))
+    marks = corpus_marks(key, themes.ids)
+    scored, vectors = scored_paragraphs(key, st.session_state["themes_toml"], marks_to_csv(marks), paragraphs_of(key, corpus.documents))
     with threshold_box:
         themes = themes.with_thresholds(threshold_sliders(themes, scored))
     table = assign_themes(scored, themes.ids, themes.thresholds())
+    note_changes_since_mark(table, themes)
     with filter_box:
         selection = sidebar_filters(table, themes)
     before_dates = compare.filter_table(table, languages=selection.languages, outlets=selection.outlets)
@@ -727,7 +891,8 @@ def prepare() -> Run:
         "corpus": source,
         "filters": selection.describe(),
     }
-    return Run(themes, table, vectors, selected, selection, metadata, source, corpus.problems, views.selection_note(table, before_dates, selected))
+    note = views.selection_note(table, before_dates, selected)
+    return Run(themes, table, vectors, selected, selection, metadata, source, corpus.problems, key, marks, note)
 
 
 def header(run: Run) -> None:
@@ -741,6 +906,15 @@ def header(run: Run) -> None:
     )
     if run.note:
         st.info(run.note, icon=":material/filter_alt:")
+    if "mark_notice" in st.session_state:
+        kind, message, changes = st.session_state.pop("mark_notice")
+        getattr(st, kind)(message, icon=":material/school:")
+        if changes is not None and (changes["gained"].sum() or changes["lost"].sum()):
+            with st.expander("The paragraphs that changed"):
+                for change in changes.itertuples(index=False):
+                    changed = run.table[run.table["paragraph_id"].isin([*change.gained_ids, *change.lost_ids])]
+                    for row in changed.itertuples(index=False):
+                        st.html(paragraph_card(row, f"{'gained' if row.paragraph_id in change.gained_ids else 'lost'} {change.label}"))
     if run.problems:
         with st.expander(f"{len(run.problems)} input problem(s): skipped or repaired", icon=":material/warning:"):
             st.dataframe(pd.DataFrame([dataclasses.asdict(problem) for problem in run.problems]), hide_index=True)

@@ -24,8 +24,8 @@ class LabelsError(ValueError):
     """The labels file is not usable; the message says why."""
 
 
-def read_labels(data: bytes, name: str, theme_ids: Sequence[str]) -> pd.DataFrame:
-    """Parse a labels CSV; validate it against the theme ids.
+def read_labels(data: bytes, name: str, theme_ids: Sequence[str], *, allow_empty: bool = False) -> pd.DataFrame:
+    """Parse a labels CSV; validate it against the theme ids (``allow_empty``: a file with no paragraph is fine).
 
     Raises:
         LabelsError: missing columns, values other than 0/1, or unknown languages.
@@ -65,7 +65,7 @@ def read_labels(data: bytes, name: str, theme_ids: Sequence[str]) -> pd.DataFram
     if "doc_id" not in labels.columns:
         labels["doc_id"] = [f"row{number}" for number in range(len(labels))]
     labels = labels[labels["text"].str.strip() != ""].reset_index(drop=True)
-    if labels.empty:
+    if labels.empty and not allow_empty:
         raise LabelsError(f"{name}: no labelled paragraph")
     return labels
 

@@ -105,8 +105,10 @@ def read_marks(data: bytes, name: str, theme_ids: Sequence[str]) -> pd.DataFrame
     Raises:
         LabelsError: the file is not a usable labels file.
     """
-    labels = read_labels(data, name, theme_ids)
+    labels = read_labels(data, name, theme_ids, allow_empty=True)
     marks = empty_marks(theme_ids)
+    if labels.empty:
+        return marks
     for column in marks.columns:
         if column in labels.columns:
             marks[column] = labels[column]

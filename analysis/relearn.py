@@ -1,0 +1,129 @@
+"""A simulated researcher teaching the themes a new event, and what the simulation measured.
+
+For one event of a labelled file: the themes are fitted without any labelled paragraph of that
+event; its articles are split in two halves (alternately, in order): the researcher marks
+paragraphs of the first half, chosen by the Teach queue (:func:`analysis.marks.uncertain_queue`)
+and answered from the labels; after 0, 10, 25, 50 and 100 marks the themes are refitted and
+macro-F1 is measured on the second half, which is never marked. ``bench/relearn.py`` runs it and
+writes :data:`RESULTS_PATH`, which the dashboard quotes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.evaluate import evaluate
+from analysis.labels import NOT_LABELLED
+from analysis.marks import empty_marks, set_mark, uncertain_queue, with_marks
+from analysis.scorer import ScorerStore, assign_themes, fitted_scorer
+from analysis.text import normalize
+from analysis.themes import DATA_FOLDER, EmbedFunction, ThemeSet
+
+MARK_STEPS = (0, 10, 25, 50, 100)
+RESULTS_PATH = DATA_FOLDER / "relearn.json"
+GOAL_MARKS = 50
+
+
+def split_event(labels: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The marking half and the evaluation half of one event's labelled paragraphs (whole articles, alternately)."""
+    articles = list(dict.fromkeys(labels["doc_id"]))
+    marking = set(articles[::2])
+    in_marking = labels["doc_id"].isin(marking)
+    return labels[in_marking].reset_index(drop=True), labels[~in_marking].reset_index(drop=True)
+
+
+def simulate_event(
+    themes: ThemeSet,
+    labels: pd.DataFrame,
+    event: str,
+    embed: EmbedFunction,
+    model_id: str,
+    store: ScorerStore | None = None,
+    steps: Sequence[int] = MARK_STEPS,
+) -> list[dict[str, object]]:
+    """Macro-F1 on the unmarked half of ``event`` after each number of marks in ``steps``.
+
+    Returns one record per step: ``event``, ``marks`` (made so far), ``macro_f1``, ``fa``, ``ar``
+    (per language, NaN when absent) and ``evaluated`` (paragraphs in the evaluation half).
+    """
+    event_labels = labels[labels["event"] == event].reset_index(drop=True)
+    pool, held_out = split_event(event_labels)
+    base = themes if themes.taught is None else themes.without_documents(themes.taught.documents_of_event(event))
+    pool = pool.assign(paragraph_id=[f"{doc}:{row}" for row, doc in enumerate(pool["doc_id"])], kept=True)
+    marks = empty_marks(themes.ids)
+    records: list[dict[str, object]] = []
+    made = 0
+    for step in steps:
+        while made < step:
+            added = _mark_next(base, marks, pool, embed, model_id, store, step - made)
+            if added is None:
+                break
+            marks, count = added
+            made += count
+        scorer = fitted_scorer(with_marks(base, marks), model_id, embed, store)
+        texts = [normalize(text, language) for text, language in zip(held_out["text"], held_out["language"], strict=True)]
+        scores = scorer.decision_function(texts, held_out["language"].tolist(), embed)
+        macro = evaluate(held_out, scores, themes.thresholds()).macro_f1.set_index("language")["macro_f1"]
+        records.append(
+            {
+                "event": event,
+                "marks": made,
+                "macro_f1": float(macro.get("all", macro.iloc[0])),
+                "fa": float(macro.get("fa", float("nan"))),
+                "ar": float(macro.get("ar", float("nan"))),
+                "evaluated": len(held_out),
+            }
+        )
+    return records
+
+
+def _mark_next(
+    themes: ThemeSet, marks: pd.DataFrame, pool: pd.DataFrame, embed: EmbedFunction, model_id: str, store: ScorerStore | None, wanted: int
+) -> tuple[pd.DataFrame, int] | None:
+    """Answer up to ``wanted`` queued questions from the labels (one queue per refit); None when the pool is exhausted."""
+    scorer = fitted_scorer(with_marks(themes, marks), model_id, embed, store)
+    texts = [normalize(text, language) for text, language in zip(pool["text"], pool["language"], strict=True)]
+    scored = assign_themes(
+        pd.concat([pool, scorer.decision_function(texts, pool["language"].tolist(), embed)], axis=1), themes.ids, themes.thresholds()
+    )
+    queue = uncertain_queue(scored, themes.ids, themes.thresholds(), marks, size=min(wanted, 12))
+    queue = queue[
+        [
+            pool.loc[pool["paragraph_id"] == pid, theme].iloc[0] != NOT_LABELLED
+            for pid, theme in zip(queue["paragraph_id"], queue["theme"], strict=True)
+        ]
+    ]
+    if queue.empty:
+        return None
+    for row in queue.head(wanted).itertuples(index=False):
+        answer = int(pool.loc[pool["paragraph_id"] == row.paragraph_id, row.theme].iloc[0])
+        paragraph = {"paragraph_id": row.paragraph_id, "doc_id": row.doc_id, "language": row.language, "text": row.text}
+        marks = set_mark(marks, paragraph, row.theme, "yes" if answer == 1 else "no")
+    return marks, min(wanted, len(queue))
+
+
+def write_results(records: list[dict[str, object]], command: str, path: Path = RESULTS_PATH) -> None:
+    """Keep the simulation's records (and the command that made them) for the dashboard."""
+    path.write_text(json.dumps({"command": command, "records": records}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def relearn_summary(path: Path = RESULTS_PATH) -> str:
+    """One sentence on what marking did in the simulation; "" when it has not been run."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        table = pd.DataFrame(data["records"])
+        before = table[table["marks"] == 0]["macro_f1"]
+        after = table[table["marks"] == GOAL_MARKS]["macro_f1"]
+    except (OSError, ValueError, KeyError):
+        return ""
+    if before.empty or after.empty:
+        return ""
+    return (
+        f"In a simulation on {table['event'].nunique()} events the themes had never seen ({data['command']}), "
+        f"macro-F1 on the unmarked half of each event went from {before.median():.2f} (median) with no marks to "
+        f"{after.median():.2f} after {GOAL_MARKS} marks."
+    )

@@ -1,0 +1,58 @@
+"""Simulate a researcher teaching the themes each held-out event; print macro-F1 after 0-100 marks.
+
+    python bench/relearn.py [LABELS] [--events ID ...] [--write]
+
+For each event (default: the events of LABELS with at least 40 paragraphs, `other_*` aside), the
+themes are fitted without that event, the Teach queue picks paragraphs from one half of its
+articles, the labels answer, and macro-F1 is measured on the other half after 0, 10, 25, 50 and
+100 marks (analysis/relearn.py). --write keeps the records in analysis/data/relearn.json, which the
+dashboard quotes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.embed import make_embedder
+from analysis.labels import load_labels
+from analysis.relearn import GOAL_MARKS, simulate_event, write_results
+from analysis.scorer import ScorerStore
+from analysis.themes import DATA_FOLDER, load_themes
+
+MIN_PARAGRAPHS = 40
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("labels", nargs="?", default=str(DATA_FOLDER / "labelled_paragraphs.csv"))
+    parser.add_argument("--events", nargs="*")
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    themes = load_themes()
+    labels = load_labels(args.labels, themes.ids)
+    sizes = labels["event"].value_counts()
+    events = args.events or [event for event, size in sizes.items() if size >= MIN_PARAGRAPHS and not str(event).startswith("other")]
+    embedder = make_embedder()
+    records = []
+    for event in events:
+        records += simulate_event(themes, labels, event, embedder.embed, embedder.model_id, ScorerStore.default())
+        print(pd.DataFrame(records[-5:]).to_string(index=False), flush=True)
+    table = pd.DataFrame(records)
+    curve = table.pivot_table(index="event", columns="marks", values="macro_f1")
+    print("\nmacro-F1 on the unmarked half of each event, by number of marks:\n" + curve.round(3).to_string())
+    print("\nmedian: " + "  ".join(f"{marks}: {value:.3f}" for marks, value in table.groupby("marks")["macro_f1"].median().items()))
+    reached = table[table["marks"] == GOAL_MARKS]
+    print(f"events at >= 0.85 after {GOAL_MARKS} marks: {(reached['macro_f1'] >= 0.85).sum()} of {len(reached)}")
+    if args.write:
+        command = "python bench/relearn.py " + " ".join(sys.argv[1:])
+        write_results(records, command.replace(" --write", "").strip())
+        print(f"written to {Path(DATA_FOLDER / 'relearn.json')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
