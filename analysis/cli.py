@@ -28,6 +28,8 @@ from analysis.scorer import ScorerStore, fitted_scorer
 from analysis.themes import DEFAULT_THEMES_PATH, ThemeError, load_themes, training_texts
 
 DEFAULT_CORPUS = Path("seeds")
+ARTICLE_FOLDS = 5
+EVENT_FOLDS = 10
 
 
 class OptionError(ValueError):
@@ -88,19 +90,23 @@ def run_evaluate(args: argparse.Namespace) -> int:
         writable_file(Path(args.json), "--json")
     themes = load_themes(themes_file(args.themes))
     labels = load_labels(args.labels, themes.ids)
-    folds = effective_folds(args.folds, labels["doc_id"].nunique()) if args.by == "doc_id" else args.folds
-    if folds != args.folds:
-        print(f"framing: {folds} folds used, not {args.folds}: the labels hold only {folds} articles (doc_id)", file=sys.stderr)
+    if args.by == "event" and "event" not in labels.columns:
+        raise LabelsError(f"{args.labels}: --by event needs an `event` column (see docs/labelling.md)")
+    unit = "events" if args.by == "event" else "articles (doc_id)"
+    requested = args.folds if args.folds is not None else (EVENT_FOLDS if args.by == "event" else ARTICLE_FOLDS)
+    folds = effective_folds(requested, labels[args.by].nunique())
+    if folds != requested:
+        print(f"framing: {folds} folds used, not {requested}: the labels hold only {folds} {unit}", file=sys.stderr)
     embedder = make_embedder(args.model, use_cache=not args.no_cache, warn=_warn)
     with _ProgressBar() as progress:
         scores = score_labels(
             labels, themes, lambda texts: embedder.embed(texts, progress=progress),
-            model_id=embedder.model_id, by=args.by, store=ScorerStore.default(),
+            folds, model_id=embedder.model_id, by=args.by, store=ScorerStore.default(),
         )
     part = "event" if args.by == "event" else "set"
     at_thresholds = evaluate(labels, scores, themes.thresholds(), part=part)
     held_out = cross_validate(labels, scores, themes.ids, folds=folds, part=part, by=args.by)
-    grouping = "one event each: leave-one-event-out" if args.by == "event" else f"{folds} folds grouped by article"
+    grouping = f"{folds} folds of whole events: each event scored and thresholded without it" if args.by == "event" else f"{folds} folds grouped by article"
     report = {
         "labels": str(args.labels),
         "model": embedder.model_id,
@@ -242,7 +248,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate_cmd.add_argument("labels", help="CSV with text, language and one 0/1 column per theme (optional: set, doc_id)")
     evaluate_cmd.add_argument(
-        "--folds", type=int, default=5, help="cross-validation folds, grouped by doc_id (default 5; at least 2, at most one per article)"
+        "--folds", type=int, default=None,
+        help="cross-validation folds of whole articles (default 5), or of whole events with --by event (default 10); at least 2, at most one per article or event",
     )
     evaluate_cmd.add_argument(
         "--by", choices=["doc_id", "event"], default="doc_id",

@@ -68,9 +68,10 @@ def score_labels(
     No figure comes from a classifier that saw the paragraph. With ``by="doc_id"``, articles with
     a paragraph that the themes also learn from (the same text among their labelled paragraphs)
     are cross-fitted: split into ``folds`` groups, each scored by classifiers trained without every
-    training article its paragraphs appear in. With ``by="event"`` (leave one event out), each
-    event's paragraphs are scored by classifiers trained without any labelled paragraph of that
-    event (and without the training articles that share a text with them). The ``cross_fitted``
+    training article its paragraphs appear in. With ``by="event"`` (leave events out), whole events
+    are split into ``folds`` groups (:func:`event_folds`; as many groups as events is pure
+    leave-one-event-out), and each group is scored by classifiers trained without any labelled
+    paragraph of its events (and without the training articles that share a text with them). The ``cross_fitted``
     column marks paragraphs scored by a reduced scorer. Fits are kept in ``store``.
 
     Raises:
@@ -104,11 +105,13 @@ def _scoring_groups(
         if "event" not in labels.columns:
             raise LabelsError("leave-one-event-out needs an `event` column in the labels file (see docs/labelling.md)")
         groups = []
-        for event in dict.fromkeys(labels["event"]):
-            rows = (labels["event"] == event).to_numpy()
+        fold_of = event_folds(labels["event"], folds)
+        for fold in sorted(set(fold_of)):
+            rows = fold_of == fold
             excluded = set().union(*(training_articles[row] for row in np.flatnonzero(rows)))
-            if themes.taught is not None and event:
-                excluded |= themes.taught.documents_of_event(event)
+            for event in set(labels.loc[rows, "event"]) - {""}:
+                if themes.taught is not None:
+                    excluded |= themes.taught.documents_of_event(event)
             groups.append((rows, excluded))
         return groups
     overlapping_docs = {doc for doc, articles in zip(labels["doc_id"], training_articles, strict=True) if articles}
@@ -120,6 +123,19 @@ def _scoring_groups(
             rows = _mask(overlapping, fold_of == fold)
             groups.append((rows, set().union(*(training_articles[row] for row in np.flatnonzero(rows)))))
     return groups
+
+
+def event_folds(events: pd.Series, folds: int) -> np.ndarray:
+    """Assign whole events to at most ``folds`` folds of similar size (largest event first, to the smallest fold)."""
+    sizes = events.value_counts(sort=False)
+    order = sorted(sizes.index, key=lambda event: (-sizes[event], str(event)))
+    totals = [0] * max(1, min(folds, len(order)))
+    fold_of_event = {}
+    for event in order:
+        fold = totals.index(min(totals))
+        fold_of_event[event] = fold
+        totals[fold] += int(sizes[event])
+    return events.map(fold_of_event).to_numpy()
 
 
 def _training_articles(texts: Sequence[str], themes: ThemeSet) -> list[set[str]]:
@@ -156,7 +172,7 @@ def cross_validate(
     fitted on all labels; the metrics never use a threshold fitted on the paragraph they judge.
     """
     theme_ids = [theme_id for theme_id in theme_ids if theme_id in labels.columns]
-    fold_of = pd.factorize(labels["event"])[0] if by == "event" else _group_folds(labels["doc_id"], folds)
+    fold_of = event_folds(labels["event"], folds) if by == "event" else _group_folds(labels["doc_id"], folds)
     predicted = pd.DataFrame(False, index=labels.index, columns=theme_ids)
     for fold in sorted(set(fold_of)):
         held_out = fold_of == fold
