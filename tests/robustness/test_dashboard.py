@@ -281,7 +281,7 @@ CASES = [
          "The labelled paragraphs cannot be used: mine.csv: missing column(s) ['language']",
          "the dashboard, and the way back to the bundled labels", labels_can_be_replaced),
     Case("labels-not-zero-or-one", "a theme column holding 2", upload_labels(f"text,language,terrorism\n{PERSIAN},fa,2\n".encode()),
-         "mine.csv: column 'terrorism' must hold 0 or 1; row 2 has '2'", "the dashboard, and the way back to the bundled labels",
+         "mine.csv: column 'terrorism' must hold 0, 1 or nothing (not labelled); row 2 has '2'", "the dashboard, and the way back to the bundled labels",
          labels_can_be_replaced),
     Case("labels-unknown-language", "a row in language xx", upload_labels(f"text,language,terrorism\n{PERSIAN},xx,1\n".encode()),
          "mine.csv: row 2 has an unknown language 'xx'; use fa or ar", "the dashboard, and the way back to the bundled labels",
