@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -276,6 +277,17 @@ CASES = [
          "mine.toml: not UTF-8 text; save the themes file as UTF-8", "the current themes and thresholds", themes_unchanged),
     Case("themes-without-themes", "a TOML file with no [[theme]]", upload_themes(b'title = "x"\n'),
          "mine.toml: no [[theme]] tables", "the current themes and thresholds", themes_unchanged),
+    Case("themes-threshold-nan", "a themes file with threshold = nan",
+         upload_themes(re.sub(r"^threshold = .*$", "threshold = nan", DEFAULT_THEMES, count=1, flags=re.M).encode()),
+         "(terrorism): threshold must be a finite number, not nan", "the current themes and thresholds; the page still works",
+         themes_unchanged),
+    Case("themes-labelled-server-file", 'a themes file with [scoring] labelled = "/etc/hostname"',
+         upload_themes(DEFAULT_THEMES.replace('labelled = "labelled_paragraphs.csv"', 'labelled = "/etc/hostname"').encode()),
+         "an uploaded themes file cannot name files on the server", "the current themes; the file is neither read nor shown",
+         themes_unchanged),
+    Case("themes-labelled-escape", 'a themes file with [scoring] labelled = "../../x.csv"',
+         upload_themes(DEFAULT_THEMES.replace('labelled = "labelled_paragraphs.csv"', 'labelled = "../../x.csv"').encode()),
+         "an uploaded themes file cannot name files on the server", "the current themes and thresholds", themes_unchanged),
     # Labels files in the Accuracy tab (keep right).
     Case("labels-missing-language", "a labels CSV without a language column", upload_labels(b"text,terrorism\nx,1\n"),
          "The labelled paragraphs cannot be used: mine.csv: missing column(s) ['language']",
