@@ -52,8 +52,8 @@ from analysis.themes import (
     add_theme,
     lines_to_sentences,
     load_themes,
-    parse_themes,
     replace_theme,
+    themes_from_upload,
     themes_to_toml,
 )
 
@@ -212,7 +212,7 @@ def scored_paragraphs(corpus_key: str, themes_toml: str, marks_csv: bytes, _para
     def progress(done: int, total: int) -> None:
         bar.progress(done / total, text=f"Embedding new texts: {done} of {total}")
 
-    themes = parse_themes(themes_toml)
+    themes = themes_from_upload(themes_toml)
     result = score_table(_paragraphs, with_marks(themes, read_marks(marks_csv, "marks", themes.ids)), shared_embedder(), progress)
     bar.empty()
     return result
@@ -221,7 +221,7 @@ def scored_paragraphs(corpus_key: str, themes_toml: str, marks_csv: bytes, _para
 @st.cache_data(show_spinner="Scoring the labelled paragraphs…", max_entries=8)
 def labelled_scores(data: bytes, name: str, themes_toml: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Labelled paragraphs and their theme scores."""
-    themes = parse_themes(themes_toml)
+    themes = themes_from_upload(themes_toml)
     labels = read_labels(data, name, themes.ids)
     embedder = shared_embedder()
     return labels, score_labels(labels, themes, embedder.embed, model_id=embedder.model_id, store=ScorerStore.default())
@@ -236,7 +236,7 @@ def session_themes() -> ThemeSet:
     """The session's themes (the bundled ones until edited or replaced)."""
     if "themes_toml" not in st.session_state:
         st.session_state["themes_toml"] = themes_to_toml(load_themes())
-    return parse_themes(st.session_state["themes_toml"])
+    return themes_from_upload(st.session_state["themes_toml"])
 
 
 def corpus_marks(corpus_key: str, theme_ids: list[str]) -> pd.DataFrame:
@@ -341,7 +341,7 @@ def load_uploaded_themes() -> None:
     if uploaded is None:
         return
     try:
-        themes = parse_themes(uploaded.getvalue().decode("utf-8"), source=uploaded.name)
+        themes = themes_from_upload(uploaded.getvalue().decode("utf-8"), source=uploaded.name)
     except UnicodeDecodeError:
         notify("error", f"{uploaded.name}: not UTF-8 text; save the themes file as UTF-8")
         return
@@ -774,7 +774,7 @@ def marks_accuracy(run: Run) -> None:
 @st.cache_data(show_spinner="Scoring your marks, each without the marks of its article…", max_entries=8)
 def marks_scores(marks_csv: bytes, themes_toml: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The marks as labels, and their cross-fitted scores."""
-    themes = parse_themes(themes_toml)
+    themes = themes_from_upload(themes_toml)
     labels = read_labels(marks_csv, "your marks", themes.ids)
     taught = with_marks(themes, read_marks(marks_csv, "your marks", themes.ids))
     embedder = shared_embedder()

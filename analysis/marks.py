@@ -26,6 +26,7 @@ from analysis.themes import LabelledParagraphs, ThemeSet
 MARKS = ("yes", "no", "arguable")
 WORKSPACES = "workspaces"
 MARKS_FILE = "labels.csv"
+MARKED_EVENT = "marked"  # the researcher's own event: the marks weigh as one event
 _BASE_COLUMNS = ["doc_id", "paragraph_id", "language", "text"]
 
 
@@ -158,7 +159,7 @@ def with_marks(themes: ThemeSet, marks: pd.DataFrame) -> ThemeSet:
             languages=tuple(marks["language"]),
             doc_ids=tuple(f"marked:{doc}" for doc in marks["doc_id"]),
             labels={theme_id: tuple(int(value) for value in marks[theme_id]) for theme_id in themes.ids},
-            events=("",) * len(marks),
+            events=(MARKED_EVENT,) * len(marks),
         ),
     )
 

@@ -25,7 +25,7 @@ import re
 import tempfile
 import zipfile
 from collections import Counter, OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
@@ -39,6 +39,7 @@ from analysis.config import framing_home
 from analysis.text import normalize
 from analysis.themes import (
     EmbedFunction,
+    LabelledParagraphs,
     Theme,
     ThemeError,
     ThemeSet,
@@ -47,6 +48,7 @@ from analysis.themes import (
     split_sentences,
     training_set,
     training_sources,
+    training_weights,
     vocabulary_sources,
 )
 
@@ -56,6 +58,11 @@ SCORE_DECIMALS = 4
 _MEMORY_ENTRIES = 64
 NGRAM_RANGE = (2, 5)
 _WHITESPACE = re.compile(r"\s\s+")
+_WORD = re.compile(r"[^\W\d_]+(?:\u200c[^\W\d_]+)*")
+MASK = "\u25aa"
+EVENT_WORD_ARTICLES = 3
+EVENT_WORD_SHARE = 0.9
+EVENT_WORD_EVENTS = 2
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,7 @@ class LinearScore:
         return (np.asarray(values).reshape(-1) + self.intercept) / self.spread
 
     @classmethod
-    def fit(cls, features: np.ndarray | NgramRows, target: np.ndarray, c: float) -> LinearScore:
+    def fit(cls, features: np.ndarray | NgramRows, target: np.ndarray, c: float, weights: np.ndarray | None = None) -> LinearScore:
         """Fit a balanced logistic regression (scikit-learn, imported only when fitting).
 
         Raises:
@@ -108,7 +115,7 @@ class LinearScore:
         if target.all() or not target.any():
             raise ThemeError("a theme needs texts that carry it and texts that do not (background, near misses or other themes)")
         matrix = features.to_scipy() if isinstance(features, NgramRows) else features
-        model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000).fit(matrix, target)
+        model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000).fit(matrix, target, sample_weight=weights)
         spread = float(model.decision_function(matrix).std()) or 1.0
         return cls(model.coef_.astype(np.float64), float(model.intercept_[0]), spread)
 
@@ -125,14 +132,21 @@ class NgramVocabulary:
     key: str
     terms: np.ndarray  # the n-grams, in column order
     idf: np.ndarray
+    masked: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=str))  # words replaced by MASK
 
     @classmethod
-    def fit(cls, key: str, texts: Sequence[str]) -> NgramVocabulary:
-        """Learn the vocabulary and idf weights of ``texts`` (repeats count)."""
+    def fit(cls, key: str, texts: Sequence[str], masked: Sequence[str] = ()) -> NgramVocabulary:
+        """Learn the vocabulary and idf weights of ``texts`` (repeats count), with some words masked."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE, sublinear_tf=True).fit(texts)
-        return cls(key, np.array(vectorizer.get_feature_names_out().tolist(), dtype=str), vectorizer.idf_)
+        words = np.array(sorted(masked), dtype=str)
+        vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE, sublinear_tf=True)
+        vectorizer.fit([mask_words(text, frozenset(words.tolist())) for text in texts])
+        return cls(key, np.array(vectorizer.get_feature_names_out().tolist(), dtype=str), vectorizer.idf_, words)
+
+    @cached_property
+    def _masked(self) -> frozenset[str]:
+        return frozenset(self.masked.tolist())
 
     @cached_property
     def _columns(self) -> dict[str, int]:
@@ -142,7 +156,7 @@ class NgramVocabulary:
         """The TF-IDF rows of some texts (n-grams outside the vocabulary are ignored)."""
         columns, indptr, indices, data = self._columns, [0], [], []
         for text in texts:
-            counts = Counter(column for gram in char_ngrams(text) if (column := columns.get(gram)) is not None)
+            counts = Counter(column for gram in char_ngrams(mask_words(text, self._masked)) if (column := columns.get(gram)) is not None)
             row_columns = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
             weights = (1.0 + np.log([counts[column] for column in row_columns.tolist()])) * self.idf[row_columns]
             norm = float(np.sqrt(np.dot(weights, weights)))
@@ -155,6 +169,41 @@ class NgramVocabulary:
             np.concatenate(data) if data else np.zeros(0),
             len(self.terms),
         )
+
+
+def mask_words(text: str, words: frozenset[str]) -> str:
+    """Replace every whole word of ``words`` by :data:`MASK` (nothing to do without words)."""
+    if not words:
+        return text
+    return _WORD.sub(lambda match: MASK if match.group() in words else match.group(), text)
+
+
+def event_words(labelled: LabelledParagraphs, frame_words: Iterable[str] = ()) -> list[str]:
+    """Words found almost only in one event's labelled paragraphs: mostly its places, people and organisations.
+
+    A word counts when it occurs in at least :data:`EVENT_WORD_ARTICLES` articles, of at most
+    :data:`EVENT_WORD_EVENTS` events, at least :data:`EVENT_WORD_SHARE` of them about one event
+    (articles without an event are ignored), and is not among ``frame_words`` (the words of the
+    themes' own sentences and cues: frame language is never masked).
+    """
+    articles: dict[str, dict[str, set[str]]] = {}
+    for text, doc_id, event in zip(labelled.texts, labelled.doc_ids, labelled.events, strict=True):
+        if not event:
+            continue
+        for word in set(_WORD.findall(text)):
+            articles.setdefault(word, {}).setdefault(event, set()).add(doc_id)
+    found = []
+    for word, by_event in articles.items():
+        counts = [len(docs) for docs in by_event.values()]
+        total = sum(counts)
+        if (
+            total >= EVENT_WORD_ARTICLES
+            and max(counts) >= EVENT_WORD_SHARE * total
+            and len(by_event) <= EVENT_WORD_EVENTS
+            and len(word) > 1
+        ):
+            found.append(word)
+    return sorted(set(found) - set(frame_words))
 
 
 def char_ngrams(text: str) -> list[str]:
@@ -266,7 +315,7 @@ class ScorerStore:
             return None
         if arrays["terms"].shape != arrays["idf"].shape or arrays["terms"].dtype.kind != "U":
             return None
-        vocabulary = NgramVocabulary(key, arrays["terms"], arrays["idf"])
+        vocabulary = NgramVocabulary(key, arrays["terms"], arrays["idf"], arrays.get("masked", np.zeros(0, dtype=str)))
         self._remember(f"vocabulary-{key}", vocabulary)
         return vocabulary
 
@@ -275,7 +324,7 @@ class ScorerStore:
         self._remember(f"vocabulary-{vocabulary.key}", vocabulary)
         self._write(
             f"vocabulary-{vocabulary.key}",
-            {"terms": vocabulary.terms, "idf": vocabulary.idf},
+            {"terms": vocabulary.terms, "idf": vocabulary.idf, "masked": vocabulary.masked},
             {"terms": len(vocabulary.terms)},
         )
 
@@ -349,14 +398,18 @@ class ThemeScorer:
             ThemeError: a theme has no training text on one of its two sides.
         """
         settings = self.themes.scoring
+        masking = self._masking_digest()
         vocabulary_keys = {
-            theme.id: _digest("vocabulary", _VERSION, sorted(vocabulary_sources(self.themes, theme))) if settings.wording_weight else None
+            theme.id: _digest("vocabulary", _VERSION, sorted(vocabulary_sources(self.themes, theme)), masking)
+            if settings.wording_weight
+            else None
             for theme in self.themes.themes
         }
         self.fitted_, self.refitted_, missing = {}, [], []
         for theme in self.themes.themes:
             sources, target = training_sources(self.themes, theme)
-            key = _digest("theme", _VERSION, self.model_id, settings.c, vocabulary_keys[theme.id], sources, target)
+            weights = np.round(training_weights(self.themes, theme), 6).tolist()
+            key = _digest("theme", _VERSION, self.model_id, settings.c, vocabulary_keys[theme.id], sources, target, weights)
             stored = store.load_theme(key) if store is not None else None
             if stored is not None and stored.theme_id == theme.id:
                 self.fitted_[theme.id] = stored
@@ -380,12 +433,13 @@ class ThemeScorer:
         c = self.themes.scoring.c
         for theme, key in missing:
             texts, target = plans[theme.id]
-            meaning = LinearScore.fit(np.stack([vectors[text] for text in texts]), target, c)
+            weights = training_weights(self.themes, theme)
+            meaning = LinearScore.fit(np.stack([vectors[text] for text in texts]), target, c, weights)
             vocabulary_key = vocabulary_keys[theme.id]
             wording = None
             if vocabulary_key is not None:
                 vocabulary = self._vocabulary(theme, vocabulary_key, store)
-                wording = LinearScore.fit(vocabulary.transform(texts), target, c)
+                wording = LinearScore.fit(vocabulary.transform(texts), target, c, weights)
             fitted = FittedTheme(theme.id, key, meaning, wording, vocabulary_key, len(texts), int(target.sum()))
             self.fitted_[theme.id] = fitted
             self.refitted_.append(theme.id)
@@ -446,10 +500,39 @@ class ThemeScorer:
         denial_weight = settings.denial_weight if theme.denial_weight is None else theme.denial_weight
         return cue_weight * (cued & ~denied) - denial_weight * denied
 
+    def _frame_words(self) -> set[str]:
+        """The words of every theme's descriptions, examples and cues, normalised."""
+        sentences = [
+            pair
+            for theme in self.themes.themes
+            for pair in (*theme.anchors(), *((lang, cue) for lang, cues in theme.cues.items() for cue in cues))
+        ]
+        return {word for language, text in sentences for word in _WORD.findall(normalize(text, language))}
+
+    def _masking_digest(self) -> str | None:
+        """What the masked words depend on (None when nothing is masked)."""
+        labelled = self.themes.labelled
+        if not self.themes.scoring.mask_event_words or labelled is None:
+            return None
+        frames = sorted(self._frame_words())
+        return _digest(
+            "masking",
+            EVENT_WORD_ARTICLES,
+            EVENT_WORD_SHARE,
+            EVENT_WORD_EVENTS,
+            frames,
+            labelled.raw_texts,
+            labelled.doc_ids,
+            labelled.events,
+        )
+
     def _vocabulary(self, theme: Theme, key: str, store: ScorerStore | None) -> NgramVocabulary:
         if key not in self._vocabularies:
             texts = [normalize(text, language) for language, text in vocabulary_sources(self.themes, theme)]
-            self._vocabularies[key] = NgramVocabulary.fit(key, texts)
+            masked: list[str] = []
+            if self._masking_digest() is not None and self.themes.labelled is not None:
+                masked = event_words(self.themes.labelled, self._frame_words())
+            self._vocabularies[key] = NgramVocabulary.fit(key, texts, masked)
             if store is not None:
                 store.save_vocabulary(self._vocabularies[key])
         return self._vocabularies[key]

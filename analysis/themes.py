@@ -22,6 +22,7 @@ several, or none.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
@@ -39,6 +40,7 @@ from analysis.text import normalize
 
 DATA_FOLDER = Path(__file__).parent / "data"
 DEFAULT_THEMES_PATH = DATA_FOLDER / "themes.toml"
+BUNDLED_LABELLED = "labelled_paragraphs.csv"
 THEME_ID = re.compile(r"^[a-z0-9_]+$")
 ANCHOR_LANGUAGES = ("fa", "ar", "en")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟؛…])\s+|(?<=[.!?؟؛…][»\"”'])\s+")
@@ -89,8 +91,14 @@ class ScoringSettings:
         denial_weight: subtracted from a score when one of the themes file's denial markers
             (``[denials]``) occurs; a unit with a denial marker never earns the cue bonus either.
         wording_weight: weight of the character n-gram classifier's decision value (0 turns it off).
-        labelled: a CSV of labelled paragraphs to learn from, as written in the file (a path
-            relative to the themes file, or to the bundled data folder); empty for none.
+        labelled: a CSV of labelled paragraphs to learn from, as written in the file: a file
+            inside the themes file's folder, or the bundled file's name for the bundled
+            paragraphs; empty for none.
+        event_balance: how far each event's labelled paragraphs are weighted towards an equal
+            share of the training (0: every paragraph weighs the same; 1: every event weighs the
+            same), so that a large event does not teach the themes its own vocabulary.
+        mask_event_words: in the wording features, words found almost only in one event's
+            labelled paragraphs (place, person and organisation names, mostly) are masked.
     """
 
     c: float = 10.0
@@ -99,6 +107,8 @@ class ScoringSettings:
     denial_weight: float = 0.0
     wording_weight: float = 1.0
     labelled: str = ""
+    event_balance: float = 0.0
+    mask_event_words: bool = False
 
 
 @dataclass(frozen=True)
@@ -227,15 +237,40 @@ def load_themes(path: str | Path | None = None) -> ThemeSet:
         raise ThemeError(f"{path}: no such themes file") from error
     except UnicodeDecodeError as error:
         raise ThemeError(f"{path}: not UTF-8 text") from error
-    return parse_themes(text, source=str(path), folder=path.parent)
+    return with_labelled(parse_themes(text, source=str(path)), path.parent, source=str(path))
 
 
-def parse_themes(text: str, source: str = "themes", folder: Path | None = None) -> ThemeSet:
-    """Parse and validate the TOML text of a themes file.
+def themes_from_upload(text: str, source: str = "themes") -> ThemeSet:
+    """Parse a themes file that came without a folder (an upload): it may not name files on the server.
 
-    ``folder`` is where the file's ``[scoring] labelled`` path is looked up first (then the bundled
-    data folder); by default only the bundled data folder.
+    Its ``[scoring] labelled`` may only name the bundled labelled paragraphs (their file name).
+
+    Raises:
+        ThemeError: the file is invalid or names another file.
     """
+    return with_labelled(parse_themes(text, source=source), None, source=source)
+
+
+def with_labelled(themes: ThemeSet, folder: Path | None, source: str = "themes") -> ThemeSet:
+    """Load the labelled paragraphs the themes file names (``[scoring] labelled``).
+
+    A relative path is looked up inside ``folder`` only (absolute paths and ``..`` are refused);
+    the bundled file's name, when no such file is in ``folder``, means the bundled paragraphs.
+    Without a folder (an upload) only the bundled name is accepted.
+
+    Raises:
+        ThemeError: the reference is refused, missing, or not a labels file.
+    """
+    reference = themes.scoring.labelled
+    if not reference:
+        return themes
+    path = _labelled_path(reference, folder, source)
+    stat = path.stat()
+    return replace(themes, labelled=_read_labelled(str(path.resolve()), stat.st_mtime_ns, stat.st_size, tuple(themes.ids), source))
+
+
+def parse_themes(text: str, source: str = "themes") -> ThemeSet:
+    """Parse and validate the TOML text of a themes file (reads nothing: see :func:`with_labelled`)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -259,9 +294,15 @@ def parse_themes(text: str, source: str = "themes", folder: Path | None = None) 
             denial_weight=float(scoring.get("denial_weight", ScoringSettings.denial_weight)),
             wording_weight=float(scoring.get("wording_weight", ScoringSettings.wording_weight)),
             labelled=str(scoring.get("labelled", ScoringSettings.labelled)).strip(),
+            event_balance=float(scoring.get("event_balance", ScoringSettings.event_balance)),
+            mask_event_words=_boolean(scoring.get("mask_event_words", ScoringSettings.mask_event_words), f"{source}: [scoring] mask_event_words"),
         )
     except (TypeError, ValueError) as error:
-        raise ThemeError(f"{source}: [scoring] needs numeric c, cue_weight, denial_weight and wording_weight") from error
+        raise ThemeError(f"{source}: [scoring] needs numeric c, cue_weight, denial_weight, wording_weight and event_balance") from error
+    for name in ("c", "cue_weight", "denial_weight", "wording_weight", "event_balance"):
+        _require_finite(getattr(settings, name), f"{source}: [scoring] {name}")
+    if not 0 <= settings.event_balance <= 1:
+        raise ThemeError(f"{source}: [scoring] event_balance must be between 0 and 1, not {settings.event_balance}")
     if not settings.c > 0:
         raise ThemeError(f"{source}: [scoring] c must be greater than 0")
     if settings.units not in UNITS:
@@ -273,8 +314,7 @@ def parse_themes(text: str, source: str = "themes", folder: Path | None = None) 
             f"{source}: a single theme needs sentences that do not carry it, to be told apart from them: "
             "add [background] sentences or near_misses"
         )
-    labelled = _labelled_paragraphs(settings.labelled, [theme.id for theme in themes], folder, source) if settings.labelled else None
-    return ThemeSet(themes, background, settings, denials, labelled)
+    return ThemeSet(themes, background, settings, denials)
 
 
 def themes_to_toml(themes: ThemeSet) -> str:
@@ -283,7 +323,7 @@ def themes_to_toml(themes: ThemeSet) -> str:
         "c": themes.scoring.c, "cue_weight": themes.scoring.cue_weight, "units": themes.scoring.units,
         "wording_weight": themes.scoring.wording_weight,
     }
-    for name in ("denial_weight", "labelled"):
+    for name in ("denial_weight", "labelled", "event_balance", "mask_event_words"):
         if getattr(themes.scoring, name):
             scoring[name] = getattr(themes.scoring, name)
     data = {
@@ -341,7 +381,7 @@ def replace_theme(themes: ThemeSet, theme: Theme) -> ThemeSet:
 
 def _validated(themes: ThemeSet) -> ThemeSet:
     """Check an edited theme set by the same rules as a themes file (a TOML round trip)."""
-    return parse_themes(themes_to_toml(themes), source="edited themes")
+    return replace(parse_themes(themes_to_toml(themes), source="edited themes"), labelled=themes.labelled, marks=themes.marks)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -396,22 +436,41 @@ def training_texts(themes: ThemeSet) -> list[str]:
 def training_sources(themes: ThemeSet, theme: Theme) -> tuple[list[tuple[str, str]], list[int]]:
     """What one theme learns from, as written: ``(language, text)`` pairs and their 0/1 targets.
 
-    Positives are the theme's descriptions and examples; negatives the background, every theme's
-    near misses and the other themes' descriptions and examples. Labelled paragraphs follow, for
-    the themes they are labelled for.
+    Positives are the theme's descriptions and examples; negatives the background and its near
+    misses. The labelled paragraphs (and marks) labelled for the theme follow. A theme without
+    labelled paragraphs also takes the other themes' sentences as negatives; a theme with them
+    depends on no other theme's sentences, so editing one theme refits only that theme.
     """
-    negatives = _pairs(themes.background)
-    for other in themes.themes:
-        negatives += _pairs(other.near_misses)
-        if other.id != theme.id:
-            negatives += other.anchors()
+    rows = labelled_rows(themes, theme)
+    negatives = _pairs(themes.background) + _pairs(theme.near_misses)
+    if not rows:
+        for other in themes.themes:
+            if other.id != theme.id:
+                negatives += _pairs(other.near_misses) + other.anchors()
     positives = theme.anchors()
     sources, target = positives + negatives, [1] * len(positives) + [0] * len(negatives)
     taught = themes.taught
-    for row in labelled_rows(themes, theme):
+    for row in rows:
         sources.append((taught.languages[row], taught.raw_texts[row]))  # type: ignore[union-attr]
         target.append(taught.labels[theme.id][row])  # type: ignore[union-attr]
     return sources, target
+
+
+def training_weights(themes: ThemeSet, theme: Theme) -> np.ndarray:
+    """A weight per training text (:func:`training_sources` order): 1, or an event's share of the labelled paragraphs.
+
+    With ``event_balance`` b, a labelled paragraph of an event with n of the theme's N labelled
+    paragraphs over E events weighs (N / (E n)) ** b; the marks count as one event.
+    """
+    rows = labelled_rows(themes, theme)
+    sentences = len(training_sources(themes, theme)[0]) - len(rows)
+    weights = np.ones(sentences + len(rows))
+    taught = themes.taught
+    if rows and themes.scoring.event_balance and taught is not None:
+        events = pd.Series([taught.events[row] or f"doc:{taught.doc_ids[row]}" for row in rows])
+        sizes = events.map(events.value_counts())
+        weights[sentences:] = (len(rows) / (events.nunique() * sizes.to_numpy())) ** themes.scoring.event_balance
+    return weights
 
 
 def labelled_rows(themes: ThemeSet, theme: Theme) -> list[int]:
@@ -433,27 +492,56 @@ def training_set(themes: ThemeSet, theme: Theme) -> tuple[list[str], np.ndarray]
 
 
 def vocabulary_sources(themes: ThemeSet, theme: Theme) -> list[tuple[str, str]]:
-    """The texts, as written, that a theme's n-gram vocabulary is fitted on: its training texts, the marks aside.
+    """The texts, as written, that a theme's n-gram vocabulary is fitted on.
 
-    A researcher's marks are turned into features with this vocabulary, so that marking refits
+    With labelled paragraphs: the background and every labelled paragraph, shared by all themes
+    (so a theme edit changes no vocabulary); otherwise the theme's own training texts. A
+    researcher's marks never enter it: they are turned into features with it, so marking refits
     only the classifiers of the themes marked.
     """
+    labelled = themes.labelled
+    if labelled is not None and theme.id in labelled.labels:
+        return _pairs(themes.background) + list(zip(labelled.languages, labelled.raw_texts, strict=True))
     return training_sources(replace(themes, marks=None), theme)[0]
 
 
-def _labelled_paragraphs(reference: str, theme_ids: list[str], folder: Path | None, source: str) -> LabelledParagraphs:
-    """Load the labelled paragraphs a themes file names, from its folder or the bundled data folder.
+def _labelled_path(reference: str, folder: Path | None, source: str) -> Path:
+    """Where a themes file's labelled paragraphs are (see :func:`with_labelled`).
 
     Raises:
-        ThemeError: the file is not found or is not a valid labels file.
+        ThemeError: an absolute path, a ``..`` escape, a file name from an upload, or no such file.
     """
-    candidates = [folder / reference] if folder is not None else []
-    candidates.append(DATA_FOLDER / reference)
-    path = next((candidate for candidate in candidates if candidate.is_file()), None)
-    if path is None:
-        raise ThemeError(f"{source}: [scoring] labelled = {reference!r}: no such file (looked in {', '.join(str(c.parent) for c in candidates)})")
-    stat = path.stat()
-    return _read_labelled(str(path.resolve()), stat.st_mtime_ns, stat.st_size, tuple(theme_ids), source)
+    where = f"{source}: [scoring] labelled = {reference!r}"
+    bundled = DATA_FOLDER / BUNDLED_LABELLED
+    if folder is None:
+        if reference != BUNDLED_LABELLED:
+            raise ThemeError(
+                f"{where}: an uploaded themes file cannot name files on the server; use {BUNDLED_LABELLED!r} (the bundled "
+                "paragraphs) or nothing, and load your own labelled paragraphs as marks (Teach tab)"
+            )
+        return bundled
+    relative = Path(reference)
+    if relative.is_absolute() or ".." in relative.parts:
+        raise ThemeError(f"{where}: give a file inside the themes file's folder (no absolute path, no '..')")
+    candidate = folder / relative
+    if candidate.is_file():
+        if not candidate.resolve().is_relative_to(folder.resolve()):
+            raise ThemeError(f"{where}: the file leads outside the themes file's folder")
+        return candidate
+    if reference == BUNDLED_LABELLED:
+        return bundled
+    raise ThemeError(f"{where}: no such file in {folder}")
+
+
+def _require_finite(value: float, where: str) -> None:
+    if not math.isfinite(value):
+        raise ThemeError(f"{where} must be a finite number, not {value}")
+
+
+def _boolean(value: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ThemeError(f"{where} must be true or false")
+    return value
 
 
 @lru_cache(maxsize=8)
@@ -498,6 +586,7 @@ def _parse_theme(raw: object, where: str) -> Theme:
         threshold = float(raw.get("threshold", 0.0))
     except (TypeError, ValueError) as error:
         raise ThemeError(f"{where} ({theme_id}): threshold must be a number") from error
+    _require_finite(threshold, f"{where} ({theme_id}): threshold")
     weights = {}
     for name in ("cue_weight", "denial_weight"):
         if name in raw:
@@ -505,6 +594,7 @@ def _parse_theme(raw: object, where: str) -> Theme:
                 weights[name] = float(raw[name])
             except (TypeError, ValueError) as error:
                 raise ThemeError(f"{where} ({theme_id}): {name} must be a number") from error
+            _require_finite(weights[name], f"{where} ({theme_id}): {name}")
     theme = Theme(
         id=theme_id,
         label=str(raw.get("label") or theme_id.replace("_", " ").capitalize()),

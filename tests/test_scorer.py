@@ -294,3 +294,55 @@ def test_ngram_rows_equal_scikit_learns_tfidf() -> None:
     assert np.allclose(ours.to_scipy().toarray(), expected.toarray(), rtol=0, atol=1e-12)
     coef = np.random.default_rng(0).normal(size=(len(vocabulary.terms), 1))
     assert np.allclose(ours @ coef, expected @ coef, rtol=0, atol=1e-12)
+
+
+def test_editing_a_theme_with_labelled_paragraphs_refits_only_that_theme(tmp_path: Path, fake_embedder: Embedder) -> None:
+    themes = themes_with_labelled(tmp_path)
+    store = ScorerStore(tmp_path / "store")
+    ThemeScorer(themes, "fake").fit(fake_embedder.embed, store)
+    alpha = replace(themes.themes[0], examples={"en": ("red apple fruit", "ripe red apple", "a basket of red apples")})
+    edited = replace_theme(themes, alpha)
+    assert edited.labelled == themes.labelled
+    assert ThemeScorer(edited, "fake").fit(fake_embedder.embed, store).refitted_ == ["alpha"]
+
+
+def test_event_balance_weighs_each_event_towards_an_equal_share(tmp_path: Path) -> None:
+    from analysis.themes import training_weights
+
+    csv_text = (
+        "doc_id,event,language,text,alpha,beta\n"
+        + "".join(f"a{n},big,fa,text {n},{n % 2},0\n" for n in range(8))
+        + "b1,small,fa,other text,1,1\nb2,small,fa,more text,0,0\n"
+    )
+    themes = themes_with_labelled(tmp_path, csv_text)
+    plain = training_weights(themes, themes.themes[0])
+    assert (plain == 1).all()
+    balanced = training_weights(replace(themes, scoring=replace(themes.scoring, event_balance=1.0)), themes.themes[0])
+    labelled = balanced[-10:]
+    assert labelled[:8].sum() == pytest.approx(labelled[8:].sum())  # each event weighs the same
+    assert labelled.sum() == pytest.approx(10) and (balanced[:-10] == 1).all()
+    half = training_weights(replace(themes, scoring=replace(themes.scoring, event_balance=0.5)), themes.themes[0])[-10:]
+    assert half[0] == pytest.approx((10 / (2 * 8)) ** 0.5) and half[-1] == pytest.approx((10 / (2 * 2)) ** 0.5)
+
+
+def test_words_of_one_event_are_masked_in_the_wording_features_but_frame_words_never() -> None:
+    from analysis.scorer import MASK, NgramVocabulary, event_words, mask_words
+    from analysis.themes import LabelledParagraphs
+
+    rows = [(f"d{n}", "kaz", f"almaty troops interference report {n}") for n in range(4)] + [
+        (f"e{n}", "mali", f"bamako troops interference {n}") for n in range(4)
+    ]
+    labelled = LabelledParagraphs(
+        raw_texts=tuple(text for _, _, text in rows),
+        languages=("en",) * 8,
+        doc_ids=tuple(doc for doc, _, _ in rows),
+        labels={"alpha": (0,) * 8},
+        events=tuple(event for _, event, _ in rows),
+    )
+    assert event_words(labelled) == ["almaty", "bamako", "report"]
+    assert event_words(labelled, frame_words={"report"}) == ["almaty", "bamako"]
+    assert mask_words("troops left almaty", frozenset({"almaty"})) == f"troops left {MASK}"
+    vocabulary = NgramVocabulary.fit("k", ["almaty troops", "bamako troops"], masked=["almaty", "bamako"])
+    assert not any("alm" in term or "bam" in term for term in vocabulary.terms.tolist())
+    rows_a, rows_b = vocabulary.transform(["almaty troops"]), vocabulary.transform(["bamako troops"])
+    assert np.array_equal(rows_a.data, rows_b.data) and np.array_equal(rows_a.indices, rows_b.indices)
