@@ -295,10 +295,10 @@ def parse_themes(text: str, source: str = "themes") -> ThemeSet:
             wording_weight=float(scoring.get("wording_weight", ScoringSettings.wording_weight)),
             labelled=str(scoring.get("labelled", ScoringSettings.labelled)).strip(),
             event_balance=float(scoring.get("event_balance", ScoringSettings.event_balance)),
-            mask_event_words=_boolean(scoring.get("mask_event_words", ScoringSettings.mask_event_words), f"{source}: [scoring] mask_event_words"),
         )
     except (TypeError, ValueError) as error:
         raise ThemeError(f"{source}: [scoring] needs numeric c, cue_weight, denial_weight, wording_weight and event_balance") from error
+    settings = replace(settings, mask_event_words=_boolean(scoring.get("mask_event_words", False), f"{source}: [scoring] mask_event_words"))
     for name in ("c", "cue_weight", "denial_weight", "wording_weight", "event_balance"):
         _require_finite(getattr(settings, name), f"{source}: [scoring] {name}")
     if not 0 <= settings.event_balance <= 1:

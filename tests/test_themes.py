@@ -153,3 +153,49 @@ def test_bad_labelled_paragraphs_get_clear_errors(tmp_path: Path, csv_text: str 
     else:
         with pytest.raises(ThemeError, match=message):
             themes_with_labelled(tmp_path, csv_text)
+
+@pytest.mark.parametrize("reference", ["/etc/hostname", "../secret.csv", "sub/../../secret.csv"])
+def test_a_themes_file_cannot_name_files_outside_its_folder(tmp_path: Path, reference: str) -> None:
+    (tmp_path / "secret.csv").write_text("SECRET-LINE,language\n", encoding="utf-8")
+    folder = tmp_path / "themes"
+    folder.mkdir()
+    (folder / "themes.toml").write_text(SMALL.replace("cue_weight = 0.5", f"cue_weight = 0.5\nlabelled = {reference!r}"), encoding="utf-8")
+    with pytest.raises(ThemeError, match="inside the themes file's folder") as error:
+        load_themes(folder / "themes.toml")
+    assert "SECRET" not in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_symlink_out_of_the_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "outside.csv").write_text("text,language,alpha\nx,fa,1\n", encoding="utf-8")
+    folder = tmp_path / "themes"
+    folder.mkdir()
+    (folder / "labelled.csv").symlink_to(tmp_path / "outside.csv")
+    (folder / "themes.toml").write_text(SMALL.replace("cue_weight = 0.5", 'cue_weight = 0.5\nlabelled = "labelled.csv"'), encoding="utf-8")
+    with pytest.raises(ThemeError, match="leads outside"):
+        load_themes(folder / "themes.toml")
+
+
+def test_an_uploaded_themes_file_may_only_name_the_bundled_paragraphs() -> None:
+    from analysis.themes import BUNDLED_LABELLED, themes_from_upload
+
+    with pytest.raises(ThemeError, match="cannot name files on the server"):
+        themes_from_upload(SMALL.replace("cue_weight = 0.5", 'cue_weight = 0.5\nlabelled = "/etc/hostname"'))
+    bundled = themes_from_upload(themes_to_toml(load_themes()))
+    assert bundled.scoring.labelled == BUNDLED_LABELLED and bundled.labelled == load_themes().labelled
+    assert themes_from_upload(SMALL).labelled is None
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("threshold = 0.2", "threshold = nan"), "threshold must be a finite number, not nan"),
+        (("threshold = 0.2", "threshold = inf"), "threshold must be a finite number, not inf"),
+        (("cue_weight = 0.5", "cue_weight = nan"), r"\[scoring\] cue_weight must be a finite number"),
+        (("c = 1.0", "c = -inf"), r"\[scoring\] c must be a finite number"),
+        (("cue_weight = 0.5", "cue_weight = 0.5\nevent_balance = 2.0"), "event_balance must be between 0 and 1"),
+        (("cue_weight = 0.5", 'cue_weight = 0.5\nmask_event_words = "yes"'), "mask_event_words must be true or false"),
+    ],
+)
+def test_every_number_must_be_finite_and_settings_in_range(change: tuple[str, str], message: str) -> None:
+    with pytest.raises(ThemeError, match=message):
+        parse_themes(SMALL.replace(*change))
