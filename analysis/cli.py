@@ -22,6 +22,7 @@ from analysis.embed import CACHE_FILE, DEFAULT_MODEL, EmbeddingCache, ModelError
 from analysis.evaluate import cross_validate, evaluate, score_labels
 from analysis.export import to_csv_bytes
 from analysis.labels import LabelsError, load_labels
+from analysis.marks import load_marks, with_marks
 from analysis.model_setup import default_model_dir, ensure_default_model, model_status
 from analysis.pipeline import analyze, output_table, versions
 from analysis.scorer import ScorerStore, fitted_scorer
@@ -57,6 +58,8 @@ def run_analyze(args: argparse.Namespace) -> int:
     """``framing analyze``: write paragraphs.csv, the theme tables and run.json."""
     out = writable_folder(Path(args.out), "--out")
     themes = load_themes(themes_file(args.themes))
+    if args.labels:
+        themes = with_marks(themes, load_marks(Path(args.labels), themes.ids, required=True))
     corpus = read_corpus(args.paths or [DEFAULT_CORPUS])
     for problem in corpus.problems:
         print(f"framing: skipped {problem}", file=sys.stderr)
@@ -70,7 +73,10 @@ def run_analyze(args: argparse.Namespace) -> int:
     _write_csv(output_table(table, themes.ids), out / "paragraphs.csv")
     _write_csv(theme_shares(table, themes.ids, by="language"), out / "themes_by_language.csv")
     _write_csv(theme_shares(table, themes.ids, by="outlet"), out / "themes_by_outlet.csv")
-    metadata = {**analysis.metadata, "themes_file": str(args.themes or DEFAULT_THEMES_PATH), "inputs": [str(p) for p in args.paths or [DEFAULT_CORPUS]]}
+    metadata = {
+        **analysis.metadata, "themes_file": str(args.themes or DEFAULT_THEMES_PATH), "labels": args.labels,
+        "inputs": [str(p) for p in args.paths or [DEFAULT_CORPUS]],
+    }
     (out / "run.json").write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     kept = int(table["kept"].sum())
     print(
@@ -241,6 +247,9 @@ def _parser() -> argparse.ArgumentParser:
     analyze_cmd = commands.add_parser("analyze", parents=[themes_and_model, cache], help="analyse a corpus and write the tables")
     analyze_cmd.add_argument("paths", nargs="*", help="folders of .txt (+ manifest.csv), .txt, .csv or .jsonl files (default: seeds/)")
     analyze_cmd.add_argument("--out", required=True, help="output folder (checked before the analysis starts)")
+    analyze_cmd.add_argument(
+        "--labels", help="your marks or labelled paragraphs (a labels CSV, e.g. downloaded from the Teach tab): the themes learn from them too"
+    )
     analyze_cmd.set_defaults(run=run_analyze)
 
     evaluate_cmd = commands.add_parser(

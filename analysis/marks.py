@@ -122,13 +122,15 @@ def read_marks(data: bytes, name: str, theme_ids: Sequence[str]) -> pd.DataFrame
     return marks.reset_index(drop=True)
 
 
-def load_marks(path: Path, theme_ids: Sequence[str]) -> pd.DataFrame:
-    """The marks kept at ``path`` (none when the file does not exist).
+def load_marks(path: Path, theme_ids: Sequence[str], *, required: bool = False) -> pd.DataFrame:
+    """The marks kept at ``path`` (none when the file does not exist, unless ``required``).
 
     Raises:
-        LabelsError: the file exists but cannot be read as labels.
+        LabelsError: the file cannot be read as labels, or is ``required`` and missing.
     """
     if not path.is_file():
+        if required:
+            raise LabelsError(f"{path}: no such labels file")
         return empty_marks(theme_ids)
     try:
         return read_marks(path.read_bytes(), path.name, theme_ids)

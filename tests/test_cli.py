@@ -164,3 +164,22 @@ def test_destinations_are_checked(tmp_path: Path) -> None:
     with pytest.raises(cli.OptionError, match="is a folder"):
         cli.writable_file(tmp_path, "--json")
     assert list((tmp_path / "new" / "out").iterdir()) == []  # the write probe leaves nothing behind
+
+
+def test_analyze_learns_from_a_labels_file(tmp_path: Path) -> None:
+    from tests.helpers import SMALL
+
+    (tmp_path / "themes.toml").write_text(SMALL, encoding="utf-8")
+    corpus = tmp_path / "corpus.csv"
+    corpus.write_text("id,language,text\na,fa,برداشت سیب سبز امسال زودتر از همیشه تمام شد\nb,fa,هوای تهران امروز سرد و بارانی است\n", encoding="utf-8")
+    labels = tmp_path / "marks.csv"
+    labels.write_text("doc_id,language,text,alpha,beta\nm1,fa,برداشت سیب سبز امسال زودتر از همیشه تمام شد,1,\n", encoding="utf-8")
+    common = [str(corpus), "--themes", str(tmp_path / "themes.toml")]
+    assert run("analyze", *common, "--out", str(tmp_path / "plain")) == 0
+    assert run("analyze", *common, "--labels", str(labels), "--out", str(tmp_path / "taught")) == 0
+    plain = pd.read_csv(tmp_path / "plain" / "paragraphs.csv", encoding="utf-8-sig").set_index("doc_id")
+    taught = pd.read_csv(tmp_path / "taught" / "paragraphs.csv", encoding="utf-8-sig").set_index("doc_id")
+    assert taught.loc["a", "score_alpha"] > plain.loc["a", "score_alpha"]
+    assert taught.loc["a", "score_beta"] == plain.loc["a", "score_beta"]  # a blank cell teaches beta nothing
+    assert json.loads((tmp_path / "taught" / "run.json").read_text(encoding="utf-8"))["labels"] == str(labels)
+    assert run("analyze", *common, "--labels", str(tmp_path / "none.csv"), "--out", str(tmp_path / "x")) == 2
