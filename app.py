@@ -850,6 +850,17 @@ def dropped_view(run: Run) -> None:
         direction_from="detected_language",
     )
     download_buttons(dropped[["paragraph_id", "doc_id", "outlet", "language", "date", "position", "drop_reason", "text"]], "dropped_paragraphs", run.metadata)
+    flagged = views.flagged_kept(run.selected)
+    st.subheader("Kept, with a flag")
+    st.caption(
+        "Counted, but worth knowing about: a paragraph in another language than its article (counted in its own "
+        "language), one longer than the model reads, or a wire copy of a paragraph in an earlier article."
+    )
+    if flagged.empty:
+        st.caption("None in this selection.")
+        return
+    paragraphs_table(flagged, {"article": "Article", "number": "Paragraph", "drop_reason": "Flag", "text": "Text"})
+    download_buttons(flagged[["paragraph_id", "doc_id", "outlet", "language", "date", "position", "duplicate_of", "note", "text"]], "flagged_paragraphs", run.metadata)
 
 
 VIEW_FUNCTIONS: dict[str, Callable[[Run], None]] = {

@@ -74,3 +74,16 @@ def dropped_for_reader(dropped: pd.DataFrame) -> pd.DataFrame:
         number=dropped["position"].map(paragraph_number),
         drop_reason=dropped["drop_reason"].map(reason_for_reader),
     )
+
+
+def flagged_kept(table: pd.DataFrame) -> pd.DataFrame:
+    """Kept paragraphs with a note or a wire-copy link, with the Dropped view's columns (the flag in ``drop_reason``)."""
+    kept = table[table["kept"].astype(bool)]
+    notes = kept.get("note", pd.Series("", index=kept.index)).fillna("").astype(str)
+    copies = kept.get("duplicate_of", pd.Series("", index=kept.index)).fillna("").astype(str)
+    flagged = kept[(notes != "") | (copies != "")]
+    flags = [
+        "; ".join(part for part in (note, f"same text as {copy}" if copy else "") if part)
+        for note, copy in zip(notes[flagged.index], copies[flagged.index], strict=True)
+    ]
+    return dropped_for_reader(flagged.assign(drop_reason=flags)) if len(flagged) else flagged.assign(article=[], number=[])

@@ -62,3 +62,21 @@ def test_selection_note_says_which_filter_removes_articles() -> None:
     assert views.selection_note(table, by_language, selected) == (
         "Showing 1 of 4 articles: the language and outlet filters exclude 2; the date filter excludes 1."
     )
+
+
+def test_flagged_kept_lists_kept_paragraphs_with_a_note_or_a_copy() -> None:
+    table = pd.DataFrame(
+        {
+            "kept": [True, True, True, False],
+            "note": ["", "Persian paragraph in an Arabic document: counted as Persian", "", "x"],
+            "duplicate_of": ["", "", "a:0", ""],
+            "outlet": ["A", "B", "C", "D"],
+            "date": ["2022-01-05", "", "2022-01-06", ""],
+            "position": [0, 3, 1, 2],
+            "text": list("wxyz"),
+        }
+    )
+    flagged = views.flagged_kept(table)
+    assert flagged["text"].tolist() == ["x", "y"]
+    assert flagged["drop_reason"].tolist() == ["Persian paragraph in an Arabic document: counted as Persian", "same text as a:0"]
+    assert flagged["number"].tolist() == [views.paragraph_number(3), views.paragraph_number(1)]
