@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import html
 import math
+import time
 from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
@@ -199,23 +200,28 @@ def uploaded_corpus(files: tuple[tuple[str, bytes], ...]) -> Corpus:
 
 
 @st.cache_data(show_spinner="Splitting the articles into paragraphs and identifying their language…", max_entries=8)
-def paragraphs_of(corpus_key: str, _documents: pd.DataFrame) -> pd.DataFrame:
-    """The paragraphs table of a corpus, keyed by its content hash."""
-    return split_paragraphs(_documents)
+def paragraphs_of(corpus_key: str, _documents: pd.DataFrame) -> tuple[pd.DataFrame, float]:
+    """The paragraphs table of a corpus, keyed by its content hash, and the seconds it took."""
+    started = time.perf_counter()
+    return split_paragraphs(_documents), time.perf_counter() - started
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def scored_paragraphs(corpus_key: str, themes_toml: str, marks_csv: bytes, _paragraphs: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    """Theme scores of a corpus's paragraphs, the themes taught by the marks; a progress bar shows while new texts are embedded."""
+def scored_paragraphs(corpus_key: str, themes_toml: str, marks_csv: bytes, _paragraphs: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, float]:
+    """Theme scores of a corpus's paragraphs (the themes taught by the marks), its vectors and the seconds it took.
+
+    A progress bar shows while new texts are embedded.
+    """
+    started = time.perf_counter()
     bar = st.progress(0.0, text="Scoring paragraphs against the themes (cached embeddings are reused)…")
 
     def progress(done: int, total: int) -> None:
         bar.progress(done / total, text=f"Embedding new texts: {done} of {total}")
 
     themes = themes_from_upload(themes_toml)
-    result = score_table(_paragraphs, with_marks(themes, read_marks(marks_csv, "marks", themes.ids)), shared_embedder(), progress)
+    table, vectors = score_table(_paragraphs, with_marks(themes, read_marks(marks_csv, "marks", themes.ids)), shared_embedder(), progress)
     bar.empty()
-    return result
+    return table, vectors, time.perf_counter() - started
 
 
 @st.cache_data(show_spinner="Scoring the labelled paragraphs…", max_entries=8)
@@ -416,6 +422,12 @@ def sidebar_corpus() -> tuple[Corpus, str]:
         details = "; ".join(str(problem) for problem in corpus.problems) or "no article found"
         raise CorpusError(f"nothing to analyse in the upload ({details}). Remove the files to return to the seed articles.")
     return corpus, f"your upload ({len(uploads)} file{'s' if len(uploads) > 1 else ''})"
+
+
+def corpus_inputs() -> list[str]:
+    """The names of the uploaded files, or the seed folder."""
+    uploads = st.session_state.get("corpus_files") or []
+    return [file.name for file in uploads] or [str(SEEDS.relative_to(ROOT))]
 
 
 def reset_filters_for(corpus_key: str) -> None:
@@ -888,7 +900,8 @@ def prepare() -> Run:
     key = corpus_hash(corpus.documents)
     reset_filters_for(key)
     marks = corpus_marks(key, themes.ids)
-    scored, vectors = scored_paragraphs(key, st.session_state["themes_toml"], marks_to_csv(marks), paragraphs_of(key, corpus.documents))
+    paragraphs, split_seconds = paragraphs_of(key, corpus.documents)
+    scored, vectors, score_seconds = scored_paragraphs(key, st.session_state["themes_toml"], marks_to_csv(marks), paragraphs)
     with threshold_box:
         themes = themes.with_thresholds(threshold_sliders(themes, scored))
     table = assign_themes(scored, themes.ids, themes.thresholds())
@@ -897,9 +910,11 @@ def prepare() -> Run:
         selection = sidebar_filters(table, themes)
     before_dates = compare.filter_table(table, languages=selection.languages, outlets=selection.outlets)
     selected = views.select_dates(before_dates, selection.date_range, include_undated=selection.include_undated)
+    timings = {"text": split_seconds, "embed_and_score": score_seconds}
     metadata = {
-        **run_metadata(corpus.documents, table, themes, shared_embedder().model_id),
+        **run_metadata(corpus, table, with_marks(themes, marks), shared_embedder(), timings),
         "corpus": source,
+        "inputs": corpus_inputs(),
         "filters": selection.describe(),
     }
     note = views.selection_note(table, before_dates, selected)

@@ -79,27 +79,22 @@ def analyze(
     split_done = time.perf_counter()
     table, vectors = score_table(paragraphs, themes, embedder, progress)
     finished = time.perf_counter()
-    metadata = {
-        **run_metadata(corpus.documents, table, themes, embedder.model_id),
-        "model_loaded": embedder.model_loaded,
-        "texts_embedded": embedder.computed,
-        "texts_from_cache": embedder.reused,
-        "problems": [str(problem) for problem in corpus.problems],
-        "timings_seconds": {
-            "text": round(split_done - started, 3),
-            "embed_and_score": round(finished - split_done, 3),
-            "total": round(finished - started, 3),
-        },
-        "versions": versions(),
-    }
-    return Analysis(table, vectors, themes, list(corpus.problems), metadata)
+    timings = {"text": split_done - started, "embed_and_score": finished - split_done}
+    return Analysis(table, vectors, themes, list(corpus.problems), run_metadata(corpus, table, themes, embedder, timings))
 
 
-def run_metadata(documents: pd.DataFrame, table: pd.DataFrame, themes: ThemeSet, model_id: str) -> dict[str, Any]:
-    """What identifies a result: time, model, themes (hash and thresholds), corpus hash and counts."""
+def run_metadata(
+    corpus: Corpus, table: pd.DataFrame, themes: ThemeSet, embedder: Embedder, timings: dict[str, float]
+) -> dict[str, Any]:
+    """What identifies a result and how it was made (``run.json``; the dashboard stamps its downloads with the same).
+
+    Time, model, themes (hash, thresholds), corpus hash and counts, the embedder's cache use, the
+    input problems, the stage timings (seconds) and the versions of what shapes the results.
+    """
+    documents = corpus.documents
     return {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "model": model_id,
+        "model": embedder.model_id,
         "themes_hash": themes.digest(),
         "thresholds": themes.thresholds(),
         "corpus_hash": corpus_hash(documents),
@@ -107,6 +102,12 @@ def run_metadata(documents: pd.DataFrame, table: pd.DataFrame, themes: ThemeSet,
         "paragraphs": int(table.shape[0]),
         "kept": int(table["kept"].sum()),
         "dropped": int((~table["kept"]).sum()),
+        "model_loaded": embedder.model_loaded,
+        "texts_embedded": embedder.computed,
+        "texts_from_cache": embedder.reused,
+        "problems": [str(problem) for problem in corpus.problems],
+        "timings_seconds": {**{stage: round(seconds, 3) for stage, seconds in timings.items()}, "total": round(sum(timings.values()), 3)},
+        "versions": versions(),
     }
 
 

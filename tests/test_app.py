@@ -504,3 +504,22 @@ def test_marking_saves_refits_says_what_changed_and_survives_a_new_session(works
     accuracy = dashboard("Accuracy")
     assert "##### On your marks" in [element.value for element in accuracy.markdown]
     assert [metric.label for metric in accuracy.metric][0].startswith("Macro-F1")
+
+
+def test_the_dashboard_and_the_cli_give_the_same_paragraph_table_and_stamp(tmp_path: Path, downloads: dict[str, object]) -> None:
+    from analysis import cli
+
+    assert cli.main(["analyze", str(SEEDS), "--out", str(tmp_path)]) == 0
+    written = pd.read_csv(tmp_path / "paragraphs.csv", encoding="utf-8-sig", keep_default_na=False)
+    stamp = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=180))
+    _, shown = csv_download(downloads, "paragraphs.csv")
+    run_columns = [column for column in shown.columns if column.startswith("run_")]
+    pd.testing.assert_frame_equal(shown.drop(columns=run_columns), written, check_dtype=False)
+    dashboard_stamp = {column.removeprefix("run_") for column in run_columns}
+    cli_only = {"themes_file", "labels", "inputs"} - dashboard_stamp
+    assert set(stamp) - cli_only <= dashboard_stamp
+    for key in ("model", "themes_hash", "corpus_hash", "documents", "paragraphs", "kept", "dropped"):
+        assert str(shown[f"run_{key}"][0]) == str(stamp[key]), key
+    assert json.loads(shown["run_thresholds"][0]) == stamp["thresholds"]
+    assert json.loads(shown["run_versions"][0]) == stamp["versions"]
