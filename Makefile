@@ -7,13 +7,23 @@ PORT ?= 8501
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test install model browser bench clean-venv
+.PHONY: run test test-fast lint install model browser bench bench-relearn clean-venv
 
 run: install model
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 test: install model browser
 	$(PYTHON) -m pytest
+
+# The fast unit tests: a fake encoder stands in for the model, no browser (about 30 s).
+test-fast: install
+	$(PYTHON) -m pytest -m "not model and not browser" --durations=15
+
+# ruff (lint and format) over the repository, mypy over the package and the app.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy analysis app.py
 
 # The virtual environment, created when missing; reinstalled when pyproject.toml changes.
 $(PYTHON):
@@ -22,7 +32,7 @@ $(PYTHON):
 $(STAMP): pyproject.toml | $(PYTHON)
 	$(PYTHON) -m pip install --quiet --upgrade pip
 	$(PYTHON) -m pip install --quiet torch==2.13.0
-	$(PYTHON) -m pip install --quiet -e '.[test]'
+	$(PYTHON) -m pip install --quiet -e '.[test,lint]'
 	touch $(STAMP)
 
 install: $(STAMP)
