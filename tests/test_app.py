@@ -28,7 +28,7 @@ from analysis.corpus import read_corpus
 from analysis.embed import make_embedder
 from analysis.pipeline import Analysis, analyze, corpus_hash
 from analysis.themes import load_themes, parse_themes, themes_to_toml
-from tests.conftest import ROOT, SEEDS
+from tests.helpers import ROOT, SEEDS
 
 pytestmark = pytest.mark.model
 

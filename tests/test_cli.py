@@ -8,7 +8,7 @@ import pytest
 
 from analysis import cli
 from analysis.embed import Embedder, EmbeddingCache
-from tests.conftest import SEEDS, FakeEncoder
+from tests.helpers import SEEDS, FakeEncoder
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from analysis.corpus import (
     normalize_language_code,
     read_corpus,
 )
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS
 
 
 def test_seed_folder_reads_five_documents_with_manifest_metadata() -> None:

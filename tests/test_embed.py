@@ -15,7 +15,7 @@ from analysis.embed import (
     make_embedder,
     token_lengths,
 )
-from tests.conftest import FakeEncoder
+from tests.helpers import FakeEncoder
 
 
 def test_vectors_are_normalised_and_aligned_with_duplicates(fake_embedder: Embedder) -> None:

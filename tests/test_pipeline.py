@@ -7,7 +7,7 @@ from analysis.corpus import read_corpus
 from analysis.embed import Embedder, EmbeddingCache
 from analysis.pipeline import analyze, corpus_hash, output_table
 from analysis.themes import load_themes
-from tests.conftest import SEEDS, FakeEncoder
+from tests.helpers import SEEDS, FakeEncoder
 
 
 def test_seed_analysis_keeps_every_paragraph_row(fake_embedder: Embedder) -> None:

@@ -10,7 +10,7 @@ from analysis.embed import Embedder, make_embedder
 from analysis.pipeline import analyze
 from analysis.text import normalize
 from analysis.themes import load_themes
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS
 
 pytestmark = pytest.mark.model
 

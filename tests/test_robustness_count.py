@@ -6,7 +6,7 @@ import subprocess
 import sys
 from collections import Counter
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 MINIMUM_CASES = 60
 SUITE = ROOT / "tests" / "robustness"

@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.html import CELL
 from analysis.themes import load_themes, themes_to_toml
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 pytestmark = pytest.mark.model
 

@@ -35,7 +35,7 @@ import pytest
 from analysis import cli, embed, model_setup
 from analysis.embed import Embedder, EmbeddingCache
 from analysis.themes import DEFAULT_THEMES_PATH, load_themes, training_texts
-from tests.conftest import ROOT, SEEDS, FakeEncoder
+from tests.helpers import ROOT, SEEDS, FakeEncoder
 
 OUTPUTS = ("paragraphs.csv", "themes_by_language.csv", "themes_by_outlet.csv")
 TWO_ARTICLES = "text,language,doc_id,terrorism,foreign_interference,limited_mission\n" + "".join(

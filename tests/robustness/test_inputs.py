@@ -22,7 +22,7 @@ import pytest
 from analysis import cli
 from analysis.embed import Embedder
 from analysis.text import MODEL_WINDOW_CHARS
-from tests.conftest import SEEDS, FakeEncoder
+from tests.helpers import SEEDS, FakeEncoder
 from tests.helpers import SMALL
 
 PERSIAN = [
