@@ -1,9 +1,10 @@
 """Read a corpus into the documents table.
 
-Inputs: a folder of ``.txt`` files (one article each, paragraphs separated by line breaks) with an
-optional ``manifest.csv``; a single ``.txt`` file; a ``.csv`` or ``.jsonl`` file with one article
-per row or line. Parsing works on bytes so the app's uploads and the CLI's paths share one code
-path; only :func:`read_corpus` touches the disk.
+Inputs: a folder of ``.txt`` files (one article each, paragraphs separated by line breaks) and
+saved web pages (``.html``/``.htm``, see :mod:`analysis.html_pages`) with an optional
+``manifest.csv``; a single ``.txt`` or ``.html`` file; a ``.csv`` or ``.jsonl`` file with one
+article per row or line; a ``.zip`` of any of these, read like a folder. Parsing works on bytes so
+the app's uploads and the CLI's paths share one code path; only :func:`read_corpus` touches the disk.
 
 Nothing is lost silently: every input that cannot be read becomes a :class:`Problem` with a
 one-line message, and the caller decides whether that is fatal.
@@ -18,9 +19,11 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 import jdatetime
@@ -40,6 +43,22 @@ from analysis.text import (
 )
 
 DOCUMENT_COLUMNS = ["doc_id", "source", "outlet", "language", "date", "url", "title", "text"]
+# One row per saved web page read: its visible characters, those kept as the article, those dropped.
+PAGE_COLUMNS = ["source", "page_characters", "kept_characters", "dropped_characters"]
+TEXT_SUFFIXES = (".txt",)
+PAGE_SUFFIXES = (".html", ".htm")
+TABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson")
+ARCHIVE_SUFFIXES = (".zip",)
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + PAGE_SUFFIXES + TABLE_SUFFIXES + ARCHIVE_SUFFIXES
+# Files every operating system leaves beside the user's own, skipped without a word.
+SYSTEM_FILES = frozenset(("__macosx", "thumbs.db", "desktop.ini"))
+# Zip archives: at most this many files, unpacking to at most this many bytes in all and per file
+# (read in memory, one file at a time); anything beyond is refused as a possible zip bomb.
+MAX_ARCHIVE_FILES = 20_000
+MAX_ARCHIVE_BYTES = 2 * 1024**3
+MAX_ARCHIVE_MEMBER_BYTES = 256 * 1024**2
+# A page whose article text has fewer Arabic-script letters than this share is listed.
+PAGE_ARABIC_SCRIPT_SHARE = 0.5
 METADATA_COLUMNS = ["outlet", "language", "date", "url", "title"]
 MANIFEST_NAME = "manifest.csv"
 UNKNOWN_OUTLET = "unknown"
@@ -78,12 +97,21 @@ class Problem:
         return f"{self.source}: {self.message}"
 
 
+def _empty_pages() -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype=object if column == "source" else "int64") for column in PAGE_COLUMNS})
+
+
 @dataclass
 class Corpus:
-    """The documents table plus the problems met while reading it."""
+    """The documents table plus the problems met while reading it.
+
+    ``pages`` has one row per saved web page read (``PAGE_COLUMNS``): its visible characters, the
+    characters kept as the article text and those dropped as boilerplate; empty without pages.
+    """
 
     documents: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
+    pages: pd.DataFrame = field(default_factory=_empty_pages)
 
 
 class Decoded(NamedTuple):
@@ -406,24 +434,114 @@ def _gregorian(calendar: str, year: int, month: int, day: int, text: str) -> str
 
 
 def documents_from_text_files(files: Mapping[str, bytes], manifest: bytes | None = None) -> Corpus:
-    """Build documents from ``{file name: bytes}`` of ``.txt`` articles and an optional manifest.
+    """Build documents from ``{file name: bytes}`` of ``.txt`` articles (or saved ``.html`` pages) and an optional manifest.
 
     The manifest is a CSV with the columns ``file, outlet, language, date, url, title`` (all but
-    ``file`` optional). Files it does not list get outlet ``unknown`` and a detected language.
+    ``file`` optional). Files it does not list get outlet ``unknown`` (a page: its site name) and a
+    detected language.
+    """
+    everything = {**files, **({MANIFEST_NAME: manifest} if manifest is not None else {})}
+    return _read_group({name: name for name in everything}, everything)
+
+
+def _read_group(names: Mapping[str, str], files: Mapping[str, bytes]) -> Corpus:
+    """Read the articles and pages of one folder: ``names`` maps each file's own name to its key in ``files``.
+
+    The key is the file's ``source`` (its path inside an archive, else its name); the manifest
+    names files by their own name.
     """
     problems: list[Problem] = []
+    manifest_key = next((key for name, key in names.items() if name.lower() == MANIFEST_NAME), None)
+    manifest = _read_file(files, manifest_key, problems) if manifest_key is not None else None
     metadata = _read_manifest(manifest, problems) if manifest is not None else {}
-    for listed in sorted(set(metadata) - set(files)):
+    readable = {name for name in names if Path(name).suffix.lower() in TEXT_SUFFIXES + PAGE_SUFFIXES}
+    for listed in sorted(set(metadata) - readable):
         problems.append(Problem(MANIFEST_NAME, f"lists {listed!r}, which is not among the files"))
     records = []
-    for name in sorted(files):
-        try:
-            text = _decode(files[name], name, problems)
-        except CorpusError as error:
-            problems.append(Problem(name, str(error).removeprefix(f"{name}: ")))
+    pages = []
+    for name in sorted(readable):
+        source = names[name]
+        data = _read_file(files, source, problems)
+        if data is None:
             continue
-        records.append({"doc_id": Path(name).stem, "source": name, "text": text, **metadata.get(name, {})})
-    return _finish(records, problems)
+        given = metadata.get(name, {})
+        try:
+            is_page = Path(name).suffix.lower() in PAGE_SUFFIXES
+            text = _decode_page(data, source, problems) if is_page else _decode(data, source, problems)
+            if is_page:
+                record, page = _page_record(text, source, given, problems)
+                if page is not None:
+                    pages.append(page)
+                if record is None:
+                    continue
+            else:
+                record = {"text": text, **given}
+        except CorpusError as error:
+            problems.append(Problem(source, str(error).removeprefix(f"{source}: ")))
+            continue
+        records.append({**record, "doc_id": Path(name).stem, "source": source})
+    corpus = _finish(records, problems)
+    corpus.pages = (
+        pd.DataFrame(pages, columns=PAGE_COLUMNS).astype({column: "int64" for column in PAGE_COLUMNS[1:]}) if pages else _empty_pages()
+    )
+    return corpus
+
+
+def _page_record(
+    text: str, source: str, given: Mapping[str, object], problems: list[Problem]
+) -> tuple[dict[str, object] | None, dict[str, object] | None]:
+    """A saved page's document record (``None`` when nothing was extracted) and its ``pages`` row.
+
+    The manifest's values win; otherwise the outlet is the page's site name, the title its
+    headline, the URL its canonical URL and the date the one in its markup, else the first of its
+    date-like elements that reads as a date (Solar or lunar Hijri included).
+    """
+    from analysis.html_pages import PageError, extract_page
+
+    try:
+        page = extract_page(text)
+    except PageError as error:
+        problems.append(Problem(source, str(error)))
+        if error.page_characters is None:
+            return None, None
+        visible = error.page_characters
+        return None, {"source": source, "page_characters": visible, "kept_characters": 0, "dropped_characters": visible}
+    row = {
+        "source": source,
+        "page_characters": page.page_characters,
+        "kept_characters": page.kept_characters,
+        "dropped_characters": page.dropped_characters,
+    }
+    record: dict[str, object] = {
+        "text": page.text,
+        "outlet": _clean_cell(given.get("outlet")) or page.site_name,
+        "language": given.get("language"),
+        "url": _clean_cell(given.get("url")) or page.url,
+        "title": _clean_cell(given.get("title")) or page.title,
+        "date": given.get("date"),
+    }
+    declared = normalize_language_code(given.get("language")) or ""
+    if not _clean_cell(given.get("date")):
+        record["date"] = page.date or _page_date(page.date_candidates, declared or page.language[:2])
+    letters = [char for char in page.text if char.isalpha()]
+    if not declared and sum(bool(_ARABIC_SCRIPT.match(char)) for char in letters) < PAGE_ARABIC_SCRIPT_SHARE * len(letters):
+        said = f" (the page says lang={page.language!r})" if page.language else ""
+        problems.append(
+            Problem(source, f"the article text is not in Arabic script{said}: its paragraphs are dropped as not Persian or Arabic")
+        )
+    return record, row
+
+
+def _page_date(candidates: Iterable[str], language: str) -> str:
+    """The first date-like text of a page that reads as one day (ISO), "" when none does."""
+    for candidate in candidates:
+        try:
+            date = normalize_date(candidate, language=language if language in SUPPORTED_LANGUAGES else "")
+        except DateError:
+            continue
+        if date:
+            return date
+    return ""
 
 
 def documents_from_table(name: str, data: bytes) -> Corpus:
@@ -437,7 +555,7 @@ def documents_from_table(name: str, data: bytes) -> Corpus:
     """
     suffix = Path(name).suffix.lower()
     if suffix not in (".csv", ".jsonl", ".ndjson"):
-        raise CorpusError(f"{name}: unsupported file type {suffix!r}; use .txt, .csv or .jsonl")
+        raise CorpusError(f"{name}: unsupported file type {suffix!r}; use {', '.join(SUPPORTED_SUFFIXES)}")
     problems: list[Problem] = []
     text = _decode(data, name, problems)
     rows = _csv_rows(text, name) if suffix == ".csv" else _jsonl_rows(text, name, problems)
@@ -464,7 +582,9 @@ def documents_from_table(name: str, data: bytes) -> Corpus:
 
 
 def read_corpus(paths: Sequence[str | Path]) -> Corpus:
-    """Read folders, ``.txt``, ``.csv`` and ``.jsonl`` files into one documents table.
+    """Read folders, ``.txt``, ``.html``, ``.csv``, ``.jsonl`` and ``.zip`` files into one documents table.
+
+    A folder is read like an upload of its files (not its subfolders); a ``.zip`` like a folder.
 
     Raises:
         CorpusError: a path does not exist, or a single table file cannot be read at all.
@@ -476,33 +596,194 @@ def read_corpus(paths: Sequence[str | Path]) -> Corpus:
             raise CorpusError(f"{path}: no such file or folder")
         if path.is_dir():
             parts.append(_read_folder(path))
-        elif path.suffix.lower() == ".txt":
-            parts.append(documents_from_text_files({path.name: path.read_bytes()}))
         elif path.name.lower() == MANIFEST_NAME:
             parts.append(_read_folder(path.parent))
+        elif path.suffix.lower() in ARCHIVE_SUFFIXES:
+            parts.append(documents_from_zip(path.name, path))
         else:
-            parts.append(_table_part(path.name, path.read_bytes(), single=len(paths) == 1))
+            parts.append(documents_from_files({path.name: path.read_bytes()}, single=len(paths) == 1))
     return drop_duplicate_documents(merge_corpora(parts))
 
 
 def documents_from_uploads(files: Mapping[str, bytes]) -> Corpus:
     """Build documents from uploaded ``{file name: bytes}``, like :func:`read_corpus` does from paths.
 
-    ``.txt`` files are articles described by an optional ``manifest.csv``; any other file is read
-    as a ``.csv``/``.jsonl`` table. A file that cannot be read becomes a problem, unless it is the
-    only file given.
+    ``.txt`` files and ``.html`` pages are articles described by an optional ``manifest.csv``;
+    ``.csv``/``.jsonl`` files are tables; a ``.zip`` is read like a folder. A file that cannot be
+    read becomes a problem, unless it is the only file given and a table.
 
     Raises:
         CorpusError: no file, or a single table file that cannot be read at all.
     """
     if not files:
         raise CorpusError("no file uploaded")
-    articles = {name: data for name, data in files.items() if Path(name).suffix.lower() == ".txt"}
-    manifest = next((data for name, data in files.items() if name.lower() == MANIFEST_NAME), None)
-    tables = sorted(name for name in files if name not in articles and name.lower() != MANIFEST_NAME)
-    parts = [documents_from_text_files(articles, manifest)] if articles or manifest is not None else []
-    parts += [_table_part(name, files[name], single=len(files) == 1) for name in tables]
-    return drop_duplicate_documents(merge_corpora(parts))
+    return drop_duplicate_documents(documents_from_files(files, single=len(files) == 1))
+
+
+def documents_from_files(
+    files: Mapping[str, bytes], *, single: bool = False, in_archive: bool = False, list_unsupported: bool = True
+) -> Corpus:
+    """Read ``{name: bytes}`` like a folder: articles, pages, tables and archives, each by its extension.
+
+    Names may hold folders (``news/a.txt``, inside an archive): each folder is read on its own,
+    with its own ``manifest.csv``. Hidden and system files (``.DS_Store``, ``__MACOSX/``) are
+    skipped without a word; any other file of an unsupported kind is listed (unless
+    ``list_unsupported`` is false: a folder's notes, licence or images). ``files`` may be lazy:
+    a value that cannot be read raises :class:`CorpusError`, which becomes a problem.
+
+    Raises:
+        CorpusError: ``single`` and the only file is a table that cannot be read at all.
+    """
+    problems: list[Problem] = []
+    groups: dict[PurePosixPath, dict[str, str]] = {}
+    parts: list[Corpus] = []
+    for key in sorted(files):
+        path = PurePosixPath(key)
+        suffix = path.suffix.lower()
+        if _is_system_file(key):
+            continue
+        if path.name.lower() == MANIFEST_NAME or suffix in TEXT_SUFFIXES + PAGE_SUFFIXES:
+            groups.setdefault(path.parent, {})[path.name] = key
+        elif suffix in TABLE_SUFFIXES:
+            data = _read_file(files, key, problems)
+            if data is not None:
+                parts.append(_table_part(key, data, single=single))
+        elif suffix in ARCHIVE_SUFFIXES and in_archive:
+            problems.append(Problem(key, "an archive inside an archive is not read; unpack it and give its files"))
+        elif suffix in ARCHIVE_SUFFIXES:
+            data = _read_file(files, key, problems)
+            if data is not None:
+                parts.append(documents_from_zip(key, data))
+        else:
+            message = f"unsupported file type {suffix or 'without an extension'!r}; use {', '.join(SUPPORTED_SUFFIXES)}"
+            if single:
+                raise CorpusError(f"{key}: {message}")
+            if list_unsupported:
+                problems.append(Problem(key, f"{message}; skipped"))
+    parts = [_read_group(names, files) for _, names in sorted(groups.items())] + parts
+    merged = merge_corpora(parts)
+    merged.problems[:0] = problems
+    return merged
+
+
+def documents_from_zip(name: str, archive: bytes | Path) -> Corpus:
+    """Read a ``.zip`` like a folder (see :func:`documents_from_files`), refusing what is unsafe.
+
+    Refused with one problem for the whole archive: bytes that are not a zip, more than
+    ``MAX_ARCHIVE_FILES`` files, or more than ``MAX_ARCHIVE_BYTES`` once unpacked. Refused per
+    file: absolute names and names with ``..`` (nothing is ever written to disk, but such names
+    are a sign of a crafted archive), encrypted files, files over ``MAX_ARCHIVE_MEMBER_BYTES``,
+    and damaged ones. Folders, hidden and system files are skipped without a word.
+    """
+    try:
+        opened = zipfile.ZipFile(io.BytesIO(archive) if isinstance(archive, bytes) else archive)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
+        return Corpus(_empty(), [Problem(name, f"not a readable zip archive ({error}), skipped")])
+    with opened:
+        problems: list[Problem] = []
+        members: dict[str, zipfile.ZipInfo] = {}
+        for info in opened.infolist():
+            member = info.filename
+            if info.is_dir() or _is_system_file(member):
+                continue
+            if _unsafe_member(member):
+                problems.append(Problem(name, f"refused {member!r}: an absolute name or one with '..' (outside the archive)"))
+            elif info.flag_bits & 0x1:
+                problems.append(Problem(f"{name}:{member}", "encrypted, skipped"))
+            else:
+                members[member] = info
+        total = sum(info.file_size for info in members.values())
+        if len(members) > MAX_ARCHIVE_FILES:
+            return Corpus(_empty(), [Problem(name, f"refused: holds {len(members):,} files, more than the {MAX_ARCHIVE_FILES:,} allowed")])
+        if total > MAX_ARCHIVE_BYTES:
+            return Corpus(
+                _empty(),
+                [
+                    Problem(
+                        name,
+                        f"refused: its files would unpack to {_size(total)}, more than the {_size(MAX_ARCHIVE_BYTES)} allowed "
+                        "(a zip bomb?); unpack it yourself and give the folder",
+                    )
+                ],
+            )
+        corpus = documents_from_files(_ArchiveFiles(opened, members, name), in_archive=True)
+    if not members and not problems:
+        problems.append(Problem(name, "empty archive, nothing to analyse"))
+    corpus.problems[:0] = problems
+    return corpus
+
+
+class _ArchiveFiles(Mapping[str, bytes]):
+    """The files of an open zip archive, each unpacked (within the limits) when it is read."""
+
+    def __init__(self, archive: zipfile.ZipFile, members: Mapping[str, zipfile.ZipInfo], name: str) -> None:
+        self._archive, self._members, self._name = archive, members, name
+
+    def __getitem__(self, key: str) -> bytes:
+        info = self._members[key]
+        if info.file_size > MAX_ARCHIVE_MEMBER_BYTES:
+            raise CorpusError(
+                f"{key}: unpacks to {_size(info.file_size)}, more than the {_size(MAX_ARCHIVE_MEMBER_BYTES)} allowed per file, skipped"
+            )
+        try:
+            with self._archive.open(info) as handle:
+                data = handle.read(info.file_size + 1)
+        except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError, ValueError, EOFError, zlib.error) as error:
+            raise CorpusError(f"{key}: damaged in {self._name} ({error}), skipped") from error
+        if len(data) > info.file_size:
+            raise CorpusError(f"{key}: unpacks to more than its declared size in {self._name} (a zip bomb?), skipped")
+        return data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._members)
+
+    def __len__(self) -> int:
+        return len(self._members)
+
+
+class _FolderFiles(Mapping[str, bytes]):
+    """The files directly inside a folder (not its subfolders), each read when it is asked for."""
+
+    def __init__(self, folder: Path) -> None:
+        self._paths = {path.name: path for path in sorted(folder.iterdir()) if path.is_file()}
+
+    def __getitem__(self, key: str) -> bytes:
+        try:
+            return self._paths[key].read_bytes()
+        except OSError as error:
+            raise CorpusError(f"{key}: cannot be read ({error.strerror or error})") from error
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+
+def _read_file(files: Mapping[str, bytes], key: str, problems: list[Problem]) -> bytes | None:
+    """A file's bytes from a (possibly lazy) mapping; ``None``, with a problem, when it cannot be read."""
+    try:
+        return files[key]
+    except CorpusError as error:
+        problems.append(Problem(key, str(error).removeprefix(f"{key}: ")))
+        return None
+
+
+def _is_system_file(name: str) -> bool:
+    """Hidden files and folders (``.DS_Store``, ``._x``), ``__MACOSX/`` resource forks, ``Thumbs.db``."""
+    return any(part.startswith(".") or part.lower() in SYSTEM_FILES for part in re.split(r"[/\\]", name) if part)
+
+
+def _unsafe_member(name: str) -> bool:
+    """An archive name that is absolute (``/x``, ``C:\\x``, ``\\\\host``) or climbs out of the archive (``..``)."""
+    return name.startswith(("/", "\\")) or bool(re.match(r"^[A-Za-z]:", name)) or ".." in re.split(r"[/\\]", name)
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if count >= scale:
+            return f"{count / scale:,.1f} {unit}"
+    return f"{count} bytes"
 
 
 def merge_corpora(parts: Iterable[Corpus]) -> Corpus:
@@ -510,13 +791,14 @@ def merge_corpora(parts: Iterable[Corpus]) -> Corpus:
     parts = list(parts)
     documents = pd.concat([part.documents for part in parts], ignore_index=True) if parts else _empty()
     problems = [problem for part in parts for problem in part.problems]
+    pages = [part.pages for part in parts if not part.pages.empty]
     seen: dict[str, int] = {}
     unique_ids = []
     for doc_id in documents["doc_id"]:
         seen[doc_id] = seen.get(doc_id, 0) + 1
         unique_ids.append(doc_id if seen[doc_id] == 1 else f"{doc_id}~{seen[doc_id]}")
     documents["doc_id"] = unique_ids
-    return Corpus(documents.reset_index(drop=True), problems)
+    return Corpus(documents.reset_index(drop=True), problems, pd.concat(pages, ignore_index=True) if pages else _empty_pages())
 
 
 def drop_duplicate_documents(corpus: Corpus) -> Corpus:
@@ -535,7 +817,7 @@ def drop_duplicate_documents(corpus: Corpus) -> Corpus:
         keep.append(original == doc_id)
         if original != doc_id:
             problems.append(Problem(source, f"same outlet and text as document {original!r}: a duplicate, analysed once"))
-    return Corpus(corpus.documents[keep].reset_index(drop=True), problems)
+    return Corpus(corpus.documents[keep].reset_index(drop=True), problems, corpus.pages)
 
 
 def _decode(data: bytes, name: str, problems: list[Problem]) -> str:
@@ -546,13 +828,37 @@ def _decode(data: bytes, name: str, problems: list[Problem]) -> str:
     return decoded.text
 
 
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _decode_page(data: bytes, source: str, problems: list[Problem]) -> str:
+    """Decode a saved page: valid UTF-8 (or UTF-16) first, then the charset its ``<meta>`` declares, then :func:`decode_bytes`.
+
+    Windows-1256 is also recognised without a declaration when the text outside the tags reads as
+    Arabic script (the markup's Latin letters would otherwise outvote it).
+    """
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" not in data[:4096]:
+        try:
+            return data.removeprefix(codecs.BOM_UTF8).decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        declared = _DECLARED_CHARSET.search(data[:8192])
+        if declared:
+            try:
+                return data.decode(declared.group(1).decode("ascii"))
+            except (LookupError, UnicodeDecodeError):
+                pass
+        cp1256 = data.decode("cp1256")
+        if _reads_as_arabic_script(_TAG.sub(" ", cp1256)):
+            return cp1256
+    return _decode(data, source, problems)
+
+
 def _read_folder(folder: Path) -> Corpus:
-    files = {path.name: path.read_bytes() for path in sorted(folder.glob("*.txt")) if path.is_file()}
-    manifest_path = folder / MANIFEST_NAME
-    manifest = manifest_path.read_bytes() if manifest_path.is_file() else None
-    corpus = documents_from_text_files(files, manifest)
-    if not files:
-        corpus.problems.append(Problem(str(folder), "no .txt files in this folder"))
+    corpus = documents_from_files(_FolderFiles(folder), list_unsupported=False)
+    if corpus.documents.empty and not corpus.problems:
+        corpus.problems.append(Problem(str(folder), f"no readable files in this folder ({', '.join(SUPPORTED_SUFFIXES)})"))
     return corpus
 
 
