@@ -684,10 +684,10 @@ def documents_from_zip(name: str, archive: bytes | Path) -> Corpus:
         members: dict[str, zipfile.ZipInfo] = {}
         for info in opened.infolist():
             member = info.filename
-            if info.is_dir() or _is_system_file(member):
-                continue
             if _unsafe_member(member):
                 problems.append(Problem(name, f"refused {member!r}: an absolute name or one with '..' (outside the archive)"))
+            elif info.is_dir() or _is_system_file(member):
+                continue
             elif info.flag_bits & 0x1:
                 problems.append(Problem(f"{name}:{member}", "encrypted, skipped"))
             else:

@@ -117,8 +117,12 @@ def extract_page(html: str) -> Page:
     lines = [" ".join(line.split()) for line in text.replace(standin, ZWNJ).splitlines()]
     lines = [line for line in lines if line]
     if not lines:
-        what = f"{visible:,} characters of visible text, none of it an article" if visible else "no visible text (only markup or scripts)"
-        raise PageError(f"nothing extracted: no article text in the page ({what}), skipped", visible)
+        what = (
+            f"none of the page's {visible:,} visible characters is article text (menus, links, comments…)"
+            if visible
+            else "the page has no visible text, only markup or scripts"
+        )
+        raise PageError(f"nothing extracted: {what}; skipped", visible)
     title = _one_line(document.title if document is not None else "").replace(standin, ZWNJ)
     site_name = _one_line((document.sitename or document.hostname or "") if document is not None else "").replace(standin, ZWNJ)
     if title and title != site_name and _key(lines[0]) != _key(title):

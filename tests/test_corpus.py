@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import io
 import json
+import struct
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from analysis import corpus as corpus_module
 from analysis.corpus import (
     CorpusError,
     DateError,
@@ -14,6 +18,7 @@ from analysis.corpus import (
     documents_from_table,
     documents_from_text_files,
     documents_from_uploads,
+    documents_from_zip,
     normalize_date,
     normalize_language_code,
     read_corpus,
@@ -309,3 +314,180 @@ def test_upload_errors_are_fatal_alone_and_problems_among_others() -> None:
     corpus = documents_from_uploads({"paper.pdf": b"%PDF-1.4", "ok.txt": "متن".encode()})
     assert corpus.documents["doc_id"].tolist() == ["ok"]
     assert [problem.source for problem in corpus.problems] == ["paper.pdf"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Saved web pages and zip archives (issue 11, part 1)
+# ---------------------------------------------------------------------------------------------
+
+HTML = Path(__file__).parent / "data" / "html"
+TASNIM = [
+    "خروج نیروهای پیمان امنیت جمعی از قزاقستان آغاز شد",
+    "به گزارش خبرگزاری تسنیم به نقل از خبرگزاری‌های روسی، نخستین گروه از نیروهای حافظ صلح سازمان پیمان امنیت جمعی امروز پس از پایان مأموریت خود خاک قزاقستان را ترک کردند.",
+    "وزارت دفاع روسیه اعلام کرد که هواپیماهای ترابری نظامی این کشور نیروها و تجهیزات را از فرودگاه آلماتی به پایگاه‌های خود در روسیه بازمی‌گردانند و روند خروج تا ده روز آینده به پایان می‌رسد.",
+    "قاسم جومارت توکایف، رئیس‌جمهور قزاقستان، پیش‌تر گفته بود که مأموریت اصلی این نیروها با موفقیت انجام شده و حضور آن‌ها محدود و موقت بوده است.",
+    "ناآرامی‌های قزاقستان در آغاز ژانویه با اعتراض به افزایش قیمت گاز مایع آغاز شد و به درگیری‌های خشونت‌آمیز در چند شهر از جمله آلماتی انجامید که ده‌ها کشته بر جای گذاشت.",
+    "تحلیلگران می‌گویند این نخستین بار است که سازمان پیمان امنیت جمعی از سازوکار دفاع جمعی خود برای اعزام نیرو به یکی از کشورهای عضو استفاده کرده است.",
+]
+PAGE_BOILERPLATE = ("کوکی", "سیاسی", "بیشتر بخوانید", "اخبار مرتبط", "نظر", "کلیه حقوق", "تبلیغ", "gtag", "برچسب", "اشتراک")
+ARABIC_BOILERPLATE = ("ملفات تعريف", "الشرق الأوسط", "اقرأ المزيد", "الأكثر قراءة", "تعليق", "جميع الحقوق", "إعلان", "loadAds", "المصدر")
+
+
+def zipped(members: dict[str, bytes | str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def html_folder_files() -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(HTML.iterdir())}
+
+
+def test_saved_pages_come_out_as_clean_paragraphs_with_title_date_and_outlet() -> None:
+    corpus = read_corpus([HTML])
+    assert corpus.problems == []
+    documents = corpus.documents.set_index("doc_id")
+    tasnim, rt, akhbar = documents.loc["tasnim_kazakhstan"], documents.loc["rt_arabic_kazakhstan"], documents.loc["akhbar_elyom_cp1256"]
+    # Persian: the date only in Persian words (Solar Hijri), the site name from og:site_name, ZWNJ kept.
+    assert tasnim["text"].split("\n") == TASNIM
+    assert (tasnim["title"], tasnim["outlet"], tasnim["date"], tasnim["language"]) == (TASNIM[0], "خبرگزاری تسنیم", "2022-01-13", "")
+    assert tasnim["url"] == "https://www.tasnimnews.com/fa/news/1400/10/23/2640000/"
+    # Arabic: the date from article:published_time, the headline first, then the four paragraphs.
+    lines = rt["text"].split("\n")
+    assert (lines[0], len(lines), rt["outlet"], rt["date"]) == (rt["title"], 5, "RT Arabic", "2022-01-13")
+    assert lines[1].startswith("أعلنت وزارة الدفاع الروسية") and lines[-1].startswith("واندلعت الاحتجاجات")
+    # Windows-1256, no site name (the manifest gives the outlet), a lunar Hijri date in the text.
+    assert (akhbar["outlet"], akhbar["date"], akhbar["title"]) == (
+        "Akhbar El-Yom",
+        "2022-01-13",
+        "قمة طارئة لمنظمة الأمن الجماعي بشأن كازاخستان",
+    )
+    assert len(akhbar["text"].split("\n")) == 5
+    for text, words in (
+        (tasnim["text"], PAGE_BOILERPLATE),
+        (rt["text"], ARABIC_BOILERPLATE),
+        (akhbar["text"], ("عاجل", "موضوعات ذات صلة", "كلمات البحث", "حقوق النشر")),
+    ):
+        assert not [word for word in words if word in text]
+
+
+def test_each_page_records_the_characters_kept_and_dropped() -> None:
+    pages = read_corpus([HTML]).pages.set_index("source")
+    assert sorted(pages.index) == ["akhbar_elyom_cp1256.html", "rt_arabic_kazakhstan.html", "tasnim_kazakhstan.html"]
+    assert (pages["kept_characters"] + pages["dropped_characters"] == pages["page_characters"]).all()
+    assert pages.loc["tasnim_kazakhstan.html", "kept_characters"] == len(" ".join(TASNIM))
+    assert (pages["dropped_characters"] > 250).all()
+    assert read_corpus([SEEDS]).pages.empty
+
+
+def test_the_manifest_wins_over_what_the_page_says() -> None:
+    files = html_folder_files()
+    files["manifest.csv"] = (
+        "file,outlet,language,date,title\ntasnim_kazakhstan.html,Tasnim,fa,۱۴۰۰/۱۰/۲۰,عنوان\nmissing.html,X,,,\n".encode()
+    )
+    corpus = documents_from_uploads(files)
+    row = corpus.documents.set_index("doc_id").loc["tasnim_kazakhstan"]
+    assert (row["outlet"], row["language"], row["date"], row["title"]) == ("Tasnim", "fa", "2022-01-10", "عنوان")
+    assert [str(problem) for problem in corpus.problems] == ["manifest.csv: lists 'missing.html', which is not among the files"]
+
+
+PERSIAN_PAGE = (HTML / "tasnim_kazakhstan.html").read_bytes()
+ENGLISH_PAGE = (
+    "<html lang='en'><head><title>Troops leave</title></head><body><nav><a href='/'>Home</a></nav><article><h1>Troops leave</h1>"
+    + "<p>The first peacekeepers left Kazakhstan on Thursday after their mission ended, the Russian defence ministry said.</p>" * 4
+    + "</article></body></html>"
+).encode()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message", "documents"),
+    [
+        (
+            "plain.html",
+            "یک متن ساده بدون هیچ برچسبی".encode(),
+            "plain.html: not an HTML page (no HTML markup found); save plain text as .txt",
+            0,
+        ),
+        ("empty.html", b"", "empty.html: empty file, nothing to analyse", 0),
+        (
+            "blank.htm",
+            b"<html><body>\n</body></html>",
+            "blank.htm: nothing extracted: the page has no visible text, only markup or scripts; skipped",
+            0,
+        ),
+        (
+            "script.html",
+            b"<html><body><script>document.write('<p>news</p>')</script></body></html>",
+            "script.html: nothing extracted: the page has no visible text",
+            0,
+        ),
+        ("png.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "png.html: looks like a binary file (NUL bytes), not text", 0),
+        ("english.html", ENGLISH_PAGE, "english.html: the article text is not in Arabic script (the page says lang='en')", 1),
+    ],
+)
+def test_a_bad_page_is_one_line_and_the_others_are_read(name: str, data: bytes, message: str, documents: int) -> None:
+    corpus = documents_from_uploads({name: data, "good.html": PERSIAN_PAGE})
+    assert len(corpus.problems) == 1 and str(corpus.problems[0]).startswith(message)
+    assert sorted(corpus.documents["doc_id"])[: documents + 1] == sorted(["good", *([Path(name).stem] if documents else [])])
+
+
+def test_a_zip_is_read_like_a_folder() -> None:
+    members: dict[str, bytes | str] = {f"news/{name}": data for name, data in html_folder_files().items()}
+    members |= {"news/": "", "__MACOSX/news/._tasnim_kazakhstan.html": "x", "news/.DS_Store": "x", "Thumbs.db": "x"}
+    members |= {"seeds/" + path.name: path.read_bytes() for path in SEEDS.iterdir() if path.suffix in (".txt", ".csv")}
+    members |= {"rows.jsonl": json.dumps({"id": "j1", "text": ARABIC_LINE}, ensure_ascii=False) + "\n", "photo.jpg": b"\xff\xd8"}
+    corpus = documents_from_uploads({"corpus.zip": zipped(members)})
+    folder = read_corpus([HTML, SEEDS])
+    assert [str(problem) for problem in corpus.problems] == [
+        "photo.jpg: unsupported file type '.jpg'; use .txt, .html, .htm, .csv, .jsonl, .ndjson, .zip; skipped"
+    ]
+    documents = corpus.documents.set_index("doc_id")
+    expected = folder.documents.set_index("doc_id")
+    assert sorted(documents.index) == sorted([*expected.index, "j1"])
+    columns = ["outlet", "language", "date", "title", "text"]
+    assert documents.loc[expected.index, columns].equals(expected[columns])
+    assert documents.loc["tasnim_kazakhstan", "source"] == "news/tasnim_kazakhstan.html"
+    assert sorted(corpus.pages["source"]) == sorted(f"news/{name}" for name in folder.pages["source"])
+
+
+def test_a_zip_path_on_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "pages.zip"
+    path.write_bytes(zipped({"a.html": PERSIAN_PAGE}))
+    corpus = read_corpus([path])
+    assert (corpus.documents["doc_id"].tolist(), corpus.problems) == (["a"], [])
+
+
+def test_zip_safety(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = {"ok.html": PERSIAN_PAGE}
+    refused = documents_from_zip("x.zip", zipped({**page, "../evil.txt": "متن", "/etc/passwd.txt": "متن", "C:/w.txt": "متن"}))
+    assert refused.documents["doc_id"].tolist() == ["ok"]
+    assert [str(problem) for problem in refused.problems] == [
+        f"x.zip: refused {name!r}: an absolute name or one with '..' (outside the archive)"
+        for name in ("../evil.txt", "/etc/passwd.txt", "C:/w.txt")
+    ]
+    assert [str(problem) for problem in documents_from_zip("b.zip", b"PK\x03\x04 cut short").problems] == [
+        "b.zip: not a readable zip archive (File is not a zip file), skipped"
+    ]
+    inner = documents_from_zip("o.zip", zipped({**page, "in.zip": zipped(page)}))
+    assert [str(problem) for problem in inner.problems] == [
+        "in.zip: an archive inside an archive is not read; unpack it and give its files"
+    ]
+    assert [str(problem) for problem in documents_from_zip("e.zip", zipped({})).problems] == ["e.zip: empty archive, nothing to analyse"]
+    # A size declared far beyond the limit (a zip bomb) refuses the archive before anything is unpacked.
+    data = bytearray(zipped(page))
+    header = data.index(b"PK\x01\x02")
+    data[header + 24 : header + 28] = struct.pack("<I", 0xFFFFFFF0)
+    bomb = documents_from_zip("bomb.zip", bytes(data))
+    assert bomb.documents.empty
+    assert [str(problem) for problem in bomb.problems] == [
+        "bomb.zip: refused: its files would unpack to 4.0 GB, more than the 2.0 GB allowed (a zip bomb?); unpack it yourself and give the folder"
+    ]
+    monkeypatch.setattr(corpus_module, "MAX_ARCHIVE_FILES", 2)
+    many = documents_from_zip("many.zip", zipped({f"{number}.txt": ARABIC_LINE for number in range(3)}))
+    assert [str(problem) for problem in many.problems] == ["many.zip: refused: holds 3 files, more than the 2 allowed"]
+    monkeypatch.setattr(corpus_module, "MAX_ARCHIVE_MEMBER_BYTES", 1000)
+    big = documents_from_zip("big.zip", zipped({"big.txt": "ا" * 2000, "small.txt": ARABIC_LINE}))
+    assert big.documents["doc_id"].tolist() == ["small"]
+    assert [str(problem) for problem in big.problems] == ["big.txt: unpacks to 3.9 KB, more than the 1000 bytes allowed per file, skipped"]
