@@ -99,8 +99,8 @@ class ScoringSettings:
             same), so that a large event does not teach the themes its own vocabulary.
         mask_event_words: in the wording features, words found almost only in one event's
             labelled paragraphs (place, person and organisation names, mostly) are masked.
-        marks_share: the share of the labelled paragraphs' total weight that the researcher's
-            marks carry together (see :func:`training_weights`).
+        marks_weight: how much one of the researcher's marks weighs against one labelled
+            paragraph (see :func:`training_weights`).
     """
 
     c: float = 10.0
@@ -111,7 +111,7 @@ class ScoringSettings:
     labelled: str = ""
     event_balance: float = 0.0
     mask_event_words: bool = False
-    marks_share: float = 0.25
+    marks_weight: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -298,16 +298,17 @@ def parse_themes(text: str, source: str = "themes") -> ThemeSet:
             wording_weight=float(scoring.get("wording_weight", ScoringSettings.wording_weight)),
             labelled=str(scoring.get("labelled", ScoringSettings.labelled)).strip(),
             event_balance=float(scoring.get("event_balance", ScoringSettings.event_balance)),
-            marks_share=float(scoring.get("marks_share", ScoringSettings.marks_share)),
+            marks_weight=float(scoring.get("marks_weight", ScoringSettings.marks_weight)),
         )
     except (TypeError, ValueError) as error:
         raise ThemeError(f"{source}: [scoring] needs numeric c, cue_weight, denial_weight, wording_weight and event_balance") from error
     settings = replace(settings, mask_event_words=_boolean(scoring.get("mask_event_words", False), f"{source}: [scoring] mask_event_words"))
-    for name in ("c", "cue_weight", "denial_weight", "wording_weight", "event_balance", "marks_share"):
+    for name in ("c", "cue_weight", "denial_weight", "wording_weight", "event_balance", "marks_weight"):
         _require_finite(getattr(settings, name), f"{source}: [scoring] {name}")
-    for name in ("event_balance", "marks_share"):
-        if not 0 <= getattr(settings, name) <= 1:
-            raise ThemeError(f"{source}: [scoring] {name} must be between 0 and 1, not {getattr(settings, name)}")
+    if not 0 <= settings.event_balance <= 1:
+        raise ThemeError(f"{source}: [scoring] event_balance must be between 0 and 1, not {settings.event_balance}")
+    if not settings.marks_weight > 0:
+        raise ThemeError(f"{source}: [scoring] marks_weight must be greater than 0")
     if not settings.c > 0:
         raise ThemeError(f"{source}: [scoring] c must be greater than 0")
     if settings.units not in UNITS:
@@ -328,7 +329,7 @@ def themes_to_toml(themes: ThemeSet) -> str:
         "c": themes.scoring.c, "cue_weight": themes.scoring.cue_weight, "units": themes.scoring.units,
         "wording_weight": themes.scoring.wording_weight,
     }
-    for name in ("denial_weight", "labelled", "event_balance", "mask_event_words", "marks_share"):
+    for name in ("denial_weight", "labelled", "event_balance", "mask_event_words", "marks_weight"):
         if getattr(themes.scoring, name):
             scoring[name] = getattr(themes.scoring, name)
     data = {
@@ -465,9 +466,8 @@ def training_weights(themes: ThemeSet, theme: Theme) -> np.ndarray:
     """A weight per training text (:func:`training_sources` order).
 
     Sentences weigh 1. With ``event_balance`` b, a labelled paragraph of an event with n of the
-    theme's N labelled paragraphs over E events weighs (N / (E n)) ** b. The researcher's marks
-    together weigh ``marks_share`` of the labelled paragraphs' total (each at least 1), so that a
-    few dozen marks on a new event can move classifiers trained on thousands of paragraphs.
+    theme's N labelled paragraphs over E events weighs (N / (E n)) ** b. A researcher's mark
+    weighs ``marks_weight``: the marks are about the event being studied.
     """
     rows = labelled_rows(themes, theme)
     sentences = len(training_sources(themes, theme)[0]) - len(rows)
@@ -482,9 +482,7 @@ def training_weights(themes: ThemeSet, theme: Theme) -> np.ndarray:
         events = pd.Series([taught.events[row] or f"doc:{taught.doc_ids[row]}" for row in labelled])
         sizes = events.map(events.value_counts())
         weights[sentences:][~is_mark] = (len(labelled) / (events.nunique() * sizes.to_numpy())) ** themes.scoring.event_balance
-    if is_mark.any():
-        total = weights[sentences:][~is_mark].sum()
-        weights[sentences:][is_mark] = max(1.0, themes.scoring.marks_share * total / is_mark.sum())
+    weights[sentences:][is_mark] = themes.scoring.marks_weight
     return weights
 
 

@@ -130,14 +130,12 @@ def test_marking_one_theme_refits_only_that_theme(tmp_path: Path, fake_embedder:
     assert scorer.refitted_ == ["beta"]
 
 
-def test_marks_together_weigh_their_share_of_the_labelled_paragraphs(tmp_path: Path) -> None:
+def test_a_mark_weighs_marks_weight_labelled_paragraphs(tmp_path: Path) -> None:
     from analysis.themes import training_weights
     from tests.helpers import themes_with_labelled
 
     themes = themes_with_labelled(tmp_path)  # 4 labelled paragraphs
     marks = set_mark(set_mark(empty_marks(IDS), PARAGRAPH, "alpha", "yes"), OTHER, "alpha", "no")
-    taught = with_marks(replace(themes, scoring=replace(themes.scoring, marks_share=1.0)), marks)
+    taught = with_marks(replace(themes, scoring=replace(themes.scoring, marks_weight=5.0)), marks)
     weights = training_weights(taught, taught.themes[0])
-    assert weights[-2:].tolist() == [2.0, 2.0] and weights[-6:-2].tolist() == [1.0] * 4  # 2 marks weigh as much as 4 paragraphs
-    few = with_marks(replace(themes, scoring=replace(themes.scoring, marks_share=0.1)), marks)
-    assert training_weights(few, few.themes[0])[-2:].tolist() == [1.0, 1.0]  # never below 1
+    assert weights[-2:].tolist() == [5.0, 5.0] and weights[-6:-2].tolist() == [1.0] * 4
