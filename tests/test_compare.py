@@ -118,7 +118,7 @@ def test_language_difference_clear_gap_is_called_clear() -> None:
     assert row["share_a"] == pytest.approx(10 / 12) and row["share_b"] == pytest.approx(1 / 12)
     assert row["difference"] == pytest.approx(9 / 12)
     assert (row["articles_a"], row["articles_b"]) == (6, 6)
-    assert 0 < row["ci_low"] < row["difference"] < row["ci_high"] <= 1
+    assert 0 < row["ci_low"] < row["difference"] < row["ci_high"]
     # Exact permutation test over the 924 relabellings: |difference| >= 9/12 needs 10 or 1 theme
     # paragraphs in one group; 3 groups of 6 articles reach 10 (the four 2s plus two of the three 1s)
     # and their 3 complements reach 1.

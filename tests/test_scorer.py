@@ -58,6 +58,9 @@ def test_scores_are_in_units_of_the_spread_over_the_theme_file(
     ]
     table = score(sentences, themes, fake_embedder)
     assert table["score_alpha"].std(ddof=0) == pytest.approx(1.0, abs=1e-3)
+    # the unit is the spread over the theme file's texts, not over whatever is scored
+    few = score([sentences[2], "an unrelated sentence"], themes, fake_embedder)
+    assert few.loc[0, "score_alpha"] == pytest.approx(table.loc[2, "score_alpha"])
 
 
 def test_a_cue_adds_exactly_the_cue_weight(fake_embedder: Embedder) -> None:
@@ -117,7 +120,7 @@ def test_no_paragraphs_gives_empty_scores(fake_embedder: Embedder) -> None:
     scores = ThemeScorer(parse_themes(SMALL), "fake").fit(fake_embedder.embed).score([], [], fake_embedder.embed)
     assert list(scores.table.columns) == ["score_alpha", "score_beta"]
     assert scores.table.empty
-    assert isinstance(scores.vectors, np.ndarray)
+    assert scores.vectors.shape[0] == 0
 
 
 def test_a_denial_marker_cancels_the_cue_bonus_and_subtracts_the_denial_weight(
