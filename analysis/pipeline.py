@@ -80,7 +80,12 @@ def analyze(
     table, vectors = score_table(paragraphs, themes, embedder, progress)
     finished = time.perf_counter()
     timings = {"text": split_done - started, "embed_and_score": finished - split_done}
-    return Analysis(table, vectors, themes, list(corpus.problems), run_metadata(corpus, table, themes, embedder, timings))
+    metadata = run_metadata(corpus, table, themes, embedder, timings)
+    if not corpus.pages.empty:
+        # Saved web pages: per page, the visible characters kept as the article and dropped (run.json only:
+        # the list is too long to stamp on every row of a download).
+        metadata["pages"] = corpus.pages.to_dict("records")
+    return Analysis(table, vectors, themes, list(corpus.problems), metadata)
 
 
 def run_metadata(
