@@ -9,8 +9,11 @@ the suite runs in seconds.
 
 from __future__ import annotations
 
+import io
 import json
 import random
+import struct
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +25,7 @@ import pytest
 from analysis import cli
 from analysis.embed import Embedder
 from analysis.text import MODEL_WINDOW_CHARS
-from tests.helpers import SEEDS, FakeEncoder
-from tests.helpers import SMALL
+from tests.helpers import SEEDS, SMALL, FakeEncoder
 
 PERSIAN = [
     "نیروهای حافظ صلح سازمان پیمان امنیت جمعی پس از پایان مأموریت خود از قزاقستان خارج می‌شوند.",
@@ -155,6 +157,65 @@ def traversal(folder: Path) -> list[str]:
     return [str(corpus)]
 
 
+HTML_FIXTURES = Path(__file__).parent.parent / "data" / "html"
+PERSIAN_PAGE = (HTML_FIXTURES / "tasnim_kazakhstan.html").read_bytes()
+
+
+HEADLINE = "خروج نیروها از قزاقستان آغاز شد"
+
+
+def page(paragraphs: list[str], lang: str = "fa", headline: str = HEADLINE) -> bytes:
+    """A saved news page: navigation, a cookie banner, the article, related links, comments, scripts."""
+    body = f"<h1>{headline}</h1>" + "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    return (
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{headline}</title>"
+        "<script>var ads = 1;</script></head><body><div class='cookie-banner'>We use cookies. <button>OK</button></div>"
+        "<nav><a href='/'>Home</a> <a href='/world'>World</a> <a href='/sport'>Sport</a></nav>"
+        f"<article>{body}</article><aside class='related'><a href='/x'>Related story one</a> <a href='/y'>Related story two</a></aside>"
+        "<section id='comments'><p>A reader's comment, not part of the story at all.</p></section><script>track();</script></body></html>"
+    ).encode()
+
+
+def zipped(members: dict[str, bytes | str], name: str = "corpus.zip", declare: int | None = None) -> Callable[[Path], list[str]]:
+    """A zip archive of files; ``declare`` overwrites the first file's declared unpacked size (a zip bomb's header)."""
+
+    def build(folder: Path) -> list[str]:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for member, data in members.items():
+                archive.writestr(member, data)
+        data = bytearray(buffer.getvalue())
+        if declare is not None:
+            header = data.index(b"PK\x01\x02")
+            data[header + 24 : header + 28] = struct.pack("<I", declare)
+        (folder / name).write_bytes(bytes(data))
+        return [str(folder / name)]
+
+    return build
+
+
+def page_record(source: str, kept: int) -> Check:
+    """The page's characters: ``kept`` kept, the rest of its visible text dropped, in ``run.json``'s pages."""
+
+    def check(paragraphs: pd.DataFrame, run: dict) -> None:
+        record = next(row for row in run["pages"] if row["source"] == source)
+        assert record["kept_characters"] == kept and record["dropped_characters"] > 0
+        assert record["kept_characters"] + record["dropped_characters"] == record["page_characters"]
+
+    return check
+
+
+def no_secret(paragraphs: pd.DataFrame, run: dict) -> None:
+    assert "SECRET" not in paragraphs.to_csv() + json.dumps(run, ensure_ascii=False)
+
+
+def outlets(*expected: str) -> Check:
+    def check(paragraphs: pd.DataFrame, run: dict) -> None:
+        assert paragraphs.drop_duplicates("doc_id")["outlet"].tolist() == list(expected)
+
+    return check
+
+
 # ---------------------------------------------------------------------------------------------
 # Checks on the output
 # ---------------------------------------------------------------------------------------------
@@ -245,7 +306,106 @@ BROKEN_JSONL = "\n".join(
     ]
 ).encode()
 
+PAGE_FA = page(PERSIAN[:4])
 CASES = [
+    # issue 11: saved web pages and zip archives
+    Case(
+        "saved Persian page: the article only, outlet from og:site_name, Solar Hijri date from the text",
+        raw("tasnim.html", PERSIAN_PAGE),
+        0,
+        "",
+        (
+            "به گزارش خبرگزاری تسنیم به نقل از خبرگزاری‌های روسی، نخستین گروه از نیروهای حافظ صلح سازمان پیمان امنیت جمعی امروز پس از پایان مأموریت خود خاک قزاقستان را ترک کردند.",
+        ),
+        all_of(dates("2022-01-13"), outlets("خبرگزاری تسنیم"), documents(1, 6)),
+    ),
+    Case(
+        "saved pages in a folder with a manifest",
+        files({"a.html": PAGE_FA, "manifest.csv": "file,outlet\na.html,Fars\n"}),
+        0,
+        "",
+        tuple(PERSIAN[:4]),
+        outlets("Fars"),
+    ),
+    Case(
+        "an .html file that is not HTML",
+        txt(ARTICLE_FA, name="a.html"),
+        1,
+        "a.html: not an HTML page (no HTML markup found); save plain text as .txt",
+    ),
+    Case("an empty .html page", raw("e.html", b""), 1, "e.html: empty file, nothing to analyse"),
+    Case(
+        "a page that is only a script",
+        files({"s.html": "<html><head><script>document.write('<p>خبر</p>')</script></head><body></body></html>", "a.txt": ARTICLE_AR}),
+        0,
+        "s.html: nothing extracted: the page has no visible text, only markup or scripts; skipped",
+        tuple(ARABIC),
+    ),
+    Case(
+        "a page in English",
+        files(
+            {
+                "en.html": page(
+                    ["The first peacekeepers left Kazakhstan on Thursday after their mission ended, officials said."] * 3,
+                    "en",
+                    "Troops leave",
+                ),
+                "a.txt": ARTICLE_AR,
+            }
+        ),
+        0,
+        "en.html: the article text is not in Arabic script (the page says lang='en'): its paragraphs are dropped",
+        tuple(ARABIC),
+    ),
+    Case(
+        "a binary file named .html",
+        raw("p.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        1,
+        "p.html: looks like a binary file (NUL bytes), not text",
+    ),
+    Case(
+        "a zip of pages, text, CSV and JSONL, read like a folder; macOS and hidden files skipped silently",
+        zipped(
+            {
+                "news/": "",
+                "news/a.html": PAGE_FA,
+                "news/b.txt": ARTICLE_AR,
+                "news/manifest.csv": "file,outlet\na.html,Fars\nb.txt,RT Arabic\n",
+                "rows.csv": f"id,text\nr1,{PERSIAN[4]}\n",
+                "rows.jsonl": json.dumps({"id": "j1", "text": PERSIAN[5]}, ensure_ascii=False) + "\n",
+                "__MACOSX/news/._a.html": "x",
+                "news/.DS_Store": "x",
+            }
+        ),
+        0,
+        "",
+        (*PERSIAN[:6], *ARABIC),
+        all_of(outlets("Fars", "RT Arabic", "unknown", "unknown"), page_record("news/a.html", len(" ".join([HEADLINE, *PERSIAN[:4]])))),
+    ),
+    Case(
+        "a zip naming ../ or absolute paths",
+        zipped({"a.txt": ARTICLE_FA, "../evil.txt": "SECRET-CONTENT", "/etc/hostname.txt": "SECRET-CONTENT"}),
+        0,
+        "corpus.zip: refused '../evil.txt': an absolute name or one with '..' (outside the archive)",
+        tuple(PERSIAN),
+        no_secret,
+    ),
+    Case(
+        "a zip bomb (declares 4 GB)",
+        zipped({"a.txt": ARTICLE_FA}, declare=0xFFFFFFF0),
+        1,
+        "corpus.zip: refused: its files would unpack to 4.0 GB, more than the 2.0 GB allowed (a zip bomb?)",
+    ),
+    Case(
+        "a broken zip", raw("cut.zip", b"PK\x03\x04\x14\x00 cut short"), 1, "cut.zip: not a readable zip archive (File is not a zip file)"
+    ),
+    Case(
+        "a zip with an unsupported file and a zip inside",
+        zipped({"a.txt": ARTICLE_FA, "photo.jpg": b"\xff\xd8\xff", "inner.zip": b"PK\x05\x06" + bytes(18)}),
+        0,
+        "photo.jpg: unsupported file type '.jpg'",
+        tuple(PERSIAN),
+    ),
     # 4. UTF-8 with a few bad bytes, and real Windows-1256
     Case(
         "utf8 with one 0xFF byte",
