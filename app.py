@@ -407,12 +407,13 @@ def sidebar_corpus() -> tuple[Corpus, str]:
     st.subheader("Corpus")
     uploads = st.file_uploader(
         "Your own articles",
-        type=["txt", "csv", "jsonl"],
+        type=["txt", "csv", "jsonl", "html", "htm", "zip"],
         accept_multiple_files=True,
         key="corpus_files",
-        help="Either .txt files (one article each, paragraphs on separate lines) with an optional manifest.csv "
+        help="Either .txt files (one article each, paragraphs on separate lines) or saved web pages (.html: the "
+        "article text, title, date and site name are extracted) with an optional manifest.csv "
         "(columns file, outlet, language, date, url, title), or one .csv/.jsonl with a text column "
-        "(optional: id, outlet, language, date, url, title).",
+        "(optional: id, outlet, language, date, url, title), or a .zip of any of these, read like a folder.",
     )
     if not uploads:
         st.caption("Showing the seed articles on the January 2022 unrest in Kazakhstan. Upload files to analyse your own.")
