@@ -1,12 +1,13 @@
-"""Scoring study: rerun with `.venv/bin/python bench/scoring_study.py` (about ten minutes once embeddings are cached).
+"""Scoring study: rerun with `.venv/bin/python bench/scoring_study.py` (long: one fit per writer and setting, even with embeddings cached).
 
 Compares scoring settings by **leave-one-writer-out**: the labelled paragraphs of
-`analysis/data/labelled_paragraphs.csv` come from three writers (sets `train_a`, `train_b`,
-`train_c`); each setting is trained on the themes file's sentences plus two writers' paragraphs,
-its thresholds are fitted on those paragraphs' cross-fitted scores (5 folds grouped by article),
-and it is measured on the third writer's paragraphs. That mimics the real question, text from a
-writer the scorer has never seen, better than folds that mix writers. The figure per language is
-the mean of the three macro-F1s; differences under about 0.01-0.02 are noise. Also printed: the time
+`analysis/data/labelled_paragraphs.csv` come in one set per writer (`train_a` … `train_i` today;
+the script reads whatever sets the file holds); each setting is trained on the themes file's
+sentences plus every other writer's paragraphs, its thresholds are fitted on those paragraphs'
+cross-fitted scores (5 folds grouped by article), and it is measured on the held-out writer's
+paragraphs. That mimics the real question, text from a writer the scorer has never seen, better
+than folds that mix writers. The figure per language is the mean of the writers' macro-F1s;
+differences under about 0.01-0.02 are noise. Also printed: the time
 to re-score after a theme edit. The fresh test set in `tests/data/labels.csv` is not read here.
 """
 
