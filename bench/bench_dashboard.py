@@ -4,7 +4,9 @@ Starts `streamlit run app.py` and opens it in Debian's Chromium (the flow of tes
 shared with the browser test), then prints the median over the runs of
 1. the time from starting the server to the first charts drawn (seed corpus, warm embedding cache),
 2. the time from removing a language in the sidebar filter to the redrawn chart,
-and saves a full-page screenshot of the overview to docs/dashboard.png.
+and saves a full-page screenshot of the overview to a temporary file. The tracked screenshot,
+docs/dashboard.png, is overwritten only when asked: `--screenshot` (or `make bench SCREENSHOT=1`),
+or `--screenshot PATH` for another file.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,8 +26,13 @@ from tests.e2e.dashboard import measure  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--screenshot", type=Path, default=ROOT / "docs" / "dashboard.png")
+    parser.add_argument(
+        "--screenshot", type=Path, nargs="?", const=ROOT / "docs" / "dashboard.png", default=None,
+        help="save the overview's screenshot here (no PATH: refresh docs/dashboard.png); default: a temporary file",
+    )
     args = parser.parse_args()
+    if args.screenshot is None:
+        args.screenshot = Path(tempfile.mkdtemp(prefix="framing-bench-")) / "dashboard.png"
     runs = [measure(args.screenshot) for _ in range(args.repeats)]
     for number, result in enumerate(runs, start=1):
         print(f"run {number}: first chart {result.first_chart_seconds:.2f} s, filter change {result.filter_change_seconds:.2f} s")

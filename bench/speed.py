@@ -8,7 +8,7 @@ first; the first run of this script also warms the store):
    opening the Accuracy tab for the first time in a session, a one-sentence theme edit -> page
    redrawn, and a threshold change -> page redrawn.
 The screenshot of the Chromium run goes to a temporary file (docs/dashboard.png is refreshed only
-by bench/bench_dashboard.py).
+by `bench/bench_dashboard.py --screenshot`, i.e. `make bench SCREENSHOT=1`).
 """
 
 from __future__ import annotations
