@@ -25,6 +25,7 @@ from analysis.embed import Embedder, ModelError, make_embedder
 from analysis.evaluate import HELD_OUT_SET, evaluate, score_labels, trust_summary
 from analysis.html import paragraph_card, paragraphs_table_html
 from analysis.labels import NOT_LABELLED, LabelsError, read_labels
+from analysis.languages import ALL, other_language
 from analysis.marks import (
     MARKS,
     assignment_changes,
@@ -68,7 +69,6 @@ ERROR_CONTEXT = {
     LabelsError: "The labelled paragraphs cannot be used",
     ModelError: "The embedding model cannot be loaded",
 }
-ALL = "all"
 LANGUAGE_NAMES = {ALL: "All languages", "en": "English (en)"}
 THEME_FIELDS = {
     "descriptions": "Descriptions: what the theme is about",
@@ -669,7 +669,7 @@ def load_uploaded_marks(corpus_key: str, theme_ids: list[str]) -> None:
 
 def counterparts_button(run: Run, row: object) -> None:
     """A button that shows the three closest paragraphs in the other language (whole corpus)."""
-    other = {"fa": "ar", "ar": "fa"}.get(row.language)
+    other = other_language(row.language)
     if other is None:
         return
     shown = st.session_state.get("counterpart_of") == row.paragraph_id

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.compare import NO_THEME, SHARE_COLUMNS, language_name, require_columns
+from analysis.compare import NO_THEME, SHARE_COLUMNS, require_columns
+from analysis.languages import TARGET_LANGUAGES, language_label
 from analysis.views import paragraph_number
 
 LANGUAGE_COLORS = {"fa": "#0072B2", "ar": "#D55E00"}
@@ -27,7 +28,7 @@ THEME_PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#F0E442", "#000000
 NO_THEME_COLOR = "#D9D9D9"
 OTHER_COLOR = "#999999"
 ACCENT_COLOR = "#0072B2"
-LANGUAGE_ORDER = ["fa", "ar"]
+LANGUAGE_ORDER = list(TARGET_LANGUAGES)
 FONT_FAMILY = "Vazirmatn, 'Noto Naskh Arabic', 'Noto Sans Arabic', Tahoma, 'Segoe UI', sans-serif"
 SNIPPET_LENGTH = 120
 SIGNIFICANT_Z = 1.96
@@ -40,12 +41,6 @@ def plain(text: object) -> str:
     '&lt;b&gt;Bold&lt;/b&gt; &amp; co'
     """
     return html.escape(str(text), quote=False)
-
-
-def language_label(code: str) -> str:
-    """Display label of a language code: "fa" -> "Persian (fa)"; unknown codes stay as they are."""
-    name = language_name(code)
-    return f"{name} ({code})" if name != code else code
 
 
 def theme_label(theme: str, labels: Mapping[str, str] | None = None) -> str:

@@ -11,13 +11,13 @@ import datetime as dt
 import itertools
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
-from analysis.corpus import SUPPORTED_LANGUAGES
+from analysis.languages import language_name, other_language
 
 NO_THEME = "none"
 CONFIDENCE = 0.95
@@ -42,11 +42,6 @@ COUNTERPART_COLUMNS = [
 TERM_COLUMNS = ["term", "count_theme", "count_rest", "log_odds", "z"]
 
 Tokenizer = Callable[[str, str], list[str]]
-
-
-def language_name(code: str) -> str:
-    """Return the English name of a language code ("fa" -> "Persian"), or the code itself."""
-    return SUPPORTED_LANGUAGES.get(code, code)
 
 
 def require_columns(table: pd.DataFrame, columns: Iterable[str]) -> None:
@@ -304,15 +299,15 @@ def counterparts(table: pd.DataFrame, vectors: np.ndarray, paragraph_id: str, k:
             "and has no embedding"
         )
     source_language = match["language"].iloc[0]
-    other_language = {"fa": "ar", "ar": "fa"}.get(source_language)
-    if other_language is None:
+    counterpart_language = other_language(source_language)
+    if counterpart_language is None:
         raise ValueError(
             f"Counterparts are defined for Persian (fa) and Arabic (ar) paragraphs; "
             f"{paragraph_id!r} is {source_language!r}"
         )
     source_row = int(np.flatnonzero(kept["paragraph_id"].to_numpy() == paragraph_id)[0])
     similarity = np.asarray(vectors, dtype=np.float64) @ np.asarray(vectors[source_row], dtype=np.float64)
-    candidates = kept.assign(similarity=similarity)[kept["language"].to_numpy() == other_language]
+    candidates = kept.assign(similarity=similarity)[kept["language"].to_numpy() == counterpart_language]
     return (
         candidates.sort_values(["similarity", "paragraph_id"], ascending=[False, True], kind="stable")
         .head(k)[COUNTERPART_COLUMNS]

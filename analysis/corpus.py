@@ -30,11 +30,9 @@ import jdatetime
 import pandas as pd
 from hijridate import Hijri
 
+from analysis.languages import ARABIC, LANGUAGE_ALIASES, LANGUAGE_NAMES, OTHER, PERSIAN, SUPPORTED_LANGUAGES
 from analysis.text import (
-    ARABIC,
-    LANGUAGE_NAMES,
-    OTHER,
-    PERSIAN,
+    DOCUMENT_COLUMNS,
     detect_language,
     document_language,
     fold_persian_letters,
@@ -42,7 +40,6 @@ from analysis.text import (
     paragraphs_of,
 )
 
-DOCUMENT_COLUMNS = ["doc_id", "source", "outlet", "language", "date", "url", "title", "text"]
 # One row per saved web page read: its visible characters, those kept as the article, those dropped.
 PAGE_COLUMNS = ["source", "page_characters", "kept_characters", "dropped_characters"]
 TEXT_SUFFIXES = (".txt",)
@@ -62,22 +59,6 @@ PAGE_ARABIC_SCRIPT_SHARE = 0.5
 METADATA_COLUMNS = ["outlet", "language", "date", "url", "title"]
 MANIFEST_NAME = "manifest.csv"
 UNKNOWN_OUTLET = "unknown"
-SUPPORTED_LANGUAGES = {"fa": "Persian", "ar": "Arabic"}
-
-_LANGUAGE_ALIASES = {
-    "fa": "fa",
-    "fas": "fa",
-    "per": "fa",
-    "persian": "fa",
-    "farsi": "fa",
-    "fa-ir": "fa",
-    "فارسی": "fa",
-    "ar": "ar",
-    "ara": "ar",
-    "arabic": "ar",
-    "العربية": "ar",
-    "عربي": "ar",
-}
 # The largest CSV field read (the csv module's default, 131,072 characters, rejects long articles).
 CSV_FIELD_LIMIT = 2**31 - 1
 
@@ -236,7 +217,7 @@ def normalize_language_code(value: object) -> str | None:
     text = _clean_cell(value).lower()
     if not text:
         return ""
-    return _LANGUAGE_ALIASES.get(text)
+    return LANGUAGE_ALIASES.get(text)
 
 
 class DateError(ValueError):
@@ -962,7 +943,7 @@ def _finish(records: list[dict[str, object]], problems: list[Problem]) -> Corpus
                 "text": text,
             }
         )
-    return Corpus(pd.DataFrame(finished, columns=DOCUMENT_COLUMNS), problems)
+    return Corpus(pd.DataFrame(finished, columns=list(DOCUMENT_COLUMNS)), problems)
 
 
 def declared_language_mismatch(text: str, declared: str) -> str:
@@ -992,4 +973,4 @@ def _clean_cell(value: object) -> str:
 
 
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame(columns=DOCUMENT_COLUMNS)
+    return pd.DataFrame(columns=list(DOCUMENT_COLUMNS))

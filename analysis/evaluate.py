@@ -17,14 +17,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
-from analysis.corpus import SUPPORTED_LANGUAGES
 from analysis.labels import NOT_LABELLED, LabelsError
+from analysis.languages import ALL, language_name
 from analysis.scorer import ScorerStore, fitted_scorer
 from analysis.text import normalize
 from analysis.themes import EmbedFunction, ThemeSet
 
-ALL = "all"
 HELD_OUT_SET = "test"
 GOOD_F1 = 0.8
 FAIR_F1 = 0.6
@@ -196,7 +196,7 @@ def trust_summary(evaluation: Evaluation) -> str:
     overall, by_language = rows.iloc[0], rows.iloc[1:]
     where = "held-out test paragraphs" if chosen == HELD_OUT_SET else "labelled paragraphs"
     per_language = ", ".join(
-        f"{SUPPORTED_LANGUAGES.get(row.language, row.language)} {row.macro_f1:.2f}" for row in by_language.itertuples()
+        f"{language_name(row.language)} {row.macro_f1:.2f}" for row in by_language.itertuples()
     )
     figure = f"macro-F1 {overall.macro_f1:.2f}" + (f" ({per_language})" if per_language else "")
     if overall.macro_f1 >= GOOD_F1:
@@ -207,7 +207,7 @@ def trust_summary(evaluation: Evaluation) -> str:
         advice = "weak agreement: treat the charts as pointers to paragraphs worth reading, not as measurements."
     summary = f"On {overall.labelled} {where}, theme assignment agrees with human labels at {figure}: {advice}"
     if len(by_language) > 1 and by_language["macro_f1"].max() - by_language["macro_f1"].min() > LANGUAGE_GAP_F1:
-        best, worst = (SUPPORTED_LANGUAGES.get(code, code) for code in by_language.sort_values("macro_f1", ascending=False)["language"].iloc[[0, -1]])
+        best, worst = (language_name(code) for code in by_language.sort_values("macro_f1", ascending=False)["language"].iloc[[0, -1]])
         summary += f" The scorer does better on {best} than on {worst}, so part of a gap between the languages may come from the scorer."
     return summary
 
@@ -220,12 +220,13 @@ def best_threshold(scores: pd.Series, truth: pd.Series) -> float:
     candidates = np.concatenate([[values[0] - 1e-3], (values[:-1] + values[1:]) / 2, [values[-1] + 1e-3]])
     truth_array = truth.to_numpy(dtype=bool)
     score_array = scores.to_numpy(dtype=float)
-    best, best_f1 = float(candidates[-1]), -1.0
-    for candidate in candidates:
-        f1 = _f1(score_array >= candidate, truth_array)
-        if f1 > best_f1 or (f1 == best_f1 and candidate > best):
-            best, best_f1 = float(candidate), f1
-    return round(best, 4)
+    # counts at every candidate at once: predicted = scores >= candidate
+    predicted = len(score_array) - np.searchsorted(np.sort(score_array), candidates, side="left")
+    positives = np.sort(score_array[truth_array])
+    tp = len(positives) - np.searchsorted(positives, candidates, side="left")
+    f1 = f1_score(tp, predicted - tp, len(positives) - tp)
+    best = int(np.flatnonzero(f1 == f1.max())[-1])  # ties: the highest threshold
+    return round(float(candidates[best]), 4)
 
 
 def _evaluation(
@@ -278,10 +279,7 @@ def _bootstrap_interval(labels: pd.DataFrame, predicted: pd.DataFrame, mask: np.
     np.add.at(per_document, documents, np.stack([guess & truth, guess & ~truth & labelled, ~guess & truth], axis=-1))
     samples = np.random.default_rng(BOOTSTRAP_SEED).integers(0, len(per_document), (BOOTSTRAP_SAMPLES, len(per_document)))
     totals = per_document[samples].sum(axis=1)  # samples x themes x (tp, fp, fn)
-    tp, fp, fn = totals[..., 0], totals[..., 1], totals[..., 2]
-    denominator = 2 * tp + fp + fn
-    f1 = np.where(denominator > 0, 2 * tp / np.where(denominator > 0, denominator, 1), 1.0)
-    low, high = np.percentile(f1.mean(axis=1), [2.5, 97.5])
+    low, high = np.percentile(f1_score(totals[..., 0], totals[..., 1], totals[..., 2]).mean(axis=1), [2.5, 97.5])
     return round(float(low), 3), round(float(high), 3)
 
 
@@ -292,7 +290,7 @@ def _counts(predicted: pd.Series, truth: pd.Series) -> dict[str, float]:
     fn = int((~predicted_array & truth_array).sum())
     precision = tp / (tp + fp) if tp + fp else (1.0 if not truth_array.any() else 0.0)
     recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    f1 = float(f1_score(tp, fp, fn))
     return {
         "labelled": len(truth_array), "positives": int(truth_array.sum()), "predicted": int(predicted_array.sum()),
         "tp": tp, "fp": fp, "fn": fn,
@@ -300,10 +298,15 @@ def _counts(predicted: pd.Series, truth: pd.Series) -> dict[str, float]:
     }
 
 
-def _f1(predicted: np.ndarray, truth: np.ndarray) -> float:
-    tp = int((predicted & truth).sum())
-    denominator = int(predicted.sum()) + int(truth.sum())
-    return 2 * tp / denominator if denominator else 1.0
+def f1_score(tp: ArrayLike, fp: ArrayLike, fn: ArrayLike) -> np.ndarray:
+    """F1 from counts, elementwise: 2·tp / (2·tp + fp + fn); 1.0 where there was nothing to find and nothing was found.
+
+    The one F1 of the project (metrics, threshold search, bootstrap intervals, agreement).
+    """
+    tp, fp, fn = (np.asarray(count, dtype=np.float64) for count in (tp, fp, fn))
+    denominator = 2 * tp + fp + fn
+    return np.where(denominator > 0, 2 * tp / np.where(denominator > 0, denominator, 1.0), 1.0)
+
 
 
 def _errors(labels: pd.DataFrame, scores: pd.DataFrame, predicted: pd.DataFrame, part: str) -> pd.DataFrame:

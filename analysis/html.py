@@ -11,10 +11,9 @@ from html import escape
 import pandas as pd
 
 from analysis.charts import FONT_FAMILY
-from analysis.compare import language_name
+from analysis.languages import RTL_LANGUAGES, language_name
 from analysis.views import paragraph_number
 
-RTL_LANGUAGES = ("fa", "ar")
 CELL = 'style="padding:0.35rem 0.5rem;border-bottom:1px solid #e6e6e6;vertical-align:top;text-align:start"'
 SAFE_URL_SCHEMES = ("http://", "https://")
 

@@ -23,10 +23,7 @@ import pandas as pd
 import stopwordsiso
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
-PERSIAN = "fa"
-ARABIC = "ar"
-OTHER = "other"
-TARGET_LANGUAGES = (PERSIAN, ARABIC)
+from analysis.languages import ARABIC, LANGUAGE_NAMES, OTHER, PERSIAN, TARGET_LANGUAGES
 
 DOCUMENT_COLUMNS = ("doc_id", "source", "outlet", "language", "date", "url", "title", "text")
 PARAGRAPH_COLUMNS = (
@@ -47,7 +44,6 @@ PARAGRAPH_COLUMNS = (
     "duplicate_of",
     "note",
 )
-LANGUAGE_NAMES = {PERSIAN: "Persian", ARABIC: "Arabic", OTHER: "neither Persian nor Arabic"}
 MODEL_WINDOW_CHARS = 1500
 """Characters the embedding model surely reads: 512 tokens at about 3.5 characters per token (the
 seeds' Persian and Arabic) is some 1,800; a kept paragraph longer than this gets a note."""
@@ -662,10 +658,22 @@ _MATCHING_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا
 _FINAL_TA_MARBUTA = re.compile(r"ة\b")
 
 
+def matching_form(text: str, language: str) -> str:
+    """The form words are matched on, by the tokenizer and by cue words alike.
+
+    Normalised for the language, alef variants (أ إ آ ٱ) folded to ا, ۀ to ه, a final ة to ه, and
+    lowercased, so that spelling variants of one word match.
+    """
+    return _folded(text, language).lower()
+
+
+def _folded(text: str, language: str) -> str:
+    return _FINAL_TA_MARBUTA.sub("ه", normalize(text, language).translate(_MATCHING_LETTERS))
+
+
 def _matching_tokens(text: str, language: str) -> list[str]:
-    """Words of ``text`` in matching form: normalised, alef, ۀ and ta marbuta folded, lowercase."""
-    folded = _FINAL_TA_MARBUTA.sub("ه", normalize(text, language).translate(_MATCHING_LETTERS))
-    return [token.lower() for token in _TOKEN.findall(folded)]
+    """Words of ``text`` in matching form (:func:`matching_form`)."""
+    return [token.lower() for token in _TOKEN.findall(_folded(text, language))]
 
 
 @cache

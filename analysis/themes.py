@@ -36,7 +36,7 @@ import pandas as pd
 import tomli_w
 
 from analysis.labels import NOT_LABELLED, LabelsError, load_labels
-from analysis.text import normalize
+from analysis.text import matching_form, normalize
 
 DATA_FOLDER = Path(__file__).parent / "data"
 DEFAULT_THEMES_PATH = DATA_FOLDER / "themes.toml"
@@ -46,8 +46,6 @@ ANCHOR_LANGUAGES = ("fa", "ar", "en")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟؛…])\s+|(?<=[.!?؟؛…][»\"”'])\s+")
 _MIN_SENTENCE_WORDS = 4
 _ARABIC_CLITICS = "(?:[وف]?[بلكس]?(?:ال|لل)?)"
-_ALEF_VARIANTS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"})
-
 EmbedFunction = Callable[[Sequence[str]], np.ndarray]
 
 
@@ -402,8 +400,8 @@ def split_sentences(text: str) -> list[str]:
 
 
 def match_form(text: str, language: str) -> str:
-    """Return the form cue words are matched on: normalised, lowercase, alef variants folded."""
-    return normalize(text, language).lower().translate(_ALEF_VARIANTS)
+    """Return the form cue words are matched on: the tokenizer's (:func:`analysis.text.matching_form`)."""
+    return matching_form(text, language)
 
 
 def has_cue(text: str, language: str, theme: Theme) -> bool:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
+from analysis.evaluate import f1_score
 from analysis.labels import load_labels
 from analysis.themes import load_themes
 
@@ -35,7 +36,7 @@ def main() -> None:
     for language, group in [("all", merged), *merged.groupby("language_first")]:
         for theme_id in ids:
             a, b = group[f"{theme_id}_first"].astype(bool), group[f"{theme_id}_second"].astype(bool)
-            f1 = 2 * (a & b).sum() / (a.sum() + b.sum()) if a.sum() + b.sum() else 1.0
+            f1 = f1_score((a & b).sum(), (a & ~b).sum(), (~a & b).sum())  # the first annotator as the truth; F1 is symmetric
             rows.append({"language": language, "theme": theme_id, "paragraphs": len(group), "first": int(a.sum()),
                          "second": int(b.sum()), "f1": round(float(f1), 3), "kappa": round(float(cohen_kappa_score(a, b)), 3)})
     table = pd.DataFrame(rows)

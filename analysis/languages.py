@@ -1,0 +1,61 @@
+"""The languages framing knows: codes, names, aliases, direction, the Persian-Arabic pair.
+
+One place for these facts; every other module imports them from here. A language is a short code:
+``fa`` (Persian) and ``ar`` (Arabic) are analysed; ``other`` is what language identification says
+of any other text (such paragraphs are dropped); other codes may appear in themes files (``en``).
+"""
+
+from __future__ import annotations
+
+PERSIAN = "fa"
+ARABIC = "ar"
+OTHER = "other"
+TARGET_LANGUAGES = (PERSIAN, ARABIC)
+"""The languages analysed and compared, in display order."""
+
+ALL = "all"
+"""The value that stands for every language (a filter, a row of totals; in evaluation, every part too)."""
+
+SUPPORTED_LANGUAGES = {PERSIAN: "Persian", ARABIC: "Arabic"}
+"""English names of the analysed languages, by code."""
+
+LANGUAGE_NAMES = {**SUPPORTED_LANGUAGES, OTHER: "neither Persian nor Arabic"}
+"""English names of every code language identification can give."""
+
+OTHER_LANGUAGE = {PERSIAN: ARABIC, ARABIC: PERSIAN}
+"""The other language of the pair: a paragraph's counterparts are looked for there."""
+
+RTL_LANGUAGES = TARGET_LANGUAGES
+"""Languages written right to left."""
+
+LANGUAGE_ALIASES = {
+    "fa": PERSIAN,
+    "fas": PERSIAN,
+    "per": PERSIAN,
+    "persian": PERSIAN,
+    "farsi": PERSIAN,
+    "fa-ir": PERSIAN,
+    "فارسی": PERSIAN,
+    "ar": ARABIC,
+    "ara": ARABIC,
+    "arabic": ARABIC,
+    "العربية": ARABIC,
+    "عربي": ARABIC,
+}
+"""Ways a manifest or a CSV may name a language (lowercased), mapped to its code."""
+
+
+def language_name(code: str) -> str:
+    """Return the English name of a language code ("fa" -> "Persian"), or the code itself."""
+    return SUPPORTED_LANGUAGES.get(code, code)
+
+
+def language_label(code: str) -> str:
+    """Display label of a language code: "fa" -> "Persian (fa)"; unknown codes stay as they are."""
+    name = language_name(code)
+    return f"{name} ({code})" if name != code else code
+
+
+def other_language(code: str) -> str | None:
+    """The other language of the Persian-Arabic pair ("fa" -> "ar"), or None for any other code."""
+    return OTHER_LANGUAGE.get(code)
