@@ -226,10 +226,12 @@ def assignment_changes(before: pd.DataFrame, after: pd.DataFrame, theme_ids: Seq
 
 def describe_changes(changes: pd.DataFrame) -> str:
     """One line for the page: "Foreign interference: +7 paragraphs, −2; Terrorism: no change"."""
+
+    def count(sign: str, number: int) -> str:
+        return f"{sign}{number} {'paragraph' if number == 1 else 'paragraphs'}"
+
     parts = []
     for row in changes.itertuples(index=False):
-        if row.gained or row.lost:
-            parts.append(f"{row.label}: +{row.gained} {'paragraph' if row.gained == 1 else 'paragraphs'}, −{row.lost}")
-        else:
-            parts.append(f"{row.label}: no change")
+        moves = [count(sign, number) for sign, number in (("+", row.gained), ("−", row.lost)) if number]
+        parts.append(f"{row.label}: {', '.join(moves) if moves else 'no change'}")
     return "; ".join(parts)

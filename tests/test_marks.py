@@ -115,7 +115,8 @@ def test_changes_list_the_paragraphs_that_gained_or_lost_a_theme() -> None:
     after = before.assign(has_t=[False, True, True])
     changes = assignment_changes(before, after, ["t", "u"], {"t": "Foreign interference", "u": "Terrorism"})
     assert changes.loc[0, "gained_ids"] == ["b", "c"] and changes.loc[0, "lost_ids"] == ["a"]
-    assert describe_changes(changes) == "Foreign interference: +2 paragraphs, −1; Terrorism: no change"
+    assert describe_changes(changes) == "Foreign interference: +2 paragraphs, −1 paragraph; Terrorism: no change"
+    assert describe_changes(assignment_changes(before, before.assign(has_t=False), ["t"], {"t": "T"})) == "T: −1 paragraph"
 
 
 def test_marking_one_theme_refits_only_that_theme(tmp_path: Path, fake_embedder: Embedder) -> None:
