@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.config import framing_home
+from analysis.embed import EMBEDDING_VERSION
 from analysis.text import normalize
 from analysis.themes import (
     EmbedFunction,
@@ -601,7 +602,7 @@ def _package_version() -> str:
         return "unknown"
 
 
-_VERSION = (FORMAT_VERSION, _package_version())  # stored fits of another release are refitted
+_VERSION = (FORMAT_VERSION, _package_version(), EMBEDDING_VERSION)  # fits of another release or embedding method are refitted
 
 
 def _digest(*parts: object) -> str:
