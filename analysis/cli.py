@@ -118,7 +118,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
         "model": embedder.model_id,
         "themes_hash": themes.digest(),
         "at_file_thresholds": at_thresholds.to_dict(),
-        "scored_by": "leave-one-event-out" if args.by == "event" else "cross-fitted by article",
+        "scored_by": "leave-events-out" if args.by == "event" else "cross-fitted by article",
         "cross_validated": {"folds": folds, "grouped_by": args.by, **held_out.to_dict()},
     }
     for title, result in (("At the themes file's thresholds", at_thresholds), (f"Thresholds chosen on held-out folds ({grouping})", held_out)):

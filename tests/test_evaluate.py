@@ -102,19 +102,42 @@ def test_bad_labels_get_clear_errors(data: bytes, message: str) -> None:
         read_labels(data, "bad.csv", IDS)
 
 
+# The goal (issue 8): macro-F1 >= 0.85 on text the method never saw, each language >= 0.80. A CI floor
+# is the goal minus GOAL_MARGIN, the half-width of a 95 % interval on about 120 paragraphs per
+# language: fixed, derived from the goal, never moved to a measurement. README reports the figures.
+GOAL_MACRO_F1 = 0.85
+GOAL_PER_LANGUAGE = 0.80
+GOAL_MARGIN = 0.10
+
+
 @pytest.mark.model
 def test_framing_evaluate_on_the_bundled_labels(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     labels = Path(__file__).parent / "data" / "labels.csv"
     report_path = tmp_path / "eval.json"
     assert cli.main(["evaluate", str(labels), "--json", str(report_path)]) == 0
     out = capsys.readouterr().out
-    assert "Cross-validated" in out and "misclassified" in out
+    assert "Thresholds chosen on held-out folds" in out and "misclassified" in out
     report = json.loads(report_path.read_text(encoding="utf-8"))
     macro = {(row["part"], row["language"]): row for row in report["at_file_thresholds"]["macro_f1"]}
-    assert macro[("test", "fa")]["labelled"] == 299 and macro[("test", "ar")]["labelled"] == 297
-    # The figures README reports; a regression in scoring or data shows up here.
-    assert macro[("test", "fa")]["macro_f1"] >= 0.85
-    assert macro[("test", "ar")]["macro_f1"] >= 0.86
+    assert macro[("test", "fa")]["labelled"] + macro[("test", "ar")]["labelled"] == 596 - 17  # 17 near-copies of training text removed
+    assert macro[("test", "all")]["macro_f1"] >= GOAL_MACRO_F1 - GOAL_MARGIN
+    for language in ("fa", "ar"):
+        assert macro[("test", language)]["macro_f1"] >= GOAL_PER_LANGUAGE - GOAL_MARGIN
+
+
+@pytest.mark.model
+def test_framing_evaluate_on_fresh_events_by_event(tmp_path: Path) -> None:
+    """Events no training writer was given, each scored without any training article of its event."""
+    labels = Path(__file__).parent / "data" / "fresh_events.csv"
+    report_path = tmp_path / "events.json"
+    assert cli.main(["evaluate", str(labels), "--by", "event", "--json", str(report_path)]) == 0
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    assert report["scored_by"] == "leave-events-out"
+    macro = {(row["part"], row["language"]): row for row in report["at_file_thresholds"]["macro_f1"]}
+    assert {part for part, _ in macro} == {"all", "solomon_islands_2021", "east_timor_2006", "kyrgyzstan_2010", "haiti_2024", "car_2013"}
+    assert macro[("all", "all")]["macro_f1"] >= GOAL_MACRO_F1 - GOAL_MARGIN
+    for language in ("fa", "ar"):
+        assert macro[("all", language)]["macro_f1"] >= GOAL_PER_LANGUAGE - GOAL_MARGIN
 
 
 CROSS_FIT_THEMES = """
