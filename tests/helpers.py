@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import tomllib
 from pathlib import Path
 
 import numpy as np
+import tomli_w
 
-from analysis.themes import ThemeSet, load_themes
+from analysis.themes import DEFAULT_THEMES_PATH, ThemeSet, load_themes
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -81,3 +83,24 @@ def themes_with_labelled(folder: Path, csv_text: str = LABELLED_CSV) -> ThemeSet
         encoding="utf-8",
     )
     return load_themes(folder / "themes.toml")
+
+
+def small_bundled_themes(keep: int = 3) -> str:
+    """The bundled themes file (its ids, labels, thresholds, settings, denials and cues) with at most ``keep``
+    sentences per list and language, and without its labelled paragraphs: the same code paths as the bundled
+    themes, fitted in a fraction of a second instead of the full scorer's many seconds. Tests that are not
+    about the bundled themes themselves use it (or ``SMALL``)."""
+    raw = tomllib.loads(DEFAULT_THEMES_PATH.read_text(encoding="utf-8"))
+    raw["scoring"].pop("labelled", None)
+    raw["background"] = {language: sentences[:keep] for language, sentences in raw["background"].items()}
+    for theme in raw["theme"]:
+        for field_name in ("descriptions", "examples", "near_misses"):
+            theme[field_name] = {language: sentences[:keep] for language, sentences in theme.get(field_name, {}).items()}
+    return tomli_w.dumps(raw)
+
+
+def write_small_bundled_themes(folder: Path) -> Path:
+    """Write :func:`small_bundled_themes` to ``folder/themes.toml`` and return its path."""
+    path = folder / "themes.toml"
+    path.write_text(small_bundled_themes(), encoding="utf-8")
+    return path

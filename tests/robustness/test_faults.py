@@ -35,7 +35,7 @@ import pytest
 from analysis import cli, embed, model_setup
 from analysis.embed import Embedder, EmbeddingCache
 from analysis.themes import DEFAULT_THEMES_PATH, load_themes, training_texts
-from tests.helpers import ROOT, SEEDS, FakeEncoder
+from tests.helpers import ROOT, SEEDS, FakeEncoder, small_bundled_themes
 
 OUTPUTS = ("paragraphs.csv", "themes_by_language.csv", "themes_by_outlet.csv")
 TWO_ARTICLES = "text,language,doc_id,terrorism,foreign_interference,limited_mission\n" + "".join(
@@ -95,7 +95,7 @@ class Env:
 
     @property
     def themes(self) -> Path:
-        """The bundled themes without their 1,882 labelled paragraphs: the same code paths, in seconds."""
+        """The bundled themes, shortened (:func:`small_bundled_themes`): the same code paths, in seconds."""
         return self.tmp / "themes.toml"
 
     def load(self, name: str, delay: float = 0.0) -> FakeEncoder:
@@ -427,7 +427,7 @@ def install_fakes(env: Env, patch: pytest.MonkeyPatch, delay: float = 0.0) -> No
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
     tmp_path.chmod(0o755)
     world = Env(tmp_path)
-    world.themes.write_text(_without_labelled(DEFAULT_THEMES_PATH.read_text(encoding="utf-8")), encoding="utf-8")
+    world.themes.write_text(small_bundled_themes(), encoding="utf-8")
     install_fakes(world, monkeypatch, delay=0.3)
     return world
 
@@ -459,6 +459,7 @@ def test_fault_with_the_real_model(fault: Fault, tmp_path: Path, monkeypatch: py
 
 def _without_labelled(themes_toml: str) -> str:
     return re.sub(r"(?m)^labelled = .*\n", "", themes_toml)
+
 
 
 if __name__ == "__main__":
