@@ -19,7 +19,7 @@ import pandas as pd
 
 from analysis.embed import make_embedder
 from analysis.labels import load_labels
-from analysis.relearn import GOAL_MARKS, simulate_event, write_results
+from analysis.relearn import GOAL_MARKS, pooled_curve, simulate_event, write_results
 from analysis.scorer import ScorerStore
 from analysis.themes import DATA_FOLDER, load_themes
 
@@ -40,16 +40,17 @@ def main() -> int:
     records = []
     for event in events:
         records += simulate_event(themes, labels, event, embedder.embed, embedder.model_id, ScorerStore.default())
-        print(pd.DataFrame(records[-5:]).to_string(index=False), flush=True)
-    table = pd.DataFrame(records)
+        print(pd.DataFrame(records[-5:]).drop(columns=["labels", "scores"]).to_string(index=False), flush=True)
+    table = pd.DataFrame([{key: value for key, value in record.items() if key not in ("labels", "scores")} for record in records])
     curve = table.pivot_table(index="event", columns="marks", values="macro_f1")
-    print("\nmacro-F1 on the unmarked half of each event, by number of marks:\n" + curve.round(3).to_string())
-    print("\nmedian: " + "  ".join(f"{marks}: {value:.3f}" for marks, value in table.groupby("marks")["macro_f1"].median().items()))
+    print("\nmacro-F1 on the unmarked half of each event, by number of marks (small halves: noisy):\n" + curve.round(3).to_string())
+    pooled = pooled_curve(records, themes.thresholds())
+    print("\nthe unmarked halves of all events together:\n" + pooled.round(3).to_string(index=False))
     reached = table[table["marks"] == GOAL_MARKS]
     print(f"events at >= 0.85 after {GOAL_MARKS} marks: {(reached['macro_f1'] >= 0.85).sum()} of {len(reached)}")
     if args.write:
         command = "python bench/relearn.py " + " ".join(sys.argv[1:])
-        write_results(records, command.replace(" --write", "").strip())
+        write_results(records, pooled, command.replace(" --write", "").strip())
         print(f"written to {Path(DATA_FOLDER / 'relearn.json')}")
     return 0
 
