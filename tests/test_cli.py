@@ -8,7 +8,7 @@ import pytest
 
 from analysis import cli
 from analysis.embed import Embedder, EmbeddingCache
-from tests.helpers import SEEDS, FakeEncoder
+from tests.helpers import SEEDS, FakeEncoder, write_small_bundled_themes
 
 
 @pytest.fixture(autouse=True)
@@ -27,9 +27,15 @@ def run(*args: str) -> int:
     return cli.main(list(args))
 
 
-def test_analyze_seeds_writes_all_tables(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.fixture
+def themes(tmp_path: Path) -> str:
+    """The bundled themes, shortened: these tests are about the command line, not the bundled themes."""
+    return str(write_small_bundled_themes(tmp_path))
+
+
+def test_analyze_seeds_writes_all_tables(tmp_path: Path, themes: str, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
-    assert run("analyze", str(SEEDS), "--out", str(out)) == 0
+    assert run("analyze", str(SEEDS), "--themes", themes, "--out", str(out)) == 0
     paragraphs = pd.read_csv(out / "paragraphs.csv", encoding="utf-8-sig", keep_default_na=False)
     for column in ["source", "doc_id", "outlet", "language", "date", "position", "text", "kept", "drop_reason", "themes",
                    "score_terrorism", "score_foreign_interference", "score_limited_mission"]:
@@ -43,18 +49,18 @@ def test_analyze_seeds_writes_all_tables(tmp_path: Path, capsys: pytest.CaptureF
     assert "kept" in capsys.readouterr().out
 
 
-def test_second_run_embeds_nothing(tmp_path: Path, fake_model: FakeEncoder, capsys: pytest.CaptureFixture[str]) -> None:
-    run("analyze", str(SEEDS), "--out", str(tmp_path / "a"))
+def test_second_run_embeds_nothing(tmp_path: Path, themes: str, fake_model: FakeEncoder, capsys: pytest.CaptureFixture[str]) -> None:
+    run("analyze", str(SEEDS), "--themes", themes, "--out", str(tmp_path / "a"))
     seen = fake_model.texts_seen
-    run("analyze", str(SEEDS), "--out", str(tmp_path / "b"))
+    run("analyze", str(SEEDS), "--themes", themes, "--out", str(tmp_path / "b"))
     assert fake_model.texts_seen == seen
     assert "0 texts embedded" in capsys.readouterr().out
 
 
-def test_csv_and_jsonl_corpora(tmp_path: Path) -> None:
+def test_csv_and_jsonl_corpora(tmp_path: Path, themes: str) -> None:
     (tmp_path / "c.csv").write_text("id,text,outlet,language\nx,\"پوتین گفت نیروها پس از پایان مأموریت خارج می‌شوند.\",Mehr,fa\n", encoding="utf-8")
     (tmp_path / "c.jsonl").write_text(json.dumps({"text": "قالت الوزارة إن القوات ستعود إلى بلادها خلال أيام.", "outlet": "RT"}, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert run("analyze", str(tmp_path / "c.csv"), str(tmp_path / "c.jsonl"), "--out", str(tmp_path / "out")) == 0
+    assert run("analyze", str(tmp_path / "c.csv"), str(tmp_path / "c.jsonl"), "--themes", themes, "--out", str(tmp_path / "out")) == 0
     table = pd.read_csv(tmp_path / "out" / "paragraphs.csv", encoding="utf-8-sig", keep_default_na=False)
     assert table["source"].tolist() == ["x", "c:1"]
     assert table["language"].tolist() == ["fa", "ar"]
@@ -76,26 +82,26 @@ def test_bad_input_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
-def test_nothing_analysable_is_non_zero_but_partial_input_is_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_nothing_analysable_is_non_zero_but_partial_input_is_zero(tmp_path: Path, themes: str, capsys: pytest.CaptureFixture[str]) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "a.txt").write_text("", encoding="utf-8")
-    assert run("analyze", str(empty), "--out", str(tmp_path / "o1")) == 1
+    assert run("analyze", str(empty), "--themes", themes, "--out", str(tmp_path / "o1")) == 1
     assert "empty file" in capsys.readouterr().err
     mixed = tmp_path / "mixed"
     mixed.mkdir()
     (mixed / "bad.txt").write_bytes(b"\x00\x00")
     (mixed / "good.txt").write_text("قالت الحكومة إن قوات حفظ السلام ستغادر البلاد بعد انتهاء مهمتها المحدودة.", encoding="utf-8")
-    assert run("analyze", str(mixed), "--out", str(tmp_path / "o2")) == 0
+    assert run("analyze", str(mixed), "--themes", themes, "--out", str(tmp_path / "o2")) == 0
     assert "bad.txt" in capsys.readouterr().err
 
 
-def test_cp1256_input_and_unknown_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cp1256_input_and_unknown_language(tmp_path: Path, themes: str, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "old"
     folder.mkdir()
     (folder / "a.txt").write_bytes("أعلنت وزارة الدفاع أن القوات بدأت الانسحاب من المدينة اليوم.".encode("cp1256"))
     (folder / "manifest.csv").write_text("file,outlet,language\na.txt,Old Site,xx\n", encoding="utf-8")
-    assert run("analyze", str(folder), "--out", str(tmp_path / "o")) == 0
+    assert run("analyze", str(folder), "--themes", themes, "--out", str(tmp_path / "o")) == 0
     assert "unknown language 'xx'" in capsys.readouterr().err
     table = pd.read_csv(tmp_path / "o" / "paragraphs.csv", encoding="utf-8-sig", keep_default_na=False)
     assert table.loc[0, "language"] == "ar"
@@ -115,14 +121,15 @@ def test_info(capsys: pytest.CaptureFixture[str], framing_home: Path) -> None:
     assert str(framing_home) in out and "embedding cache" in out and "torch" in out
 
 
-def test_prepare_embeds_the_training_texts_once(capsys: pytest.CaptureFixture[str], fake_model: FakeEncoder) -> None:
-    from analysis.themes import load_themes, training_texts
+def test_prepare_embeds_the_training_texts_once(tmp_path: Path, capsys: pytest.CaptureFixture[str], fake_model: FakeEncoder) -> None:
+    from analysis.themes import training_texts
+    from tests.helpers import themes_with_labelled
 
-    expected = len(set(training_texts(load_themes())))
-    assert expected > 1000  # theme sentences and the bundled labelled paragraphs
-    assert run("prepare", "--model", "fake") == 0
+    expected = len(set(training_texts(themes_with_labelled(tmp_path))))
+    assert expected == 10  # six theme sentences and four labelled paragraphs
+    assert run("prepare", "--model", "fake", "--themes", str(tmp_path / "themes.toml")) == 0
     assert f"{expected} training texts of the themes ({expected} embedded now, 0 already cached)" in capsys.readouterr().out
-    assert run("prepare", "--model", "fake") == 0
+    assert run("prepare", "--model", "fake", "--themes", str(tmp_path / "themes.toml")) == 0
     assert f"(0 embedded now, {expected} already cached)" in capsys.readouterr().out
 
 
