@@ -144,10 +144,11 @@ def run_prepare(args: argparse.Namespace) -> int:
     embedder = make_embedder(args.model, warn=_warn)
     with _ProgressBar() as progress:
         embedder.embed(training_texts(themes), progress=progress)
+    computed, reused = embedder.computed, embedder.reused  # before fitting, which looks the same texts up again
     fitted_scorer(themes, embedder.model_id, embedder.embed, ScorerStore.default())
     print(
-        f"framing: ready: {embedder.computed + embedder.reused} training texts of the themes "
-        f"({embedder.computed} embedded now, {embedder.reused} already cached) with {embedder.model_id}"
+        f"framing: ready: {computed + reused} training texts of the themes "
+        f"({computed} embedded now, {reused} already cached) with {embedder.model_id}"
     )
     return 0
 

@@ -121,7 +121,9 @@ def test_info(capsys: pytest.CaptureFixture[str], framing_home: Path) -> None:
     assert str(framing_home) in out and "embedding cache" in out and "torch" in out
 
 
-def test_prepare_embeds_the_training_texts_once(tmp_path: Path, capsys: pytest.CaptureFixture[str], fake_model: FakeEncoder) -> None:
+def test_prepare_embeds_the_training_texts_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fake_model: FakeEncoder, framing_home: Path
+) -> None:
     from analysis.themes import training_texts
     from tests.helpers import themes_with_labelled
 
