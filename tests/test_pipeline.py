@@ -7,12 +7,12 @@ from analysis.corpus import read_corpus
 from analysis.embed import Embedder, EmbeddingCache
 from analysis.pipeline import analyze, corpus_hash, output_table
 from analysis.themes import load_themes
-from tests.helpers import SEEDS, FakeEncoder
+from tests.helpers import SEEDS, FakeEncoder, write_small_bundled_themes
 
 
-def test_seed_analysis_keeps_every_paragraph_row(fake_embedder: Embedder) -> None:
+def test_seed_analysis_keeps_every_paragraph_row(fake_embedder: Embedder, tmp_path) -> None:
     corpus = read_corpus([SEEDS])
-    themes = load_themes()
+    themes = load_themes(write_small_bundled_themes(tmp_path))
     analysis = analyze(corpus, themes, fake_embedder)
     table = analysis.table
     non_blank = sum(1 for path in sorted(SEEDS.glob("*.txt")) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
@@ -27,8 +27,8 @@ def test_seed_analysis_keeps_every_paragraph_row(fake_embedder: Embedder) -> Non
     assert list(output_table(table, themes.ids).columns)[-3:] == [f"score_{t}" for t in themes.ids]
 
 
-def test_assignment_follows_scores_and_thresholds(fake_embedder: Embedder) -> None:
-    themes = load_themes()
+def test_assignment_follows_scores_and_thresholds(fake_embedder: Embedder, tmp_path) -> None:
+    themes = load_themes(write_small_bundled_themes(tmp_path))
     table = analyze(read_corpus([SEEDS]), themes, fake_embedder).table
     kept = table[table["kept"]]
     for theme_id, threshold in themes.thresholds().items():
@@ -38,9 +38,9 @@ def test_assignment_follows_scores_and_thresholds(fake_embedder: Embedder) -> No
         pd.testing.assert_series_equal(carries, expected, check_names=False)
 
 
-def test_metadata_records_run(fake_embedder: Embedder) -> None:
+def test_metadata_records_run(fake_embedder: Embedder, tmp_path) -> None:
     corpus = read_corpus([SEEDS])
-    metadata = analyze(corpus, load_themes(), fake_embedder).metadata
+    metadata = analyze(corpus, load_themes(write_small_bundled_themes(tmp_path)), fake_embedder).metadata
     assert metadata["model"] == "fake"
     assert metadata["corpus_hash"] == corpus_hash(corpus.documents)
     assert metadata["documents"] == 5
@@ -49,7 +49,7 @@ def test_metadata_records_run(fake_embedder: Embedder) -> None:
 
 
 def test_warm_run_does_not_load_the_model(tmp_path) -> None:
-    corpus, themes = read_corpus([SEEDS]), load_themes()
+    corpus, themes = read_corpus([SEEDS]), load_themes(write_small_bundled_themes(tmp_path))
     encoder = FakeEncoder()
     first = analyze(corpus, themes, Embedder("fake", lambda: encoder, EmbeddingCache(tmp_path / "c.sqlite3")))
     warm = Embedder("fake", lambda: (_ for _ in ()).throw(AssertionError("loaded")), EmbeddingCache(tmp_path / "c.sqlite3"))
