@@ -91,17 +91,21 @@ def shares_by_language_chart(shares: pd.DataFrame, *, labels: Mapping[str, str] 
             x=[plain(theme_label(theme, labels)) for theme in rows["theme"]],
             y=rows["share"] * 100,
             error_y={
-                "type": "data", "symmetric": False, "color": "#444444", "thickness": 1.2,
+                "type": "data",
+                "symmetric": False,
+                "color": "#444444",
+                "thickness": 1.2,
                 "array": (rows["ci_high"] - rows["share"]) * 100,
                 "arrayminus": (rows["share"] - rows["ci_low"]) * 100,
             },
-            text=[f"{share * 100:.0f} % ({count}/{total})" for share, count, total in
-                  zip(rows["share"], rows["with_theme"], rows["paragraphs"])],
+            text=[
+                f"{share * 100:.0f} % ({count}/{total})"
+                for share, count, total in zip(rows["share"], rows["with_theme"], rows["paragraphs"], strict=True)
+            ],
             textposition="auto",
             marker_color=LANGUAGE_COLORS.get(language, OTHER_COLOR),
             customdata=[
-                [row.theme, language, int(row.with_theme), int(row.paragraphs), int(row.articles),
-                 row.ci_low * 100, row.ci_high * 100]
+                [row.theme, language, int(row.with_theme), int(row.paragraphs), int(row.articles), row.ci_low * 100, row.ci_high * 100]
                 for row in rows.itertuples(index=False)
             ],
             hovertemplate=(
@@ -114,9 +118,7 @@ def shares_by_language_chart(shares: pd.DataFrame, *, labels: Mapping[str, str] 
     figure.update_layout(barmode="group", legend_title_text="Language")
     figure.update_xaxes(title_text="Theme", categoryorder="array", categoryarray=themes)
     figure.update_yaxes(title_text="Share of kept paragraphs (%)", ticksuffix=" %", rangemode="tozero")
-    return _styled(
-        figure, title, "Label: share (paragraphs with the theme / kept paragraphs). Whiskers: 95 % interval."
-    )
+    return _styled(figure, title, "Label: share (paragraphs with the theme / kept paragraphs). Whiskers: 95 % interval.")
 
 
 def outlet_heatmap(matrix: pd.DataFrame, *, labels: Mapping[str, str] | None = None) -> go.Figure:
@@ -138,24 +140,29 @@ def outlet_heatmap(matrix: pd.DataFrame, *, labels: Mapping[str, str] | None = N
         return wide.reindex(index=outlets["outlet"], columns=themes).to_numpy()
 
     share, count, total, articles = (grid(name) for name in ("share", "with_theme", "paragraphs", "articles"))
-    figure = go.Figure(go.Heatmap(
-        z=share * 100,
-        x=[plain(theme_label(theme, labels)) for theme in themes],
-        y=[plain(f"{outlet} ({language})") for outlet, language in zip(outlets["outlet"], outlets["language"])],
-        zmin=0, zmax=100, colorscale="Blues",
-        colorbar={"title": {"text": "Share"}, "ticksuffix": " %"},
-        text=[
-            [f"{s * 100:.0f} %<br>{int(k)}/{int(n)}" for s, k, n in zip(*cells)]
-            for cells in zip(share, count, total)
-        ],
-        texttemplate="%{text}",
-        customdata=np.dstack([count, total, articles]),
-        hovertemplate=(
-            "<b>%{y}</b><br>%{x}: %{z:.0f} % of kept paragraphs<br>"
-            "(%{customdata[0]} of %{customdata[1]} paragraphs, %{customdata[2]} articles)<extra></extra>"
-        ),
-        xgap=2, ygap=2,
-    ))
+    figure = go.Figure(
+        go.Heatmap(
+            z=share * 100,
+            x=[plain(theme_label(theme, labels)) for theme in themes],
+            y=[plain(f"{outlet} ({language})") for outlet, language in zip(outlets["outlet"], outlets["language"], strict=True)],
+            zmin=0,
+            zmax=100,
+            colorscale="Blues",
+            colorbar={"title": {"text": "Share"}, "ticksuffix": " %"},
+            text=[
+                [f"{s * 100:.0f} %<br>{int(k)}/{int(n)}" for s, k, n in zip(*cells, strict=True)]
+                for cells in zip(share, count, total, strict=True)
+            ],
+            texttemplate="%{text}",
+            customdata=np.dstack([count, total, articles]),
+            hovertemplate=(
+                "<b>%{y}</b><br>%{x}: %{z:.0f} % of kept paragraphs<br>"
+                "(%{customdata[0]} of %{customdata[1]} paragraphs, %{customdata[2]} articles)<extra></extra>"
+            ),
+            xgap=2,
+            ygap=2,
+        )
+    )
     figure.update_xaxes(title_text="Theme")
     figure.update_yaxes(title_text="Outlet (language)", autorange="reversed")
     figure.update_layout(height=160 + 45 * len(outlets))
@@ -198,7 +205,9 @@ def article_strip_chart(
             mode="markers",
             marker={"symbol": "square", "size": 16, "color": color, "line": {"width": 1, "color": "#FFFFFF"}},
             customdata=rows[["paragraph_id", "doc_id", "dominant_theme"]].to_numpy().tolist(),
-            hovertext=[f"{paragraph_number(position)} · {_snippet(text)}" for position, text in zip(rows["position"], rows["text"])],
+            hovertext=[
+                f"{paragraph_number(position)} · {_snippet(text)}" for position, text in zip(rows["position"], rows["text"], strict=True)
+            ],
             hovertemplate="<b>%{y}</b> · %{fullData.name}<br>%{hovertext}<extra></extra>",
         )
     figure.update_xaxes(title_text="Paragraph of the article (¶; gaps are dropped paragraphs)", tickformat="d", rangemode="tozero")
@@ -209,9 +218,7 @@ def article_strip_chart(
         autorange="reversed",
     )
     figure.update_layout(legend_title_text="Dominant theme", height=160 + 30 * article_labels.nunique())
-    return _styled(
-        figure, title, "Each square is one kept paragraph, coloured by its strongest assigned theme."
-    )
+    return _styled(figure, title, "Each square is one kept paragraph, coloured by its strongest assigned theme.")
 
 
 def distinctive_terms_chart(terms: pd.DataFrame, *, title: str | None = None) -> go.Figure:
@@ -224,22 +231,23 @@ def distinctive_terms_chart(terms: pd.DataFrame, *, title: str | None = None) ->
     title = title or "Words distinctive of the theme's paragraphs"
     require_columns(terms, ["term", "count_theme", "count_rest", "log_odds", "z"])
     if terms.empty:
-        return _empty_figure(
-            title, "No distinctive terms: the theme or the other paragraphs have no text here."
+        return _empty_figure(title, "No distinctive terms: the theme or the other paragraphs have no text here.")
+    figure = go.Figure(
+        go.Bar(
+            x=terms["z"],
+            y=[plain(term) for term in terms["term"]],
+            orientation="h",
+            marker_color=[ACCENT_COLOR if z >= 0 else OTHER_COLOR for z in terms["z"]],
+            customdata=terms[["count_theme", "count_rest", "log_odds"]].to_numpy().tolist(),
+            hovertemplate=(
+                "<b>%{y}</b><br>z = %{x:.2f} (log-odds %{customdata[2]:.2f})<br>"
+                "%{customdata[0]} times in the theme's paragraphs, %{customdata[1]} in the others<extra></extra>"
+            ),
         )
-    figure = go.Figure(go.Bar(
-        x=terms["z"],
-        y=[plain(term) for term in terms["term"]],
-        orientation="h",
-        marker_color=[ACCENT_COLOR if z >= 0 else OTHER_COLOR for z in terms["z"]],
-        customdata=terms[["count_theme", "count_rest", "log_odds"]].to_numpy().tolist(),
-        hovertemplate=(
-            "<b>%{y}</b><br>z = %{x:.2f} (log-odds %{customdata[2]:.2f})<br>"
-            "%{customdata[0]} times in the theme's paragraphs, %{customdata[1]} in the others<extra></extra>"
-        ),
-    ))
-    figure.add_vline(x=SIGNIFICANT_Z, line_dash="dot", line_color=OTHER_COLOR,
-                     annotation_text=f"z = {SIGNIFICANT_Z}", annotation_position="top")
+    )
+    figure.add_vline(
+        x=SIGNIFICANT_Z, line_dash="dot", line_color=OTHER_COLOR, annotation_text=f"z = {SIGNIFICANT_Z}", annotation_position="top"
+    )
     figure.update_xaxes(title_text="z-score of weighted log-odds (theme paragraphs vs the others)")
     figure.update_yaxes(title_text="Term", autorange="reversed", type="category")
     figure.update_layout(height=160 + 24 * len(terms), showlegend=False)
@@ -288,4 +296,3 @@ def _empty_figure(title: str, message: str) -> go.Figure:
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False)
     return _styled(figure, title, "")
-

@@ -112,6 +112,4 @@ def _metadata_text(value: object) -> str:
 
 def _xlsx_safe(df: pd.DataFrame) -> pd.DataFrame:
     """Drop characters XLSX forbids, then neutralise formulas (in that order, so none slips through)."""
-    return neutralize_formulas(
-        df.map(lambda value: ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value)
-    )
+    return neutralize_formulas(df.map(lambda value: ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value))

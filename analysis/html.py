@@ -42,11 +42,10 @@ def paragraphs_table_html(rows: pd.DataFrame, headings: Mapping[str, str], direc
         return text_block(value, row[direction_from]) if column == "text" else escape(str(value))
 
     head = "".join(f"<th {CELL}>{escape(heading)}</th>" for heading in headings.values())
-    body = "".join(
-        "<tr>" + "".join(f"<td {CELL}>{cell(column, row)}</td>" for column in headings) + "</tr>"
-        for _, row in rows.iterrows()
+    body = "".join("<tr>" + "".join(f"<td {CELL}>{cell(column, row)}</td>" for column in headings) + "</tr>" for _, row in rows.iterrows())
+    return (
+        f'<table style="width:100%;border-collapse:collapse;font-size:0.9rem"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     )
-    return f'<table style="width:100%;border-collapse:collapse;font-size:0.9rem"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def source_link(url: object) -> str:
@@ -62,4 +61,3 @@ def paragraph_card(row: object, measure: str) -> str:
     meta = f'<div style="color:#555;font-size:0.85rem">{escape(" · ".join(map(str, details)))}{source_link(getattr(row, "url", ""))}</div>'
     title = text_block(row.title, row.language, "font-weight:600;font-size:0.9rem;color:#333") if row.title else ""
     return meta + title + text_block(row.text, row.language, "font-size:1.05rem;margin-top:0.25rem")
-
