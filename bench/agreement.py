@@ -37,8 +37,17 @@ def main() -> None:
         for theme_id in ids:
             a, b = group[f"{theme_id}_first"].astype(bool), group[f"{theme_id}_second"].astype(bool)
             f1 = f1_score((a & b).sum(), (a & ~b).sum(), (~a & b).sum())  # the first annotator as the truth; F1 is symmetric
-            rows.append({"language": language, "theme": theme_id, "paragraphs": len(group), "first": int(a.sum()),
-                         "second": int(b.sum()), "f1": round(float(f1), 3), "kappa": round(float(cohen_kappa_score(a, b)), 3)})
+            rows.append(
+                {
+                    "language": language,
+                    "theme": theme_id,
+                    "paragraphs": len(group),
+                    "first": int(a.sum()),
+                    "second": int(b.sum()),
+                    "f1": round(float(f1), 3),
+                    "kappa": round(float(cohen_kappa_score(a, b)), 3),
+                }
+            )
     table = pd.DataFrame(rows)
     print(table.to_string(index=False))
     macro = table.groupby("language", sort=False)["f1"].mean().round(3)

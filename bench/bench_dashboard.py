@@ -27,7 +27,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument(
-        "--screenshot", type=Path, nargs="?", const=ROOT / "docs" / "dashboard.png", default=None,
+        "--screenshot",
+        type=Path,
+        nargs="?",
+        const=ROOT / "docs" / "dashboard.png",
+        default=None,
         help="save the overview's screenshot here (no PATH: refresh docs/dashboard.png); default: a temporary file",
     )
     args = parser.parse_args()

@@ -49,7 +49,8 @@ def main() -> None:
         "chosen (file settings)": themes,
         "themes file sentences only (no labelled paragraphs)": replace(themes, labelled=None),
         "sentences only, meaning only, c 0.1, cue 1 (close to the previous scorer)": replace(
-            setting(c=0.1, wording_weight=0.0, cue_weight=1.0), labelled=None),
+            setting(c=0.1, wording_weight=0.0, cue_weight=1.0), labelled=None
+        ),
         "meaning only (wording_weight 0)": setting(wording_weight=0.0),
         "wording_weight 0.5": setting(wording_weight=0.5),
         "wording_weight 1.5": setting(wording_weight=1.5),

@@ -33,7 +33,9 @@ TARGETS = {"analyze": 2.0, "first_chart": 8.0, "accuracy": 10.0, "theme_edit": 3
 
 def time_analyze(out: Path) -> float:
     started = time.perf_counter()
-    subprocess.run([str(ROOT / ".venv" / "bin" / "framing"), "analyze", str(ROOT / "seeds"), "--out", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "framing"), "analyze", str(ROOT / "seeds"), "--out", str(out)], check=True, capture_output=True
+    )
     return time.perf_counter() - started
 
 

@@ -11,7 +11,6 @@ import io
 import json
 import re
 import uuid
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -244,7 +243,9 @@ def test_adding_a_theme_adds_its_score_column_and_bar(downloads: dict[str, objec
     at = dashboard("Themes")
     at.text_input(key="add_id").input("economic_grievances")
     at.text_input(key="add_label").input("Economic grievances")
-    at.text_area(key="add_examples_en").input("Protesters demanded lower fuel prices.\nThe price of liquefied gas doubled and angered residents.")
+    at.text_area(key="add_examples_en").input(
+        "Protesters demanded lower fuel prices.\nThe price of liquefied gas doubled and angered residents."
+    )
     at.button(key="save_new_theme").click()
     run(at)
     assert at.success[0].value.startswith("Added “Economic grievances”")
@@ -322,7 +323,9 @@ def test_uploaded_articles_are_analysed_with_progress_and_listed_problems(progre
     assert at.multiselect(key="filter_outlets").value == ["Outlet A", "Outlet B"]
     problems = at.expander[0]
     assert problems.label.startswith("1 input problem")
-    assert problems.dataframe[0].value.to_dict("records") == [{"source": "scan.txt", "message": "looks like a binary file (NUL bytes), not text"}]
+    assert problems.dataframe[0].value.to_dict("records") == [
+        {"source": "scan.txt", "message": "looks like a binary file (NUL bytes), not text"}
+    ]
     at.session_state["view"] = "Dropped paragraphs"
     run(at)
     dropped_html = next(element.value for element in at.html if "<table" in element.value)
@@ -406,7 +409,10 @@ def test_accuracy_reports_f1_for_the_bundled_labels_at_current_thresholds() -> N
     changed = table(at, "accuracy")
     after = changed.loc[changed["theme"] == "Terrorism", "predicted"].tolist()
     assert after[0] < before[0] and all(new <= old for new, old in zip(after, before, strict=True))
-    assert changed.loc[changed["theme"] != "Terrorism", "predicted"].tolist() == metrics.loc[metrics["theme"] != "Terrorism", "predicted"].tolist()
+    assert (
+        changed.loc[changed["theme"] != "Terrorism", "predicted"].tolist()
+        == metrics.loc[metrics["theme"] != "Terrorism", "predicted"].tolist()
+    )
 
 
 def test_accuracy_with_an_uploaded_labels_file_and_a_bad_one() -> None:
@@ -422,7 +428,9 @@ def test_accuracy_with_an_uploaded_labels_file_and_a_bad_one() -> None:
     run(at)
     metrics = table(at, "accuracy")
     assert metrics[["language", "theme", "labelled", "positives"]].values.tolist() == [
-        ["All languages", "Terrorism", 4, 2], ["Persian (fa)", "Terrorism", 2, 1], ["Arabic (ar)", "Terrorism", 2, 1],
+        ["All languages", "Terrorism", 4, 2],
+        ["Persian (fa)", "Terrorism", 2, 1],
+        ["Arabic (ar)", "Terrorism", 2, 1],
     ]
     captions = [caption.value for caption in at.caption]
     assert "Not evaluated (no column in mine.csv): Foreign interference, Limited mission." in captions
@@ -441,7 +449,10 @@ def test_dropped_view_lists_every_dropped_paragraph_with_its_reason(reference: A
     reasons = table(at, "drop_reasons")
     dropped = reference.table[~reference.table["kept"]]
     assert reasons["dropped"].sum() == len(dropped) == 38
-    assert dict(zip(reasons["reason"], reasons["dropped"], strict=True)) == dropped["drop_reason"].map(views.reason_for_reader).value_counts().to_dict()
+    assert (
+        dict(zip(reasons["reason"], reasons["dropped"], strict=True))
+        == dropped["drop_reason"].map(views.reason_for_reader).value_counts().to_dict()
+    )
     rows = next(element.value for element in at.html if "<table" in element.value)
     assert rows.count("<tr") == len(dropped) + 1
     assert "duplicate of ¶ 1" in rows and "paragraph 0" not in rows  # one numbering in every view: ¶, counted from 1
@@ -502,7 +513,7 @@ def test_marking_saves_refits_says_what_changed_and_survives_a_new_session(works
     assert fresh_keys and not fresh_keys & set(marked_keys)
     accuracy = dashboard("Accuracy")
     assert "##### On your marks" in [element.value for element in accuracy.markdown]
-    assert [metric.label for metric in accuracy.metric][0].startswith("Macro-F1")
+    assert accuracy.metric[0].label.startswith("Macro-F1")
 
 
 def test_the_dashboard_and_the_cli_give_the_same_paragraph_table_and_stamp(tmp_path: Path, downloads: dict[str, object]) -> None:

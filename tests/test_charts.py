@@ -17,16 +17,18 @@ def _render(figure) -> str:
 
 @pytest.fixture
 def shares() -> pd.DataFrame:
-    return pd.DataFrame({
-        "language": ["ar", "ar", "fa", "fa"],
-        "theme": ["terrorism", "foreign_interference"] * 2,
-        "paragraphs": [6, 6, 31, 31],
-        "with_theme": [3, 1, 12, 4],
-        "share": [0.5, 1 / 6, 12 / 31, 4 / 31],
-        "ci_low": [0.1876, 0.0301, 0.2365, 0.0513],
-        "ci_high": [0.8124, 0.5635, 0.5566, 0.2891],
-        "articles": [3, 3, 2, 2],
-    })
+    return pd.DataFrame(
+        {
+            "language": ["ar", "ar", "fa", "fa"],
+            "theme": ["terrorism", "foreign_interference"] * 2,
+            "paragraphs": [6, 6, 31, 31],
+            "with_theme": [3, 1, 12, 4],
+            "share": [0.5, 1 / 6, 12 / 31, 4 / 31],
+            "ci_low": [0.1876, 0.0301, 0.2365, 0.0513],
+            "ci_high": [0.8124, 0.5635, 0.5566, 0.2891],
+            "articles": [3, 3, 2, 2],
+        }
+    )
 
 
 def test_shares_chart_puts_persian_first_with_counts_and_click_data(shares: pd.DataFrame) -> None:
@@ -54,15 +56,17 @@ def test_shares_chart_empty_selection_shows_a_message(shares: pd.DataFrame) -> N
 
 
 def test_outlet_heatmap_cells_follow_matrix_order() -> None:
-    matrix = pd.DataFrame({
-        "outlet": ["RT Arabic", "RT Arabic", "تسنیم", "تسنیم"],
-        "language": ["ar", "ar", "fa", "fa"],
-        "theme": ["terrorism", "limited_mission"] * 2,
-        "paragraphs": [4, 4, 3, 3],
-        "with_theme": [2, 0, 3, 1],
-        "share": [0.5, 0.0, 1.0, 1 / 3],
-        "articles": [2, 2, 1, 1],
-    })
+    matrix = pd.DataFrame(
+        {
+            "outlet": ["RT Arabic", "RT Arabic", "تسنیم", "تسنیم"],
+            "language": ["ar", "ar", "fa", "fa"],
+            "theme": ["terrorism", "limited_mission"] * 2,
+            "paragraphs": [4, 4, 3, 3],
+            "with_theme": [2, 0, 3, 1],
+            "share": [0.5, 0.0, 1.0, 1 / 3],
+            "articles": [2, 2, 1, 1],
+        }
+    )
     heatmap = charts.outlet_heatmap(matrix).data[0]
     assert list(heatmap.y) == ["RT Arabic (ar)", "تسنیم (fa)"]
     assert list(heatmap.x) == ["terrorism", "limited mission"]
@@ -74,16 +78,18 @@ def test_outlet_heatmap_cells_follow_matrix_order() -> None:
 
 def test_article_strip_chart_colours_cells_by_theme_with_snippets() -> None:
     long_text = "نیروهای حافظ صلح " * 20
-    strip = pd.DataFrame({
-        "doc_id": ["fa1", "fa1", "fa1", "ar1", "ar2"],
-        "outlet": ["Tasnim", "Tasnim", "Tasnim", "RT Arabic", "RT Arabic"],
-        "date": ["2022-01-10", "2022-01-10", "2022-01-10", "2022-01-10", "2022-01-10"],
-        "cell": [0, 1, 2, 0, 0],
-        "position": [0, 1, 3, 0, 0],
-        "paragraph_id": ["fa1-0", "fa1-1", "fa1-3", "ar1-0", "ar2-0"],
-        "dominant_theme": ["none", "terrorism", "terrorism", "limited_mission", "none"],
-        "text": [long_text, "تروریسم <b>", "ب", "مهمة محدودة", "الأحداث"],
-    })
+    strip = pd.DataFrame(
+        {
+            "doc_id": ["fa1", "fa1", "fa1", "ar1", "ar2"],
+            "outlet": ["Tasnim", "Tasnim", "Tasnim", "RT Arabic", "RT Arabic"],
+            "date": ["2022-01-10", "2022-01-10", "2022-01-10", "2022-01-10", "2022-01-10"],
+            "cell": [0, 1, 2, 0, 0],
+            "position": [0, 1, 3, 0, 0],
+            "paragraph_id": ["fa1-0", "fa1-1", "fa1-3", "ar1-0", "ar2-0"],
+            "dominant_theme": ["none", "terrorism", "terrorism", "limited_mission", "none"],
+            "text": [long_text, "تروریسم <b>", "ب", "مهمة محدودة", "الأحداث"],
+        }
+    )
     figure = charts.article_strip_chart(strip, theme_ids=["limited_mission", "terrorism"])
     by_name = {trace.name: trace for trace in figure.data}
     assert list(by_name) == ["limited mission", "terrorism", "none"]
@@ -95,16 +101,20 @@ def test_article_strip_chart_colours_cells_by_theme_with_snippets() -> None:
     assert by_name["terrorism"].hovertext[0] == "¶ 2 · تروریسم &lt;b&gt;"
     snippet = by_name["none"].hovertext[0]
     assert snippet.startswith("¶ 1 · ") and snippet.endswith("…") and len(snippet.removeprefix("¶ 1 · ").replace("<br>", " ")) <= 121
-    assert list(figure.layout.yaxis.categoryarray) == [
-        "Tasnim · 2022-01-10", "RT Arabic · 2022-01-10", "RT Arabic · 2022-01-10 (2)"]
+    assert list(figure.layout.yaxis.categoryarray) == ["Tasnim · 2022-01-10", "RT Arabic · 2022-01-10", "RT Arabic · 2022-01-10 (2)"]
     _render(figure)
 
 
 def test_distinctive_terms_chart_bars_and_empty_input() -> None:
-    terms = pd.DataFrame({
-        "term": ["الإرهاب", "السلام"], "count_theme": [5, 1], "count_rest": [0, 4],
-        "log_odds": [1.2, -0.4], "z": [2.5, -0.8],
-    })
+    terms = pd.DataFrame(
+        {
+            "term": ["الإرهاب", "السلام"],
+            "count_theme": [5, 1],
+            "count_rest": [0, 4],
+            "log_odds": [1.2, -0.4],
+            "z": [2.5, -0.8],
+        }
+    )
     figure = charts.distinctive_terms_chart(terms, title="Terrorism in Arabic")
     bar = figure.data[0]
     assert bar.orientation == "h"
@@ -161,15 +171,31 @@ def test_plain_escapes_every_tag_plotly_would_render(text: object, shown: str) -
 def _hostile_figures() -> dict[str, object]:
     """Every chart built from corpus strings (outlet, text, term, title, theme label) that carry markup."""
     labels = {"terrorism": "<i>Terror</i>"}
-    shares = pd.DataFrame({
-        "language": ["<b>xx</b>"], "theme": ["terrorism"], "paragraphs": [2], "with_theme": [1],
-        "share": [0.5], "ci_low": [0.1], "ci_high": [0.9], "articles": [1],
-    })
+    shares = pd.DataFrame(
+        {
+            "language": ["<b>xx</b>"],
+            "theme": ["terrorism"],
+            "paragraphs": [2],
+            "with_theme": [1],
+            "share": [0.5],
+            "ci_low": [0.1],
+            "ci_high": [0.9],
+            "articles": [1],
+        }
+    )
     matrix = shares.assign(outlet=HOSTILE, language="fa")
-    strip = pd.DataFrame({
-        "doc_id": ["d"], "outlet": [HOSTILE], "date": ["<u>2022</u>"], "cell": [0], "position": [4],
-        "paragraph_id": ["d:4"], "dominant_theme": ["terrorism"], "text": ["<script>alert(1)</script><img src=x onerror=alert(2)>"],
-    })
+    strip = pd.DataFrame(
+        {
+            "doc_id": ["d"],
+            "outlet": [HOSTILE],
+            "date": ["<u>2022</u>"],
+            "cell": [0],
+            "position": [4],
+            "paragraph_id": ["d:4"],
+            "dominant_theme": ["terrorism"],
+            "text": ["<script>alert(1)</script><img src=x onerror=alert(2)>"],
+        }
+    )
     terms = pd.DataFrame({"term": ["<s>struck</s>"], "count_theme": [3], "count_rest": [0], "log_odds": [1.0], "z": [2.2]})
     return {
         "shares": charts.shares_by_language_chart(shares, labels=labels),

@@ -37,8 +37,21 @@ def test_analyze_seeds_writes_all_tables(tmp_path: Path, themes: str, capsys: py
     out = tmp_path / "out"
     assert run("analyze", str(SEEDS), "--themes", themes, "--out", str(out)) == 0
     paragraphs = pd.read_csv(out / "paragraphs.csv", encoding="utf-8-sig", keep_default_na=False)
-    for column in ["source", "doc_id", "outlet", "language", "date", "position", "text", "kept", "drop_reason", "themes",
-                   "score_terrorism", "score_foreign_interference", "score_limited_mission"]:
+    for column in [
+        "source",
+        "doc_id",
+        "outlet",
+        "language",
+        "date",
+        "position",
+        "text",
+        "kept",
+        "drop_reason",
+        "themes",
+        "score_terrorism",
+        "score_foreign_interference",
+        "score_limited_mission",
+    ]:
         assert column in paragraphs.columns
     assert (out / "paragraphs.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     by_language = pd.read_csv(out / "themes_by_language.csv", encoding="utf-8-sig")
@@ -58,8 +71,13 @@ def test_second_run_embeds_nothing(tmp_path: Path, themes: str, fake_model: Fake
 
 
 def test_csv_and_jsonl_corpora(tmp_path: Path, themes: str) -> None:
-    (tmp_path / "c.csv").write_text("id,text,outlet,language\nx,\"پوتین گفت نیروها پس از پایان مأموریت خارج می‌شوند.\",Mehr,fa\n", encoding="utf-8")
-    (tmp_path / "c.jsonl").write_text(json.dumps({"text": "قالت الوزارة إن القوات ستعود إلى بلادها خلال أيام.", "outlet": "RT"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    (tmp_path / "c.csv").write_text(
+        'id,text,outlet,language\nx,"پوتین گفت نیروها پس از پایان مأموریت خارج می‌شوند.",Mehr,fa\n', encoding="utf-8"
+    )
+    (tmp_path / "c.jsonl").write_text(
+        json.dumps({"text": "قالت الوزارة إن القوات ستعود إلى بلادها خلال أيام.", "outlet": "RT"}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
     assert run("analyze", str(tmp_path / "c.csv"), str(tmp_path / "c.jsonl"), "--themes", themes, "--out", str(tmp_path / "out")) == 0
     table = pd.read_csv(tmp_path / "out" / "paragraphs.csv", encoding="utf-8-sig", keep_default_na=False)
     assert table["source"].tolist() == ["x", "c:1"]
@@ -146,7 +164,10 @@ def test_shared_options_have_one_help_text() -> None:
     commands = cli._parser()._subparsers._group_actions[0].choices
     for option in ("--themes", "--model", "--no-cache"):
         helps = {
-            action.help for name in ("analyze", "evaluate", "prepare") for action in commands[name]._actions if option in action.option_strings
+            action.help
+            for name in ("analyze", "evaluate", "prepare")
+            for action in commands[name]._actions
+            if option in action.option_strings
         }
         assert len(helps) == 1, option
     assert not any("--no-cache" in action.option_strings for action in commands["prepare"]._actions)
@@ -157,7 +178,9 @@ def test_effective_folds_uses_at_most_one_fold_per_article(requested: int, artic
     assert cli.effective_folds(requested, articles) == used
 
 
-@pytest.mark.parametrize(("requested", "articles", "message"), [(0, 10, "at least 2 folds"), (1, 10, "at least 2 folds"), (5, 1, "at least 2 articles")])
+@pytest.mark.parametrize(
+    ("requested", "articles", "message"), [(0, 10, "at least 2 folds"), (1, 10, "at least 2 folds"), (5, 1, "at least 2 articles")]
+)
 def test_effective_folds_refuses_impossible_cross_validation(requested: int, articles: int, message: str) -> None:
     with pytest.raises(cli.OptionError, match=message):
         cli.effective_folds(requested, articles)
@@ -180,7 +203,9 @@ def test_analyze_learns_from_a_labels_file(tmp_path: Path) -> None:
 
     (tmp_path / "themes.toml").write_text(SMALL, encoding="utf-8")
     corpus = tmp_path / "corpus.csv"
-    corpus.write_text("id,language,text\na,fa,برداشت سیب سبز امسال زودتر از همیشه تمام شد\nb,fa,هوای تهران امروز سرد و بارانی است\n", encoding="utf-8")
+    corpus.write_text(
+        "id,language,text\na,fa,برداشت سیب سبز امسال زودتر از همیشه تمام شد\nb,fa,هوای تهران امروز سرد و بارانی است\n", encoding="utf-8"
+    )
     labels = tmp_path / "marks.csv"
     labels.write_text("doc_id,language,text,alpha,beta\nm1,fa,برداشت سیب سبز امسال زودتر از همیشه تمام شد,1,\n", encoding="utf-8")
     common = [str(corpus), "--themes", str(tmp_path / "themes.toml")]

@@ -37,14 +37,27 @@ def _table(paragraphs: list[tuple]) -> pd.DataFrame:
         kept = reason == ""
         scores = {"terrorism": terrorism if kept else math.nan, "foreign_interference": interference if kept else math.nan}
         flags = {theme: kept and scores[theme] >= THRESHOLD for theme in THEMES}
-        rows.append({
-            "paragraph_id": pid, "doc_id": doc, "source": f"{doc}.txt", "outlet": outlet, "language": language,
-            "date": date, "url": "", "title": f"title {doc}", "position": position, "text": text,
-            "clean_text": text, "detected_language": language, "kept": kept, "drop_reason": reason,
-            **{f"score_{theme}": scores[theme] for theme in THEMES},
-            **{f"has_{theme}": flags[theme] for theme in THEMES},
-            "themes": "|".join(theme for theme in THEMES if flags[theme]),
-        })
+        rows.append(
+            {
+                "paragraph_id": pid,
+                "doc_id": doc,
+                "source": f"{doc}.txt",
+                "outlet": outlet,
+                "language": language,
+                "date": date,
+                "url": "",
+                "title": f"title {doc}",
+                "position": position,
+                "text": text,
+                "clean_text": text,
+                "detected_language": language,
+                "kept": kept,
+                "drop_reason": reason,
+                **{f"score_{theme}": scores[theme] for theme in THEMES},
+                **{f"has_{theme}": flags[theme] for theme in THEMES},
+                "themes": "|".join(theme for theme in THEMES if flags[theme]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -61,8 +74,7 @@ def _articles_table(flags_by_language: dict[str, list[list[bool]]]) -> pd.DataFr
             doc = f"{language}{article_number}"
             for position, flag in enumerate(flags):
                 score = 0.9 if flag else 0.1
-                rows.append((f"{doc}-{position}", doc, f"outlet {language}", language, "2022-01-08", position,
-                             "متن", score, 0.1, ""))
+                rows.append((f"{doc}-{position}", doc, f"outlet {language}", language, "2022-01-08", position, "متن", score, 0.1, ""))
     return _table(rows)
 
 
@@ -110,10 +122,12 @@ def test_outlet_theme_matrix_carries_language_and_counts(table: pd.DataFrame) ->
 
 
 def test_language_difference_clear_gap_is_called_clear() -> None:
-    table = _articles_table({
-        "fa": [[True, True], [True, False], [True, True], [True, True], [False, True], [True, True]],
-        "ar": [[False, False], [False, False], [True, False], [False, False], [False, False], [False, False]],
-    })
+    table = _articles_table(
+        {
+            "fa": [[True, True], [True, False], [True, True], [True, True], [False, True], [True, True]],
+            "ar": [[False, False], [False, False], [True, False], [False, False], [False, False], [False, False]],
+        }
+    )
     row = compare.language_difference(table, ["terrorism"], n_resamples=2000).iloc[0]
     assert row["share_a"] == pytest.approx(10 / 12) and row["share_b"] == pytest.approx(1 / 12)
     assert row["difference"] == pytest.approx(9 / 12)
@@ -148,24 +162,24 @@ def test_language_difference_with_two_articles_each_is_never_clear() -> None:
     assert row["p_value"] == pytest.approx(2 / 6)
     assert not row["clear"]
     assert row["verdict"] == (
-        "Persian outlets give this theme more space (100 % vs 0 % of paragraphs), "
-        "but with only 2 and 2 articles this could be chance."
+        "Persian outlets give this theme more space (100 % vs 0 % of paragraphs), but with only 2 and 2 articles this could be chance."
     )
 
 
 def test_language_difference_small_gap_with_enough_articles_could_be_chance() -> None:
-    table = _articles_table({
-        "fa": [[True, False], [False, False], [True, False], [False, True]],
-        "ar": [[True, False], [False, False], [False, True], [False, False]],
-    })
+    table = _articles_table(
+        {
+            "fa": [[True, False], [False, False], [True, False], [False, True]],
+            "ar": [[True, False], [False, False], [False, True], [False, False]],
+        }
+    )
     row = compare.language_difference(table, ["terrorism"]).iloc[0]
     # Every article has 2 paragraphs and 5 of 16 carry the theme, so any relabelling gives
     # |difference| = |2 k_a - 5| / 8 >= 1/8, the observed value: all 70 are as extreme.
     assert row["p_value"] == pytest.approx(1.0)
     assert not row["clear"]
     assert row["verdict"] == (
-        "Persian outlets give this theme more space (38 % vs 25 % of paragraphs), "
-        "but this could be chance (p = 1.00, 4 and 4 articles)."
+        "Persian outlets give this theme more space (38 % vs 25 % of paragraphs), but this could be chance (p = 1.00, 4 and 4 articles)."
     )
 
 
@@ -211,14 +225,16 @@ def test_evidence_strongest_first_with_filters(table: pd.DataFrame) -> None:
 
 
 def test_counterparts_picks_most_similar_paragraphs_in_other_language() -> None:
-    table = _table([
-        ("p", "d1", "Tasnim", "fa", "", 0, "الف", 0.1, 0.1, ""),
-        ("twin", "d1", "Tasnim", "fa", "", 1, "ب", 0.1, 0.1, ""),
-        ("gone", "d2", "RT Arabic", "ar", "", 0, "ج", None, None, "boilerplate"),
-        ("a1", "d2", "RT Arabic", "ar", "", 1, "د", 0.1, 0.1, ""),
-        ("a2", "d2", "RT Arabic", "ar", "", 2, "ه", 0.1, 0.1, ""),
-        ("a3", "d3", "Akhbar El-Yom", "ar", "", 0, "و", 0.1, 0.1, ""),
-    ])
+    table = _table(
+        [
+            ("p", "d1", "Tasnim", "fa", "", 0, "الف", 0.1, 0.1, ""),
+            ("twin", "d1", "Tasnim", "fa", "", 1, "ب", 0.1, 0.1, ""),
+            ("gone", "d2", "RT Arabic", "ar", "", 0, "ج", None, None, "boilerplate"),
+            ("a1", "d2", "RT Arabic", "ar", "", 1, "د", 0.1, 0.1, ""),
+            ("a2", "d2", "RT Arabic", "ar", "", 2, "ه", 0.1, 0.1, ""),
+            ("a3", "d3", "Akhbar El-Yom", "ar", "", 0, "و", 0.1, 0.1, ""),
+        ]
+    )
     vectors = np.array([[1, 0, 0], [1, 0, 0], [0.6, 0.8, 0], [0, 1, 0], [0.8, 0.6, 0]], dtype=np.float32)
     found = compare.counterparts(table, vectors, "p", k=2)
     assert found["paragraph_id"].tolist() == ["a3", "a1"]
@@ -233,14 +249,16 @@ def test_counterparts_picks_most_similar_paragraphs_in_other_language() -> None:
 
 
 def test_distinctive_terms_log_odds_ranking() -> None:
-    table = _table([
-        ("t1", "d1", "Tasnim", "fa", "", 0, "تروریسم تروریسم امنیت", 0.9, 0.1, ""),
-        ("t2", "d1", "Tasnim", "fa", "", 1, "تروریسم صلح", 0.9, 0.1, ""),
-        ("r1", "d1", "Tasnim", "fa", "", 2, "صلح امنیت", 0.1, 0.1, ""),
-        ("r2", "d2", "Fars", "fa", "", 0, "صلح اقتصاد", 0.1, 0.1, ""),
-        ("x1", "d2", "Fars", "fa", "", 1, "تروریسم حذف", None, None, "too_short"),
-        ("a1", "d3", "RT Arabic", "ar", "", 0, "الإرهاب الإرهاب", 0.9, 0.1, ""),
-    ])
+    table = _table(
+        [
+            ("t1", "d1", "Tasnim", "fa", "", 0, "تروریسم تروریسم امنیت", 0.9, 0.1, ""),
+            ("t2", "d1", "Tasnim", "fa", "", 1, "تروریسم صلح", 0.9, 0.1, ""),
+            ("r1", "d1", "Tasnim", "fa", "", 2, "صلح امنیت", 0.1, 0.1, ""),
+            ("r2", "d2", "Fars", "fa", "", 0, "صلح اقتصاد", 0.1, 0.1, ""),
+            ("x1", "d2", "Fars", "fa", "", 1, "تروریسم حذف", None, None, "too_short"),
+            ("a1", "d3", "RT Arabic", "ar", "", 0, "الإرهاب الإرهاب", 0.9, 0.1, ""),
+        ]
+    )
     terms = compare.distinctive_terms(table, "terrorism", "fa", lambda text, language: text.split())
     assert terms["term"].tolist() == ["تروریسم", "امنیت", "صلح", "اقتصاد"]
     top = terms.iloc[0]

@@ -37,12 +37,18 @@ def test_readme_usage_lists_every_option_of_each_subcommand(command: str) -> Non
     parser = _subcommands()[command]
     line = _usage_line(command)
     options = {
-        option for action in parser._actions if not isinstance(action, argparse._HelpAction) for option in action.option_strings if option.startswith("--")
+        option
+        for action in parser._actions
+        if not isinstance(action, argparse._HelpAction)
+        for option in action.option_strings
+        if option.startswith("--")
     }
     assert set(re.findall(r"--[a-z][a-z-]*", line)) == options, f"README: {line!r}; framing {command} --help has {sorted(options)}"
     for action in parser._actions:
         if action.choices and action.option_strings:
-            assert "|".join(action.choices) in line, f"README should show the choices of {action.option_strings[0]}: {'|'.join(action.choices)}"
+            assert "|".join(action.choices) in line, (
+                f"README should show the choices of {action.option_strings[0]}: {'|'.join(action.choices)}"
+            )
     positionals = [action for action in parser._actions if not action.option_strings]
     assert len(line.split()) - 2 >= len(positionals)
 

@@ -85,7 +85,7 @@ def test_cache_is_safe_across_threads(tmp_path: Path) -> None:
     embedders = [Embedder("fake", FakeEncoder, cache) for _ in range(4)]
     texts = [[f"متن {worker} {i}" for i in range(50)] for worker in range(4)]
     with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(lambda pair: pair[0].embed(pair[1]), zip(embedders, texts)))
+        results = list(pool.map(lambda pair: pair[0].embed(pair[1]), zip(embedders, texts, strict=True)))
     assert [len(vectors) for vectors in results] == [50] * 4
     assert len(cache) == 200
 

@@ -11,10 +11,18 @@ def _evaluation(rows: list[tuple[str, str, int, float]]) -> Evaluation:
 
 
 def test_trust_summary_uses_the_held_out_set_and_names_a_language_gap() -> None:
-    summary = trust_summary(_evaluation([
-        ("all", "all", 365, 0.9), ("all", "fa", 172, 0.9), ("all", "ar", 193, 0.9),
-        ("test", "all", 147, 0.68), ("test", "fa", 76, 0.75), ("test", "ar", 71, 0.6),
-    ]))
+    summary = trust_summary(
+        _evaluation(
+            [
+                ("all", "all", 365, 0.9),
+                ("all", "fa", 172, 0.9),
+                ("all", "ar", 193, 0.9),
+                ("test", "all", 147, 0.68),
+                ("test", "fa", 76, 0.75),
+                ("test", "ar", 71, 0.6),
+            ]
+        )
+    )
     assert summary.startswith("On 147 held-out test paragraphs")
     assert "macro-F1 0.68 (Persian 0.75, Arabic 0.60)" in summary
     assert "fair agreement" in summary
@@ -185,7 +193,11 @@ def test_macro_f1_has_a_bootstrap_interval_over_articles() -> None:
     labels = _labels()
     perfect = evaluate(labels, labels[IDS].rename(columns=lambda t: f"score_{t}").astype(float), {"alpha": 0.5, "beta": 0.5})
     assert (perfect.macro_f1[["macro_f1", "low", "high"]] == 1.0).all().all()
-    noisy = evaluate(labels, pd.DataFrame({"score_alpha": [0.9, 0.1, 0.8, 0.7, 0.2, 0.1], "score_beta": [0.0, 0.9, 0.9, 0.0, 0.0, 0.0]}), {"alpha": 0.5, "beta": 0.5})
+    noisy = evaluate(
+        labels,
+        pd.DataFrame({"score_alpha": [0.9, 0.1, 0.8, 0.7, 0.2, 0.1], "score_beta": [0.0, 0.9, 0.9, 0.0, 0.0, 0.0]}),
+        {"alpha": 0.5, "beta": 0.5},
+    )
     macro = noisy.macro_f1.set_index("language").loc["all"]
     assert macro["low"] <= macro["macro_f1"] <= macro["high"] and macro["low"] < macro["high"]
 
@@ -207,7 +219,11 @@ def test_leave_one_event_out_scores_each_event_without_its_training_paragraphs(t
     (tmp_path / "labelled.csv").write_text(EVENT_TRAINING_CSV, encoding="utf-8")
     (tmp_path / "themes.toml").write_text(CROSS_FIT_THEMES, encoding="utf-8")
     themes = load_themes(tmp_path / "themes.toml")
-    labels = read_labels(("doc_id,event,language,text,alpha,beta\nn1,orchard,fa,an apple a day,1,0\nn2,desert,fa,dry sand dunes,0,0\n").encode(), "labels.csv", IDS)
+    labels = read_labels(
+        (b"doc_id,event,language,text,alpha,beta\nn1,orchard,fa,an apple a day,1,0\nn2,desert,fa,dry sand dunes,0,0\n"),
+        "labels.csv",
+        IDS,
+    )
     scores = score_labels(labels, themes, fake_embedder.embed, by="event")
     without_orchard = replace(themes, labelled=themes.labelled.without_documents({"t1", "t2"}))
     assert scores.loc[0, "score_alpha"] == pytest.approx(_scores(["an apple a day"], without_orchard, fake_embedder).loc[0, "score_alpha"])

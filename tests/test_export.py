@@ -18,26 +18,28 @@ METADATA = {
     "themes_hash": "a1b2c3",
     "thresholds": {"terrorism": 0.42, "foreign_interference": 0.4},
     "corpus_hash": "d4e5f6",
-    "created": dt.datetime(2024, 5, 1, 12, 30, tzinfo=dt.timezone.utc),
+    "created": dt.datetime(2024, 5, 1, 12, 30, tzinfo=dt.UTC),
 }
 
 
 @pytest.fixture
 def frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "paragraph_id": ["fa1-0", "ar1-0", "x-1"],
-        "outlet": ["تسنیم", "RT Arabic", "@evil"],
-        "text": [PERSIAN, ARABIC, "=HYPERLINK(\"http://example.com\",\"click\")"],
-        "note": ["+1", "-2", "\tcmd"],
-        "score": [0.9, -0.25, 0.1],
-        "kept": [True, True, False],
-    })
+    return pd.DataFrame(
+        {
+            "paragraph_id": ["fa1-0", "ar1-0", "x-1"],
+            "outlet": ["تسنیم", "RT Arabic", "@evil"],
+            "text": [PERSIAN, ARABIC, '=HYPERLINK("http://example.com","click")'],
+            "note": ["+1", "-2", "\tcmd"],
+            "score": [0.9, -0.25, 0.1],
+            "kept": [True, True, False],
+        }
+    )
 
 
 def test_neutralize_formulas_quotes_only_dangerous_text(frame: pd.DataFrame) -> None:
     neutral = export.neutralize_formulas(frame)
     assert neutral["outlet"].tolist() == ["تسنیم", "RT Arabic", "'@evil"]
-    assert neutral["text"].tolist()[2] == "'=HYPERLINK(\"http://example.com\",\"click\")"
+    assert neutral["text"].tolist()[2] == '\'=HYPERLINK("http://example.com","click")'
     assert neutral["note"].tolist() == ["'+1", "'-2", "'\tcmd"]
     assert neutral["score"].tolist() == [0.9, -0.25, 0.1]
     assert neutral["kept"].tolist() == [True, True, False]

@@ -17,7 +17,9 @@ def test_names_labels_and_the_pair() -> None:
     assert languages.RTL_LANGUAGES == languages.TARGET_LANGUAGES == ("fa", "ar")
 
 
-@pytest.mark.parametrize(("declared", "code"), [("Farsi", "fa"), ("فارسی", "fa"), ("ARABIC", "ar"), ("العربية", "ar"), ("", ""), ("xx", None)])
+@pytest.mark.parametrize(
+    ("declared", "code"), [("Farsi", "fa"), ("فارسی", "fa"), ("ARABIC", "ar"), ("العربية", "ar"), ("", ""), ("xx", None)]
+)
 def test_declared_languages_map_to_codes(declared: str, code: str | None) -> None:
     assert normalize_language_code(declared) == code
 

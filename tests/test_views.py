@@ -10,12 +10,14 @@ from analysis.text import duplicate_of
 
 
 def _table() -> pd.DataFrame:
-    return pd.DataFrame({
-        "doc_id": ["a", "a", "b", "c", "d"],
-        "language": ["fa", "fa", "ar", "ar", "fa"],
-        "outlet": ["Tasnim", "Tasnim", "RT", "RT", "Fars"],
-        "date": ["2022-01-05", "2022-01-05", "2022-01-19", "", "not a date"],
-    })
+    return pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "b", "c", "d"],
+            "language": ["fa", "fa", "ar", "ar", "fa"],
+            "outlet": ["Tasnim", "Tasnim", "RT", "RT", "Fars"],
+            "date": ["2022-01-05", "2022-01-05", "2022-01-19", "", "not a date"],
+        }
+    )
 
 
 def test_paragraph_number_counts_from_one_like_a_reader() -> None:
@@ -49,7 +51,9 @@ def test_date_bounds_ignore_undated_rows() -> None:
         ((dt.date(2022, 1, 1), dt.date(2022, 1, 10)), False, ["a", "a"]),
     ],
 )
-def test_select_dates_keeps_undated_rows_unless_excluded(date_range: tuple[dt.date, dt.date] | None, include_undated: bool, docs: list[str]) -> None:
+def test_select_dates_keeps_undated_rows_unless_excluded(
+    date_range: tuple[dt.date, dt.date] | None, include_undated: bool, docs: list[str]
+) -> None:
     assert views.select_dates(_table(), date_range, include_undated=include_undated)["doc_id"].tolist() == docs
 
 

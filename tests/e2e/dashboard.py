@@ -24,8 +24,14 @@ from playwright.sync_api import BrowserContext, Page, sync_playwright
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 VIEWPORT = {"width": 1440, "height": 1000}
 CHARTS = ".js-plotly-plot"
@@ -57,8 +63,17 @@ def dashboard_server(timeout: float = 120) -> Iterator[tuple[str, float, subproc
     """Run the dashboard; yield its URL, the time it was started and the process. Always stops it."""
     port = free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-        "--server.headless", "true", "--server.address", "127.0.0.1",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
     ]
     started = time.perf_counter()
     server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -96,7 +111,9 @@ def measure(screenshot: Path, timeout: float = 180) -> Measurement:
     """Open the dashboard, time the first chart and a filter change, check RTL, save a full-page screenshot."""
     with dashboard_server() as (url, started, server), chromium_page() as (page, errors):
         page.goto(url, timeout=timeout * 1000)
-        page.wait_for_function(f"() => document.querySelectorAll('{CHARTS}').length >= 3 && {SHARES_CHART_TRACES} === 2", timeout=timeout * 1000)
+        page.wait_for_function(
+            f"() => document.querySelectorAll('{CHARTS}').length >= 3 && {SHARES_CHART_TRACES} === 2", timeout=timeout * 1000
+        )
         first_chart = time.perf_counter() - started
         wait_until_idle(page)
         save_full_page(page, screenshot)
@@ -119,9 +136,7 @@ def measure(screenshot: Path, timeout: float = 180) -> Measurement:
 
 def wait_until_idle(page: Page, timeout: float = 60) -> None:
     """Wait until Streamlit has finished the current run (its status widget disappears)."""
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout * 1000
-    )
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout * 1000)
     page.wait_for_timeout(300)
 
 
@@ -143,7 +158,7 @@ def open_first_bar(page: Page) -> None:
 def save_full_page(page: Page, path: Path) -> None:
     """Screenshot the whole scrolled page (Streamlit scrolls inside its main block, not the window)."""
     height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], [data-testid=\"stAppViewContainer\"]')]"
+        '() => Math.max(...[...document.querySelectorAll(\'[data-testid="stMain"], [data-testid="stAppViewContainer"]\')]'
         ".map(element => element.scrollHeight), document.body.scrollHeight)"
     )
     page.set_viewport_size({"width": VIEWPORT["width"], "height": int(height)})

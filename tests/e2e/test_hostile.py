@@ -18,11 +18,22 @@ pytestmark = pytest.mark.browser
 OUTLET = "<b>Bold</b> <a href='https://evil.example'>x</a>"
 PERSIAN = "نیروهای پیمان امنیت جمعی برای مقابله با تروریست‌ها وارد قزاقستان شدند و در آلماتی مستقر شدند."
 ARABIC = "قال المتحدث إن القوات ستغادر كازاخستان فور انتهاء مهمتها المحدودة والمؤقتة بعد استقرار الوضع."
-CORPUS = pd.DataFrame([
-    {"outlet": OUTLET, "language": "fa", "date": "2022-01-07", "title": "<img src=x onerror=alert('title')>",
-     "text": f"{PERSIAN} <script>alert('text')</script>\n\n<img src=x onerror=alert('img')> {PERSIAN} دوم\n\n<script>alert(3)</script>"},
-    {"outlet": OUTLET, "language": "ar", "date": "2022-01-08", "title": "", "text": f"{ARABIC} <b>Bold</b>"},
-]).to_csv(index=False).encode()
+CORPUS = (
+    pd.DataFrame(
+        [
+            {
+                "outlet": OUTLET,
+                "language": "fa",
+                "date": "2022-01-07",
+                "title": "<img src=x onerror=alert('title')>",
+                "text": f"{PERSIAN} <script>alert('text')</script>\n\n<img src=x onerror=alert('img')> {PERSIAN} دوم\n\n<script>alert(3)</script>",
+            },
+            {"outlet": OUTLET, "language": "ar", "date": "2022-01-08", "title": "", "text": f"{ARABIC} <b>Bold</b>"},
+        ]
+    )
+    .to_csv(index=False)
+    .encode()
+)
 # Injected nodes: links and bold text inside the charts, images and scripts from the corpus anywhere.
 INJECTED = f"""() => [
     ...document.querySelectorAll('{CHARTS} a, [href*="evil"], img[src="x"]'),

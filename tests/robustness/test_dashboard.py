@@ -61,13 +61,25 @@ def csv_rows(*rows: dict[str, str]) -> bytes:
 
 
 HOSTILE_CORPUS = csv_rows(
-    {"id": "h1", "outlet": HOSTILE_OUTLET, "language": "fa", "date": "2022-01-07", "title": IMG,
-     "text": f"{PERSIAN} {SCRIPT}\n\n{SCRIPT}\n\n{IMG} {PERSIAN}"},
+    {
+        "id": "h1",
+        "outlet": HOSTILE_OUTLET,
+        "language": "fa",
+        "date": "2022-01-07",
+        "title": IMG,
+        "text": f"{PERSIAN} {SCRIPT}\n\n{SCRIPT}\n\n{IMG} {PERSIAN}",
+    },
     {"id": "h2", "outlet": "RT Arabic", "language": "ar", "date": "2022-01-08", "title": "", "text": f"{ARABIC} {IMG}"},
 )
 FORMULA_CORPUS = csv_rows(
-    {"id": "f1", "outlet": '=HYPERLINK("https://evil.example","x")', "language": "fa", "date": "2022-01-07", "title": "@SUM(A1)",
-     "text": f"=1+1 {PERSIAN}\n\n-2+3 {PERSIAN} دوباره"},
+    {
+        "id": "f1",
+        "outlet": '=HYPERLINK("https://evil.example","x")',
+        "language": "fa",
+        "date": "2022-01-07",
+        "title": "@SUM(A1)",
+        "text": f"=1+1 {PERSIAN}\n\n-2+3 {PERSIAN} دوباره",
+    },
 )
 
 
@@ -124,15 +136,19 @@ def seeds_then_a_new_corpus(at: AppTest) -> None:
     """Narrow the seeds' date range, then upload a corpus with other dates and undated articles."""
     at.date_input(key="filter_dates").set_value((dt.date(2022, 1, 10), dt.date(2022, 1, 13)))
     at.run()
-    rows = [{"text": f"{PERSIAN} {number}", "outlet": f"Outlet {number}", "language": "fa", "date": date}
-            for number, date in enumerate(["2022-01-05", "2022-01-19", "", ""])]
+    rows = [
+        {"text": f"{PERSIAN} {number}", "outlet": f"Outlet {number}", "language": "fa", "date": date}
+        for number, date in enumerate(["2022-01-05", "2022-01-19", "", ""])
+    ]
     upload_corpus("dated.csv", csv_rows(*rows), lambda _: None)(at)  # the extra run is "any click"
 
 
 def exclude_undated(at: AppTest) -> None:
     """Upload dated and undated articles, then untick "Include undated articles"."""
-    rows = [{"text": f"{ARABIC} {number}", "outlet": "RT Arabic", "language": "ar", "date": date}
-            for number, date in enumerate(["2022-01-05", "", ""])]
+    rows = [
+        {"text": f"{ARABIC} {number}", "outlet": "RT Arabic", "language": "ar", "date": date}
+        for number, date in enumerate(["2022-01-05", "", ""])
+    ]
     upload_corpus("mixed.csv", csv_rows(*rows))(at)
     at.run()
     at.checkbox(key="filter_undated").uncheck()
@@ -242,99 +258,229 @@ def repeat_numbered_like_a_reader(at: AppTest, _: Downloads) -> None:
 
 CASES = [
     # Hostile corpus text: shown as written, never rendered (issue 9, items 2 and "keep right").
-    Case("outlet-markup-in-charts", "an outlet named <b>Bold</b> <a href=…>x</a>", upload_corpus("h.csv", HOSTILE_CORPUS), None,
-         "the article, its outlet name shown literally in the heatmap and strip",
-         markup_shown_not_rendered(chart_strings, "&lt;b&gt;Bold&lt;/b&gt;")),
-    Case("script-and-img-in-strip-hover", "paragraphs holding <script> and <img onerror>", upload_corpus("h.csv", HOSTILE_CORPUS), None,
-         "the paragraph snippets, escaped in the strip's hover text",
-         markup_shown_not_rendered(chart_strings, "&lt;img src=x onerror=alert(2)&gt;")),
-    Case("script-and-img-in-evidence", "the same paragraphs read in Evidence",
-         upload_corpus("h.csv", HOSTILE_CORPUS, all_themes_everywhere, go_to("Evidence")), None,
-         "every paragraph card with its title and text, escaped",
-         markup_shown_not_rendered(html_shown, "&lt;b&gt;Bold&lt;/b&gt; &lt;a href=&#x27;https://evil.example&#x27;&gt;x&lt;/a&gt;")),
-    Case("script-in-dropped", "a paragraph that is only <script>…</script> (dropped)",
-         upload_corpus("h.csv", HOSTILE_CORPUS, go_to("Dropped paragraphs")), None,
-         "the dropped paragraph, listed with its reason, escaped",
-         markup_shown_not_rendered(html_shown, "&lt;script&gt;alert(1)&lt;/script&gt;")),
-    Case("markup-in-distinctive-words", "hostile text in the Distinctive words charts",
-         upload_corpus("h.csv", HOSTILE_CORPUS, all_themes_everywhere, go_to("Distinctive words")), None,
-         "the word charts, with no tag from the corpus",
-         markup_shown_not_rendered(chart_strings, "distinctive")),
-    Case("markup-in-theme-label", "a themes file whose label is <b>Bold</b> <a href=…>x</a>",
-         upload_themes(DEFAULT_THEMES.replace('label = "Terrorism"', f'label = "{HOSTILE_OUTLET}"', 1).encode()),
-         "Loaded 3 themes from mine.toml.", "the label, shown literally in the charts",
-         label_shown_in_charts),
+    Case(
+        "outlet-markup-in-charts",
+        "an outlet named <b>Bold</b> <a href=…>x</a>",
+        upload_corpus("h.csv", HOSTILE_CORPUS),
+        None,
+        "the article, its outlet name shown literally in the heatmap and strip",
+        markup_shown_not_rendered(chart_strings, "&lt;b&gt;Bold&lt;/b&gt;"),
+    ),
+    Case(
+        "script-and-img-in-strip-hover",
+        "paragraphs holding <script> and <img onerror>",
+        upload_corpus("h.csv", HOSTILE_CORPUS),
+        None,
+        "the paragraph snippets, escaped in the strip's hover text",
+        markup_shown_not_rendered(chart_strings, "&lt;img src=x onerror=alert(2)&gt;"),
+    ),
+    Case(
+        "script-and-img-in-evidence",
+        "the same paragraphs read in Evidence",
+        upload_corpus("h.csv", HOSTILE_CORPUS, all_themes_everywhere, go_to("Evidence")),
+        None,
+        "every paragraph card with its title and text, escaped",
+        markup_shown_not_rendered(html_shown, "&lt;b&gt;Bold&lt;/b&gt; &lt;a href=&#x27;https://evil.example&#x27;&gt;x&lt;/a&gt;"),
+    ),
+    Case(
+        "script-in-dropped",
+        "a paragraph that is only <script>…</script> (dropped)",
+        upload_corpus("h.csv", HOSTILE_CORPUS, go_to("Dropped paragraphs")),
+        None,
+        "the dropped paragraph, listed with its reason, escaped",
+        markup_shown_not_rendered(html_shown, "&lt;script&gt;alert(1)&lt;/script&gt;"),
+    ),
+    Case(
+        "markup-in-distinctive-words",
+        "hostile text in the Distinctive words charts",
+        upload_corpus("h.csv", HOSTILE_CORPUS, all_themes_everywhere, go_to("Distinctive words")),
+        None,
+        "the word charts, with no tag from the corpus",
+        markup_shown_not_rendered(chart_strings, "distinctive"),
+    ),
+    Case(
+        "markup-in-theme-label",
+        "a themes file whose label is <b>Bold</b> <a href=…>x</a>",
+        upload_themes(DEFAULT_THEMES.replace('label = "Terrorism"', f'label = "{HOSTILE_OUTLET}"', 1).encode()),
+        "Loaded 3 themes from mine.toml.",
+        "the label, shown literally in the charts",
+        label_shown_in_charts,
+    ),
     # Themes files (keep right).
-    Case("themes-toml-syntax-error", "a themes file with a TOML syntax error", upload_themes(b"[[theme]\nid = "),
-         "mine.toml: not valid TOML", "the current themes and thresholds", themes_unchanged),
-    Case("themes-bad-id", "a theme id with spaces and capitals",
-         upload_themes(DEFAULT_THEMES.replace('id = "terrorism"', 'id = "Bad Id"', 1).encode()),
-         "id 'Bad Id' must be lowercase letters, digits or _", "the current themes and thresholds", themes_unchanged),
-    Case("themes-duplicate-ids", "two themes with the same id",
-         upload_themes(DEFAULT_THEMES.replace('id = "limited_mission"', 'id = "terrorism"', 1).encode()),
-         "mine.toml: duplicate theme ids ['terrorism']", "the current themes and thresholds", themes_unchanged),
-    Case("themes-not-utf8", "a themes file in Windows-1256", upload_themes("label = 'الإرهاب'".encode("cp1256")),
-         "mine.toml: not UTF-8 text; save the themes file as UTF-8", "the current themes and thresholds", themes_unchanged),
-    Case("themes-without-themes", "a TOML file with no [[theme]]", upload_themes(b'title = "x"\n'),
-         "mine.toml: no [[theme]] tables", "the current themes and thresholds", themes_unchanged),
-    Case("themes-threshold-nan", "a themes file with threshold = nan",
-         upload_themes(re.sub(r"^threshold = .*$", "threshold = nan", DEFAULT_THEMES, count=1, flags=re.M).encode()),
-         "(terrorism): threshold must be a finite number, not nan", "the current themes and thresholds; the page still works",
-         themes_unchanged),
-    Case("themes-labelled-server-file", 'a themes file with [scoring] labelled = "/etc/hostname"',
-         upload_themes(DEFAULT_THEMES.replace('labelled = "labelled_paragraphs.csv"', 'labelled = "/etc/hostname"').encode()),
-         "an uploaded themes file cannot name files on the server", "the current themes; the file is neither read nor shown",
-         themes_unchanged),
-    Case("themes-labelled-escape", 'a themes file with [scoring] labelled = "../../x.csv"',
-         upload_themes(DEFAULT_THEMES.replace('labelled = "labelled_paragraphs.csv"', 'labelled = "../../x.csv"').encode()),
-         "an uploaded themes file cannot name files on the server", "the current themes and thresholds", themes_unchanged),
+    Case(
+        "themes-toml-syntax-error",
+        "a themes file with a TOML syntax error",
+        upload_themes(b"[[theme]\nid = "),
+        "mine.toml: not valid TOML",
+        "the current themes and thresholds",
+        themes_unchanged,
+    ),
+    Case(
+        "themes-bad-id",
+        "a theme id with spaces and capitals",
+        upload_themes(DEFAULT_THEMES.replace('id = "terrorism"', 'id = "Bad Id"', 1).encode()),
+        "id 'Bad Id' must be lowercase letters, digits or _",
+        "the current themes and thresholds",
+        themes_unchanged,
+    ),
+    Case(
+        "themes-duplicate-ids",
+        "two themes with the same id",
+        upload_themes(DEFAULT_THEMES.replace('id = "limited_mission"', 'id = "terrorism"', 1).encode()),
+        "mine.toml: duplicate theme ids ['terrorism']",
+        "the current themes and thresholds",
+        themes_unchanged,
+    ),
+    Case(
+        "themes-not-utf8",
+        "a themes file in Windows-1256",
+        upload_themes("label = 'الإرهاب'".encode("cp1256")),
+        "mine.toml: not UTF-8 text; save the themes file as UTF-8",
+        "the current themes and thresholds",
+        themes_unchanged,
+    ),
+    Case(
+        "themes-without-themes",
+        "a TOML file with no [[theme]]",
+        upload_themes(b'title = "x"\n'),
+        "mine.toml: no [[theme]] tables",
+        "the current themes and thresholds",
+        themes_unchanged,
+    ),
+    Case(
+        "themes-threshold-nan",
+        "a themes file with threshold = nan",
+        upload_themes(re.sub(r"^threshold = .*$", "threshold = nan", DEFAULT_THEMES, count=1, flags=re.M).encode()),
+        "(terrorism): threshold must be a finite number, not nan",
+        "the current themes and thresholds; the page still works",
+        themes_unchanged,
+    ),
+    Case(
+        "themes-labelled-server-file",
+        'a themes file with [scoring] labelled = "/etc/hostname"',
+        upload_themes(DEFAULT_THEMES.replace('labelled = "labelled_paragraphs.csv"', 'labelled = "/etc/hostname"').encode()),
+        "an uploaded themes file cannot name files on the server",
+        "the current themes; the file is neither read nor shown",
+        themes_unchanged,
+    ),
+    Case(
+        "themes-labelled-escape",
+        'a themes file with [scoring] labelled = "../../x.csv"',
+        upload_themes(DEFAULT_THEMES.replace('labelled = "labelled_paragraphs.csv"', 'labelled = "../../x.csv"').encode()),
+        "an uploaded themes file cannot name files on the server",
+        "the current themes and thresholds",
+        themes_unchanged,
+    ),
     # Labels files in the Accuracy tab (keep right).
-    Case("labels-missing-language", "a labels CSV without a language column", upload_labels(b"text,terrorism\nx,1\n"),
-         "The labelled paragraphs cannot be used: mine.csv: missing column(s) ['language']",
-         "the dashboard, and the way back to the bundled labels", labels_can_be_replaced),
-    Case("labels-not-zero-or-one", "a theme column holding 2", upload_labels(f"text,language,terrorism\n{PERSIAN},fa,2\n".encode()),
-         "mine.csv: column 'terrorism' must hold 0, 1 or nothing (not labelled); row 2 has '2'", "the dashboard, and the way back to the bundled labels",
-         labels_can_be_replaced),
-    Case("labels-unknown-language", "a row in language xx", upload_labels(f"text,language,terrorism\n{PERSIAN},xx,1\n".encode()),
-         "mine.csv: row 2 has an unknown language 'xx'; use fa or ar", "the dashboard, and the way back to the bundled labels",
-         labels_can_be_replaced),
-    Case("labels-no-theme-column", "a labels CSV with no column named after a theme",
-         upload_labels(f"text,language,other\n{PERSIAN},fa,1\n".encode()), "mine.csv: no column for any theme id",
-         "the dashboard, and the way back to the bundled labels", labels_can_be_replaced),
-    Case("labels-empty", "an empty labels file", upload_labels(b""), "The labelled paragraphs cannot be used: mine.csv",
-         "the dashboard, and the way back to the bundled labels", labels_can_be_replaced),
+    Case(
+        "labels-missing-language",
+        "a labels CSV without a language column",
+        upload_labels(b"text,terrorism\nx,1\n"),
+        "The labelled paragraphs cannot be used: mine.csv: missing column(s) ['language']",
+        "the dashboard, and the way back to the bundled labels",
+        labels_can_be_replaced,
+    ),
+    Case(
+        "labels-not-zero-or-one",
+        "a theme column holding 2",
+        upload_labels(f"text,language,terrorism\n{PERSIAN},fa,2\n".encode()),
+        "mine.csv: column 'terrorism' must hold 0, 1 or nothing (not labelled); row 2 has '2'",
+        "the dashboard, and the way back to the bundled labels",
+        labels_can_be_replaced,
+    ),
+    Case(
+        "labels-unknown-language",
+        "a row in language xx",
+        upload_labels(f"text,language,terrorism\n{PERSIAN},xx,1\n".encode()),
+        "mine.csv: row 2 has an unknown language 'xx'; use fa or ar",
+        "the dashboard, and the way back to the bundled labels",
+        labels_can_be_replaced,
+    ),
+    Case(
+        "labels-no-theme-column",
+        "a labels CSV with no column named after a theme",
+        upload_labels(f"text,language,other\n{PERSIAN},fa,1\n".encode()),
+        "mine.csv: no column for any theme id",
+        "the dashboard, and the way back to the bundled labels",
+        labels_can_be_replaced,
+    ),
+    Case(
+        "labels-empty",
+        "an empty labels file",
+        upload_labels(b""),
+        "The labelled paragraphs cannot be used: mine.csv",
+        "the dashboard, and the way back to the bundled labels",
+        labels_can_be_replaced,
+    ),
     # Corpus uploads and filters (item 17).
-    Case("corpus-csv-without-text", "an articles CSV without a text column", upload_corpus("a.csv", b"id,body\n1,hello\n"),
-         "The corpus cannot be read: a.csv: no 'text' column", "nothing analysed from it; the uploader, to try again",
-         nothing_drawn_from_it),
-    Case("corpus-only-binary", "a binary file as the only upload", upload_corpus("photo.txt", b"\x00\x01binary"),
-         "nothing to analyse in the upload (photo.txt: looks like a binary file",
-         "nothing analysed from it; the uploader, to try again", nothing_drawn_from_it),
-    Case("new-corpus-after-a-date-range", "a date range on the seeds, then a corpus with other dates and 2 undated articles",
-         seeds_then_a_new_corpus, None, "the new corpus's full date range, and its undated articles",
-         whole_new_corpus),
-    Case("undated-articles-excluded-on-request", "untick \"Include undated articles\"", exclude_undated,
-         "Showing 1 of 3 articles: the date filter excludes 2.", "the dated article; the header says what is left out",
-         dated_article_only),
+    Case(
+        "corpus-csv-without-text",
+        "an articles CSV without a text column",
+        upload_corpus("a.csv", b"id,body\n1,hello\n"),
+        "The corpus cannot be read: a.csv: no 'text' column",
+        "nothing analysed from it; the uploader, to try again",
+        nothing_drawn_from_it,
+    ),
+    Case(
+        "corpus-only-binary",
+        "a binary file as the only upload",
+        upload_corpus("photo.txt", b"\x00\x01binary"),
+        "nothing to analyse in the upload (photo.txt: looks like a binary file",
+        "nothing analysed from it; the uploader, to try again",
+        nothing_drawn_from_it,
+    ),
+    Case(
+        "new-corpus-after-a-date-range",
+        "a date range on the seeds, then a corpus with other dates and 2 undated articles",
+        seeds_then_a_new_corpus,
+        None,
+        "the new corpus's full date range, and its undated articles",
+        whole_new_corpus,
+    ),
+    Case(
+        "undated-articles-excluded-on-request",
+        'untick "Include undated articles"',
+        exclude_undated,
+        "Showing 1 of 3 articles: the date filter excludes 2.",
+        "the dated article; the header says what is left out",
+        dated_article_only,
+    ),
     # Downloads (keep right).
-    Case("formula-cells-in-csv", "an outlet and paragraphs starting with = and -", upload_corpus("f.csv", FORMULA_CORPUS), None,
-         "every cell's text, behind a leading ' so Excel shows it instead of evaluating it",
-         lambda at, downloads: formulas_neutralised_in_csv(download(downloads, "paragraphs.csv"))),
-    Case("formula-cells-in-xlsx", "the same corpus, downloaded as XLSX", upload_corpus("f.csv", FORMULA_CORPUS), None,
-         "every cell's text, as text, never a formula",
-         lambda at, downloads: formulas_neutralised_in_xlsx(download(downloads, "paragraphs.xlsx"))),
+    Case(
+        "formula-cells-in-csv",
+        "an outlet and paragraphs starting with = and -",
+        upload_corpus("f.csv", FORMULA_CORPUS),
+        None,
+        "every cell's text, behind a leading ' so Excel shows it instead of evaluating it",
+        lambda at, downloads: formulas_neutralised_in_csv(download(downloads, "paragraphs.csv")),
+    ),
+    Case(
+        "formula-cells-in-xlsx",
+        "the same corpus, downloaded as XLSX",
+        upload_corpus("f.csv", FORMULA_CORPUS),
+        None,
+        "every cell's text, as text, never a formula",
+        lambda at, downloads: formulas_neutralised_in_xlsx(download(downloads, "paragraphs.xlsx")),
+    ),
     # One numbering (item 19).
-    Case("duplicate-paragraph-numbering", "an article repeating its first paragraph as its third",
-         upload_corpus("d.csv", csv_rows({"text": f"{PERSIAN}\n\n{PERSIAN} دوم\n\n{PERSIAN}", "language": "fa", "outlet": "Tasnim"}),
-                       go_to("Dropped paragraphs")),
-         None, "the repeat, listed as ¶ 3, duplicate of ¶ 1 (counted as a reader counts)",
-         repeat_numbered_like_a_reader),
+    Case(
+        "duplicate-paragraph-numbering",
+        "an article repeating its first paragraph as its third",
+        upload_corpus(
+            "d.csv",
+            csv_rows({"text": f"{PERSIAN}\n\n{PERSIAN} دوم\n\n{PERSIAN}", "language": "fa", "outlet": "Tasnim"}),
+            go_to("Dropped paragraphs"),
+        ),
+        None,
+        "the repeat, listed as ¶ 3, duplicate of ¶ 1 (counted as a reader counts)",
+        repeat_numbered_like_a_reader,
+    ),
 ]
 
 
 def formulas_neutralised_in_csv(content: bytes) -> None:
     table = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig", keep_default_na=False, dtype=str)
-    assert set(table["outlet"]) == {"'=HYPERLINK(\"https://evil.example\",\"x\")"}
+    assert set(table["outlet"]) == {'\'=HYPERLINK("https://evil.example","x")'}
     assert sorted(table["text"]) == [f"'-2+3 {PERSIAN} دوباره", f"'=1+1 {PERSIAN}"]
 
 

@@ -359,60 +359,139 @@ FAULTS = [
     Fault(
         "cache with garbage in the middle, evaluate",
         keep(garbage_in_the_middle, evaluate),
-        0, "was damaged", damaged_file_kept,
+        0,
+        "was damaged",
+        damaged_file_kept,
     ),
     # 12. a read-only FRAMING_HOME: run without writing the cache, one line
     Fault(
         "read-only FRAMING_HOME (read-only mount), cache holds other text",
         keep(lambda env: (built_model(env), filled_cache(env))[1], analyze),
-        0, "is read-only: new vectors are used but not saved", cache_unchanged, in_read_only_home,
+        0,
+        "is read-only: new vectors are used but not saved",
+        cache_unchanged,
+        in_read_only_home,
     ),
     Fault(
         "read-only FRAMING_HOME (read-only mount) without a cache",
         lambda env: (built_model(env), analyze(env))[1],
-        0, "cannot open the embedding cache", lambda env: not env.cache.exists() or pytest.fail("cache created"), in_read_only_home,
+        0,
+        "cannot open the embedding cache",
+        lambda env: not env.cache.exists() or pytest.fail("cache created"),
+        in_read_only_home,
     ),
     # 13. destinations checked before any work: one line, exit 2
-    Fault("--out is a file", keep(a_file, lambda env: ["analyze", str(SEEDS), "--out", str(env.tmp / "out.txt")]), 2, "is a file: give a folder",
-          lambda env: (file_unchanged(env, "out.txt"), nothing_done(env))),
+    Fault(
+        "--out is a file",
+        keep(a_file, lambda env: ["analyze", str(SEEDS), "--out", str(env.tmp / "out.txt")]),
+        2,
+        "is a file: give a folder",
+        lambda env: (file_unchanged(env, "out.txt"), nothing_done(env)),
+    ),
     Fault("--out under /proc", lambda env: ["analyze", str(SEEDS), "--out", "/proc/framing-x"], 2, "cannot be written", nothing_done),
-    Fault("--out inside a file", lambda env: ["analyze", str(SEEDS), "--out", str(a_file(env) / "sub")], 2, "cannot be written", nothing_done),
-    Fault("--out in a read-only mount", lambda env: (env.home.mkdir(exist_ok=True), [*analyze(env)[:-1], str(env.home / "out")])[1], 2,
-          "cannot be written: Read-only file system", lambda env: None, in_read_only_home),
+    Fault(
+        "--out inside a file", lambda env: ["analyze", str(SEEDS), "--out", str(a_file(env) / "sub")], 2, "cannot be written", nothing_done
+    ),
+    Fault(
+        "--out in a read-only mount",
+        lambda env: (env.home.mkdir(exist_ok=True), [*analyze(env)[:-1], str(env.home / "out")])[1],
+        2,
+        "cannot be written: Read-only file system",
+        lambda env: None,
+        in_read_only_home,
+    ),
     Fault("evaluate --json under /proc", lambda env: evaluate(env, "--json", "/proc/x/eval.json"), 2, "cannot be written", nothing_done),
-    Fault("evaluate --json is a folder", lambda env: evaluate(env, "--json", str(env.tmp)), 2, "is a folder: give a file name", nothing_done),
+    Fault(
+        "evaluate --json is a folder", lambda env: evaluate(env, "--json", str(env.tmp)), 2, "is a folder: give a file name", nothing_done
+    ),
     # 14. --themes naming a folder
-    Fault("analyze --themes folder", lambda env: [*analyze(env), "--themes", themes_folder(env)], 2, "is a folder: give a themes TOML file", nothing_done),
-    Fault("prepare --themes folder", lambda env: ["prepare", "--themes", str(env.themes), "--themes", themes_folder(env)], 2, "is a folder", lambda env: env.model_dir.exists() and pytest.fail("model built")),
+    Fault(
+        "analyze --themes folder",
+        lambda env: [*analyze(env), "--themes", themes_folder(env)],
+        2,
+        "is a folder: give a themes TOML file",
+        nothing_done,
+    ),
+    Fault(
+        "prepare --themes folder",
+        lambda env: ["prepare", "--themes", str(env.themes), "--themes", themes_folder(env)],
+        2,
+        "is a folder",
+        lambda env: env.model_dir.exists() and pytest.fail("model built"),
+    ),
     Fault("evaluate --themes folder", lambda env: evaluate(env, "--themes", themes_folder(env)), 2, "is a folder", nothing_done),
     # 15. an incomplete model folder: reported by info, rebuilt by prepare and analysis
-    Fault("model.safetensors missing, info", lambda env: (built_model(env, without="model.safetensors"), ["info"])[1], 0,
-          "incomplete, missing model.safetensors: framing prepare rebuilds it",
-          lambda env: model_setup.missing_model_files(env.model_dir) == ["model.safetensors"] or pytest.fail("info changed the model")),
-    Fault("tokenizer.json missing, prepare", lambda env: (built_model(env, without="tokenizer.json"), ["prepare", "--themes", str(env.themes)])[1], 0,
-          "incomplete (missing tokenizer.json): rebuilding it", model_complete),
-    Fault("model.safetensors missing, analyze new text", lambda env: (built_model(env, without="model.safetensors"), analyze(env))[1], 0,
-          "incomplete (missing model.safetensors): rebuilding it", lambda env: (model_complete(env), outputs_written(env))),
-    Fault("model folder deleted, prepare", lambda env: ["prepare", "--themes", str(env.themes)], 0, "Building the embedded model", model_complete),
+    Fault(
+        "model.safetensors missing, info",
+        lambda env: (built_model(env, without="model.safetensors"), ["info"])[1],
+        0,
+        "incomplete, missing model.safetensors: framing prepare rebuilds it",
+        lambda env: model_setup.missing_model_files(env.model_dir) == ["model.safetensors"] or pytest.fail("info changed the model"),
+    ),
+    Fault(
+        "tokenizer.json missing, prepare",
+        lambda env: (built_model(env, without="tokenizer.json"), ["prepare", "--themes", str(env.themes)])[1],
+        0,
+        "incomplete (missing tokenizer.json): rebuilding it",
+        model_complete,
+    ),
+    Fault(
+        "model.safetensors missing, analyze new text",
+        lambda env: (built_model(env, without="model.safetensors"), analyze(env))[1],
+        0,
+        "incomplete (missing model.safetensors): rebuilding it",
+        lambda env: (model_complete(env), outputs_written(env)),
+    ),
+    Fault(
+        "model folder deleted, prepare",
+        lambda env: ["prepare", "--themes", str(env.themes)],
+        0,
+        "Building the embedded model",
+        model_complete,
+    ),
     # 16. impossible cross-validation
     Fault("--folds 0", lambda env: evaluate(env, "--folds", "0"), 2, "--folds 0: cross-validation needs at least 2 folds", nothing_done),
     Fault("--folds 1", lambda env: evaluate(env, "--folds", "1"), 2, "at least 2 folds", nothing_done),
     Fault("--folds 50 with two articles", lambda env: evaluate(env, "--folds", "50"), 0, "2 folds used, not 50"),
     # 18. concurrent sessions load the model once per process
-    Fault("three analyses at once in one process, slow model load", lambda env: analyze(env)[:-2], 0,
-          "the model loaded 1 time(s)", loaded_once, in_threads(3)),
+    Fault(
+        "three analyses at once in one process, slow model load",
+        lambda env: analyze(env)[:-2],
+        0,
+        "the model loaded 1 time(s)",
+        loaded_once,
+        in_threads(3),
+    ),
     # keep right: crashes and concurrency never garble the output
     Fault("SIGKILL during embedding, then a rerun", analyze, 0, "texts embedded", same_outputs_as_a_fresh_run, killed_then_rerun),
-    Fault("two analyses at once on one FRAMING_HOME (two processes)", lambda env: analyze(env)[:-2], 0, "tables in",
-          same_outputs_as_a_fresh_run, two_processes),
+    Fault(
+        "two analyses at once on one FRAMING_HOME (two processes)",
+        lambda env: analyze(env)[:-2],
+        0,
+        "tables in",
+        same_outputs_as_a_fresh_run,
+        two_processes,
+    ),
 ]
 
 
-
 REAL_MODEL_FAULTS = [
-    Fault("real model: no cache, emptied cache, warm cache; the model folder deleted first", lambda env: analyze(env)[:-2], 0,
-          "Building the embedded model", same_outputs_whatever_the_cache, three_cache_states),
-    Fault("real model: SIGKILL during embedding, then a rerun", analyze, 0, "from cache", real_same_outputs_as_a_fresh_run, real_killed_then_rerun),
+    Fault(
+        "real model: no cache, emptied cache, warm cache; the model folder deleted first",
+        lambda env: analyze(env)[:-2],
+        0,
+        "Building the embedded model",
+        same_outputs_whatever_the_cache,
+        three_cache_states,
+    ),
+    Fault(
+        "real model: SIGKILL during embedding, then a rerun",
+        analyze,
+        0,
+        "from cache",
+        real_same_outputs_as_a_fresh_run,
+        real_killed_then_rerun,
+    ),
 ]
 
 
@@ -459,7 +538,6 @@ def test_fault_with_the_real_model(fault: Fault, tmp_path: Path, monkeypatch: py
 
 def _without_labelled(themes_toml: str) -> str:
     return re.sub(r"(?m)^labelled = .*\n", "", themes_toml)
-
 
 
 if __name__ == "__main__":
