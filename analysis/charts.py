@@ -10,6 +10,7 @@ figure, and none is pasted into a hover template (where ``%{…}`` would be read
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import textwrap
 from collections import Counter
@@ -18,10 +19,12 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
-from analysis.compare import NO_THEME, SHARE_COLUMNS, require_columns
+from analysis.compare import FEW_PARAGRAPHS, NO_THEME, SHARE_COLUMNS, UNDATED, require_columns
 from analysis.languages import TARGET_LANGUAGES, language_label
 from analysis.views import paragraph_number
+from analysis.wording import counted
 
 LANGUAGE_COLORS = {"fa": "#0072B2", "ar": "#D55E00"}
 THEME_PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#F0E442", "#000000"]
@@ -32,6 +35,9 @@ LANGUAGE_ORDER = list(TARGET_LANGUAGES)
 FONT_FAMILY = "Vazirmatn, 'Noto Naskh Arabic', 'Noto Sans Arabic', Tahoma, 'Segoe UI', sans-serif"
 SNIPPET_LENGTH = 120
 SIGNIFICANT_Z = 1.96
+OUTLET_SYMBOLS = ["circle", "square", "diamond", "triangle-up", "pentagon", "star", "hexagon", "cross"]
+TIMELINE_LABELLED_PERIODS = 16
+"""A timeline with at most this many periods writes the counts beside its points (more only on hover)."""
 
 
 def plain(text: object) -> str:
@@ -58,6 +64,26 @@ def clicked_bar(points: Sequence[Mapping[str, object]]) -> tuple[str, str] | Non
         customdata = point.get("customdata")
         if isinstance(customdata, Sequence) and len(customdata) >= 2:
             return str(customdata[0]), str(customdata[1])
+    return None
+
+
+def clicked_point(points: Sequence[Mapping[str, object]]) -> dict[str, object] | None:
+    """What the first clicked point of :func:`timeline_chart` counts, if any.
+
+    Returns:
+        ``{"theme", "language", "outlet" (None for a language series), "dates" (first and last day of its
+        period, as dates)}``.
+    """
+    for point in points:
+        customdata = point.get("customdata")
+        if isinstance(customdata, Sequence) and len(customdata) >= 5:
+            theme, language, outlet, start, end = (str(value) for value in customdata[:5])
+            return {
+                "theme": theme,
+                "language": language,
+                "outlet": outlet or None,
+                "dates": (dt.date.fromisoformat(start), dt.date.fromisoformat(end)),
+            }
     return None
 
 
@@ -119,6 +145,142 @@ def shares_by_language_chart(shares: pd.DataFrame, *, labels: Mapping[str, str] 
     figure.update_xaxes(title_text="Theme", categoryorder="array", categoryarray=themes)
     figure.update_yaxes(title_text="Share of kept paragraphs (%)", ticksuffix=" %", rangemode="tozero")
     return _styled(figure, title, "Label: share (paragraphs with the theme / kept paragraphs). Whiskers: 95 % interval.")
+
+
+def timeline_chart(timeline: pd.DataFrame, *, theme_ids: Sequence[str] | None = None, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """Share of kept paragraphs carrying each theme over time: one panel per theme, one line per language (or outlet).
+
+    Args:
+        timeline: :func:`analysis.compare.themes_by_date` (per day or week; per outlet or not). Its undated
+            rows are not drawn; the subtitle says how many paragraphs they hold.
+        theme_ids: All theme ids, so each theme keeps its colour whatever the selection shows (default:
+            the themes of ``timeline``).
+        labels: display label per theme id (default: the id, underscores as spaces).
+
+    Returns:
+        A figure with one row per theme (its title in the theme's colour, a shared time axis). Lines keep
+        their language's colour (outlets: the colour of their language, one marker shape each); whiskers
+        show the 95 % Wilson interval; hollow points hold fewer than ``FEW_PARAGRAPHS`` kept paragraphs.
+        Each point's ``customdata`` is ``[theme, language, outlet ("" for a language), first day, last day,
+        with_theme, paragraphs, articles, ci_low %, ci_high %, period label, caution]``: the first five say
+        what was clicked (:func:`clicked_point`).
+    """
+    period = "week" if "week" in timeline.columns else "date"
+    by_outlet = "outlet" in timeline.columns
+    require_columns(timeline, [period, "language", "theme", *SHARE_COLUMNS, "few"])
+    title = f"Share of kept paragraphs carrying each theme, per {'week' if period == 'week' else 'day'}"
+    dated = timeline[timeline[period] != UNDATED]
+    undated = timeline[timeline[period] == UNDATED]
+    undated_paragraphs = int(
+        undated.drop_duplicates([column for column in undated.columns if column in ("language", "outlet")])["paragraphs"].sum()
+    )
+    undated_note = f" {counted(undated_paragraphs, 'undated paragraph')} not shown (see the table)." if undated_paragraphs else ""
+    if dated.empty:
+        return _empty_figure(title, "No dated kept paragraphs in this selection." + undated_note)
+    themes = list(dict.fromkeys(dated["theme"]))
+    colors = theme_colors(list(dict.fromkeys([*(theme_ids or []), *themes])))
+    figure = make_subplots(
+        rows=len(themes),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=min(0.12, 0.3 / len(themes)),
+        subplot_titles=[plain(theme_label(theme, labels)) for theme in themes],
+    )
+    for annotation, theme in zip(figure.layout.annotations, themes, strict=True):
+        annotation.update(font={"color": colors[theme], "size": 15}, x=0, xanchor="left")
+    keys = ["language", "outlet"] if by_outlet else ["language"]
+    series = dated[keys].drop_duplicates()
+    series = series.assign(
+        _order=series["language"].map({code: index for index, code in enumerate(LANGUAGE_ORDER)}).fillna(len(LANGUAGE_ORDER))
+    )
+    series = series.sort_values(["_order", *keys], kind="stable")[keys].itertuples(index=False)
+    series = [tuple(values) for values in series]
+    width = dt.timedelta(days=5 if period == "week" else 0.6)
+    shapes: Counter[str] = Counter()
+    periods = dated[period].nunique()
+    for index, values in enumerate(series):
+        language, outlet = values[0], values[1] if by_outlet else ""
+        symbol = OUTLET_SYMBOLS[shapes[language] % len(OUTLET_SYMBOLS)] if by_outlet else "circle"
+        shapes[language] += 1
+        name = plain(f"{outlet} ({language})" if by_outlet else language_label(language))
+        offset = width * ((index - (len(series) - 1) / 2) / max(len(series), 1)) if len(series) > 1 else dt.timedelta(0)
+        color = LANGUAGE_COLORS.get(language, OTHER_COLOR)
+        for row_number, theme in enumerate(themes, start=1):
+            rows = dated[(dated["theme"] == theme) & (dated["language"] == language)]
+            if by_outlet:
+                rows = rows[rows["outlet"] == outlet]
+            if rows.empty:
+                continue
+            starts = pd.to_datetime(rows[period], format="%Y-%m-%d")
+            ends = starts + pd.Timedelta(days=6 if period == "week" else 0)
+            figure.add_scatter(
+                row=row_number,
+                col=1,
+                name=name,
+                legendgroup=name,
+                showlegend=row_number == 1,
+                x=starts + offset + (pd.Timedelta(days=3) if period == "week" else pd.Timedelta(0)),
+                y=rows["share"] * 100,
+                mode="lines+markers+text" if periods <= TIMELINE_LABELLED_PERIODS else "lines+markers",
+                line={"color": color, "width": 1.5, "dash": "solid" if shapes[language] == 1 else "dot"},
+                marker={
+                    "color": color,
+                    "size": 10,
+                    "line": {"width": 2, "color": color},
+                    "symbol": [f"{symbol}-open" if few else symbol for few in rows["few"]],
+                },
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "color": color,
+                    "thickness": 1,
+                    "width": 3,
+                    "array": (rows["ci_high"] - rows["share"]) * 100,
+                    "arrayminus": (rows["share"] - rows["ci_low"]) * 100,
+                },
+                text=[f"{count}/{total}" for count, total in zip(rows["with_theme"], rows["paragraphs"], strict=True)],
+                textposition="middle right",
+                textfont={"size": 10, "color": "#444444"},
+                customdata=[
+                    [
+                        theme,
+                        language,
+                        outlet,
+                        start.date().isoformat(),
+                        end.date().isoformat(),
+                        int(row.with_theme),
+                        int(row.paragraphs),
+                        int(row.articles),
+                        row.ci_low * 100,
+                        row.ci_high * 100,
+                        _period_label(start, end),
+                        f"<br>few paragraphs (fewer than {FEW_PARAGRAPHS}): read with care" if row.few else "",
+                    ]
+                    for start, end, row in zip(starts, ends, rows.itertuples(index=False), strict=True)
+                ],
+                hovertemplate=(
+                    "<b>%{fullData.name}</b> · %{customdata[10]}<br>%{y:.0f} % of kept paragraphs "
+                    "(%{customdata[5]} of %{customdata[6]}, in %{customdata[7]} articles)"
+                    "<br>95 % interval: %{customdata[8]:.0f}–%{customdata[9]:.0f} %%{customdata[11]}"
+                    "<br>Click to read its paragraphs<extra></extra>"
+                ),
+            )
+    figure.update_yaxes(range=[-5, 105], ticksuffix=" %", title_text="Share", zeroline=False)
+    figure.update_xaxes(type="date", tickformat="%-d %b %Y", showticklabels=True)
+    figure.update_xaxes(title_text="Week starting (Monday)" if period == "week" else "Date", row=len(themes), col=1)
+    figure.update_layout(
+        height=170 + 230 * len(themes),
+        legend_title_text="Outlet (language)" if by_outlet else "Language",
+        hovermode="closest",
+    )
+    figure.update_traces(cliponaxis=False)
+    unit = "week" if period == "week" else "day"
+    return _styled(
+        figure,
+        title,
+        f"Point: share of the {unit}'s kept paragraphs carrying the theme (label: with the theme/kept); whiskers: 95 % "
+        f"interval; hollow: fewer than {FEW_PARAGRAPHS} paragraphs.{undated_note}",
+    )
 
 
 def outlet_heatmap(matrix: pd.DataFrame, *, labels: Mapping[str, str] | None = None) -> go.Figure:
@@ -270,6 +432,15 @@ def _article_labels(strip: pd.DataFrame) -> pd.Series:
         seen[base] += 1
         labels[doc_id] = base if seen[base] == 1 else f"{base} ({seen[base]})"
     return strip["doc_id"].map(labels)
+
+
+def _period_label(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """ "10 Jan 2022", or "week of 10–16 Jan 2022"."""
+    day = f"{start.day} {start:%b %Y}"
+    if start == end:
+        return day
+    first = f"{start.day}" if start.month == end.month else f"{start.day} {start:%b}" if start.year == end.year else day
+    return f"week of {first}–{end.day} {end:%b %Y}"
 
 
 def _snippet(text: str) -> str:

@@ -17,18 +17,26 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from analysis.languages import language_name, other_language
+from analysis.languages import TARGET_LANGUAGES, language_name, other_language
 
 NO_THEME = "none"
 CONFIDENCE = 0.95
 MIN_ARTICLES_FOR_VERDICT = 3
 SIGNIFICANCE_LEVEL = 0.05
+FEW_PARAGRAPHS = 10
+"""A timeline point with fewer kept paragraphs is marked ``few``: one paragraph moves its share by more than 10 points."""
+WEEKLY_AFTER_DAYS = 42
+"""A corpus whose dates span more than this many days (about six weeks) is shown per week by default."""
+UNDATED = "undated"
+"""The period of the undated paragraphs' rows in :func:`themes_by_date`."""
+PERIODS = ("day", "week")
 
 SHARE_COLUMNS = ["paragraphs", "with_theme", "share", "ci_low", "ci_high", "articles"]
 DIFFERENCE_COLUMNS = [
     "theme", "language_a", "language_b", "share_a", "share_b", "difference", "ci_low", "ci_high",
     "p_value", "articles_a", "articles_b", "paragraphs_a", "paragraphs_b", "clear", "verdict",
 ]
+TIMELINE_COLUMNS = [*SHARE_COLUMNS, "few"]
 STRIP_COLUMNS = [
     "doc_id", "outlet", "language", "date", "title", "cell", "position", "paragraph_id",
     "dominant_theme", "dominant_score", "themes", "text",
@@ -103,6 +111,78 @@ def theme_shares(table: pd.DataFrame, theme_ids: Sequence[str], by: str = "langu
     long["paragraphs"] = long[by].map(grouped.size())
     long["articles"] = long[by].map(grouped["doc_id"].nunique())
     return _with_share_and_interval(long)[[by, "theme", *SHARE_COLUMNS]]
+
+
+def timeline_period(table: pd.DataFrame) -> str:
+    """The default period of a timeline: ``"week"`` when the dated kept paragraphs span more than
+    :data:`WEEKLY_AFTER_DAYS` days, else ``"day"``."""
+    require_columns(table, ["kept", "date"])
+    dates = _dates(_kept(table)).dropna()
+    if dates.empty:
+        return "day"
+    return "week" if (dates.max() - dates.min()).days > WEEKLY_AFTER_DAYS else "day"
+
+
+def themes_by_date(
+    table: pd.DataFrame,
+    theme_ids: Sequence[str],
+    period: str = "day",
+    *,
+    by_outlet: bool = False,
+    few: int = FEW_PARAGRAPHS,
+) -> pd.DataFrame:
+    """Share of kept paragraphs carrying each theme per day (or week) and language (and outlet).
+
+    Args:
+        table: Scored paragraphs table.
+        theme_ids: Theme ids to report, in display order.
+        period: ``"day"`` or ``"week"`` (weeks start on Monday and are named by that Monday).
+        by_outlet: One series per outlet (within its language) instead of per language.
+        few: A point with fewer kept paragraphs than this is marked ``few``.
+
+    Returns:
+        One row per (period, language[, outlet], theme) with kept paragraphs, with columns ``date``
+        (``YYYY-MM-DD``; named ``week`` when ``period="week"``), ``language``, [``outlet``,] ``theme``,
+        ``paragraphs``, ``with_theme``, ``share``, ``ci_low``, ``ci_high`` (95 % Wilson interval),
+        ``articles`` and ``few``. Dated rows come first, oldest first; the undated paragraphs are
+        counted apart, in rows whose period is ``"undated"``, last.
+    """
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+    if few < 1:
+        raise ValueError(f"few must be at least 1, got {few}")
+    require_columns(table, ["kept", "doc_id", "date", "language", *(["outlet"] if by_outlet else []), *_has_columns(theme_ids)])
+    kept = _kept(table)
+    dates = _dates(kept)
+    if period == "week":
+        dates = dates - pd.to_timedelta(dates.dt.weekday, unit="D")
+    column = "date" if period == "day" else "week"
+    groups = [column, "language", *(["outlet"] if by_outlet else [])]
+    labelled = kept.assign(**{column: dates.dt.strftime("%Y-%m-%d").fillna(UNDATED)})
+    grouped = labelled.groupby(groups, sort=True)
+    counts = grouped[_has_columns(theme_ids)].sum()
+    counts.columns = list(theme_ids)
+    long = counts.rename_axis(index=groups, columns="theme").stack().rename("with_theme").reset_index()
+    keys = pd.MultiIndex.from_frame(long[groups])
+    long["paragraphs"] = grouped.size().reindex(keys).to_numpy()
+    long["articles"] = grouped["doc_id"].nunique().reindex(keys).to_numpy()
+    result = _with_share_and_interval(long)
+    result["few"] = result["paragraphs"] < few
+    theme_order = {theme: index for index, theme in enumerate(theme_ids)}
+    languages = {code: index for index, code in enumerate(TARGET_LANGUAGES)}
+    result = result.assign(
+        _undated=result[column] == UNDATED,
+        _language=result["language"].map(languages).fillna(len(languages)),
+        _theme=result["theme"].map(theme_order),
+    ).sort_values(["_undated", column, "_language", "language", *groups[2:], "_theme"], kind="stable")
+    return result[[*groups, "theme", *TIMELINE_COLUMNS]].reset_index(drop=True)
+
+
+def undated_counts(table: pd.DataFrame) -> tuple[int, int]:
+    """``(articles, kept paragraphs)`` without a readable date: they are not on a timeline."""
+    require_columns(table, ["kept", "doc_id", "date"])
+    undated = _kept(table)[_dates(_kept(table)).isna()]
+    return int(undated["doc_id"].nunique()), len(undated)
 
 
 def outlet_theme_matrix(table: pd.DataFrame, theme_ids: Sequence[str]) -> pd.DataFrame:
@@ -232,6 +312,7 @@ def evidence(
     *,
     language: str | None = None,
     outlet: str | None = None,
+    date_range: tuple[dt.date, dt.date] | None = None,
     limit: int | None = None,
 ) -> pd.DataFrame:
     """Kept paragraphs carrying ``theme``, strongest score first.
@@ -241,6 +322,7 @@ def evidence(
         theme: Theme id.
         language: Keep only this language (None = all).
         outlet: Keep only this outlet (None = all).
+        date_range: Keep only paragraphs dated within these inclusive dates (None = any date, or none).
         limit: At most this many rows (None = all).
 
     Returns:
@@ -256,6 +338,9 @@ def evidence(
         mask &= rows["language"] == language
     if outlet is not None:
         mask &= rows["outlet"] == outlet
+    if date_range is not None:
+        dates = _dates(rows)
+        mask &= (dates >= pd.Timestamp(date_range[0])) & (dates <= pd.Timestamp(date_range[1]))
     found = (
         rows[mask]
         .assign(score=rows.loc[mask, f"score_{theme}"].astype(float))
@@ -498,6 +583,11 @@ def _with_share_and_interval(counts: pd.DataFrame) -> pd.DataFrame:
     return counts.astype({"with_theme": "int64", "paragraphs": "int64", "articles": "int64"}).assign(
         share=share, ci_low=low, ci_high=high
     )
+
+
+def _dates(table: pd.DataFrame) -> pd.Series:
+    """The ``date`` column as timestamps (NaT when empty or unreadable)."""
+    return pd.to_datetime(table["date"], format="%Y-%m-%d", errors="coerce")
 
 
 def _kept(table: pd.DataFrame) -> pd.DataFrame:
