@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from html import escape
+from typing import Any
 
 import pandas as pd
 
@@ -55,7 +56,7 @@ def source_link(url: object) -> str:
     return f' · <a href="{escape(url)}" target="_blank" rel="noopener noreferrer">source</a>'
 
 
-def paragraph_card(row: object, measure: str) -> str:
+def paragraph_card(row: Any, measure: str) -> str:
     """One paragraph with its outlet, language, date, number in its article, title and a measure, as escaped HTML."""
     details = [row.outlet, language_name(row.language), row.date or "undated", paragraph_number(row.position), measure]
     meta = f'<div style="color:#555;font-size:0.85rem">{escape(" · ".join(map(str, details)))}{source_link(getattr(row, "url", ""))}</div>'

@@ -34,7 +34,8 @@ def near_duplicates(
     columns: dict[str, int] = {}
     matrices = []
     for sets in (left, right):
-        indptr, indices = [0], []
+        indptr: list[int] = [0]
+        indices: list[int] = []
         for grams in sets:
             indices.extend(columns.setdefault(gram, len(columns)) for gram in grams)
             indptr.append(len(indices))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from importlib import resources
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import pandas as pd
 import stopwordsiso
@@ -338,18 +338,19 @@ def _parse_rule(entry: Mapping[str, object], source: str) -> BoilerplateRule:
     missing = [key for key in ("id", "reason", "languages", "patterns") if key not in entry]
     if missing:
         raise ValueError(f"{source}: rule {entry.get('id', '?')!r} is missing {', '.join(missing)}")
-    unknown = set(entry["languages"]) - _RULE_LANGUAGES
+    languages = cast("list[str]", entry["languages"])
+    unknown = set(languages) - _RULE_LANGUAGES
     if unknown:
         raise ValueError(f"{source}: rule {entry['id']!r} names unknown languages {sorted(unknown)}; use {sorted(_RULE_LANGUAGES)}")
     patterns = {
-        language: tuple(_compile(normalize(pattern, language), entry["id"], source) for pattern in entry["patterns"])
-        for language in entry["languages"]
+        language: tuple(_compile(normalize(pattern, language), entry["id"], source) for pattern in cast("list[str]", entry["patterns"]))
+        for language in languages
     }
     return BoilerplateRule(
-        id=entry["id"],
-        reason=entry["reason"],
+        id=cast(str, entry["id"]),
+        reason=cast(str, entry["reason"]),
         patterns=patterns,
-        max_words=entry.get("max_words"),
+        max_words=cast("int | None", entry.get("max_words")),
         starts_footer=bool(entry.get("starts_footer", False)),
     )
 
