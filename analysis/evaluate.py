@@ -180,7 +180,9 @@ def cross_validate(
             training = ~held_out & (labels[theme_id] != NOT_LABELLED).to_numpy()
             threshold = best_threshold(scores.loc[training, f"score_{theme_id}"], labels.loc[training, theme_id])
             predicted.loc[held_out, theme_id] = scores.loc[held_out, f"score_{theme_id}"] >= threshold
-    fitted = {t: best_threshold(scores.loc[labels[t] != NOT_LABELLED, f"score_{t}"], labels.loc[labels[t] != NOT_LABELLED, t]) for t in theme_ids}
+    fitted = {
+        t: best_threshold(scores.loc[labels[t] != NOT_LABELLED, f"score_{t}"], labels.loc[labels[t] != NOT_LABELLED, t]) for t in theme_ids
+    }
     return _evaluation(labels, scores, predicted, fitted, part)
 
 
@@ -195,9 +197,7 @@ def trust_summary(evaluation: Evaluation) -> str:
     rows = macro[macro["part"] == chosen]
     overall, by_language = rows.iloc[0], rows.iloc[1:]
     where = "held-out test paragraphs" if chosen == HELD_OUT_SET else "labelled paragraphs"
-    per_language = ", ".join(
-        f"{language_name(row.language)} {row.macro_f1:.2f}" for row in by_language.itertuples()
-    )
+    per_language = ", ".join(f"{language_name(row.language)} {row.macro_f1:.2f}" for row in by_language.itertuples())
     figure = f"macro-F1 {overall.macro_f1:.2f}" + (f" ({per_language})" if per_language else "")
     if overall.macro_f1 >= GOOD_F1:
         advice = "good agreement: the shares are close to what careful readers would count, though small gaps can still be noise."
@@ -229,9 +229,7 @@ def best_threshold(scores: pd.Series, truth: pd.Series) -> float:
     return round(float(candidates[best]), 4)
 
 
-def _evaluation(
-    labels: pd.DataFrame, scores: pd.DataFrame, predicted: pd.DataFrame, thresholds: dict[str, float], part: str
-) -> Evaluation:
+def _evaluation(labels: pd.DataFrame, scores: pd.DataFrame, predicted: pd.DataFrame, thresholds: dict[str, float], part: str) -> Evaluation:
     rows = []
     theme_ids = list(predicted.columns)
     for part_name, part_mask in _subsets(labels[part]):
@@ -239,13 +237,16 @@ def _evaluation(
             mask = part_mask & language_mask
             for theme_id in theme_ids:
                 labelled = mask & (labels[theme_id] != NOT_LABELLED)
-                rows.append({"part": part_name, "language": language, "theme": theme_id, **_counts(predicted.loc[labelled, theme_id], labels.loc[labelled, theme_id])})
+                rows.append(
+                    {
+                        "part": part_name,
+                        "language": language,
+                        "theme": theme_id,
+                        **_counts(predicted.loc[labelled, theme_id], labels.loc[labelled, theme_id]),
+                    }
+                )
     metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS)
-    macro = (
-        metrics.groupby(["part", "language"], sort=False)
-        .agg(labelled=("labelled", "first"), macro_f1=("f1", "mean"))
-        .reset_index()
-    )
+    macro = metrics.groupby(["part", "language"], sort=False).agg(labelled=("labelled", "first"), macro_f1=("f1", "mean")).reset_index()
     macro["macro_f1"] = macro["macro_f1"].round(3)
     intervals = [_bootstrap_interval(labels, predicted, _mask_of(labels, part, row.part, row.language)) for row in macro.itertuples()]
     macro["low"], macro["high"] = [low for low, _ in intervals], [high for _, high in intervals]
@@ -292,9 +293,15 @@ def _counts(predicted: pd.Series, truth: pd.Series) -> dict[str, float]:
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = float(f1_score(tp, fp, fn))
     return {
-        "labelled": len(truth_array), "positives": int(truth_array.sum()), "predicted": int(predicted_array.sum()),
-        "tp": tp, "fp": fp, "fn": fn,
-        "precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
+        "labelled": len(truth_array),
+        "positives": int(truth_array.sum()),
+        "predicted": int(predicted_array.sum()),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(f1, 3),
     }
 
 
@@ -308,18 +315,23 @@ def f1_score(tp: ArrayLike, fp: ArrayLike, fn: ArrayLike) -> np.ndarray:
     return np.where(denominator > 0, 2 * tp / np.where(denominator > 0, denominator, 1.0), 1.0)
 
 
-
 def _errors(labels: pd.DataFrame, scores: pd.DataFrame, predicted: pd.DataFrame, part: str) -> pd.DataFrame:
     rows = []
     for theme_id in predicted.columns:
         marks = labels[theme_id].to_numpy()
         wrong = (predicted[theme_id].to_numpy() != (marks == 1)) & (marks != NOT_LABELLED)
         for index in np.flatnonzero(wrong):
-            rows.append({
-                "part": labels.at[index, part], "doc_id": labels.at[index, "doc_id"], "language": labels.at[index, "language"],
-                "theme": theme_id, "error": "missed" if labels.at[index, theme_id] else "false alarm",
-                "score": float(scores.at[index, f"score_{theme_id}"]), "text": labels.at[index, "text"],
-            })
+            rows.append(
+                {
+                    "part": labels.at[index, part],
+                    "doc_id": labels.at[index, "doc_id"],
+                    "language": labels.at[index, "language"],
+                    "theme": theme_id,
+                    "error": "missed" if labels.at[index, theme_id] else "false alarm",
+                    "score": float(scores.at[index, f"score_{theme_id}"]),
+                    "text": labels.at[index, "text"],
+                }
+            )
     return pd.DataFrame(rows, columns=["part", "doc_id", "language", "theme", "error", "score", "text"])
 
 

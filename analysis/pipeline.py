@@ -10,7 +10,7 @@ import hashlib
 import platform
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -19,13 +19,25 @@ import pandas as pd
 
 from analysis.corpus import Corpus, Problem
 from analysis.embed import Embedder, ProgressCallback
-from analysis.text import split_paragraphs
 from analysis.scorer import ScorerStore, assign_themes, fitted_scorer
+from analysis.text import split_paragraphs
 from analysis.themes import ThemeSet
 
 OUTPUT_COLUMNS = [
-    "paragraph_id", "source", "doc_id", "outlet", "language", "detected_language", "date",
-    "position", "text", "kept", "drop_reason", "duplicate_of", "note", "themes",
+    "paragraph_id",
+    "source",
+    "doc_id",
+    "outlet",
+    "language",
+    "detected_language",
+    "date",
+    "position",
+    "text",
+    "kept",
+    "drop_reason",
+    "duplicate_of",
+    "note",
+    "themes",
 ]
 
 
@@ -70,9 +82,7 @@ def score_table(
     return assign_themes(table, themes.ids, themes.thresholds()), scores.vectors
 
 
-def analyze(
-    corpus: Corpus, themes: ThemeSet, embedder: Embedder, progress: ProgressCallback | None = None
-) -> Analysis:
+def analyze(corpus: Corpus, themes: ThemeSet, embedder: Embedder, progress: ProgressCallback | None = None) -> Analysis:
     """Run the whole pipeline on a corpus."""
     started = time.perf_counter()
     paragraphs = split_paragraphs(corpus.documents)
@@ -88,9 +98,7 @@ def analyze(
     return Analysis(table, vectors, themes, list(corpus.problems), metadata)
 
 
-def run_metadata(
-    corpus: Corpus, table: pd.DataFrame, themes: ThemeSet, embedder: Embedder, timings: dict[str, float]
-) -> dict[str, Any]:
+def run_metadata(corpus: Corpus, table: pd.DataFrame, themes: ThemeSet, embedder: Embedder, timings: dict[str, float]) -> dict[str, Any]:
     """What identifies a result and how it was made (``run.json``; the dashboard stamps its downloads with the same).
 
     Time, model, themes (hash, thresholds), corpus hash and counts, the embedder's cache use, the
@@ -98,7 +106,7 @@ def run_metadata(
     """
     documents = corpus.documents
     return {
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "model": embedder.model_id,
         "themes_hash": themes.digest(),
         "thresholds": themes.thresholds(),

@@ -324,7 +324,9 @@ def parse_themes(text: str, source: str = "themes") -> ThemeSet:
 def themes_to_toml(themes: ThemeSet) -> str:
     """Serialise a theme set to the TOML format :func:`parse_themes` reads."""
     scoring: dict[str, object] = {
-        "c": themes.scoring.c, "cue_weight": themes.scoring.cue_weight, "units": themes.scoring.units,
+        "c": themes.scoring.c,
+        "cue_weight": themes.scoring.cue_weight,
+        "units": themes.scoring.units,
         "wording_weight": themes.scoring.wording_weight,
     }
     for name in ("denial_weight", "labelled", "event_balance", "mask_event_words", "marks_weight"):
@@ -623,7 +625,7 @@ def _parse_theme(raw: object, where: str) -> Theme:
 
 def _language_lists(raw: object, where: str) -> dict[str, tuple[str, ...]]:
     if not isinstance(raw, dict):
-        raise ThemeError(f"{where}: must map languages to lists of sentences, e.g. fa = [\"...\"]")
+        raise ThemeError(f'{where}: must map languages to lists of sentences, e.g. fa = ["..."]')
     lists: dict[str, tuple[str, ...]] = {}
     for language, sentences in raw.items():
         if isinstance(sentences, str):
