@@ -58,6 +58,7 @@ from analysis.themes import (
     themes_from_upload,
     themes_to_toml,
 )
+from analysis.wording import counted, noun
 
 ROOT = Path(__file__).resolve().parent
 SEEDS = ROOT / "seeds"
@@ -81,8 +82,14 @@ STRIP_MAX_ARTICLES = 60
 ROWS_SHOWN = 300
 # Widgets of views drawn only while their tab is open; their values survive a visit to another tab.
 VIEW_WIDGET_DEFAULTS: dict[str, object] = {"evidence_limit": 10}
-VIEW_WIDGET_KEYS = ("evidence_theme", "evidence_language", "evidence_outlet", "evidence_limit", "terms_theme", "accuracy_set")
-CORPUS_STATE_KEYS = ("filter_languages", "filter_outlets", "filter_dates", "filter_undated", "counterpart_of", "evidence_outlet")
+VIEW_WIDGET_KEYS = (
+    "evidence_theme", "evidence_language", "evidence_outlet", "evidence_limit", "terms_theme", "accuracy_set",
+    "timeline_period", "timeline_by_outlet",
+)
+CORPUS_STATE_KEYS = (
+    "filter_languages", "filter_outlets", "filter_dates", "filter_undated", "counterpart_of", "evidence_outlet",
+    "filter_outlet_options", "timeline_period", "evidence_dates",
+)
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 EXPORTS = (
     ("csv", "CSV", export.to_csv_bytes, "text/csv"),
@@ -121,6 +128,9 @@ COLUMNS = {
     "z": DECIMALS("z"),
     "reason": "Reason",
     "dropped": "Dropped paragraphs",
+    "date": "Date",
+    "week": "Week starting",
+    "few": "Few paragraphs",
 }
 DIFFERENCE_SHOWN = ["theme", "share_a", "share_b", "difference", "ci_low", "ci_high", "p_value", "articles_a", "articles_b"]
 METRICS_SHOWN = ["language", "theme", "labelled", "positives", "predicted", "precision", "recall", "f1"]
@@ -160,6 +170,7 @@ class Run:
     corpus_key: str
     marks: pd.DataFrame
     note: str = ""
+    empty: str = ""
 
     @property
     def labels(self) -> dict[str, str]:
@@ -358,7 +369,7 @@ def load_uploaded_themes() -> None:
         del st.session_state[key]
     st.session_state["themes_toml"] = themes_to_toml(themes)
     st.session_state["filter_themes"] = themes.ids
-    notify("success", f"Loaded {len(themes.ids)} themes from {uploaded.name}.")
+    notify("success", f"Loaded {counted(len(themes.ids), 'theme')} from {uploaded.name}.")
 
 
 def remember_labels_upload() -> None:
@@ -379,7 +390,23 @@ def open_clicked_bar() -> None:
     if clicked:
         st.session_state["evidence_theme"], st.session_state["evidence_language"] = clicked
         st.session_state["evidence_outlet"] = ALL
+        st.session_state.pop("evidence_dates", None)
         st.session_state["view"] = "Evidence"
+
+
+def open_clicked_point() -> None:
+    """Open the Evidence view on the theme, language, outlet and day (or week) of the clicked timeline point."""
+    clicked = charts.clicked_point(st.session_state["timeline_chart"]["selection"]["points"])
+    if clicked:
+        st.session_state["evidence_theme"], st.session_state["evidence_language"] = clicked["theme"], clicked["language"]
+        st.session_state["evidence_outlet"] = clicked["outlet"] or ALL
+        st.session_state["evidence_dates"] = clicked["dates"]
+        st.session_state["view"] = "Evidence"
+
+
+def forget_evidence_dates() -> None:
+    """Show the evidence of every date again."""
+    st.session_state.pop("evidence_dates", None)
 
 
 def toggle_counterparts(paragraph_id: str) -> None:
@@ -457,17 +484,33 @@ def threshold_sliders(themes: ThemeSet, scored: pd.DataFrame) -> dict[str, float
     return thresholds
 
 
+def follow_outlet_options(offered: list[str]) -> None:
+    """Keep the outlet filter within the outlets the language filter offers: an outlet offered anew is chosen, one the
+    researcher removed stays removed."""
+    before, chosen = st.session_state.get("filter_outlet_options"), st.session_state.get("filter_outlets")
+    if chosen is None:
+        st.session_state["filter_outlets"] = offered
+    elif before is None:
+        st.session_state["filter_outlets"] = [outlet for outlet in offered if outlet in chosen]
+    else:
+        st.session_state["filter_outlets"] = [outlet for outlet in offered if outlet in chosen or outlet not in before]
+    st.session_state["filter_outlet_options"] = offered
+
+
 def sidebar_filters(table: pd.DataFrame, themes: ThemeSet) -> Selection:
     """Language, outlet, theme and date filters."""
     st.subheader("Filters")
     kept = table[table["kept"]]
     languages = charts.language_order(kept["language"])
     outlet_languages = kept.groupby("outlet")["language"].agg(lambda codes: "+".join(sorted(set(codes))))
-    for key, options in (("filter_languages", languages), ("filter_outlets", list(outlet_languages.index)), ("filter_themes", themes.ids)):
+    for key, options in (("filter_languages", languages), ("filter_themes", themes.ids)):
         st.session_state.setdefault(key, options)
     chosen_languages = st.multiselect("Languages", languages, format_func=charts.language_label, key="filter_languages")
+    offered = sorted(set(kept.loc[kept["language"].isin(chosen_languages), "outlet"]))
+    follow_outlet_options(offered)
     outlets = st.multiselect(
-        "Outlets", list(outlet_languages.index), format_func=lambda outlet: f"{outlet} ({outlet_languages[outlet]})", key="filter_outlets"
+        "Outlets", offered, format_func=lambda outlet: f"{outlet} ({outlet_languages[outlet]})", key="filter_outlets",
+        help="The outlets with kept paragraphs in the chosen languages.",
     )
     theme_ids = st.multiselect("Themes", themes.ids, format_func=themes.label, key="filter_themes")
     full, date_range, include_undated = views.date_bounds(table), None, True
@@ -585,6 +628,54 @@ def overview_view(run: Run) -> None:
     st.info("How far to trust these shares: see **Accuracy**, which compares the theme assignment with human labels.", icon=":material/fact_check:")
 
 
+def timeline_view(run: Run) -> None:
+    """Theme shares per day (or week), Persian and Arabic (or outlet by outlet); a point opens its paragraphs."""
+    ids, labels = run.selection.theme_ids, run.labels
+    st.subheader("Frames over time")
+    st.session_state.setdefault("timeline_period", compare.timeline_period(run.selected))
+    period_column, outlet_column = st.columns([1, 2])
+    period = period_column.segmented_control(
+        "Points per", list(compare.PERIODS), format_func=str.capitalize, key="timeline_period", required=True,
+        help=f"Per day by default; per week (starting on Monday) when the dates span more than {compare.WEEKLY_AFTER_DAYS // 7} weeks.",
+    )
+    by_outlet = outlet_column.toggle("One line per outlet", key="timeline_by_outlet", help="Instead of one line per language.")
+    timeline = compare.themes_by_date(run.selected, ids, period or "day", by_outlet=by_outlet)
+    chart(
+        charts.timeline_chart(timeline, theme_ids=run.themes.ids, labels=labels), "timeline_chart",
+        on_select=open_clicked_point, selection_mode="points",
+    )
+    unit = "week" if period == "week" else "day"
+    st.caption(
+        f"Each point: of the kept paragraphs of one {unit} in one {'outlet' if by_outlet else 'language'}, the share that carries "
+        f"the theme, with the count beside it (hover for the articles). Whiskers: 95 % Wilson intervals. Hollow points hold fewer "
+        f"than {compare.FEW_PARAGRAPHS} paragraphs: one paragraph moves them by more than 10 points. Click a point to read its paragraphs."
+    )
+    undated_articles, undated_paragraphs = compare.undated_counts(run.selected)
+    if undated_articles:
+        st.info(
+            f"{counted(undated_articles, 'undated article')} ({counted(undated_paragraphs, 'kept paragraph')}) "
+            f"{'is' if undated_articles == 1 else 'are'} not on the timeline: {'its' if undated_articles == 1 else 'their'} "
+            "paragraphs are counted apart, in the table's “undated” rows.",
+            icon=":material/event_busy:",
+        )
+    elif not run.selection.include_undated:
+        st.caption("Undated articles are left out by the sidebar's date filter.")
+    show_table(run, timeline, "themes_by_date")
+
+
+def evidence_dates_note() -> tuple[dt.date, dt.date] | None:
+    """The day or week of a clicked timeline point, said on the page with a way back to every date."""
+    dates = st.session_state.get("evidence_dates")
+    if not dates:
+        return None
+    start, end = dates
+    when = start.isoformat() if start == end else f"{start.isoformat()} to {end.isoformat()}"
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.caption(f"Only paragraphs dated {when} (the timeline point you clicked).")
+        st.button("Every date", key="evidence_every_date", on_click=forget_evidence_dates, type="tertiary", icon=":material/close:")
+    return start, end
+
+
 def evidence_view(run: Run) -> None:
     """The paragraphs behind a theme share, strongest first, with their closest other-language paragraphs."""
     st.subheader("The paragraphs behind the numbers")
@@ -597,8 +688,14 @@ def evidence_view(run: Run) -> None:
     )
     outlet = outlet_column.selectbox("Outlet", [ALL, *outlets], format_func=lambda name: "All" if name == ALL else name, key="evidence_outlet")
     limit = limit_column.number_input("Show at most", min_value=1, max_value=500, step=5, key="evidence_limit")
-    found = compare.evidence(run.selected, theme, language=None if language == ALL else language, outlet=None if outlet == ALL else outlet)
-    st.markdown(f"**{len(found)}** kept paragraphs carry **{html.escape(run.labels[theme])}** here; showing {min(limit, len(found))}.")
+    dates = evidence_dates_note()
+    found = compare.evidence(
+        run.selected, theme, language=None if language == ALL else language, outlet=None if outlet == ALL else outlet, date_range=dates
+    )
+    carry = "carries" if len(found) == 1 else "carry"
+    st.markdown(
+        f"**{len(found)}** kept {noun(len(found), 'paragraph')} {carry} **{html.escape(run.labels[theme])}** here; showing {min(limit, len(found))}."
+    )
     download_buttons(found, "evidence", run.metadata)
     for row in found.head(limit).itertuples(index=False):
         with st.container(border=True):
@@ -636,7 +733,7 @@ def teach_view(run: Run) -> None:
     marked = int((run.marks[run.themes.ids] != NOT_LABELLED).to_numpy().sum()) if len(run.marks) else 0
     download_column, upload_column = st.columns(2)
     download_column.download_button(
-        f"Download your marks ({marked} on {len(run.marks)} paragraphs, labels CSV)", data=marks_to_csv(run.marks),
+        f"Download your marks ({counted(marked, 'mark')} on {counted(len(run.marks), 'paragraph')}, labels CSV)", data=marks_to_csv(run.marks),
         file_name="labels.csv", mime="text/csv", key="download_marks", on_click="ignore", icon=":material/download:",
     )
     upload_column.file_uploader("Load marks (a labels CSV)", type=["csv"], key="marks_file", on_change=load_uploaded_marks, args=(run.corpus_key, run.themes.ids))
@@ -744,7 +841,7 @@ def accuracy_view(run: Run) -> None:
     for column, row in zip(st.columns(len(macro)), macro.itertuples(index=False), strict=True):
         column.metric(
             f"Macro-F1 · {language_display(row.language)}", f"{row.macro_f1:.2f}",
-            help=f"{row.labelled} labelled paragraphs; 95 % interval {row.low:.2f}–{row.high:.2f} (articles resampled)",
+            help=f"{counted(row.labelled, 'labelled paragraph')}; 95 % interval {row.low:.2f}–{row.high:.2f} (articles resampled)",
         )
     show_table(run, evaluation.metrics[evaluation.metrics["part"] == chosen], "accuracy", METRICS_SHOWN)
     missing = [run.labels[theme_id] for theme_id in run.themes.ids if theme_id not in labels.columns]
@@ -753,10 +850,10 @@ def accuracy_view(run: Run) -> None:
     cross_fitted = int(scores["cross_fitted"].sum())
     if cross_fitted:
         st.caption(
-            f"{cross_fitted} of these paragraphs belong to articles the themes also learn from; they were scored by "
+            f"{cross_fitted} of these paragraphs {'belongs' if cross_fitted == 1 else 'belong'} to articles the themes also learn from; they were scored by "
             "classifiers trained without those articles (5 folds), so no figure comes from a classifier that saw the paragraph."
         )
-    with st.expander(f"{len(evaluation.errors)} disagreements with the labels"):
+    with st.expander(f"{counted(len(evaluation.errors), 'disagreement')} with the labels"):
         errors = evaluation.errors.assign(theme=evaluation.errors["theme"].map(run.labels), score=evaluation.errors["score"].round(2))
         paragraphs_table(errors, {"part": "Set", "language": "Language", "theme": "Theme", "error": "Tool", "score": "Score", "text": "Text"})
         download_buttons(evaluation.errors, "accuracy_disagreements", run.metadata)
@@ -779,7 +876,7 @@ def marks_accuracy(run: Run) -> None:
     evaluation = evaluate(labels, scores, run.themes.thresholds())
     macro = evaluation.macro_f1
     for column, row in zip(st.columns(len(macro)), macro.itertuples(index=False), strict=True):
-        column.metric(f"Macro-F1 · {language_display(row.language)}", f"{row.macro_f1:.2f}", help=f"{row.labelled} marked paragraphs")
+        column.metric(f"Macro-F1 · {language_display(row.language)}", f"{row.macro_f1:.2f}", help=f"{counted(row.labelled, 'marked paragraph')}")
     show_table(run, evaluation.metrics, "accuracy_on_marks", METRICS_SHOWN)
     st.caption("Each marked paragraph is scored by themes refitted without the marks of its article, so no figure comes from a classifier that saw it.")
 
@@ -878,6 +975,7 @@ def dropped_view(run: Run) -> None:
 
 VIEW_FUNCTIONS: dict[str, Callable[[Run], None]] = {
     "Overview": overview_view,
+    "Over time": timeline_view,
     "Evidence": evidence_view,
     "Distinctive words": words_view,
     "Teach": teach_view,
@@ -919,17 +1017,21 @@ def prepare() -> Run:
         "filters": selection.describe(),
     }
     note = views.selection_note(table, before_dates, selected)
-    return Run(themes, table, vectors, selected, selection, metadata, source, corpus.problems, key, marks, note)
+    empty = "" if selected["kept"].any() else views.empty_reason(
+        table, before_dates, languages=selection.languages, outlets=selection.outlets, date_range=selection.date_range,
+        include_undated=selection.include_undated,
+    )
+    return Run(themes, table, vectors, selected, selection, metadata, source, corpus.problems, key, marks, note, empty)
 
 
 def header(run: Run) -> None:
     """What is analysed, what was skipped, and the paragraph table download."""
     meta = run.metadata
-    kept = int(run.selected["kept"].sum())
+    kept, articles = int(run.selected["kept"].sum()), run.kept["doc_id"].nunique()
     st.markdown(
-        f"Analysing **{run.source}**: {meta['documents']} articles, {meta['paragraphs']} paragraphs "
-        f"({meta['kept']} kept, {meta['dropped']} dropped). The current selection keeps **{kept}** paragraphs "
-        f"from **{run.kept['doc_id'].nunique()}** articles."
+        f"Analysing **{run.source}**: {counted(meta['documents'], 'article')}, {counted(meta['paragraphs'], 'paragraph')} "
+        f"({meta['kept']} kept, {meta['dropped']} dropped). The current selection keeps **{kept}** {noun(kept, 'paragraph')} "
+        f"from **{articles}** {noun(articles, 'article')}."
     )
     if run.note:
         st.info(run.note, icon=":material/filter_alt:")
@@ -943,7 +1045,7 @@ def header(run: Run) -> None:
                     for row in changed.itertuples(index=False):
                         st.html(paragraph_card(row, f"{'gained' if row.paragraph_id in change.gained_ids else 'lost'} {change.label}"))
     if run.problems:
-        with st.expander(f"{len(run.problems)} input problem(s): skipped or repaired", icon=":material/warning:"):
+        with st.expander(f"{counted(len(run.problems), 'input problem')}: skipped or repaired", icon=":material/warning:"):
             st.dataframe(pd.DataFrame([dataclasses.asdict(problem) for problem in run.problems]), hide_index=True)
     download_buttons(
         output_table(run.selected, run.themes.ids), "paragraphs", meta, "every paragraph of the selection, kept or dropped, with scores, themes and drop reasons"
@@ -969,6 +1071,9 @@ def main() -> None:
         with tab:
             if not run.selection.theme_ids and name not in ("Themes", "Dropped paragraphs"):
                 st.warning("Choose at least one theme in the sidebar.")
+                continue
+            if run.empty and name not in ("Accuracy", "Themes", "Dropped paragraphs"):
+                st.info(run.empty, icon=":material/filter_alt_off:")
                 continue
             try:
                 view(run)

@@ -11,6 +11,8 @@ import re
 import pandas as pd
 
 from analysis.compare import filter_table
+from analysis.languages import language_name
+from analysis.wording import counted
 
 DUPLICATE_REASON = re.compile(r"\bduplicate of paragraph (\d+)\b")
 
@@ -87,3 +89,45 @@ def flagged_kept(table: pd.DataFrame) -> pd.DataFrame:
         for note, copy in zip(notes[flagged.index], copies[flagged.index], strict=True)
     ]
     return dropped_for_reader(flagged.assign(drop_reason=flags)) if len(flagged) else flagged.assign(article=[], number=[])
+
+
+def empty_reason(
+    table: pd.DataFrame,
+    before_dates: pd.DataFrame,
+    *,
+    languages: list[str],
+    outlets: list[str],
+    date_range: tuple[dt.date, dt.date] | None,
+    include_undated: bool = True,
+) -> str:
+    """Why a selection holds no kept paragraph, in one sentence for the page.
+
+    Args:
+        table: every paragraph of the corpus.
+        before_dates: the rows left by the language and outlet filters.
+        languages: the chosen language codes.
+        outlets: the chosen outlets.
+        date_range: the chosen dates (None: any).
+        include_undated: whether undated articles are kept.
+    """
+    if not table["kept"].astype(bool).any():
+        return "No paragraph of this corpus was kept: the Dropped paragraphs tab says why each was left out."
+    if not languages:
+        return "Nothing to show: no language is chosen. Choose one in the sidebar's Languages filter."
+    if not outlets:
+        return "Nothing to show: no outlet is chosen. Choose one in the sidebar's Outlets filter."
+    kept = before_dates[before_dates["kept"].astype(bool)]
+    if kept.empty:
+        names = " or ".join(language_name(code) for code in languages)
+        return f"Nothing to show: the chosen outlets have no kept {names} paragraphs. Choose other outlets or languages."
+    undated = parsed_dates(kept).isna()
+    reasons = []
+    if date_range is not None and (~undated).any():
+        start, end = date_range
+        reasons.append(f"none of the chosen outlets' articles is dated {start.isoformat()} to {end.isoformat()}")
+    if undated.any() and not include_undated:
+        reasons.append(
+            f"the {counted(int(kept.loc[undated, 'doc_id'].nunique()), 'undated article')} {'is' if kept.loc[undated, 'doc_id'].nunique() == 1 else 'are'} left out"
+        )
+    reason = " and ".join(reasons) or "the date filter leaves no article"
+    return f"Nothing to show: {reason}. Widen the dates in the sidebar."
