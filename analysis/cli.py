@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.compare import theme_shares
+from analysis.compare import theme_shares, themes_by_date, timeline_period
 from analysis.config import framing_home
 from analysis.corpus import CorpusError, read_corpus
 from analysis.embed import CACHE_FILE, DEFAULT_MODEL, EmbeddingCache, ModelError, make_embedder
@@ -27,6 +27,7 @@ from analysis.model_setup import default_model_dir, ensure_default_model, model_
 from analysis.pipeline import analyze, output_table, versions
 from analysis.scorer import ScorerStore, fitted_scorer
 from analysis.themes import DEFAULT_THEMES_PATH, ThemeError, load_themes, training_texts
+from analysis.wording import counted
 
 DEFAULT_CORPUS = Path("seeds")
 ARTICLE_FOLDS = 5
@@ -73,15 +74,18 @@ def run_analyze(args: argparse.Namespace) -> int:
     _write_csv(output_table(table, themes.ids), out / "paragraphs.csv")
     _write_csv(theme_shares(table, themes.ids, by="language"), out / "themes_by_language.csv")
     _write_csv(theme_shares(table, themes.ids, by="outlet"), out / "themes_by_outlet.csv")
+    _write_csv(themes_by_date(table, themes.ids, timeline_period(table)), out / "themes_by_date.csv")
     metadata = {
-        **analysis.metadata, "themes_file": str(args.themes or DEFAULT_THEMES_PATH), "labels": args.labels,
+        **analysis.metadata,
+        "themes_file": str(args.themes or DEFAULT_THEMES_PATH),
+        "labels": args.labels,
         "inputs": [str(p) for p in args.paths or [DEFAULT_CORPUS]],
     }
     (out / "run.json").write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     kept = int(table["kept"].sum())
     print(
-        f"framing: {metadata['documents']} documents, {len(table)} paragraphs: {kept} kept, "
-        f"{len(table) - kept} dropped (see drop_reason); {embedder.computed} texts embedded, "
+        f"framing: {counted(metadata['documents'], 'document')}, {counted(len(table), 'paragraph')}: {kept} kept, "
+        f"{len(table) - kept} dropped (see drop_reason); {counted(embedder.computed, 'text')} embedded, "
         f"{embedder.reused} from cache; tables in {out}/"
     )
     if kept == 0:
@@ -106,13 +110,22 @@ def run_evaluate(args: argparse.Namespace) -> int:
     embedder = make_embedder(args.model, use_cache=not args.no_cache, warn=_warn)
     with _ProgressBar() as progress:
         scores = score_labels(
-            labels, themes, lambda texts: embedder.embed(texts, progress=progress),
-            folds, model_id=embedder.model_id, by=args.by, store=ScorerStore.default(),
+            labels,
+            themes,
+            lambda texts: embedder.embed(texts, progress=progress),
+            folds,
+            model_id=embedder.model_id,
+            by=args.by,
+            store=ScorerStore.default(),
         )
     part = "event" if args.by == "event" else "set"
     at_thresholds = evaluate(labels, scores, themes.thresholds(), part=part)
     held_out = cross_validate(labels, scores, themes.ids, folds=folds, part=part, by=args.by)
-    grouping = f"{folds} folds of whole events: each event scored and thresholded without it" if args.by == "event" else f"{folds} folds grouped by article"
+    grouping = (
+        f"{folds} folds of whole events: each event scored and thresholded without it"
+        if args.by == "event"
+        else f"{folds} folds grouped by article"
+    )
     report = {
         "labels": str(args.labels),
         "model": embedder.model_id,
@@ -121,7 +134,10 @@ def run_evaluate(args: argparse.Namespace) -> int:
         "scored_by": "leave-events-out" if args.by == "event" else "cross-fitted by article",
         "cross_validated": {"folds": folds, "grouped_by": args.by, **held_out.to_dict()},
     }
-    for title, result in (("At the themes file's thresholds", at_thresholds), (f"Thresholds chosen on held-out folds ({grouping})", held_out)):
+    for title, result in (
+        ("At the themes file's thresholds", at_thresholds),
+        (f"Thresholds chosen on held-out folds ({grouping})", held_out),
+    ):
         print(f"\n== {title} ==")
         print(result.macro_f1.to_string(index=False))
         print(result.metrics.to_string(index=False))
@@ -147,7 +163,7 @@ def run_prepare(args: argparse.Namespace) -> int:
     computed, reused = embedder.computed, embedder.reused  # before fitting, which looks the same texts up again
     fitted_scorer(themes, embedder.model_id, embedder.embed, ScorerStore.default())
     print(
-        f"framing: ready: {computed + reused} training texts of the themes "
+        f"framing: ready: {counted(computed + reused, 'training text')} of the themes "
         f"({computed} embedded now, {reused} already cached) with {embedder.model_id}"
     )
     return 0
@@ -161,7 +177,7 @@ def run_info(args: argparse.Namespace) -> int:
     cached = len(EmbeddingCache(cache_path, warn=_warn)) if cache_path.exists() else 0
     print(f"framing home:   {home}  (set FRAMING_HOME to move it)")
     print(f"default model:  {model_dir}  ({model_status(model_dir)})")
-    print(f"embedding cache: {cache_path}  ({cached} vectors)")
+    print(f"embedding cache: {cache_path}  ({counted(cached, 'vector')})")
     print(f"themes file:    {DEFAULT_THEMES_PATH}")
     for package, found in versions().items():
         print(f"{package + ':':16}{found}")
@@ -249,7 +265,8 @@ def _parser() -> argparse.ArgumentParser:
     analyze_cmd.add_argument("paths", nargs="*", help="folders of .txt (+ manifest.csv), .txt, .csv or .jsonl files (default: seeds/)")
     analyze_cmd.add_argument("--out", required=True, help="output folder (checked before the analysis starts)")
     analyze_cmd.add_argument(
-        "--labels", help="your marks or labelled paragraphs (a labels CSV, e.g. downloaded from the Teach tab): the themes learn from them too"
+        "--labels",
+        help="your marks or labelled paragraphs (a labels CSV, e.g. downloaded from the Teach tab): the themes learn from them too",
     )
     analyze_cmd.set_defaults(run=run_analyze)
 
@@ -258,11 +275,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate_cmd.add_argument("labels", help="CSV with text, language and one 0/1 column per theme (optional: set, doc_id)")
     evaluate_cmd.add_argument(
-        "--folds", type=int, default=None,
+        "--folds",
+        type=int,
+        default=None,
         help="cross-validation folds of whole articles (default 5), or of whole events with --by event (default 10); at least 2, at most one per article or event",
     )
     evaluate_cmd.add_argument(
-        "--by", choices=["doc_id", "event"], default="doc_id",
+        "--by",
+        choices=["doc_id", "event"],
+        default="doc_id",
         help="what a paragraph is held out with: its article (default) or its event (leave-one-event-out; needs an `event` column)",
     )
     evaluate_cmd.add_argument("--json", help="also write the full report as JSON to this file (checked before the evaluation starts)")
@@ -276,6 +297,7 @@ def _parser() -> argparse.ArgumentParser:
     info_cmd = commands.add_parser("info", help="show the model path, the cache location and versions")
     info_cmd.set_defaults(run=run_info)
     return parser
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -33,19 +33,59 @@ PERIODS = ("day", "week")
 
 SHARE_COLUMNS = ["paragraphs", "with_theme", "share", "ci_low", "ci_high", "articles"]
 DIFFERENCE_COLUMNS = [
-    "theme", "language_a", "language_b", "share_a", "share_b", "difference", "ci_low", "ci_high",
-    "p_value", "articles_a", "articles_b", "paragraphs_a", "paragraphs_b", "clear", "verdict",
+    "theme",
+    "language_a",
+    "language_b",
+    "share_a",
+    "share_b",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "articles_a",
+    "articles_b",
+    "paragraphs_a",
+    "paragraphs_b",
+    "clear",
+    "verdict",
 ]
 TIMELINE_COLUMNS = [*SHARE_COLUMNS, "few"]
 STRIP_COLUMNS = [
-    "doc_id", "outlet", "language", "date", "title", "cell", "position", "paragraph_id",
-    "dominant_theme", "dominant_score", "themes", "text",
+    "doc_id",
+    "outlet",
+    "language",
+    "date",
+    "title",
+    "cell",
+    "position",
+    "paragraph_id",
+    "dominant_theme",
+    "dominant_score",
+    "themes",
+    "text",
 ]
 EVIDENCE_COLUMNS = [
-    "paragraph_id", "doc_id", "outlet", "language", "date", "title", "url", "position", "score", "text",
+    "paragraph_id",
+    "doc_id",
+    "outlet",
+    "language",
+    "date",
+    "title",
+    "url",
+    "position",
+    "score",
+    "text",
 ]
 COUNTERPART_COLUMNS = [
-    "paragraph_id", "doc_id", "outlet", "language", "date", "title", "position", "similarity", "text",
+    "paragraph_id",
+    "doc_id",
+    "outlet",
+    "language",
+    "date",
+    "title",
+    "position",
+    "similarity",
+    "text",
 ]
 TERM_COLUMNS = ["term", "count_theme", "count_rest", "log_odds", "z"]
 
@@ -246,17 +286,29 @@ def language_difference(
     with_theme = per_article[_has_columns(theme_ids)].sum()
     n_a, k_a = _article_counts(paragraphs, with_theme, a)
     n_b, k_b = _article_counts(paragraphs, with_theme, b)
-    result = pd.DataFrame({
-        "theme": list(theme_ids), "language_a": a, "language_b": b,
-        "articles_a": len(n_a), "articles_b": len(n_b),
-        "paragraphs_a": int(n_a.sum()), "paragraphs_b": int(n_b.sum()),
-    })
+    result = pd.DataFrame(
+        {
+            "theme": list(theme_ids),
+            "language_a": a,
+            "language_b": b,
+            "articles_a": len(n_a),
+            "articles_b": len(n_b),
+            "paragraphs_a": int(n_a.sum()),
+            "paragraphs_b": int(n_b.sum()),
+        }
+    )
     missing = [code for code, counts in ((a, n_a), (b, n_b)) if len(counts) == 0]
     if missing:
         names = " or ".join(language_name(code) for code in missing)
         return result.assign(
-            share_a=np.nan, share_b=np.nan, difference=np.nan, ci_low=np.nan, ci_high=np.nan, p_value=np.nan,
-            clear=False, verdict=f"Cannot compare: no kept {names} paragraphs in this selection.",
+            share_a=np.nan,
+            share_b=np.nan,
+            difference=np.nan,
+            ci_low=np.nan,
+            ci_high=np.nan,
+            p_value=np.nan,
+            clear=False,
+            verdict=f"Cannot compare: no kept {names} paragraphs in this selection.",
         )[DIFFERENCE_COLUMNS]
     rng = np.random.default_rng(seed)
     share_a = k_a.sum(axis=0) / n_a.sum()
@@ -264,14 +316,17 @@ def language_difference(
     observed = share_a - share_b
     bootstrap = _bootstrap_shares(n_a, k_a, n_resamples, rng) - _bootstrap_shares(n_b, k_b, n_resamples, rng)
     ci_low, ci_high = np.quantile(bootstrap, [(1 - CONFIDENCE) / 2, (1 + CONFIDENCE) / 2], axis=0)
-    p_value = _permutation_p_value(
-        np.concatenate([n_a, n_b]), np.vstack([k_a, k_b]), len(n_a), observed, n_resamples, rng
-    )
+    p_value = _permutation_p_value(np.concatenate([n_a, n_b]), np.vstack([k_a, k_b]), len(n_a), observed, n_resamples, rng)
     enough_articles = min(len(n_a), len(n_b)) >= MIN_ARTICLES_FOR_VERDICT
     clear = (p_value < SIGNIFICANCE_LEVEL) & ((ci_low > 0) | (ci_high < 0)) & enough_articles
     result = result.assign(
-        share_a=share_a, share_b=share_b, difference=observed, ci_low=ci_low, ci_high=ci_high,
-        p_value=p_value, clear=clear,
+        share_a=share_a,
+        share_b=share_b,
+        difference=observed,
+        ci_low=ci_low,
+        ci_high=ci_high,
+        p_value=p_value,
+        clear=clear,
     )
     result["verdict"] = [_verdict(row) for row in result.itertuples(index=False)]
     return result[DIFFERENCE_COLUMNS]
@@ -286,8 +341,21 @@ def article_strip(table: pd.DataFrame, theme_ids: Sequence[str]) -> pd.DataFrame
         the assigned theme with the highest score, or ``"none"`` (NaN ``dominant_score``).
     """
     require_columns(
-        table, ["kept", "doc_id", "outlet", "language", "date", "title", "position", "paragraph_id", "themes",
-                "text", *_has_columns(theme_ids), *_score_columns(theme_ids)],
+        table,
+        [
+            "kept",
+            "doc_id",
+            "outlet",
+            "language",
+            "date",
+            "title",
+            "position",
+            "paragraph_id",
+            "themes",
+            "text",
+            *_has_columns(theme_ids),
+            *_score_columns(theme_ids),
+        ],
     )
     kept = _kept(table).sort_values(["language", "outlet", "date", "doc_id", "position"], kind="stable")
     assigned_scores = np.where(
@@ -366,9 +434,7 @@ def counterparts(table: pd.DataFrame, vectors: np.ndarray, paragraph_id: str, k:
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
-    require_columns(
-        table, ["kept", "drop_reason", *(column for column in COUNTERPART_COLUMNS if column != "similarity")]
-    )
+    require_columns(table, ["kept", "drop_reason", *(column for column in COUNTERPART_COLUMNS if column != "similarity")])
     kept = _kept(table)
     if len(vectors) != len(kept):
         raise ValueError(
@@ -380,16 +446,12 @@ def counterparts(table: pd.DataFrame, vectors: np.ndarray, paragraph_id: str, k:
         raise ValueError(f"Unknown paragraph id {paragraph_id!r}")
     if not bool(match["kept"].iloc[0]):
         raise ValueError(
-            f"Paragraph {paragraph_id!r} was dropped ({match['drop_reason'].iloc[0] or 'no reason given'}) "
-            "and has no embedding"
+            f"Paragraph {paragraph_id!r} was dropped ({match['drop_reason'].iloc[0] or 'no reason given'}) and has no embedding"
         )
     source_language = match["language"].iloc[0]
     counterpart_language = other_language(source_language)
     if counterpart_language is None:
-        raise ValueError(
-            f"Counterparts are defined for Persian (fa) and Arabic (ar) paragraphs; "
-            f"{paragraph_id!r} is {source_language!r}"
-        )
+        raise ValueError(f"Counterparts are defined for Persian (fa) and Arabic (ar) paragraphs; {paragraph_id!r} is {source_language!r}")
     source_row = int(np.flatnonzero(kept["paragraph_id"].to_numpy() == paragraph_id)[0])
     similarity = np.asarray(vectors, dtype=np.float64) @ np.asarray(vectors[source_row], dtype=np.float64)
     candidates = kept.assign(similarity=similarity)[kept["language"].to_numpy() == counterpart_language]
@@ -440,21 +502,29 @@ def distinctive_terms(
     rest_counts = _token_counts(rows.loc[~in_theme, "clean_text"], language, tokenize)
     vocabulary = sorted(set(theme_counts) | set(rest_counts))
     if not theme_counts or not rest_counts or len(vocabulary) < 2:
-        return pd.DataFrame({column: pd.Series(dtype=dtype) for column, dtype in zip(
-            TERM_COLUMNS, ["object", "int64", "int64", "float64", "float64"])})
+        return pd.DataFrame(
+            {
+                column: pd.Series(dtype=dtype)
+                for column, dtype in zip(TERM_COLUMNS, ["object", "int64", "int64", "float64", "float64"], strict=True)
+            }
+        )
     y_theme = np.array([theme_counts[term] for term in vocabulary], dtype=float)
     y_rest = np.array([rest_counts[term] for term in vocabulary], dtype=float)
     alpha = prior_scale * (y_theme + y_rest)
     alpha_total = alpha.sum()
-    log_odds = (
-        np.log((y_theme + alpha) / (y_theme.sum() + alpha_total - y_theme - alpha))
-        - np.log((y_rest + alpha) / (y_rest.sum() + alpha_total - y_rest - alpha))
+    log_odds = np.log((y_theme + alpha) / (y_theme.sum() + alpha_total - y_theme - alpha)) - np.log(
+        (y_rest + alpha) / (y_rest.sum() + alpha_total - y_rest - alpha)
     )
     z = log_odds / np.sqrt(1 / (y_theme + alpha) + 1 / (y_rest + alpha))
-    terms = pd.DataFrame({
-        "term": vocabulary, "count_theme": y_theme.astype("int64"), "count_rest": y_rest.astype("int64"),
-        "log_odds": log_odds, "z": z,
-    })
+    terms = pd.DataFrame(
+        {
+            "term": vocabulary,
+            "count_theme": y_theme.astype("int64"),
+            "count_rest": y_rest.astype("int64"),
+            "log_odds": log_odds,
+            "z": z,
+        }
+    )
     ranked = terms.sort_values(["z", "term"], ascending=[False, True], kind="stable")
     return ranked.head(top).reset_index(drop=True)
 
@@ -500,10 +570,7 @@ def _verdict(row: object) -> str:
     name_a, name_b = language_name(row.language_a), language_name(row.language_b)
     counts = f"{row.articles_a} and {row.articles_b} articles"
     if row.share_a == row.share_b:
-        return (
-            f"{name_a} and {name_b} outlets give this theme the same space "
-            f"({_percent(row.share_a)} of paragraphs, {counts})."
-        )
+        return f"{name_a} and {name_b} outlets give this theme the same space ({_percent(row.share_a)} of paragraphs, {counts})."
     if row.share_a > row.share_b:
         lead, high, low = name_a, row.share_a, row.share_b
     else:
@@ -526,9 +593,7 @@ def _p_text(p_value: float) -> str:
     return f"p = {p_value:.3f}" if p_value < 0.01 else f"p = {p_value:.2f}"
 
 
-def _article_counts(
-    paragraphs: pd.Series, with_theme: pd.DataFrame, language: str
-) -> tuple[np.ndarray, np.ndarray]:
+def _article_counts(paragraphs: pd.Series, with_theme: pd.DataFrame, language: str) -> tuple[np.ndarray, np.ndarray]:
     """Kept paragraphs per article (vector) and theme paragraphs per article (articles x themes)."""
     selected = paragraphs.index.get_level_values("language") == language
     return paragraphs[selected].to_numpy(dtype=float), with_theme[selected].to_numpy(dtype=float)
@@ -580,9 +645,7 @@ def _with_share_and_interval(counts: pd.DataFrame) -> pd.DataFrame:
     paragraphs = counts["paragraphs"].to_numpy(dtype=float)
     low, high = wilson_interval(with_theme, paragraphs)
     share = np.divide(with_theme, paragraphs, out=np.full_like(with_theme, np.nan), where=paragraphs > 0)
-    return counts.astype({"with_theme": "int64", "paragraphs": "int64", "articles": "int64"}).assign(
-        share=share, ci_low=low, ci_high=high
-    )
+    return counts.astype({"with_theme": "int64", "paragraphs": "int64", "articles": "int64"}).assign(share=share, ci_low=low, ci_high=high)
 
 
 def _dates(table: pd.DataFrame) -> pd.Series:

