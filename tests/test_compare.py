@@ -286,3 +286,77 @@ def test_filter_table_rows(table: pd.DataFrame) -> None:
     assert "ar3" not in set(everything_dated["doc_id"])
     with pytest.raises(ValueError, match="starts after it ends"):
         compare.filter_table(table, date_range=(dt.date(2022, 2, 1), dt.date(2022, 1, 1)))
+
+
+def test_themes_by_date_counts_each_day_and_language_with_intervals_and_undated_apart(table: pd.DataFrame) -> None:
+    timeline = compare.themes_by_date(table, THEMES, few=3)
+    assert list(timeline.columns) == [
+        "date",
+        "language",
+        "theme",
+        "paragraphs",
+        "with_theme",
+        "share",
+        "ci_low",
+        "ci_high",
+        "articles",
+        "few",
+    ]
+    terrorism = timeline[timeline["theme"] == "terrorism"]
+    assert terrorism[["date", "language", "paragraphs", "with_theme", "articles", "few"]].values.tolist() == [
+        ["2022-01-06", "ar", 2, 1, 1, True],
+        ["2022-01-07", "fa", 3, 1, 1, False],
+        ["2022-01-10", "fa", 3, 2, 1, False],
+        ["2022-01-10", "ar", 3, 2, 1, False],
+        ["undated", "ar", 1, 0, 1, True],
+    ]
+    assert timeline["theme"].tolist()[:2] == THEMES
+    interference = timeline[timeline["theme"] == "foreign_interference"].set_index(["date", "language"])
+    assert interference.loc[("2022-01-07", "fa"), "with_theme"] == 2 and interference.loc[("2022-01-10", "ar"), "with_theme"] == 0
+    row = terrorism.iloc[2]
+    low, high = compare.wilson_interval([2], [3])
+    assert row["share"] == pytest.approx(2 / 3)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((low[0], high[0]))
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((0.2077, 0.9385), abs=1e-4)
+
+
+def test_themes_by_date_per_week_and_per_outlet(table: pd.DataFrame) -> None:
+    weeks = compare.themes_by_date(table, THEMES, "week")
+    terrorism = weeks[weeks["theme"] == "terrorism"]
+    assert terrorism[["week", "language", "paragraphs", "with_theme", "articles"]].values.tolist() == [
+        ["2022-01-03", "fa", 3, 1, 1],  # Monday 3 January: the Persian article of the 7th
+        ["2022-01-03", "ar", 2, 1, 1],
+        ["2022-01-10", "fa", 3, 2, 1],
+        ["2022-01-10", "ar", 3, 2, 1],
+        ["undated", "ar", 1, 0, 1],
+    ]
+    assert terrorism["few"].all()  # fewer than FEW_PARAGRAPHS (10) kept paragraphs everywhere
+    outlets = compare.themes_by_date(table, THEMES, "week", by_outlet=True)
+    assert list(outlets.columns[:4]) == ["week", "language", "outlet", "theme"]
+    rows = outlets[outlets["theme"] == "foreign_interference"]
+    assert rows[["week", "outlet", "paragraphs", "with_theme"]].values.tolist() == [
+        ["2022-01-03", "Fars", 3, 2],
+        ["2022-01-03", "Akhbar El-Yom", 2, 1],
+        ["2022-01-10", "Tasnim", 3, 1],
+        ["2022-01-10", "RT Arabic", 3, 0],
+        ["undated", "RT Arabic", 1, 0],
+    ]
+    with pytest.raises(ValueError, match="period must be one of day, week"):
+        compare.themes_by_date(table, THEMES, "month")
+
+
+def test_timeline_period_turns_weekly_after_six_weeks_and_undated_counts(table: pd.DataFrame) -> None:
+    assert compare.timeline_period(table) == "day"
+    six_weeks = table.assign(date=table["date"].replace({"2022-01-07": "2022-01-06", "2022-01-10": "2022-02-17"}))
+    assert compare.timeline_period(six_weeks) == "day"  # 6 January to 17 February: 42 days
+    assert compare.timeline_period(table.assign(date=table["date"].replace("2022-01-10", "2022-02-18"))) == "week"
+    assert compare.timeline_period(table.assign(date="")) == "day"
+    assert compare.undated_counts(table) == (1, 1)
+    assert compare.undated_counts(table.assign(date="")) == (5, 12)
+
+
+def test_evidence_of_one_day(table: pd.DataFrame) -> None:
+    day = (dt.date(2022, 1, 10), dt.date(2022, 1, 10))
+    assert compare.evidence(table, "terrorism", date_range=day)["paragraph_id"].tolist() == ["fa1-1", "ar1-0", "ar1-2", "fa1-3"]
+    week = (dt.date(2022, 1, 3), dt.date(2022, 1, 9))
+    assert compare.evidence(table, "terrorism", language="ar", date_range=week)["paragraph_id"].tolist() == ["ar2-0"]
