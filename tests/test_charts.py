@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 
@@ -235,3 +236,63 @@ def test_hostile_strings_stay_readable_and_out_of_hover_templates() -> None:
     assert strip.hovertext[0].startswith("¶ 5 · &lt;script&gt;")
     assert figures["shares"].data[0].name == "&lt;b&gt;xx&lt;/b&gt;" and "xx" not in figures["shares"].data[0].hovertemplate
     assert figures["terms"].layout.title.text.startswith("&lt;b&gt;Bold")
+
+
+@pytest.fixture
+def timeline() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "date": ["2022-01-07", "2022-01-07", "2022-01-10", "2022-01-10", "2022-01-10", "2022-01-10", "undated", "undated"],
+            "language": ["fa", "fa", "fa", "fa", "ar", "ar", "ar", "ar"],
+            "theme": ["terrorism", "limited_mission"] * 4,
+            "paragraphs": [12, 12, 9, 9, 20, 20, 4, 4],
+            "with_theme": [1, 1, 2, 3, 8, 0, 1, 0],
+            "share": [1 / 12, 1 / 12, 2 / 9, 1 / 3, 0.4, 0.0, 0.25, 0.0],
+            "ci_low": [0.0149, 0.0149, 0.0632, 0.1206, 0.2188, 0.0, 0.0456, 0.0],
+            "ci_high": [0.3539, 0.3539, 0.5474, 0.6458, 0.6134, 0.1611, 0.6994, 0.4899],
+            "articles": [1, 1, 1, 1, 1, 1, 2, 2],
+            "few": [False, False, True, True, False, False, True, True],
+        }
+    )
+
+
+def test_timeline_chart_one_panel_per_theme_a_line_per_language_with_counts_and_click_data(timeline: pd.DataFrame) -> None:
+    figure = charts.timeline_chart(timeline, theme_ids=["terrorism", "foreign_interference", "limited_mission"])
+    assert [(trace.name, trace.xaxis) for trace in figure.data] == [
+        ("Persian (fa)", "x"), ("Persian (fa)", "x2"), ("Arabic (ar)", "x"), ("Arabic (ar)", "x2"),
+    ]  # fmt: skip
+    assert [trace.showlegend for trace in figure.data] == [True, False, True, False]
+    persian = figure.data[0]
+    assert list(persian.y) == pytest.approx([100 / 12, 200 / 9])
+    assert list(persian.text) == ["1/12", "2/9"]
+    assert list(persian.marker.symbol) == ["circle", "circle-open"]  # 9 paragraphs: fewer than 10
+    assert list(persian.error_y.array) == pytest.approx([35.39 - 100 / 12, 54.74 - 200 / 9])
+    assert persian.customdata[1][:5] == ["terrorism", "fa", "", "2022-01-10", "2022-01-10"]
+    assert persian.customdata[1][5:8] == [2, 9, 1] and persian.customdata[1][10] == "10 Jan 2022"
+    assert "fewer than 10" in persian.customdata[1][11] and persian.customdata[0][11] == ""
+    assert persian.marker.color == charts.LANGUAGE_COLORS["fa"] and figure.data[2].marker.color == charts.LANGUAGE_COLORS["ar"]
+    titles = [annotation for annotation in figure.layout.annotations if annotation.text in ("terrorism", "limited mission")]
+    assert [(title.text, title.font.color) for title in titles] == [("terrorism", "#E69F00"), ("limited mission", "#009E73")]
+    assert "4 undated paragraphs not shown" in figure.layout.title.subtitle.text
+    assert charts.clicked_point([{"x": 1}, {"customdata": persian.customdata[1]}]) == {
+        "theme": "terrorism", "language": "fa", "outlet": None, "dates": (dt.date(2022, 1, 10), dt.date(2022, 1, 10)),
+    }  # fmt: skip
+    assert charts.clicked_point([{"customdata": ["terrorism", "fa"]}]) is None
+    _render(figure)
+
+
+def test_timeline_chart_per_week_and_outlet_and_empty(timeline: pd.DataFrame) -> None:
+    weekly = timeline.rename(columns={"date": "week"}).assign(week=timeline["date"].replace({"2022-01-07": "2022-01-03"}))
+    per_outlet = weekly.assign(outlet=["Fars", "Fars", "Tasnim", "Tasnim", "RT <b>Arabic</b>", "RT <b>Arabic</b>", "RT", "RT"])
+    figure = charts.timeline_chart(per_outlet)
+    assert [trace.name for trace in figure.data][::2] == ["Fars (fa)", "Tasnim (fa)", "RT &lt;b&gt;Arabic&lt;/b&gt; (ar)"]
+    fars, tasnim = figure.data[0], figure.data[2]
+    assert fars.customdata[0][2:5] == ["Fars", "2022-01-03", "2022-01-09"] and fars.customdata[0][10] == "week of 3–9 Jan 2022"
+    assert (fars.marker.symbol[0], tasnim.marker.symbol[0]) == ("circle", "square-open")
+    assert fars.marker.color == tasnim.marker.color == charts.LANGUAGE_COLORS["fa"]
+    assert charts.clicked_point([{"customdata": fars.customdata[0]}])["outlet"] == "Fars"
+    assert figure.layout.xaxis2.title.text == "Week starting (Monday)"
+    assert "Arabic</b>" not in json.dumps(figure.to_plotly_json()["data"][4]["name"])
+    empty = charts.timeline_chart(timeline[timeline["date"] == "undated"])
+    assert len(empty.data) == 0
+    assert empty.layout.annotations[0].text == "No dated kept paragraphs in this selection. 4 undated paragraphs not shown (see the table)."
