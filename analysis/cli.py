@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -186,6 +187,8 @@ def run_info(args: argparse.Namespace) -> int:
 
 class _ProgressBar:
     """A tqdm bar on stderr for embedding, shown only when there is something to embed."""
+
+    _bar: Any  # a tqdm bar once there is something to embed
 
     def __enter__(self) -> _ProgressBar:
         self._bar = None

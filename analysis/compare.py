@@ -13,6 +13,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -565,7 +566,7 @@ def filter_table(
     return table[mask].copy()
 
 
-def _verdict(row: object) -> str:
+def _verdict(row: Any) -> str:
     """Word one row of :func:`language_difference` for non-statisticians."""
     name_a, name_b = language_name(row.language_a), language_name(row.language_b)
     counts = f"{row.articles_a} and {row.articles_b} articles"

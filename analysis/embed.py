@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -91,7 +91,11 @@ class EmbeddingCache:
         for start in range(0, len(keys), _SQL_CHUNK):
             chunk = list(keys[start : start + _SQL_CHUNK])
             query = f"SELECT key, vector, checksum FROM {_TABLE} WHERE key IN ({','.join('?' * len(chunk))})"
-            rows = self._run(lambda db, query=query, chunk=chunk: db.execute(query, chunk).fetchall(), [])
+
+            def fetch(db: sqlite3.Connection, query: str = query, chunk: list[str] = chunk) -> list[Any]:
+                return db.execute(query, chunk).fetchall()
+
+            rows: list[Any] = self._run(fetch, [])
             for key, blob, checksum in rows:
                 if checksum != _checksum(key, blob):
                     self._run(_raise_damaged, None)
@@ -329,7 +333,7 @@ def load_sentence_transformer(name_or_path: str) -> Encoder:
     transformers_logging.disable_progress_bar()
     logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
     try:
-        return SentenceTransformer(name_or_path, device="cpu")
+        return SentenceTransformer(name_or_path, device="cpu")  # type: ignore[return-value]  # its encode's overloads are wider than Encoder's
     except Exception as error:
         raise ModelError(
             f"cannot load the sentence-transformers model {name_or_path!r}: {type(error).__name__}: "

@@ -349,7 +349,7 @@ class ScorerStore:
     def _write(self, name: str, arrays: Mapping[str, np.ndarray], info: Mapping[str, object]) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            _atomic_write(self.folder / f"{name}.npz", lambda handle: np.savez(handle, **arrays))
+            _atomic_write(self.folder / f"{name}.npz", lambda handle: np.savez(handle, **arrays))  # type: ignore[arg-type]  # numpy's stubs read **arrays as allow_pickle
             text = json.dumps({"format": FORMAT_VERSION, **info}, ensure_ascii=False, indent=1)
             _atomic_write(self.folder / f"{name}.json", lambda handle: handle.write(text.encode()))
         except OSError:
