@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 import pytest
@@ -84,3 +85,20 @@ def test_flagged_kept_lists_kept_paragraphs_with_a_note_or_a_copy() -> None:
     assert flagged["text"].tolist() == ["x", "y"]
     assert flagged["drop_reason"].tolist() == ["Persian paragraph in an Arabic document: counted as Persian", "same text as a:0"]
     assert flagged["number"].tolist() == [views.paragraph_number(3), views.paragraph_number(1)]
+
+
+def test_an_empty_selection_says_why() -> None:
+    table = _table().assign(kept=True)
+    reason = partial(views.empty_reason, table, table, languages=["fa", "ar"], outlets=["Tasnim"], date_range=None)
+    assert reason(languages=[]) == "Nothing to show: no language is chosen. Choose one in the sidebar's Languages filter."
+    assert reason(outlets=[]) == "Nothing to show: no outlet is chosen. Choose one in the sidebar's Outlets filter."
+    assert views.empty_reason(table, table.iloc[0:0], languages=["ar"], outlets=["Tasnim"], date_range=None) == (
+        "Nothing to show: the chosen outlets have no kept Arabic paragraphs. Choose other outlets or languages."
+    )
+    assert reason(date_range=(dt.date(2022, 2, 1), dt.date(2022, 2, 3)), include_undated=False) == (
+        "Nothing to show: none of the chosen outlets' articles is dated 2022-02-01 to 2022-02-03 and the 2 undated articles "
+        "are left out. Widen the dates in the sidebar."
+    )
+    assert views.empty_reason(table.assign(kept=False), table, languages=["fa"], outlets=["Tasnim"], date_range=None).startswith(
+        "No paragraph of this corpus was kept"
+    )

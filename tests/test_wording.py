@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import pytest
+
+from analysis.wording import counted, noun
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [(0, "0 kept paragraphs"), (1, "1 kept paragraph"), (2, "2 kept paragraphs"), (21, "21 kept paragraphs")],
+)
+def test_counted_takes_the_singular_only_for_one(count: int, expected: str) -> None:
+    assert counted(count, "kept paragraph") == expected
+
+
+def test_irregular_plurals_and_the_noun_alone() -> None:
+    assert counted(1, "analysis", "analyses") == "1 analysis"
+    assert counted(3, "analysis", "analyses") == "3 analyses"
+    assert (noun(1, "article"), noun(5, "article")) == ("article", "articles")
