@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 # Persian words hold the zero-width non-joiner (U+200C), which trafilatura removes as a control
 # character ("خبرگزاری‌ها" would become "خبرگزاریها"): it is swapped for a printable letter that
@@ -112,7 +113,7 @@ def extract_page(html: str) -> Page:
         raise PageError(f"cannot be parsed as HTML ({error})") from error
     visible = _visible_characters(tree)
     language = (tree.get("lang") or "").strip().lower()
-    document = trafilatura.bare_extraction(markup, with_metadata=True, include_comments=False, favor_precision=True)
+    document: Any = trafilatura.bare_extraction(markup, with_metadata=True, include_comments=False, favor_precision=True)
     text = (document.text or "") if document is not None else ""
     lines = [" ".join(line.split()) for line in text.replace(standin, ZWNJ).splitlines()]
     lines = [line for line in lines if line]
@@ -142,7 +143,7 @@ def extract_page(html: str) -> Page:
     )
 
 
-def _visible_characters(tree: object) -> int:
+def _visible_characters(tree: Any) -> int:
     """Characters of the page's visible text, outside scripts, styles and the head, whitespace collapsed."""
     import copy
 
@@ -153,7 +154,7 @@ def _visible_characters(tree: object) -> int:
     return len(" ".join(body.text_content().split()))
 
 
-def _date_candidates(tree: object) -> list[str]:
+def _date_candidates(tree: Any) -> list[str]:
     """Texts that may hold the publication date: date meta tags, ``<time>`` and date-like elements."""
     found: list[str] = []
     for meta in tree.iter("meta"):
