@@ -83,12 +83,25 @@ ROWS_SHOWN = 300
 # Widgets of views drawn only while their tab is open; their values survive a visit to another tab.
 VIEW_WIDGET_DEFAULTS: dict[str, object] = {"evidence_limit": 10}
 VIEW_WIDGET_KEYS = (
-    "evidence_theme", "evidence_language", "evidence_outlet", "evidence_limit", "terms_theme", "accuracy_set",
-    "timeline_period", "timeline_by_outlet",
+    "evidence_theme",
+    "evidence_language",
+    "evidence_outlet",
+    "evidence_limit",
+    "terms_theme",
+    "accuracy_set",
+    "timeline_period",
+    "timeline_by_outlet",
 )
 CORPUS_STATE_KEYS = (
-    "filter_languages", "filter_outlets", "filter_dates", "filter_undated", "counterpart_of", "evidence_outlet",
-    "filter_outlet_options", "timeline_period", "evidence_dates",
+    "filter_languages",
+    "filter_outlets",
+    "filter_dates",
+    "filter_undated",
+    "counterpart_of",
+    "evidence_outlet",
+    "filter_outlet_options",
+    "timeline_period",
+    "evidence_dates",
 )
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 EXPORTS = (
@@ -150,7 +163,10 @@ class Selection:
         """The filters as run metadata."""
         dates = [day.isoformat() for day in self.date_range] if self.date_range else "all"
         return {
-            "languages": self.languages, "outlets": self.outlets, "themes": self.theme_ids, "dates": dates,
+            "languages": self.languages,
+            "outlets": self.outlets,
+            "themes": self.theme_ids,
+            "dates": dates,
             "undated": "included" if self.include_undated else "excluded",
         }
 
@@ -218,7 +234,9 @@ def paragraphs_of(corpus_key: str, _documents: pd.DataFrame) -> tuple[pd.DataFra
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def scored_paragraphs(corpus_key: str, themes_toml: str, marks_csv: bytes, _paragraphs: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, float]:
+def scored_paragraphs(
+    corpus_key: str, themes_toml: str, marks_csv: bytes, _paragraphs: pd.DataFrame
+) -> tuple[pd.DataFrame, np.ndarray, float]:
     """Theme scores of a corpus's paragraphs (the themes taught by the marks), its vectors and the seconds it took.
 
     A progress bar shows while new texts are embedded.
@@ -282,7 +300,9 @@ def record_mark(corpus_key: str, paragraph: dict[str, str], theme_id: str, widge
         save_marks(marks, marks_path(corpus_key))
     except OSError as error:
         st.session_state["mark_notice"] = (
-            "warning", f"Your mark is used but could not be saved ({error.strerror}): download your marks before you leave.", None,
+            "warning",
+            f"Your mark is used but could not be saved ({error.strerror}): download your marks before you leave.",
+            None,
         )
 
 
@@ -478,8 +498,14 @@ def threshold_sliders(themes: ThemeSet, scored: pd.DataFrame) -> dict[str, float
         low = math.floor(min(value, scores.min() if len(scores) else value - 1))
         high = math.ceil(max(value, scores.max() if len(scores) else value + 1))
         thresholds[theme.id] = st.slider(
-            theme.label, min_value=float(low), max_value=float(high), value=value, step=THRESHOLD_STEP, format="%.2f",
-            key=key, help="Higher scores mean a paragraph reads more like the theme's sentences than like the others.",
+            theme.label,
+            min_value=float(low),
+            max_value=float(high),
+            value=value,
+            step=THRESHOLD_STEP,
+            format="%.2f",
+            key=key,
+            help="Higher scores mean a paragraph reads more like the theme's sentences than like the others.",
         )
     return thresholds
 
@@ -509,7 +535,10 @@ def sidebar_filters(table: pd.DataFrame, themes: ThemeSet) -> Selection:
     offered = sorted(set(kept.loc[kept["language"].isin(chosen_languages), "outlet"]))
     follow_outlet_options(offered)
     outlets = st.multiselect(
-        "Outlets", offered, format_func=lambda outlet: f"{outlet} ({outlet_languages[outlet]})", key="filter_outlets",
+        "Outlets",
+        offered,
+        format_func=lambda outlet: f"{outlet} ({outlet_languages[outlet]})",
+        key="filter_outlets",
         help="The outlets with kept paragraphs in the chosen languages.",
     )
     theme_ids = st.multiselect("Themes", themes.ids, format_func=themes.label, key="filter_themes")
@@ -618,14 +647,23 @@ def overview_view(run: Run) -> None:
     st.subheader("Article by article")
     strip = compare.article_strip(run.selected, ids)
     articles = list(dict.fromkeys(strip["doc_id"]))
-    chart(charts.article_strip_chart(strip[strip["doc_id"].isin(articles[:STRIP_MAX_ARTICLES])], theme_ids=ids, labels=labels), "strip_chart")
-    shown = f"the first {STRIP_MAX_ARTICLES} of {len(articles)} articles; narrow the filters to see others. " if len(articles) > STRIP_MAX_ARTICLES else ""
+    chart(
+        charts.article_strip_chart(strip[strip["doc_id"].isin(articles[:STRIP_MAX_ARTICLES])], theme_ids=ids, labels=labels), "strip_chart"
+    )
+    shown = (
+        f"the first {STRIP_MAX_ARTICLES} of {len(articles)} articles; narrow the filters to see others. "
+        if len(articles) > STRIP_MAX_ARTICLES
+        else ""
+    )
     st.caption(
         f"Each square is one kept paragraph at its ¶ number in the article (gaps are dropped paragraphs), coloured by its "
         f"strongest assigned theme; {shown}hover to read its start."
     )
     download_buttons(strip, "article_strip", run.metadata)
-    st.info("How far to trust these shares: see **Accuracy**, which compares the theme assignment with human labels.", icon=":material/fact_check:")
+    st.info(
+        "How far to trust these shares: see **Accuracy**, which compares the theme assignment with human labels.",
+        icon=":material/fact_check:",
+    )
 
 
 def timeline_view(run: Run) -> None:
@@ -635,14 +673,20 @@ def timeline_view(run: Run) -> None:
     st.session_state.setdefault("timeline_period", compare.timeline_period(run.selected))
     period_column, outlet_column = st.columns([1, 2])
     period = period_column.segmented_control(
-        "Points per", list(compare.PERIODS), format_func=str.capitalize, key="timeline_period", required=True,
+        "Points per",
+        list(compare.PERIODS),
+        format_func=str.capitalize,
+        key="timeline_period",
+        required=True,
         help=f"Per day by default; per week (starting on Monday) when the dates span more than {compare.WEEKLY_AFTER_DAYS // 7} weeks.",
     )
     by_outlet = outlet_column.toggle("One line per outlet", key="timeline_by_outlet", help="Instead of one line per language.")
     timeline = compare.themes_by_date(run.selected, ids, period or "day", by_outlet=by_outlet)
     chart(
-        charts.timeline_chart(timeline, theme_ids=run.themes.ids, labels=labels), "timeline_chart",
-        on_select=open_clicked_point, selection_mode="points",
+        charts.timeline_chart(timeline, theme_ids=run.themes.ids, labels=labels),
+        "timeline_chart",
+        on_select=open_clicked_point,
+        selection_mode="points",
     )
     unit = "week" if period == "week" else "day"
     st.caption(
@@ -683,10 +727,10 @@ def evidence_view(run: Run) -> None:
     outlets = sorted(set(run.kept["outlet"]))
     theme_column, language_column, outlet_column, limit_column = st.columns([2, 1, 2, 1])
     theme = theme_column.selectbox("Theme", run.selection.theme_ids, format_func=run.labels.get, key="evidence_theme")
-    language = language_column.selectbox(
-        "Language", [ALL, *run.languages()], format_func=language_display, key="evidence_language"
+    language = language_column.selectbox("Language", [ALL, *run.languages()], format_func=language_display, key="evidence_language")
+    outlet = outlet_column.selectbox(
+        "Outlet", [ALL, *outlets], format_func=lambda name: "All" if name == ALL else name, key="evidence_outlet"
     )
-    outlet = outlet_column.selectbox("Outlet", [ALL, *outlets], format_func=lambda name: "All" if name == ALL else name, key="evidence_outlet")
     limit = limit_column.number_input("Show at most", min_value=1, max_value=500, step=5, key="evidence_limit")
     dates = evidence_dates_note()
     found = compare.evidence(
@@ -728,21 +772,33 @@ def teach_view(run: Run) -> None:
     st.caption(
         "The themes were learnt from other events. Mark the paragraphs they are least sure about (closest to a threshold, "
         "above and below, in both languages, one article at a time): each mark is saved at once in your workspace and the "
-        "themes refit from it. Marks on the Evidence tab count too. \"Arguable\" leaves the paragraph out of the training."
+        'themes refit from it. Marks on the Evidence tab count too. "Arguable" leaves the paragraph out of the training.'
     )
     marked = int((run.marks[run.themes.ids] != NOT_LABELLED).to_numpy().sum()) if len(run.marks) else 0
     download_column, upload_column = st.columns(2)
     download_column.download_button(
-        f"Download your marks ({counted(marked, 'mark')} on {counted(len(run.marks), 'paragraph')}, labels CSV)", data=marks_to_csv(run.marks),
-        file_name="labels.csv", mime="text/csv", key="download_marks", on_click="ignore", icon=":material/download:",
+        f"Download your marks ({counted(marked, 'mark')} on {counted(len(run.marks), 'paragraph')}, labels CSV)",
+        data=marks_to_csv(run.marks),
+        file_name="labels.csv",
+        mime="text/csv",
+        key="download_marks",
+        on_click="ignore",
+        icon=":material/download:",
     )
-    upload_column.file_uploader("Load marks (a labels CSV)", type=["csv"], key="marks_file", on_change=load_uploaded_marks, args=(run.corpus_key, run.themes.ids))
+    upload_column.file_uploader(
+        "Load marks (a labels CSV)", type=["csv"], key="marks_file", on_change=load_uploaded_marks, args=(run.corpus_key, run.themes.ids)
+    )
     queue = uncertain_queue(run.selected, run.selection.theme_ids, run.themes.thresholds(), run.marks, size=12)
     if queue.empty:
         st.info("Nothing left to mark in this selection.")
     for row in queue.itertuples(index=False):
         with st.container(border=True):
-            st.html(paragraph_card(row, f"{run.labels[row.theme]}: score {row.margin + run.themes.thresholds()[row.theme]:.2f}, threshold {run.themes.thresholds()[row.theme]:.2f}"))
+            st.html(
+                paragraph_card(
+                    row,
+                    f"{run.labels[row.theme]}: score {row.margin + run.themes.thresholds()[row.theme]:.2f}, threshold {run.themes.thresholds()[row.theme]:.2f}",
+                )
+            )
             mark_control(run, row, row.theme)
 
 
@@ -782,8 +838,10 @@ def counterparts_button(run: Run, row: object) -> None:
     if shown:
         st.caption("Closest by meaning in the whole corpus (cosine similarity of the multilingual embeddings), whatever their themes:")
         for match in compare.counterparts(run.table, run.vectors, row.paragraph_id, k=3).itertuples(index=False):
-            st.html(f'<div style="border-inline-start:3px solid #0072B2;padding-inline-start:0.75rem;margin:0.4rem 0">'
-                    f"{paragraph_card(match, f'similarity {match.similarity:.2f}')}</div>")
+            st.html(
+                f'<div style="border-inline-start:3px solid #0072B2;padding-inline-start:0.75rem;margin:0.4rem 0">'
+                f"{paragraph_card(match, f'similarity {match.similarity:.2f}')}</div>"
+            )
 
 
 def words_view(run: Run) -> None:
@@ -840,7 +898,8 @@ def accuracy_view(run: Run) -> None:
     macro = evaluation.macro_f1[evaluation.macro_f1["part"] == chosen]
     for column, row in zip(st.columns(len(macro)), macro.itertuples(index=False), strict=True):
         column.metric(
-            f"Macro-F1 · {language_display(row.language)}", f"{row.macro_f1:.2f}",
+            f"Macro-F1 · {language_display(row.language)}",
+            f"{row.macro_f1:.2f}",
             help=f"{counted(row.labelled, 'labelled paragraph')}; 95 % interval {row.low:.2f}–{row.high:.2f} (articles resampled)",
         )
     show_table(run, evaluation.metrics[evaluation.metrics["part"] == chosen], "accuracy", METRICS_SHOWN)
@@ -855,7 +914,9 @@ def accuracy_view(run: Run) -> None:
         )
     with st.expander(f"{counted(len(evaluation.errors), 'disagreement')} with the labels"):
         errors = evaluation.errors.assign(theme=evaluation.errors["theme"].map(run.labels), score=evaluation.errors["score"].round(2))
-        paragraphs_table(errors, {"part": "Set", "language": "Language", "theme": "Theme", "error": "Tool", "score": "Score", "text": "Text"})
+        paragraphs_table(
+            errors, {"part": "Set", "language": "Language", "theme": "Theme", "error": "Tool", "score": "Score", "text": "Text"}
+        )
         download_buttons(evaluation.errors, "accuracy_disagreements", run.metadata)
 
 
@@ -876,9 +937,13 @@ def marks_accuracy(run: Run) -> None:
     evaluation = evaluate(labels, scores, run.themes.thresholds())
     macro = evaluation.macro_f1
     for column, row in zip(st.columns(len(macro)), macro.itertuples(index=False), strict=True):
-        column.metric(f"Macro-F1 · {language_display(row.language)}", f"{row.macro_f1:.2f}", help=f"{counted(row.labelled, 'marked paragraph')}")
+        column.metric(
+            f"Macro-F1 · {language_display(row.language)}", f"{row.macro_f1:.2f}", help=f"{counted(row.labelled, 'marked paragraph')}"
+        )
     show_table(run, evaluation.metrics, "accuracy_on_marks", METRICS_SHOWN)
-    st.caption("Each marked paragraph is scored by themes refitted without the marks of its article, so no figure comes from a classifier that saw it.")
+    st.caption(
+        "Each marked paragraph is scored by themes refitted without the marks of its article, so no figure comes from a classifier that saw it."
+    )
 
 
 @st.cache_data(show_spinner="Scoring your marks, each without the marks of its article…", max_entries=8)
@@ -904,7 +969,7 @@ def themes_view(run: Run) -> None:
         "Each theme is learnt from its sentences and from the labelled paragraphs the themes file names: descriptions, "
         "examples and paragraphs labelled with it carry it; its near misses, the background news, the other themes and "
         "the other labelled paragraphs do not. A cue word adds a bonus. Write sentences in any language, one per line. "
-        "After a change the corpus is re-scored; only new sentences are embedded (README: \"How a paragraph gets a theme\")."
+        'After a change the corpus is re-scored; only new sentences are embedded (README: "How a paragraph gets a theme").'
     )
     if "theme_notice" in st.session_state:
         kind, message = st.session_state.pop("theme_notice")
@@ -921,13 +986,14 @@ def themes_view(run: Run) -> None:
     )
     upload_column.file_uploader("Load a themes file", type=["toml"], key="themes_file", on_change=load_uploaded_themes)
     for theme in run.themes.themes:
-        with st.expander(f"{theme.label} · `{theme.id}` · threshold {theme.threshold:.2f}"):
-            with st.form(f"edit_{theme.id}_form"):
-                theme_fields(f"edit_{theme.id}", theme)
-                st.form_submit_button("Apply changes", on_click=apply_theme_edit, args=(theme.id,), type="primary", key=f"save_{theme.id}")
+        with st.expander(f"{theme.label} · `{theme.id}` · threshold {theme.threshold:.2f}"), st.form(f"edit_{theme.id}_form"):
+            theme_fields(f"edit_{theme.id}", theme)
+            st.form_submit_button("Apply changes", on_click=apply_theme_edit, args=(theme.id,), type="primary", key=f"save_{theme.id}")
     st.markdown("##### Add a theme")
     with st.form("add_form"):
-        st.text_input("Id", key="add_id", placeholder="e.g. economic_grievances", help="Lowercase letters, digits and _; it names the score column.")
+        st.text_input(
+            "Id", key="add_id", placeholder="e.g. economic_grievances", help="Lowercase letters, digits and _; it names the score column."
+        )
         theme_fields("add", None)
         st.form_submit_button("Add theme", on_click=add_new_theme, type="primary", key="save_new_theme")
 
@@ -959,7 +1025,11 @@ def dropped_view(run: Run) -> None:
         {"article": "Article", "number": "Paragraph", "drop_reason": "Reason", "text": "Text"},
         direction_from="detected_language",
     )
-    download_buttons(dropped[["paragraph_id", "doc_id", "outlet", "language", "date", "position", "drop_reason", "text"]], "dropped_paragraphs", run.metadata)
+    download_buttons(
+        dropped[["paragraph_id", "doc_id", "outlet", "language", "date", "position", "drop_reason", "text"]],
+        "dropped_paragraphs",
+        run.metadata,
+    )
     flagged = views.flagged_kept(run.selected)
     st.subheader("Kept, with a flag")
     st.caption(
@@ -970,7 +1040,11 @@ def dropped_view(run: Run) -> None:
         st.caption("None in this selection.")
         return
     paragraphs_table(flagged, {"article": "Article", "number": "Paragraph", "drop_reason": "Flag", "text": "Text"})
-    download_buttons(flagged[["paragraph_id", "doc_id", "outlet", "language", "date", "position", "duplicate_of", "note", "text"]], "flagged_paragraphs", run.metadata)
+    download_buttons(
+        flagged[["paragraph_id", "doc_id", "outlet", "language", "date", "position", "duplicate_of", "note", "text"]],
+        "flagged_paragraphs",
+        run.metadata,
+    )
 
 
 VIEW_FUNCTIONS: dict[str, Callable[[Run], None]] = {
@@ -1017,9 +1091,17 @@ def prepare() -> Run:
         "filters": selection.describe(),
     }
     note = views.selection_note(table, before_dates, selected)
-    empty = "" if selected["kept"].any() else views.empty_reason(
-        table, before_dates, languages=selection.languages, outlets=selection.outlets, date_range=selection.date_range,
-        include_undated=selection.include_undated,
+    empty = (
+        ""
+        if selected["kept"].any()
+        else views.empty_reason(
+            table,
+            before_dates,
+            languages=selection.languages,
+            outlets=selection.outlets,
+            date_range=selection.date_range,
+            include_undated=selection.include_undated,
+        )
     )
     return Run(themes, table, vectors, selected, selection, metadata, source, corpus.problems, key, marks, note, empty)
 
@@ -1048,7 +1130,10 @@ def header(run: Run) -> None:
         with st.expander(f"{counted(len(run.problems), 'input problem')}: skipped or repaired", icon=":material/warning:"):
             st.dataframe(pd.DataFrame([dataclasses.asdict(problem) for problem in run.problems]), hide_index=True)
     download_buttons(
-        output_table(run.selected, run.themes.ids), "paragraphs", meta, "every paragraph of the selection, kept or dropped, with scores, themes and drop reasons"
+        output_table(run.selected, run.themes.ids),
+        "paragraphs",
+        meta,
+        "every paragraph of the selection, kept or dropped, with scores, themes and drop reasons",
     )
 
 

@@ -24,7 +24,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("report", type=Path)
     parser.add_argument("--min-positives", type=int, default=15)
-    parser.add_argument("--thresholds", choices=["file", "held-out"], default="file", help="the file's thresholds, or thresholds chosen without each event")
+    parser.add_argument(
+        "--thresholds", choices=["file", "held-out"], default="file", help="the file's thresholds, or thresholds chosen without each event"
+    )
     args = parser.parse_args()
     report = json.loads(args.report.read_text(encoding="utf-8"))
     result = report["at_file_thresholds" if args.thresholds == "file" else "cross_validated"]
@@ -38,7 +40,7 @@ def main() -> None:
         positives = metrics[(metrics["part"] == part) & (metrics["language"] == "all")].set_index("theme")["positives"]
         enough = positives.sum() >= args.min_positives
 
-        def cell(language: str) -> str:
+        def cell(language: str, rows: pd.DataFrame = rows) -> str:
             if language not in rows.index or pd.isna(rows.at[language, "low"]):
                 return "–"
             row = rows.loc[language]
@@ -50,7 +52,9 @@ def main() -> None:
         if part != "all" and enough:
             judged.append(rows.at["all", "macro_f1"])
     reached = sum(value >= GOAL for value in judged)
-    print(f"\n{reached} of {len(judged)} events with at least {args.min_positives} positive labels reach macro-F1 {GOAL}; median {pd.Series(judged).median():.3f}")
+    print(
+        f"\n{reached} of {len(judged)} events with at least {args.min_positives} positive labels reach macro-F1 {GOAL}; median {pd.Series(judged).median():.3f}"
+    )
 
 
 if __name__ == "__main__":
