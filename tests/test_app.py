@@ -533,3 +533,111 @@ def test_the_dashboard_and_the_cli_give_the_same_paragraph_table_and_stamp(tmp_p
         assert str(shown[f"run_{key}"][0]) == str(stamp[key]), key
     assert json.loads(shown["run_thresholds"][0]) == stamp["thresholds"]
     assert json.loads(shown["run_versions"][0]) == stamp["versions"]
+
+
+def test_over_time_shows_each_day_per_language_switches_to_weeks_and_outlets(reference: Analysis, downloads: dict[str, object]) -> None:
+    at = dashboard("Over time")
+    assert "Frames over time" in [header.value for header in at.subheader]
+    assert at.segmented_control(key="timeline_period").value == "day"  # the seeds span 6 to 13 January
+    traces = figure(at, "timeline_chart")["data"]
+    assert [trace["name"] for trace in traces] == ["Persian (fa)"] * 3 + ["Arabic (ar)"] * 3
+    expected = kept(reference).groupby(["language", "date"])
+    for trace in traces:
+        for point, label in zip(trace["customdata"], trace["text"], strict=True):
+            theme_id, language, _, day = point[:4]
+            rows = expected.get_group((language, day))
+            assert label == f"{int(rows[f'has_{theme_id}'].sum())}/{len(rows)}"
+            assert (point[6] < 10) == point[11].startswith("<br>few")
+    shown = table(at, "themes_by_date")
+    assert len(shown) == 5 * 3 and shown["date"].tolist()[::3] == ["2022-01-06", "2022-01-07", "2022-01-10", "2022-01-10", "2022-01-13"]
+    _, written = csv_download(downloads, "themes_by_date.csv")
+    assert written["theme"].tolist()[:3] == THEME_IDS and written["paragraphs"].sum() == 3 * len(kept(reference))
+    assert not at.info  # every seed article is dated
+
+    at.segmented_control(key="timeline_period").set_value("week")
+    run(at)
+    weeks = table(at, "themes_by_date")
+    assert weeks.drop_duplicates(["week", "language"])[["week", "language", "paragraphs"]].values.tolist() == [
+        ["2022-01-03", "Persian (fa)", 12], ["2022-01-03", "Arabic (ar)", 13], ["2022-01-10", "Persian (fa)", 9], ["2022-01-10", "Arabic (ar)", 32],
+    ]  # fmt: skip
+    at.toggle(key="timeline_by_outlet").set_value(True)
+    run(at)
+    names = list(dict.fromkeys(trace["name"] for trace in figure(at, "timeline_chart")["data"]))
+    assert names == [
+        "Fars News Agency (fa)",
+        "Tasnim News Agency (fa)",
+        "Akhbar El-Yom (ar)",
+        "RT Arabic (ar)",
+        "Sputnik Arabic (via UrduPoint) (ar)",
+    ]
+    at.session_state["view"] = "Overview"
+    run(at)
+    at.session_state["view"] = "Over time"
+    run(at)
+    assert at.segmented_control(key="timeline_period").value == "week" and at.toggle(key="timeline_by_outlet").value
+
+
+def test_a_timeline_point_opens_the_evidence_of_its_day(reference: Analysis) -> None:
+    at = dashboard()
+    at.session_state["evidence_theme"], at.session_state["evidence_language"] = "terrorism", "ar"
+    at.session_state["evidence_dates"] = (dt.date(2022, 1, 10), dt.date(2022, 1, 10))  # what open_clicked_point sets
+    at.session_state["view"] = "Evidence"
+    run(at)
+    that_day = kept(reference).query("language == 'ar' and date == '2022-01-10' and has_terrorism")
+    assert len([element for element in at.html if "score " in element.value]) == min(10, len(that_day))
+    assert "Only paragraphs dated 2022-01-10 (the timeline point you clicked)." in [caption.value for caption in at.caption]
+    at.button(key="evidence_every_date").click()
+    run(at)
+    every_day = kept(reference).query("language == 'ar' and has_terrorism")
+    assert at.markdown[-1].value.startswith(f"**{len(every_day)}** kept paragraphs carry **Terrorism**")
+
+
+def test_outlets_follow_the_languages_and_an_empty_view_says_why() -> None:
+    at = dashboard()
+    at.multiselect(key="filter_languages").set_value(["fa"])
+    run(at)
+    outlets = at.multiselect(key="filter_outlets")
+    assert outlets.options == ["Fars News Agency (fa)", "Tasnim News Agency (fa)"] and outlets.value == [
+        "Fars News Agency",
+        "Tasnim News Agency",
+    ]
+    outlets.set_value(["Tasnim News Agency"])
+    run(at)
+    at.multiselect(key="filter_languages").set_value(["fa", "ar"])
+    run(at)  # the Arabic outlets come back; Fars, removed by hand, stays out
+    assert at.multiselect(key="filter_outlets").value == [
+        "Akhbar El-Yom",
+        "RT Arabic",
+        "Sputnik Arabic (via UrduPoint)",
+        "Tasnim News Agency",
+    ]
+    at.multiselect(key="filter_languages").set_value([])
+    run(at)
+    assert at.multiselect(key="filter_outlets").options == []
+    why = "Nothing to show: no language is chosen. Choose one in the sidebar's Languages filter."
+    assert why in [info.value for info in at.info]
+    assert not [element for element in at.subheader if element.value == "Outlet by outlet"]
+    at.multiselect(key="filter_languages").set_value(["ar"])
+    at.date_input(key="filter_dates").set_value((dt.date(2022, 1, 7), dt.date(2022, 1, 9)))
+    run(at)
+    assert "Nothing to show: none of the chosen outlets' articles is dated 2022-01-07 to 2022-01-09. Widen the dates in the sidebar." in [
+        info.value for info in at.info
+    ]
+
+
+def test_one_article_one_paragraph_in_the_singular_and_undated_articles_counted_apart() -> None:
+    nonce = uuid.uuid4().hex[:8]
+    rows = pd.DataFrame(
+        [
+            {"text": f"نیروهای پیمان امنیت جمعی برای مقابله با تروریست‌ها وارد قزاقستان شدند. گزارش {nonce}", "outlet": "A", "language": "fa", "date": "2022-01-07"},
+            {"text": f"قال المتحدث إن القوات ستغادر كازاخستان فور انتهاء مهمتها المحدودة والمؤقتة. تقرير {nonce}", "outlet": "B", "language": "ar", "date": ""},
+        ]
+    )  # fmt: skip
+    at = dashboard("Over time")
+    _upload(at, ("two.csv", rows.to_csv(index=False).encode()))
+    assert "Analysing **your upload (1 file)**: 2 articles, 2 paragraphs (2 kept, 0 dropped)" in at.markdown[0].value
+    assert "1 undated article (1 kept paragraph) is not on the timeline: its paragraphs are counted apart" in at.info[0].value
+    assert table(at, "themes_by_date")["date"].tolist() == ["2022-01-07"] * 3 + ["undated"] * 3
+    at.multiselect(key="filter_languages").set_value(["fa"])
+    run(at)
+    assert "The current selection keeps **1** paragraph from **1** article." in at.markdown[0].value
