@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -112,7 +113,7 @@ EXPORTS = (
 PERCENT = partial(st.column_config.NumberColumn, format="percent")
 DECIMALS = partial(st.column_config.NumberColumn, format="%.2f")
 # Headings and formats of the columns of every table shown (columns absent from a table are ignored).
-COLUMNS = {
+COLUMNS: dict[str, Any] = {
     "language": "Language",
     "theme": "Theme",
     "outlet": "Outlet",
@@ -344,7 +345,7 @@ def field_keys(prefix: str, languages: list[str]) -> list[str]:
     return [f"{prefix}_label", *(f"{prefix}_{field}_{language}" for field in THEME_FIELDS for language in languages)]
 
 
-def edited_fields(prefix: str, languages: list[str]) -> dict[str, dict[str, tuple[str, ...]]]:
+def edited_fields(prefix: str, languages: list[str]) -> dict[str, Any]:  # Theme fields by name: language -> sentences
     """The theme fields (descriptions, examples, near misses, cues) typed into an editor form, per language."""
     fields = {}
     for field in THEME_FIELDS:
@@ -600,7 +601,7 @@ def language_display(code: str) -> str:
     return LANGUAGE_NAMES.get(code) or charts.language_label(code)
 
 
-def chart(figure: object, key: str, **selection: object) -> None:
+def chart(figure: Any, key: str, **selection: Any) -> None:
     """A plotly chart as designed in analysis.charts, with the PNG download in its toolbar."""
     st.plotly_chart(figure, key=key, theme=None, config=CHART_CONFIG, **selection)
 
@@ -726,7 +727,12 @@ def evidence_view(run: Run) -> None:
     st.caption("Kept paragraphs carrying the theme in the current selection, strongest score first. Tip: click a bar in the Overview.")
     outlets = sorted(set(run.kept["outlet"]))
     theme_column, language_column, outlet_column, limit_column = st.columns([2, 1, 2, 1])
-    theme = theme_column.selectbox("Theme", run.selection.theme_ids, format_func=run.labels.get, key="evidence_theme")
+    theme = cast(
+        str,
+        theme_column.selectbox(
+            "Theme", run.selection.theme_ids, format_func=lambda theme_id: str(run.labels.get(theme_id)), key="evidence_theme"
+        ),
+    )
     language = language_column.selectbox("Language", [ALL, *run.languages()], format_func=language_display, key="evidence_language")
     outlet = outlet_column.selectbox(
         "Outlet", [ALL, *outlets], format_func=lambda name: "All" if name == ALL else name, key="evidence_outlet"
@@ -751,14 +757,14 @@ def evidence_view(run: Run) -> None:
 MARK_NAMES = {"yes": "Yes", "no": "No", "arguable": "Arguable"}
 
 
-def mark_control(run: Run, row: object, theme_id: str) -> None:
+def mark_control(run: Run, row: Any, theme_id: str) -> None:
     """One click marks whether a paragraph carries a theme; the themes relearn from it at once."""
     key = f"mark_{theme_id}_{row.paragraph_id}"
     paragraph = {column: str(getattr(row, column)) for column in ("paragraph_id", "doc_id", "language", "text")}
     st.segmented_control(
         f"Does it carry {run.labels[theme_id]}? Your mark teaches the themes",
         list(MARKS),
-        format_func=MARK_NAMES.get,
+        format_func=lambda mark: str(MARK_NAMES.get(mark)),
         default=mark_of(run.marks, row.paragraph_id, theme_id),
         key=key,
         on_change=record_mark,
@@ -820,7 +826,7 @@ def load_uploaded_marks(corpus_key: str, theme_ids: list[str]) -> None:
         st.session_state["mark_notice"] = ("warning", f"The marks are used but could not be saved ({error.strerror}).", None)
 
 
-def counterparts_button(run: Run, row: object) -> None:
+def counterparts_button(run: Run, row: Any) -> None:
     """A button that shows the three closest paragraphs in the other language (whole corpus)."""
     other = other_language(row.language)
     if other is None:
@@ -851,7 +857,9 @@ def words_view(run: Run) -> None:
         "Weighted log-odds with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008): words used more in the "
         "theme's paragraphs than in the other kept paragraphs of the same language; |z| above 1.96 is notable."
     )
-    theme = st.selectbox("Theme", run.selection.theme_ids, format_func=run.labels.get, key="terms_theme")
+    theme = cast(
+        str, st.selectbox("Theme", run.selection.theme_ids, format_func=lambda theme_id: str(run.labels.get(theme_id)), key="terms_theme")
+    )
     languages = run.languages()
     if not languages:
         st.info("No kept paragraphs in this selection.")
@@ -1111,7 +1119,7 @@ def header(run: Run) -> None:
     meta = run.metadata
     kept, articles = int(run.selected["kept"].sum()), run.kept["doc_id"].nunique()
     st.markdown(
-        f"Analysing **{run.source}**: {counted(meta['documents'], 'article')}, {counted(meta['paragraphs'], 'paragraph')} "
+        f"Analysing **{run.source}**: {counted(cast(int, meta['documents']), 'article')}, {counted(cast(int, meta['paragraphs']), 'paragraph')} "
         f"({meta['kept']} kept, {meta['dropped']} dropped). The current selection keeps **{kept}** {noun(kept, 'paragraph')} "
         f"from **{articles}** {noun(articles, 'article')}."
     )
