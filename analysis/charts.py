@@ -239,7 +239,7 @@ def timeline_chart(timeline: pd.DataFrame, *, theme_ids: Sequence[str] | None = 
                     "arrayminus": (rows["share"] - rows["ci_low"]) * 100,
                 },
                 text=[f"{count}/{total}" for count, total in zip(rows["with_theme"], rows["paragraphs"], strict=True)],
-                textposition="middle right",
+                textposition="middle left" if index < (len(series) - 1) / 2 else "middle right",
                 textfont={"size": 10, "color": "#444444"},
                 customdata=[
                     [
@@ -275,12 +275,11 @@ def timeline_chart(timeline: pd.DataFrame, *, theme_ids: Sequence[str] | None = 
     )
     figure.update_traces(cliponaxis=False)
     unit = "week" if period == "week" else "day"
-    return _styled(
-        figure,
-        title,
+    subtitle = (
         f"Point: share of the {unit}'s kept paragraphs carrying the theme (label: with the theme/kept); whiskers: 95 % "
-        f"interval; hollow: fewer than {FEW_PARAGRAPHS} paragraphs.{undated_note}",
+        f"interval; hollow: fewer than {FEW_PARAGRAPHS} paragraphs.{undated_note}"
     )
+    return _styled(figure, title, subtitle).update_layout(margin={"t": 130})
 
 
 def outlet_heatmap(matrix: pd.DataFrame, *, labels: Mapping[str, str] | None = None) -> go.Figure:
