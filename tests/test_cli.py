@@ -217,3 +217,29 @@ def test_analyze_learns_from_a_labels_file(tmp_path: Path) -> None:
     assert taught.loc["a", "score_beta"] == plain.loc["a", "score_beta"]  # a blank cell teaches beta nothing
     assert json.loads((tmp_path / "taught" / "run.json").read_text(encoding="utf-8"))["labels"] == str(labels)
     assert run("analyze", *common, "--labels", str(tmp_path / "none.csv"), "--out", str(tmp_path / "x")) == 2
+
+
+def test_analyze_writes_the_themes_by_date_table(tmp_path: Path, themes: str, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert run("analyze", str(SEEDS), "--themes", themes, "--out", str(out)) == 0
+    by_date = pd.read_csv(out / "themes_by_date.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert list(by_date.columns) == [
+        "date",
+        "language",
+        "theme",
+        "paragraphs",
+        "with_theme",
+        "share",
+        "ci_low",
+        "ci_high",
+        "articles",
+        "few",
+    ]
+    days = by_date.drop_duplicates(["date", "language"])
+    assert days[["date", "language", "paragraphs", "articles"]].values.tolist() == [
+        ["2022-01-06", "ar", 13, 1], ["2022-01-07", "fa", 12, 1], ["2022-01-10", "fa", 9, 1], ["2022-01-10", "ar", 20, 1], ["2022-01-13", "ar", 12, 1],
+    ]  # fmt: skip
+    assert by_date["few"].tolist() == [False] * 6 + [True] * 3 + [False] * 6
+    paragraphs = pd.read_csv(out / "paragraphs.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert by_date["paragraphs"].sum() == by_date["theme"].nunique() * int(paragraphs["kept"].sum())
+    assert "framing: 5 documents, 104 paragraphs: 66 kept" in capsys.readouterr().out
