@@ -267,6 +267,8 @@ def timeline_chart(timeline: pd.DataFrame, *, theme_ids: Sequence[str] | None = 
             )
     figure.update_yaxes(range=[-5, 105], ticksuffix=" %", title_text="Share", zeroline=False)
     figure.update_xaxes(type="date", tickformat="%-d %b %Y", showticklabels=True)
+    if period == "week":  # one tick per week, its label in the middle of the week, where the points are
+        figure.update_xaxes(tick0=min(dated[period]), dtick=7 * 24 * 3600 * 1000, ticklabelmode="period", tickformat="week of %-d %b %Y")
     figure.update_xaxes(title_text="Week starting (Monday)" if period == "week" else "Date", row=len(themes), col=1)
     figure.update_layout(
         height=170 + 230 * len(themes),

@@ -291,7 +291,7 @@ def test_timeline_chart_per_week_and_outlet_and_empty(timeline: pd.DataFrame) ->
     assert (fars.marker.symbol[0], tasnim.marker.symbol[0]) == ("circle", "square-open")
     assert fars.marker.color == tasnim.marker.color == charts.LANGUAGE_COLORS["fa"]
     assert charts.clicked_point([{"customdata": fars.customdata[0]}])["outlet"] == "Fars"
-    assert figure.layout.xaxis2.title.text == "Week starting (Monday)"
+    assert figure.layout.xaxis2.title.text == "Week starting (Monday)" and figure.layout.xaxis.dtick == 7 * 24 * 3600 * 1000
     assert "Arabic</b>" not in json.dumps(figure.to_plotly_json()["data"][4]["name"])
     empty = charts.timeline_chart(timeline[timeline["date"] == "undated"])
     assert len(empty.data) == 0
