@@ -22,6 +22,7 @@ from analysis.marks import empty_marks, set_mark, uncertain_queue, with_marks
 from analysis.scorer import ScorerStore, assign_themes, fitted_scorer
 from analysis.text import normalize
 from analysis.themes import DATA_FOLDER, EmbedFunction, ThemeSet
+from analysis.wording import counted
 
 MARK_STEPS = (0, 10, 25, 50, 100)
 RESULTS_PATH = DATA_FOLDER / "relearn.json"
@@ -69,12 +70,12 @@ def simulate_event(
         scorer = fitted_scorer(with_marks(base, marks), model_id, embed, store)
         texts = [normalize(text, language) for text, language in zip(held_out["text"], held_out["language"], strict=True)]
         scores = scorer.decision_function(texts, held_out["language"].tolist(), embed)
-        macro = evaluate(held_out, scores, themes.thresholds()).macro_f1.set_index("language")["macro_f1"]
+        macro = _macro_by_language(held_out, scores, themes.thresholds())
         records.append(
             {
                 "event": event,
                 "marks": made,
-                "macro_f1": float(macro.get("all", macro.iloc[0])),
+                "macro_f1": float(macro["all"]),
                 "fa": float(macro.get("fa", float("nan"))),
                 "ar": float(macro.get("ar", float("nan"))),
                 "evaluated": len(held_out),
@@ -92,16 +93,17 @@ def pooled_curve(records: list[dict[str, object]], thresholds: dict[str, float])
         chosen = [record for record in records if record["marks"] == marks]
         labels = pd.concat([record["labels"] for record in chosen], ignore_index=True)  # type: ignore[misc]
         scores = pd.concat([record["scores"] for record in chosen], ignore_index=True)  # type: ignore[misc]
-        macro = evaluate(labels, scores, thresholds).macro_f1.set_index("language")
-        rows.append(
-            {
-                "marks": marks,
-                "events": len(chosen),
-                "paragraphs": len(labels),
-                **{language: float(macro.at[language, "macro_f1"]) for language in macro.index},
-            }
-        )
+        macro = _macro_by_language(labels, scores, thresholds)
+        rows.append({"marks": marks, "events": len(chosen), "paragraphs": len(labels), **macro.to_dict()})
     return pd.DataFrame(rows)
+
+
+def _macro_by_language(labels: pd.DataFrame, scores: pd.DataFrame, thresholds: dict[str, float]) -> pd.Series:
+    """Macro-F1 over all the given paragraphs: ``all``, and ``fa`` / ``ar`` when present."""
+    macro = evaluate(labels.assign(whole="all"), scores, thresholds, part="whole").macro_f1.set_index("language")["macro_f1"].astype(float)
+    if "all" not in macro.index:  # one language only: it is the whole
+        macro["all"] = macro.iloc[0]
+    return macro
 
 
 def _mark_next(
@@ -145,6 +147,6 @@ def relearn_summary(path: Path = RESULTS_PATH) -> str:
     except (OSError, ValueError, KeyError):
         return ""
     return (
-        f"In a simulation on {int(before['events'])} events the themes had never seen ({data['command']}), macro-F1 on the "
+        f"In a simulation on {counted(int(before['events']), 'event')} the themes had never seen ({data['command']}), macro-F1 on the "
         f"unmarked half of the events went from {before['all']:.2f} with no marks to {after['all']:.2f} after {GOAL_MARKS} marks per event."
     )
