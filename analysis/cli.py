@@ -19,15 +19,16 @@ import pandas as pd
 from analysis.compare import theme_shares, themes_by_date, timeline_period
 from analysis.config import framing_home
 from analysis.corpus import CorpusError, read_corpus
-from analysis.embed import CACHE_FILE, DEFAULT_MODEL, EmbeddingCache, ModelError, make_embedder
+from analysis.embed import CACHE_FILE, DEFAULT_MODEL, Embedder, EmbeddingCache, ModelError, make_embedder
 from analysis.evaluate import cross_validate, evaluate, score_labels
 from analysis.export import to_csv_bytes
 from analysis.labels import LabelsError, load_labels
 from analysis.marks import load_marks, with_marks
 from analysis.model_setup import default_model_dir, ensure_default_model, model_status
-from analysis.pipeline import analyze, output_table, versions
+from analysis.pipeline import Analysis, analyze, output_table, versions
+from analysis.report import build_report
 from analysis.scorer import ScorerStore, fitted_scorer
-from analysis.themes import DEFAULT_THEMES_PATH, ThemeError, load_themes, training_texts
+from analysis.themes import DEFAULT_THEMES_PATH, ThemeError, ThemeSet, load_themes, training_texts
 from analysis.wording import counted
 
 DEFAULT_CORPUS = Path("seeds")
@@ -59,29 +60,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_analyze(args: argparse.Namespace) -> int:
     """``framing analyze``: write paragraphs.csv, the theme tables and run.json."""
     out = writable_folder(Path(args.out), "--out")
-    themes = load_themes(themes_file(args.themes))
-    if args.labels:
-        themes = with_marks(themes, load_marks(Path(args.labels), themes.ids, required=True))
-    corpus = read_corpus(args.paths or [DEFAULT_CORPUS])
-    for problem in corpus.problems:
-        print(f"framing: skipped {problem}", file=sys.stderr)
-    if corpus.documents.empty:
-        print("framing: error: nothing to analyse: no readable document in the input", file=sys.stderr)
+    analysed = _analysed(args)
+    if analysed is None:
         return 1
-    embedder = make_embedder(args.model, use_cache=not args.no_cache, warn=_warn)
-    with _ProgressBar() as progress:
-        analysis = analyze(corpus, themes, embedder, progress=progress)
+    analysis, themes, embedder, metadata = analysed
     table = analysis.table
     _write_csv(output_table(table, themes.ids), out / "paragraphs.csv")
     _write_csv(theme_shares(table, themes.ids, by="language"), out / "themes_by_language.csv")
     _write_csv(theme_shares(table, themes.ids, by="outlet"), out / "themes_by_outlet.csv")
     _write_csv(themes_by_date(table, themes.ids, timeline_period(table)), out / "themes_by_date.csv")
-    metadata = {
-        **analysis.metadata,
-        "themes_file": str(args.themes or DEFAULT_THEMES_PATH),
-        "labels": args.labels,
-        "inputs": [str(p) for p in args.paths or [DEFAULT_CORPUS]],
-    }
     (out / "run.json").write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     kept = int(table["kept"].sum())
     print(
@@ -93,6 +80,61 @@ def run_analyze(args: argparse.Namespace) -> int:
         print("framing: error: no paragraph could be analysed (all were dropped)", file=sys.stderr)
         return 1
     return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """``framing report``: the analysis as one self-contained HTML file (charts, tables, evidence, accuracy, themes)."""
+    out = writable_file(Path(args.out), "--out")
+    if args.accuracy and not Path(args.accuracy).is_file():
+        raise OptionError(f"--accuracy {args.accuracy}: no such file")
+    analysed = _analysed(args)
+    if analysed is None:
+        return 1
+    analysis, themes, embedder, metadata = analysed
+    if not analysis.table["kept"].any():
+        print("framing: error: no paragraph could be analysed (all were dropped)", file=sys.stderr)
+        return 1
+    evaluation = None
+    if args.accuracy:
+        labels = load_labels(args.accuracy, themes.ids)
+        folds = effective_folds(ARTICLE_FOLDS, labels["doc_id"].nunique())
+        with _ProgressBar() as progress:
+            scores = score_labels(
+                labels,
+                themes,
+                lambda texts: embedder.embed(texts, progress=progress),
+                folds,
+                model_id=embedder.model_id,
+                store=ScorerStore.default(),
+            )
+        evaluation = evaluate(labels, scores, themes.thresholds())
+    report = build_report(analysis.table, themes, metadata, evaluation=evaluation, evaluation_source=args.accuracy or "")
+    out.write_text(report, encoding="utf-8")
+    print(f"framing: report written to {out} ({len(report.encode('utf-8')) // 1024} KB, opens offline in any browser)")
+    return 0
+
+
+def _analysed(args: argparse.Namespace) -> tuple[Analysis, ThemeSet, Embedder, dict[str, Any]] | None:
+    """Read, embed and score the corpus the arguments name; None (said on stderr) when nothing can be read."""
+    themes = load_themes(themes_file(args.themes))
+    if args.labels:
+        themes = with_marks(themes, load_marks(Path(args.labels), themes.ids, required=True))
+    corpus = read_corpus(args.paths or [DEFAULT_CORPUS])
+    for problem in corpus.problems:
+        print(f"framing: skipped {problem}", file=sys.stderr)
+    if corpus.documents.empty:
+        print("framing: error: nothing to analyse: no readable document in the input", file=sys.stderr)
+        return None
+    embedder = make_embedder(args.model, use_cache=not args.no_cache, warn=_warn)
+    with _ProgressBar() as progress:
+        analysis = analyze(corpus, themes, embedder, progress=progress)
+    metadata = {
+        **analysis.metadata,
+        "themes_file": str(args.themes or DEFAULT_THEMES_PATH),
+        "labels": args.labels,
+        "inputs": [str(p) for p in args.paths or [DEFAULT_CORPUS]],
+    }
+    return analysis, themes, embedder, metadata
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
@@ -264,14 +306,30 @@ def _parser() -> argparse.ArgumentParser:
     cache = argparse.ArgumentParser(add_help=False)
     cache.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
 
-    analyze_cmd = commands.add_parser("analyze", parents=[themes_and_model, cache], help="analyse a corpus and write the tables")
-    analyze_cmd.add_argument("paths", nargs="*", help="folders of .txt (+ manifest.csv), .txt, .csv or .jsonl files (default: seeds/)")
-    analyze_cmd.add_argument("--out", required=True, help="output folder (checked before the analysis starts)")
-    analyze_cmd.add_argument(
+    corpus_input = argparse.ArgumentParser(add_help=False)
+    corpus_input.add_argument("paths", nargs="*", help="folders of .txt (+ manifest.csv), .txt, .csv or .jsonl files (default: seeds/)")
+    corpus_input.add_argument(
         "--labels",
         help="your marks or labelled paragraphs (a labels CSV, e.g. downloaded from the Teach tab): the themes learn from them too",
     )
+    analyze_cmd = commands.add_parser(
+        "analyze", parents=[corpus_input, themes_and_model, cache], help="analyse a corpus and write the tables"
+    )
+    analyze_cmd.add_argument("--out", required=True, help="output folder (checked before the analysis starts)")
     analyze_cmd.set_defaults(run=run_analyze)
+
+    report_cmd = commands.add_parser(
+        "report",
+        parents=[corpus_input, themes_and_model, cache],
+        help="analyse a corpus and write one self-contained HTML report (opens offline)",
+    )
+    report_cmd.add_argument("--out", required=True, help="the HTML file to write (checked before the analysis starts)")
+    report_cmd.add_argument(
+        "--accuracy",
+        metavar="LABELS",
+        help="a labelled CSV to measure the themes against: its precision, recall and F1 go into the report",
+    )
+    report_cmd.set_defaults(run=run_report)
 
     evaluate_cmd = commands.add_parser(
         "evaluate", parents=[themes_and_model, cache], help="precision/recall/F1 of theme assignment against a labelled CSV"

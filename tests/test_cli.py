@@ -165,7 +165,7 @@ def test_shared_options_have_one_help_text() -> None:
     for option in ("--themes", "--model", "--no-cache"):
         helps = {
             action.help
-            for name in ("analyze", "evaluate", "prepare")
+            for name in ("analyze", "report", "evaluate", "prepare")
             for action in commands[name]._actions
             if option in action.option_strings
         }
@@ -243,3 +243,21 @@ def test_analyze_writes_the_themes_by_date_table(tmp_path: Path, themes: str, ca
     paragraphs = pd.read_csv(out / "paragraphs.csv", encoding="utf-8-sig", keep_default_na=False)
     assert by_date["paragraphs"].sum() == by_date["theme"].nunique() * int(paragraphs["kept"].sum())
     assert "framing: 5 documents, 104 paragraphs: 66 kept" in capsys.readouterr().out
+
+
+def test_report_writes_one_self_contained_html_file(tmp_path: Path, themes: str, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "shared" / "report.html"
+    assert run("report", str(SEEDS), "--themes", themes, "--out", str(out)) == 0
+    report = out.read_text(encoding="utf-8")
+    assert report.startswith("<!DOCTYPE html>") and report.count("Plotly.newPlot") == 4
+    assert '<div dir="rtl" lang="fa"' in report and '<div dir="rtl" lang="ar"' in report
+    assert "Tasnim News Agency" in report and "No accuracy figure was computed" in report
+    assert "report written to" in capsys.readouterr().out
+
+
+def test_report_checks_its_destination_and_labels_first(tmp_path: Path, themes: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("report", str(SEEDS), "--themes", themes, "--out", str(tmp_path)) == 2
+    assert "is a folder" in capsys.readouterr().err
+    assert run("report", str(SEEDS), "--themes", themes, "--out", str(tmp_path / "r.html"), "--accuracy", str(tmp_path / "none.csv")) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert not (tmp_path / "r.html").exists()
