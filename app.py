@@ -45,6 +45,7 @@ from analysis.marks import (
 from analysis.pipeline import corpus_hash, output_table, run_metadata, score_table
 from analysis.relearn import RESULTS_PATH as RELEARN_RESULTS
 from analysis.relearn import relearn_summary
+from analysis.report import build_report
 from analysis.scorer import ScorerStore, assign_themes
 from analysis.text import split_paragraphs, tokenize
 from analysis.themes import (
@@ -1142,6 +1143,29 @@ def header(run: Run) -> None:
         "paragraphs",
         meta,
         "every paragraph of the selection, kept or dropped, with scores, themes and drop reasons",
+    )
+    if not run.empty and run.selection.theme_ids:
+        st.download_button(
+            "Download the report (HTML)",
+            data=partial(selection_report, run, st.session_state["themes_toml"]),
+            file_name="framing_report.html",
+            mime="text/html",
+            key="download_report",
+            on_click="ignore",
+            icon=":material/description:",
+            help="One self-contained file of the current selection that opens offline: the charts, tables, timeline, "
+            "strongest evidence paragraphs, accuracy on the bundled labels, the themes file and the run metadata.",
+        )
+
+
+def selection_report(run: Run, themes_toml: str) -> str:
+    """The HTML report of the current selection, with the accuracy on the bundled labels (built when the button is clicked)."""
+    evaluation, source = None, ""
+    if BUNDLED_LABELS.is_file():
+        labels, scores = labelled_scores(BUNDLED_LABELS.read_bytes(), BUNDLED_LABELS.name, themes_toml)
+        evaluation, source = evaluate(labels, scores, run.themes.thresholds()), str(BUNDLED_LABELS.relative_to(ROOT))
+    return build_report(
+        run.selected, run.themes, run.metadata, theme_ids=run.selection.theme_ids, evaluation=evaluation, evaluation_source=source
     )
 
 

@@ -642,3 +642,15 @@ def test_one_article_one_paragraph_in_the_singular_and_undated_articles_counted_
     at.multiselect(key="filter_languages").set_value(["fa"])
     run(at)
     assert "The current selection keeps **1** paragraph from **1** article." in at.markdown[0].value
+
+
+def test_report_button_writes_the_current_selection_as_one_html_file(downloads: dict[str, object]) -> None:
+    at = dashboard()
+    at.multiselect(key="filter_languages").set_value(["fa"])
+    run(at)
+    build = downloads["framing_report.html"]
+    assert callable(build)  # built on click, outside the page's run
+    report = build()
+    assert report.count("Plotly.newPlot") == 4 and "<script src" not in report
+    assert "languages: fa" in report and "Persian (fa): " in report and "Arabic (ar): " not in report
+    assert "Measured on tests/data/labels.csv" in report and "macro-F1" in report
