@@ -1,0 +1,462 @@
+"""Who voices each paragraph: the outlet itself, or someone it reports (a quotation or reported speech).
+
+For every kept paragraph, two values:
+
+- ``voice``: ``"attributed"`` when the paragraph carries an attribution cue, else ``"outlet"``.
+  The cues (data: ``data/voice_patterns.toml``, per language) are
+
+  1. a reporting verb or speech act («گفت»، «افزود»، «اعلام کرد»، «قال»، «أضاف»، «أكد»…);
+  2. a relay ("according to": «به گزارش»، «به نقل از»، «به گفته»، «وفق»، «نقلا عن»، «بحسب»…), unless it
+     names the outlet itself («به گزارش خبرگزاری تسنیم» in a Tasnim article is the outlet's own voice);
+  3. a quotation (« », " ", “ ”) of at least ``min_quote_words`` words that is not just an actor's
+     name (a shorter one is a term the outlet quotes: «انقلاب رنگی»);
+  4. a headline of the form "Speaker: words" (at most six words before the colon, naming an actor).
+
+- ``speaker``: an actor id from the actors file (data: ``data/actors.toml``: id, label, kind and
+  aliases in fa, ar and en), found in this order, the first that gives an actor winning:
+
+  1. the subject of the first reporting verb that has one: in Persian (verb-final) the first
+     actor named in the verb's sentence before the verb; in Arabic (verb-first) the first actor
+     named after the verb within six words and before a complementiser («أن»، «إن»، «على»…) or a
+     quotation, else the nearest actor before the verb in its sentence;
+  2. the actor before the colon of a headline;
+  3. the source named right after a relay (a wire agency, a ministry, a person);
+  4. the first actor named before the first cue, in its sentence;
+  5. the previous kept paragraph's speaker in the same article (reported speech goes on over
+     paragraphs: «وأضاف أن…»، «وی افزود…»), else the first actor named before the first cue;
+  6. otherwise the raw words around the first cue (up to four words before a Persian verb, after an
+     Arabic one up to a complementiser, or after a relay up to its comma), or ``""`` (a quotation).
+
+  The outlet's own actor (its name matched against the aliases) is never a speaker, and the words
+  of a relay phrase are not searched for a verb's subject (in «به گزارش تسنیم به نقل از تاس، پوتین
+  گفت» the speaker is Putin). ``""`` for an outlet-voiced paragraph.
+
+Matching is done on :func:`analysis.text.matching_form` (letter variants, alef forms, diacritics
+folded) with ZWNJs removed, as whole words; Arabic aliases may carry the clitics و ف ب ل ك (and
+«لل» for an alias starting with «ال»), Arabic verbs و and ف. Overlapping aliases: the longest wins.
+
+Pure functions over strings and DataFrames; only the two loaders read files.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+
+from analysis.languages import ARABIC, PERSIAN
+from analysis.text import ZWNJ, matching_form, normalize
+
+OUTLET = "outlet"
+ATTRIBUTED = "attributed"
+VOICES = (OUTLET, ATTRIBUTED)
+KINDS = (
+    "head of state",
+    "government",
+    "ministry",
+    "military",
+    "international organisation",
+    "media",
+    "opposition",
+    "expert",
+)
+DEFAULT_ACTORS_PATH = resources.files("analysis") / "data" / "actors.toml"
+DEFAULT_PATTERNS_PATH = resources.files("analysis") / "data" / "voice_patterns.toml"
+_ALIAS_LANGUAGES = ("fa", "ar", "en")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_SENTENCE_END = re.compile(r"[.!?؟;؛\n]")
+_QUOTES = re.compile(r"«([^«»]*)»|\"([^\"]*)\"|“([^“”]*)”")
+_ARABIC_STOP = re.compile(r"[«\"“:]")
+_WORD = re.compile(r"[^\W_]+")
+WINDOW_WORDS = 6
+"""Arabic: how many words after a reporting verb the subject may be; relays: the source."""
+RAW_SPAN_WORDS = 4
+HEADLINE_WORDS = 6
+
+
+class VoicesError(ValueError):
+    """An actors or voice-patterns file is not usable; the message says why."""
+
+
+@dataclass(frozen=True, eq=False)
+class Actor:
+    """Someone who may voice a frame: a person, an institution, a medium."""
+
+    id: str
+    label: str
+    kind: str
+    aliases: Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True, eq=False)
+class VoicePatterns:
+    """Attribution phrases per language (see ``data/voice_patterns.toml``)."""
+
+    speech: Mapping[str, tuple[str, ...]]
+    relay: Mapping[str, tuple[str, ...]]
+    complementisers: Mapping[str, tuple[str, ...]]
+    min_quote_words: int = 4
+
+
+class Voice(NamedTuple):
+    """A paragraph's voice (``outlet``/``attributed``), speaker (actor id, raw words or ``""``) and the cue found."""
+
+    voice: str
+    speaker: str
+    cue: str = ""
+
+
+# --------------------------------------------------------------------------------------------
+# Loading the data files
+# --------------------------------------------------------------------------------------------
+
+
+def parse_actors(config: Mapping[str, object], source: str = "actors") -> tuple[Actor, ...]:
+    """Actors from a parsed TOML mapping (``[[actor]]`` tables).
+
+    Raises:
+        VoicesError: a missing key, a bad or repeated id, an unknown kind, or no alias.
+    """
+    actors: list[Actor] = []
+    seen: set[str] = set()
+    entries = config.get("actor", [])
+    if not isinstance(entries, list):
+        raise VoicesError(f"{source}: [[actor]] must be a list of tables")
+    for entry in entries:
+        missing = [key for key in ("id", "label", "kind") if key not in entry]
+        if missing:
+            raise VoicesError(f"{source}: actor {entry.get('id', '?')!r} is missing {', '.join(missing)}")
+        actor_id = str(entry["id"])
+        if not _ID.match(actor_id) or actor_id in seen:
+            raise VoicesError(f"{source}: actor id {actor_id!r} is repeated or not lowercase letters, digits and _")
+        if entry["kind"] not in KINDS:
+            raise VoicesError(f"{source}: actor {actor_id!r} has kind {entry['kind']!r}; use one of {list(KINDS)}")
+        aliases = {language: tuple(str(alias) for alias in entry.get(language, [])) for language in _ALIAS_LANGUAGES}
+        if not any(aliases.values()):
+            raise VoicesError(f"{source}: actor {actor_id!r} has no alias in fa, ar or en")
+        seen.add(actor_id)
+        actors.append(Actor(actor_id, str(entry["label"]), str(entry["kind"]), aliases))
+    return tuple(actors)
+
+
+def load_actors(path: str | Path | None = None) -> tuple[Actor, ...]:
+    """Read an actors file (the packaged ``data/actors.toml`` by default)."""
+    source = DEFAULT_ACTORS_PATH if path is None else Path(path)
+    return parse_actors(tomllib.loads(source.read_text(encoding="utf-8")), str(source))
+
+
+def parse_voice_patterns(config: Mapping[str, object]) -> VoicePatterns:
+    """Voice patterns from a parsed TOML mapping (one table per language)."""
+
+    def lists(key: str) -> dict[str, tuple[str, ...]]:
+        return {language: tuple(table.get(key, [])) for language, table in config.items() if isinstance(table, dict)}
+
+    return VoicePatterns(lists("speech"), lists("relay"), lists("complementisers"), int(str(config.get("min_quote_words", 4))))
+
+
+def load_voice_patterns(path: str | Path | None = None) -> VoicePatterns:
+    """Read a voice-patterns file (the packaged ``data/voice_patterns.toml`` by default)."""
+    source = DEFAULT_PATTERNS_PATH if path is None else Path(path)
+    return parse_voice_patterns(tomllib.loads(source.read_text(encoding="utf-8")))
+
+
+@cache
+def default_actors() -> tuple[Actor, ...]:
+    """The packaged actors, read once."""
+    return load_actors()
+
+
+@cache
+def default_voice_patterns() -> VoicePatterns:
+    """The packaged voice patterns, read once."""
+    return load_voice_patterns()
+
+
+# --------------------------------------------------------------------------------------------
+# Matching
+# --------------------------------------------------------------------------------------------
+
+
+def _form(text: str, language: str) -> str:
+    """The text matched on: its matching form without ZWNJs (scraped Persian often lost them)."""
+    return matching_form(text, language).replace(ZWNJ, "")
+
+
+def _phrase_pattern(phrase: str, language: str, *, prefix: str = "") -> str:
+    tokens = matching_form(phrase, language).replace(ZWNJ, " ").split()
+    if not tokens:
+        return ""
+    body = r"\s*".join(re.escape(token) for token in tokens)
+    end = "" if len(tokens[-1]) == 1 and len(tokens) > 1 else r"(?!\w)"
+    if language == ARABIC and prefix and tokens[0].startswith("ال") and len(tokens[0]) > 2:
+        # «للكرملين»: the preposition ل absorbs the article's alef.
+        body = f"(?:{prefix}{body}|[وف]?ل{body[1:]})"
+        return rf"(?<!\w){body}{end}"
+    return rf"(?<!\w){prefix}{body}{end}"
+
+
+@cache
+def _compiled_phrases(phrases: tuple[str, ...], language: str, prefix: str) -> re.Pattern[str] | None:
+    patterns = sorted(
+        {pattern for phrase in phrases if (pattern := _phrase_pattern(phrase, language, prefix=prefix))}, key=len, reverse=True
+    )
+    return re.compile("|".join(patterns)) if patterns else None
+
+
+_ALIAS_PREFIX = {ARABIC: "(?:[وف]?[بلك]?)"}
+_VERB_PREFIX = {ARABIC: "(?:[وف]?)"}
+
+
+@cache
+def _alias_patterns(actors: tuple[Actor, ...], language: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    result = []
+    for actor in actors:
+        phrases = (*actor.aliases.get(language, ()), *actor.aliases.get("en", ()))
+        pattern = _compiled_phrases(tuple(phrases), language, _ALIAS_PREFIX.get(language, ""))
+        if pattern is not None:
+            result.append((actor.id, pattern))
+    return tuple(result)
+
+
+class _Mention(NamedTuple):
+    start: int
+    end: int
+    actor: str
+
+
+def find_actors(text: str, language: str, actors: Sequence[Actor]) -> list[_Mention]:
+    """Actors named in a text already in matching form: non-overlapping, longest first, in text order."""
+    found = [
+        _Mention(match.start(), match.end(), actor_id)
+        for actor_id, pattern in _alias_patterns(tuple(actors), language)
+        for match in pattern.finditer(text)
+    ]
+    found.sort(key=lambda mention: (mention.start, -(mention.end - mention.start)))
+    chosen: list[_Mention] = []
+    for mention in sorted(found, key=lambda mention: -(mention.end - mention.start)):
+        if all(mention.end <= other.start or mention.start >= other.end for other in chosen):
+            chosen.append(mention)
+    return sorted(chosen)
+
+
+def outlet_actor(outlet: str, actors: Sequence[Actor]) -> str:
+    """The actor id an outlet's name matches (``"Tasnim News Agency"`` → ``tasnim``), or ``""``."""
+    best = ("", 0)
+    for language in (PERSIAN, ARABIC, "en"):
+        text = _form(outlet, language)
+        for mention in find_actors(text, language, actors):
+            if mention.end - mention.start > best[1]:
+                best = (mention.actor, mention.end - mention.start)
+    return best[0]
+
+
+# --------------------------------------------------------------------------------------------
+# One paragraph
+# --------------------------------------------------------------------------------------------
+
+
+class _Cue(NamedTuple):
+    kind: str  # speech, relay, quote, headline
+    start: int
+    end: int
+
+
+def find_voice(
+    text: str,
+    language: str,
+    *,
+    actors: Sequence[Actor] | None = None,
+    patterns: VoicePatterns | None = None,
+    outlet: str = "",
+    previous_speaker: str = "",
+) -> Voice:
+    """A paragraph's voice and speaker (see the module docstring for the rules).
+
+    Args:
+        text: The paragraph (raw or normalised).
+        language: ``fa`` or ``ar`` (any other language: always the outlet's voice).
+        actors: The actors (the packaged file by default).
+        patterns: The attribution patterns (the packaged file by default).
+        outlet: The outlet's actor id (:func:`outlet_actor`): never a speaker, its relays not attributions.
+        previous_speaker: The previous kept paragraph's speaker (an actor id) in the same article.
+    """
+    actors = default_actors() if actors is None else actors
+    patterns = default_voice_patterns() if patterns is None else patterns
+    if language not in (PERSIAN, ARABIC):
+        return Voice(OUTLET, "")
+    base = normalize(text, language).replace(ZWNJ, "")
+    form = _form(text, language)
+    if len(form) != len(base):  # lowercasing changed a length (rare Latin letters): spans from the folded text
+        base = form
+    mentions = [mention for mention in find_actors(form, language, actors) if mention.actor != outlet]
+    all_mentions = find_actors(form, language, actors)
+    cues: list[_Cue] = []
+    excluded: list[tuple[int, int]] = []
+    relay_sources: dict[int, str] = {}
+    relay = _compiled_phrases(tuple(patterns.relay.get(language, ())), language, _VERB_PREFIX.get(language, ""))
+    for match in relay.finditer(form) if relay else ():
+        clause_end = _clause_end(form, match.end())
+        # Persian: the source ends at the comma («به گفته وی، …»); Arabic: an apposition may follow it
+        # («وفقا لرئيس المجلس، رئيس وزراء أرمينيا نيكول باشينيان»).
+        window_end = _word_end(form, match.end(), WINDOW_WORDS)
+        window_end = min(window_end, clause_end) if language == PERSIAN else window_end
+        source = next((mention for mention in all_mentions if match.end() <= mention.start < window_end), None)
+        excluded.append((match.start(), clause_end))
+        if source is not None and source.actor == outlet and outlet:
+            continue
+        cues.append(_Cue("relay", match.start(), match.end()))
+        if source is not None:
+            relay_sources[match.start()] = source.actor
+    speech = _compiled_phrases(tuple(patterns.speech.get(language, ())), language, _VERB_PREFIX.get(language, ""))
+    for match in speech.finditer(form) if speech else ():
+        if not any(start <= match.start() < end for start, end in excluded):
+            cues.append(_Cue("speech", match.start(), match.end()))
+    for match in _QUOTES.finditer(form):
+        quoted = next(group for group in match.groups() if group is not None)
+        names_one_actor = any(mention.start <= match.start() + 1 and mention.end >= match.end() - 1 for mention in all_mentions)
+        if len(_WORD.findall(quoted)) >= patterns.min_quote_words and not names_one_actor:
+            cues.append(_Cue("quote", match.start(), match.end()))
+    colon = form.find(":")
+    headline_speaker = ""
+    if colon > 0 and len(form[:colon].split()) <= HEADLINE_WORDS:
+        named = [mention for mention in mentions if mention.end <= colon]
+        if named:
+            cues.append(_Cue("headline", 0, colon))
+            headline_speaker = named[0].actor
+    if not cues:
+        return Voice(OUTLET, "")
+    cues.sort(key=lambda cue: cue.start)
+    first = cues[0]
+    cue_text = base[first.start : first.end]
+    outside = [mention for mention in mentions if not any(start <= mention.start < end for start, end in excluded)]
+    for cue in cues:
+        if cue.kind == "speech":
+            subject = _subject(form, cue, outside, language, patterns)
+            if subject:
+                return Voice(ATTRIBUTED, subject, base[cue.start : cue.end])
+    if headline_speaker:
+        return Voice(ATTRIBUTED, headline_speaker, "headline")
+    for cue in cues:
+        if cue.kind == "relay" and relay_sources.get(cue.start) and relay_sources[cue.start] != outlet:
+            return Voice(ATTRIBUTED, relay_sources[cue.start], base[cue.start : cue.end])
+    before = [mention for mention in outside if _sentence_start(form, first.start) <= mention.start and mention.end <= first.start]
+    if before:
+        return Voice(ATTRIBUTED, before[0].actor, cue_text)
+    if previous_speaker:
+        return Voice(ATTRIBUTED, previous_speaker, cue_text)
+    earlier = [mention for mention in outside if mention.end <= first.start]
+    if earlier:
+        return Voice(ATTRIBUTED, earlier[0].actor, cue_text)
+    return Voice(ATTRIBUTED, _raw_span(base, form, first, language, patterns), cue_text)
+
+
+def _subject(form: str, cue: _Cue, mentions: Sequence[_Mention], language: str, patterns: VoicePatterns) -> str:
+    sentence_start = _sentence_start(form, cue.start)
+    before = [mention for mention in mentions if sentence_start <= mention.start and mention.end <= cue.start]
+    if language == PERSIAN:
+        return before[0].actor if before else ""
+    stop = _arabic_subject_end(form, cue.end, patterns)
+    after = [mention for mention in mentions if cue.end <= mention.start < stop]
+    if after:
+        return after[0].actor
+    return before[-1].actor if before else ""
+
+
+def _arabic_subject_end(form: str, start: int, patterns: VoicePatterns) -> int:
+    complementisers = {_form(word, ARABIC) for word in patterns.complementisers.get(ARABIC, ())}
+    end = _word_end(form, start, WINDOW_WORDS)
+    punctuation = _ARABIC_STOP.search(form, start, end)
+    if punctuation:
+        end = punctuation.start()
+    for word in _WORD.finditer(form, start, end):
+        if word.group() in complementisers:
+            return word.start()
+    sentence = _SENTENCE_END.search(form, start, end)
+    return sentence.start() if sentence else end
+
+
+def _sentence_start(form: str, position: int) -> int:
+    ends = [match.end() for match in _SENTENCE_END.finditer(form, 0, position)]
+    return ends[-1] if ends else 0
+
+
+def _clause_end(form: str, start: int) -> int:
+    """Where a relay phrase ends: the next comma (Persian or Latin) or sentence end, else a window of words."""
+    match = re.compile(r"[،,.!?؟:]").search(form, start)
+    return match.start() if match else _word_end(form, start, WINDOW_WORDS + 2)
+
+
+def _word_end(form: str, start: int, words: int) -> int:
+    matches = list(_WORD.finditer(form, start))[:words]
+    return matches[-1].end() if matches else start
+
+
+def _raw_span(base: str, form: str, cue: _Cue, language: str, patterns: VoicePatterns) -> str:
+    if cue.kind == "quote":
+        return ""
+    if cue.kind == "speech" and language == PERSIAN:
+        start = _sentence_start(base, cue.start)
+        words = base[start : cue.start].split()[-RAW_SPAN_WORDS:]
+    elif cue.kind == "speech":
+        words = base[cue.end : _arabic_subject_end(form, cue.end, patterns)].split()[:RAW_SPAN_WORDS]
+    else:
+        words = base[cue.end : _clause_end(form, cue.end)].split()[:RAW_SPAN_WORDS]
+    return " ".join(word.strip('،,.:«»"“”()') for word in words).strip()
+
+
+# --------------------------------------------------------------------------------------------
+# A paragraphs table
+# --------------------------------------------------------------------------------------------
+
+
+def add_voices(
+    paragraphs: pd.DataFrame,
+    *,
+    actors: Sequence[Actor] | None = None,
+    patterns: VoicePatterns | None = None,
+) -> pd.DataFrame:
+    """A copy of a paragraphs table with ``voice`` and ``speaker`` columns (``""`` for dropped rows).
+
+    Paragraphs are read per article in ``position`` order, so reported speech that goes on over
+    paragraphs keeps its speaker. Needs ``doc_id``, ``position``, ``text``, ``language``, ``kept``;
+    ``outlet`` when present.
+    """
+    actors = default_actors() if actors is None else actors
+    patterns = default_voice_patterns() if patterns is None else patterns
+    known = {actor.id for actor in actors}
+    table = paragraphs.copy()
+    voices = pd.Series("", index=table.index, dtype=object)
+    speakers = pd.Series("", index=table.index, dtype=object)
+    kept = table[table["kept"].astype(bool)] if "kept" in table.columns else table
+    outlets: dict[str, str] = {}
+    for _, article in kept.sort_values(["doc_id", "position"]).groupby("doc_id", sort=False):
+        previous = ""
+        for index, row in article.iterrows():
+            outlet_name = str(row.get("outlet", "") or "")
+            if outlet_name not in outlets:
+                outlets[outlet_name] = outlet_actor(outlet_name, actors)
+            found = find_voice(
+                str(row["text"]),
+                str(row["language"]),
+                actors=actors,
+                patterns=patterns,
+                outlet=outlets[outlet_name],
+                previous_speaker=previous,
+            )
+            voices[index], speakers[index] = found.voice, found.speaker
+            previous = found.speaker if found.voice == ATTRIBUTED and found.speaker in known else ""
+    table["voice"] = voices
+    table["speaker"] = speakers
+    return table
+
+
+def actor_labels(actors: Iterable[Actor] | None = None) -> dict[str, str]:
+    """Actor id → label (for tables and charts; a raw span is its own label)."""
+    return {actor.id: actor.label for actor in (default_actors() if actors is None else actors)}

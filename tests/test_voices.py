@@ -1,0 +1,186 @@
+"""Tests for analysis.voices: who voices each paragraph (the outlet, or a speaker it reports)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.voices import (
+    ATTRIBUTED,
+    KINDS,
+    OUTLET,
+    VoicesError,
+    add_voices,
+    default_actors,
+    find_voice,
+    load_voice_patterns,
+    outlet_actor,
+    parse_actors,
+)
+
+DATA = Path(__file__).resolve().parent.parent / "analysis" / "data"
+
+
+# --------------------------------------------------------------------------------------------
+# The data files
+# --------------------------------------------------------------------------------------------
+
+
+def test_actors_file_is_valid_and_covers_the_seed_speakers() -> None:
+    actors = default_actors()
+    ids = {actor.id for actor in actors}
+    assert {"putin", "tokayev", "lavrov", "peskov", "zakharova", "csto", "un", "xinhua", "irna", "tasnim", "russia_mfa"} <= ids
+    assert {actor.kind for actor in actors} <= set(KINDS)
+    assert all(actor.aliases["fa"] and actor.aliases["ar"] and actor.aliases["en"] for actor in actors)
+
+
+def test_voice_patterns_file_has_speech_and_relay_cues_per_language() -> None:
+    patterns = load_voice_patterns()
+    for language in ("fa", "ar"):
+        assert patterns.speech[language] and patterns.relay[language]
+    assert {"گفت", "افزود", "اعلام کرد"} <= set(patterns.speech["fa"])
+    assert {"به گفته", "به گزارش"} <= set(patterns.relay["fa"])
+    assert {"قال", "أضاف", "أكد"} <= set(patterns.speech["ar"])
+    assert {"وفق", "نقلا عن"} <= set(patterns.relay["ar"])
+    assert patterns.min_quote_words >= 2
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[[actor]]\nid = "x"\nlabel = "X"\n', "missing kind"),
+        ('[[actor]]\nid = "X y"\nlabel = "X"\nkind = "media"\nen = ["X"]\n', "not lowercase"),
+        ('[[actor]]\nid = "x"\nlabel = "X"\nkind = "pundit"\nen = ["X"]\n', "use one of"),
+        ('[[actor]]\nid = "x"\nlabel = "X"\nkind = "media"\n', "no alias"),
+    ],
+)
+def test_bad_actors_files_say_why(toml: str, message: str) -> None:
+    with pytest.raises(VoicesError, match=message):
+        parse_actors(tomllib.loads(toml))
+
+
+# --------------------------------------------------------------------------------------------
+# One paragraph: text in, (voice, speaker) out
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet", "expected"),
+    [
+        # a reporting verb, the subject first in its sentence (Persian verbs come last)
+        ("پوتین در عین حال تأکید کرد که عملیات بسیار بهموقع بود.", "", (ATTRIBUTED, "putin")),
+        ("رئیس جمهوری قزاقستان افزود، وقایع رخ داده طراحی شده بود.", "", (ATTRIBUTED, "tokayev")),
+        ("زاخاروا افزود، روسیه به مقامات قزاق کمک میکند.", "", (ATTRIBUTED, "zakharova")),
+        # letter variants: Arabic yeh and kaf in a Persian text
+        ("توكايف گفت که اوضاع آرام است.", "", (ATTRIBUTED, "tokayev")),
+        # the longest alias wins: the spokeswoman, not the ministry
+        ("سخنگوی وزارت امور خارجه روسیه نیز گفت: «ما این را تحریک خارجی میبینیم».", "", (ATTRIBUTED, "zakharova")),
+        # a wire relay is attributed to the agency
+        ("به گزارش ایرنا، نیروهای حافظ صلح وارد آلماتی شدند.", "tasnim", (ATTRIBUTED, "irna")),
+        # the outlet's own name in the relay is its own voice
+        ("به گزارش خبرگزاری تسنیم، نیروهای حافظ صلح وارد آلماتی شدند.", "tasnim", (OUTLET, "")),
+        # relays before the speaker: the speaker is the one who speaks, not the agencies
+        (
+            "به گزارش خبرگزاری تسنیم به نقل از خبرگزاری «تاس»، ولادیمیر پوتین در سخنرانی خود یادآور شد که مأموریت محدود است.",
+            "tasnim",
+            (ATTRIBUTED, "putin"),
+        ),
+        # «به گفته وی»: the actor named earlier in the paragraph
+        ("توکایف از کمک فوری قدردانی کرد. به گفته وی، حمایت معنوی ارزش زیادی داشت.", "", (ATTRIBUTED, "tokayev")),
+        # a headline "Speaker: words"
+        ("پوتین: مأموریت حفاظت از صلح در قزاقستان ضروری و محدود است", "", (ATTRIBUTED, "putin")),
+        # a short quote inside the outlet's own sentence is a term, not speech
+        ("نیروهای «پیمان امنیت جمعی» در قزاقستان مستقر شدند.", "", (OUTLET, "")),
+        # no attribution
+        ("ائتلاف حافظان صلح شامل نظامیان از روسیه و بلاروس است.", "", (OUTLET, "")),
+        # a speaker not in the actors file: the words before the verb
+        ("فرماندار آلماتی گفت که فرودگاه باز شد.", "", (ATTRIBUTED, "فرماندار آلماتی")),
+    ],
+)
+def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
+    assert find_voice(text, "fa", outlet=outlet)[:2] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet", "expected"),
+    [
+        # verb first, the subject right after it (clitic و on the verb)
+        ("وقال رئيس الدولة قاسم جومارت توقاييف، إن معركة حقيقية تدور في ألماتي.", "", (ATTRIBUTED, "tokayev")),
+        ("أكد رئيس بيلاروس، ألكسندر لوكاشينكو، على ضرورة تعزيز قوات حفظ السلام.", "", (ATTRIBUTED, "lukashenko")),
+        # the article absorbed by a preposition: بالكرملين
+        ("وذكر المكتب الصحفي بالكرملين في بيان اليوم، أن الرئيسين بحثا الأحداث.", "", (ATTRIBUTED, "kremlin")),
+        # subject before the verb
+        ("وكان رئيس كازاخستان، قاسم جومارت توكاييف، أعلن أمس بدء انسحاب القوات.", "", (ATTRIBUTED, "tokayev")),
+        # a complementiser right after the verb: no subject there, and the actor after it is not the speaker
+        ("وشدد أن الوضع يلزم دول منظمة معاهدة الأمن الجماعي ببذل جهود مشتركة.", "", (ATTRIBUTED, "")),
+        # a relay with an apposition after the comma
+        ("قرر المجلس إرسال قوات، وفقًا لرئيس المجلس، رئيس وزراء أرمينيا نيكول باشينيان.", "", (ATTRIBUTED, "pashinyan")),
+        # a wire relay names the agency
+        ("نقلا عن وكالة تاس، بدأت القوات الانسحاب من كازاخستان.", "rt", (ATTRIBUTED, "tass")),
+        # a quote inside the outlet's sentence: a short term stays the outlet's
+        ('التابعة لـ "منظمة معاهدة الأمن الجماعي" من الجمهورية اعتبارا من اليوم.', "", (OUTLET, "")),
+        # a long quotation without a verb is reported speech
+        ('"إننا نواجه تحديات خطيرة في المستقبل ومن الضروري تعزيز المنظمة".', "", (ATTRIBUTED, "")),
+        # no attribution
+        ("استمرت الاحتجاجات في كازاخستان منذ 2 يناير. ثم استقالت الحكومة.", "", (OUTLET, "")),
+        # the outlet's own actor is never the speaker
+        ("وقال مراسل سبوتنيك إن الوضع هادئ.", "sputnik", (ATTRIBUTED, "مراسل سبوتنيك")),
+    ],
+)
+def test_arabic(text: str, outlet: str, expected: tuple[str, str]) -> None:
+    assert find_voice(text, "ar", outlet=outlet)[:2] == expected
+
+
+def test_continued_speech_keeps_the_previous_speaker() -> None:
+    assert find_voice("وأضاف أن هذه العصابات دولية.", "ar", previous_speaker="tokayev")[:2] == (ATTRIBUTED, "tokayev")
+    assert find_voice("وأضاف أن هذه العصابات دولية.", "ar")[:2] == (ATTRIBUTED, "")
+    # an outlet-voiced paragraph does not inherit anything
+    assert find_voice("استقالت الحكومة.", "ar", previous_speaker="tokayev")[:2] == (OUTLET, "")
+
+
+def test_other_languages_are_the_outlets_voice() -> None:
+    assert find_voice("Putin said the mission is limited.", "other")[:2] == (OUTLET, "")
+
+
+@pytest.mark.parametrize(
+    ("outlet", "actor"),
+    [
+        ("Tasnim News Agency", "tasnim"),
+        ("Fars News Agency", "fars"),
+        ("Sputnik Arabic (via UrduPoint)", "sputnik"),
+        ("RT Arabic", "rt"),
+        ("Daily X", ""),
+    ],
+)
+def test_outlet_actor(outlet: str, actor: str) -> None:
+    assert outlet_actor(outlet, default_actors()) == actor
+
+
+# --------------------------------------------------------------------------------------------
+# A table
+# --------------------------------------------------------------------------------------------
+
+
+def test_add_voices_reads_articles_in_order_and_leaves_dropped_rows_blank() -> None:
+    table = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "a", "b"],
+            "position": [1, 0, 2, 0],
+            "outlet": ["RT Arabic"] * 4,
+            "language": ["ar"] * 4,
+            "kept": [True, True, False, True],
+            "text": [
+                "وأضاف أن العصابات دولية.",
+                "وقال توكاييف إن المعركة حقيقية.",
+                "اقرأ أيضا",
+                "وأضاف أن العصابات دولية.",
+            ],
+        }
+    )
+    result = add_voices(table)
+    assert result["voice"].tolist() == [ATTRIBUTED, ATTRIBUTED, "", ATTRIBUTED]
+    assert result["speaker"].tolist() == ["tokayev", "tokayev", "", ""]
+    assert list(table.columns) == ["doc_id", "position", "outlet", "language", "kept", "text"]
