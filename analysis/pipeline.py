@@ -22,6 +22,7 @@ from analysis.embed import Embedder, ProgressCallback
 from analysis.scorer import ScorerStore, assign_themes, fitted_scorer
 from analysis.text import split_paragraphs
 from analysis.themes import ThemeSet
+from analysis.voices import add_voices
 
 OUTPUT_COLUMNS = [
     "paragraph_id",
@@ -38,6 +39,8 @@ OUTPUT_COLUMNS = [
     "duplicate_of",
     "note",
     "themes",
+    "voice",
+    "speaker",
 ]
 
 
@@ -71,6 +74,7 @@ def score_table(
     """Add theme scores and assignments to a paragraphs table; return it with the kept vectors.
 
     The scorer is fitted once per theme set and kept in ``store`` (the framing home's by default).
+    Each kept paragraph also gets its ``voice`` and ``speaker`` (:func:`analysis.voices.add_voices`).
     """
     kept = paragraphs[paragraphs["kept"]]
     scorer = fitted_scorer(themes, embedder.model_id, embedder.embed, ScorerStore.default() if store is None else store)
@@ -79,7 +83,7 @@ def score_table(
     for column in scores.table.columns:
         table[column] = np.nan
         table.loc[kept.index, column] = scores.table[column].to_numpy()
-    return assign_themes(table, themes.ids, themes.thresholds()), scores.vectors
+    return assign_themes(add_voices(table), themes.ids, themes.thresholds()), scores.vectors
 
 
 def analyze(corpus: Corpus, themes: ThemeSet, embedder: Embedder, progress: ProgressCallback | None = None) -> Analysis:

@@ -56,3 +56,15 @@ def test_warm_run_does_not_load_the_model(tmp_path) -> None:
     second = analyze(corpus, themes, warm)
     assert warm.computed == 0 and not warm.model_loaded
     np.testing.assert_array_equal(first.vectors, second.vectors)
+
+
+def test_seed_paragraphs_get_a_voice_and_a_speaker(fake_embedder: Embedder, tmp_path) -> None:
+    table = output_table(analyze(read_corpus([SEEDS]), load_themes(write_small_bundled_themes(tmp_path)), fake_embedder).table, [])
+    assert list(table.columns)[-2:] == ["voice", "speaker"]
+    kept = table[table["kept"]]
+    assert set(kept["voice"]) == {"outlet", "attributed"}
+    assert table.loc[~table["kept"], ["voice", "speaker"]].eq("").all().all()
+    assert kept.loc[kept["voice"] == "outlet", "speaker"].eq("").all()
+    # Tasnim's headline «پوتین: …» is Putin's; its own «به گزارش … تسنیم» is not a speaker
+    assert {"putin", "tokayev", "lukashenko"} <= set(kept["speaker"])
+    assert "tasnim" not in set(kept["speaker"])
