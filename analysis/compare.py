@@ -246,6 +246,91 @@ def outlet_theme_matrix(table: pd.DataFrame, theme_ids: Sequence[str]) -> pd.Dat
     )
 
 
+VOICE_ORDER = ("outlet", "attributed")
+UNNAMED_SPEAKER = "(unnamed)"
+"""The speaker of an attributed paragraph whose speaker was not found (a quotation alone)."""
+
+
+def theme_voices(table: pd.DataFrame, theme_ids: Sequence[str], by: str = "language") -> pd.DataFrame:
+    """Each theme's share split by voice: the outlet's own words vs attributed (reported) ones.
+
+    Returns:
+        One row per (group, theme, voice), voices in :data:`VOICE_ORDER`, with ``paragraphs`` (kept
+        paragraphs in the group), ``with_theme`` (those carrying the theme in this voice), ``share``
+        (of the group's kept paragraphs: the two voices add up to the theme's share), ``ci_low``,
+        ``ci_high`` (95 % Wilson), ``articles`` (articles with such a paragraph), ``theme_paragraphs``
+        (paragraphs carrying the theme in the group) and ``share_of_theme`` (this voice's part of them).
+    """
+    require_columns(table, ["kept", "doc_id", "voice", by, *_has_columns(theme_ids)])
+    kept = _kept(table)
+    sizes = kept.groupby(by).size()
+    rows = []
+    for group, paragraphs in kept.groupby(by, sort=True):
+        for theme in theme_ids:
+            carrying = paragraphs[paragraphs[f"has_{theme}"].astype(bool)]
+            for voice in VOICE_ORDER:
+                voiced = carrying[carrying["voice"] == voice]
+                rows.append(
+                    {
+                        by: group,
+                        "theme": theme,
+                        "voice": voice,
+                        "paragraphs": int(sizes[group]),
+                        "with_theme": len(voiced),
+                        "articles": voiced["doc_id"].nunique(),
+                        "theme_paragraphs": len(carrying),
+                    }
+                )
+    columns = [by, "theme", "voice", *SHARE_COLUMNS, "theme_paragraphs", "share_of_theme"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    result = _with_share_and_interval(pd.DataFrame(rows))
+    of_theme = result["theme_paragraphs"].to_numpy(dtype=float)
+    result["share_of_theme"] = np.divide(
+        result["with_theme"].to_numpy(dtype=float), of_theme, out=np.full_like(of_theme, np.nan), where=of_theme > 0
+    )
+    return result[columns]
+
+
+def theme_speakers(table: pd.DataFrame, theme_ids: Sequence[str], by: str = "language") -> pd.DataFrame:
+    """Who voices each theme: the attributed paragraphs carrying it, counted per speaker.
+
+    Returns:
+        One row per (group, theme, speaker) with at least one paragraph, ``speaker`` an actor id or
+        the raw words found (:data:`UNNAMED_SPEAKER` when none), ``paragraphs`` (attributed paragraphs
+        carrying the theme with this speaker), ``articles``, ``theme_paragraphs`` (all paragraphs
+        carrying the theme in the group, the outlet's own included) and ``share_of_theme``; sorted
+        by group, theme order, then most paragraphs first.
+    """
+    require_columns(table, ["kept", "doc_id", "voice", "speaker", by, *_has_columns(theme_ids)])
+    kept = _kept(table)
+    rows = []
+    for group, paragraphs in kept.groupby(by, sort=True):
+        for order, theme in enumerate(theme_ids):
+            carrying = paragraphs[paragraphs[f"has_{theme}"].astype(bool)]
+            attributed = carrying[carrying["voice"] == "attributed"]
+            speakers = attributed["speaker"].fillna("").replace("", UNNAMED_SPEAKER)
+            for speaker, voiced in attributed.groupby(speakers, sort=False):
+                rows.append(
+                    {
+                        by: group,
+                        "theme": theme,
+                        "speaker": speaker,
+                        "paragraphs": len(voiced),
+                        "articles": voiced["doc_id"].nunique(),
+                        "theme_paragraphs": len(carrying),
+                        "_order": order,
+                    }
+                )
+    columns = [by, "theme", "speaker", "paragraphs", "articles", "theme_paragraphs", "share_of_theme"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    result = pd.DataFrame(rows)
+    result["share_of_theme"] = result["paragraphs"] / result["theme_paragraphs"]
+    result = result.sort_values([by, "_order", "paragraphs", "speaker"], ascending=[True, True, False, True], kind="stable")
+    return result[columns].reset_index(drop=True)
+
+
 def language_difference(
     table: pd.DataFrame,
     theme_ids: Sequence[str],

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import compare
+from analysis.voices import add_voices
 
 THEMES = ["terrorism", "foreign_interference"]
 THRESHOLD = 0.5
@@ -360,3 +361,33 @@ def test_evidence_of_one_day(table: pd.DataFrame) -> None:
     assert compare.evidence(table, "terrorism", date_range=day)["paragraph_id"].tolist() == ["fa1-1", "ar1-0", "ar1-2", "fa1-3"]
     week = (dt.date(2022, 1, 3), dt.date(2022, 1, 9))
     assert compare.evidence(table, "terrorism", language="ar", date_range=week)["paragraph_id"].tolist() == ["ar2-0"]
+
+
+def test_theme_voices_split_each_share_into_the_outlets_words_and_attributed_ones(table: pd.DataFrame) -> None:
+    voiced = compare.theme_voices(add_voices(table), THEMES)
+    rows = voiced.set_index(["language", "theme", "voice"])
+    # Arabic terrorism: the CSTO and Tokayev (attributed), one paragraph in the outlet's words; 6 kept paragraphs
+    assert rows.loc[("ar", "terrorism", "attributed"), ["with_theme", "paragraphs", "theme_paragraphs"]].tolist() == [2, 6, 3]
+    assert rows.loc[("ar", "terrorism", "outlet"), "with_theme"] == 1
+    assert rows.loc[("fa", "foreign_interference", "attributed"), "share_of_theme"] == pytest.approx(1 / 3)
+    # the two voices add up to the theme's share
+    shares = compare.theme_shares(table, THEMES).set_index(["language", "theme"])["share"]
+    summed = voiced.groupby(["language", "theme"])["share"].sum()
+    pd.testing.assert_series_equal(summed.sort_index(), shares.sort_index(), check_names=False)
+    assert voiced["voice"].tolist()[:2] == ["outlet", "attributed"]
+
+
+def test_theme_speakers_count_who_voices_each_theme(table: pd.DataFrame) -> None:
+    speakers = compare.theme_speakers(add_voices(table), THEMES)
+    arabic = speakers[(speakers["language"] == "ar") & (speakers["theme"] == "terrorism")]
+    assert set(arabic["speaker"]) == {"csto", "tokayev"}
+    assert arabic["paragraphs"].tolist() == [1, 1]
+    assert arabic["share_of_theme"].tolist() == pytest.approx([1 / 3, 1 / 3])
+    persian = speakers[speakers["language"] == "fa"]
+    assert persian[["theme", "speaker", "paragraphs"]].values.tolist() == [["foreign_interference", "xi_jinping", 1]]
+
+
+def test_voice_tables_of_an_empty_selection_keep_their_columns(table: pd.DataFrame) -> None:
+    empty = add_voices(table).iloc[0:0]
+    assert list(compare.theme_voices(empty, THEMES).columns)[:3] == ["language", "theme", "voice"]
+    assert list(compare.theme_speakers(empty, THEMES).columns)[:3] == ["language", "theme", "speaker"]
