@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.compare import theme_shares, themes_by_date, timeline_period
+from analysis.compare import theme_shares, theme_speakers, theme_voices, themes_by_date, timeline_period
 from analysis.config import framing_home
 from analysis.corpus import CorpusError, read_corpus
 from analysis.embed import CACHE_FILE, DEFAULT_MODEL, Embedder, EmbeddingCache, ModelError, make_embedder
@@ -29,6 +29,7 @@ from analysis.pipeline import Analysis, analyze, output_table, versions
 from analysis.report import build_report
 from analysis.scorer import ScorerStore, fitted_scorer
 from analysis.themes import DEFAULT_THEMES_PATH, ThemeError, ThemeSet, load_themes, training_texts
+from analysis.voice_evaluation import has_voice_labels, voice_report
 from analysis.wording import counted
 
 DEFAULT_CORPUS = Path("seeds")
@@ -69,6 +70,8 @@ def run_analyze(args: argparse.Namespace) -> int:
     _write_csv(theme_shares(table, themes.ids, by="language"), out / "themes_by_language.csv")
     _write_csv(theme_shares(table, themes.ids, by="outlet"), out / "themes_by_outlet.csv")
     _write_csv(themes_by_date(table, themes.ids, timeline_period(table)), out / "themes_by_date.csv")
+    _write_csv(theme_voices(table, themes.ids), out / "voices_by_language.csv")
+    _write_csv(theme_speakers(table, themes.ids), out / "speakers_by_language.csv")
     (out / "run.json").write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     kept = int(table["kept"].sum())
     print(
@@ -143,6 +146,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
         writable_file(Path(args.json), "--json")
     themes = load_themes(themes_file(args.themes))
     labels = load_labels(args.labels, themes.ids)
+    voices = voice_report(labels) if has_voice_labels(labels) else None  # before embedding: a bad voice cell fails fast
     if args.by == "event" and "event" not in labels.columns:
         raise LabelsError(f"{args.labels}: --by event needs an `event` column (see docs/labelling.md)")
     unit = "events" if args.by == "event" else "articles (doc_id)"
@@ -189,6 +193,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
     print(f"\n== {len(errors)} misclassified (at the file's thresholds) ==")
     for row in errors.itertuples(index=False):
         print(f"[{row.part} {row.language} {row.doc_id}] {row.theme} {row.error} (score {row.score:+.3f}): {row.text[:110]}")
+    if voices is not None:
+        print(voices[0])
+        report["voices"] = voices[1]
     if args.json:
         Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print(f"\nframing: report written to {args.json}")

@@ -261,3 +261,32 @@ def test_report_checks_its_destination_and_labels_first(tmp_path: Path, themes: 
     assert run("report", str(SEEDS), "--themes", themes, "--out", str(tmp_path / "r.html"), "--accuracy", str(tmp_path / "none.csv")) == 2
     assert "no such file" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_evaluate_reports_voices_when_the_labels_have_them(tmp_path: Path, themes: str, capsys: pytest.CaptureFixture[str]) -> None:
+    labels = tmp_path / "labels.csv"
+    labels.write_text(
+        "doc_id,language,text,terrorism,voice,speaker\n"
+        "a,ar,وقال توكاييف إن الإرهابيين هاجموا المدينة.,1,attributed,tokayev\n"
+        "a,ar,استقالت الحكومة بعد الاحتجاجات.,0,outlet,\n"
+        "b,fa,پوتین گفت که مأموریت محدود است.,0,attributed,putin\n"
+        "b,fa,نیروهای حافظ صلح به قزاقستان رسیدند.,0,outlet,\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "eval.json"
+    assert run("evaluate", str(labels), "--themes", themes, "--json", str(report)) == 0
+    out = capsys.readouterr().out
+    assert "== Voices: 4 paragraphs with a labelled voice ==" in out
+    voices = json.loads(report.read_text(encoding="utf-8"))["voices"]
+    assert {row["language"]: row["voice_accuracy"] for row in voices["metrics"]} == {"ar": 1.0, "fa": 1.0, "all": 1.0}
+
+
+def test_analyze_writes_the_voice_tables(tmp_path: Path, themes: str) -> None:
+    out = tmp_path / "out"
+    assert run("analyze", str(SEEDS), "--themes", themes, "--out", str(out)) == 0
+    voices = pd.read_csv(out / "voices_by_language.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert set(voices["voice"]) == {"outlet", "attributed"}
+    speakers = pd.read_csv(out / "speakers_by_language.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert list(speakers.columns)[:3] == ["language", "theme", "speaker"]
+    paragraphs = pd.read_csv(out / "paragraphs.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert list(paragraphs.columns)[-5:-3] == ["voice", "speaker"]

@@ -1,0 +1,122 @@
+"""How well the voices are found: voice accuracy and speaker precision / recall against labels.
+
+A labels CSV may carry two optional columns: ``voice`` (``outlet`` or ``attributed``; blank: not
+labelled) and ``speaker`` (an actor id from the actors file, or blank for no speaker or one the
+file does not hold). Only rows with a labelled voice count. Paragraphs are read per ``doc_id`` in
+file order (reported speech goes on over paragraphs) with the row's ``outlet`` when there is one.
+
+- **voice accuracy**: the share of labelled paragraphs whose found voice is the labelled one;
+- **speaker precision**: of the paragraphs given an actor id, the share given the labelled one;
+- **speaker recall**: of the paragraphs labelled with an actor id, the share found with it;
+  raw words (a speaker not in the actors file) count as no actor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from analysis.labels import LabelsError
+from analysis.voices import VOICES, Actor, VoicePatterns, add_voices, default_actors
+
+VOICE_METRIC_COLUMNS = ["language", "paragraphs", "voice_accuracy", "speakers_labelled", "speakers_found", "precision", "recall", "f1"]
+
+
+def has_voice_labels(labels: pd.DataFrame) -> bool:
+    """Whether a labels table carries at least one labelled voice."""
+    return "voice" in labels.columns and labels["voice"].fillna("").astype(str).str.strip().ne("").any()
+
+
+def voice_predictions(
+    labels: pd.DataFrame, *, actors: Sequence[Actor] | None = None, patterns: VoicePatterns | None = None
+) -> pd.DataFrame:
+    """The labelled rows with ``voice`` / ``speaker`` (labels) and ``found_voice`` / ``found_speaker``.
+
+    Raises:
+        LabelsError: a voice other than ``outlet``, ``attributed`` or blank.
+    """
+    voices = labels.get("voice", pd.Series("", index=labels.index)).fillna("").astype(str).str.strip().str.lower()
+    bad = ~voices.isin([*VOICES, ""])
+    if bad.any():
+        raise LabelsError(
+            f"column 'voice' must hold {' or '.join(VOICES)} or nothing; row {int(bad.to_numpy().argmax()) + 2} has {voices[bad].iloc[0]!r}"
+        )
+    table = pd.DataFrame(
+        {
+            "doc_id": labels["doc_id"].astype(str),
+            "position": range(len(labels)),
+            "outlet": labels["outlet"].astype(str) if "outlet" in labels.columns else "",
+            "language": labels["language"].astype(str),
+            "text": labels["text"].astype(str),
+            "kept": True,
+        },
+        index=labels.index,
+    )
+    found = add_voices(table, actors=actors, patterns=patterns)
+    speakers = labels.get("speaker", pd.Series("", index=labels.index)).fillna("").astype(str).str.strip()
+    result = pd.DataFrame(
+        {
+            "language": table["language"],
+            "doc_id": table["doc_id"],
+            "text": table["text"],
+            "voice": voices,
+            "speaker": speakers,
+            "found_voice": found["voice"],
+            "found_speaker": found["speaker"],
+        }
+    )
+    return result[result["voice"] != ""]
+
+
+def voice_metrics(predictions: pd.DataFrame, *, actors: Sequence[Actor] | None = None) -> pd.DataFrame:
+    """Voice accuracy and speaker precision, recall and F1 per language, then ``all`` (see the module docstring)."""
+    known = {actor.id for actor in (default_actors() if actors is None else actors)}
+    rows = []
+    groups = [(str(language), part) for language, part in predictions.groupby("language", sort=True)]
+    for language, part in [*groups, ("all", predictions)]:
+        found = part["found_speaker"].where(part["found_speaker"].isin(known), "")
+        labelled = part["speaker"] != ""
+        given = found != ""
+        correct = int((labelled & given & (found == part["speaker"])).sum())
+        precision = correct / int(given.sum()) if given.any() else float("nan")
+        recall = correct / int(labelled.sum()) if labelled.any() else float("nan")
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else float("nan")
+        rows.append(
+            {
+                "language": language,
+                "paragraphs": len(part),
+                "voice_accuracy": float((part["voice"] == part["found_voice"]).mean()) if len(part) else float("nan"),
+                "speakers_labelled": int(labelled.sum()),
+                "speakers_found": int(given.sum()),
+                "precision": precision,
+                "recall": recall,
+                "f1": f1,
+            }
+        )
+    return pd.DataFrame(rows, columns=VOICE_METRIC_COLUMNS)
+
+
+def voice_errors(predictions: pd.DataFrame) -> pd.DataFrame:
+    """The labelled paragraphs whose voice or speaker was not found as labelled."""
+    wrong = (predictions["voice"] != predictions["found_voice"]) | (predictions["speaker"] != predictions["found_speaker"])
+    return predictions[wrong]
+
+
+def voice_report(labels: pd.DataFrame) -> tuple[str, dict[str, object]]:
+    """The printed block of ``framing evaluate`` for a labels table with voices, and its JSON form."""
+    predictions = voice_predictions(labels)
+    metrics = voice_metrics(predictions)
+    errors = voice_errors(predictions)
+    lines = [
+        f"\n== Voices: {len(predictions)} paragraphs with a labelled voice ==",
+        "(voice: outlet or attributed; speaker precision and recall over actor ids from the actors file)",
+        metrics.round(3).to_string(index=False),
+        f"\n{len(errors)} paragraphs whose voice or speaker differs from the label:",
+        *(
+            f"[{row.language} {row.doc_id}] labelled {row.voice}/{row.speaker or '-'}, found {row.found_voice}/{row.found_speaker or '-'}: {row.text[:90]}"
+            for row in errors.itertuples(index=False)
+        ),
+    ]
+    as_json: dict[str, object] = {"metrics": metrics.to_dict("records"), "errors": len(errors)}
+    return "\n".join(lines), as_json

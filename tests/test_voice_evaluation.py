@@ -1,0 +1,74 @@
+"""Tests for analysis.voice_evaluation: voice accuracy and speaker precision / recall against labels."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.labels import LabelsError, load_labels
+from analysis.voice_evaluation import has_voice_labels, voice_metrics, voice_predictions, voice_report
+
+LABELS = Path(__file__).parent / "data" / "labels.csv"
+IDS = ["terrorism", "foreign_interference", "limited_mission"]
+# The goal (issue 10): voice accuracy >= 0.90 and speaker F1 >= 0.80 in each language.
+GOAL_VOICE_ACCURACY = 0.90
+GOAL_SPEAKER_F1 = 0.80
+
+
+def labels(*rows: tuple[str, str, str, str, str]) -> pd.DataFrame:
+    """Rows of (doc_id, language, text, voice, speaker)."""
+    return pd.DataFrame(rows, columns=["doc_id", "language", "text", "voice", "speaker"])
+
+
+def test_metrics_count_actor_ids_only() -> None:
+    table = labels(
+        ("a", "ar", "وقال توكاييف إن المعركة حقيقية.", "attributed", "tokayev"),  # right
+        ("a", "ar", "استقالت الحكومة.", "outlet", ""),  # right
+        ("a", "ar", "وقال محافظ ألماتي إن المطار فتح.", "attributed", "tokayev"),  # raw words: no actor found
+        ("b", "ar", "وقال لافروف إن القوات ستنسحب.", "attributed", "putin"),  # wrong actor
+        ("b", "ar", "نص بلا تسمية", "", ""),  # not labelled: left out
+    )
+    predictions = voice_predictions(table)
+    assert len(predictions) == 4
+    row = voice_metrics(predictions).set_index("language").loc["ar"]
+    assert row["voice_accuracy"] == 1.0
+    assert (row["speakers_labelled"], row["speakers_found"]) == (3, 2)
+    assert row["precision"] == pytest.approx(1 / 2)
+    assert row["recall"] == pytest.approx(1 / 3)
+    assert row["f1"] == pytest.approx(2 * (1 / 2) * (1 / 3) / (1 / 2 + 1 / 3))
+
+
+def test_a_language_without_speakers_has_no_figure() -> None:
+    row = voice_metrics(voice_predictions(labels(("a", "fa", "استعفای دولت پذیرفته شد.", "outlet", "")))).iloc[0]
+    assert row["voice_accuracy"] == 1.0 and math.isnan(row["precision"]) and math.isnan(row["recall"])
+
+
+def test_a_bad_voice_is_a_clear_error() -> None:
+    with pytest.raises(LabelsError, match="must hold outlet or attributed"):
+        voice_predictions(labels(("a", "fa", "متن", "quoted", "")))
+
+
+def test_files_without_voices_are_recognised() -> None:
+    assert not has_voice_labels(labels(("a", "fa", "متن", "", "")))
+    assert not has_voice_labels(labels(("a", "fa", "متن", "", "")).drop(columns="voice"))
+
+
+def test_the_seed_paragraphs_meet_the_goal() -> None:
+    """The 66 seed paragraphs (21 Persian, 45 Arabic), labelled by hand. The patterns were written
+    while reading these same paragraphs: an in-sample figure, a guard against regressions (README)."""
+    predictions = voice_predictions(load_labels(LABELS, IDS))
+    assert len(predictions) == 66
+    metrics = voice_metrics(predictions).set_index("language")
+    for language in ("fa", "ar"):
+        assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
+        assert metrics.loc[language, "f1"] >= GOAL_SPEAKER_F1
+
+
+def test_report_block() -> None:
+    text, as_json = voice_report(load_labels(LABELS, IDS))
+    assert "== Voices: 66 paragraphs with a labelled voice ==" in text
+    assert "voice_accuracy" in text and "precision" in text
+    assert {row["language"] for row in as_json["metrics"]} == {"fa", "ar", "all"}  # type: ignore[attr-defined]
