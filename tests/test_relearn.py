@@ -42,5 +42,7 @@ def test_simulation_marks_from_the_labels_and_measures_the_unmarked_half(tmp_pat
     path = tmp_path / "relearn.json"
     write_results(records, pooled.assign(marks=[0, 10, 50]), "python bench/relearn.py --events fresh", path)
     summary = relearn_summary(path)
-    assert summary.startswith("In a simulation on 1 event the themes had never seen") and "python bench/relearn.py --events fresh" in summary
+    assert (
+        summary.startswith("In a simulation on 1 event the themes had never seen") and "python bench/relearn.py --events fresh" in summary
+    )
     assert relearn_summary(tmp_path / "missing.json") == ""
