@@ -101,20 +101,25 @@ def run_report(args: argparse.Namespace) -> int:
     if args.accuracy:
         labels = load_labels(args.accuracy, themes.ids)
         folds = effective_folds(ARTICLE_FOLDS, labels["doc_id"].nunique())
-        with _ProgressBar() as progress:
-            scores = score_labels(
-                labels,
-                themes,
-                lambda texts: embedder.embed(texts, progress=progress),
-                folds,
-                model_id=embedder.model_id,
-                store=ScorerStore.default(),
-            )
-        evaluation = evaluate(labels, scores, themes.thresholds())
+        evaluation = evaluate(labels, _labels_scored(labels, themes, embedder, folds, "doc_id"), themes.thresholds())
     report = build_report(analysis.table, themes, metadata, evaluation=evaluation, evaluation_source=args.accuracy or "")
     out.write_text(report, encoding="utf-8")
     print(f"framing: report written to {out} ({len(report.encode('utf-8')) // 1024} KB, opens offline in any browser)")
     return 0
+
+
+def _labels_scored(labels: pd.DataFrame, themes: ThemeSet, embedder: Embedder, folds: int, by: str) -> pd.DataFrame:
+    """Cross-fitted scores of labelled paragraphs (held out ``by`` article or event), with a progress bar."""
+    with _ProgressBar() as progress:
+        return score_labels(
+            labels,
+            themes,
+            lambda texts: embedder.embed(texts, progress=progress),
+            folds,
+            model_id=embedder.model_id,
+            by=by,
+            store=ScorerStore.default(),
+        )
 
 
 def _analysed(args: argparse.Namespace) -> tuple[Analysis, ThemeSet, Embedder, dict[str, Any]] | None:
@@ -155,16 +160,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if folds != requested:
         print(f"framing: {folds} folds used, not {requested}: the labels hold only {folds} {unit}", file=sys.stderr)
     embedder = make_embedder(args.model, use_cache=not args.no_cache, warn=_warn)
-    with _ProgressBar() as progress:
-        scores = score_labels(
-            labels,
-            themes,
-            lambda texts: embedder.embed(texts, progress=progress),
-            folds,
-            model_id=embedder.model_id,
-            by=args.by,
-            store=ScorerStore.default(),
-        )
+    scores = _labels_scored(labels, themes, embedder, folds, args.by)
     part = "event" if args.by == "event" else "set"
     at_thresholds = evaluate(labels, scores, themes.thresholds(), part=part)
     held_out = cross_validate(labels, scores, themes.ids, folds=folds, part=part, by=args.by)
