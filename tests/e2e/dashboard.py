@@ -88,6 +88,8 @@ def dashboard_server(timeout: float = 120) -> Iterator[tuple[str, float, subproc
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        if server.stdout is not None:
+            server.stdout.close()  # else the pipe is closed by the garbage collector, during another test
 
 
 @contextmanager

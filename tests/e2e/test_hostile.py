@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.dashboard import CHARTS, CHROMIUM, chromium_page, dashboard_server, wait_until_idle
 
@@ -64,10 +65,15 @@ def hover_strip(page: Page) -> str:
     strip.scroll_into_view_if_needed()
     box = strip.locator(".scatterlayer .point").first.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x - 20, y)  # plotly hovers on movement over its drag layer
-    page.mouse.move(x, y, steps=5)
     label = strip.locator(".hoverlayer .hovertext")
-    label.first.wait_for(timeout=10_000)
+    for _ in range(6):  # plotly hovers on movement over its drag layer; a busy machine may miss a move
+        page.mouse.move(x - 20, y)
+        page.mouse.move(x, y, steps=5)
+        try:
+            label.first.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            continue
     return label.first.inner_html()
 
 
@@ -88,7 +94,8 @@ def test_corpus_markup_is_shown_as_text_in_every_chart_and_view() -> None:
         for view in ("Evidence", "Dropped paragraphs", "Distinctive words"):
             open_view(page, view)
             assert page.evaluate(INJECTED) == [], view
-        assert page.get_by_text("<script>alert(3)</script>").count() >= 1  # the dropped paragraph, as text
+            if view == "Dropped paragraphs":
+                assert page.get_by_text("<script>alert(3)</script>").count() >= 1  # the dropped paragraph, as text
 
         page.wait_for_timeout(500)
         assert dialogs == []
