@@ -74,6 +74,7 @@ def simulate_event(
         records.append(
             {
                 "event": event,
+                "step": step,
                 "marks": made,
                 "macro_f1": float(macro["all"]),
                 "fa": float(macro.get("fa", float("nan"))),
@@ -87,14 +88,27 @@ def simulate_event(
 
 
 def pooled_curve(records: list[dict[str, object]], thresholds: dict[str, float]) -> pd.DataFrame:
-    """Macro-F1 (overall, fa, ar) per number of marks, over the evaluation halves of every event together."""
+    """Macro-F1 (overall, fa, ar) per number of marks asked for, over the evaluation halves of every event together.
+
+    A small event's marking half may run out before the last step: ``mean_marks_made`` says how many
+    marks the events had on average.
+    """
     rows = []
-    for marks in sorted({int(record["marks"]) for record in records}):  # type: ignore[call-overload]
-        chosen = [record for record in records if record["marks"] == marks]
+    for step in sorted({int(record["step"]) for record in records}):  # type: ignore[call-overload]
+        chosen = [record for record in records if record["step"] == step]
         labels = pd.concat([record["labels"] for record in chosen], ignore_index=True)  # type: ignore[misc]
         scores = pd.concat([record["scores"] for record in chosen], ignore_index=True)  # type: ignore[misc]
         macro = _macro_by_language(labels, scores, thresholds)
-        rows.append({"marks": marks, "events": len(chosen), "paragraphs": len(labels), **macro.to_dict()})
+        made = sum(int(record["marks"]) for record in chosen)  # type: ignore[call-overload]
+        rows.append(
+            {
+                "marks": step,
+                "mean_marks_made": round(made / len(chosen), 1),
+                "events": len(chosen),
+                "paragraphs": len(labels),
+                **macro.to_dict(),
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -42,11 +42,11 @@ def main() -> int:
         records += simulate_event(themes, labels, event, embedder.embed, embedder.model_id, ScorerStore.default())
         print(pd.DataFrame(records[-5:]).drop(columns=["labels", "scores"]).to_string(index=False), flush=True)
     table = pd.DataFrame([{key: value for key, value in record.items() if key not in ("labels", "scores")} for record in records])
-    curve = table.pivot_table(index="event", columns="marks", values="macro_f1")
+    curve = table.pivot_table(index="event", columns="step", values="macro_f1")
     print("\nmacro-F1 on the unmarked half of each event, by number of marks (small halves: noisy):\n" + curve.round(3).to_string())
     pooled = pooled_curve(records, themes.thresholds())
     print("\nthe unmarked halves of all events together:\n" + pooled.round(3).to_string(index=False))
-    reached = table[table["marks"] == GOAL_MARKS]
+    reached = table[table["step"] == GOAL_MARKS]
     print(f"events at >= 0.85 after {GOAL_MARKS} marks: {(reached['macro_f1'] >= 0.85).sum()} of {len(reached)}")
     if args.write:
         command = "python bench/relearn.py " + " ".join(sys.argv[1:])

@@ -37,7 +37,8 @@ def test_simulation_marks_from_the_labels_and_measures_the_unmarked_half(tmp_pat
     assert [record["marks"] for record in records] == [0, 2, 8]  # the pool has 4 paragraphs x 2 themes: 8 marks at most
     assert all(record["evaluated"] == 4 for record in records)
     pooled = pooled_curve(records, themes.thresholds())
-    assert pooled["marks"].tolist() == [0, 2, 8] and pooled["paragraphs"].tolist() == [4, 4, 4]
+    assert pooled["marks"].tolist() == [0, 2, 50] and pooled["mean_marks_made"].tolist() == [0, 2, 8]
+    assert pooled["paragraphs"].tolist() == [4, 4, 4]
     assert pooled["all"].tolist() == [record["macro_f1"] for record in records]  # one event: pooled = its own figure
     path = tmp_path / "relearn.json"
     write_results(records, pooled.assign(marks=[0, 10, 50]), "python bench/relearn.py --events fresh", path)
