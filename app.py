@@ -934,8 +934,9 @@ def marks_accuracy(run: Run) -> None:
     st.markdown("##### On your marks")
     curve = relearn_curve()
     st.info(
-        "The themes learnt from other events, so on a new event they are less accurate than the figures below, until "
-        "you mark some of its paragraphs (the Teach tab)." + (f" {curve}" if curve else ""),
+        "The themes learnt from other events, so on a new event they are less accurate than the figures below (README, "
+        'Accuracy, "fresh events"). Your marks (the Teach tab) are '
+        "learnt from at once and measured here, on your own event." + (f" {curve}" if curve else ""),
         icon=":material/school:",
     )
     marked = (run.marks[run.themes.ids] != NOT_LABELLED).to_numpy().any(axis=1) if len(run.marks) else np.zeros(0, bool)
