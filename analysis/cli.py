@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis import language_memory
 from analysis.compare import theme_shares, theme_speakers, theme_voices, themes_by_date, timeline_period
 from analysis.config import framing_home
 from analysis.corpus import CorpusError, read_corpus
@@ -127,6 +128,8 @@ def _analysed(args: argparse.Namespace) -> tuple[Analysis, ThemeSet, Embedder, d
     themes = load_themes(themes_file(args.themes))
     if args.labels:
         themes = with_marks(themes, load_marks(Path(args.labels), themes.ids, required=True))
+    if not args.no_cache:
+        language_memory.recall()
     corpus = read_corpus(args.paths or [DEFAULT_CORPUS])
     for problem in corpus.problems:
         print(f"framing: skipped {problem}", file=sys.stderr)
@@ -136,6 +139,8 @@ def _analysed(args: argparse.Namespace) -> tuple[Analysis, ThemeSet, Embedder, d
     embedder = make_embedder(args.model, use_cache=not args.no_cache, warn=_warn)
     with _ProgressBar() as progress:
         analysis = analyze(corpus, themes, embedder, progress=progress)
+    if not args.no_cache:
+        language_memory.keep()
     metadata = {
         **analysis.metadata,
         "themes_file": str(args.themes or DEFAULT_THEMES_PATH),

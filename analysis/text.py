@@ -9,6 +9,7 @@ paragraph is either kept or dropped with a reason a person can read: nothing is 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 import unicodedata
@@ -228,6 +229,26 @@ def _detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*_DETECTOR_LANGUAGES).build()
 
 
+_KNOWN: dict[str, Identification] = {}  # identifications recalled from earlier runs (see recall_identifications)
+_MADE: dict[str, Identification] = {}  # identifications lingua made in this process
+
+
+def identification_key(text: str) -> str:
+    """What an identification is remembered by: a digest of the text as the detector reads it."""
+    return hashlib.sha1(compose(_COMMON_STEPS, text[:DETECTION_CHARS]).encode()).hexdigest()
+
+
+def recall_identifications(known: Mapping[str, tuple[str, bool]]) -> None:
+    """Use identifications made in earlier runs (``{identification_key: (language, confident)}``), so that
+    a warm run need not load lingua's models; the caller reads them from disk (I/O stays at the edges)."""
+    _KNOWN.update({key: Identification(language, bool(confident)) for key, (language, confident) in known.items()})
+
+
+def identifications_made() -> dict[str, tuple[str, bool]]:
+    """The identifications lingua made in this process, for the caller to keep."""
+    return {key: (found.language, found.confident) for key, found in _MADE.items()}
+
+
 @lru_cache(maxsize=65536)
 def identify_language(text: str) -> Identification:
     """Identify a text's language (a paragraph, a title, a short line) and say how sure that is.
@@ -256,6 +277,15 @@ def identify_language(text: str) -> Identification:
     mostly_arabic_script = arabic_script * 2 > len(letters)
     if mostly_arabic_script and len(_OTHER_SCRIPT_LETTERS.findall(text)) >= OTHER_SCRIPT_SHARE * arabic_script:
         return Identification(OTHER, True)
+    key = hashlib.sha1(text.encode()).hexdigest()
+    if key in _KNOWN:
+        return _KNOWN[key]
+    found = _identify_with_lingua(text, mostly_arabic_script)
+    _MADE[key] = found
+    return found
+
+
+def _identify_with_lingua(text: str, mostly_arabic_script: bool) -> Identification:
     confidences = _detector().compute_language_confidence_values(text)
     best = confidences[0]
     if best.value >= CONFIDENT or not mostly_arabic_script:
