@@ -51,6 +51,18 @@ dl.stamp dd { margin: 0; unicode-bidi: plaintext; }
 """
 
 
+# Headings of the share tables (overview, outlets, timeline), after their grouping columns.
+SHARE_HEADINGS = {
+    "theme": "Theme",
+    "paragraphs": "Kept paragraphs",
+    "with_theme": "With the theme",
+    "share": "Share",
+    "ci_low": "95 % low",
+    "ci_high": "95 % high",
+    "articles": "Articles",
+}
+
+
 def build_report(
     table: pd.DataFrame,
     themes: ThemeSet,
@@ -139,15 +151,6 @@ def _overview_section(table: pd.DataFrame, ids: list[str], labels: Mapping[str, 
     difference = compare.language_difference(table, ids)
     matrix = compare.outlet_theme_matrix(table, ids)
     strip = compare.article_strip(table, ids)
-    share_headings = {
-        "theme": "Theme",
-        "paragraphs": "Kept paragraphs",
-        "with_theme": "With the theme",
-        "share": "Share",
-        "ci_low": "95 % low",
-        "ci_high": "95 % high",
-        "articles": "Articles",
-    }
     verdicts = "".join(
         f"<li><b>{escape(charts.theme_label(row.theme, labels))}</b>: {escape(str(row.verdict))}</li>"
         for row in difference.itertuples(index=False)
@@ -160,7 +163,7 @@ def _overview_section(table: pd.DataFrame, ids: list[str], labels: Mapping[str, 
             "Of all kept paragraphs in a language, the share that carries the theme (a paragraph may carry several themes, "
             "or none). Whiskers: 95 % Wilson intervals."
         )
-        + _table(_readable(shares, labels), {"language": "Language", **share_headings})
+        + _table(_readable(shares, labels), {"language": "Language", **SHARE_HEADINGS})
         + "<h3>Is the gap between Persian and Arabic outlets more than chance?</h3>"
         + _note("Whole articles are resampled (bootstrap interval, permutation p-value): paragraphs of one article are not independent.")
         + f"<ul>{verdicts}</ul>"
@@ -180,7 +183,7 @@ def _overview_section(table: pd.DataFrame, ids: list[str], labels: Mapping[str, 
         )
         + "<h3>Outlet by outlet</h3>"
         + _chart(charts.outlet_heatmap(matrix, labels=labels), figures)
-        + _table(_readable(matrix, labels), {"outlet": "Outlet", "language": "Language", **share_headings})
+        + _table(_readable(matrix, labels), {"outlet": "Outlet", "language": "Language", **SHARE_HEADINGS})
         + "<h3>Article by article</h3>"
         + _chart(charts.article_strip_chart(strip, theme_ids=ids, labels=labels), figures)
         + _note(
@@ -216,13 +219,7 @@ def _timeline_section(table: pd.DataFrame, ids: list[str], all_ids: list[str], l
             {
                 period if period in timeline else "date": "Week starting" if period == "week" else "Date",
                 "language": "Language",
-                "theme": "Theme",
-                "paragraphs": "Kept paragraphs",
-                "with_theme": "With the theme",
-                "share": "Share",
-                "ci_low": "95 % low",
-                "ci_high": "95 % high",
-                "articles": "Articles",
+                **SHARE_HEADINGS,
             },
         )
         + "</section>"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
+import streamlit
+from streamlit.delta_generator import DeltaGenerator
 
 from analysis.embed import Embedder, EmbeddingCache
 from tests.helpers import FakeEncoder
@@ -25,3 +28,18 @@ def framing_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("FRAMING_HOME", str(home))
     return home
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    """File name -> data of every download button drawn (data may be a callable, built on click)."""
+    captured: dict[str, object] = {}
+    original = DeltaGenerator.download_button
+
+    def spy(self: DeltaGenerator, label: str, data: object, file_name: str | None = None, *args: object, **kwargs: object) -> bool:
+        captured[file_name] = data
+        return original(self, label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
+    monkeypatch.setattr(streamlit, "download_button", partial(spy, streamlit._main))
+    return captured

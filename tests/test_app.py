@@ -41,21 +41,6 @@ def reference() -> Analysis:
 
 
 @pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
-    """File name -> data of every download button drawn (data may be a callable, built on click)."""
-    captured: dict[str, object] = {}
-    original = DeltaGenerator.download_button
-
-    def spy(self: DeltaGenerator, label: str, data: object, file_name: str | None = None, *args: object, **kwargs: object) -> bool:
-        captured[file_name] = data
-        return original(self, label, data, file_name, *args, **kwargs)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
-    monkeypatch.setattr(streamlit, "download_button", partial(spy, streamlit._main))
-    return captured
-
-
-@pytest.fixture
 def progress_values(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Values of every progress bar update."""
     values: list[float] = []

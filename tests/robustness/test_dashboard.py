@@ -13,13 +13,10 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
 
 import openpyxl
 import pandas as pd
 import pytest
-import streamlit
-from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 from analysis.html import CELL
@@ -490,21 +487,6 @@ def formulas_neutralised_in_xlsx(content: bytes) -> None:
     cells = [cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
     assert not [cell.value for cell in cells if cell.data_type == "f" or cell.value.startswith(("=", "@", "-", "+"))]
     assert f"'=1+1 {PERSIAN}" in {cell.value for cell in cells}
-
-
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> Downloads:
-    """File name -> data of every download button drawn (data may be a callable, built on click)."""
-    captured: Downloads = {}
-    original = DeltaGenerator.download_button
-
-    def spy(self: DeltaGenerator, label: str, data: object, file_name: str | None = None, *args: object, **kwargs: object) -> bool:
-        captured[file_name] = data
-        return original(self, label, data, file_name, *args, **kwargs)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
-    monkeypatch.setattr(streamlit, "download_button", partial(spy, streamlit._main))
-    return captured
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
