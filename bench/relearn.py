@@ -1,6 +1,6 @@
 """Simulate a researcher teaching the themes each held-out event; print macro-F1 after 0-100 marks.
 
-    python bench/relearn.py [LABELS] [--events ID ...] [--write]
+    python bench/relearn.py [LABELS] [--events ID ...] [--themes FILE] [--write]
 
 For each event (default: the events of LABELS with at least 40 paragraphs, `other_*` aside), the
 themes are fitted without that event, the Teach queue picks paragraphs from one half of its
@@ -30,9 +30,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("labels", nargs="?", default=str(DATA_FOLDER / "labelled_paragraphs.csv"))
     parser.add_argument("--events", nargs="*")
+    parser.add_argument("--themes", help="a themes file (default: the bundled one), e.g. a copy with another marks_weight")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
-    themes = load_themes()
+    themes = load_themes(args.themes)
     labels = load_labels(args.labels, themes.ids)
     sizes = labels["event"].value_counts()
     events = args.events or [event for event, size in sizes.items() if size >= MIN_PARAGRAPHS and not str(event).startswith("other")]
