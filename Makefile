@@ -19,11 +19,11 @@ test: install model browser
 test-fast: install
 	$(PYTHON) -m pytest -m "not model and not browser" --durations=15
 
-# ruff (lint and format) over the repository, mypy over the package and the app.
+# ruff (lint and format) over the repository, mypy over the package, the app and its views.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy analysis app.py
+	$(VENV)/bin/mypy analysis app.py views
 
 # The virtual environment, created when missing; reinstalled when pyproject.toml changes.
 $(PYTHON):

@@ -32,6 +32,11 @@ UNDATED = "undated"
 """The period of the undated paragraphs' rows in :func:`themes_by_date`."""
 PERIODS = ("day", "week")
 
+
+class SelectionError(ValueError):
+    """A view choice that cannot be applied (a date range that ends before it starts, an unknown period); the message says why."""
+
+
 SHARE_COLUMNS = ["paragraphs", "with_theme", "share", "ci_low", "ci_high", "articles"]
 DIFFERENCE_COLUMNS = [
     "theme",
@@ -189,7 +194,7 @@ def themes_by_date(
         counted apart, in rows whose period is ``"undated"``, last.
     """
     if period not in PERIODS:
-        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+        raise SelectionError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
     if few < 1:
         raise ValueError(f"few must be at least 1, got {few}")
     require_columns(table, ["kept", "doc_id", "date", "language", *(["outlet"] if by_outlet else []), *_has_columns(theme_ids)])
@@ -633,6 +638,9 @@ def filter_table(
 
     Returns:
         The matching rows (a copy, original index preserved).
+
+    Raises:
+        SelectionError: a date range that ends before it starts.
     """
     mask = pd.Series(True, index=table.index)
     if languages is not None:
@@ -645,7 +653,7 @@ def filter_table(
         require_columns(table, ["date"])
         start, end = date_range
         if start > end:
-            raise ValueError(f"date_range starts after it ends: {start} > {end}")
+            raise SelectionError(f"date_range starts after it ends: {start} > {end}")
         dates = pd.to_datetime(table["date"], format="%Y-%m-%d", errors="coerce")
         mask &= (dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(end))
     return table[mask].copy()

@@ -53,10 +53,11 @@ def set_mark(marks: pd.DataFrame, paragraph: Mapping[str, object], theme_id: str
         mark: ``yes``, ``no`` or ``arguable``.
 
     Raises:
-        ValueError: an unknown mark or theme.
+        LabelsError: an unknown mark (a user's choice).
+        ValueError: a theme the marks table lacks (a programming error).
     """
     if mark not in MARKS:
-        raise ValueError(f"a mark is one of {list(MARKS)}, not {mark!r}")
+        raise LabelsError(f"a mark is one of {list(MARKS)}, not {mark!r}")
     if theme_id not in marks.columns:
         raise ValueError(f"no theme {theme_id!r} in the marks table")
     marks = marks.copy()

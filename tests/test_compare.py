@@ -285,7 +285,7 @@ def test_filter_table_rows(table: pd.DataFrame) -> None:
     assert set(dated["doc_id"]) == {"fa2"}
     everything_dated = compare.filter_table(table, date_range=(dt.date(2022, 1, 1), dt.date(2022, 1, 31)))
     assert "ar3" not in set(everything_dated["doc_id"])
-    with pytest.raises(ValueError, match="starts after it ends"):
+    with pytest.raises(compare.SelectionError, match="starts after it ends"):
         compare.filter_table(table, date_range=(dt.date(2022, 2, 1), dt.date(2022, 1, 1)))
 
 
@@ -342,7 +342,7 @@ def test_themes_by_date_per_week_and_per_outlet(table: pd.DataFrame) -> None:
         ["2022-01-10", "RT Arabic", 3, 0],
         ["undated", "RT Arabic", 1, 0],
     ]
-    with pytest.raises(ValueError, match="period must be one of day, week"):
+    with pytest.raises(compare.SelectionError, match="period must be one of day, week"):
         compare.themes_by_date(table, THEMES, "month")
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.embed import Embedder
-from analysis.labels import NOT_LABELLED, read_labels
+from analysis.labels import NOT_LABELLED, LabelsError, read_labels
 from analysis.marks import (
     assignment_changes,
     describe_changes,
@@ -53,7 +53,7 @@ def test_a_mark_sets_one_cell_and_replaces_an_earlier_mark() -> None:
     ]
     assert marks.loc[0, "arguable"] == "alpha"
     assert set_mark(marks, PARAGRAPH, "alpha", "no").loc[0, "arguable"] == ""
-    with pytest.raises(ValueError, match="a mark is one of"):
+    with pytest.raises(LabelsError, match="a mark is one of"):
         set_mark(marks, PARAGRAPH, "alpha", "maybe")
 
 

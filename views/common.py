@@ -1,0 +1,217 @@
+"""Shared building blocks of the dashboard's views: the Run container, tables, charts, downloads, messages."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from analysis import charts, export
+from analysis.compare import SelectionError
+from analysis.corpus import CorpusError, Problem
+from analysis.embed import Embedder, ModelError, make_embedder
+from analysis.evaluate import score_labels
+from analysis.html import paragraphs_table_html
+from analysis.labels import LabelsError, read_labels
+from analysis.languages import ALL
+from analysis.scorer import ScorerStore
+from analysis.themes import ThemeError, ThemeSet, load_themes, themes_from_upload, themes_to_toml
+from analysis.voices import VoicesError
+
+ROOT = Path(__file__).resolve().parent.parent
+"""The project folder (app.py, seeds/, tests/)."""
+BUNDLED_LABELS = ROOT / "tests" / "data" / "labels.csv"
+# The package's own error types: bad input the page explains in a sentence. Anything else is a bug and shows as one.
+LIBRARY_ERRORS = (CorpusError, ThemeError, LabelsError, ModelError, VoicesError, SelectionError)
+ERROR_CONTEXT = {
+    CorpusError: "The corpus cannot be read",
+    ThemeError: "The themes are not valid",
+    LabelsError: "The labelled paragraphs cannot be used",
+    ModelError: "The embedding model cannot be loaded",
+    VoicesError: "The actors file is not valid",
+    SelectionError: "This selection cannot be shown",
+}
+LANGUAGE_NAMES = {ALL: "All languages", "en": "English (en)"}
+ROWS_SHOWN = 300
+CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+EXPORTS = (
+    ("csv", "CSV", export.to_csv_bytes, "text/csv"),
+    ("xlsx", "XLSX", export.to_xlsx_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("parquet", "Parquet", export.to_parquet_bytes, "application/vnd.apache.parquet"),
+)
+PERCENT = partial(st.column_config.NumberColumn, format="percent")
+DECIMALS = partial(st.column_config.NumberColumn, format="%.2f")
+# Headings and formats of the columns of every table shown (columns absent from a table are ignored).
+COLUMNS: dict[str, Any] = {
+    "language": "Language",
+    "theme": "Theme",
+    "outlet": "Outlet",
+    "with_theme": "Paragraphs with theme",
+    "paragraphs": "Kept paragraphs",
+    "share": PERCENT("Share"),
+    "ci_low": PERCENT("95 % low"),
+    "ci_high": PERCENT("95 % high"),
+    "articles": "Articles",
+    "share_a": PERCENT("Persian"),
+    "share_b": PERCENT("Arabic"),
+    "difference": PERCENT("Gap (Persian − Arabic)"),
+    "p_value": st.column_config.NumberColumn("p-value", format="%.3f"),
+    "articles_a": "Persian articles",
+    "articles_b": "Arabic articles",
+    "labelled": "Labelled paragraphs",
+    "positives": "Labelled with theme",
+    "predicted": "Assigned by the tool",
+    "precision": DECIMALS("Precision"),
+    "recall": DECIMALS("Recall"),
+    "f1": DECIMALS("F1"),
+    "score": DECIMALS("Score"),
+    "term": "Word",
+    "count_theme": "In theme paragraphs",
+    "count_rest": "In other paragraphs",
+    "z": DECIMALS("z"),
+    "reason": "Reason",
+    "dropped": "Dropped paragraphs",
+    "date": "Date",
+    "week": "Week starting",
+    "few": "Few paragraphs",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Selection:
+    """What the sidebar filters keep."""
+
+    languages: list[str]
+    outlets: list[str]
+    theme_ids: list[str]
+    date_range: tuple[dt.date, dt.date] | None
+    include_undated: bool = True
+
+    def describe(self) -> dict[str, object]:
+        """The filters as run metadata."""
+        dates = [day.isoformat() for day in self.date_range] if self.date_range else "all"
+        return {
+            "languages": self.languages,
+            "outlets": self.outlets,
+            "themes": self.theme_ids,
+            "dates": dates,
+            "undated": "included" if self.include_undated else "excluded",
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class Run:
+    """Everything the views draw from."""
+
+    themes: ThemeSet
+    table: pd.DataFrame
+    vectors: np.ndarray
+    selected: pd.DataFrame
+    selection: Selection
+    metadata: dict[str, object]
+    source: str
+    problems: list[Problem]
+    corpus_key: str
+    marks: pd.DataFrame
+    note: str = ""
+    empty: str = ""
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Display label per theme id."""
+        return {theme.id: theme.label for theme in self.themes.themes}
+
+    @property
+    def kept(self) -> pd.DataFrame:
+        """Kept paragraphs of the selection."""
+        return self.selected[self.selected["kept"]]
+
+    def languages(self) -> list[str]:
+        """Languages of the selection's kept paragraphs, Persian and Arabic first."""
+        return charts.language_order(self.kept["language"])
+
+
+@st.cache_resource(show_spinner=False)
+def shared_embedder() -> Embedder:
+    """The embedder, shared by every session (the model itself loads only when a text is not cached)."""
+    return make_embedder()
+
+
+@st.cache_data(show_spinner="Scoring the labelled paragraphs…", max_entries=8)
+def labelled_scores(data: bytes, name: str, themes_toml: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Labelled paragraphs and their theme scores."""
+    themes = themes_from_upload(themes_toml)
+    labels = read_labels(data, name, themes.ids)
+    embedder = shared_embedder()
+    return labels, score_labels(labels, themes, embedder.embed, model_id=embedder.model_id, store=ScorerStore.default())
+
+
+def session_themes() -> ThemeSet:
+    """The session's themes (the bundled ones until edited or replaced)."""
+    if "themes_toml" not in st.session_state:
+        st.session_state["themes_toml"] = themes_to_toml(load_themes())
+    return themes_from_upload(st.session_state["themes_toml"])
+
+
+def notify(kind: str, message: str) -> None:
+    """Leave a message for the Themes view."""
+    st.session_state["theme_notice"] = (kind, message)
+
+
+def explain(error: Exception) -> str:
+    """A library error as one sentence for the page."""
+    context = next((text for kind, text in ERROR_CONTEXT.items() if isinstance(error, kind)), "This cannot be shown")
+    return f"{context}: {error}"
+
+
+def download_buttons(table: pd.DataFrame, name: str, metadata: Mapping[str, object], what: str = "") -> None:
+    """CSV, XLSX and Parquet downloads of a table, each stamped with the run metadata (built on click)."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.caption(f"Download {what} (`{name}`):" if what else f"Download `{name}`:")
+        for extension, label, convert, mime in EXPORTS:
+            st.download_button(
+                label,
+                data=partial(convert, table.reset_index(drop=True), dict(metadata)),
+                file_name=f"{name}.{extension}",
+                mime=mime,
+                key=f"download_{name}_{extension}",
+                on_click="ignore",
+                icon=":material/download:",
+                type="tertiary",
+            )
+
+
+def show_table(run: Run, table: pd.DataFrame, name: str, columns: list[str] | None = None) -> None:
+    """A table with readable theme and language names, and its downloads (with ids, as computed)."""
+    shown = table.copy()
+    if "theme" in shown:
+        shown["theme"] = shown["theme"].map(lambda theme_id: run.labels.get(theme_id, theme_id))
+    if "language" in shown:
+        shown["language"] = shown["language"].map(language_display)
+    with st.container(key=f"table_{name}"):
+        st.dataframe(shown, hide_index=True, column_config=COLUMNS, column_order=columns)
+        download_buttons(table, name, run.metadata)
+
+
+def language_display(code: str) -> str:
+    """A language code as shown on the page: "fa" -> "Persian (fa)", "all" -> "All languages"."""
+    return LANGUAGE_NAMES.get(code) or charts.language_label(code)
+
+
+def chart(figure: Any, key: str, **selection: Any) -> None:
+    """A plotly chart as designed in analysis.charts, with the PNG download in its toolbar."""
+    st.plotly_chart(figure, key=key, theme=None, config=CHART_CONFIG, **selection)
+
+
+def paragraphs_table(rows: pd.DataFrame, headings: Mapping[str, str], direction_from: str = "language") -> None:
+    """An escaped HTML table of paragraphs (the first ROWS_SHOWN; the download has them all)."""
+    st.html(paragraphs_table_html(rows.head(ROWS_SHOWN), headings, direction_from))
+    if len(rows) > ROWS_SHOWN:
+        st.caption(f"Showing {ROWS_SHOWN} of {len(rows)}; the download has them all.")

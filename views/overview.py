@@ -1,0 +1,73 @@
+"""The Overview tab: theme shares by language, the Persian–Arabic test, outlets, articles."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from analysis import charts, compare
+from analysis.languages import ALL
+from views.common import Run, chart, download_buttons, show_table
+
+STRIP_MAX_ARTICLES = 60
+DIFFERENCE_SHOWN = ["theme", "share_a", "share_b", "difference", "ci_low", "ci_high", "p_value", "articles_a", "articles_b"]
+
+
+def open_clicked_bar() -> None:
+    """Open the Evidence view on the theme and language of the clicked bar."""
+    clicked = charts.clicked_bar(st.session_state["shares_chart"]["selection"]["points"])
+    if clicked:
+        st.session_state["evidence_theme"], st.session_state["evidence_language"] = clicked
+        st.session_state["evidence_outlet"] = ALL
+        st.session_state.pop("evidence_dates", None)
+        st.session_state["view"] = "Evidence"
+
+
+def overview_view(run: Run) -> None:
+    """Theme shares by language, the Persian–Arabic test, outlets, and articles paragraph by paragraph."""
+    ids, labels = run.selection.theme_ids, run.labels
+    shares = compare.theme_shares(run.selected, ids, by="language")
+    st.subheader("How much space each theme gets, Persian vs Arabic")
+    chart(charts.shares_by_language_chart(shares, labels=labels), "shares_chart", on_select=open_clicked_bar, selection_mode="points")
+    st.caption(
+        "Counts kept paragraphs: of all kept paragraphs in a language, the share that carries the theme "
+        "(a paragraph may carry several themes, or none). Whiskers: 95 % Wilson intervals. Click a bar to read its paragraphs."
+    )
+    show_table(run, shares, "theme_shares_by_language")
+
+    st.subheader("Is the gap between Persian and Arabic outlets more than chance?")
+    st.caption(
+        "Whole articles are resampled (bootstrap interval, permutation p-value), since paragraphs of one article are not "
+        "independent. With few articles per language, only very large gaps count as clear."
+    )
+    difference = compare.language_difference(run.selected, ids)
+    st.markdown("\n".join(f"- **{html.escape(labels[row.theme])}**: {row.verdict}" for row in difference.itertuples(index=False)))
+    show_table(run, difference, "persian_vs_arabic", DIFFERENCE_SHOWN)
+
+    st.subheader("Outlet by outlet")
+    matrix = compare.outlet_theme_matrix(run.selected, ids)
+    chart(charts.outlet_heatmap(matrix, labels=labels), "outlet_chart")
+    st.caption("Each cell: the share of the outlet's kept paragraphs carrying the theme, with the count.")
+    show_table(run, matrix, "theme_shares_by_outlet")
+
+    st.subheader("Article by article")
+    strip = compare.article_strip(run.selected, ids)
+    articles = list(dict.fromkeys(strip["doc_id"]))
+    chart(
+        charts.article_strip_chart(strip[strip["doc_id"].isin(articles[:STRIP_MAX_ARTICLES])], theme_ids=ids, labels=labels), "strip_chart"
+    )
+    shown = (
+        f"the first {STRIP_MAX_ARTICLES} of {len(articles)} articles; narrow the filters to see others. "
+        if len(articles) > STRIP_MAX_ARTICLES
+        else ""
+    )
+    st.caption(
+        f"Each square is one kept paragraph at its ¶ number in the article (gaps are dropped paragraphs), coloured by its "
+        f"strongest assigned theme; {shown}hover to read its start."
+    )
+    download_buttons(strip, "article_strip", run.metadata)
+    st.info(
+        "How far to trust these shares: see **Accuracy**, which compares the theme assignment with human labels.",
+        icon=":material/fact_check:",
+    )
