@@ -687,6 +687,34 @@ _TOKEN = re.compile(rf"[^\W\d_]+(?:{ZWNJ}[^\W\d_]+)*")
 # Folded for matching only: alef variants to bare alef, Persian heh with hamza (ezafe) to heh.
 _MATCHING_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ۀ": "ه"})
 _FINAL_TA_MARBUTA = re.compile(r"ة\b")
+STOPWORDS_PATH = resources.files("analysis") / "data" / "stopwords.toml"
+
+# A word as written in the raw text: letters, with the diacritics, tatweel, ZWJ and soft hyphen
+# that sit inside words, and inner ZWNJs. Every other invisible character (zero-width space, bidi
+# marks) and every space, digit or punctuation mark ends a word: two words are never glued.
+_IN_WORD = r"[^\W\d_]|[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED\u0640\u200d\u00ad]"
+_RAW_WORD = re.compile(rf"(?:{_IN_WORD})+(?:{ZWNJ}+(?:{_IN_WORD})+)*")
+_JOINABLE_GAP = re.compile(rf"[\s{ZWNJ}]+")
+# Persian pieces written apart from their word when the ZWNJ was typed as a space: suffixes
+# joined to the word before, prefixes to the word after ("می شود", "بین المللی").
+PERSIAN_BOUND_SUFFIXES = frozenset({"ها", "های", "هایی", "هایش", "هایشان", "هایمان", "هایتان", "ای", "تر", "ترین", "اند"})
+PERSIAN_BOUND_PREFIXES = frozenset({"می", "نمی"})
+PERSIAN_ARABIC_COMPOUND_HEADS = frozenset({"بین", "فوق"})
+"""Words joined to a following word that starts with the Arabic article, as in بین‌المللی, فوق‌العاده."""
+
+
+class WordSpan(NamedTuple):
+    """One word of a text, where it is and how it is spelled."""
+
+    start: int
+    """Offset of its first character in the text given."""
+    end: int
+    """Offset just after its last character."""
+    surface: str
+    """Its spelling as written, normalised for the language (no diacritics, the language's letter
+    variants, inner ZWNJs kept): what a reader is shown."""
+    form: str
+    """Its matching form (:func:`matching_form`): what words are counted and matched on."""
 
 
 def matching_form(text: str, language: str) -> str:
@@ -698,6 +726,12 @@ def matching_form(text: str, language: str) -> str:
     return _folded(text, language).lower()
 
 
+def fold_letters(word: str) -> str:
+    """A normalised word with alef variants (أ إ آ ٱ) folded to ا and ۀ to ه, lowercased; ة is kept
+    (:func:`matching_form` folds it too), so that a stemmer can still tell ة from the pronoun ه."""
+    return word.translate(_MATCHING_LETTERS).lower()
+
+
 def _folded(text: str, language: str) -> str:
     return _FINAL_TA_MARBUTA.sub("ه", normalize(text, language).translate(_MATCHING_LETTERS))
 
@@ -707,26 +741,109 @@ def _matching_tokens(text: str, language: str) -> list[str]:
     return [token.lower() for token in _TOKEN.findall(_folded(text, language))]
 
 
+def word_spans(text: str, language: str) -> list[WordSpan]:
+    """Every word of a raw text, with its place in it, its spelling and its matching form.
+
+    Words are found in the text as written (so their offsets point into it), not in its
+    normalisation: an invisible character other than ZWNJ between two letters (a zero-width space, a
+    bidi mark) separates them instead of being deleted and gluing them. A Persian word keeps its
+    inner ZWNJs, and Persian pieces written apart (``می شود``, ``کشور ها``, ``بین المللی``, with a
+    space where the ZWNJ belongs) are joined back into one word, spelled with a ZWNJ. Digits and
+    punctuation are not words; stopwords are kept (see :func:`content_words`).
+    """
+    spans: list[WordSpan] = []
+    for match in _RAW_WORD.finditer(text):
+        surface = normalize(match.group(), language).strip(ZWNJ)
+        if not surface:
+            continue
+        word = WordSpan(match.start(), match.end(), surface, matching_form(surface, language))
+        if spans and language == PERSIAN and _joins_persian(spans[-1], word, text):
+            previous = spans.pop()
+            surface = f"{previous.surface}{ZWNJ}{word.surface}"
+            word = WordSpan(previous.start, word.end, surface, matching_form(surface, language))
+        spans.append(word)
+    return spans
+
+
+def _joins_persian(previous: WordSpan, word: WordSpan, text: str) -> bool:
+    """Whether two Persian words separated only by spaces or a ZWNJ are the pieces of one word."""
+    if not _JOINABLE_GAP.fullmatch(text[previous.end : word.start]):
+        return False
+    return (
+        word.surface in PERSIAN_BOUND_SUFFIXES
+        or (previous.surface in PERSIAN_BOUND_PREFIXES and ZWNJ not in previous.surface)
+        or (previous.surface in PERSIAN_ARABIC_COMPOUND_HEADS and word.surface.startswith("ال") and len(word.surface) > 3)
+    )
+
+
 @cache
 def stopwords(language: str) -> frozenset[str]:
-    """Stopwords in matching form: stopwordsiso's list for the language plus ``EXTRA_STOPWORDS``.
+    """Stopwords in matching form: stopwordsiso's list for the language, ``EXTRA_STOPWORDS`` and the
+    one-word entries of ``data/stopwords.toml`` (outlets, news agencies, datelines).
 
     Persian entries spelled with a ZWNJ are also kept without it, since scraped text often loses
-    it. Any language other than Persian and Arabic gets both lists.
+    it. Any language other than Persian and Arabic gets every list.
     """
     languages = (language,) if language in TARGET_LANGUAGES else TARGET_LANGUAGES
-    words = {word for code in languages for word in (*stopwordsiso.stopwords(code), *EXTRA_STOPWORDS[code])}
+    listed = _listed_stopwords()
+    words = {word for code in languages for word in (*stopwordsiso.stopwords(code), *EXTRA_STOPWORDS[code], *listed.get(code, ()))}
     matching = {tuple(_matching_tokens(word, language)) for word in words}
     singles = {tokens[0] for tokens in matching if len(tokens) == 1}
     return frozenset(singles | {word.replace(ZWNJ, "") for word in singles})
 
 
+@cache
+def stop_phrases(language: str) -> tuple[tuple[str, ...], ...]:
+    """The entries of ``data/stopwords.toml`` of several words, as matching forms without ZWNJ."""
+    languages = (language,) if language in TARGET_LANGUAGES else TARGET_LANGUAGES
+    listed = _listed_stopwords()
+    phrases = {phrase_forms(entry, language) for code in languages for entry in listed.get(code, ())}
+    return tuple(sorted(phrase for phrase in phrases if len(phrase) > 1))
+
+
+def phrase_forms(text: str, language: str) -> tuple[str, ...]:
+    """The words of a phrase as :func:`content_words` compares them: matching forms without ZWNJ."""
+    return tuple(span.form.replace(ZWNJ, "") for span in word_spans(text, language))
+
+
+@cache
+def _listed_stopwords() -> dict[str, tuple[str, ...]]:
+    """Per language, every entry of ``data/stopwords.toml`` (all its lists)."""
+    config = tomllib.loads(STOPWORDS_PATH.read_text(encoding="utf-8"))
+    return {
+        language: tuple(str(entry) for entries in lists.values() for entry in entries)
+        for language, lists in config.items()
+        if isinstance(lists, dict)
+    }
+
+
+def content_words(text: str, language: str, extra_phrases: Iterable[Sequence[str]] = ()) -> list[WordSpan]:
+    """The words of a text that can be distinctive: :func:`word_spans` without stopwords, one-letter
+    words, and the words of a stop phrase (``data/stopwords.toml``, or ``extra_phrases``, given as
+    :func:`phrase_forms`, e.g. the corpus's outlet names) where they follow each other."""
+    spans = word_spans(text, language)
+    keys = [span.form.replace(ZWNJ, "") for span in spans]
+    covered = [False] * len(spans)
+    for phrase in {*stop_phrases(language), *(tuple(phrase) for phrase in extra_phrases if phrase)}:
+        size = len(phrase)
+        for index in range(len(spans) - size + 1):
+            if tuple(keys[index : index + size]) == phrase:
+                covered[index : index + size] = [True] * size
+    stop = stopwords(language)
+    return [
+        span
+        for span, key, dropped in zip(spans, keys, covered, strict=True)
+        if not dropped and len(key) > 1 and span.form not in stop and key not in stop
+    ]
+
+
 def tokenize(text: str, language: str) -> list[str]:
-    """Split a text into words for distinctive-word statistics.
+    """Split a text into words for distinctive-word statistics: the matching forms of its
+    :func:`content_words`.
 
     Normalises for the language, folds alef variants (أ إ آ ٱ → ا), ۀ → ه and final ة → ه for matching,
-    keeps ZWNJ-joined Persian words whole, lowercases Latin, and drops digits, punctuation,
-    one-letter tokens and stopwords (see :func:`stopwords`).
+    keeps ZWNJ-joined Persian words whole (and joins Persian pieces written apart), never glues two
+    words, lowercases Latin, and drops digits, punctuation, one-letter tokens, stopwords (see
+    :func:`stopwords`) and stop phrases (see :func:`stop_phrases`).
     """
-    stop = stopwords(language)
-    return [token for token in _matching_tokens(text, language) if len(token) > 1 and token not in stop]
+    return [span.form for span in content_words(text, language)]

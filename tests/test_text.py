@@ -521,3 +521,59 @@ def test_bad_rule_files_are_explained(tmp_path: Path, rule: str, message: str) -
     rules.write_text(f"[[rules]]\n{rule}\n", encoding="utf-8")
     with pytest.raises(ValueError, match=message):
         load_boilerplate(rules)
+
+
+@pytest.mark.parametrize(
+    ("text_in", "language", "surfaces"),
+    [
+        # a ZWNJ word stays whole; pieces written apart with a space are joined back with a ZWNJ
+        (f"تهدیدات بین{ZWNJ}المللی", "fa", ["تهدیدات", f"بین{ZWNJ}المللی"]),
+        ("تهدیدات بین المللی", "fa", ["تهدیدات", f"بین{ZWNJ}المللی"]),
+        (f"بین{ZWNJ} المللی", "fa", [f"بین{ZWNJ}المللی"]),
+        ("کشور ها می شود", "fa", [f"کشور{ZWNJ}ها", f"می{ZWNJ}شود"]),
+        ("منطقه ای بزرگ تر", "fa", [f"منطقه{ZWNJ}ای", f"بزرگ{ZWNJ}تر"]),
+        ("بین دو کشور", "fa", ["بین", "دو", "کشور"]),  # بین is a word of its own before a Persian word
+        # an invisible separator (zero-width space, bidi mark) ends a word: nothing is glued
+        ("رئیس\u200fجمهور\u200bقزاقستان", "fa", ["رئیس", "جمهور", "قزاقستان"]),
+        ("الإرهاب\u200bفي", "ar", ["الإرهاب", "في"]),
+        # diacritics, tatweel and presentation forms inside a word are part of it; the spelling is normalised
+        ("الإِرْهَـاب", "ar", ["الإرهاب"]),
+        ("رئيس كازاخستان", "fa", ["رئیس", "کازاخستان"]),
+        ("١٢ يناير، 2022", "ar", ["يناير"]),
+        ("", "fa", []),
+    ],
+)
+def test_word_spans_surfaces(text_in: str, language: str, surfaces: list[str]) -> None:
+    assert [span.surface for span in text.word_spans(text_in, language)] == surfaces
+
+
+def test_word_spans_point_into_the_raw_text() -> None:
+    raw = "«الإِرْهَـاب» و بين المللی"
+    spans = text.word_spans(raw, "ar")
+    assert [raw[span.start : span.end] for span in spans] == ["الإِرْهَـاب", "و", "بين", "المللی"]
+    assert spans[0].form == "الارهاب"
+    persian = "تروریسم بین المللی"
+    joined = text.word_spans(persian, "fa")[1]
+    assert persian[joined.start : joined.end] == "بین المللی"
+
+
+@pytest.mark.parametrize(
+    ("text_in", "language", "tokens"),
+    [
+        # news agencies, their desks and datelines are not words of a frame
+        ("به گزارش گروه بین‌الملل خبرگزاری فارس به نقل از اینترفکس و ریا نووستی، پوتین", "fa", ["پوتین"]),
+        ("خبرگزاری ایرنا: ایسنا و تسنیم ترور را گزارش دادند", "fa", ["ترور"]),
+        ("موسكو (رويترز) - قالت وكالة سبوتنيك يوم الخميس 6 يناير إن الإرهابيين", "ar", ["موسكو", "الارهابيين"]),
+        ("نقلا عن وكالة الأناضول وإنترفاكس", "ar", ["وانترفاكس"]),  # the clitic is the stemmer's job (analysis.words)
+        ("گروه تروریستی", "fa", ["گروه", "تروریستی"]),  # گروه stays a word outside the phrase "گروه بین‌الملل"
+    ],
+)
+def test_tokenize_drops_agencies_and_datelines(text_in: str, language: str, tokens: list[str]) -> None:
+    assert tokenize(text_in, language) == tokens
+
+
+def test_content_words_drop_extra_phrases() -> None:
+    outlet = text.phrase_forms("Akhbar El-Yom", "ar")
+    assert outlet == ("akhbar", "el", "yom")
+    words = text.content_words("أخبار Akhbar El-Yom الإرهاب", "ar", [outlet])
+    assert [span.surface for span in words] == ["أخبار", "الإرهاب"]
