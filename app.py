@@ -49,9 +49,11 @@ from views.overview import overview_view
 from views.teach import teach_view
 from views.themes import themes_view
 from views.timeline import timeline_view
+from views.url_state import SEEDS_CORPUS, TAB_PARAMS, Offer, apply_url, read_url, show_url_notes, url_params, write_url
 from views.words import words_view
 
 SEEDS = ROOT / "seeds"
+SEED_SOURCE = "seed articles"
 THRESHOLD_STEP = 0.01
 # Widgets of views drawn only while their tab is open; their values survive a visit to another tab.
 VIEW_WIDGET_DEFAULTS: dict[str, object] = {"evidence_limit": 10}
@@ -190,7 +192,7 @@ def sidebar_corpus() -> tuple[Corpus, str]:
     )
     if not uploads:
         st.caption("Showing the seed articles on the January 2022 unrest in Kazakhstan. Upload files to analyse your own.")
-        return seed_corpus(), "seed articles"
+        return seed_corpus(), SEED_SOURCE
     corpus = uploaded_corpus(tuple((file.name, file.getvalue()) for file in uploads))
     if corpus.documents.empty:
         details = "; ".join(str(problem) for problem in corpus.problems) or "no article found"
@@ -220,6 +222,8 @@ def threshold_sliders(themes: ThemeSet, scored: pd.DataFrame) -> dict[str, float
     for theme in themes.themes:
         key = f"threshold_{theme.id}"
         value = float(st.session_state.get(key, theme.threshold))
+        # A value a link (or the page) set is the widget's own: passing it again would be a second default.
+        default = None if key in st.session_state else value
         scores = scored[f"score_{theme.id}"].dropna()
         low = math.floor(min(value, scores.min() if len(scores) else value - 1))
         high = math.ceil(max(value, scores.max() if len(scores) else value + 1))
@@ -227,7 +231,7 @@ def threshold_sliders(themes: ThemeSet, scored: pd.DataFrame) -> dict[str, float
             theme.label,
             min_value=float(low),
             max_value=float(high),
-            value=value,
+            value=default,
             step=THRESHOLD_STEP,
             format="%.2f",
             key=key,
@@ -297,6 +301,18 @@ def prepare() -> Run:
     marks = corpus_marks(key, themes.ids)
     paragraphs, split_seconds = paragraphs_of(key, corpus.documents)
     scored, vectors, score_seconds = scored_paragraphs(key, st.session_state["themes_toml"], marks_to_csv(marks), paragraphs)
+    kept = scored[scored["kept"]]
+    apply_url(
+        Offer(
+            views=list(VIEW_FUNCTIONS),
+            corpus=corpus_name(source, key),
+            languages=charts.language_order(kept["language"]),
+            outlets=sorted(set(kept["outlet"])),
+            theme_ids=themes.ids,
+            dates=views.date_bounds(scored),
+            periods=compare.PERIODS,
+        )
+    )
     with threshold_box:
         themes = themes.with_thresholds(threshold_sliders(themes, scored))
     table = assign_themes(scored, themes.ids, themes.thresholds())
@@ -337,6 +353,7 @@ def header(run: Run) -> None:
         f"({meta['kept']} kept, {meta['dropped']} dropped). The current selection keeps **{kept}** {noun(kept, 'paragraph')} "
         f"from **{articles}** {noun(articles, 'article')}."
     )
+    show_url_notes()
     if run.note:
         st.info(run.note, icon=":material/filter_alt:")
     if "mark_notice" in st.session_state:
@@ -387,6 +404,7 @@ def main() -> None:
     st.set_page_config(page_title="Framing: Persian vs Arabic coverage", page_icon="📰", layout="wide")
     st.html("<style>textarea { unicode-bidi: plaintext; text-align: start; }</style>")
     keep_view_widgets()
+    read_url()
     st.title("How Persian- and Arabic-language outlets frame the same event")
     try:
         run = prepare()
@@ -409,6 +427,33 @@ def main() -> None:
                 view(run)
             except LIBRARY_ERRORS as error:
                 st.error(explain(error), icon=":material/error:")
+    write_url(view_params(run))
+
+
+def corpus_name(source: str, key: str) -> str:
+    """The corpus as a link names it: "seeds", or an upload's corpus hash."""
+    return SEEDS_CORPUS if source == SEED_SOURCE else key
+
+
+def view_params(run: Run) -> dict[str, list[str]]:
+    """The URL parameters of the view on screen."""
+    view = str(st.session_state.get("view") or next(iter(VIEW_FUNCTIONS)))
+    return url_params(
+        corpus=corpus_name(run.source, run.corpus_key),
+        view=view,
+        default_view=next(iter(VIEW_FUNCTIONS)),
+        languages=run.selection.languages,
+        all_languages=charts.language_order(run.table.loc[run.table["kept"], "language"]),
+        outlets=run.selection.outlets,
+        offered_outlets=st.session_state.get("filter_outlet_options", run.selection.outlets),
+        theme_ids=run.selection.theme_ids,
+        all_theme_ids=run.themes.ids,
+        date_range=run.selection.date_range,
+        include_undated=run.selection.include_undated,
+        thresholds=run.themes.thresholds(),
+        default_thresholds=session_themes().thresholds(),
+        tab_state={key: st.session_state.get(key) for params in TAB_PARAMS.values() for key in params.values()},
+    )
 
 
 main()

@@ -639,3 +639,63 @@ def test_report_button_writes_the_current_selection_as_one_html_file(downloads: 
     assert report.count("Plotly.newPlot") == 4 and "<script src" not in report
     assert "languages: fa" in report and "Persian (fa): " in report and "Arabic (ar): " not in report
     assert "Measured on tests/data/labels.csv" in report and "macro-F1" in report
+
+
+def test_the_view_lives_in_the_url_and_a_link_reopens_it(reference: Analysis) -> None:
+    at = dashboard()
+    assert at.query_params == {"corpus": "seeds"}  # the default view: nothing else to say
+    at.multiselect(key="filter_languages").set_value(["ar"])
+    at.date_input(key="filter_dates").set_value((dt.date(2022, 1, 10), dt.date(2022, 1, 13)))
+    at.slider(key="threshold_terrorism").set_value(median_threshold(reference, "terrorism"))
+    run(at)
+    at.session_state["view"] = "Evidence"
+    run(at)
+    at.selectbox(key="evidence_theme").set_value("limited_mission")
+    run(at)
+    link = dict(at.query_params)
+    assert link["view"] == "Evidence" and link["lang"] == "ar" and link["from"] == "2022-01-10" and link["ev_theme"] == "limited_mission"
+    assert link["t_terrorism"] == f"{median_threshold(reference, 'terrorism'):.2f}"
+
+    opened = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)  # a new session: the link pasted, or a reload
+    opened.query_params = link
+    run(opened)
+    assert opened.session_state["view"] == "Evidence" and opened.selectbox(key="evidence_theme").value == "limited_mission"
+    assert opened.multiselect(key="filter_languages").value == ["ar"]
+    assert opened.date_input(key="filter_dates").value == (dt.date(2022, 1, 10), dt.date(2022, 1, 13))
+    assert opened.slider(key="threshold_terrorism").value == median_threshold(reference, "terrorism")
+    assert opened.markdown[0].value == at.markdown[0].value  # the same selection: same counts
+    assert not opened.warning and dict(opened.query_params) == link
+
+
+def test_a_link_with_invalid_values_opens_with_a_note_and_the_rest_applied() -> None:
+    opened = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    opened.query_params = {
+        "corpus": "seeds",
+        "view": "Over time",
+        "lang": ["fa", "xx"],
+        "t_terrorism": "lots",
+        "to": "2022-02-30",
+        "x": "1",
+    }
+    run(opened)
+    assert opened.session_state["view"] == "Over time" and opened.multiselect(key="filter_languages").value == ["fa"]
+    [note] = [warning.value for warning in opened.warning]
+    assert note == (
+        "Part of this link could not be used and was ignored: lang=xx is not offered here (fa, ar); to=2022-02-30 is not a date "
+        "(YYYY-MM-DD); t_terrorism=lots is not a threshold (a number between -100 and 100); x is not a parameter of this page."
+    )
+    assert opened.slider(key="threshold_terrorism").value == load_themes().thresholds()["terrorism"]
+    run(opened)
+    assert not opened.warning  # said once
+    assert opened.query_params == {"corpus": "seeds", "view": "Over time", "lang": "fa", "period": "day"}
+
+
+def test_a_link_made_on_an_upload_waits_for_that_corpus() -> None:
+    opened = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    opened.query_params = {"corpus": "0123456789abcdef", "lang": "fa", "theme": "terrorism"}
+    run(opened)
+    assert "this link was made on an uploaded corpus (0123456789abcdef): its language, outlet and date filters apply when" in (
+        opened.warning[0].value
+    )
+    assert opened.multiselect(key="filter_languages").value == ["fa", "ar"]  # waiting for the upload
+    assert opened.multiselect(key="filter_themes").value == ["terrorism"]  # not tied to a corpus
