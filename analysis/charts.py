@@ -384,37 +384,83 @@ def article_strip_chart(
     return _styled(figure, title, "Each square is one kept paragraph, coloured by its strongest assigned theme.")
 
 
-def distinctive_terms_chart(terms: pd.DataFrame, *, title: str | None = None) -> go.Figure:
-    """Horizontal bars of the z-scores of distinctive terms, strongest at the top.
+def distinctive_terms_chart(terms: pd.DataFrame, *, title: str | None = None, language: str | None = None) -> go.Figure:
+    """Horizontal bars of the z-scores of distinctive words, strongest at the top, with their counts.
+
+    Each bar is labelled with its counts ("12 vs 3": in the theme's paragraphs vs the other kept
+    paragraphs). Bars whose word passes the significance line (``|z| >= 1.96``, the ``significant``
+    column, else computed from ``z``) are drawn in the language's colour and marked "✓"; the others
+    are grey. When none passes, the figure says so. Each bar's ``customdata`` starts with the word's
+    ``key`` (else its ``term``), for :func:`clicked_term`.
 
     Args:
-        terms: :func:`analysis.compare.distinctive_terms`.
+        terms: :func:`analysis.words.distinctive_terms` (``term``, ``count_theme``, ``count_rest``,
+            ``log_odds`` and ``z`` at least).
         title: Figure title, e.g. naming the theme and language.
+        language: Language code, for the colour of the significant bars.
     """
     title = title or "Words distinctive of the theme's paragraphs"
     require_columns(terms, ["term", "count_theme", "count_rest", "log_odds", "z"])
     if terms.empty:
-        return _empty_figure(title, "No distinctive terms: the theme or the other paragraphs have no text here.")
+        return _empty_figure(title, "No distinctive words: the theme or the other paragraphs have no text here.")
+    z = terms["z"].astype(float)
+    significant = terms["significant"].astype(bool) if "significant" in terms.columns else z.abs() >= SIGNIFICANT_Z
+    color = LANGUAGE_COLORS.get(language or "", ACCENT_COLOR)
+    keys = terms["key"] if "key" in terms.columns else terms["term"]
+    articles = terms["articles_theme"] if "articles_theme" in terms.columns else pd.Series("?", index=terms.index)
+    variants = terms["variants"] if "variants" in terms.columns else terms["term"]
+    labels = [f"{plain(term)} ✓" if passes else plain(term) for term, passes in zip(terms["term"], significant, strict=True)]
     figure = go.Figure(
         go.Bar(
-            x=terms["z"],
-            y=[plain(term) for term in terms["term"]],
+            x=z,
+            y=labels,
             orientation="h",
-            marker_color=[ACCENT_COLOR if z >= 0 else OTHER_COLOR for z in terms["z"]],
-            customdata=terms[["count_theme", "count_rest", "log_odds"]].to_numpy().tolist(),
+            marker_color=[color if passes else OTHER_COLOR for passes in significant],
+            text=[f"{theme} vs {rest}" for theme, rest in zip(terms["count_theme"], terms["count_rest"], strict=True)],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[
+                [str(key), int(theme), int(rest), float(odds), str(count), plain(spellings), "passes" if passes else "does not pass"]
+                for key, theme, rest, odds, count, spellings, passes in zip(
+                    keys, terms["count_theme"], terms["count_rest"], terms["log_odds"], articles, variants, significant, strict=True
+                )
+            ],
             hovertemplate=(
-                "<b>%{y}</b><br>z = %{x:.2f} (log-odds %{customdata[2]:.2f})<br>"
-                "%{customdata[0]} times in the theme's paragraphs, %{customdata[1]} in the others<extra></extra>"
+                "<b>%{y}</b><br>z = %{x:.2f} (log-odds %{customdata[3]:.2f}): %{customdata[6]} the line<br>"
+                "%{customdata[1]} times in the theme's paragraphs (%{customdata[4]} articles), %{customdata[2]} in the others<br>"
+                "spellings: %{customdata[5]}<extra></extra>"
             ),
         )
     )
     figure.add_vline(
         x=SIGNIFICANT_Z, line_dash="dot", line_color=OTHER_COLOR, annotation_text=f"z = {SIGNIFICANT_Z}", annotation_position="top"
     )
-    figure.update_xaxes(title_text="z-score of weighted log-odds (theme paragraphs vs the others)")
-    figure.update_yaxes(title_text="Term", autorange="reversed", type="category")
+    if (z < 0).any():
+        figure.add_vline(x=-SIGNIFICANT_Z, line_dash="dot", line_color=OTHER_COLOR)
+    highest = float(max(z.abs().max(), SIGNIFICANT_Z))
+    figure.update_xaxes(
+        title_text="z-score of weighted log-odds (theme paragraphs vs the others)",
+        range=[min(0.0, float(z.min()) * 1.35), highest * 1.35],
+    )
+    figure.update_yaxes(title_text="Word (✓ passes the line)", autorange="reversed", type="category")
     figure.update_layout(height=160 + 24 * len(terms), showlegend=False)
-    return _styled(figure, title, "Counts over kept paragraphs of one language; |z| above 1.96 is notable.")
+    passing = int(significant.sum())
+    counts = "Beside each bar: times in the theme's paragraphs vs in the others."
+    if passing:
+        line = f"{counted(passing, 'word')} of {len(terms)} {'passes' if passing == 1 else 'pass'} the line |z| ≥ 1.96 (✓)"
+        subtitle = f"{counts}<br>{line}, one word at a time (not corrected for the many words compared)."
+    else:
+        subtitle = f"{counts}<br>No word passes the line |z| ≥ 1.96: these are the leading words, not established differences."
+    return _styled(figure, title, subtitle)
+
+
+def clicked_term(points: Sequence[Mapping[str, object]]) -> str | None:
+    """The key of the first clicked bar of :func:`distinctive_terms_chart`, if any."""
+    for point in points:
+        customdata = point.get("customdata")
+        if isinstance(customdata, Sequence) and not isinstance(customdata, str) and customdata:
+            return str(customdata[0])
+    return None
 
 
 def language_order(languages: Iterable[str]) -> list[str]:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from statistics import NormalDist
 from typing import Any
 
@@ -93,9 +92,6 @@ COUNTERPART_COLUMNS = [
     "similarity",
     "text",
 ]
-TERM_COLUMNS = ["term", "count_theme", "count_rest", "log_odds", "z"]
-
-Tokenizer = Callable[[str, str], list[str]]
 
 
 def require_columns(table: pd.DataFrame, columns: Iterable[str]) -> None:
@@ -553,73 +549,6 @@ def counterparts(table: pd.DataFrame, vectors: np.ndarray, paragraph_id: str, k:
     )
 
 
-def distinctive_terms(
-    table: pd.DataFrame,
-    theme: str,
-    language: str,
-    tokenize: Tokenizer,
-    top: int = 15,
-    *,
-    prior_scale: float = 1.0,
-) -> pd.DataFrame:
-    """Words distinctive of a theme's paragraphs against the other kept paragraphs of one language.
-
-    Weighted log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008,
-    "Fightin' Words"): the prior pseudo-count of a word is ``prior_scale`` times its count over
-    all kept paragraphs of the language, which shrinks rare words towards zero. ``z`` is the
-    log-odds divided by its approximate standard deviation; |z| > 1.96 is conventionally notable.
-
-    Args:
-        table: Scored paragraphs table.
-        theme: Theme id.
-        language: Language code; only kept paragraphs in it are counted.
-        tokenize: ``tokenize(text, language) -> list[str]``, applied to ``clean_text``.
-        top: Number of terms returned.
-        prior_scale: Multiplier of the background counts forming the prior.
-
-    Returns:
-        ``TERM_COLUMNS`` sorted by ``z`` descending (ties by term). Empty when the theme or the
-        rest of the language has no tokens.
-    """
-    if top < 1:
-        raise ValueError(f"top must be at least 1, got {top}")
-    if prior_scale <= 0:
-        raise ValueError(f"prior_scale must be positive, got {prior_scale}")
-    require_columns(table, ["kept", "language", "clean_text", *_has_columns([theme])])
-    rows = _kept(table)
-    rows = rows[rows["language"] == language]
-    in_theme = rows[f"has_{theme}"].astype(bool)
-    theme_counts = _token_counts(rows.loc[in_theme, "clean_text"], language, tokenize)
-    rest_counts = _token_counts(rows.loc[~in_theme, "clean_text"], language, tokenize)
-    vocabulary = sorted(set(theme_counts) | set(rest_counts))
-    if not theme_counts or not rest_counts or len(vocabulary) < 2:
-        return pd.DataFrame(
-            {
-                column: pd.Series(dtype=dtype)
-                for column, dtype in zip(TERM_COLUMNS, ["object", "int64", "int64", "float64", "float64"], strict=True)
-            }
-        )
-    y_theme = np.array([theme_counts[term] for term in vocabulary], dtype=float)
-    y_rest = np.array([rest_counts[term] for term in vocabulary], dtype=float)
-    alpha = prior_scale * (y_theme + y_rest)
-    alpha_total = alpha.sum()
-    log_odds = np.log((y_theme + alpha) / (y_theme.sum() + alpha_total - y_theme - alpha)) - np.log(
-        (y_rest + alpha) / (y_rest.sum() + alpha_total - y_rest - alpha)
-    )
-    z = log_odds / np.sqrt(1 / (y_theme + alpha) + 1 / (y_rest + alpha))
-    terms = pd.DataFrame(
-        {
-            "term": vocabulary,
-            "count_theme": y_theme.astype("int64"),
-            "count_rest": y_rest.astype("int64"),
-            "log_odds": log_odds,
-            "z": z,
-        }
-    )
-    ranked = terms.sort_values(["z", "term"], ascending=[False, True], kind="stable")
-    return ranked.head(top).reset_index(drop=True)
-
-
 def filter_table(
     table: pd.DataFrame,
     *,
@@ -724,13 +653,6 @@ def _permutation_p_value(
     differences = (in_a @ k) / (in_a @ n)[:, None] - (in_b @ k) / (in_b @ n)[:, None]
     as_extreme = (np.abs(differences) >= np.abs(observed) - 1e-12).sum(axis=0)
     return as_extreme / len(labels) if exact else (as_extreme + 1) / (len(labels) + 1)
-
-
-def _token_counts(texts: pd.Series, language: str, tokenize: Tokenizer) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update(tokenize(text, language))
-    return counts
 
 
 def _with_share_and_interval(counts: pd.DataFrame) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
-from analysis import charts
+from analysis import charts, words
 
 
 def _render(figure) -> str:
@@ -119,12 +119,56 @@ def test_distinctive_terms_chart_bars_and_empty_input() -> None:
     figure = charts.distinctive_terms_chart(terms, title="Terrorism in Arabic")
     bar = figure.data[0]
     assert bar.orientation == "h"
-    assert list(bar.y) == ["الإرهاب", "السلام"] and list(bar.x) == [2.5, -0.8]
+    assert list(bar.y) == ["الإرهاب ✓", "السلام"] and list(bar.x) == [2.5, -0.8]
     assert bar.marker.color[0] != bar.marker.color[1]
     assert figure.layout.title.text == "Terrorism in Arabic"
     _render(figure)
     empty = charts.distinctive_terms_chart(terms.iloc[0:0])
     assert len(empty.data) == 0 and empty.layout.annotations
+
+
+@pytest.mark.parametrize(
+    ("z", "significant", "language", "marked", "subtitle"),
+    [
+        ([3.1, 2.0, 1.2], [True, True, False], "ar", ["الانسحاب ✓", "ألماتي ✓", "الدولة"], "2 words of 3 pass the line |z| ≥ 1.96 (✓)"),
+        ([2.4, 1.5, 0.9], [True, False, False], "fa", ["الانسحاب ✓", "ألماتي", "الدولة"], "1 word of 3 passes the line"),
+        ([1.8, 1.5, 0.9], [False, False, False], "ar", ["الانسحاب", "ألماتي", "الدولة"], "No word passes the line |z| ≥ 1.96"),
+    ],
+)
+def test_distinctive_terms_chart_counts_and_the_significance_line(
+    z: list[float], significant: list[bool], language: str, marked: list[str], subtitle: str
+) -> None:
+    terms = pd.DataFrame(
+        {
+            "term": ["الانسحاب", "ألماتي", "الدولة"],
+            "count_theme": [12, 5, 5],
+            "count_rest": [0, 0, 1],
+            "log_odds": [1.5, 1.0, 0.8],
+            "z": z,
+            "significant": significant,
+            "articles_theme": [3, 1, 2],
+            "variants": ["الانسحاب 8 · انسحابها 4", "ألماتي 5", "الدولة 5 · للدولة 1"],
+            "key": ["انسحاب", "الماتي", "دوله"],
+        }
+    )
+    figure = charts.distinctive_terms_chart(terms, title="Terrorism", language=language)
+    bar = figure.data[0]
+    assert list(bar.y) == marked
+    assert list(bar.text) == ["12 vs 0", "5 vs 0", "5 vs 1"]
+    colors = [charts.LANGUAGE_COLORS[language] if passes else charts.OTHER_COLOR for passes in significant]
+    assert list(bar.marker.color) == colors
+    assert subtitle in figure.layout.title.subtitle.text
+    assert list(bar.customdata[0][:3]) == ["انسحاب", 12, 0]
+    assert charts.clicked_term([{"customdata": list(bar.customdata[2])}]) == "دوله"
+    assert any(shape.x0 == charts.SIGNIFICANT_Z for shape in figure.layout.shapes)
+    _render(figure)
+
+
+def test_clicked_term_ignores_points_without_data() -> None:
+    assert charts.clicked_term([]) is None
+    assert charts.clicked_term([{"x": 1.0}, {"customdata": []}]) is None
+    assert charts.clicked_term([{"x": 1.0}, {"customdata": ["انسحاب", 12]}]) == "انسحاب"
+    assert charts.SIGNIFICANT_Z == words.SIGNIFICANT_Z
 
 
 def test_theme_colors_are_fixed_by_position_and_cycle() -> None:

@@ -249,33 +249,6 @@ def test_counterparts_picks_most_similar_paragraphs_in_other_language() -> None:
         compare.counterparts(table, vectors[:4], "p")
 
 
-def test_distinctive_terms_log_odds_ranking() -> None:
-    table = _table(
-        [
-            ("t1", "d1", "Tasnim", "fa", "", 0, "تروریسم تروریسم امنیت", 0.9, 0.1, ""),
-            ("t2", "d1", "Tasnim", "fa", "", 1, "تروریسم صلح", 0.9, 0.1, ""),
-            ("r1", "d1", "Tasnim", "fa", "", 2, "صلح امنیت", 0.1, 0.1, ""),
-            ("r2", "d2", "Fars", "fa", "", 0, "صلح اقتصاد", 0.1, 0.1, ""),
-            ("x1", "d2", "Fars", "fa", "", 1, "تروریسم حذف", None, None, "too_short"),
-            ("a1", "d3", "RT Arabic", "ar", "", 0, "الإرهاب الإرهاب", 0.9, 0.1, ""),
-        ]
-    )
-    terms = compare.distinctive_terms(table, "terrorism", "fa", lambda text, language: text.split())
-    assert terms["term"].tolist() == ["تروریسم", "امنیت", "صلح", "اقتصاد"]
-    top = terms.iloc[0]
-    assert (top["count_theme"], top["count_rest"]) == (3, 0)
-    # prior = all-paragraph counts: alpha = 3, alpha_0 = 9; theme has 5 tokens, the rest 4.
-    assert top["log_odds"] == pytest.approx(math.log(6 / 8) - math.log(3 / 10))
-    assert top["z"] == pytest.approx(math.log(2.5) / math.sqrt(1 / 6 + 1 / 3))
-    assert len(compare.distinctive_terms(table, "terrorism", "fa", str.split, top=2)) == 2
-
-
-def test_distinctive_terms_empty_input_keeps_columns(table: pd.DataFrame) -> None:
-    empty = compare.distinctive_terms(table, "terrorism", "other", lambda text, language: text.split())
-    assert empty.empty
-    assert list(empty.columns) == ["term", "count_theme", "count_rest", "log_odds", "z"]
-
-
 def test_filter_table_rows(table: pd.DataFrame) -> None:
     assert set(compare.filter_table(table, languages=["ar"])["language"]) == {"ar"}
     assert set(compare.filter_table(table, outlets=["Fars", "Tasnim"])["doc_id"]) == {"fa1", "fa2"}
