@@ -29,6 +29,7 @@ from analysis.report import build_report
 from analysis.scorer import assign_themes
 from analysis.text import split_paragraphs
 from analysis.themes import ThemeSet, themes_from_upload
+from analysis.voices import actors_from_text, add_voices
 from analysis.wording import counted, noun
 from views.accuracy import accuracy_view
 from views.common import (
@@ -50,13 +51,14 @@ from views.teach import teach_view
 from views.themes import themes_view
 from views.timeline import timeline_view
 from views.url_state import SEEDS_CORPUS, TAB_PARAMS, Offer, apply_url, read_url, show_url_notes, url_params, write_url
+from views.voices import ACTORS_KEY, voices_view
 from views.words import words_view
 
 SEEDS = ROOT / "seeds"
 SEED_SOURCE = "seed articles"
 THRESHOLD_STEP = 0.01
 # Widgets of views drawn only while their tab is open; their values survive a visit to another tab.
-VIEW_WIDGET_DEFAULTS: dict[str, object] = {"evidence_limit": 10}
+VIEW_WIDGET_DEFAULTS: dict[str, object] = {"evidence_limit": 10, "voices_voice": "all"}
 VIEW_WIDGET_KEYS = (
     "evidence_theme",
     "evidence_language",
@@ -66,6 +68,9 @@ VIEW_WIDGET_KEYS = (
     "accuracy_set",
     "timeline_period",
     "timeline_by_outlet",
+    "voices_speakers",
+    "voices_theme",
+    "voices_voice",
 )
 CORPUS_STATE_KEYS = (
     "filter_languages",
@@ -82,6 +87,7 @@ VIEW_FUNCTIONS: dict[str, Callable[[Run], None]] = {
     "Overview": overview_view,
     "Over time": timeline_view,
     "Evidence": evidence_view,
+    "Voices": voices_view,
     "Distinctive words": words_view,
     "Teach": teach_view,
     "Accuracy": accuracy_view,
@@ -132,6 +138,12 @@ def scored_paragraphs(
     table, vectors = score_table(_paragraphs, with_marks(themes, read_marks(marks_csv, "marks", themes.ids)), shared_embedder(), progress)
     bar.empty()
     return table, vectors, time.perf_counter() - started
+
+
+@st.cache_data(show_spinner="Finding the speakers with your actors file…", max_entries=8)
+def revoiced(corpus_key: str, themes_toml: str, marks_csv: bytes, actors_toml: str, _scored: pd.DataFrame) -> pd.DataFrame:
+    """The scored paragraphs with their voice and speaker found with the researcher's actors file."""
+    return add_voices(_scored, actors=actors_from_text(actors_toml, "your actors"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,6 +313,8 @@ def prepare() -> Run:
     marks = corpus_marks(key, themes.ids)
     paragraphs, split_seconds = paragraphs_of(key, corpus.documents)
     scored, vectors, score_seconds = scored_paragraphs(key, st.session_state["themes_toml"], marks_to_csv(marks), paragraphs)
+    if ACTORS_KEY in st.session_state:  # the researcher's actors file: the speakers found again with it
+        scored = revoiced(key, st.session_state["themes_toml"], marks_to_csv(marks), st.session_state[ACTORS_KEY], scored)
     kept = scored[scored["kept"]]
     apply_url(
         Offer(

@@ -514,3 +514,147 @@ def _empty_figure(title: str, message: str) -> go.Figure:
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False)
     return _styled(figure, title, "")
+
+
+VOICE_NAMES = {"outlet": "the outlet's own words", "attributed": "attributed (reported speech)"}
+SPEAKERS_SHOWN = 10
+"""The speakers chart shows this many speakers per language (the most frequent); the table has them all."""
+
+
+def voice_shares_chart(voices: pd.DataFrame, *, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """Per theme and language, the share of kept paragraphs carrying the theme, split by voice (stacked).
+
+    Args:
+        voices: :func:`analysis.compare.theme_voices` with ``by="language"``.
+        labels: display label per theme id.
+
+    Returns:
+        Bars grouped by language (Persian, then Arabic), each stacked: the outlet's own words (solid, in the
+        language's colour) under the attributed ones (hatched), so the stack is the theme's whole share. Each
+        bar's ``customdata`` is ``[theme, language, voice, with_theme, paragraphs, share of the theme's paragraphs %]``.
+    """
+    title = "Whose words carry each theme: the outlet's own or reported speech"
+    require_columns(voices, ["language", "theme", "voice", "with_theme", "paragraphs", "share", "share_of_theme"])
+    if voices.empty:
+        return _empty_figure(title, "No kept paragraphs in this selection.")
+    figure = go.Figure()
+    themes = list(dict.fromkeys(voices["theme"]))
+    names = [plain(theme_label(theme, labels)) for theme in themes]
+    for language in language_order(voices["language"]):
+        base = np.zeros(len(themes))
+        for voice in ("outlet", "attributed"):
+            rows = voices[(voices["language"] == language) & (voices["voice"] == voice)].set_index("theme").reindex(themes)
+            shares = rows["share"].fillna(0).to_numpy(dtype=float) * 100
+            figure.add_bar(
+                name=plain(f"{language_label(language)}: {VOICE_NAMES[voice]}"),
+                x=names,
+                y=shares,
+                base=base.copy(),
+                offsetgroup=language,
+                legendgroup=language,
+                marker={
+                    "color": LANGUAGE_COLORS.get(language, OTHER_COLOR),
+                    "pattern": {"shape": "/" if voice == "attributed" else "", "fgcolor": "white", "solidity": 0.45},
+                },
+                text=[
+                    f"{int(k)}/{int(n)}" if k else ""
+                    for k, n in zip(rows["with_theme"].fillna(0), rows["paragraphs"].fillna(0), strict=True)
+                ],
+                textposition="inside",
+                customdata=[
+                    [theme, language, voice, int(k), int(n), (of * 100 if of == of else 0.0)]
+                    for theme, k, n, of in zip(
+                        themes, rows["with_theme"].fillna(0), rows["paragraphs"].fillna(0), rows["share_of_theme"], strict=True
+                    )
+                ],
+                hovertemplate=(
+                    "<b>%{x}</b> · %{fullData.name}<br>%{y:.0f} % of kept paragraphs (%{customdata[3]} of %{customdata[4]})"
+                    "<br>%{customdata[5]:.0f} % of the paragraphs carrying the theme<extra></extra>"
+                ),
+            )
+            base = base + shares
+    figure.update_layout(barmode="group", legend_title_text="Language: voice")
+    figure.update_xaxes(title_text="Theme", categoryorder="array", categoryarray=names)
+    figure.update_yaxes(title_text="Share of kept paragraphs (%)", ticksuffix=" %", rangemode="tozero")
+    return _styled(figure, title, "Solid: the outlet's own words; hatched: attributed. Label: paragraphs / kept paragraphs.")
+
+
+def speakers_chart(
+    speakers: pd.DataFrame,
+    *,
+    labels: Mapping[str, str] | None = None,
+    speaker_labels: Mapping[str, str] | None = None,
+    top: int = SPEAKERS_SHOWN,
+) -> go.Figure:
+    """Theme x speaker: who voices each theme, one panel per language (Persian above Arabic).
+
+    Args:
+        speakers: :func:`analysis.compare.theme_speakers` with ``by="language"``.
+        labels: display label per theme id.
+        speaker_labels: display label per actor id (a raw span is shown as written).
+        top: speakers per language, the most frequent over the themes.
+
+    Returns:
+        One heatmap per language: a cell holds the attributed paragraphs carrying the theme that the speaker
+        voices, and its share of all the theme's paragraphs in that language. Its ``customdata`` is
+        ``[paragraphs, share of the theme %, articles]``.
+    """
+    title = "Who voices each theme (attributed paragraphs), by language"
+    require_columns(speakers, ["language", "theme", "speaker", "paragraphs", "articles", "share_of_theme"])
+    if speakers.empty:
+        return _empty_figure(title, "No attributed paragraph carries these themes in this selection.")
+    languages = language_order(speakers["language"])
+    themes = list(dict.fromkeys(speakers["theme"]))
+    shown = [min(top, speakers.loc[speakers["language"] == code, "speaker"].nunique()) for code in languages]
+    figure = make_subplots(
+        rows=len(languages),
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[max(count, 1) for count in shown],
+        vertical_spacing=0.08,
+        subplot_titles=[plain(language_label(code)) for code in languages],
+    )
+    highest = float(speakers["paragraphs"].max())
+    for column, language in enumerate(languages, start=1):
+        rows = speakers[speakers["language"] == language]
+        order = rows.groupby("speaker", sort=False)["paragraphs"].sum().sort_values(ascending=False, kind="stable").index[:top]
+
+        def grid(values: str, rows: pd.DataFrame = rows, order: pd.Index = order) -> np.ndarray:
+            return (
+                rows.pivot_table(index="speaker", columns="theme", values=values, aggfunc="sum")
+                .reindex(index=order, columns=themes)
+                .to_numpy()
+            )
+
+        count, share, articles = grid("paragraphs"), grid("share_of_theme"), grid("articles")
+        figure.add_trace(
+            go.Heatmap(
+                z=count,
+                x=[plain(theme_label(theme, labels)) for theme in themes],
+                y=[plain((speaker_labels or {}).get(speaker, speaker)) for speaker in order],
+                zmin=0,
+                zmax=highest,
+                colorscale="Blues",
+                showscale=column == len(languages),
+                colorbar={"title": {"text": "Paragraphs"}},
+                text=[
+                    [f"{int(k)} ({s * 100:.0f} %)" if k == k else "" for k, s in zip(*cells, strict=True)]
+                    for cells in zip(count, share, strict=True)
+                ],
+                texttemplate="%{text}",
+                customdata=np.dstack([np.nan_to_num(count), np.nan_to_num(share) * 100, np.nan_to_num(articles)]),
+                hovertemplate=(
+                    "<b>%{y}</b> · %{x}<br>%{customdata[0]:.0f} attributed paragraphs carrying the theme "
+                    "(%{customdata[1]:.0f} % of the theme's paragraphs), %{customdata[2]:.0f} articles<extra></extra>"
+                ),
+                xgap=2,
+                ygap=2,
+            ),
+            row=column,
+            col=1,
+        )
+        figure.update_yaxes(autorange="reversed", row=column, col=1)
+    figure.update_layout(height=220 + 34 * sum(shown))
+    return _styled(
+        figure, title, f"Cell: paragraphs (share of all the paragraphs carrying the theme). The {top} most frequent speakers per language."
+    )

@@ -460,3 +460,99 @@ def add_voices(
 def actor_labels(actors: Iterable[Actor] | None = None) -> dict[str, str]:
     """Actor id → label (for tables and charts; a raw span is its own label)."""
     return {actor.id: actor.label for actor in (default_actors() if actors is None else actors)}
+
+
+# --------------------------------------------------------------------------------------------
+# Growing the actors file: candidates, new actors, the file itself
+# --------------------------------------------------------------------------------------------
+
+CANDIDATE_COLUMNS = ["speaker", "language", "paragraphs", "articles", "example"]
+
+
+def speaker_candidates(table: pd.DataFrame, actors: Sequence[Actor] | None = None, *, min_paragraphs: int = 1) -> pd.DataFrame:
+    """Speakers found in the text but not in the actors file (the raw words of :func:`find_voice`), most frequent first.
+
+    Args:
+        table: a paragraphs table with ``voice`` and ``speaker`` (:func:`add_voices`), ``kept``, ``doc_id``,
+            ``language`` and ``text``.
+        actors: the actors whose ids are known (the packaged file by default).
+        min_paragraphs: leave out candidates found in fewer attributed paragraphs.
+
+    Returns:
+        :data:`CANDIDATE_COLUMNS`: the words, their language, the attributed kept paragraphs and articles
+        they voice, and the first such paragraph's text (to judge who it is).
+    """
+    known = {actor.id for actor in (default_actors() if actors is None else actors)}
+    kept = table[table["kept"].astype(bool)] if "kept" in table.columns else table
+    unknown = kept[(kept["voice"] == ATTRIBUTED) & (kept["speaker"].fillna("") != "") & ~kept["speaker"].isin(known)]
+    if unknown.empty:
+        return pd.DataFrame(columns=CANDIDATE_COLUMNS)
+    grouped = unknown.groupby(["speaker", "language"], sort=False)
+    candidates = pd.DataFrame(
+        {
+            "paragraphs": grouped.size(),
+            "articles": grouped["doc_id"].nunique(),
+            "example": grouped["text"].first(),
+        }
+    ).reset_index()
+    candidates = candidates[candidates["paragraphs"] >= min_paragraphs]
+    return candidates.sort_values(["paragraphs", "articles", "speaker"], ascending=[False, False, True], kind="stable")[
+        CANDIDATE_COLUMNS
+    ].reset_index(drop=True)
+
+
+def actor_entry(actor: Actor) -> dict[str, object]:
+    """An actor as its ``[[actor]]`` table (aliases only for the languages that have some)."""
+    entry: dict[str, object] = {"id": actor.id, "label": actor.label, "kind": actor.kind}
+    entry |= {language: list(aliases) for language, aliases in actor.aliases.items() if aliases}
+    return entry
+
+
+def actors_to_toml(actors: Iterable[Actor]) -> str:
+    """An actors file (TOML) that :func:`parse_actors` reads back to the same actors."""
+    import tomli_w
+
+    return tomli_w.dumps({"actor": [actor_entry(actor) for actor in actors]})
+
+
+def actors_from_text(text: str, source: str = "actors file") -> tuple[Actor, ...]:
+    """Actors from the text of an actors file (an upload, or the session's edited copy).
+
+    Raises:
+        VoicesError: not TOML, or not a valid actors file (the message says why).
+    """
+    try:
+        config = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise VoicesError(f"{source}: not valid TOML ({error})") from error
+    actors = parse_actors(config, source)
+    if not actors:
+        raise VoicesError(f"{source}: no [[actor]] in it")
+    return actors
+
+
+def add_actor(
+    actors: Sequence[Actor], *, actor_id: str, label: str, kind: str, aliases: Mapping[str, Iterable[str]], source: str = "new actor"
+) -> tuple[Actor, ...]:
+    """The actors with one more, checked like a file's (id, kind, at least one alias).
+
+    Raises:
+        VoicesError: a bad or repeated id, an unknown kind, no alias, or an alias another actor already has.
+    """
+    cleaned = {language: [alias.strip() for alias in aliases.get(language, ()) if alias.strip()] for language in _ALIAS_LANGUAGES}
+    entry = {"id": actor_id.strip(), "label": label.strip() or actor_id.strip(), "kind": kind, **cleaned}
+    for other in actors:
+        for language, names in cleaned.items():
+            taken = set(names) & set(other.aliases.get(language, ()))
+            if taken:
+                raise VoicesError(f"{source}: {', '.join(sorted(taken))} is already an alias of {other.label} ({other.id})")
+    return parse_actors({"actor": [*(actor_entry(actor) for actor in actors), entry]}, source)
+
+
+def describe_voice(voice: str, speaker: str, labels: Mapping[str, str] | None = None) -> str:
+    """A paragraph's voice in words for a reader: "the outlet's own words", "attributed to Vladimir Putin"."""
+    if voice != ATTRIBUTED:
+        return "the outlet's own words"
+    if not speaker:
+        return "attributed (speaker not found)"
+    return f"attributed to {(labels or {}).get(speaker, speaker)}"

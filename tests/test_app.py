@@ -699,3 +699,64 @@ def test_a_link_made_on_an_upload_waits_for_that_corpus() -> None:
     )
     assert opened.multiselect(key="filter_languages").value == ["fa", "ar"]  # waiting for the upload
     assert opened.multiselect(key="filter_themes").value == ["terrorism"]  # not tied to a corpus
+
+
+def test_voices_split_each_theme_show_speakers_and_a_candidate_joins_the_actors_file(
+    reference: Analysis, downloads: dict[str, object]
+) -> None:
+    at = dashboard("Voices")
+    assert [header.value for header in at.subheader][:4] == [
+        "Whose words carry each theme",
+        "Who voices each theme",
+        "The paragraphs, with their speaker",
+        "Speakers not in the actors file",
+    ]
+    voices = table(at, "voices_by_language")
+    arabic = kept(reference).query("language == 'ar' and has_terrorism")
+    row = voices[(voices["language"] == "Arabic (ar)") & (voices["theme"] == "Terrorism")].set_index("voice")
+    assert row.loc["attributed", "with_theme"] == int((arabic["voice"] == "attributed").sum())
+    assert row["with_theme"].sum() == len(arabic)
+    assert len(figure(at, "voices_chart")["data"]) == 4 and len(figure(at, "speakers_chart")["data"]) == 2
+    top = arabic[arabic["voice"] == "attributed"]["speaker"].value_counts()
+    assert f"In Arabic outlets, {int((arabic['voice'] == 'attributed').sum())} of the {len(arabic)} paragraphs carrying Terrorism" in (
+        at.markdown[1].value
+    )
+    assert top.index[0] == "tokayev" and f"most often to Kassym-Jomart Tokayev ({top.iloc[0]} of {len(arabic)})" in at.markdown[1].value
+    cards = [element.value for element in at.html if "score " in element.value]
+    assert cards and all("attributed to" in card or "own words" in card for card in cards)
+
+    at.multiselect(key="voices_speakers").set_value(["tokayev"])
+    run(at)
+    assert set(table(at, "speakers_by_language")["speaker"]) == {"Kassym-Jomart Tokayev"}
+    cards = [element.value for element in at.html if "score " in element.value]
+    assert len(cards) == int((arabic["speaker"] == "tokayev").sum()) and all(
+        "attributed to Kassym-Jomart Tokayev" in card for card in cards
+    )
+
+    candidates = table(at, "speaker_candidates")
+    assert "رئيس مجلس الأمن" in set(candidates["speaker"])
+    prefix = next(element.key for element in at.text_input if element.value == "رئيس مجلس الأمن" and element.key.endswith("_alias"))[
+        : -len("_alias")
+    ]
+    at.text_input(key=f"{prefix}_id").input("security_council_head")
+    at.text_input(key=f"{prefix}_label").input("Head of the Security Council")
+    at.button(key=f"{prefix}_add").click()
+    run(at)
+    assert at.success[0].value.startswith("Added Head of the Security Council (security_council_head)")
+    assert "رئيس مجلس الأمن" not in set(table(at, "speaker_candidates")["speaker"])
+    assert 'id = "security_council_head"' in downloads["actors.toml"]
+    at.session_state["view"] = "Evidence"
+    run(at)
+    assert not at.error  # the page keeps working with the new actors file
+
+
+def test_a_bad_actors_file_gets_a_clear_message() -> None:
+    at = dashboard("Voices")
+    at.file_uploader(key="actors_file").set_value(("actors.toml", b"[[actor]\nid = ", "application/toml"))
+    run(at)
+    assert at.error[0].value.startswith("actors.toml: not valid TOML")
+    at.file_uploader(key="actors_file").set_value(
+        ("actors.toml", b'[[actor]]\nid = "x"\nlabel = "X"\nkind = "celebrity"\nfa = ["x"]\n', "application/toml")
+    )
+    run(at)
+    assert "has kind 'celebrity'" in at.error[0].value

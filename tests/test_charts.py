@@ -340,3 +340,62 @@ def test_timeline_chart_per_week_and_outlet_and_empty(timeline: pd.DataFrame) ->
     empty = charts.timeline_chart(timeline[timeline["date"] == "undated"])
     assert len(empty.data) == 0
     assert empty.layout.annotations[0].text == "No dated kept paragraphs in this selection. 4 undated paragraphs not shown (see the table)."
+
+
+def _voices_table() -> pd.DataFrame:
+    """Kept paragraphs with voices: Persian 4 (2 terrorism: 1 own, 1 attributed to putin), Arabic 2 (1 terrorism, attributed)."""
+    rows = [
+        ("fa1", "fa", True, "outlet", ""),
+        ("fa1", "fa", True, "attributed", "putin"),
+        ("fa2", "fa", False, "attributed", "<b>x</b>"),
+        ("fa2", "fa", False, "outlet", ""),
+        ("ar1", "ar", True, "attributed", "tokayev"),
+        ("ar1", "ar", False, "outlet", ""),
+    ]
+    return pd.DataFrame(
+        [
+            {"doc_id": doc, "language": language, "kept": True, "has_terrorism": has, "voice": voice, "speaker": speaker}
+            for doc, language, has, voice, speaker in rows
+        ]
+    )
+
+
+def test_voice_shares_chart_stacks_own_words_under_attributed_per_language() -> None:
+    from analysis import compare
+
+    figure = charts.voice_shares_chart(compare.theme_voices(_voices_table(), ["terrorism"]), labels={"terrorism": "<i>Terror</i>"})
+    assert [trace.name for trace in figure.data] == [
+        "Persian (fa): the outlet's own words",
+        "Persian (fa): attributed (reported speech)",
+        "Arabic (ar): the outlet's own words",
+        "Arabic (ar): attributed (reported speech)",
+    ]
+    own_fa, said_fa, own_ar, said_ar = figure.data
+    assert list(own_fa.x) == ["&lt;i&gt;Terror&lt;/i&gt;"]
+    assert list(own_fa.y) == [25.0] and list(said_fa.y) == [25.0] and list(said_fa.base) == [25.0]  # stacked: 50 % in all
+    assert list(own_ar.y) == [0.0] and list(said_ar.y) == [50.0] and list(said_ar.base) == [0.0]
+    assert own_fa.offsetgroup == said_fa.offsetgroup == "fa" and said_fa.marker.pattern.shape == "/" and own_fa.marker.pattern.shape == ""
+    assert list(said_fa.text) == ["1/4"] and said_fa.customdata[0][:5] == ["terrorism", "fa", "attributed", 1, 4]
+    assert said_fa.customdata[0][5] == 50.0  # half of the Persian terrorism paragraphs are attributed
+    assert (
+        charts.voice_shares_chart(compare.theme_voices(_voices_table().iloc[:0], ["terrorism"]))
+        .layout.annotations[0]
+        .text.startswith("No kept paragraphs")
+    )
+
+
+def test_speakers_chart_has_a_panel_per_language_and_escapes_speakers() -> None:
+    from analysis import compare
+
+    table = _voices_table().assign(has_terrorism=True)
+    speakers = compare.theme_speakers(table, ["terrorism"])
+    figure = charts.speakers_chart(speakers, labels={"terrorism": "Terrorism"}, speaker_labels={"putin": "Vladimir Putin"})
+    persian, arabic = figure.data
+    assert [annotation.text for annotation in figure.layout.annotations] == ["Persian (fa)", "Arabic (ar)"]
+    assert list(persian.y) == ["&lt;b&gt;x&lt;/b&gt;", "Vladimir Putin"]  # as many paragraphs each: by name
+    assert list(arabic.y) == ["tokayev"] and list(arabic.x) == ["Terrorism"]
+    assert arabic.text[0][0] == "1 (50 %)"  # 1 of the 2 Arabic paragraphs carrying the theme
+    assert persian.zmax == arabic.zmax == 1.0 and persian.showscale is False and arabic.showscale is True
+    assert len(charts.speakers_chart(speakers, top=1).data[0].y) == 1
+    empty = charts.speakers_chart(speakers.iloc[:0])
+    assert empty.layout.annotations[0].text.startswith("No attributed paragraph")

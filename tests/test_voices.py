@@ -13,12 +13,17 @@ from analysis.voices import (
     KINDS,
     OUTLET,
     VoicesError,
+    actors_from_text,
+    actors_to_toml,
+    add_actor,
     add_voices,
     default_actors,
+    describe_voice,
     find_voice,
     load_voice_patterns,
     outlet_actor,
     parse_actors,
+    speaker_candidates,
 )
 
 DATA = Path(__file__).resolve().parent.parent / "analysis" / "data"
@@ -184,3 +189,87 @@ def test_add_voices_reads_articles_in_order_and_leaves_dropped_rows_blank() -> N
     assert result["voice"].tolist() == [ATTRIBUTED, ATTRIBUTED, "", ATTRIBUTED]
     assert result["speaker"].tolist() == ["tokayev", "tokayev", "", ""]
     assert list(table.columns) == ["doc_id", "position", "outlet", "language", "kept", "text"]
+
+
+# --------------------------------------------------------------------------------------------
+# Growing the actors file
+# --------------------------------------------------------------------------------------------
+
+
+def _voiced(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
+    """A kept paragraphs table: (doc_id, language, voice, speaker) per row."""
+    return pd.DataFrame(
+        [
+            {"doc_id": doc, "language": language, "voice": voice, "speaker": speaker, "kept": True, "text": f"text {index}"}
+            for index, (doc, language, voice, speaker) in enumerate(rows)
+        ]
+    )
+
+
+def test_speaker_candidates_are_the_unknown_speakers_most_frequent_first() -> None:
+    table = _voiced(
+        [
+            ("a", "ar", ATTRIBUTED, "رئيس مجلس الأمن"),
+            ("b", "ar", ATTRIBUTED, "رئيس مجلس الأمن"),
+            ("b", "ar", ATTRIBUTED, "رئيس مجلس الأمن"),
+            ("a", "fa", ATTRIBUTED, "سخنگوی دولت"),
+            ("a", "fa", ATTRIBUTED, "putin"),  # a known actor
+            ("a", "fa", ATTRIBUTED, ""),  # a quotation without a speaker
+            ("a", "fa", OUTLET, ""),
+        ]
+    )
+    candidates = speaker_candidates(table)
+    assert candidates.to_dict("records") == [
+        {"speaker": "رئيس مجلس الأمن", "language": "ar", "paragraphs": 3, "articles": 2, "example": "text 0"},
+        {"speaker": "سخنگوی دولت", "language": "fa", "paragraphs": 1, "articles": 1, "example": "text 3"},
+    ]
+    assert speaker_candidates(table, min_paragraphs=2)["speaker"].tolist() == ["رئيس مجلس الأمن"]
+    assert speaker_candidates(table[table["voice"] == OUTLET]).empty
+
+
+def test_an_added_actor_is_found_as_the_speaker_and_the_file_round_trips() -> None:
+    text = "قال رئيس مجلس الأمن إن القوات ستغادر كازاخستان قريبا."
+    assert find_voice(text, "ar").speaker != "security_council_head"
+    actors = add_actor(
+        default_actors(),
+        actor_id="security_council_head",
+        label="Head of the Security Council",
+        kind="government",
+        aliases={"ar": ["رئيس مجلس الأمن", " "]},
+    )
+    assert actors[-1].aliases["ar"] == ("رئيس مجلس الأمن",) and actors[-1].aliases["fa"] == ()
+    assert find_voice(text, "ar", actors=actors) == find_voice(text, "ar", actors=actors)._replace(speaker="security_council_head")
+    again = actors_from_text(actors_to_toml(actors))
+    assert [(actor.id, actor.label, actor.kind, dict(actor.aliases)) for actor in again] == [
+        (actor.id, actor.label, actor.kind, {language: tuple(names) for language, names in actor.aliases.items()}) for actor in actors
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"actor_id": "putin"}, "repeated"),
+        ({"actor_id": "Bad Id"}, "lowercase letters"),
+        ({"kind": "celebrity"}, "has kind 'celebrity'"),
+        ({"aliases": {"fa": [" "]}}, "no alias"),
+        ({"aliases": {"fa": ["پوتین"]}}, r"پوتین is already an alias of Vladimir Putin \(putin\)"),
+    ],
+)
+def test_a_new_actor_that_does_not_fit_is_refused_with_a_reason(changes: dict[str, object], message: str) -> None:
+    fields: dict[str, object] = {"actor_id": "someone", "label": "Someone", "kind": "expert", "aliases": {"fa": ["کسی"]}} | changes
+    with pytest.raises(VoicesError, match=message):
+        add_actor(default_actors(), **fields)  # type: ignore[arg-type]
+
+
+def test_an_actors_file_that_is_not_toml_or_holds_no_actor_says_so() -> None:
+    with pytest.raises(VoicesError, match=r"mine\.toml: not valid TOML"):
+        actors_from_text("[[actor]\nid=", "mine.toml")
+    with pytest.raises(VoicesError, match=r"empty\.toml: no \[\[actor\]\] in it"):
+        actors_from_text("# nothing\n", "empty.toml")
+
+
+def test_describe_voice_in_words() -> None:
+    assert describe_voice(OUTLET, "") == "the outlet's own words"
+    assert describe_voice(ATTRIBUTED, "putin", {"putin": "Vladimir Putin"}) == "attributed to Vladimir Putin"
+    assert describe_voice(ATTRIBUTED, "رئيس مجلس الأمن") == "attributed to رئيس مجلس الأمن"
+    assert describe_voice(ATTRIBUTED, "") == "attributed (speaker not found)"

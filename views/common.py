@@ -81,6 +81,11 @@ COLUMNS: dict[str, Any] = {
     "date": "Date",
     "week": "Week starting",
     "few": "Few paragraphs",
+    "voice": "Voice",
+    "speaker": "Speaker",
+    "theme_paragraphs": "Paragraphs with theme (every voice)",
+    "share_of_theme": PERCENT("Share of the theme's paragraphs"),
+    "example": "First paragraph",
 }
 
 
@@ -188,15 +193,29 @@ def download_buttons(table: pd.DataFrame, name: str, metadata: Mapping[str, obje
             )
 
 
-def show_table(run: Run, table: pd.DataFrame, name: str, columns: list[str] | None = None) -> None:
-    """A table with readable theme and language names, and its downloads (with ids, as computed)."""
+def show_table(
+    run: Run,
+    table: pd.DataFrame,
+    name: str,
+    columns: list[str] | None = None,
+    shown_as: Mapping[str, Mapping[str, str]] | None = None,
+    headings: Mapping[str, Any] | None = None,
+) -> None:
+    """A table with readable theme and language names, and its downloads (with ids, as computed).
+
+    ``shown_as`` maps the values of other columns for the page (e.g. speaker ids to names); ``headings`` overrides
+    :data:`COLUMNS` for this table.
+    """
     shown = table.copy()
+    for column, names in (shown_as or {}).items():
+        if column in shown:
+            shown[column] = shown[column].map(lambda value, names=names: names.get(value, value))
     if "theme" in shown:
         shown["theme"] = shown["theme"].map(lambda theme_id: run.labels.get(theme_id, theme_id))
     if "language" in shown:
         shown["language"] = shown["language"].map(language_display)
     with st.container(key=f"table_{name}"):
-        st.dataframe(shown, hide_index=True, column_config=COLUMNS, column_order=columns)
+        st.dataframe(shown, hide_index=True, column_config={**COLUMNS, **(headings or {})}, column_order=columns)
         download_buttons(table, name, run.metadata)
 
 

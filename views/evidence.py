@@ -11,9 +11,11 @@ import streamlit as st
 from analysis import compare
 from analysis.html import paragraph_card
 from analysis.languages import ALL, other_language
+from analysis.voices import actor_labels, describe_voice
 from analysis.wording import noun
 from views.common import Run, download_buttons, language_display
 from views.teach import mark_control
+from views.voices import session_actors
 
 
 def forget_evidence_dates() -> None:
@@ -60,7 +62,8 @@ def evidence_view(run: Run) -> None:
     dates = evidence_dates_note()
     found = compare.evidence(
         run.selected, theme, language=None if language == ALL else language, outlet=None if outlet == ALL else outlet, date_range=dates
-    )
+    ).merge(run.selected[["paragraph_id", "voice", "speaker"]], on="paragraph_id", how="left")
+    speaker_names = actor_labels(session_actors())
     carry = "carries" if len(found) == 1 else "carry"
     st.markdown(
         f"**{len(found)}** kept {noun(len(found), 'paragraph')} {carry} **{html.escape(run.labels[theme])}** here; showing {min(limit, len(found))}."
@@ -68,7 +71,7 @@ def evidence_view(run: Run) -> None:
     download_buttons(found, "evidence", run.metadata)
     for row in found.head(limit).itertuples(index=False):
         with st.container(border=True):
-            st.html(paragraph_card(row, f"score {row.score:.2f}"))
+            st.html(paragraph_card(row, f"score {row.score:.2f} · {describe_voice(row.voice, row.speaker, speaker_names)}"))
             mark_control(run, row, theme)
             counterparts_button(run, row)
 

@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 import streamlit as st
 
 from analysis.languages import ALL
+from analysis.voices import VOICES
 
 SEEDS_CORPUS = "seeds"
 FILTER_PARAMS = ("lang", "outlet", "from", "to", "undated")
@@ -35,6 +36,7 @@ TAB_PARAMS: dict[str, dict[str, str]] = {
     "Over time": {"period": "timeline_period"},
     "Evidence": {"ev_theme": "evidence_theme", "ev_lang": "evidence_language", "ev_outlet": "evidence_outlet"},
     "Distinctive words": {"words_theme": "terms_theme"},
+    "Voices": {"voices_theme": "voices_theme", "voice": "voices_voice"},
 }
 """Per tab, its URL parameters and the session keys of the widgets they set."""
 REQUEST_KEY, PENDING_KEY, NOTES_KEY = "url_request", "url_pending", "url_notes"
@@ -136,6 +138,8 @@ def requested_state(raw: Mapping[str, list[str]], offer: Offer) -> tuple[dict[st
         "period": offer.periods,
         "ev_theme": offer.theme_ids,
         "words_theme": offer.theme_ids,
+        "voices_theme": offer.theme_ids,
+        "voice": [ALL, *VOICES],
         "ev_lang": [ALL, *offer.languages],
         "ev_outlet": [ALL, *offer.outlets],
     }
