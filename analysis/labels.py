@@ -19,6 +19,10 @@ from analysis.corpus import CorpusError, decode_text, normalize_language_code
 
 NOT_LABELLED = -1  # a blank theme cell: this paragraph is not labelled for that theme
 
+EVALUATION_LABELS = Path(__file__).parent / "data" / "evaluation" / "labels.csv"
+"""The bundled evaluation set (the seed paragraphs and the held-out test paragraphs; docs/labelling.md), shipped
+with the package so that the dashboard's Accuracy tab works outside a checkout. Never a training source."""
+
 
 class LabelsError(ValueError):
     """The labels file is not usable; the message says why."""

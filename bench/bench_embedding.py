@@ -23,7 +23,7 @@ import torch
 from analysis.corpus import read_corpus
 from analysis.embed import Embedder, EmbeddingCache, load_sentence_transformer
 from analysis.evaluate import score_labels
-from analysis.labels import load_labels
+from analysis.labels import EVALUATION_LABELS, load_labels
 from analysis.model_setup import ensure_default_model
 from analysis.pipeline import analyze
 from analysis.text import split_paragraphs
@@ -88,7 +88,7 @@ def main() -> None:
     int8_seconds, _ = timed(lambda: quantized.encode(texts, batch_size=32), args.repeats)
     print(f"int8 dynamic quantisation:        {len(texts) / int8_seconds:6.1f} paragraphs/s ({int8_seconds:.2f} s)")
     changed, total = 0, 0
-    labels = load_labels(ROOT / "tests" / "data" / "labels.csv", themes.ids)
+    labels = load_labels(EVALUATION_LABELS, themes.ids)
     thresholds = themes.thresholds()
     for encoder in (model, quantized):
         encoder_scores = score_labels(labels, themes, Embedder("x", lambda e=encoder: e).embed)

@@ -8,7 +8,7 @@ cross-fitted scores (5 folds grouped by article), and it is measured on the held
 paragraphs. That mimics the real question, text from a writer the scorer has never seen, better
 than folds that mix writers. The figure per language is the mean of the writers' macro-F1s;
 differences under about 0.01-0.02 are noise. Also printed: the time
-to re-score after a theme edit. The fresh test set in `tests/data/labels.csv` is not read here.
+to re-score after a theme edit. The fresh test set in `analysis/data/evaluation/labels.csv` is not read here.
 """
 
 from __future__ import annotations

@@ -638,7 +638,7 @@ def test_report_button_writes_the_current_selection_as_one_html_file(downloads: 
     report = build()
     assert report.count("Plotly.newPlot") == 4 and "<script src" not in report
     assert "languages: fa" in report and "Persian (fa): " in report and "Arabic (ar): " not in report
-    assert "Measured on tests/data/labels.csv" in report and "macro-F1" in report
+    assert "Measured on analysis/data/evaluation/labels.csv" in report and "macro-F1" in report
 
 
 def test_the_view_lives_in_the_url_and_a_link_reopens_it(reference: Analysis) -> None:

@@ -1,17 +1,22 @@
-"""The labelled data: training and test text kept apart, every article with one event."""
+"""The labelled data: training and test text kept apart, every article with one event, the evaluation set shipped."""
 
 from __future__ import annotations
 
+import tomllib
+from fnmatch import fnmatch
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from analysis.labels import EVALUATION_LABELS, load_labels
 from analysis.near_duplicates import near_duplicates, shingles
-from analysis.themes import DATA_FOLDER
+from analysis.themes import DATA_FOLDER, DEFAULT_THEMES_PATH, load_themes
+from tests.helpers import ROOT
 
 TRAINING = DATA_FOLDER / "labelled_paragraphs.csv"
-TESTS = [Path(__file__).parent / "data" / "labels.csv", Path(__file__).parent / "data" / "fresh_events.csv"]
+TESTS = [EVALUATION_LABELS, Path(__file__).parent / "data" / "fresh_events.csv"]
 
 
 def read(path: Path) -> pd.DataFrame:
@@ -51,3 +56,28 @@ def test_the_fresh_test_events_are_absent_from_training_or_left_out_by_event() -
     training, fresh = read(TRAINING), read(TESTS[1])
     shared = set(fresh["event"]) & set(training["event"])
     assert shared <= {"haiti_2024", "kyrgyzstan_2010"}
+
+
+def test_the_evaluation_labels_ship_with_the_package() -> None:
+    """The dashboard's Accuracy tab reads the bundled evaluation set from the package, found as package data."""
+    found = resources.files("analysis").joinpath("data", "evaluation", "labels.csv")
+    assert found.is_file() and Path(str(found)) == EVALUATION_LABELS
+    labels = load_labels(EVALUATION_LABELS, load_themes(DEFAULT_THEMES_PATH).ids)
+    assert set(labels["set"]) == {"seed", "test"}
+    assert (labels["set"] == "seed").sum() == 66
+
+
+def test_the_package_data_patterns_install_the_evaluation_labels() -> None:
+    """pyproject.toml's packages and package data name every file under analysis/data, the evaluation set included."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    files = [path.relative_to(ROOT).as_posix() for path in DATA_FOLDER.rglob("*") if path.is_file() and "__pycache__" not in path.parts]
+    assert "analysis/data/evaluation/labels.csv" in files
+    unshipped = []
+    for name in files:
+        folder, file_name = name.rsplit("/", 1)
+        package = folder.replace("/", ".")
+        if package not in setuptools["packages"] or not any(
+            fnmatch(file_name, glob) for glob in setuptools["package-data"].get(package, [])
+        ):
+            unshipped.append(name)
+    assert unshipped == []

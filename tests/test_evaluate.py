@@ -44,7 +44,7 @@ import pytest  # noqa: E402
 from analysis import cli  # noqa: E402
 from analysis.embed import Embedder  # noqa: E402
 from analysis.evaluate import FAIR_F1, best_threshold, cross_validate, evaluate, score_labels  # noqa: E402
-from analysis.labels import LabelsError, read_labels  # noqa: E402
+from analysis.labels import EVALUATION_LABELS, LabelsError, read_labels  # noqa: E402
 from analysis.scorer import ThemeScorer  # noqa: E402
 from analysis.themes import ThemeSet, load_themes  # noqa: E402
 
@@ -120,7 +120,7 @@ GOAL_MARGIN = 0.10
 
 @pytest.mark.model
 def test_framing_evaluate_on_the_bundled_labels(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    labels = Path(__file__).parent / "data" / "labels.csv"
+    labels = EVALUATION_LABELS
     report_path = tmp_path / "eval.json"
     assert cli.main(["evaluate", str(labels), "--json", str(report_path)]) == 0
     out = capsys.readouterr().out

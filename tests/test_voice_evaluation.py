@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.labels import LabelsError, load_labels
+from analysis.labels import EVALUATION_LABELS, LabelsError, load_labels
 from analysis.voice_evaluation import has_voice_labels, voice_metrics, voice_predictions, voice_report
 
-LABELS = Path(__file__).parent / "data" / "labels.csv"
+LABELS = EVALUATION_LABELS
 IDS = ["terrorism", "foreign_interference", "limited_mission"]
 # The goal (issue 10): voice accuracy >= 0.90 and speaker F1 >= 0.80 in each language.
 GOAL_VOICE_ACCURACY = 0.90

@@ -19,7 +19,7 @@ from analysis.corpus import CorpusError, Problem
 from analysis.embed import Embedder, ModelError, make_embedder
 from analysis.evaluate import score_labels
 from analysis.html import paragraphs_table_html
-from analysis.labels import LabelsError, read_labels
+from analysis.labels import EVALUATION_LABELS, LabelsError, read_labels
 from analysis.languages import ALL
 from analysis.scorer import ScorerStore
 from analysis.themes import ThemeError, ThemeSet, load_themes, themes_from_upload, themes_to_toml
@@ -27,7 +27,7 @@ from analysis.voices import VoicesError
 
 ROOT = Path(__file__).resolve().parent.parent
 """The project folder (app.py, seeds/, tests/)."""
-BUNDLED_LABELS = ROOT / "tests" / "data" / "labels.csv"
+BUNDLED_LABELS = EVALUATION_LABELS  # shipped with the package (analysis/data/evaluation/labels.csv)
 # The package's own error types: bad input the page explains in a sentence. Anything else is a bug and shows as one.
 LIBRARY_ERRORS = (CorpusError, ThemeError, LabelsError, ModelError, VoicesError, SelectionError)
 ERROR_CONTEXT = {
