@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections import Counter
+from contextlib import chdir, redirect_stdout
+from io import StringIO
+
+import pytest
 
 from tests.helpers import ROOT
 
@@ -12,18 +14,28 @@ MINIMUM_CASES = 60
 SUITE = ROOT / "tests" / "robustness"
 
 
+class _Collected:
+    """A pytest plugin that keeps the node id of every test collected."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.ids = [item.nodeid for item in session.items]
+
+
 def collected_cases() -> list[str]:
-    """Node ids of every test pytest collects in the suite (one per row of a parametrised table)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", str(SUITE)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    return [line for line in result.stdout.splitlines() if "::" in line]
+    """Node ids of every test pytest collects in the suite (one per row of a parametrised table).
+
+    pytest collects here, in this process (its modules are imported once, not again in a new
+    interpreter), as ``pytest --collect-only tests/robustness`` would.
+    """
+    collected = _Collected()
+    printed = StringIO()
+    with chdir(ROOT), redirect_stdout(printed):
+        status = pytest.main(["--collect-only", "-q", "-p", "no:cacheprovider", str(SUITE)], plugins=[collected])
+    assert status == pytest.ExitCode.OK, printed.getvalue()[-2000:]
+    return collected.ids
 
 
 def test_the_robustness_suite_holds_at_least_60_cases() -> None:

@@ -76,6 +76,7 @@ class Env:
     tmp: Path
     loads: list[str] = field(default_factory=list)
     before: bytes = b""  # a file's bytes before the command ran, to compare with after
+    load_delay: float = 0.0  # seconds each model load takes (the row's, see Fault.load_delay)
 
     @property
     def home(self) -> Path:
@@ -336,6 +337,7 @@ class Fault:
     message: str
     kept: Callable[[Env], None] = lambda env: None
     act: Act = in_process
+    load_delay: float = 0.0  # seconds the fake model takes to load (a slow load, for the concurrency rows)
 
 
 def keep(setup: Callable[[Env], Path], argv: Callable[[Env], list[str]]) -> Callable[[Env], list[str]]:
@@ -461,6 +463,7 @@ FAULTS = [
         "the model loaded 1 time(s)",
         loaded_once,
         in_threads(3),
+        load_delay=0.3,
     ),
     # keep right: crashes and concurrency never garble the output
     Fault("SIGKILL during embedding, then a rerun", analyze, 0, "texts embedded", same_outputs_as_a_fresh_run, killed_then_rerun),
@@ -495,11 +498,11 @@ REAL_MODEL_FAULTS = [
 ]
 
 
-def install_fakes(env: Env, patch: pytest.MonkeyPatch, delay: float = 0.0) -> None:
-    """The real CLI, cache and model-folder code with a fake model (built and loaded in no time)."""
+def install_fakes(env: Env, patch: pytest.MonkeyPatch) -> None:
+    """The real CLI, cache and model-folder code with a fake model (built in no time, loaded in ``env.load_delay``)."""
     patch.setenv("FRAMING_HOME", str(env.home))
     patch.setattr(model_setup, "build_default_model", fake_build)
-    patch.setattr(embed, "load_sentence_transformer", lambda name: env.load(name, delay))
+    patch.setattr(embed, "load_sentence_transformer", lambda name: env.load(name, env.load_delay))
 
 
 @pytest.fixture
@@ -507,12 +510,13 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
     tmp_path.chmod(0o755)
     world = Env(tmp_path)
     world.themes.write_text(small_bundled_themes(), encoding="utf-8")
-    install_fakes(world, monkeypatch, delay=0.3)
+    install_fakes(world, monkeypatch)
     return world
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[fault.case for fault in FAULTS])
 def test_fault(fault: Fault, env: Env) -> None:
+    env.load_delay = fault.load_delay
     status, output = fault.act(env, fault.arrange(env))
     assert status == fault.status, output
     assert fault.message in output
