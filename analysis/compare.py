@@ -18,10 +18,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.languages import TARGET_LANGUAGES, language_name, other_language
+from analysis.wording import counted
 
 NO_THEME = "none"
 CONFIDENCE = 0.95
-MIN_ARTICLES_FOR_VERDICT = 3
+MIN_ARTICLES_FOR_VERDICT = 2
+"""A language needs this many articles for the Persian-vs-Arabic test (and enough for p < 0.05 to be reachable)."""
+INTERVAL_STEPS = 400
+"""The test's interval is found on a grid of gaps from -1 to 1 in steps of 1 / INTERVAL_STEPS (0.25 points)."""
 SIGNIFICANCE_LEVEL = 0.05
 FEW_PARAGRAPHS = 10
 """A timeline point with fewer kept paragraphs is marked ``few``: one paragraph moves its share by more than 10 points."""
@@ -51,6 +55,7 @@ DIFFERENCE_COLUMNS = [
     "articles_b",
     "paragraphs_a",
     "paragraphs_b",
+    "testable",
     "clear",
     "verdict",
 ]
@@ -342,25 +347,30 @@ def language_difference(
 ) -> pd.DataFrame:
     """Per theme, how much more space language ``a`` gives it than language ``b``, and how sure we are.
 
-    Paragraphs of one article are not independent, so uncertainty is computed at the article level:
-    the 95 % interval of the difference comes from a bootstrap that resamples articles within each
-    language, and the two-sided p-value from permuting the language labels of articles (exactly,
-    over all relabellings, when there are no more than ``n_resamples`` of them). Shares are pooled
-    over paragraphs, as in :func:`theme_shares`.
+    Paragraphs of one article are not independent, so the test works on whole articles: one method, a
+    permutation test that relabels which articles belong to which language (exactly, over all
+    relabellings, when there are no more than ``n_resamples`` of them), gives both the two-sided
+    p-value and the 95 % interval. The interval is the set of gaps the same test does not reject (test
+    inversion with a shift model, as in Ernst 2004, "Permutation methods: a basis for exact
+    inference"), so it leaves out 0 exactly when p < 0.05: the interval and the p-value never disagree.
+    When even the most lopsided split of so few articles could not reach p < 0.05 (e.g. 2 and 3
+    articles), or a language has a single article, the theme is *not testable*: p-value and interval
+    are NaN and the verdict says there are too few articles to test. Shares are pooled over
+    paragraphs, as in :func:`theme_shares`.
 
     Args:
         table: Scored paragraphs table.
         theme_ids: Themes to compare.
         a: First language code.
         b: Second language code.
-        n_resamples: Bootstrap and permutation resamples.
+        n_resamples: Permutations drawn when there are more relabellings than this.
         seed: Random seed; the result is deterministic given it.
 
     Returns:
         One row per theme with ``DIFFERENCE_COLUMNS``: ``difference`` is ``share_a - share_b``,
-        ``clear`` says whether the difference is unlikely to be chance (p < 0.05, interval
-        excluding zero and at least 3 articles per language), and ``verdict`` says it in words.
-        When a language has no kept paragraphs the numbers are NaN and the verdict says so.
+        ``testable`` whether there are enough articles to test, ``clear`` whether the difference is
+        unlikely to be chance (testable and p < 0.05, so the interval excludes zero), and ``verdict``
+        says it in words. When a language has no kept paragraphs the numbers are NaN and the verdict says so.
     """
     if a == b:
         raise ValueError(f"language_difference needs two different languages, got {a!r} twice")
@@ -394,18 +404,21 @@ def language_difference(
             ci_low=np.nan,
             ci_high=np.nan,
             p_value=np.nan,
+            testable=False,
             clear=False,
             verdict=f"Cannot compare: no kept {names} paragraphs in this selection.",
         )[DIFFERENCE_COLUMNS]
-    rng = np.random.default_rng(seed)
     share_a = k_a.sum(axis=0) / n_a.sum()
     share_b = k_b.sum(axis=0) / n_b.sum()
     observed = share_a - share_b
-    bootstrap = _bootstrap_shares(n_a, k_a, n_resamples, rng) - _bootstrap_shares(n_b, k_b, n_resamples, rng)
-    ci_low, ci_high = np.quantile(bootstrap, [(1 - CONFIDENCE) / 2, (1 + CONFIDENCE) / 2], axis=0)
-    p_value = _permutation_p_value(np.concatenate([n_a, n_b]), np.vstack([k_a, k_b]), len(n_a), observed, n_resamples, rng)
-    enough_articles = min(len(n_a), len(n_b)) >= MIN_ARTICLES_FOR_VERDICT
-    clear = (p_value < SIGNIFICANCE_LEVEL) & ((ci_low > 0) | (ci_high < 0)) & enough_articles
+    testable = (
+        min(len(n_a), len(n_b)) >= MIN_ARTICLES_FOR_VERDICT and _smallest_p_value(len(n_a), len(n_b), n_resamples) < SIGNIFICANCE_LEVEL
+    )
+    if testable:
+        labels, exact = _relabellings(len(n_a) + len(n_b), len(n_a), n_resamples, np.random.default_rng(seed))
+        p_value, ci_low, ci_high = _permutation_test(np.concatenate([n_a, n_b]), np.vstack([k_a, k_b]), labels, exact, observed)
+    else:
+        p_value = ci_low = ci_high = np.full(len(theme_ids), np.nan)
     result = result.assign(
         share_a=share_a,
         share_b=share_b,
@@ -413,7 +426,8 @@ def language_difference(
         ci_low=ci_low,
         ci_high=ci_high,
         p_value=p_value,
-        clear=clear,
+        testable=testable,
+        clear=testable & (p_value < SIGNIFICANCE_LEVEL),
     )
     result["verdict"] = [_verdict(row) for row in result.itertuples(index=False)]
     return result[DIFFERENCE_COLUMNS]
@@ -589,25 +603,33 @@ def filter_table(
 
 
 def _verdict(row: Any) -> str:
-    """Word one row of :func:`language_difference` for non-statisticians."""
+    """Word one row of :func:`language_difference` for non-statisticians (one method: the interval and p agree)."""
     name_a, name_b = language_name(row.language_a), language_name(row.language_b)
-    counts = f"{row.articles_a} and {row.articles_b} articles"
+    counts = f"{counted(row.articles_a, f'{name_a} article')} and {counted(row.articles_b, f'{name_b} article')}"
     if row.share_a == row.share_b:
-        return f"{name_a} and {name_b} outlets give this theme the same space ({_percent(row.share_a)} of paragraphs, {counts})."
-    if row.share_a > row.share_b:
-        lead, high, low = name_a, row.share_a, row.share_b
+        claim = f"{name_a} and {name_b} outlets give this theme the same space ({_percent(row.share_a)} of paragraphs)"
     else:
-        lead, high, low = name_b, row.share_b, row.share_a
-    claim = f"{lead} outlets give this theme more space ({_percent(high)} vs {_percent(low)} of paragraphs)"
+        lead, high, low = (name_a, row.share_a, row.share_b) if row.share_a > row.share_b else (name_b, row.share_b, row.share_a)
+        claim = f"{lead} outlets give this theme more space ({_percent(high)} vs {_percent(low)} of paragraphs)"
+    if not row.testable:
+        return f"{claim}; too few articles to test whether a gap is more than chance ({counts})."
+    interval = f"95 % interval {_points(row.ci_low)} to {_points(row.ci_high)} points"
     if row.clear:
-        return f"{claim}; a gap this large is unlikely to be chance ({_p_text(row.p_value)}, {counts})."
-    if min(row.articles_a, row.articles_b) < MIN_ARTICLES_FOR_VERDICT:
-        return f"{claim}, but with only {counts} this could be chance."
-    return f"{claim}, but this could be chance ({_p_text(row.p_value)}, {counts})."
+        gap = f"{abs(row.difference) * 100:.0f} points"
+        return f"{claim}: a gap of {gap} ({interval}), unlikely to be chance ({_p_text(row.p_value)}; {counts})."
+    if row.share_a == row.share_b:
+        return f"{claim} ({interval}, {_p_text(row.p_value)}; {counts})."
+    return f"{claim}, but the gap could be chance: its {interval} includes 0 ({_p_text(row.p_value)}; {counts})."
 
 
 def _percent(share: float) -> str:
     return f"{share * 100:.0f} %"
+
+
+def _points(difference: float) -> str:
+    """A gap in percentage points, signed: "+12", "−3", "0"."""
+    points = round(difference * 100)
+    return "0" if points == 0 else f"+{points}" if points > 0 else f"−{-points}"
 
 
 def _p_text(p_value: float) -> str:
@@ -622,37 +644,65 @@ def _article_counts(paragraphs: pd.Series, with_theme: pd.DataFrame, language: s
     return paragraphs[selected].to_numpy(dtype=float), with_theme[selected].to_numpy(dtype=float)
 
 
-def _bootstrap_shares(n: np.ndarray, k: np.ndarray, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
-    """Pooled shares (resamples x themes) over articles resampled with replacement.
+def _smallest_p_value(size_a: int, size_b: int, n_resamples: int) -> float:
+    """The smallest p-value the permutation test can give with this many articles, whatever the data.
 
-    Each resample is drawn as how many times every article is picked (a multinomial draw), which
-    keeps memory at resamples x articles whatever the number of themes.
+    Exactly, the observed split is one of C(total, size_a) relabellings (two, with its mirror, when the
+    sizes are equal); sampled, p is never below 1 / (n_resamples + 1).
     """
-    times_picked = rng.multinomial(len(n), np.full(len(n), 1 / len(n)), size=n_resamples).astype(float)
-    return (times_picked @ k) / (times_picked @ n)[:, None]
+    relabellings = math.comb(size_a + size_b, size_a)
+    if relabellings > n_resamples:
+        return 1 / (n_resamples + 1)
+    return (2 if size_a == size_b else 1) / relabellings
 
 
-def _permutation_p_value(
-    n: np.ndarray,
-    k: np.ndarray,
-    size_a: int,
-    observed: np.ndarray,
-    n_resamples: int,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """Two-sided p-value per theme from relabelling which articles belong to language a."""
-    total = len(n)
-    exact = math.comb(total, size_a) <= n_resamples
-    if exact:
+def _relabellings(total: int, size_a: int, n_resamples: int, rng: np.random.Generator) -> tuple[np.ndarray, bool]:
+    """Which articles each relabelling puts in language a (relabellings x articles), and whether they are all of them."""
+    if math.comb(total, size_a) <= n_resamples:
         labels = np.zeros((math.comb(total, size_a), total), dtype=bool)
         for row, chosen in enumerate(itertools.combinations(range(total), size_a)):
             labels[row, list(chosen)] = True
-    else:
-        labels = rng.permuted(np.tile(np.arange(total) < size_a, (n_resamples, 1)), axis=1)
+        return labels, True
+    return rng.permuted(np.tile(np.arange(total) < size_a, (n_resamples, 1)), axis=1), False
+
+
+def _permutation_test(
+    n: np.ndarray, k: np.ndarray, labels: np.ndarray, exact: bool, observed: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Two-sided p-value and 95 % interval per theme, from one permutation test over articles.
+
+    Articles ``0..size_a-1`` of ``n`` (kept paragraphs per article) and ``k`` (theme paragraphs, articles
+    x themes) are language a's. The p-value tests "no gap". The interval holds every gap ``d`` (on a
+    grid of 0.25 points) that the same test does not reject at the 5 % level once ``d`` is taken out of
+    each language-a paragraph (the shift model): a relabelling's gap is then ``gap - d * c`` with ``c``
+    its share of language-a paragraphs in group a minus that in group b (1 for the observed labelling).
+    So 0 is outside the interval exactly when p < 0.05.
+    """
     in_a, in_b = labels.astype(float), (~labels).astype(float)
-    differences = (in_a @ k) / (in_a @ n)[:, None] - (in_b @ k) / (in_b @ n)[:, None]
-    as_extreme = (np.abs(differences) >= np.abs(observed) - 1e-12).sum(axis=0)
-    return as_extreme / len(labels) if exact else (as_extreme + 1) / (len(labels) + 1)
+    size_a = int(labels[0].sum())
+    from_a = n * (np.arange(len(n)) < size_a)
+    gaps = (in_a @ k) / (in_a @ n)[:, None] - (in_b @ k) / (in_b @ n)[:, None]  # relabellings x themes
+    shift = (in_a @ from_a) / (in_a @ n) - (in_b @ from_a) / (in_b @ n)  # relabellings
+    grid = np.arange(-INTERVAL_STEPS, INTERVAL_STEPS + 1) / INTERVAL_STEPS  # gaps from -1 to 1, 0 exactly in the middle
+
+    def p_values(column: np.ndarray, gap: float, deltas: np.ndarray) -> np.ndarray:
+        as_extreme = (np.abs(column[:, None] - np.outer(shift, deltas)) >= np.abs(gap - deltas)[None, :] - 1e-12).sum(axis=0)
+        return as_extreme / len(labels) if exact else (as_extreme + 1) / (len(labels) + 1)
+
+    p_value, low, high = (np.empty(k.shape[1]) for _ in range(3))
+    for theme in range(k.shape[1]):
+        p_value[theme] = p_values(gaps[:, theme], observed[theme], np.zeros(1))[0]
+        kept = p_values(gaps[:, theme], observed[theme], grid) >= SIGNIFICANCE_LEVEL
+        if p_value[theme] >= SIGNIFICANCE_LEVEL:  # 0 is in: the interval spans every gap kept
+            accepted = grid[kept]
+        else:  # 0 is out: the run of kept gaps around the observed one
+            centre = int(np.argmin(np.abs(grid - observed[theme])))
+            kept[centre] = True
+            edges = np.flatnonzero(~kept)
+            left, right = edges[edges < centre], edges[edges > centre]
+            accepted = grid[(left.max() + 1 if len(left) else 0) : (right.min() if len(right) else len(grid))]
+        low[theme], high[theme] = min(accepted.min(), observed[theme]), max(accepted.max(), observed[theme])
+    return p_value, low, high
 
 
 def _with_share_and_interval(counts: pd.DataFrame) -> pd.DataFrame:

@@ -22,6 +22,7 @@ import pandas as pd
 from analysis.config import framing_home
 from analysis.labels import NOT_LABELLED, LabelsError, read_labels
 from analysis.themes import LabelledParagraphs, ThemeSet
+from analysis.wording import counted
 
 MARKS = ("yes", "no", "arguable")
 WORKSPACES = "workspaces"
@@ -229,7 +230,7 @@ def describe_changes(changes: pd.DataFrame) -> str:
     """One line for the page: "Foreign interference: +7 paragraphs, −2; Terrorism: no change"."""
 
     def count(sign: str, number: int) -> str:
-        return f"{sign}{number} {'paragraph' if number == 1 else 'paragraphs'}"
+        return sign + counted(number, "paragraph")
 
     parts = []
     for row in changes.itertuples(index=False):

@@ -99,7 +99,7 @@ def build_report(
         _timeline_section(table, ids, themes.ids, labels, figures),
         _evidence_section(table, ids, labels, evidence_per_group),
         _accuracy_section(evaluation, evaluation_source, labels),
-        _themes_section(themes),
+        _themes_section(themes, str(metadata.get("themes_hash") or themes.digest())),
         _stamp_section(metadata),
     ]
     body = "\n".join(sections)
@@ -165,7 +165,10 @@ def _overview_section(table: pd.DataFrame, ids: list[str], labels: Mapping[str, 
         )
         + _table(_readable(shares, labels), {"language": "Language", **SHARE_HEADINGS})
         + "<h3>Is the gap between Persian and Arabic outlets more than chance?</h3>"
-        + _note("Whole articles are resampled (bootstrap interval, permutation p-value): paragraphs of one article are not independent.")
+        + _note(
+            "One permutation test over whole articles (paragraphs of one article are not independent) gives the p-value and the "
+            "95 % interval of the gap, so the interval leaves out 0 exactly when p < 0.05; with too few articles no gap could pass."
+        )
         + f"<ul>{verdicts}</ul>"
         + _table(
             _readable(difference, labels),
@@ -294,7 +297,8 @@ def _accuracy_section(evaluation: Evaluation | None, source: str, labels: Mappin
     )
 
 
-def _themes_section(themes: ThemeSet) -> str:
+def _themes_section(themes: ThemeSet, digest: str) -> str:
+    """The themes and their file; ``digest`` is the run's themes hash (a stored run's themes are read without their labelled paragraphs)."""
     thresholds = "".join(
         f"<li>{escape(theme.label)} (<code>{escape(theme.id)}</code>): threshold {theme.threshold:.2f}</li>" for theme in themes.themes
     )
@@ -302,7 +306,7 @@ def _themes_section(themes: ThemeSet) -> str:
         '<section id="themes"><h2>The themes</h2>'
         f"<ul>{thresholds}</ul>"
         + _note(
-            f"Themes file hash {themes.digest()}. The whole file (TOML, with the thresholds used), to reload in the dashboard or pass to --themes:"
+            f"Themes file hash {digest}. The whole file (TOML, with the thresholds used), to reload in the dashboard or pass to --themes:"
         )
         + f'<details><summary>themes.toml</summary><pre dir="auto">{escape(themes_to_toml(themes))}</pre></details></section>'
     )

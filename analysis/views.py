@@ -66,7 +66,7 @@ def selection_note(table: pd.DataFrame, before_dates: pd.DataFrame, selected: pd
         ("the date filter excludes", before_dates["doc_id"].nunique() - shown),
     )
     reasons = [f"{what} {count}" for what, count in excluded if count]
-    return f"Showing {shown} of {total} articles: {'; '.join(reasons)}."
+    return f"Showing {shown} of {counted(total, 'article')}: {'; '.join(reasons)}."
 
 
 def dropped_for_reader(dropped: pd.DataFrame) -> pd.DataFrame:

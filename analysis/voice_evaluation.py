@@ -19,6 +19,7 @@ import pandas as pd
 
 from analysis.labels import LabelsError
 from analysis.voices import VOICES, Actor, VoicePatterns, add_voices, default_actors
+from analysis.wording import counted
 
 VOICE_METRIC_COLUMNS = ["language", "paragraphs", "voice_accuracy", "speakers_labelled", "speakers_found", "precision", "recall", "f1"]
 
@@ -109,10 +110,10 @@ def voice_report(labels: pd.DataFrame) -> tuple[str, dict[str, object]]:
     metrics = voice_metrics(predictions)
     errors = voice_errors(predictions)
     lines = [
-        f"\n== Voices: {len(predictions)} paragraphs with a labelled voice ==",
+        f"\n== Voices: {counted(len(predictions), 'paragraph')} with a labelled voice ==",
         "(voice: outlet or attributed; speaker precision and recall over actor ids from the actors file)",
         metrics.round(3).to_string(index=False),
-        f"\n{len(errors)} paragraphs whose voice or speaker differs from the label:",
+        f"\n{counted(len(errors), 'paragraph')} whose voice or speaker {'differs' if len(errors) == 1 else 'differ'} from the label:",
         *(
             f"[{row.language} {row.doc_id}] labelled {row.voice}/{row.speaker or '-'}, found {row.found_voice}/{row.found_speaker or '-'}: {row.text[:90]}"
             for row in errors.itertuples(index=False)

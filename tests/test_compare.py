@@ -133,15 +133,16 @@ def test_language_difference_clear_gap_is_called_clear() -> None:
     assert row["share_a"] == pytest.approx(10 / 12) and row["share_b"] == pytest.approx(1 / 12)
     assert row["difference"] == pytest.approx(9 / 12)
     assert (row["articles_a"], row["articles_b"]) == (6, 6)
-    assert 0 < row["ci_low"] < row["difference"] < row["ci_high"]
+    assert 0 < row["ci_low"] < row["difference"] < row["ci_high"]  # the interval leaves out 0, as p < 0.05 says
     # Exact permutation test over the 924 relabellings: |difference| >= 9/12 needs 10 or 1 theme
     # paragraphs in one group; 3 groups of 6 articles reach 10 (the four 2s plus two of the three 1s)
     # and their 3 complements reach 1.
     assert row["p_value"] == pytest.approx(6 / 924)
     assert row["clear"]
     assert row["verdict"] == (
-        "Persian outlets give this theme more space (83 % vs 8 % of paragraphs); a gap this large is "
-        "unlikely to be chance (p = 0.006, 6 and 6 articles)."
+        "Persian outlets give this theme more space (83 % vs 8 % of paragraphs): a gap of 75 points (95 % interval "
+        f"+{round(row['ci_low'] * 100)} to +{round(row['ci_high'] * 100)} points), unlikely to be chance "
+        "(p = 0.006; 6 Persian articles and 6 Arabic articles)."
     )
 
 
@@ -156,15 +157,48 @@ def test_language_difference_sampled_permutations_never_give_zero_p() -> None:
     assert p_value * 51 == pytest.approx(round(p_value * 51))
 
 
-def test_language_difference_with_two_articles_each_is_never_clear() -> None:
-    table = _articles_table({"fa": [[True], [True]], "ar": [[False], [False]]})
+@pytest.mark.parametrize(
+    ("persian", "arabic", "counts"),
+    [
+        (1, 1, "1 Persian article and 1 Arabic article"),
+        (2, 2, "2 Persian articles and 2 Arabic articles"),  # 6 relabellings: p is at least 2/6
+        (3, 3, "3 Persian articles and 3 Arabic articles"),  # 20 relabellings: p is at least 2/20
+        (1, 30, "1 Persian article and 30 Arabic articles"),  # a single article cannot speak for a language
+    ],
+)
+def test_language_difference_with_too_few_articles_says_so(persian: int, arabic: int, counts: str) -> None:
+    table = _articles_table({"fa": [[True]] * persian, "ar": [[False]] * arabic})
     row = compare.language_difference(table, ["terrorism"]).iloc[0]
-    # 6 relabellings of 4 articles; only the observed one and its mirror reach |difference| = 1.
-    assert row["p_value"] == pytest.approx(2 / 6)
-    assert not row["clear"]
+    assert not row["testable"] and not row["clear"]
+    assert math.isnan(row["p_value"]) and math.isnan(row["ci_low"]) and math.isnan(row["ci_high"])
     assert row["verdict"] == (
-        "Persian outlets give this theme more space (100 % vs 0 % of paragraphs), but with only 2 and 2 articles this could be chance."
+        "Persian outlets give this theme more space (100 % vs 0 % of paragraphs); too few articles to test "
+        f"whether a gap is more than chance ({counts})."
     )
+
+
+def test_language_difference_three_and_four_articles_can_be_tested() -> None:
+    table = _articles_table({"fa": [[True]] * 3, "ar": [[False]] * 4})
+    row = compare.language_difference(table, ["terrorism"]).iloc[0]
+    assert row["testable"] and row["clear"]
+    assert row["p_value"] == pytest.approx(1 / 35)  # the observed split is the only one of 35 as extreme
+    assert 0 < row["ci_low"] <= 1 <= row["ci_high"]
+
+
+def test_language_difference_interval_and_p_value_never_disagree() -> None:
+    rng = np.random.default_rng(5)
+    for _ in range(30):
+        articles = {
+            language: [list(rng.random(rng.integers(1, 6)) < share) for _ in range(rng.integers(3, 9))]
+            for language, share in (("fa", rng.uniform(0.1, 0.9)), ("ar", rng.uniform(0.1, 0.9)))
+        }
+        for row in compare.language_difference(_articles_table(articles), ["terrorism"], n_resamples=300).itertuples():
+            if not row.testable:
+                continue
+            excludes_zero = row.ci_low > 0 or row.ci_high < 0
+            assert excludes_zero == (row.p_value < 0.05) == row.clear, row
+            assert row.ci_low <= row.difference <= row.ci_high
+            assert ("could be chance" in row.verdict) == (not row.clear)
 
 
 def test_language_difference_small_gap_with_enough_articles_could_be_chance() -> None:
@@ -180,7 +214,8 @@ def test_language_difference_small_gap_with_enough_articles_could_be_chance() ->
     assert row["p_value"] == pytest.approx(1.0)
     assert not row["clear"]
     assert row["verdict"] == (
-        "Persian outlets give this theme more space (38 % vs 25 % of paragraphs), but this could be chance (p = 1.00, 4 and 4 articles)."
+        "Persian outlets give this theme more space (38 % vs 25 % of paragraphs), but the gap could be chance: its 95 % interval "
+        "−50 to +50 points includes 0 (p = 1.00; 4 Persian articles and 4 Arabic articles)."
     )
 
 
@@ -191,7 +226,9 @@ def test_language_difference_is_deterministic_and_article_level(table: pd.DataFr
     interference = first.set_index("theme").loc["foreign_interference"]
     assert interference["share_a"] == pytest.approx(0.5) and interference["share_b"] == pytest.approx(1 / 6)
     assert (interference["articles_a"], interference["articles_b"]) == (2, 3)
-    assert interference["verdict"].endswith("but with only 2 and 3 articles this could be chance.")
+    assert interference["verdict"].endswith(
+        "too few articles to test whether a gap is more than chance (2 Persian articles and 3 Arabic articles)."
+    )
 
 
 def test_language_difference_without_one_language_says_so(table: pd.DataFrame) -> None:

@@ -38,8 +38,10 @@ def overview_view(run: Run) -> None:
 
     st.subheader("Is the gap between Persian and Arabic outlets more than chance?")
     st.caption(
-        "Whole articles are resampled (bootstrap interval, permutation p-value), since paragraphs of one article are not "
-        "independent. With few articles per language, only very large gaps count as clear."
+        "One test over whole articles, since paragraphs of one article are not independent: the articles' languages are "
+        "shuffled (a permutation test), which gives the p-value and the 95 % interval of the gap (the gaps the same test does "
+        "not reject), so the interval leaves out 0 exactly when p < 0.05. With too few articles no gap could pass, and the "
+        "sentence says so."
     )
     difference = compare.language_difference(run.selected, ids)
     st.markdown("\n".join(f"- **{html.escape(labels[row.theme])}**: {row.verdict}" for row in difference.itertuples(index=False)))
