@@ -42,10 +42,12 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
@@ -189,13 +191,22 @@ def _form(text: str, language: str) -> str:
     return matching_form(text, language).replace(ZWNJ, "")
 
 
+def _phrase_tokens(phrase: str, language: str) -> list[str]:
+    return matching_form(phrase, language).replace(ZWNJ, " ").split()
+
+
+def _article_absorbed(tokens: Sequence[str], language: str, prefix: str) -> bool:
+    """Whether the phrase's pattern also matches with the first token's alef dropped («للكرملين»)."""
+    return language == ARABIC and bool(prefix) and tokens[0].startswith("ال") and len(tokens[0]) > 2
+
+
 def _phrase_pattern(phrase: str, language: str, *, prefix: str = "") -> str:
-    tokens = matching_form(phrase, language).replace(ZWNJ, " ").split()
+    tokens = _phrase_tokens(phrase, language)
     if not tokens:
         return ""
     body = r"\s*".join(re.escape(token) for token in tokens)
     end = "" if len(tokens[-1]) == 1 and len(tokens) > 1 else r"(?!\w)"
-    if language == ARABIC and prefix and tokens[0].startswith("ال") and len(tokens[0]) > 2:
+    if _article_absorbed(tokens, language, prefix):
         # «للكرملين»: the preposition ل absorbs the article's alef.
         body = f"(?:{prefix}{body}|[وف]?ل{body[1:]})"
         return rf"(?<!\w){body}{end}"
@@ -214,14 +225,26 @@ _ALIAS_PREFIX = {ARABIC: "(?:[وف]?[بلك]?)"}
 _VERB_PREFIX = {ARABIC: "(?:[وف]?)"}
 
 
+def _phrase_literal(phrase: str, language: str, prefix: str) -> str:
+    """A piece of text every match of the phrase's pattern contains (:func:`_phrase_pattern`): its last word, or,
+    for one word whose alef the preposition may absorb, that word without its first letter."""
+    tokens = _phrase_tokens(phrase, language)
+    if len(tokens) == 1 and _article_absorbed(tokens, language, prefix):
+        return tokens[0][1:]
+    return tokens[-1] if tokens else ""
+
+
 @cache
-def _alias_patterns(actors: tuple[Actor, ...], language: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _alias_patterns(actors: tuple[Actor, ...], language: str) -> tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]:
+    """Per actor: its id, pieces of text one of which any match contains, and its aliases' pattern."""
     result = []
+    prefix = _ALIAS_PREFIX.get(language, "")
     for actor in actors:
         phrases = (*actor.aliases.get(language, ()), *actor.aliases.get("en", ()))
-        pattern = _compiled_phrases(tuple(phrases), language, _ALIAS_PREFIX.get(language, ""))
+        pattern = _compiled_phrases(tuple(phrases), language, prefix)
         if pattern is not None:
-            result.append((actor.id, pattern))
+            literals = tuple(sorted({_phrase_literal(phrase, language, prefix) for phrase in phrases} - {""}))
+            result.append((actor.id, literals, pattern))
     return tuple(result)
 
 
@@ -232,18 +255,25 @@ class _Mention(NamedTuple):
 
 
 def find_actors(text: str, language: str, actors: Sequence[Actor]) -> list[_Mention]:
-    """Actors named in a text already in matching form: non-overlapping, longest first, in text order."""
+    """Actors named in a text already in matching form: non-overlapping, longest first, in text order.
+
+    An actor's pattern is only run on a text holding one of its literals (a plain substring test), and
+    a mention is checked against its two neighbours among those chosen, not all of them: the same
+    mentions, in linear time on long texts.
+    """
     found = [
         _Mention(match.start(), match.end(), actor_id)
-        for actor_id, pattern in _alias_patterns(tuple(actors), language)
+        for actor_id, literals, pattern in _alias_patterns(tuple(actors), language)
+        if any(literal in text for literal in literals)
         for match in pattern.finditer(text)
     ]
     found.sort(key=lambda mention: (mention.start, -(mention.end - mention.start)))
-    chosen: list[_Mention] = []
+    chosen: list[_Mention] = []  # non-overlapping and never empty (a pattern holds a word): sorted by start and by end
     for mention in sorted(found, key=lambda mention: -(mention.end - mention.start)):
-        if all(mention.end <= other.start or mention.start >= other.end for other in chosen):
-            chosen.append(mention)
-    return sorted(chosen)
+        at = bisect_left(chosen, mention.end, key=lambda other: other.start)  # chosen[:at] start before it ends
+        if at == 0 or chosen[at - 1].end <= mention.start:
+            chosen.insert(at, mention)
+    return chosen
 
 
 def outlet_actor(outlet: str, actors: Sequence[Actor]) -> str:
@@ -295,8 +325,8 @@ def find_voice(
     form = _form(text, language)
     if len(form) != len(base):  # lowercasing changed a length (rare Latin letters): spans from the folded text
         base = form
-    mentions = [mention for mention in find_actors(form, language, actors) if mention.actor != outlet]
     all_mentions = find_actors(form, language, actors)
+    mentions = [mention for mention in all_mentions if mention.actor != outlet]
     cues: list[_Cue] = []
     excluded: list[tuple[int, int]] = []
     relay_sources: dict[int, str] = {}
@@ -394,8 +424,10 @@ def _clause_end(form: str, start: int) -> int:
 
 
 def _word_end(form: str, start: int, words: int) -> int:
-    matches = list(_WORD.finditer(form, start))[:words]
-    return matches[-1].end() if matches else start
+    end = start
+    for match in islice(_WORD.finditer(form, start), words):  # the first words only (not every word to the text's end)
+        end = match.end()
+    return end
 
 
 def _raw_span(base: str, form: str, cue: _Cue, language: str, patterns: VoicePatterns) -> str:
