@@ -15,9 +15,9 @@ run: install model
 test: install model browser
 	$(PYTHON) -m pytest
 
-# The fast unit tests: a fake encoder stands in for the model, no browser (about 30 s).
+# The fast unit tests: a fake encoder stands in for the model, no browser, no Ray cluster (about 30 s).
 test-fast: install
-	$(PYTHON) -m pytest -m "not model and not browser" --durations=15
+	$(PYTHON) -m pytest -m "not model and not browser and not ray" --durations=15
 
 # ruff (lint and format) over the repository, mypy over the package, the app and its views.
 lint: install
@@ -32,7 +32,7 @@ $(PYTHON):
 $(STAMP): pyproject.toml | $(PYTHON)
 	$(PYTHON) -m pip install --quiet --upgrade pip
 	$(PYTHON) -m pip install --quiet torch==2.13.0
-	$(PYTHON) -m pip install --quiet -e '.[test,lint]'
+	$(PYTHON) -m pip install --quiet -e '.[test,lint,ray]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import language_memory
+from analysis import engines, language_memory
 from analysis.compare import theme_shares, theme_speakers, theme_voices, themes_by_date, timeline_period
 from analysis.config import framing_home
 from analysis.corpus import CorpusError, read_corpus
@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (CorpusError, ThemeError, ModelError, LabelsError, OptionError) as error:
+    except (CorpusError, ThemeError, ModelError, LabelsError, OptionError, engines.EngineError) as error:
         print(f"framing: error: {error}", file=sys.stderr)
         return 2
     except OSError as error:  # a disk that fills up or a file that vanishes mid-run
@@ -57,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("framing: interrupted", file=sys.stderr)
         return 130
+    finally:
+        engines.stop()  # the Ray engine's actors, if any were started
 
 
 def run_analyze(args: argparse.Namespace) -> int:
@@ -125,6 +127,7 @@ def _labels_scored(labels: pd.DataFrame, themes: ThemeSet, embedder: Embedder, f
 
 def _analysed(args: argparse.Namespace) -> tuple[Analysis, ThemeSet, Embedder, dict[str, Any]] | None:
     """Read, embed and score the corpus the arguments name; None (said on stderr) when nothing can be read."""
+    engines.check(args.engine, args.address)  # before any work: Ray installed, --address only with it
     themes = load_themes(themes_file(args.themes))
     if args.labels:
         themes = with_marks(themes, load_marks(Path(args.labels), themes.ids, required=True))
@@ -136,7 +139,9 @@ def _analysed(args: argparse.Namespace) -> tuple[Analysis, ThemeSet, Embedder, d
     if corpus.documents.empty:
         print("framing: error: nothing to analyse: no readable document in the input", file=sys.stderr)
         return None
-    embedder = make_embedder(args.model, use_cache=not args.no_cache, warn=_warn)
+    embedder = engines.with_engine(
+        make_embedder(args.model, use_cache=not args.no_cache, warn=_warn), args.engine, model=args.model, address=args.address
+    )
     with _ProgressBar() as progress:
         analysis = analyze(corpus, themes, embedder, progress=progress)
     if not args.no_cache:
@@ -146,6 +151,7 @@ def _analysed(args: argparse.Namespace) -> tuple[Analysis, ThemeSet, Embedder, d
         "themes_file": str(args.themes or DEFAULT_THEMES_PATH),
         "labels": args.labels,
         "inputs": [str(p) for p in args.paths or [DEFAULT_CORPUS]],
+        **engines.run_metadata(embedder),
     }
     return analysis, themes, embedder, metadata
 
@@ -320,15 +326,25 @@ def _parser() -> argparse.ArgumentParser:
         "--labels",
         help="your marks or labelled paragraphs (a labels CSV, e.g. downloaded from the Teach tab): the themes learn from them too",
     )
+    engine = argparse.ArgumentParser(add_help=False)
+    engine.add_argument(
+        "--engine",
+        choices=engines.ENGINES,
+        default="local",
+        help="where the embedding runs: in this process (default) or on a Ray cluster (needs: pip install 'framing[ray]')",
+    )
+    engine.add_argument(
+        "--address", help="the Ray cluster for --engine ray (ray://HOST:10001, or HOST:6379 on a node); default: a local Ray instance"
+    )
     analyze_cmd = commands.add_parser(
-        "analyze", parents=[corpus_input, themes_and_model, cache], help="analyse a corpus and write the tables"
+        "analyze", parents=[corpus_input, themes_and_model, cache, engine], help="analyse a corpus and write the tables"
     )
     analyze_cmd.add_argument("--out", required=True, help="output folder (checked before the analysis starts)")
     analyze_cmd.set_defaults(run=run_analyze)
 
     report_cmd = commands.add_parser(
         "report",
-        parents=[corpus_input, themes_and_model, cache],
+        parents=[corpus_input, themes_and_model, cache, engine],
         help="analyse a corpus and write one self-contained HTML report (opens offline)",
     )
     report_cmd.add_argument("--out", required=True, help="the HTML file to write (checked before the analysis starts)")
