@@ -22,20 +22,39 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analysis.compare import FEW_PARAGRAPHS, NO_THEME, SHARE_COLUMNS, UNDATED, require_columns
-from analysis.languages import TARGET_LANGUAGES, language_label
+from analysis.languages import TARGET_LANGUAGES, language_label, language_name
 from analysis.views import paragraph_number
 from analysis.wording import counted
 
+# The palettes, the only place colours are chosen (the pages and the report take theirs from here too).
+# Two families that never meet: languages are blue and vermillion; themes take none of their hues
+# (no orange, no blue), so an Arabic bar never looks like a theme and a theme never looks like a language.
+# All from Okabe & Ito's and Paul Tol's colour-blind-safe sets.
 LANGUAGE_COLORS = {"fa": "#0072B2", "ar": "#D55E00"}
-THEME_PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#F0E442", "#000000"]
-NO_THEME_COLOR = "#D9D9D9"
+"""Persian blue, Arabic vermillion: bars, lines, words and cards of a language."""
 OTHER_COLOR = "#999999"
-ACCENT_COLOR = "#0072B2"
+"""Any other language, and what is not coloured (words that do not pass the line)."""
+THEME_PALETTE = ["#009E73", "#CC79A7", "#999933", "#332288", "#882255", "#44AA99"]
+"""Themes by position: bluish green, reddish purple, olive, indigo, wine, teal (then again)."""
+NO_THEME_COLOR = "#D9D9D9"
+SHARE_COLORSCALE = [[0.0, "#F7F7F7"], [1.0, "#3A3A3A"]]
+"""Heatmaps of shares and counts: a neutral grey ramp, so no cell looks like a language or a theme."""
+FEW_COLOR = "#FFFFFF"
+"""A heatmap cell built on too few paragraphs for a share: left white, its count written in it."""
+INK_COLOR = "#444444"
+"""Whiskers and small text."""
 LANGUAGE_ORDER = list(TARGET_LANGUAGES)
 FONT_FAMILY = "Vazirmatn, 'Noto Naskh Arabic', 'Noto Sans Arabic', Tahoma, 'Segoe UI', sans-serif"
 SNIPPET_LENGTH = 120
 SIGNIFICANT_Z = 1.96
 OUTLET_SYMBOLS = ["circle", "square", "diamond", "triangle-up", "pentagon", "star", "hexagon", "cross"]
+TITLE_WIDTH = 44
+"""Titles wrap at about this many characters (a phone shows about 45)."""
+SUBTITLE_WIDTH = 58
+LABEL_WIDTH = 22
+"""Long tick labels (themes, outlets) wrap at about this many characters."""
+FOLD_OUTLETS_AFTER = 20
+"""A heatmap of more outlets than this folds the small ones (fewer than FEW_PARAGRAPHS kept paragraphs), per language."""
 TIMELINE_LABELLED_PERIODS = 16
 """A timeline with at most this many periods writes the counts beside its points (more only on hover)."""
 
@@ -87,6 +106,11 @@ def clicked_point(points: Sequence[Mapping[str, object]]) -> dict[str, object] |
     return None
 
 
+def language_color(code: str) -> str:
+    """The colour of a language ("fa" blue, "ar" vermillion, any other grey)."""
+    return LANGUAGE_COLORS.get(code, OTHER_COLOR)
+
+
 def theme_colors(theme_ids: Sequence[str]) -> dict[str, str]:
     """Fixed colour per theme (by position in ``theme_ids``, cycling), plus grey for ``"none"``."""
     colors = {theme: THEME_PALETTE[index % len(THEME_PALETTE)] for index, theme in enumerate(theme_ids)}
@@ -94,57 +118,100 @@ def theme_colors(theme_ids: Sequence[str]) -> dict[str, str]:
 
 
 def shares_by_language_chart(shares: pd.DataFrame, *, labels: Mapping[str, str] | None = None) -> go.Figure:
-    """Grouped bars: per theme, the share of kept paragraphs carrying it in each language.
+    """Grouped horizontal bars: per theme, the share of kept paragraphs carrying it in each language.
+
+    Horizontal, so the theme names and the labels stay level and readable at any width (a phone's too).
 
     Args:
         shares: :func:`analysis.compare.theme_shares` with ``by="language"``.
         labels: display label per theme id (default: the id, underscores as spaces).
 
     Returns:
-        One bar trace per language (Persian, then Arabic, then others). Whiskers show the 95 %
-        Wilson interval. Each bar's ``customdata`` is ``[theme, language, with_theme, paragraphs,
-        articles, ci_low %, ci_high %]``: the first two identify the clicked bar.
+        One bar trace per language (Persian, then Arabic, then others), then one text trace per language
+        that writes "share (with the theme/kept)" just beyond each whisker (the 95 % Wilson interval).
+        Each bar's ``customdata`` is ``[theme, language, with_theme, paragraphs, articles, ci_low %,
+        ci_high %, "in N articles"]``: the first two identify the clicked bar.
     """
     title = "Share of kept paragraphs carrying each theme, by language"
     require_columns(shares, ["language", "theme", *SHARE_COLUMNS])
     if shares.empty:
         return _empty_figure(title, "No kept paragraphs in this selection.")
     figure = go.Figure()
-    for language in language_order(shares["language"]):
+    themes = list(dict.fromkeys(shares["theme"]))
+    names = {theme: _wrapped(theme_label(theme, labels), 14) for theme in themes}
+    languages = language_order(shares["language"])
+    for language in languages:
         rows = shares[shares["language"] == language]
         figure.add_bar(
             name=plain(language_label(language)),
-            x=[plain(theme_label(theme, labels)) for theme in rows["theme"]],
-            y=rows["share"] * 100,
-            error_y={
+            x=rows["share"] * 100,
+            y=[names[theme] for theme in rows["theme"]],
+            orientation="h",
+            offsetgroup=plain(language),
+            legendgroup=plain(language),
+            error_x={
                 "type": "data",
                 "symmetric": False,
-                "color": "#444444",
+                "color": INK_COLOR,
                 "thickness": 1.2,
                 "array": (rows["ci_high"] - rows["share"]) * 100,
                 "arrayminus": (rows["share"] - rows["ci_low"]) * 100,
             },
-            text=[
-                f"{share * 100:.0f} % ({count}/{total})"
-                for share, count, total in zip(rows["share"], rows["with_theme"], rows["paragraphs"], strict=True)
-            ],
-            textposition="auto",
-            marker_color=LANGUAGE_COLORS.get(language, OTHER_COLOR),
+            marker_color=language_color(language),
             customdata=[
-                [row.theme, language, int(row.with_theme), int(row.paragraphs), int(row.articles), row.ci_low * 100, row.ci_high * 100]
+                [
+                    row.theme,
+                    language,
+                    int(row.with_theme),
+                    int(row.paragraphs),
+                    int(row.articles),
+                    row.ci_low * 100,
+                    row.ci_high * 100,
+                    f"in {counted(int(row.articles), 'article')}",
+                ]
                 for row in rows.itertuples(index=False)
             ],
             hovertemplate=(
-                "<b>%{x}</b> · %{fullData.name}<br>%{y:.0f} % of kept paragraphs "
-                "(%{customdata[2]} of %{customdata[3]}, in %{customdata[4]} articles)"
+                "<b>%{y}</b> · %{fullData.name}<br>%{x:.0f} % of kept paragraphs "
+                "(%{customdata[2]} of %{customdata[3]}, %{customdata[7]})"
                 "<br>95 % interval: %{customdata[5]:.0f}–%{customdata[6]:.0f} %<extra></extra>"
             ),
         )
-    themes = list(dict.fromkeys(plain(theme_label(theme, labels)) for theme in shares["theme"]))
-    figure.update_layout(barmode="group", legend_title_text="Language")
-    figure.update_xaxes(title_text="Theme", categoryorder="array", categoryarray=themes)
-    figure.update_yaxes(title_text="Share of kept paragraphs (%)", ticksuffix=" %", rangemode="tozero")
-    return _styled(figure, title, "Label: share (paragraphs with the theme / kept paragraphs). Whiskers: 95 % interval.")
+    for language in languages:
+        rows = shares[shares["language"] == language]
+        figure.add_scatter(
+            name=plain(language_label(language)),
+            x=rows["ci_high"].fillna(rows["share"]) * 100,
+            y=[names[theme] for theme in rows["theme"]],
+            orientation="h",
+            offsetgroup=plain(language),
+            legendgroup=plain(language),
+            showlegend=False,
+            mode="text",
+            text=[
+                f"  {share * 100:.0f} % ({count}/{total})"
+                for share, count, total in zip(rows["share"], rows["with_theme"], rows["paragraphs"], strict=True)
+            ],
+            textposition="middle right",
+            textfont={"size": 12, "color": INK_COLOR},
+            cliponaxis=False,
+            hoverinfo="skip",
+        )
+    highest = float(shares["ci_high"].fillna(shares["share"]).max() * 100)
+    figure.update_layout(
+        barmode="group",
+        scattermode="group",
+        bargap=0.25,
+        height=190 + 34 * len(themes) * len(languages) + 20 * len(themes),
+        legend=_legend_on_top(""),
+    )
+    figure.update_yaxes(title_text="", categoryorder="array", categoryarray=list(names.values()), autorange="reversed")
+    end = max(highest, 5) * 1.5  # room for the labels beyond the whiskers
+    step = 20 if highest > 40 else 10 if highest > 15 else 5
+    figure.update_xaxes(
+        title_text="Share of kept paragraphs (%)", ticksuffix=" %", range=[0, end], tickvals=list(range(0, int(min(end, 100)) + 1, step))
+    )
+    return _styled(figure, title, "Label: share (paragraphs with the theme / kept paragraphs). Whiskers: 95 % interval.", legend=True)
 
 
 def timeline_chart(timeline: pd.DataFrame, *, theme_ids: Sequence[str] | None = None, labels: Mapping[str, str] | None = None) -> go.Figure:
@@ -204,7 +271,7 @@ def timeline_chart(timeline: pd.DataFrame, *, theme_ids: Sequence[str] | None = 
         shapes[language] += 1
         name = plain(f"{outlet} ({language})" if by_outlet else language_label(language))
         offset = width * ((index - (len(series) - 1) / 2) / max(len(series), 1)) if len(series) > 1 else dt.timedelta(0)
-        color = LANGUAGE_COLORS.get(language, OTHER_COLOR)
+        color = language_color(language)
         for row_number, theme in enumerate(themes, start=1):
             rows = dated[(dated["theme"] == theme) & (dated["language"] == language)]
             if by_outlet:
@@ -240,7 +307,7 @@ def timeline_chart(timeline: pd.DataFrame, *, theme_ids: Sequence[str] | None = 
                 },
                 text=[f"{count}/{total}" for count, total in zip(rows["with_theme"], rows["paragraphs"], strict=True)],
                 textposition="middle left" if index < (len(series) - 1) / 2 else "middle right",
-                textfont={"size": 10, "color": "#444444"},
+                textfont={"size": 10, "color": INK_COLOR},
                 customdata=[
                     [
                         theme,
@@ -284,58 +351,174 @@ def timeline_chart(timeline: pd.DataFrame, *, theme_ids: Sequence[str] | None = 
     return _styled(figure, title, subtitle).update_layout(margin={"t": 130})
 
 
-def outlet_heatmap(matrix: pd.DataFrame, *, labels: Mapping[str, str] | None = None) -> go.Figure:
-    """Outlet x theme heatmap of the share of kept paragraphs, with counts in the cells.
+def outlet_rows(matrix: pd.DataFrame, *, few: int = FEW_PARAGRAPHS, fold_after: int = FOLD_OUTLETS_AFTER) -> pd.DataFrame:
+    """The rows of :func:`outlet_heatmap`: outlets by language (Persian, Arabic, others), then most paragraphs first.
+
+    When there are more than ``fold_after`` outlets, those with fewer than ``few`` kept paragraphs are
+    folded into one row per language ("12 other Persian outlets") holding their pooled counts; the
+    table under the chart keeps every outlet.
 
     Args:
-        matrix: :func:`analysis.compare.outlet_theme_matrix` (tidy; outlets in its row order).
+        matrix: :func:`analysis.compare.outlet_theme_matrix`.
+
+    Returns:
+        The matrix's columns in the heatmap's row order (``share`` recomputed for folded rows), plus
+        ``outlets``: how many outlets the row holds (1 for an outlet itself).
+    """
+    require_columns(matrix, ["outlet", "language", "theme", "paragraphs", "with_theme", "share", "articles"])
+    rows = matrix.assign(outlets=1)
+    sizes = rows.drop_duplicates("outlet").set_index("outlet")["paragraphs"]
+    if len(sizes) > fold_after:
+        small = rows["outlet"].map(sizes) < few
+        folded = (
+            rows[small]
+            .groupby(["language", "theme"], sort=False)
+            .agg(
+                paragraphs=("paragraphs", "sum"),
+                with_theme=("with_theme", "sum"),
+                articles=("articles", "sum"),
+                outlets=("outlet", "nunique"),
+            )
+            .reset_index()
+        )
+        folded["outlet"] = [
+            f"{counted(int(number), f'other {language_name(language)} outlet')} (fewer than {few} paragraphs each)"
+            for language, number in zip(folded["language"], folded["outlets"], strict=True)
+        ]
+        folded["share"] = folded["with_theme"] / folded["paragraphs"]
+        rows = pd.concat([rows[~small], folded], ignore_index=True)
+    order = {code: index for index, code in enumerate(LANGUAGE_ORDER)}
+    first_language = rows["language"].str.split("+").str[0]
+    rows = rows.assign(
+        _language=first_language.map(order).fillna(len(order)),
+        _folded=rows["outlets"] > 1,
+        _size=rows["outlet"].map(rows.drop_duplicates("outlet").set_index("outlet")["paragraphs"]),
+        _theme=rows["theme"].map({theme: index for index, theme in enumerate(dict.fromkeys(matrix["theme"]))}),
+    )
+    rows = rows.sort_values(
+        ["_language", "language", "_folded", "_size", "outlet", "_theme"], ascending=[True, True, True, False, True, True]
+    )
+    return rows.drop(columns=["_language", "_folded", "_size", "_theme"]).reset_index(drop=True)
+
+
+def outlet_heatmap(matrix: pd.DataFrame, *, labels: Mapping[str, str] | None = None, few: int = FEW_PARAGRAPHS) -> go.Figure:
+    """Outlet x theme heatmap of the share of kept paragraphs, with counts in the cells.
+
+    Rows follow :func:`outlet_rows` (by language, then size; many small outlets folded), a line between
+    languages. A cell whose outlet has fewer than ``few`` kept paragraphs is not painted (a 1/1 is not a
+    confident 100 %): it is left white with its count only. The theme names sit on top, so they stay in
+    view on a long chart, and the colour bar lies under the chart, so that one outlet or a phone's
+    width does not squash it.
+
+    Args:
+        matrix: :func:`analysis.compare.outlet_theme_matrix` (tidy).
         labels: display label per theme id (default: the id, underscores as spaces).
+        few: outlets with fewer kept paragraphs get counts, not shares.
+
+    Returns:
+        Two heatmaps: the shares (``customdata`` ``[with_theme, paragraphs, "N articles"]``), then the
+        cells with too few paragraphs (white, counts only).
     """
     title = "Share of each outlet's kept paragraphs carrying each theme"
     require_columns(matrix, ["outlet", "language", "theme", "paragraphs", "with_theme", "share", "articles"])
     if matrix.empty:
         return _empty_figure(title, "No kept paragraphs in this selection.")
-    outlets = matrix[["outlet", "language"]].drop_duplicates("outlet")
-    themes = list(dict.fromkeys(matrix["theme"]))
+    rows = outlet_rows(matrix, few=few)
+    outlets = rows.drop_duplicates("outlet")
+    themes = list(dict.fromkeys(rows["theme"]))
 
     def grid(column: str) -> np.ndarray:
-        wide = matrix.pivot(index="outlet", columns="theme", values=column)
+        wide = rows.pivot(index="outlet", columns="theme", values=column)
         return wide.reindex(index=outlets["outlet"], columns=themes).to_numpy()
 
     share, count, total, articles = (grid(name) for name in ("share", "with_theme", "paragraphs", "articles"))
-    figure = go.Figure(
-        go.Heatmap(
-            z=share * 100,
-            x=[plain(theme_label(theme, labels)) for theme in themes],
-            y=[plain(f"{outlet} ({language})") for outlet, language in zip(outlets["outlet"], outlets["language"], strict=True)],
+    enough = total >= few
+    x = [_wrapped(theme_label(theme, labels), 14) for theme in themes]
+    y = [
+        f"{_wrapped(outlet, LABEL_WIDTH)}<br>{plain(language)} · {counted(int(size), 'paragraph')}"
+        for outlet, language, size in zip(outlets["outlet"], outlets["language"], outlets["paragraphs"], strict=True)
+    ]
+    article_text = np.vectorize(lambda number: counted(int(number), "article"), otypes=[object])(np.nan_to_num(articles))
+    customdata = np.dstack([count, total, article_text]).astype(object)
+    figure = go.Figure()
+    figure.add_heatmap(
+        z=np.where(enough, share * 100, np.nan),
+        x=x,
+        y=y,
+        zmin=0,
+        zmax=100,
+        colorscale=SHARE_COLORSCALE,
+        colorbar={
+            "title": {"text": "Share", "side": "right"},
+            "ticksuffix": " %",
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "xref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "yref": "container",
+            "len": 220,
+            "lenmode": "pixels",
+            "thickness": 12,
+        },
+        text=[
+            [f"{s * 100:.0f} %<br>{int(k)}/{int(n)}" if n >= few else "" for s, k, n in zip(*cells, strict=True)]
+            for cells in zip(share, count, total, strict=True)
+        ],
+        texttemplate="%{text}",
+        customdata=customdata,
+        hovertemplate=(
+            "<b>%{y}</b><br>%{x}: %{z:.0f} % of kept paragraphs<br>"
+            "(%{customdata[0]} of %{customdata[1]} paragraphs, %{customdata[2]})<extra></extra>"
+        ),
+        xgap=2,
+        ygap=2,
+    )
+    if not enough.all():
+        figure.add_heatmap(
+            z=np.where(enough, np.nan, 0.0),
+            x=x,
+            y=y,
             zmin=0,
-            zmax=100,
-            colorscale="Blues",
-            colorbar={"title": {"text": "Share"}, "ticksuffix": " %"},
+            zmax=1,
+            colorscale=[[0.0, FEW_COLOR], [1.0, FEW_COLOR]],
+            showscale=False,
             text=[
-                [f"{s * 100:.0f} %<br>{int(k)}/{int(n)}" for s, k, n in zip(*cells, strict=True)]
-                for cells in zip(share, count, total, strict=True)
+                [f"{int(k)}/{int(n)}" if n < few else "" for k, n in zip(*cells, strict=True)] for cells in zip(count, total, strict=True)
             ],
             texttemplate="%{text}",
-            customdata=np.dstack([count, total, articles]),
+            textfont={"color": INK_COLOR},
+            customdata=customdata,
             hovertemplate=(
-                "<b>%{y}</b><br>%{x}: %{z:.0f} % of kept paragraphs<br>"
-                "(%{customdata[0]} of %{customdata[1]} paragraphs, %{customdata[2]} articles)<extra></extra>"
+                f"<b>%{{y}}</b><br>%{{x}}: %{{customdata[0]}} of %{{customdata[1]}} paragraphs (%{{customdata[2]}}): "
+                f"too few for a share (fewer than {few})<extra></extra>"
             ),
             xgap=2,
             ygap=2,
         )
-    )
-    figure.update_xaxes(title_text="Theme")
-    figure.update_yaxes(title_text="Outlet (language)", autorange="reversed")
-    figure.update_layout(height=160 + 45 * len(outlets))
-    return _styled(figure, title, "Cell: share (paragraphs with the theme / kept paragraphs of the outlet).")
+    boundaries = np.flatnonzero(outlets["language"].to_numpy()[1:] != outlets["language"].to_numpy()[:-1])
+    for boundary in boundaries:
+        figure.add_shape(type="line", xref="paper", x0=0, x1=1, y0=boundary + 0.5, y1=boundary + 0.5, line={"color": INK_COLOR, "width": 2})
+    figure.update_xaxes(side="top", tickangle=0, showgrid=False)
+    figure.update_yaxes(autorange="reversed", showgrid=False)
+    figure.update_layout(height=max(330, 200 + 46 * len(outlets)), margin={"b": 80}, plot_bgcolor=FEW_COLOR)
+    folded = int((outlets["outlets"] > 1).sum())
+    subtitle = "Cell: share (paragraphs with the theme / kept paragraphs of the outlet)."
+    if not enough.all():
+        subtitle += f" White: fewer than {few} kept paragraphs, too few for a share; the count only."
+    if folded:
+        subtitle += f" Outlets with fewer than {few} paragraphs are folded into one row per language (the table lists each)."
+    return _styled(figure, title, subtitle)
 
 
 def article_strip_chart(
     strip: pd.DataFrame, *, theme_ids: Sequence[str] | None = None, labels: Mapping[str, str] | None = None
 ) -> go.Figure:
     """One row per article, its kept paragraphs in reading order coloured by dominant theme.
+
+    Every article of ``strip`` is drawn (the page puts a long chart in a scrolling box). A paragraph is a
+    bar one ¶ wide, so the cells stretch with the chart's width: a phone shows the same strip, narrower.
 
     Args:
         strip: :func:`analysis.compare.article_strip`.
@@ -344,10 +527,10 @@ def article_strip_chart(
         labels: display label per theme id (default: the id, underscores as spaces).
 
     Returns:
-        One marker trace per theme (plus "none", grey). A cell's x is its paragraph number in the
-        article as a reader counts it (¶, as in every view), so dropped paragraphs leave gaps. Each
-        cell's ``customdata`` is ``[paragraph_id, doc_id, dominant_theme]``; hovering shows the start
-        of the paragraph.
+        One horizontal bar trace per theme (plus "none", grey). A cell spans its paragraph number in the
+        article as a reader counts it (¶ n, from n - 0.5 to n + 0.5, as in every view), so dropped
+        paragraphs leave gaps. Each cell's ``customdata`` is ``[paragraph_id, doc_id, dominant_theme,
+        article label on one line (escaped)]``; hovering shows the start of the paragraph.
     """
     title = "Themes paragraph by paragraph, per article"
     require_columns(strip, ["doc_id", "outlet", "date", "position", "paragraph_id", "dominant_theme", "text"])
@@ -356,32 +539,46 @@ def article_strip_chart(
     present = [theme for theme in strip["dominant_theme"] if theme != NO_THEME]
     colors = theme_colors(list(dict.fromkeys([*(theme_ids or []), *present])))
     article_labels = _article_labels(strip)
+    hover_labels = _article_labels(strip, one_line=True)
     figure = go.Figure()
     for theme, color in colors.items():
         rows = strip[strip["dominant_theme"] == theme]
         if rows.empty:
             continue
-        figure.add_scatter(
+        figure.add_bar(
             name=plain(theme_label(theme, labels)),
-            x=rows["position"] + 1,
+            x=np.ones(len(rows)),
+            base=rows["position"] + 0.5,
             y=article_labels[rows.index],
-            mode="markers",
-            marker={"symbol": "square", "size": 16, "color": color, "line": {"width": 1, "color": "#FFFFFF"}},
-            customdata=rows[["paragraph_id", "doc_id", "dominant_theme"]].to_numpy().tolist(),
+            orientation="h",
+            width=0.7,
+            marker={"color": color, "line": {"width": 1, "color": "#FFFFFF"}},
+            customdata=[
+                [paragraph_id, doc_id, theme_id, one_line]
+                for paragraph_id, doc_id, theme_id, one_line in zip(
+                    rows["paragraph_id"], rows["doc_id"], rows["dominant_theme"], hover_labels[rows.index], strict=True
+                )
+            ],
             hovertext=[
                 f"{paragraph_number(position)} · {_snippet(text)}" for position, text in zip(rows["position"], rows["text"], strict=True)
             ],
-            hovertemplate="<b>%{y}</b> · %{fullData.name}<br>%{hovertext}<extra></extra>",
+            hovertemplate="<b>%{customdata[3]}</b> · %{fullData.name}<br>%{hovertext}<extra></extra>",
         )
-    figure.update_xaxes(title_text="Paragraph of the article (¶; gaps are dropped paragraphs)", tickformat="d", rangemode="tozero")
-    figure.update_yaxes(
-        title_text="Article (outlet · date)",
-        categoryorder="array",
-        categoryarray=list(dict.fromkeys(article_labels)),
-        autorange="reversed",
+    last = int(strip["position"].max()) + 1
+    figure.update_xaxes(title_text="¶ in the article", tickformat="d", range=[0.5, max(last, 5) + 0.5])
+    figure.update_yaxes(title_text="", categoryorder="array", categoryarray=list(dict.fromkeys(article_labels)), autorange="reversed")
+    figure.update_layout(
+        barmode="overlay",
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom", "yref": "container"},
+        margin={"b": 140},
+        height=260 + 40 * article_labels.nunique(),
     )
-    figure.update_layout(legend_title_text="Dominant theme", height=160 + 30 * article_labels.nunique())
-    return _styled(figure, title, "Each square is one kept paragraph, coloured by its strongest assigned theme.")
+    return _styled(
+        figure,
+        title,
+        f"{counted(article_labels.nunique(), 'article')}. Each cell is one kept paragraph, coloured by its strongest assigned theme.",
+        legend=True,
+    )
 
 
 def distinctive_terms_chart(terms: pd.DataFrame, *, title: str | None = None, language: str | None = None) -> go.Figure:
@@ -405,7 +602,7 @@ def distinctive_terms_chart(terms: pd.DataFrame, *, title: str | None = None, la
         return _empty_figure(title, "No distinctive words: the theme or the other paragraphs have no text here.")
     z = terms["z"].astype(float)
     significant = terms["significant"].astype(bool) if "significant" in terms.columns else z.abs() >= SIGNIFICANT_Z
-    color = LANGUAGE_COLORS.get(language or "", ACCENT_COLOR)
+    color = language_color(language) if language else INK_COLOR
     keys = terms["key"] if "key" in terms.columns else terms["term"]
     articles = terms["articles_theme"] if "articles_theme" in terms.columns else pd.Series("?", index=terms.index)
     variants = terms["variants"] if "variants" in terms.columns else terms["term"]
@@ -469,13 +666,17 @@ def language_order(languages: Iterable[str]) -> list[str]:
     return [code for code in LANGUAGE_ORDER if code in present] + sorted(set(present) - set(LANGUAGE_ORDER))
 
 
-def _article_labels(strip: pd.DataFrame) -> pd.Series:
-    """Unique "outlet · date" label per article, numbered when two articles would share one."""
+def _article_labels(strip: pd.DataFrame, *, one_line: bool = False) -> pd.Series:
+    """Unique escaped label per article, numbered when two would share one.
+
+    "outlet<br>date" (the outlet wrapped too, so a phone keeps room for the cells), or "outlet · date" with ``one_line``.
+    """
     seen: Counter[str] = Counter()
     labels = {}
     articles = strip[["doc_id", "outlet", "date"]].drop_duplicates("doc_id")
     for doc_id, outlet, date in articles.itertuples(index=False):
-        base = plain(f"{outlet} · {date if isinstance(date, str) and date else 'undated'}")
+        day = plain(date if isinstance(date, str) and date else "undated")
+        base = f"{plain(outlet)} · {day}" if one_line else f"{_wrapped(outlet, LABEL_WIDTH)}<br>{day}"
         seen[base] += 1
         labels[doc_id] = base if seen[base] == 1 else f"{base} ({seen[base]})"
     return strip["doc_id"].map(labels)
@@ -497,15 +698,43 @@ def _snippet(text: str) -> str:
     return "<br>".join(plain(line) for line in textwrap.wrap(cut, 60))
 
 
-def _styled(figure: go.Figure, title: str, subtitle: str) -> go.Figure:
-    """The common layout; ``title`` may hold corpus or theme text, so it is escaped."""
+def _styled(figure: go.Figure, title: str, subtitle: str, *, legend: bool = False) -> go.Figure:
+    """The common layout; ``title`` may hold corpus or theme text, so it is escaped.
+
+    Title and subtitle are wrapped so that a phone's width (390 px) shows them whole; the top margin
+    makes room for them (and for a legend set on top with :func:`_legend_on_top`).
+    """
+    title_lines = textwrap.wrap(title, TITLE_WIDTH) or [""]
+    subtitle_lines = [line for part in subtitle.split("<br>") for line in textwrap.wrap(part, SUBTITLE_WIDTH)]
+    top = 24 + 24 * len(title_lines) + 17 * len(subtitle_lines) + (30 if legend else 0)
     figure.update_layout(
-        title={"text": plain(title), "subtitle": {"text": subtitle}},
+        title={
+            "text": "<br>".join(plain(line) for line in title_lines),
+            "subtitle": {"text": "<br>".join(subtitle_lines)},
+            "x": 0,
+            "xref": "container",
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": 12, "l": 12},
+        },
         template="plotly_white",
         font={"family": FONT_FAMILY},
-        margin={"t": 90},
+        margin={"t": max(top, figure.layout.margin.t or 0), "l": 10, "r": 20},
     )
     return figure
+
+
+def _legend_on_top(title: str) -> dict[str, object]:
+    """A horizontal legend just above the plot, which leaves the plot the whole width on a phone."""
+    return {"title_text": title, "orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"}
+
+
+def _wrapped(text: str, width: int) -> str:
+    """Escaped text (:func:`plain`) broken into lines of about ``width`` characters, for a tick label."""
+    lines = textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False)
+    return "<br>".join(plain(line) for line in lines) or plain(text)
 
 
 def _empty_figure(title: str, message: str) -> go.Figure:
@@ -553,7 +782,7 @@ def voice_shares_chart(voices: pd.DataFrame, *, labels: Mapping[str, str] | None
                 offsetgroup=language,
                 legendgroup=language,
                 marker={
-                    "color": LANGUAGE_COLORS.get(language, OTHER_COLOR),
+                    "color": language_color(language),
                     "pattern": {"shape": "/" if voice == "attributed" else "", "fgcolor": "white", "solidity": 0.45},
                 },
                 text=[
@@ -634,7 +863,7 @@ def speakers_chart(
                 y=[plain((speaker_labels or {}).get(speaker, speaker)) for speaker in order],
                 zmin=0,
                 zmax=highest,
-                colorscale="Blues",
+                colorscale=SHARE_COLORSCALE,
                 showscale=column == len(languages),
                 colorbar={"title": {"text": "Paragraphs"}},
                 text=[

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import colorsys
 import datetime as dt
 import json
+import math
 from collections.abc import Iterator
 
 import pandas as pd
@@ -34,18 +36,36 @@ def shares() -> pd.DataFrame:
 
 def test_shares_chart_puts_persian_first_with_counts_and_click_data(shares: pd.DataFrame) -> None:
     figure = charts.shares_by_language_chart(shares)
-    persian, arabic = figure.data
+    persian, arabic, persian_labels, arabic_labels = figure.data
     assert (persian.name, arabic.name) == ("Persian (fa)", "Arabic (ar)")
-    assert list(persian.x) == ["terrorism", "foreign interference"]
-    assert list(persian.y) == pytest.approx([100 * 12 / 31, 100 * 4 / 31])
-    assert list(persian.text) == ["39 % (12/31)", "13 % (4/31)"]
+    assert persian.orientation == "h" and persian.type == "bar" and persian_labels.mode == "text"  # level labels on a phone
+    assert list(persian.y) == ["terrorism", "foreign<br>interference"]
+    assert list(persian.x) == pytest.approx([100 * 12 / 31, 100 * 4 / 31])
+    assert [text.strip() for text in persian_labels.text] == ["39 % (12/31)", "13 % (4/31)"]
+    assert list(persian_labels.x) == pytest.approx([55.66, 28.91])  # just beyond the whisker
+    assert not persian_labels.showlegend and arabic_labels.offsetgroup == arabic.offsetgroup == "ar"
     assert [row[:2] for row in persian.customdata] == [["terrorism", "fa"], ["foreign_interference", "fa"]]
-    assert list(arabic.error_y.array) == pytest.approx([81.24 - 50, 56.35 - 100 / 6])
-    assert list(arabic.error_y.arrayminus) == pytest.approx([50 - 18.76, 100 / 6 - 3.01])
-    assert persian.marker.color != arabic.marker.color
-    assert figure.layout.barmode == "group"
-    assert figure.layout.yaxis.title.text == "Share of kept paragraphs (%)"
+    assert [row[7] for row in arabic.customdata] == ["in 3 articles", "in 3 articles"]
+    assert list(arabic.error_x.array) == pytest.approx([81.24 - 50, 56.35 - 100 / 6])
+    assert list(arabic.error_x.arrayminus) == pytest.approx([50 - 18.76, 100 / 6 - 3.01])
+    assert persian.marker.color == charts.LANGUAGE_COLORS["fa"] != arabic.marker.color == charts.LANGUAGE_COLORS["ar"]
+    assert figure.layout.barmode == "group" and figure.layout.scattermode == "group"
+    assert figure.layout.xaxis.title.text == "Share of kept paragraphs (%)"
     assert "Persian (fa)" in _render(figure)
+
+
+def test_languages_and_themes_have_palettes_of_their_own() -> None:
+    def hue(color: str) -> float:
+        red, green, blue = (int(color[index : index + 2], 16) / 255 for index in (1, 3, 5))
+        return colorsys.rgb_to_hls(red, green, blue)[0] * 360
+
+    languages, themes = list(charts.LANGUAGE_COLORS.values()), charts.THEME_PALETTE
+    assert not set(languages) & set(themes) and charts.NO_THEME_COLOR not in languages
+    for language in languages:
+        for theme in themes:
+            distance = abs(hue(language) - hue(theme))
+            assert min(distance, 360 - distance) > 20, (language, theme)  # Arabic vermillion is no theme's orange
+    assert charts.language_color("fa") != charts.language_color("ar") and charts.language_color("en") == charts.OTHER_COLOR
 
 
 def test_shares_chart_empty_selection_shows_a_message(shares: pd.DataFrame) -> None:
@@ -62,19 +82,53 @@ def test_outlet_heatmap_cells_follow_matrix_order() -> None:
             "outlet": ["RT Arabic", "RT Arabic", "تسنیم", "تسنیم"],
             "language": ["ar", "ar", "fa", "fa"],
             "theme": ["terrorism", "limited_mission"] * 2,
-            "paragraphs": [4, 4, 3, 3],
-            "with_theme": [2, 0, 3, 1],
-            "share": [0.5, 0.0, 1.0, 1 / 3],
+            "paragraphs": [14, 14, 13, 13],
+            "with_theme": [7, 0, 13, 1],
+            "share": [0.5, 0.0, 1.0, 1 / 13],
             "articles": [2, 2, 1, 1],
         }
     )
-    heatmap = charts.outlet_heatmap(matrix).data[0]
-    assert list(heatmap.y) == ["RT Arabic (ar)", "تسنیم (fa)"]
-    assert list(heatmap.x) == ["terrorism", "limited mission"]
-    assert heatmap.z[0].tolist() == [50, 0] and heatmap.z[1].tolist() == pytest.approx([100, 100 / 3])
-    assert heatmap.text[1] == ["100 %<br>3/3", "33 %<br>1/3"]
-    assert heatmap.customdata[0][0].tolist() == [2, 4, 2]
-    _render(charts.outlet_heatmap(matrix))
+    figure = charts.outlet_heatmap(matrix)
+    heatmap = figure.data[0]
+    assert len(figure.data) == 1  # no cell with too few paragraphs
+    assert list(heatmap.y) == ["تسنیم<br>fa · 13 paragraphs", "RT Arabic<br>ar · 14 paragraphs"]  # Persian first
+    assert list(heatmap.x) == ["terrorism", "limited<br>mission"] and figure.layout.xaxis.side == "top"
+    assert heatmap.z[0].tolist() == pytest.approx([100, 100 / 13]) and heatmap.z[1].tolist() == [50, 0]
+    assert heatmap.text[0] == ["100 %<br>13/13", "8 %<br>1/13"]
+    assert heatmap.customdata[1][0].tolist() == [7, 14, "2 articles"] and heatmap.customdata[0][0][2] == "1 article"
+    assert len(figure.layout.shapes) == 1  # the line between Persian and Arabic
+    _render(figure)
+
+
+def test_outlet_heatmap_leaves_small_outlets_unpainted_and_folds_many() -> None:
+    rows = [("Big", "ar", 40, 10), ("Tiny", "ar", 1, 1), ("Small", "fa", 5, 2), ("Large", "fa", 30, 3)]
+    matrix = pd.DataFrame(
+        [
+            {"outlet": outlet, "language": language, "theme": "terrorism", "paragraphs": n, "with_theme": k, "share": k / n, "articles": 1}
+            for outlet, language, n, k in rows
+        ]
+    )
+    figure = charts.outlet_heatmap(matrix)
+    shares, few = figure.data
+    assert [label.split("<br>")[0] for label in shares.y] == ["Large", "Small", "Big", "Tiny"]  # language, then size
+    assert math.isnan(shares.z[3][0]) and shares.text[3] == [""]  # 1/1 is not painted as 100 %
+    assert few.text[3] == ["1/1"] and few.text[1] == ["2/5"] and math.isnan(few.z[0][0]) and not few.showscale
+    assert "too few for a share" in few.hovertemplate and "White: fewer than 10" in figure.layout.title.subtitle.text
+    one = charts.outlet_heatmap(matrix.head(1))
+    assert one.layout.height >= 330 and one.data[0].colorbar.orientation == "h"  # one outlet keeps a readable colour bar
+    many = pd.DataFrame(
+        [
+            {"outlet": f"o{index}", "language": "fa" if index % 2 else "ar", "theme": "terrorism", "paragraphs": 30 if index < 5 else 2,
+             "with_theme": 1, "share": 1 / (30 if index < 5 else 2), "articles": 1}
+            for index in range(40)
+        ]
+    )  # fmt: skip
+    folded = charts.outlet_rows(many)
+    assert len(folded) == 7 and folded["outlets"].tolist() == [1, 1, 18, 1, 1, 1, 17]
+    assert folded["outlet"].iloc[2] == "18 other Persian outlets (fewer than 10 paragraphs each)"
+    assert folded["paragraphs"].iloc[2] == 36 and folded["with_theme"].iloc[2] == 18
+    assert len(charts.outlet_rows(many, fold_after=100)) == 40
+    assert "folded into one row per language" in charts.outlet_heatmap(many).layout.title.subtitle.text
 
 
 def test_article_strip_chart_colours_cells_by_theme_with_snippets() -> None:
@@ -96,13 +150,15 @@ def test_article_strip_chart_colours_cells_by_theme_with_snippets() -> None:
     assert list(by_name) == ["limited mission", "terrorism", "none"]
     assert by_name["none"].marker.color == charts.NO_THEME_COLOR
     assert by_name["terrorism"].marker.color == charts.theme_colors(["limited_mission", "terrorism"])["terrorism"]
-    assert list(by_name["terrorism"].x) == [2, 4]  # ¶ numbers as a reader counts them: the dropped ¶ 3 is a gap
-    assert list(by_name["none"].y) == ["Tasnim · 2022-01-10", "RT Arabic · 2022-01-10 (2)"]
-    assert by_name["terrorism"].customdata[0] == ["fa1-1", "fa1", "terrorism"]
+    assert list(by_name["terrorism"].base) == [1.5, 3.5] and list(by_name["terrorism"].x) == [1, 1]  # ¶ 2 and ¶ 4: ¶ 3 was dropped
+    assert by_name["terrorism"].type == "bar" and figure.layout.barmode == "overlay"  # cells stretch with the width
+    assert list(by_name["none"].y) == ["Tasnim<br>2022-01-10", "RT Arabic<br>2022-01-10 (2)"]
+    assert by_name["terrorism"].customdata[0] == ["fa1-1", "fa1", "terrorism", "Tasnim · 2022-01-10"]
     assert by_name["terrorism"].hovertext[0] == "¶ 2 · تروریسم &lt;b&gt;"
     snippet = by_name["none"].hovertext[0]
     assert snippet.startswith("¶ 1 · ") and snippet.endswith("…") and len(snippet.removeprefix("¶ 1 · ").replace("<br>", " ")) <= 121
-    assert list(figure.layout.yaxis.categoryarray) == ["Tasnim · 2022-01-10", "RT Arabic · 2022-01-10", "RT Arabic · 2022-01-10 (2)"]
+    assert list(figure.layout.yaxis.categoryarray) == ["Tasnim<br>2022-01-10", "RT Arabic<br>2022-01-10", "RT Arabic<br>2022-01-10 (2)"]
+    assert figure.layout.title.subtitle.text.startswith("3 articles.")
     _render(figure)
 
 
@@ -181,10 +237,10 @@ def test_theme_colors_are_fixed_by_position_and_cycle() -> None:
 def test_theme_labels_replace_ids_in_charts(shares: pd.DataFrame) -> None:
     labels = {"terrorism": "Security threat"}
     figure = charts.shares_by_language_chart(shares, labels=labels)
-    assert list(figure.data[0].x) == ["Security threat", "foreign interference"]
+    assert list(figure.data[0].y) == ["Security<br>threat", "foreign<br>interference"]
     assert figure.data[0].customdata[0][0] == "terrorism"
     matrix = shares.rename(columns={"language": "outlet"}).assign(language="fa")
-    assert list(charts.outlet_heatmap(matrix, labels=labels).data[0].x) == ["Security threat", "foreign interference"]
+    assert list(charts.outlet_heatmap(matrix, labels=labels).data[0].x) == ["Security<br>threat", "foreign<br>interference"]
 
 
 def test_clicked_bar_reads_theme_and_language_from_customdata(shares: pd.DataFrame) -> None:
@@ -274,7 +330,7 @@ def test_no_corpus_markup_reaches_a_figure(name: str) -> None:
 def test_hostile_strings_stay_readable_and_out_of_hover_templates() -> None:
     figures = _hostile_figures()
     heatmap = figures["heatmap"].data[0]
-    assert list(heatmap.y) == [charts.plain(f"{HOSTILE} (fa)")] and list(heatmap.x) == ["&lt;i&gt;Terror&lt;/i&gt;"]
+    assert heatmap.y[0].replace("<br>", " ").startswith(charts.plain(HOSTILE)) and list(heatmap.x) == ["&lt;i&gt;Terror&lt;/i&gt;"]
     strip = figures["strip"].data[0]
     assert strip.name == "&lt;i&gt;Terror&lt;/i&gt;" and "Terror" not in strip.hovertemplate
     assert strip.hovertext[0].startswith("¶ 5 · &lt;script&gt;")
@@ -316,8 +372,11 @@ def test_timeline_chart_one_panel_per_theme_a_line_per_language_with_counts_and_
     assert "fewer than 10" in persian.customdata[1][11] and persian.customdata[0][11] == ""
     assert persian.marker.color == charts.LANGUAGE_COLORS["fa"] and figure.data[2].marker.color == charts.LANGUAGE_COLORS["ar"]
     titles = [annotation for annotation in figure.layout.annotations if annotation.text in ("terrorism", "limited mission")]
-    assert [(title.text, title.font.color) for title in titles] == [("terrorism", "#E69F00"), ("limited mission", "#009E73")]
-    assert "4 undated paragraphs not shown" in figure.layout.title.subtitle.text
+    colors = charts.theme_colors(["terrorism", "foreign_interference", "limited_mission"])
+    assert [(title.text, title.font.color) for title in titles] == [
+        ("terrorism", colors["terrorism"]), ("limited mission", colors["limited_mission"]),
+    ]  # fmt: skip
+    assert "4 undated paragraphs not shown" in figure.layout.title.subtitle.text.replace("<br>", " ")
     assert charts.clicked_point([{"x": 1}, {"customdata": persian.customdata[1]}]) == {
         "theme": "terrorism", "language": "fa", "outlet": None, "dates": (dt.date(2022, 1, 10), dt.date(2022, 1, 10)),
     }  # fmt: skip

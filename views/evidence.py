@@ -8,7 +8,7 @@ from typing import Any, cast
 
 import streamlit as st
 
-from analysis import compare
+from analysis import charts, compare
 from analysis.html import paragraph_card
 from analysis.languages import ALL, other_language
 from analysis.voices import actor_labels, describe_voice
@@ -95,6 +95,6 @@ def counterparts_button(run: Run, row: Any) -> None:
         st.caption("Closest by meaning in the whole corpus (cosine similarity of the multilingual embeddings), whatever their themes:")
         for match in compare.counterparts(run.table, run.vectors, row.paragraph_id, k=3).itertuples(index=False):
             st.html(
-                f'<div style="border-inline-start:3px solid #0072B2;padding-inline-start:0.75rem;margin:0.4rem 0">'
+                f'<div style="border-inline-start:3px solid {charts.language_color(match.language)};padding-inline-start:0.75rem;margin:0.4rem 0">'
                 f"{paragraph_card(match, f'similarity {match.similarity:.2f}')}</div>"
             )

@@ -8,9 +8,12 @@ import streamlit as st
 
 from analysis import charts, compare
 from analysis.languages import ALL
+from analysis.wording import counted
 from views.common import Run, chart, download_buttons, show_table
 
-STRIP_MAX_ARTICLES = 60
+STRIP_SCROLL_AFTER = 14
+"""A strip of more articles than this is drawn whole in a scrolling box."""
+STRIP_BOX_HEIGHT = 760
 DIFFERENCE_SHOWN = ["theme", "share_a", "share_b", "difference", "ci_low", "ci_high", "p_value", "articles_a", "articles_b"]
 
 
@@ -50,23 +53,28 @@ def overview_view(run: Run) -> None:
     st.subheader("Outlet by outlet")
     matrix = compare.outlet_theme_matrix(run.selected, ids)
     chart(charts.outlet_heatmap(matrix, labels=labels), "outlet_chart")
-    st.caption("Each cell: the share of the outlet's kept paragraphs carrying the theme, with the count.")
-    show_table(run, matrix, "theme_shares_by_outlet")
+    st.caption(
+        "Each cell: the share of the outlet's kept paragraphs carrying the theme, with the count. Outlets by language, then "
+        f"by size; an outlet with fewer than {compare.FEW_PARAGRAPHS} kept paragraphs shows its count only, since one "
+        "paragraph would move its share by more than 10 points."
+    )
+    every_outlet = charts.outlet_rows(matrix, fold_after=len(matrix) + 1).drop(columns="outlets")
+    show_table(run, every_outlet, "theme_shares_by_outlet")
 
     st.subheader("Article by article")
     strip = compare.article_strip(run.selected, ids)
-    articles = list(dict.fromkeys(strip["doc_id"]))
-    chart(
-        charts.article_strip_chart(strip[strip["doc_id"].isin(articles[:STRIP_MAX_ARTICLES])], theme_ids=ids, labels=labels), "strip_chart"
-    )
-    shown = (
-        f"the first {STRIP_MAX_ARTICLES} of {len(articles)} articles; narrow the filters to see others. "
-        if len(articles) > STRIP_MAX_ARTICLES
-        else ""
-    )
+    articles = strip["doc_id"].nunique()
+    figure = charts.article_strip_chart(strip, theme_ids=ids, labels=labels)
+    if articles > STRIP_SCROLL_AFTER:
+        with st.container(height=STRIP_BOX_HEIGHT, key="strip_box"):
+            chart(figure, "strip_chart")
+        shown = f"All {articles} articles are drawn: scroll inside the box to see them all. "
+    else:
+        chart(figure, "strip_chart")
+        shown = f"All {counted(articles, 'article')} of the selection. " if articles > 1 else ""
     st.caption(
-        f"Each square is one kept paragraph at its ¶ number in the article (gaps are dropped paragraphs), coloured by its "
-        f"strongest assigned theme; {shown}hover to read its start."
+        f"{shown}Each cell is one kept paragraph at its ¶ number in the article (gaps are dropped paragraphs), coloured by "
+        "its strongest assigned theme; hover to read its start."
     )
     download_buttons(strip, "article_strip", run.metadata)
     st.info(
