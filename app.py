@@ -166,12 +166,13 @@ def corpus_marks(corpus_key: str, theme_ids: list[str]) -> pd.DataFrame:
 
 
 def note_changes_since_mark(table: pd.DataFrame, themes: ThemeSet) -> None:
-    """After a mark, say which paragraphs gained or lost a theme; remember this run's assignment for the next mark."""
+    """After a mark or a theme edit, say which paragraphs gained or lost a theme; remember this run's assignment for the next one."""
     assignment = table[["paragraph_id", *(f"has_{theme_id}" for theme_id in themes.ids)]]
     before = st.session_state.pop("assignment_before_mark", None)
+    reason = st.session_state.pop("assignment_change_reason", "Relearnt from your marks.")  # or a theme edit's
     if before is not None and list(before.columns) == list(assignment.columns):
         changes = assignment_changes(before, assignment, themes.ids, {theme.id: theme.label for theme in themes.themes})
-        st.session_state["mark_notice"] = ("success", f"Relearnt from your marks. {describe_changes(changes)}.", changes)
+        st.session_state["mark_notice"] = ("success", f"{reason} {describe_changes(changes)}.", changes)
     st.session_state["last_assignment"] = assignment
 
 

@@ -267,6 +267,11 @@ def test_renaming_and_editing_a_theme_updates_labels_and_scores(downloads: dict[
     at.button(key="save_terrorism").click()
     run(at)
     assert at.success[0].value.startswith("Saved “Security threat”")
+    # The page says what the edit did to the paragraphs, theme by theme, as after a mark.
+    changed = [message.value for message in at.success if message.value.startswith("Saved “Security threat”. ")]
+    assert changed and re.search(r"Security threat: (no change|[+−]\d+ paragraph)", changed[0]) and "Limited mission:" in changed[0]
+    assert "1 paragraphs" not in changed[0]
+    assert any("Ctrl+Enter" in caption.value for caption in at.caption)  # said once, not over the text
     themes = parse_themes(downloads["themes.toml"])
     assert themes.label("terrorism") == "Security threat" and themes.themes[0].cues["en"] == ("militants",)
     at.session_state["view"] = "Overview"

@@ -22,6 +22,7 @@ from analysis.themes import (
 from analysis.wording import counted
 from views.common import Run, language_display, notify, session_themes
 
+EDITOR_KEY = "themes_editor"
 THEME_FIELDS = {
     "descriptions": "Descriptions: what the theme is about",
     "examples": "Examples: sentences that carry it",
@@ -68,7 +69,10 @@ def apply_theme_edit(theme_id: str) -> None:
     prefix = f"edit_{theme_id}"
     label = st.session_state[f"{prefix}_label"].strip() or theme.label
     edited = dataclasses.replace(theme, label=label, **edited_fields(prefix, editor_languages(theme)))
-    update_themes(lambda themes: replace_theme(themes, edited), f"Saved “{label}”; the charts are re-scored with it.")
+    if update_themes(lambda themes: replace_theme(themes, edited), f"Saved “{label}”; the charts are re-scored with it."):
+        # The next run compares the paragraphs' themes with these and says which gained or lost one (as after a mark).
+        st.session_state["assignment_before_mark"] = st.session_state.get("last_assignment")
+        st.session_state["assignment_change_reason"] = f"Saved “{label}”."
 
 
 def add_new_theme() -> None:
@@ -124,10 +128,20 @@ def themes_view(run: Run) -> None:
         icon=":material/download:",
     )
     upload_column.file_uploader("Load a themes file", type=["toml"], key="themes_file", on_change=load_uploaded_themes)
-    for theme in run.themes.themes:
-        with st.expander(f"{theme.label} · `{theme.id}` · threshold {theme.threshold:.2f}"), st.form(f"edit_{theme.id}_form"):
-            theme_fields(f"edit_{theme.id}", theme)
-            st.form_submit_button("Apply changes", on_click=apply_theme_edit, args=(theme.id,), type="primary", key=f"save_{theme.id}")
+    # Streamlit's "Press Ctrl+Enter to submit form" sits inside the text box, over the end of a right-to-left line: it is
+    # hidden here and said once above the editors instead.
+    st.html(f"<style>.st-key-{EDITOR_KEY} [data-testid='InputInstructions'] {{ display: none; }}</style>")
+    st.caption("One sentence per line. **Ctrl+Enter** in a box applies its form, as the button does.")
+    with st.container(key=EDITOR_KEY):
+        for theme in run.themes.themes:
+            with st.expander(f"{theme.label} · `{theme.id}` · threshold {theme.threshold:.2f}"), st.form(f"edit_{theme.id}_form"):
+                theme_fields(f"edit_{theme.id}", theme)
+                st.form_submit_button("Apply changes", on_click=apply_theme_edit, args=(theme.id,), type="primary", key=f"save_{theme.id}")
+        add_theme_form()
+
+
+def add_theme_form() -> None:
+    """The "Add a theme" form."""
     st.markdown("##### Add a theme")
     with st.form("add_form"):
         st.text_input(
@@ -146,4 +160,5 @@ def theme_fields(prefix: str, theme: Theme | None) -> None:
             st.markdown(f"**{language_display(language)}**")
             for field, title in THEME_FIELDS.items():
                 value = "\n".join(getattr(theme, field).get(language, ())) if theme else ""
-                st.text_area(title, value=value, key=f"{prefix}_{field}_{language}", height=80 if field == "cues" else 130)
+                # The whole list, however long ("content": the box grows with its lines).
+                st.text_area(title, value=value, key=f"{prefix}_{field}_{language}", height="content")
