@@ -1,9 +1,13 @@
-"""Turn result tables into downloadable CSV, Excel and Parquet bytes stamped with the run metadata.
+"""Turn result tables into downloadable CSV, Excel and Parquet bytes, and the run metadata into run.json.
 
-The metadata (model, themes hash, thresholds, corpus hash, creation time...) says which run
-produced a file, so a table found later on a disk can be traced back. Each format stores it the
-way its readers expect; see each function. Row indexes are not written: reset them first when
-they carry information.
+The metadata (model, themes hash, thresholds, corpus hash, filters, input files...) says which run
+produced a file, so a table found later on a disk can be traced back. It is written once per file
+or download, never repeated on every row: ``run.json`` beside the CSV tables (the dashboard offers
+it once, the command line writes it once), a "run" sheet in XLSX, the file's key-value metadata in
+Parquet. CSV and Parquet keep the tables as computed (ids, codes, shares as fractions: for
+programs); XLSX is for reading, with headings, theme labels, language names, shares as
+percentages, right-to-left text columns and widths. Row indexes are not written: reset them first
+when they carry information.
 """
 
 from __future__ import annotations
@@ -11,17 +15,83 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Mapping
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from analysis.languages import LANGUAGE_NAMES, language_label
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 RUN_PREFIX = "run_"
 DATA_SHEET = "data"
 RUN_SHEET = "run"
+THEME_LABELS_KEY = "theme_labels"
+"""The metadata item holding each theme id's label, which the XLSX headings and cells use."""
+HEADINGS = {
+    "paragraph_id": "Paragraph id",
+    "source": "Source file",
+    "doc_id": "Article id",
+    "outlet": "Outlet",
+    "language": "Language",
+    "detected_language": "Detected language",
+    "date": "Date",
+    "week": "Week starting",
+    "position": "Position (0-based)",
+    "title": "Title",
+    "url": "URL",
+    "text": "Text",
+    "kept": "Kept",
+    "drop_reason": "Drop reason",
+    "duplicate_of": "Duplicate of",
+    "note": "Note",
+    "themes": "Themes",
+    "voice": "Voice",
+    "speaker": "Speaker",
+    "theme": "Theme",
+    "paragraphs": "Kept paragraphs",
+    "with_theme": "Paragraphs with the theme",
+    "share": "Share",
+    "ci_low": "95 % interval, low",
+    "ci_high": "95 % interval, high",
+    "articles": "Articles",
+    "few": "Fewer than 10 paragraphs",
+    "language_a": "Language A",
+    "language_b": "Language B",
+    "share_a": "Share in A",
+    "share_b": "Share in B",
+    "difference": "Gap (A − B)",
+    "p_value": "p-value",
+    "articles_a": "Articles in A",
+    "articles_b": "Articles in B",
+    "paragraphs_a": "Kept paragraphs in A",
+    "paragraphs_b": "Kept paragraphs in B",
+    "testable": "Enough articles to test",
+    "clear": "Unlikely to be chance",
+    "verdict": "In words",
+    "theme_paragraphs": "Paragraphs with the theme (every voice)",
+    "share_of_theme": "Share of the theme's paragraphs",
+    "cell": "Kept paragraph number",
+    "dominant_theme": "Strongest theme",
+    "dominant_score": "Its score",
+    "score": "Score",
+    "term": "Word",
+    "count_theme": "In the theme's paragraphs",
+    "count_rest": "In the other paragraphs",
+}
+"""XLSX headings of the columns the tables share; others are shown with their underscores as spaces."""
+PERCENT_COLUMNS = {"share", "ci_low", "ci_high", "share_a", "share_b", "difference", "share_of_theme"}
+"""Fractions shown as percentages in XLSX (the value stays the fraction)."""
+LANGUAGE_COLUMNS = {"language", "detected_language", "language_a", "language_b"}
+THEME_COLUMNS = {"theme", "dominant_theme"}
+RIGHT_TO_LEFT = re.compile(r"[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
+"""Hebrew and Arabic-script letters (Persian, Arabic, Urdu…): a column holding them is set right to left."""
+MAX_WIDTH = 70
 
 
 def neutralize_formulas(df: pd.DataFrame) -> pd.DataFrame:
@@ -41,38 +111,44 @@ def neutralize_formulas(df: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def to_csv_bytes(df: pd.DataFrame, metadata: Mapping[str, object]) -> bytes:
+def to_csv_bytes(df: pd.DataFrame, metadata: Mapping[str, object] | None = None) -> bytes:
     """CSV bytes (UTF-8 with BOM so Excel reads Persian and Arabic correctly), formula-neutralised.
 
-    CSV has no place for metadata that every spreadsheet understands (comment lines break
-    parsers), so each metadata item becomes a constant column ``run_<key>`` appended to the data:
-    redundant but honest, and it survives sorting, filtering and copy-pasting of rows. A table
-    without rows keeps the ``run_*`` headers but, having no cells, no values.
-
-    Raises:
-        ValueError: a ``run_<key>`` column already exists in ``df``.
+    Only the table: the run metadata goes once into ``run.json`` (:func:`to_run_json_bytes`), which
+    the command line writes beside its CSV files and the dashboard offers once, not on every row.
+    ``metadata`` is accepted so that every format has the same signature, and is not written.
     """
-    run_fields = _run_fields(metadata)
-    clashes = sorted(set(run_fields) & set(map(str, df.columns)))
-    if clashes:
-        raise ValueError(f"Cannot stamp run metadata: the table already has column(s) {', '.join(clashes)}")
-    stamped = df.assign(**run_fields)
-    text = neutralize_formulas(stamped).to_csv(index=False, lineterminator="\r\n")
+    text = neutralize_formulas(df).to_csv(index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
 
-def to_xlsx_bytes(df: pd.DataFrame, metadata: Mapping[str, object]) -> bytes:
-    """Excel workbook bytes: sheet "data" with the table, sheet "run" with the metadata.
+def to_run_json_bytes(metadata: Mapping[str, object]) -> bytes:
+    """The run metadata as ``run.json`` (UTF-8, indented), as ``framing analyze`` writes it."""
+    return (json.dumps(metadata, ensure_ascii=False, indent=2, default=_json_default) + "\n").encode("utf-8")
 
-    The "run" sheet has one ``key``/``value`` row per metadata item. Text is formula-neutralised,
-    and characters that XLSX forbids (control characters other than tab and line breaks) are removed.
+
+def to_xlsx_bytes(df: pd.DataFrame, metadata: Mapping[str, object]) -> bytes:
+    """An Excel workbook to read: sheet "data" with the table, sheet "run" with the metadata, once.
+
+    On "data": headings in words (:data:`HEADINGS`; ``score_<theme>`` -> "Score: <theme label>"), theme
+    ids as their labels (from ``metadata["theme_labels"]`` when present), language codes as names,
+    shares as percentages, columns that hold Persian or Arabic set right to left, widths that fit,
+    long text wrapped, the heading row frozen. The "run" sheet has one ``key``/``value`` row per
+    metadata item. Text is formula-neutralised, and characters that XLSX forbids (control characters
+    other than tab and line breaks) are removed.
     """
+    labels = metadata.get(THEME_LABELS_KEY)
+    labels = {str(key): str(value) for key, value in labels.items()} if isinstance(labels, Mapping) else {}
+    readable = _readable(df, labels)
     values = [_metadata_text(value) for value in metadata.values()]
     run = pd.DataFrame({"key": list(metadata), "value": values})
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        _xlsx_safe(df).to_excel(writer, sheet_name=DATA_SHEET, index=False)
+        _xlsx_safe(readable).to_excel(writer, sheet_name=DATA_SHEET, index=False)
         _xlsx_safe(run).to_excel(writer, sheet_name=RUN_SHEET, index=False)
+        _lay_out(writer.sheets[DATA_SHEET], df, readable)
+        writer.sheets[RUN_SHEET].column_dimensions["A"].width = 22
+        writer.sheets[RUN_SHEET].column_dimensions["B"].width = MAX_WIDTH
     return buffer.getvalue()
 
 
@@ -92,6 +168,58 @@ def to_parquet_bytes(df: pd.DataFrame, metadata: Mapping[str, object]) -> bytes:
     return buffer.getvalue()
 
 
+def heading(column: str, labels: Mapping[str, str] | None = None) -> str:
+    """A column's XLSX heading: "ci_low" -> "95 % interval, low", "score_terrorism" -> "Score: Terrorism"."""
+    for prefix, words in (("score_", "Score"), ("has_", "Carries")):
+        if column.startswith(prefix):
+            theme = column.removeprefix(prefix)
+            return f"{words}: {(labels or {}).get(theme) or theme.replace('_', ' ')}"
+    return HEADINGS.get(column) or column.replace("_", " ").capitalize()
+
+
+def _readable(df: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
+    """The table with theme labels and language names for ids and codes, and headings in words."""
+    shown = df.copy()
+    for column in shown.columns:
+        if column in THEME_COLUMNS:
+            shown[column] = shown[column].map(lambda theme: labels.get(theme, theme), na_action="ignore")
+        elif column == "themes":
+            shown[column] = shown[column].map(
+                lambda themes: "; ".join(labels.get(theme, theme) for theme in str(themes).split("|") if theme), na_action="ignore"
+            )
+        elif column in LANGUAGE_COLUMNS:
+            shown[column] = shown[column].map(_language_name, na_action="ignore")
+    return shown.rename(columns=lambda column: heading(str(column), labels))
+
+
+def _language_name(code: object) -> object:
+    return language_label(code) if code in LANGUAGE_NAMES and isinstance(code, str) else code
+
+
+def _lay_out(sheet: object, df: pd.DataFrame, readable: pd.DataFrame) -> None:
+    """Percent formats, right-to-left text columns, widths and a frozen heading row on an openpyxl sheet."""
+    sheet.freeze_panes = "A2"  # type: ignore[attr-defined]
+    for index, (column, shown) in enumerate(zip(df.columns, readable.columns, strict=True), start=1):
+        letter = get_column_letter(index)
+        cells = [str(value) for value in readable[shown].head(500) if value is not None and value == value]
+        rtl = any(RIGHT_TO_LEFT.search(value) for value in cells)
+        longest = sorted(len(value) for value in cells)[int(len(cells) * 0.9)] if cells else 0
+        width = min(MAX_WIDTH, max(len(str(shown)), 6 if column in PERCENT_COLUMNS else longest) + 2)
+        sheet.column_dimensions[letter].width = width  # type: ignore[attr-defined]
+        wrap = longest > MAX_WIDTH
+        heading_cell = sheet.cell(row=1, column=index)  # type: ignore[attr-defined]
+        heading_cell.font = Font(bold=True)
+        heading_cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for row in range(2, len(df) + 2):
+            cell = sheet.cell(row=row, column=index)  # type: ignore[attr-defined]
+            if column in PERCENT_COLUMNS:
+                cell.number_format = "0.0 %"
+            if rtl or wrap:
+                cell.alignment = Alignment(
+                    horizontal="right" if rtl else None, readingOrder=2 if rtl else 0, wrap_text=wrap, vertical="top"
+                )
+
+
 def _neutralize(value: object) -> object:
     return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) else value
 
@@ -108,6 +236,10 @@ def _metadata_text(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return "" if value is None else str(value)
+
+
+def _json_default(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
 def _xlsx_safe(df: pd.DataFrame) -> pd.DataFrame:

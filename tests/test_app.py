@@ -200,12 +200,14 @@ def test_downloads_carry_bom_rows_and_run_metadata(reference: Analysis, download
     assert content.startswith(b"\xef\xbb\xbf")
     assert len(paragraphs) == len(reference.table) == 104
     assert (~paragraphs["kept"]).sum() == 38 and (paragraphs.loc[~paragraphs["kept"], "drop_reason"] != "").all()
-    assert paragraphs["run_corpus_hash"].unique().tolist() == [corpus_hash(read_corpus([SEEDS]).documents)]
-    assert paragraphs["run_model"].unique().tolist() == [make_embedder().model_id]
+    assert not [column for column in paragraphs.columns if column.startswith("run_")]  # the metadata once, in run.json
+    stamp = json.loads(downloads["run.json"])
+    assert stamp["corpus_hash"] == corpus_hash(read_corpus([SEEDS]).documents)
+    assert stamp["model"] == make_embedder().model_id
     themes = load_themes().with_thresholds({"limited_mission": threshold})
-    assert json.loads(paragraphs["run_thresholds"][0]) == themes.thresholds()
-    assert paragraphs["run_themes_hash"][0] == themes.digest()
-    assert json.loads(paragraphs["run_filters"][0])["languages"] == ["fa", "ar"]
+    assert stamp["thresholds"] == themes.thresholds() and stamp["themes_hash"] == themes.digest()
+    assert stamp["filters"]["languages"] == ["fa", "ar"] and stamp["inputs"] == ["seeds"]
+    assert stamp["theme_labels"]["limited_mission"] == "Limited mission"
 
     _, shares = csv_download(downloads, "theme_shares_by_language.csv")
     arabic = kept(reference).query("language == 'ar'")
@@ -214,7 +216,9 @@ def test_downloads_carry_bom_rows_and_run_metadata(reference: Analysis, download
     ]
     workbook = openpyxl.load_workbook(io.BytesIO(downloads["theme_shares_by_outlet.xlsx"]()))
     run_sheet = {key: value for key, value in workbook["run"].iter_rows(min_row=2, values_only=True)}
-    assert run_sheet["corpus_hash"] == paragraphs["run_corpus_hash"][0] and workbook["data"].max_row == 16
+    assert run_sheet["corpus_hash"] == stamp["corpus_hash"] and workbook["data"].max_row == 16
+    data_sheet = list(workbook["data"].iter_rows(values_only=True))
+    assert data_sheet[0][:4] == ("Outlet", "Language", "Theme", "Kept paragraphs") and data_sheet[1][1:3] == ("Persian (fa)", "Terrorism")
     parquet = pq.read_table(io.BytesIO(downloads["persian_vs_arabic.parquet"]()))
     assert parquet.num_rows == 3 and parquet.schema.metadata[b"run_themes_hash"].decode() == themes.digest()
 
@@ -222,7 +226,7 @@ def test_downloads_carry_bom_rows_and_run_metadata(reference: Analysis, download
     run(at)
     _, persian = csv_download(downloads, "paragraphs.csv")
     assert len(persian) == int((reference.table["language"] == "fa").sum())
-    assert json.loads(persian["run_filters"][0])["languages"] == ["fa"]
+    assert json.loads(downloads["run.json"])["filters"]["languages"] == ["fa"]
 
 
 def test_adding_a_theme_adds_its_score_column_and_bar(downloads: dict[str, object]) -> None:
@@ -516,15 +520,12 @@ def test_the_dashboard_and_the_cli_give_the_same_paragraph_table_and_stamp(tmp_p
     stamp = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
     run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=180))
     _, shown = csv_download(downloads, "paragraphs.csv")
-    run_columns = [column for column in shown.columns if column.startswith("run_")]
-    pd.testing.assert_frame_equal(shown.drop(columns=run_columns), written, check_dtype=False)
-    dashboard_stamp = {column.removeprefix("run_") for column in run_columns}
-    cli_only = {"themes_file", "labels", "inputs"} - dashboard_stamp
-    assert set(stamp) - cli_only <= dashboard_stamp
-    for key in ("model", "themes_hash", "corpus_hash", "documents", "paragraphs", "kept", "dropped"):
-        assert str(shown[f"run_{key}"][0]) == str(stamp[key]), key
-    assert json.loads(shown["run_thresholds"][0]) == stamp["thresholds"]
-    assert json.loads(shown["run_versions"][0]) == stamp["versions"]
+    pd.testing.assert_frame_equal(shown, written, check_dtype=False)  # the same table, and neither repeats the stamp on its rows
+    dashboard_stamp = json.loads(downloads["run.json"])  # the stamp, once, as the CLI writes it
+    cli_only = {"themes_file", "labels", "workspace"}  # what only a command line has: its files and output folder
+    assert set(stamp) - cli_only <= set(dashboard_stamp)
+    for key in ("model", "themes_hash", "corpus_hash", "documents", "paragraphs", "kept", "dropped", "thresholds", "versions"):
+        assert dashboard_stamp[key] == stamp[key], key
 
 
 def test_over_time_shows_each_day_per_language_switches_to_weeks_and_outlets(reference: Analysis, downloads: dict[str, object]) -> None:

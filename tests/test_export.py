@@ -47,22 +47,20 @@ def test_neutralize_formulas_quotes_only_dangerous_text(frame: pd.DataFrame) -> 
     assert list(export.neutralize_formulas(pd.DataFrame({"=cmd": [1]})).columns) == ["'=cmd"]
 
 
-def test_csv_has_bom_text_intact_neutralised_and_run_columns(frame: pd.DataFrame) -> None:
+def test_csv_has_bom_text_intact_neutralised_and_no_run_columns(frame: pd.DataFrame) -> None:
     data = export.to_csv_bytes(frame, METADATA)
     assert data.startswith(b"\xef\xbb\xbf")
     read = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", keep_default_na=False)
     assert read["text"].tolist()[:2] == [PERSIAN, ARABIC]
     assert read["outlet"].tolist()[2] == "'@evil"
     assert read["score"].tolist() == [0.9, -0.25, 0.1]
-    assert set(read["run_model"]) == {"multilingual-e5-small"}
-    assert set(read["run_created"]) == {"2024-05-01T12:30:00+00:00"}
-    assert json.loads(read["run_thresholds"].iloc[0]) == {"foreign_interference": 0.4, "terrorism": 0.42}
-    assert list(read.columns[:6]) == list(frame.columns)
+    assert list(read.columns) == list(frame.columns)  # the metadata is written once, to run.json, not on every row
+    assert data == export.to_csv_bytes(frame)
 
 
-def test_csv_refuses_to_overwrite_a_run_column(frame: pd.DataFrame) -> None:
-    with pytest.raises(ValueError, match="run_model"):
-        export.to_csv_bytes(frame.assign(run_model="x"), METADATA)
+def test_run_json_holds_the_metadata_once() -> None:
+    run = json.loads(export.to_run_json_bytes(METADATA).decode("utf-8"))
+    assert run["created"] == "2024-05-01T12:30:00+00:00" and run["thresholds"] == METADATA["thresholds"]
 
 
 def test_xlsx_has_data_and_run_sheets(frame: pd.DataFrame) -> None:
@@ -70,13 +68,39 @@ def test_xlsx_has_data_and_run_sheets(frame: pd.DataFrame) -> None:
     workbook = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(dirty, METADATA)))
     assert workbook.sheetnames == ["data", "run"]
     rows = list(workbook["data"].iter_rows(values_only=True))
-    assert rows[0] == tuple(frame.columns)
+    assert rows[0] == ("Paragraph id", "Outlet", "Text", "Note", "Score", "Kept")
     assert rows[1][2] == PERSIAN and rows[2][2] == ARABIC
     assert rows[3][2] == "'=1+1"  # control character removed, then neutralised: no formula
     assert rows[2][4] == -0.25 and rows[3][5] is False
     run = dict(list(workbook["run"].iter_rows(values_only=True))[1:])
     assert run["model"] == "multilingual-e5-small" and run["corpus_hash"] == "d4e5f6"
     assert json.loads(run["thresholds"])["terrorism"] == 0.42
+
+
+def test_xlsx_is_for_reading_labels_names_percentages_right_to_left_and_widths() -> None:
+    table = pd.DataFrame(
+        {
+            "language": ["fa", "ar"],
+            "theme": ["terrorism", "foreign_interference"],
+            "share": [0.25, 0.5],
+            "themes": ["terrorism|foreign_interference", ""],
+            "text": [PERSIAN, ARABIC],
+            "score_terrorism": [0.1, 0.2],
+        }
+    )
+    labels = {"terrorism": "Terrorism", "foreign_interference": "Foreign interference"}
+    workbook = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(table, {**METADATA, "theme_labels": labels})))
+    sheet = workbook["data"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Language", "Theme", "Share", "Themes", "Text", "Score: Terrorism")
+    assert rows[1][:4] == ("Persian (fa)", "Terrorism", 0.25, "Terrorism; Foreign interference")
+    assert rows[2][:2] == ("Arabic (ar)", "Foreign interference")
+    assert sheet["C2"].number_format == "0.0 %"  # a percentage in Excel, the fraction as its value
+    assert sheet["E2"].alignment.readingOrder == 2 and sheet["E2"].alignment.horizontal == "right"  # right to left
+    assert sheet["A2"].alignment.readingOrder != 2
+    assert sheet.column_dimensions["E"].width > sheet.column_dimensions["C"].width >= len("Share")
+    assert sheet.freeze_panes == "A2"
+    assert export.heading("ci_low") == "95 % interval, low" and export.heading("has_x_y") == "Carries: x y"
 
 
 def test_parquet_round_trips_data_and_metadata(frame: pd.DataFrame) -> None:

@@ -177,7 +177,7 @@ def explain(error: Exception) -> str:
 
 
 def download_buttons(table: pd.DataFrame, name: str, metadata: Mapping[str, object], what: str = "") -> None:
-    """CSV, XLSX and Parquet downloads of a table, each stamped with the run metadata (built on click)."""
+    """CSV, XLSX and Parquet downloads of a table (built on click); XLSX and Parquet carry the run metadata, CSV leaves it to run.json."""
     with st.container(horizontal=True, vertical_alignment="center"):
         st.caption(f"Download {what} (`{name}`):" if what else f"Download `{name}`:")
         for extension, label, convert, mime in EXPORTS:
