@@ -64,6 +64,7 @@ def test_no_cache_means_recomputing(fake_encoder: FakeEncoder) -> None:
     assert fake_encoder.texts_seen == 2
 
 
+@pytest.mark.model  # the real loader: importing sentence-transformers (~4 s CPU) is for the model tests, which load it anyway
 def test_unknown_model_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(ModelError, match="cannot load the sentence-transformers model"):
