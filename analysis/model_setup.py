@@ -525,3 +525,22 @@ def _remove_folder(folder: Path) -> None:
     except FileNotFoundError:
         return
     shutil.rmtree(doomed, ignore_errors=True)
+
+
+def ensure_onnx_export(folder: Path, log: Callable[[str], None] = print) -> Path | None:
+    """Export the built model folder to ONNX next to it (``onnx/model.onnx``), once, checked against PyTorch.
+
+    Returns the export that the default model will run on, or ``None`` (PyTorch embeds; the reason went
+    through ``log`` in one line). ``FRAMING_BACKEND=torch`` skips the export; ``FRAMING_PRECISION=int8``
+    also builds the int8 export. See :mod:`analysis.onnx_backend`.
+    """
+    import os
+
+    from analysis.onnx_backend import export_onnx
+
+    if os.environ.get("FRAMING_BACKEND", "").strip().lower() == "torch":
+        return None
+    export = export_onnx(folder, "fp32", log=log)
+    if export is not None and os.environ.get("FRAMING_PRECISION", "").strip().lower() == "int8":
+        return export_onnx(folder, "int8", log=log)
+    return export
