@@ -38,6 +38,7 @@ from analysis.text import (
     fold_persian_letters,
     normalize,
     paragraphs_of,
+    prefetch_identifications,
 )
 
 # One row per saved web page read: its visible characters, those kept as the article, those dropped.
@@ -906,6 +907,7 @@ def _finish(records: list[dict[str, object]], problems: list[Problem]) -> Corpus
     Numeric dates are ordered day/month by the file's unambiguous dates (:func:`day_first_order`).
     """
     day_first = day_first_order(record.get("date") for record in records)
+    prefetch_identifications(paragraph for record in records for paragraph in paragraphs_of(str(record["text"])))  # lingua, all cores
     finished = []
     for record in records:
         source = str(record["source"])

@@ -7,8 +7,12 @@ hashes, counts) so every output can be traced back to its inputs.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import platform
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -24,6 +28,9 @@ from analysis.text import split_paragraphs
 from analysis.themes import ThemeSet
 from analysis.voices import add_voices
 
+PARALLEL_MIN_PARAGRAPHS = 20_000
+"""From this many kept paragraphs on, the voices are found by several processes (starting them takes seconds)."""
+MAX_WORKERS = 4
 OUTPUT_COLUMNS = [
     "paragraph_id",
     "source",
@@ -83,7 +90,38 @@ def score_table(
     for column in scores.table.columns:
         table[column] = np.nan
         table.loc[kept.index, column] = scores.table[column].to_numpy()
-    return assign_themes(add_voices(table), themes.ids, themes.thresholds()), scores.vectors
+    return assign_themes(voiced(table), themes.ids, themes.thresholds()), scores.vectors
+
+
+def voiced(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with ``voice`` and ``speaker`` (:func:`analysis.voices.add_voices`), on every core for a large table.
+
+    Articles are independent (a speaker carries over paragraphs of one article only), so from
+    :data:`PARALLEL_MIN_PARAGRAPHS` kept paragraphs on, the articles are split between worker
+    processes (fresh interpreters: safe in a threaded server) and the answers put back in place: the
+    same table as one process makes. Should the workers fail to start, one process does it all.
+    """
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if workers < 2 or int(table["kept"].sum()) < PARALLEL_MIN_PARAGRAPHS or not table.index.is_unique:
+        return add_voices(table)
+    columns = [column for column in ("doc_id", "position", "text", "language", "kept", "outlet") if column in table.columns]
+    articles = np.array_split(table.loc[table["kept"], "doc_id"].unique(), workers)
+    parts = [table.loc[table["doc_id"].isin(part) & table["kept"], columns] for part in articles]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            found = list(pool.map(_voice_columns, parts))
+    except (OSError, BrokenProcessPool):
+        return add_voices(table)
+    result = table.copy()
+    for column in ("voice", "speaker"):
+        values = pd.concat([part[column] for part in found]) if found else pd.Series(dtype=object)
+        result[column] = values.reindex(table.index, fill_value="").astype(object)
+    return result
+
+
+def _voice_columns(part: pd.DataFrame) -> pd.DataFrame:
+    """``voice`` and ``speaker`` of some articles' kept paragraphs (run in a worker process)."""
+    return add_voices(part)[["voice", "speaker"]]
 
 
 def analyze(corpus: Corpus, themes: ThemeSet, embedder: Embedder, progress: ProgressCallback | None = None) -> Analysis:

@@ -44,8 +44,9 @@ from analysis.themes import (
     Theme,
     ThemeError,
     ThemeSet,
-    denial_hits,
-    has_cue,
+    cue_flags,
+    denial_flags,
+    match_form,
     split_sentences,
     training_set,
     training_sources,
@@ -154,22 +155,40 @@ class NgramVocabulary:
         return {term: column for column, term in enumerate(self.terms.tolist())}
 
     def transform(self, texts: Sequence[str]) -> NgramRows:
-        """The TF-IDF rows of some texts (n-grams outside the vocabulary are ignored)."""
-        columns, indptr, indices, data = self._columns, [0], [], []
-        for text in texts:
-            counts = Counter(column for gram in char_ngrams(mask_words(text, self._masked)) if (column := columns.get(gram)) is not None)
-            row_columns = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
-            weights = (1.0 + np.log([counts[column] for column in row_columns.tolist()])) * self.idf[row_columns]
-            norm = float(np.sqrt(np.dot(weights, weights)))
-            indices.append(row_columns)
-            data.append(weights / norm if norm else weights)
-            indptr.append(indptr[-1] + len(row_columns))
-        return NgramRows(
-            np.asarray(indptr, dtype=np.int64),
-            np.concatenate(indices) if indices else np.zeros(0, np.int64),
-            np.concatenate(data) if data else np.zeros(0),
-            len(self.terms),
-        )
+        """The TF-IDF rows of some texts (n-grams outside the vocabulary are ignored).
+
+        Each distinct word's n-gram columns are looked up once per call (words recur across
+        paragraphs), and the weights of all rows are computed together; each row's norm is still its
+        own dot product, so the rows are the same, bit for bit, as computing them one text at a time.
+        """
+        columns, masked = self._columns, self._masked
+        word_columns: dict[str, list[int]] = {}
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        all_columns: list[int] = []
+        all_counts: list[int] = []
+        for row, text in enumerate(texts):
+            found_columns: list[int] = []
+            for word in _WHITESPACE.sub(" ", mask_words(text, masked).lower()).split():
+                found = word_columns.get(word)
+                if found is None:
+                    found = word_columns[word] = [column for gram in _word_ngrams(word) if (column := columns.get(gram)) is not None]
+                found_columns += found
+            counts = Counter(found_columns)
+            ordered = sorted(counts)
+            all_columns += ordered
+            all_counts += [counts[column] for column in ordered]
+            lengths[row] = len(ordered)
+        indices = np.asarray(all_columns, dtype=np.int64)
+        weights = (1.0 + np.log(np.asarray(all_counts, dtype=np.float64))) * self.idf[indices]
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        norms = np.ones(len(texts))
+        for row in range(len(texts)):
+            part = weights[indptr[row] : indptr[row + 1]]
+            norm = float(np.sqrt(np.dot(part, part)))
+            if norm:
+                norms[row] = norm
+        return NgramRows(indptr, indices, weights / np.repeat(norms, lengths), len(self.terms))
 
 
 def mask_words(text: str, words: frozenset[str]) -> str:
@@ -209,15 +228,19 @@ def event_words(labelled: LabelledParagraphs, frame_words: Iterable[str] = ()) -
 
 def char_ngrams(text: str) -> list[str]:
     """Character n-grams inside words, each word padded with a space, as scikit-learn's ``char_wb`` makes them."""
+    return [gram for word in _WHITESPACE.sub(" ", text.lower()).split() for gram in _word_ngrams(word)]
+
+
+def _word_ngrams(word: str) -> list[str]:
+    """The n-grams of one (lowercased) word padded with a space, as :func:`char_ngrams` makes them."""
     low, high = NGRAM_RANGE
+    padded = f" {word} "
     grams: list[str] = []
-    for word in _WHITESPACE.sub(" ", text.lower()).split():
-        padded = f" {word} "
-        for size in range(low, high + 1):
-            if len(padded) <= size:  # a word no longer than the n-gram counts once, whole
-                grams.append(padded)
-                break
-            grams.extend(padded[start : start + size] for start in range(len(padded) - size + 1))
+    for size in range(low, high + 1):
+        if len(padded) <= size:  # a word no longer than the n-gram counts once, whole
+            grams.append(padded)
+            break
+        grams.extend(padded[start : start + size] for start in range(len(padded) - size + 1))
     return grams
 
 
@@ -459,7 +482,8 @@ class ThemeScorer:
         units, owners = _units(texts, self.themes.scoring.units)
         unit_languages = [languages[owner] for owner in owners]
         vectors = embed(units)
-        denied = np.array([bool(denial_hits(text, language, self.themes)) for text, language in zip(units, unit_languages, strict=True)])
+        forms = [match_form(text, language) for text, language in zip(units, unit_languages, strict=True)]  # once per unit, for every theme
+        denied = denial_flags(forms, unit_languages, self.themes)
         ngram_rows: dict[str, NgramRows] = {}
         owner_index = np.asarray(owners)
         columns: dict[str, np.ndarray] = {}
@@ -470,7 +494,7 @@ class ThemeScorer:
                 if fitted.vocabulary_key not in ngram_rows:
                     ngram_rows[fitted.vocabulary_key] = self._vocabularies[fitted.vocabulary_key].transform(units)
                 unit_scores = unit_scores + self.themes.scoring.wording_weight * fitted.wording(ngram_rows[fitted.vocabulary_key])
-            unit_scores = unit_scores + self._cue_adjustment(theme, units, unit_languages, denied)
+            unit_scores = unit_scores + self._cue_adjustment(theme, forms, denied)
             best = np.full(len(texts), -np.inf)
             np.maximum.at(best, owner_index, unit_scores)
             columns[f"score_{theme.id}"] = np.round(best, SCORE_DECIMALS)
@@ -485,18 +509,10 @@ class ThemeScorer:
         scores = self.decision_function(texts, languages, embed)
         return pd.DataFrame({f"has_{theme.id}": scores[f"score_{theme.id}"].to_numpy() >= theme.threshold for theme in self.themes.themes})
 
-    def _cue_adjustment(
-        self,
-        theme: Theme,
-        units: Sequence[str],
-        languages: Sequence[str],
-        denied: np.ndarray,
-    ) -> np.ndarray:
+    def _cue_adjustment(self, theme: Theme, forms: Sequence[str], denied: np.ndarray) -> np.ndarray:
+        """The cue bonus and denial penalty of units given in matching form (:func:`analysis.themes.match_form`)."""
         settings = self.themes.scoring
-        cued = np.array(
-            [has_cue(text, language, theme) for text, language in zip(units, languages, strict=True)],
-            dtype=bool,
-        )
+        cued = cue_flags(forms, theme)
         cue_weight = settings.cue_weight if theme.cue_weight is None else theme.cue_weight
         denial_weight = settings.denial_weight if theme.denial_weight is None else theme.denial_weight
         return cue_weight * (cued & ~denied) - denial_weight * denied

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from importlib import resources
 from pathlib import Path
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 import pandas as pd
 import stopwordsiso
@@ -280,20 +280,71 @@ def identify_language(text: str) -> Identification:
     key = hashlib.sha1(text.encode()).hexdigest()
     if key in _KNOWN:
         return _KNOWN[key]
-    found = _identify_with_lingua(text, mostly_arabic_script)
+    if key in _MADE:  # identified earlier in this process (the lru cache above holds only so many texts)
+        return _MADE[key]
+    found = _identify_with_lingua(text, mostly_arabic_script, key)
     _MADE[key] = found
     return found
 
 
-def _identify_with_lingua(text: str, mostly_arabic_script: bool) -> Identification:
-    confidences = _detector().compute_language_confidence_values(text)
-    best = confidences[0]
-    if best.value >= CONFIDENT or not mostly_arabic_script:
-        return Identification(_LINGUA_CODES.get(best.language, OTHER), True)
+class _Ranking(NamedTuple):
+    """What :func:`identify_language` reads of lingua's confidences: the best language and value, and the
+    first of Persian and Arabic in lingua's order."""
+
+    best: Language
+    value: float
+    first_target: str
+
+
+_RANKED: dict[str, _Ranking] = {}  # lingua's answers computed ahead, in parallel (prefetch_identifications)
+PREFETCH_MIN_TEXTS = 64
+"""Fewer texts than this are identified one by one: lingua's parallel call does not pay for a handful."""
+
+
+def _ranking(confidences: Sequence[Any]) -> _Ranking:
+    first_target = next(_LINGUA_CODES[value.language] for value in confidences if value.language in _LINGUA_CODES)
+    return _Ranking(confidences[0].language, confidences[0].value, first_target)
+
+
+def prefetch_identifications(texts: Iterable[str]) -> None:
+    """Let lingua read many texts at once, on every core, before :func:`identify_language` is asked about them one by one.
+
+    Lingua's parallel call (``compute_language_confidence_values_in_parallel``) returns the same
+    confidences as its one-text call; only the texts that would reach lingua are given to it (not
+    those already identified in this process or recalled from earlier runs, nor those the letters
+    decide). The answers wait in memory until their text is identified. Fewer than
+    :data:`PREFETCH_MIN_TEXTS` such texts are left to the one-by-one path.
+    """
+    pending: dict[str, str] = {}
+    for raw in texts:
+        text = compose(_COMMON_STEPS, raw[:DETECTION_CHARS])
+        key = hashlib.sha1(text.encode()).hexdigest()
+        if key in _KNOWN or key in _MADE or key in _RANKED or key in pending or not _reaches_lingua(text):
+            continue
+        pending[key] = text
+    if len(pending) < PREFETCH_MIN_TEXTS:
+        return
+    found = _detector().compute_language_confidence_values_in_parallel(list(pending.values()))
+    _RANKED.update((key, _ranking(confidences)) for key, confidences in zip(pending, found, strict=True))
+
+
+def _reaches_lingua(text: str) -> bool:
+    """Whether :func:`identify_language` asks lingua about a text already given the common steps (cut)."""
+    letters = [char for char in text if char.isalpha()]
+    if not letters:
+        return False
+    arabic_script = sum(bool(_ARABIC_SCRIPT_LETTER.match(char)) for char in letters)
+    return not (arabic_script * 2 > len(letters) and len(_OTHER_SCRIPT_LETTERS.findall(text)) >= OTHER_SCRIPT_SHARE * arabic_script)
+
+
+def _identify_with_lingua(text: str, mostly_arabic_script: bool, key: str = "") -> Identification:
+    ranking = _RANKED.pop(key, None) or _ranking(_detector().compute_language_confidence_values(text))
+    if ranking.value >= CONFIDENT or not mostly_arabic_script:
+        return Identification(_LINGUA_CODES.get(ranking.best, OTHER), True)
     persian, arabic = len(_PERSIAN_CUES.findall(text)), len(_ARABIC_CUES.findall(text))
     if persian != arabic:
         return Identification(PERSIAN if persian > arabic else ARABIC, False)
-    return Identification(next(_LINGUA_CODES[value.language] for value in confidences if value.language in _LINGUA_CODES), False)
+    return Identification(ranking.first_target, False)
 
 
 def detect_language(text: str) -> str:
@@ -550,6 +601,7 @@ def split_paragraphs(documents: pd.DataFrame, *, boilerplate: BoilerplateConfig 
     if missing:
         raise ValueError(f"documents is missing columns {missing}; expected {list(DOCUMENT_COLUMNS)}")
     records = documents[list(DOCUMENT_COLUMNS)].fillna("").astype(str).to_dict("records")
+    prefetch_identifications(paragraph for document in records for paragraph in paragraphs_of(document["text"]))
     rows = [row for document in records for row in _document_rows(document, boilerplate)]
     table = pd.DataFrame(rows, columns=list(PARAGRAPH_COLUMNS)).astype({"position": "int64", "kept": "bool"})
     return mark_duplicates(table)

@@ -408,8 +408,48 @@ def match_form(text: str, language: str) -> str:
 
 def has_cue(text: str, language: str, theme: Theme) -> bool:
     """Whether one of the theme's cues (in any language) occurs in ``text`` at a word start."""
-    form = match_form(text, language)
-    return any(pattern.search(form) for _, pattern in _cue_patterns(theme))
+    pattern = cue_pattern(theme)
+    return pattern is not None and pattern.search(match_form(text, language)) is not None
+
+
+def cue_pattern(theme: Theme) -> re.Pattern[str] | None:
+    """One pattern for all of the theme's cues (in any language), searched in a matching form; None without cues.
+
+    It matches a form exactly when one of :func:`cue_hits`' per-cue patterns does (an alternation of
+    them after one shared look-behind), and searches it once instead of once per cue.
+    """
+    return _combined_cues(tuple((language, cue) for language, cues in theme.cues.items() for cue in cues))
+
+
+def denial_pattern(themes: ThemeSet, language: str) -> re.Pattern[str] | None:
+    """One pattern for the themes file's denial markers of ``language`` (see :func:`denial_hits`); None without any."""
+    return _combined_cues(tuple((language, marker) for marker in themes.denials.get(language, ())))
+
+
+def cue_flags(forms: Sequence[str], theme: Theme) -> np.ndarray:
+    """For texts already in matching form (:func:`match_form`), whether each holds one of the theme's cues.
+
+    The same answers as :func:`has_cue` on the texts, with the matching form made once per text and
+    one search per text instead of one per cue.
+    """
+    pattern = cue_pattern(theme)
+    if pattern is None:
+        return np.zeros(len(forms), dtype=bool)
+    search = pattern.search
+    return np.fromiter((search(form) is not None for form in forms), dtype=bool, count=len(forms))
+
+
+def denial_flags(forms: Sequence[str], languages: Sequence[str], themes: ThemeSet) -> np.ndarray:
+    """For texts in matching form and their languages, whether each holds a denial marker of its language (as :func:`denial_hits`)."""
+    patterns = {language: denial_pattern(themes, language) for language in set(languages)}
+    return np.fromiter(
+        (
+            (pattern := patterns[language]) is not None and pattern.search(form) is not None
+            for form, language in zip(forms, languages, strict=True)
+        ),
+        dtype=bool,
+        count=len(forms),
+    )
 
 
 def cue_hits(text: str, language: str, theme: Theme) -> list[str]:
@@ -577,6 +617,18 @@ def _pairs(*texts: Mapping[str, tuple[str, ...]]) -> list[tuple[str, str]]:
 
 def _cue_patterns(theme: Theme) -> list[tuple[str, re.Pattern[str]]]:
     return _compiled_cues(tuple((language, cue) for language, cues in theme.cues.items() for cue in cues))
+
+
+@lru_cache(maxsize=64)
+def _combined_cues(cues: tuple[tuple[str, str], ...]) -> re.Pattern[str] | None:
+    r"""``(?<!\w)`` then any cue: the Arabic ones after one shared clitics group (a match of ``clitics(?:a|b)`` is a match
+    of ``clitics a`` or of ``clitics b``: the same texts match, and the clitics are tried once per position, not per cue)."""
+    if not cues:
+        return None
+    arabic = [re.escape(match_form(cue, language)) for language, cue in cues if language == "ar"]
+    others = [re.escape(match_form(cue, language)) for language, cue in cues if language != "ar"]
+    alternatives = ([f"{_ARABIC_CLITICS}(?:{'|'.join(arabic)})"] if arabic else []) + others
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})")
 
 
 @lru_cache(maxsize=64)

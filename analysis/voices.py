@@ -464,28 +464,33 @@ def add_voices(
     patterns = default_voice_patterns() if patterns is None else patterns
     known = {actor.id for actor in actors}
     table = paragraphs.copy()
-    voices = pd.Series("", index=table.index, dtype=object)
-    speakers = pd.Series("", index=table.index, dtype=object)
     kept = table[table["kept"].astype(bool)] if "kept" in table.columns else table
+    ordered = kept.sort_values(["doc_id", "position"], kind="stable")  # each article's paragraphs in reading order
+    outlet_names = ordered["outlet"].tolist() if "outlet" in ordered.columns else [""] * len(ordered)
+    voice_of: dict[object, str] = {}
+    speaker_of: dict[object, str] = {}
     outlets: dict[str, str] = {}
-    for _, article in kept.sort_values(["doc_id", "position"]).groupby("doc_id", sort=False):
-        previous = ""
-        for index, row in article.iterrows():
-            outlet_name = str(row.get("outlet", "") or "")
-            if outlet_name not in outlets:
-                outlets[outlet_name] = outlet_actor(outlet_name, actors)
-            found = find_voice(
-                str(row["text"]),
-                str(row["language"]),
-                actors=actors,
-                patterns=patterns,
-                outlet=outlets[outlet_name],
-                previous_speaker=previous,
-            )
-            voices[index], speakers[index] = found.voice, found.speaker
-            previous = found.speaker if found.voice == ATTRIBUTED and found.speaker in known else ""
-    table["voice"] = voices
-    table["speaker"] = speakers
+    previous, article = "", None
+    for index, doc_id, text, language, outlet in zip(
+        ordered.index, ordered["doc_id"], ordered["text"], ordered["language"], outlet_names, strict=True
+    ):
+        if doc_id != article:
+            previous, article = "", doc_id
+        outlet_name = str(outlet or "")
+        if outlet_name not in outlets:
+            outlets[outlet_name] = outlet_actor(outlet_name, actors)
+        found = find_voice(
+            str(text),
+            str(language),
+            actors=actors,
+            patterns=patterns,
+            outlet=outlets[outlet_name],
+            previous_speaker=previous,
+        )
+        voice_of[index], speaker_of[index] = found.voice, found.speaker
+        previous = found.speaker if found.voice == ATTRIBUTED and found.speaker in known else ""
+    table["voice"] = pd.Series([voice_of.get(index, "") for index in table.index], index=table.index, dtype=object)
+    table["speaker"] = pd.Series([speaker_of.get(index, "") for index in table.index], index=table.index, dtype=object)
     return table
 
 
