@@ -7,11 +7,14 @@ it opens on the seed articles in ``seeds/``.
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import math
+import sys
 import time
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import cast
 
 import numpy as np
@@ -19,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import charts, compare, export, views
-from analysis.corpus import Corpus, CorpusError, documents_from_uploads, read_corpus
+from analysis.corpus import Corpus, CorpusError, Problem, documents_from_uploads, read_corpus
 from analysis.evaluate import evaluate
 from analysis.html import paragraph_card
 from analysis.labels import NOT_LABELLED, LabelsError
@@ -31,6 +34,7 @@ from analysis.text import split_paragraphs
 from analysis.themes import ThemeSet, themes_from_upload
 from analysis.voices import actors_from_text, add_voices
 from analysis.wording import counted, noun
+from analysis.workspace import Workspace, WorkspaceError, read_workspace
 from views.accuracy import accuracy_view
 from views.common import (
     BUNDLED_LABELS,
@@ -140,6 +144,48 @@ def scored_paragraphs(
     return table, vectors, time.perf_counter() - started
 
 
+def workspace_argument() -> Path | None:
+    """The stored analysis to open, given as ``streamlit run app.py -- --workspace DIR`` (None: the seeds)."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--workspace")
+    known, _ = parser.parse_known_args(sys.argv[1:])
+    return Path(known.workspace) if known.workspace else None
+
+
+@st.cache_resource(show_spinner="Opening the stored analysis…", max_entries=2)
+def stored_workspace(folder: str, _stamp: float) -> Workspace:
+    """A workspace (``framing analyze --out``), read once per server and shared by the sessions (never mutated);
+    ``_stamp`` (run.json's modification time) reads it again when it is rewritten."""
+    return read_workspace(Path(folder))
+
+
+def opened_workspace() -> Workspace | None:
+    """The workspace given on the command line, unless files are uploaded (they are analysed instead).
+
+    Raises:
+        WorkspaceError: the folder is missing or damaged.
+    """
+    folder = workspace_argument()
+    if folder is None or st.session_state.get("corpus_files"):
+        return None
+    run_file = folder / "run.json"
+    return stored_workspace(str(folder.resolve()), run_file.stat().st_mtime if run_file.is_file() else 0.0)
+
+
+def stored_metadata(stored: Workspace, table: pd.DataFrame, themes: ThemeSet) -> dict[str, object]:
+    """The run metadata of a stored analysis, with the session's themes (thresholds, marks) and counts."""
+    metadata = {key: value for key, value in stored.metadata.items() if key != "workspace"}
+    return {
+        **metadata,
+        "themes_hash": themes.digest(),
+        "thresholds": themes.thresholds(),
+        "paragraphs": int(table.shape[0]),
+        "kept": int(table["kept"].sum()),
+        "dropped": int((~table["kept"]).sum()),
+        "workspace": str(stored.folder),
+    }
+
+
 @st.cache_data(show_spinner="Finding the speakers with your actors file…", max_entries=8)
 def revoiced(corpus_key: str, themes_toml: str, marks_csv: bytes, actors_toml: str, _scored: pd.DataFrame) -> pd.DataFrame:
     """The scored paragraphs with their voice and speaker found with the researcher's actors file."""
@@ -190,8 +236,11 @@ def keep_view_widgets() -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def sidebar_corpus() -> tuple[Corpus, str]:
-    """The uploaded corpus, or the seeds when nothing is uploaded; with a description of it."""
+def sidebar_corpus(stored: Workspace | None = None) -> tuple[Corpus | None, str]:
+    """The uploaded corpus, or the seeds when nothing is uploaded; with a description of it.
+
+    With a stored analysis (``--workspace``) and nothing uploaded: no corpus (None), the workspace's description.
+    """
     st.subheader("Corpus")
     uploads = st.file_uploader(
         "Your own articles",
@@ -203,6 +252,12 @@ def sidebar_corpus() -> tuple[Corpus, str]:
         "(columns file, outlet, language, date, url, title), or one .csv/.jsonl with a text column "
         "(optional: id, outlet, language, date, url, title), or a .zip of any of these, read like a folder.",
     )
+    if not uploads and stored is not None:
+        st.caption(
+            f"Showing the stored analysis in `{stored.folder}` (written by `framing analyze --out`): nothing is recomputed "
+            "until you edit the themes or mark paragraphs. Upload files to analyse others."
+        )
+        return None, f"the stored analysis {stored.folder.name}"
     if not uploads:
         st.caption("Showing the seed articles on the January 2022 unrest in Kazakhstan. Upload files to analyse your own.")
         return seed_corpus(), SEED_SOURCE
@@ -305,15 +360,30 @@ def sidebar_filters(table: pd.DataFrame, themes: ThemeSet) -> Selection:
 
 def prepare() -> Run:
     """Read the corpus, score it (cached), apply thresholds and filters."""
+    stored = opened_workspace()
+    if stored is not None:
+        st.session_state.setdefault("themes_toml", stored.themes_toml)  # the themes it was analysed with
     themes = session_themes()
     with st.sidebar:
-        corpus, source = sidebar_corpus()
+        corpus, source = sidebar_corpus(stored)
         filter_box, threshold_box = st.container(), st.container()
-    key = corpus_hash(corpus.documents)
-    reset_filters_for(key)
-    marks = corpus_marks(key, themes.ids)
-    paragraphs, split_seconds = paragraphs_of(key, corpus.documents)
-    scored, vectors, score_seconds = scored_paragraphs(key, st.session_state["themes_toml"], marks_to_csv(marks), paragraphs)
+    if corpus is None and stored is not None:  # a stored analysis: its scores as they are, unless themes or marks changed
+        key = str(stored.metadata.get("corpus_hash") or stored.folder.name)
+        reset_filters_for(key)
+        marks = corpus_marks(key, themes.ids)
+        split_seconds, problems = 0.0, [Problem(*str(problem).partition(": ")[::2]) for problem in stored.metadata.get("problems", [])]
+        if st.session_state["themes_toml"] == stored.themes_toml and marks.empty:
+            scored, vectors, score_seconds = stored.table, stored.vectors, 0.0
+        else:  # rescored from the stored paragraphs (their vectors come from the embedding cache)
+            scored, vectors, score_seconds = scored_paragraphs(key, st.session_state["themes_toml"], marks_to_csv(marks), stored.table)
+    else:
+        assert corpus is not None
+        key = corpus_hash(corpus.documents)
+        reset_filters_for(key)
+        marks = corpus_marks(key, themes.ids)
+        problems = corpus.problems
+        paragraphs, split_seconds = paragraphs_of(key, corpus.documents)
+        scored, vectors, score_seconds = scored_paragraphs(key, st.session_state["themes_toml"], marks_to_csv(marks), paragraphs)
     if ACTORS_KEY in st.session_state:  # the researcher's actors file: the speakers found again with it
         scored = revoiced(key, st.session_state["themes_toml"], marks_to_csv(marks), st.session_state[ACTORS_KEY], scored)
     kept = scored[scored["kept"]]
@@ -337,10 +407,15 @@ def prepare() -> Run:
     before_dates = compare.filter_table(table, languages=selection.languages, outlets=selection.outlets)
     selected = views.select_dates(before_dates, selection.date_range, include_undated=selection.include_undated)
     timings = {"text": split_seconds, "embed_and_score": score_seconds}
+    if corpus is not None:
+        base, inputs = run_metadata(corpus, table, with_marks(themes, marks), shared_embedder(), timings), corpus_inputs()
+    else:
+        assert stored is not None
+        base, inputs = stored_metadata(stored, table, with_marks(themes, marks)), list(stored.metadata.get("inputs", []))
     metadata = {
-        **run_metadata(corpus, table, with_marks(themes, marks), shared_embedder(), timings),
+        **base,
         "corpus": source,
-        "inputs": corpus_inputs(),
+        "inputs": inputs,
         "filters": selection.describe(),
         export.THEME_LABELS_KEY: {theme.id: theme.label for theme in themes.themes},
     }
@@ -357,7 +432,7 @@ def prepare() -> Run:
             include_undated=selection.include_undated,
         )
     )
-    return Run(themes, table, vectors, selected, selection, metadata, source, corpus.problems, key, marks, note, empty)
+    return Run(themes, table, vectors, selected, selection, metadata, source, problems, key, marks, note, empty)
 
 
 def header(run: Run) -> None:
@@ -438,6 +513,9 @@ def main() -> None:
         run = prepare()
     except LIBRARY_ERRORS as error:
         st.error(explain(error), icon=":material/error:")
+        st.stop()
+    except WorkspaceError as error:
+        st.error(f"The stored analysis cannot be opened: {error}", icon=":material/error:")
         st.stop()
     header(run)
     tabs = st.tabs(list(VIEW_FUNCTIONS), key="view", on_change="rerun")

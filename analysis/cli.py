@@ -30,9 +30,10 @@ from analysis.onnx_backend import onnx_status
 from analysis.pipeline import Analysis, analyze, output_table, versions
 from analysis.report import build_report
 from analysis.scorer import ScorerStore, fitted_scorer
-from analysis.themes import DEFAULT_THEMES_PATH, ThemeError, ThemeSet, load_themes, training_texts
+from analysis.themes import DEFAULT_THEMES_PATH, ThemeError, ThemeSet, load_themes, training_texts, with_labelled
 from analysis.voice_evaluation import has_voice_labels, voice_report
 from analysis.wording import counted
+from analysis.workspace import Workspace, WorkspaceError, looks_like_workspace, read_workspace, write_workspace
 
 DEFAULT_CORPUS = Path("seeds")
 ARTICLE_FOLDS = 5
@@ -49,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (CorpusError, ThemeError, ModelError, LabelsError, OptionError, engines.EngineError) as error:
+    except (CorpusError, ThemeError, ModelError, LabelsError, OptionError, WorkspaceError, engines.EngineError) as error:
         print(f"framing: error: {error}", file=sys.stderr)
         return 2
     except OSError as error:  # a disk that fills up or a file that vanishes mid-run
@@ -63,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_analyze(args: argparse.Namespace) -> int:
-    """``framing analyze``: write paragraphs.csv, the theme tables and run.json."""
+    """``framing analyze``: write the workspace (paragraphs.parquet, vectors.npy, themes.toml, run.json) and the CSV tables."""
     out = writable_folder(Path(args.out), "--out")
     analysed = _analysed(args)
     if analysed is None:
@@ -76,12 +77,12 @@ def run_analyze(args: argparse.Namespace) -> int:
     _write_csv(themes_by_date(table, themes.ids, timeline_period(table)), out / "themes_by_date.csv")
     _write_csv(theme_voices(table, themes.ids), out / "voices_by_language.csv")
     _write_csv(theme_speakers(table, themes.ids), out / "speakers_by_language.csv")
-    (out / "run.json").write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_workspace(out, table, analysis.vectors, themes, metadata)  # paragraphs.parquet, vectors.npy, themes.toml, run.json
     kept = int(table["kept"].sum())
     print(
         f"framing: {counted(metadata['documents'], 'document')}, {counted(len(table), 'paragraph')}: {kept} kept, "
         f"{len(table) - kept} dropped (see drop_reason); {counted(embedder.computed, 'text')} embedded, "
-        f"{embedder.reused} from cache; tables in {out}/"
+        f"{embedder.reused} from cache; tables and workspace in {out}/"
     )
     if kept == 0:
         print("framing: error: no paragraph could be analysed (all were dropped)", file=sys.stderr)
@@ -90,26 +91,52 @@ def run_analyze(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    """``framing report``: the analysis as one self-contained HTML file (charts, tables, evidence, accuracy, themes)."""
+    """``framing report``: the analysis as one self-contained HTML file (charts, tables, evidence, accuracy, themes).
+
+    Given a workspace (a folder ``framing analyze --out`` wrote), the report is made from it: nothing is recomputed.
+    """
     out = writable_file(Path(args.out), "--out")
     if args.accuracy and not Path(args.accuracy).is_file():
         raise OptionError(f"--accuracy {args.accuracy}: no such file")
-    analysed = _analysed(args)
-    if analysed is None:
-        return 1
-    analysis, themes, embedder, metadata = analysed
-    if not analysis.table["kept"].any():
+    stored = _stored_workspace(args)
+    if stored is not None:
+        table, themes, metadata = stored.table, stored.themes, stored.metadata
+        embedder = make_embedder(args.model, use_cache=not args.no_cache, warn=_warn) if args.accuracy else None
+    else:
+        analysed = _analysed(args)
+        if analysed is None:
+            return 1
+        analysis, themes, embedder, metadata = analysed
+        table = analysis.table
+    if not table["kept"].any():
         print("framing: error: no paragraph could be analysed (all were dropped)", file=sys.stderr)
         return 1
     evaluation = None
-    if args.accuracy:
+    if args.accuracy and embedder is not None:
         labels = load_labels(args.accuracy, themes.ids)
         folds = effective_folds(ARTICLE_FOLDS, labels["doc_id"].nunique())
+        if stored is not None:  # the themes the workspace was scored with, with their labelled paragraphs
+            themes = with_labelled(themes, None, source=str(stored.folder))
         evaluation = evaluate(labels, _labels_scored(labels, themes, embedder, folds, "doc_id"), themes.thresholds())
-    report = build_report(analysis.table, themes, metadata, evaluation=evaluation, evaluation_source=args.accuracy or "")
+    report = build_report(table, themes, metadata, evaluation=evaluation, evaluation_source=args.accuracy or "")
     out.write_text(report, encoding="utf-8")
     print(f"framing: report written to {out} ({len(report.encode('utf-8')) // 1024} KB, opens offline in any browser)")
     return 0
+
+
+def _stored_workspace(args: argparse.Namespace) -> Workspace | None:
+    """The workspace ``framing report WORKSPACE`` names (read, not recomputed), or None when the paths are a corpus."""
+    workspaces = [path for path in args.paths if looks_like_workspace(Path(path))]
+    if not workspaces:
+        return None
+    if len(args.paths) > 1:
+        raise OptionError(f"{workspaces[0]} is a workspace (framing analyze --out): report it alone, not with other inputs")
+    if args.themes or args.labels:
+        raise OptionError(
+            f"{workspaces[0]} is a workspace, reported as it was analysed: --themes and --labels apply to framing analyze, "
+            "so analyse the corpus again with them"
+        )
+    return read_workspace(Path(workspaces[0]))
 
 
 def _labels_scored(labels: pd.DataFrame, themes: ThemeSet, embedder: Embedder, folds: int, by: str) -> pd.DataFrame:
@@ -345,7 +372,12 @@ def _parser() -> argparse.ArgumentParser:
     analyze_cmd = commands.add_parser(
         "analyze", parents=[corpus_input, themes_and_model, cache, engine], help="analyse a corpus and write the tables"
     )
-    analyze_cmd.add_argument("--out", required=True, help="output folder (checked before the analysis starts)")
+    analyze_cmd.add_argument(
+        "--out",
+        required=True,
+        help="output folder (checked before the analysis starts): the workspace (paragraphs.parquet, vectors.npy, themes.toml, "
+        "run.json) that framing report and the dashboard open, and the CSV tables",
+    )
     analyze_cmd.set_defaults(run=run_analyze)
 
     report_cmd = commands.add_parser(
@@ -354,6 +386,9 @@ def _parser() -> argparse.ArgumentParser:
         help="analyse a corpus and write one self-contained HTML report (opens offline)",
     )
     report_cmd.add_argument("--out", required=True, help="the HTML file to write (checked before the analysis starts)")
+    report_cmd.epilog = (
+        "PATH may also be a workspace, the folder framing analyze --out wrote: the report is then made from it, nothing recomputed."
+    )
     report_cmd.add_argument(
         "--accuracy",
         metavar="LABELS",
