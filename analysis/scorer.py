@@ -59,6 +59,7 @@ STORE_FOLDER = "scorers"
 SCORE_DECIMALS = 4
 _MEMORY_ENTRIES = 64
 NGRAM_RANGE = (2, 5)
+TRANSFORM_CHUNK = 4096
 _WHITESPACE = re.compile(r"\s\s+")
 _WORD = re.compile(r"[^\W\d_]+(?:\u200c[^\W\d_]+)*")
 MASK = "\u25aa"
@@ -158,11 +159,25 @@ class NgramVocabulary:
         """The TF-IDF rows of some texts (n-grams outside the vocabulary are ignored).
 
         Each distinct word's n-gram columns are looked up once per call (words recur across
-        paragraphs), and the weights of all rows are computed together; each row's norm is still its
-        own dot product, so the rows are the same, bit for bit, as computing them one text at a time.
+        paragraphs), and the weights of :data:`TRANSFORM_CHUNK` rows at a time are computed together
+        (so the lists in between stay small); each row's norm is still its own dot product, so the
+        rows are the same, bit for bit, as computing them one text at a time.
         """
-        columns, masked = self._columns, self._masked
         word_columns: dict[str, list[int]] = {}
+        parts = [self._rows(texts[start : start + TRANSFORM_CHUNK], word_columns) for start in range(0, len(texts), TRANSFORM_CHUNK)]
+        lengths = np.concatenate([part[0] for part in parts]) if parts else np.zeros(0, np.int64)
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        return NgramRows(
+            indptr,
+            np.concatenate([part[1] for part in parts]) if parts else np.zeros(0, np.int64),
+            np.concatenate([part[2] for part in parts]) if parts else np.zeros(0),
+            len(self.terms),
+        )
+
+    def _rows(self, texts: Sequence[str], word_columns: dict[str, list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Row lengths, column indices and L2-normalised weights of some texts (``word_columns``: words seen, kept between calls)."""
+        columns, masked = self._columns, self._masked
         lengths = np.zeros(len(texts), dtype=np.int64)
         all_columns: list[int] = []
         all_counts: list[int] = []
@@ -180,15 +195,14 @@ class NgramVocabulary:
             lengths[row] = len(ordered)
         indices = np.asarray(all_columns, dtype=np.int64)
         weights = (1.0 + np.log(np.asarray(all_counts, dtype=np.float64))) * self.idf[indices]
-        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=indptr[1:])
+        ends = np.cumsum(lengths)
         norms = np.ones(len(texts))
         for row in range(len(texts)):
-            part = weights[indptr[row] : indptr[row + 1]]
+            part = weights[ends[row] - lengths[row] : ends[row]]
             norm = float(np.sqrt(np.dot(part, part)))
             if norm:
                 norms[row] = norm
-        return NgramRows(indptr, indices, weights / np.repeat(norms, lengths), len(self.terms))
+        return lengths, indices, weights / np.repeat(norms, lengths)
 
 
 def mask_words(text: str, words: frozenset[str]) -> str:

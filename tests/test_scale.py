@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import scorer
 from analysis import text as text_module
 from analysis.corpus import read_corpus
 from analysis.scorer import NgramRows, NgramVocabulary, char_ngrams, mask_words
@@ -66,10 +67,14 @@ def check_transform(every: int) -> None:
     masked = [word for word, _ in Counter(word for text in texts for word in text.split()).most_common(40)[::2]]  # some masked words
     vocabulary = NgramVocabulary.fit("test", texts[::3], masked)
     texts += ["", "   ", "?", texts[0]]  # empty rows, a row of no known n-gram, a repeat
-    new, old = vocabulary.transform(texts), old_transform(vocabulary, texts)
-    for part in ("indptr", "indices", "data"):
-        assert getattr(new, part).dtype == getattr(old, part).dtype
-        assert np.array_equal(getattr(new, part), getattr(old, part)), part  # bit for bit, not approximately
+    old = old_transform(vocabulary, texts)
+    for chunk in (scorer.TRANSFORM_CHUNK, 7):  # the default, and rows weighed seven at a time
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(scorer, "TRANSFORM_CHUNK", chunk)
+            new = vocabulary.transform(texts)
+        for part in ("indptr", "indices", "data"):
+            assert getattr(new, part).dtype == getattr(old, part).dtype
+            assert np.array_equal(getattr(new, part), getattr(old, part)), part  # bit for bit, not approximately
 
 
 def check_cues(every: int) -> None:
