@@ -296,7 +296,7 @@ def test_find_actors_finds_what_every_actor_pattern_finds() -> None:
 
     labels = pd.read_csv(EVALUATION_LABELS, dtype=str, keep_default_na=False)
     forms = [(_form(text, language), language) for text, language in zip(labels["text"], labels["language"], strict=True)]
-    forms.append((" ".join(form for form, language in forms if language == "ar"), "ar"))  # one long text, many mentions
+    forms.append((" ".join([form for form, language in forms if language == "ar"][:150]), "ar"))  # one long text, many mentions
     for actor in default_actors():  # every alias as written, and with a preposition absorbing the article's alef («للكرملين»)
         for language in ("fa", "ar"):
             for alias in (*actor.aliases.get(language, ()), *actor.aliases.get("en", ())):
