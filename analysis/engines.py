@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -35,6 +35,7 @@ ENGINES = ("local", "ray")
 _LENGTH_CHUNK = 256  # texts per token-length request to an actor
 INSTALL_HINT = "pip install 'framing[ray]'"
 
+_COUNTS = ("computed", "reused")  # an Embedder's running counts, not its settings
 _log = logging.getLogger(__name__)
 _started: list[RayEmbedder] = []
 
@@ -59,14 +60,10 @@ def with_engine(embedder: Embedder, engine: str, *, model: str | None = None, ad
     check(engine, address)
     if engine == "local":
         return embedder
-    return RayEmbedder(
-        model_id=embedder.model_id,
-        load=embedder.load,
-        cache=embedder.cache,
-        batch_size=embedder.batch_size,
-        model_name=model,
-        address=address,
-    )
+    settings = {
+        f.name: getattr(embedder, f.name) for f in fields(Embedder) if f.init and f.name not in _COUNTS and not f.name.startswith("_")
+    }
+    return RayEmbedder(**settings, model_name=model, address=address)
 
 
 def check(engine: str, address: str | None = None) -> None:
@@ -108,7 +105,8 @@ def stop() -> None:
 class EncoderActor:
     """One Ray worker's model: loaded once when the actor starts, then used for every batch it is sent."""
 
-    def __init__(self, model_name: str | None, model_id: str) -> None:
+    def __init__(self, model_name: str | None, model_id: str, threads: int) -> None:
+        os.environ["FRAMING_THREADS"] = str(threads)  # ONNX Runtime's threads: the actor's CPUs, not the node's
         found, load = resolve_model(model_name)
         if found != model_id:
             raise EngineError(
@@ -120,9 +118,13 @@ class EncoderActor:
         """Each text's length in the model's tokens (see :func:`~analysis.embed.token_lengths`)."""
         return token_lengths(self._encoder, texts)
 
-    def encode(self, index: int, batch: list[str], batch_size: int) -> tuple[int, np.ndarray]:
-        """``(index, L2-normalised float32 vectors of batch)``, as the local engine computes them."""
-        return index, _normalise(np.asarray(self._encoder.encode(batch, batch_size=batch_size), dtype=np.float32))
+    def encode(self, index: int, batch: list[str], batch_size: int) -> tuple[int, np.ndarray, str]:
+        """``(index, L2-normalised float32 vectors of batch, backend)``, as the local engine computes them.
+
+        ``backend`` is what computed them (an ONNX export that failed to load leaves PyTorch in its place).
+        """
+        vectors = _normalise(np.asarray(self._encoder.encode(batch, batch_size=batch_size), dtype=np.float32))
+        return index, vectors, getattr(self._encoder, "embedding_backend", "torch")
 
 
 @dataclass
@@ -168,9 +170,10 @@ class RayEmbedder(Embedder):
         self.reused += len(unique) - len(missing)
         if missing:
             done = 0
-            for batch, encoded in self._encoded(missing):
+            expected = getattr(self, "backend", "torch")  # vectors of another backend are used, never cached (as locally)
+            for batch, encoded, backend in self._encoded(missing):
                 vectors.update(zip(batch, encoded, strict=True))
-                if self.cache is not None:
+                if self.cache is not None and backend == expected:
                     self.cache.put_many((keys[text], vector) for text, vector in zip(batch, encoded, strict=True))
                 self.computed += len(batch)
                 done += len(batch)
@@ -180,24 +183,28 @@ class RayEmbedder(Embedder):
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([vectors[text] for text in texts])
 
-    def _encoded(self, texts: list[str]) -> Iterator[tuple[list[str], np.ndarray]]:
-        """Yield ``(batch, vectors)`` as the actors finish them: token lengths first, then exact-length batches."""
+    def _encoded(self, texts: list[str]) -> Iterator[tuple[list[str], np.ndarray, str]]:
+        """Yield ``(batch, vectors, backend)`` as the actors finish them: token lengths first, then exact-length batches."""
         ray = require_ray()
-        pool = self._start()
+        pool = self.start()
         try:
             chunks = [texts[start : start + _LENGTH_CHUNK] for start in range(0, len(texts), _LENGTH_CHUNK)]
             lengths = [length for chunk in pool.map(lambda actor, chunk: actor.lengths.remote(chunk), chunks) for length in chunk]
             batches = exact_length_batches(texts, lengths, self.batch_size)
             work = [(index, batch, self.batch_size) for index, batch in enumerate(batches)]
-            for index, encoded in pool.map_unordered(lambda actor, item: actor.encode.remote(*item), work):
-                yield batches[index], encoded
+            for index, encoded, backend in pool.map_unordered(lambda actor, item: actor.encode.remote(*item), work):
+                yield batches[index], encoded, backend
         except ray.exceptions.RayError as error:
             cause = getattr(error, "cause", None)
             reason = str(cause) if isinstance(cause, EngineError) else str(error).strip().splitlines()[-1]
             raise EngineError(f"a Ray worker failed: {reason}") from error
 
-    def _start(self) -> Any:
-        """Connect to (or start) Ray and start the actors, once."""
+    def start(self, wait: bool = False) -> Any:
+        """Connect to (or start) Ray and start the actors, once; return their ``ActorPool``.
+
+        Args:
+            wait: return only when every actor has loaded its model (a benchmark times the loads apart).
+        """
         if self._pool is not None:
             return self._pool
         ray = require_ray()
@@ -212,17 +219,22 @@ class RayEmbedder(Embedder):
             try:
                 ray.init(address=self.address or None, **options)
             except Exception as error:  # Ray raises ConnectionError, RuntimeError… for an unreachable cluster
-                where = f"the Ray cluster at {self.address}" if self.address else "a local Ray instance"
+                reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                if not self.address:
+                    raise EngineError(f"cannot start a local Ray instance: {reason}") from error
                 raise EngineError(
-                    f"cannot start or reach {where}: {str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__}"
+                    f"cannot reach the Ray cluster at {self.address}: {reason} (a cluster with token authentication also needs "
+                    "RAY_AUTH_MODE=token and its token here: see README, 'On a Ray cluster')"
                 ) from error
             self._owns_ray = True
         cpus = int(ray.cluster_resources().get("CPU", 1))
         count = self.actors or max(1, cpus // self.cpus_per_actor)
         remote = ray.remote(num_cpus=self.cpus_per_actor)(EncoderActor)
-        self._handles = [remote.remote(self.model_name, self.model_id) for _ in range(count)]
+        self._handles = [remote.remote(self.model_name, self.model_id, self.cpus_per_actor) for _ in range(count)]
         self._pool = ActorPool(self._handles)
         _started.append(self)
+        if wait:
+            ray.get([handle.lengths.remote(["."]) for handle in self._handles])
         _log.info("Ray engine: %d actors of %d CPU each", count, self.cpus_per_actor)
         return self._pool
 
