@@ -6,6 +6,9 @@ paragraphs of the first half, chosen by the Teach queue (:func:`analysis.marks.u
 and answered from the labels; after 0, 10, 25, 50 and 100 marks the themes are refitted and
 macro-F1 is measured on the second half, which is never marked. ``bench/relearn.py`` runs it and
 writes :data:`RESULTS_PATH`, which the dashboard quotes.
+
+:func:`marked_half_ceiling` measures what marking can reach at most with this scorer: every
+labelled cell of the marking half marked at once.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from analysis.themes import DATA_FOLDER, EmbedFunction, ThemeSet
 from analysis.wording import counted
 
 MARK_STEPS = (0, 10, 25, 50, 100)
+EVERY_MARK = "all"  # the step of :func:`marked_half_ceiling`'s second record
 RESULTS_PATH = DATA_FOLDER / "relearn.json"
 GOAL_MARKS = 50
 
@@ -67,24 +71,58 @@ def simulate_event(
                 break
             marks, count = added
             made += count
-        scorer = fitted_scorer(with_marks(base, marks), model_id, embed, store)
-        texts = [normalize(text, language) for text, language in zip(held_out["text"], held_out["language"], strict=True)]
-        scores = scorer.decision_function(texts, held_out["language"].tolist(), embed)
-        macro = _macro_by_language(held_out, scores, themes.thresholds())
         records.append(
-            {
-                "event": event,
-                "step": step,
-                "marks": made,
-                "macro_f1": float(macro["all"]),
-                "fa": float(macro.get("fa", float("nan"))),
-                "ar": float(macro.get("ar", float("nan"))),
-                "evaluated": len(held_out),
-                "labels": held_out,
-                "scores": scores,
-            }
+            {"event": event, "step": step, "marks": made} | _measured(with_marks(base, marks), themes, held_out, embed, model_id, store)
         )
     return records
+
+
+def _measured(
+    taught: ThemeSet, themes: ThemeSet, held_out: pd.DataFrame, embed: EmbedFunction, model_id: str, store: ScorerStore | None
+) -> dict[str, object]:
+    """Macro-F1 (overall, fa, ar) of ``taught``'s scores on the held-out half, at ``themes``' thresholds, with the scores."""
+    scorer = fitted_scorer(taught, model_id, embed, store)
+    texts = [normalize(text, language) for text, language in zip(held_out["text"], held_out["language"], strict=True)]
+    scores = scorer.decision_function(texts, held_out["language"].tolist(), embed)
+    macro = _macro_by_language(held_out, scores, themes.thresholds())
+    return {
+        "macro_f1": float(macro["all"]),
+        "fa": float(macro.get("fa", float("nan"))),
+        "ar": float(macro.get("ar", float("nan"))),
+        "evaluated": len(held_out),
+        "labels": held_out,
+        "scores": scores,
+    }
+
+
+def marked_half_ceiling(
+    themes: ThemeSet,
+    labels: pd.DataFrame,
+    event: str,
+    embed: EmbedFunction,
+    model_id: str,
+    store: ScorerStore | None = None,
+) -> list[dict[str, object]]:
+    """Macro-F1 on the unmarked half of ``event`` with no mark, then with every labelled cell of the marking half marked.
+
+    The ceiling of :func:`simulate_event`: no queue can choose better marks than all of them.
+    Returns two records shaped like :func:`simulate_event`'s, at steps 0 and :data:`EVERY_MARK`.
+    """
+    event_labels = labels[labels["event"] == event].reset_index(drop=True)
+    pool, held_out = split_event(event_labels)
+    base = themes if themes.taught is None else themes.without_documents(themes.taught.documents_of_event(event))
+    marks = empty_marks(themes.ids)
+    for number, row in enumerate(pool.itertuples(index=False)):
+        paragraph = {"paragraph_id": f"{row.doc_id}:{number}", "doc_id": row.doc_id, "language": row.language, "text": row.text}
+        for theme_id in themes.ids:
+            if getattr(row, theme_id) != NOT_LABELLED:
+                marks = set_mark(marks, paragraph, theme_id, "yes" if getattr(row, theme_id) == 1 else "no")
+    made = int((marks[themes.ids] != NOT_LABELLED).to_numpy().sum())
+    return [
+        {"event": event, "step": step, "marks": made if step else 0}
+        | _measured(base if step == 0 else with_marks(base, marks), themes, held_out, embed, model_id, store)
+        for step in (0, EVERY_MARK)
+    ]
 
 
 def pooled_curve(records: list[dict[str, object]], thresholds: dict[str, float]) -> pd.DataFrame:
@@ -94,7 +132,7 @@ def pooled_curve(records: list[dict[str, object]], thresholds: dict[str, float])
     marks the events had on average.
     """
     rows = []
-    for step in sorted({int(record["step"]) for record in records}):  # type: ignore[call-overload]
+    for step in sorted({record["step"] for record in records}, key=lambda step: (isinstance(step, str), str(step).zfill(9))):
         chosen = [record for record in records if record["step"] == step]
         labels = pd.concat([record["labels"] for record in chosen], ignore_index=True)  # type: ignore[misc]
         scores = pd.concat([record["scores"] for record in chosen], ignore_index=True)  # type: ignore[misc]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from analysis.embed import Embedder
 from analysis.labels import read_labels
-from analysis.relearn import pooled_curve, relearn_summary, simulate_event, split_event, write_results
+from analysis.relearn import EVERY_MARK, marked_half_ceiling, pooled_curve, relearn_summary, simulate_event, split_event, write_results
 from tests.helpers import themes_with_labelled
 
 ROWS = [
@@ -47,3 +47,15 @@ def test_simulation_marks_from_the_labels_and_measures_the_unmarked_half(tmp_pat
         summary.startswith("In a simulation on 1 event the themes had never seen") and "python bench/relearn.py --events fresh" in summary
     )
     assert relearn_summary(tmp_path / "missing.json") == ""
+
+
+def test_ceiling_marks_every_labelled_cell_of_the_marking_half_and_pools_after_the_steps(tmp_path: Path, fake_embedder: Embedder) -> None:
+    csv = CSV.replace("a3,fresh,fa,deep blue ocean,0,1", "a3,fresh,fa,deep blue ocean,0,")  # one blank cell: not a mark
+    themes = themes_with_labelled(tmp_path, csv)
+    labels = read_labels(csv.encode(), "labels.csv", themes.ids)
+    records = marked_half_ceiling(themes, labels, "fresh", fake_embedder.embed, "fake")
+    assert [(record["step"], record["marks"]) for record in records] == [(0, 0), (EVERY_MARK, 7)]
+    simulated = simulate_event(themes, labels, "fresh", fake_embedder.embed, "fake", steps=(0,))
+    assert records[0]["macro_f1"] == simulated[0]["macro_f1"]  # step 0 is the untaught scorer, as in the simulation
+    pooled = pooled_curve(records + simulated, themes.thresholds())
+    assert pooled["marks"].tolist() == [0, EVERY_MARK] and pooled["events"].tolist() == [2, 1]
