@@ -471,7 +471,7 @@ FAULTS = [
         "two analyses at once on one FRAMING_HOME (two processes)",
         lambda env: analyze(env)[:-2],
         0,
-        "tables in",
+        "tables and workspace in",
         same_outputs_as_a_fresh_run,
         two_processes,
     ),
