@@ -2,7 +2,8 @@
 
 Prints paragraphs per second of the embedding, on the same real paragraphs (the bundled labelled
 paragraphs, normalised as the pipeline does; no cache), for:
-1. one local process (the local engine) with 1 and with 2 torch threads;
+1. one local process (the local engine) with 1 and with 2 torch threads (1 ONNX Runtime thread when the
+   default model runs on ONNX Runtime: ``framing prepare`` exported it);
 2. the Ray engine on a local Ray instance (``ray.init(num_cpus=2)``) with 1 and 2 actors of 1 CPU
    each, after their model load (timed apart): its per-actor rate is what one Ray worker CPU adds
    to a cluster; and whether its vectors are byte-identical to the local ones.
@@ -53,22 +54,28 @@ def main() -> None:
     words = sum(len(text.split()) for text in texts) / len(texts)
     print(f"{len(texts)} paragraphs ({words:.0f} words on average); {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
     model_id, load = resolve_model(None)
+    onnx = "+onnx" in model_id  # ONNX Runtime's threads are fixed when the model loads: 1, as in an actor of 1 CPU
+    if onnx:
+        os.environ["FRAMING_THREADS"] = "1"
     started = time.perf_counter()
     model = load()
-    print(f"local model load: {time.perf_counter() - started:.1f} s")
+    print(f"model {model_id}: local load {time.perf_counter() - started:.1f} s")
     model.encode(texts[:8])  # warm-up
     local_vectors = None
-    for threads in (1, 2):
+    for threads in (1,) if onnx else (1, 2):
         torch.set_num_threads(threads)
         speed, local_vectors = rate(Embedder(model_id=model_id, load=lambda: model), texts)
-        print(f"local engine, 1 process, {threads} torch thread{'s' if threads > 1 else ''}: {speed:.1f} paragraphs/s")
+        print(
+            f"local engine, 1 process, {threads} {'ONNX Runtime' if onnx else 'torch'} thread{'s' if threads > 1 else ''}: {speed:.1f} paragraphs/s"
+        )
 
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     logging.getLogger("ray._private.authentication.authentication_token_setup").setLevel(logging.ERROR)
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)
     try:
         for actors in (1, 2):
-            embedder = RayEmbedder(model_id=model_id, load=load, actors=actors)
+            backend = {"backend": model_id.rpartition("+")[2]} if onnx else {}  # the ONNX backend's Embedder field
+            embedder = RayEmbedder(model_id=model_id, load=load, actors=actors, **backend)
             started = time.perf_counter()
             embedder.start(wait=True)
             loaded = time.perf_counter() - started
