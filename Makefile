@@ -15,7 +15,8 @@ run: install model
 test: install model browser
 	$(PYTHON) -m pytest
 
-# The fast unit tests: a fake encoder stands in for the model, no browser, no Ray cluster (about 30 s).
+# The fast unit tests: a fake encoder stands in for the model, no browser, no Ray cluster (166 s, 83 s of CPU,
+# measured on the shared 2-core machine under load; README says more).
 test-fast: install
 	$(PYTHON) -m pytest -m "not model and not browser and not ray" --durations=15
 
