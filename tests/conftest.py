@@ -1,17 +1,14 @@
 """Shared fixtures: a fake encoder (no model needed) and an isolated FRAMING_HOME (helpers live in tests/helpers.py)."""
 
-# ruff: noqa: E402  (the BLAS thread settings come before any import that loads NumPy)
-
 from __future__ import annotations
 
 import os
 
-# One BLAS thread per test process (and the CLI processes some tests start): the fits here are tiny,
-# and OpenBLAS's second thread only spins against the other process on a busy 2-core machine (it
-# made the fast suite take twice the CPU time). Set before NumPy is imported; a value given by the
-# caller wins.
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")
+# One OpenBLAS thread (NumPy's and SciPy's) per test process and the CLI processes some tests start:
+# the fits here are tiny, and OpenBLAS's second thread only spins against the other process on a busy
+# 2-core machine (it made the fast suite take twice the CPU time). Set before NumPy is imported; a
+# value given by the caller wins. PyTorch's and ONNX Runtime's threads (the model tests) are untouched.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from functools import partial
 from pathlib import Path
