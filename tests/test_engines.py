@@ -8,11 +8,12 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from analysis import cli, engines
-from analysis.embed import Embedder
-from tests.helpers import SEEDS
+from analysis.embed import Embedder, EmbeddingCache
+from tests.helpers import SEEDS, FakeEncoder
 
 
 def _analyze(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -39,6 +40,26 @@ def test_the_local_engine_is_the_embedder_itself(fake_embedder: Embedder) -> Non
     assert engines.run_metadata(fake_embedder) == {}
     with pytest.raises(engines.EngineError, match="unknown engine 'dask': choose one of local, ray"):
         engines.with_engine(fake_embedder, "dask")
+
+
+def test_the_ray_engine_caches_only_vectors_of_its_backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As locally: vectors an actor made with another backend (an ONNX export that failed to load) are used, not cached."""
+    cache = EmbeddingCache(tmp_path / "cache.sqlite3")
+    embedder = engines.RayEmbedder(model_id="fake+onnx-fp32", load=FakeEncoder, cache=cache, backend="onnx-fp32")
+    vectors = {text: np.full(4, number, dtype=np.float32) for number, text in enumerate(["a", "b", "c"], start=1)}
+
+    def encoded(texts: list[str]) -> Iterator[tuple[list[str], np.ndarray, str]]:  # what the actors send back, in any order
+        yield ["c"], np.stack([vectors["c"]]), "torch"
+        yield ["a", "b"], np.stack([vectors["a"], vectors["b"]]), "onnx-fp32"
+
+    monkeypatch.setattr(embedder, "_encoded", encoded)
+    progress: list[tuple[int, int]] = []
+    result = embedder.embed(["b", "c", "a", "b"], progress=lambda done, total: progress.append((done, total)))
+    assert result.tolist() == [vectors[text].tolist() for text in ["b", "c", "a", "b"]]
+    assert (embedder.computed, embedder.reused, progress) == (3, 0, [(1, 3), (3, 3)])
+    assert sorted(cache.get_many([EmbeddingCache.key("fake+onnx-fp32", text) for text in "abc"])) == sorted(
+        EmbeddingCache.key("fake+onnx-fp32", text) for text in "ab"
+    )
 
 
 @pytest.fixture(scope="module")
