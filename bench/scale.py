@@ -1,0 +1,341 @@
+"""Downstream of embedding at 1,000, 10,000 and 100,000 paragraphs: time and peak memory per stage.
+
+Rerun with `.venv/bin/python bench/scale.py` (default sizes 1000 10000; add 100000 for the large
+one: `.venv/bin/python bench/scale.py 100000`). Each size runs in a fresh process, so its peak
+memory is its own. Run `framing prepare` first: the themes' fitted classifiers are read from the
+framing home's store (copied, never written to).
+
+What is measured, and what is not:
+- The corpus is synthesised from analysis/data/labelled_paragraphs.csv: its 418 articles, repeated
+  with each copy varied (a word of the same language, drawn from all the paragraphs, appended to each
+  paragraph; another outlet and date), so nearly every paragraph is new to the language
+  identification and the duplicate detection. It is written as one CSV and read by `read_corpus`.
+- **The embedding cache is prefilled** (in a temporary FRAMING_HOME, never the real one): each
+  varied paragraph gets the real vector of the paragraph it was made from (from the real cache;
+  `framing prepare` put them there) or, when that is missing, a fixed pseudo-random unit vector. So
+  "embed" below is the cache lookup only: embedding itself (the model) is measured by
+  bench/bench_embedding.py. Language identifications start cold (lingua runs on every paragraph).
+- Stages are timed with wall-clock time; cue and denial matching, the TF-IDF transform, the language
+  identification and the voices are timed inside the scoring and splitting stages (their time is
+  part of those stages' figures). CPU is the CPU time of the process and its worker processes (both cores: it may exceed the wall
+  time; on a shared machine the wall time grows, the CPU time much less). Peak memory is the process's resident set (VmRSS, sampled every
+  20 ms) during each stage, and VmHWM for the whole run; worker processes (the voices of 20,000
+  paragraphs or more) have their own, not counted.
+The machine this runs on may be shared: say so when quoting the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LABELLED = ROOT / "analysis" / "data" / "labelled_paragraphs.csv"
+OUTLETS = {
+    "fa": ["Tasnim", "Fars", "IRNA", "Mehr", "ISNA"],
+    "ar": ["RT Arabic", "Sputnik Arabic", "Akhbar El-Yom", "Al Mayadeen", "Asharq"],
+}
+GOALS = {"downstream": 60.0, "memory_gb": 3.0}
+
+
+class RssSampler:
+    """Samples the process's resident set every 20 ms; ``peak()`` since the last ``reset()``."""
+
+    def __init__(self) -> None:
+        self._peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def rss() -> int:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            self._peak = max(self._peak, self.rss())
+
+    def reset(self) -> None:
+        self._peak = self.rss()
+
+    def peak(self) -> int:
+        return max(self._peak, self.rss())
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process (all its threads) and of its finished worker processes."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def high_water_mark() -> int:
+    with open("/proc/self/status") as handle:
+        line = next(line for line in handle if line.startswith("VmHWM"))
+    return int(line.split()[1]) * 1024
+
+
+def synthesise(paragraphs: int, seed: int = 0) -> pd.DataFrame:
+    """Articles (one row each: id, outlet, language, date, text) with about ``paragraphs`` paragraphs in all."""
+    labelled = pd.read_csv(LABELLED, keep_default_na=False)
+    rng = np.random.default_rng(seed)
+    articles = [(doc_id, group["language"].iloc[0], group["text"].tolist()) for doc_id, group in labelled.groupby("doc_id", sort=True)]
+    words = {language: " ".join(labelled.loc[labelled["language"] == language, "text"]).split() for language in ("fa", "ar")}
+    rows, total, copy = [], 0, 0
+    while total < paragraphs:
+        for doc_id, language, texts in articles:
+            if total >= paragraphs:
+                break
+            texts = texts[: paragraphs - total]
+            if copy:
+                texts = [vary(text, rng, words.get(language, ["x"])) for text in texts]
+            day = 1 + int(rng.integers(0, 28))
+            rows.append(
+                {
+                    "id": f"{doc_id}-{copy}",
+                    "outlet": OUTLETS.get(language, ["Other"])[int(rng.integers(0, 5))],
+                    "language": language,
+                    "date": f"2022-{1 + copy % 12:02d}-{day:02d}",
+                    "text": "\n".join(texts),
+                }
+            )
+            total += len(texts)
+        copy += 1
+    return pd.DataFrame(rows)
+
+
+def vary(text: str, rng: np.random.Generator, words: list[str]) -> str:
+    """The paragraph with one word of its language (drawn from the whole set) appended."""
+    return f"{text} {words[int(rng.integers(0, len(words)))]}"
+
+
+@contextmanager
+def isolated_home(real: Path) -> Iterator[Path]:
+    """A temporary FRAMING_HOME holding copies of the real home's fitted themes and embedding cache."""
+    with tempfile.TemporaryDirectory(prefix="framing-scale-") as folder:
+        home = Path(folder)
+        (home / "cache").mkdir()
+        if (real / "scorers").is_dir():
+            shutil.copytree(real / "scorers", home / "scorers")
+        source = real / "cache" / "embeddings.sqlite3"
+        if source.is_file():
+            shutil.copy(source, home / "cache" / "embeddings.sqlite3")
+        os.environ["FRAMING_HOME"] = str(home)
+        yield home
+
+
+class Timer:
+    """Accumulated wall time of some functions, wrapped in place."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def wrap(self, owner: Any, name: str, label: str) -> None:
+        original: Callable[..., Any] = getattr(owner, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - started
+
+        setattr(owner, name, timed)
+
+
+def measure(paragraphs: int) -> dict[str, Any]:
+    """One size, in this process: every stage's seconds and peak memory."""
+    from analysis import corpus as corpus_module
+    from analysis import language_memory, pipeline, scorer, text
+    from analysis.compare import theme_shares, theme_speakers, theme_voices, themes_by_date, timeline_period
+    from analysis.config import framing_home
+    from analysis.corpus import read_corpus
+    from analysis.embed import make_embedder
+    from analysis.export import to_csv_bytes
+    from analysis.report import build_report
+    from analysis.scorer import ScorerStore
+    from analysis.themes import load_themes
+
+    try:
+        from analysis import workspace as workspaces
+    except ImportError:  # a checkout from before the workspace (to compare): its stages are left out
+        workspaces = None  # type: ignore[assignment]
+
+    real_home = framing_home()
+    results: dict[str, Any] = {"paragraphs": paragraphs, "stages": []}
+    sampler = RssSampler()
+    timer = Timer()
+    timer.wrap(text, "identify_language", "language identification")
+    if hasattr(text, "prefetch_identifications"):
+        timer.wrap(text, "prefetch_identifications", "language identification")
+        timer.wrap(corpus_module, "prefetch_identifications", "language identification")
+    timer.wrap(scorer.ThemeScorer, "_cue_adjustment", "cue and denial matching")
+    if hasattr(scorer, "denial_flags"):
+        timer.wrap(scorer, "denial_flags", "cue and denial matching")
+    else:
+        timer.wrap(scorer, "denial_hits", "cue and denial matching")
+    timer.wrap(scorer.NgramVocabulary, "transform", "TF-IDF transform")
+    timer.wrap(pipeline, "voiced" if hasattr(pipeline, "voiced") else "add_voices", "voices")  # (add_voices: before issue 11)
+
+    with isolated_home(real_home) as home, tempfile.TemporaryDirectory(prefix="framing-scale-out-") as out_folder:
+        out = Path(out_folder)
+        documents = synthesise(paragraphs)
+        corpus_file = out / "corpus.csv"
+        documents.to_csv(corpus_file, index=False)
+        themes = load_themes()
+
+        def stage(name: str, action: Callable[[], Any]) -> Any:
+            sampler.reset()
+            started, cpu = time.perf_counter(), cpu_seconds()
+            value = action()
+            results["stages"].append(
+                {"stage": name, "seconds": time.perf_counter() - started, "cpu": cpu_seconds() - cpu, "peak_rss": sampler.peak()}
+            )
+            return value
+
+        language_memory.recall()  # the temporary home's: empty, so lingua identifies every paragraph
+        corpus = stage("read the corpus (CSV)", lambda: read_corpus([corpus_file]))
+        table = stage("clean, split, identify languages", lambda: text.split_paragraphs(corpus.documents))
+        kept = table[table["kept"]]
+        # Prefill (not timed): the source paragraph's real vector, else a fixed pseudo-random one.
+        embedder = make_embedder(use_cache=True, warn=lambda message: print(f"warning: {message}", file=sys.stderr))
+        prefill(embedder.cache, embedder.model_id, kept["clean_text"].tolist(), kept["language"].tolist())
+        store = ScorerStore(home / "scorers")
+        scored, vectors = stage(
+            "embed (cache lookups) and score",
+            lambda: pipeline.score_table(table, themes, embedder, store=store),
+        )
+        if embedder.model_loaded or embedder.computed:
+            print(f"note: {embedder.computed} texts were embedded by the model (not prefilled)", file=sys.stderr)
+
+        def tables() -> None:
+            ids = themes.ids
+            theme_shares(scored, ids, by="language")
+            theme_shares(scored, ids, by="outlet")
+            themes_by_date(scored, ids, timeline_period(scored))
+            theme_voices(scored, ids)
+            theme_speakers(scored, ids)
+
+        stage("theme tables (language, outlet, date, voices, speakers)", tables)
+        metadata = {
+            "paragraphs": len(scored),
+            "kept": int(scored["kept"].sum()),
+            "model": embedder.model_id,
+            "themes_hash": themes.digest(),
+        }
+        workspace = out / "workspace"
+        if workspaces is not None:
+            stage(
+                "write the workspace (Parquet + vectors)", lambda: workspaces.write_workspace(workspace, scored, vectors, themes, metadata)
+            )
+        stage(
+            "write paragraphs.csv (export)",
+            lambda: (out / "paragraphs.csv").write_bytes(to_csv_bytes(pipeline.output_table(scored, themes.ids), {})),
+        )
+        if workspaces is not None:
+            stored = stage("read the workspace", lambda: workspaces.read_workspace(workspace))
+            stage("HTML report from the workspace", lambda: build_report(stored.table, stored.themes, stored.metadata))
+        else:
+            stage("HTML report", lambda: build_report(scored, themes, metadata))
+        results["inner"] = timer.seconds
+        results["vm_hwm"] = high_water_mark()
+        results["kept"] = int(scored["kept"].sum())
+        results["workspace_bytes"] = sum(path.stat().st_size for path in workspace.iterdir()) if workspace.is_dir() else 0
+    sampler._stop.set()
+    return results
+
+
+def prefill(cache: Any, model_id: str, texts: list[str], languages: list[str]) -> None:
+    """Put a vector for every text into the cache: its source paragraph's real vector when cached, else a pseudo-random one."""
+    from analysis.embed import EmbeddingCache
+
+    if cache is None:
+        raise SystemExit("the embedding cache cannot be used: the downstream part needs it")
+    keys = [EmbeddingCache.key(model_id, text) for text in texts]
+    found = cache.get_many(keys)
+    missing = [(key, text) for key, text in zip(keys, texts, strict=True) if key not in found]
+    if not missing:
+        return
+    sources = {}
+    for text in missing:
+        source = " ".join(text[1].split()[:-1])  # the appended word removed: the paragraph it was made from
+        sources[text[0]] = EmbeddingCache.key(model_id, source)
+    real = cache.get_many(list(set(sources.values())))
+    dimension = next(iter(real.values())).shape[0] if real else 384
+    items = []
+    for key, _ in missing:
+        vector = real.get(sources[key])
+        if vector is None:
+            rng = np.random.default_rng(int(key[:8], 16))
+            vector = rng.standard_normal(dimension).astype(np.float32)
+            vector /= np.linalg.norm(vector)
+        items.append((key, vector))
+    for start in range(0, len(items), 5000):
+        cache.put_many(items[start : start + 5000])
+    print(f"prefilled {len(items):,} vectors, {sum(key in real for key in sources.values()):,} of them real", file=sys.stderr)
+
+
+def report(results: dict[str, Any]) -> None:
+    paragraphs = results["paragraphs"]
+    print(f"\n== {paragraphs:,} paragraphs ({results['kept']:,} kept), embedding cache prefilled ==")
+    print(f"{'stage':58} {'wall':>8}   {'CPU':>8}   peak memory")
+    downstream = cpu = 0.0
+    for row in results["stages"]:
+        downstream += row["seconds"]
+        cpu += row["cpu"]
+        print(f"{row['stage']:58} {row['seconds']:6.1f} s   {row['cpu']:6.1f} s   {row['peak_rss'] / 2**30:5.2f} GB")
+    for name, seconds in sorted(results["inner"].items()):
+        print(f"  of which {name:49} {seconds:6.1f} s")
+    gb = results["vm_hwm"] / 2**30
+    print(f"{'downstream of embedding, all stages':58} {downstream:6.1f} s   {cpu:6.1f} s   {gb:5.2f} GB (VmHWM, whole process)")
+    print(f"workspace on disk: {results['workspace_bytes'] / 2**20:.1f} MB")
+    if paragraphs >= 100_000:
+        print(
+            f"goals at 100k: downstream <= {GOALS['downstream']:.0f} s: {'met' if downstream <= GOALS['downstream'] else 'NOT met'}; "
+            f"peak memory <= {GOALS['memory_gb']:.0f} GB: {'met' if gb <= GOALS['memory_gb'] else 'NOT met'}"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000], help="numbers of paragraphs (default: 1000 10000)")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # one size in this process (the parent starts one per size)
+    parser.add_argument("--json", help="also write the figures as JSON to this file")
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure(args.one)))
+        return 0
+    print(f"bench/scale.py on {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} (other work on the machine slows it)")
+    everything = []
+    for size in args.sizes:
+        done = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True, check=False)
+        if done.returncode:
+            print(done.stderr, file=sys.stderr)
+            return done.returncode
+        results = json.loads(done.stdout.strip().splitlines()[-1])
+        report(results)
+        everything.append(results)
+    if args.json:
+        Path(args.json).write_text(json.dumps(everything, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
