@@ -179,6 +179,7 @@ def stored_metadata(stored: Workspace, table: pd.DataFrame, themes: ThemeSet) ->
         **metadata,
         "themes_hash": themes.digest(),
         "thresholds": themes.thresholds(),
+        "documents": int(metadata.get("documents", table["doc_id"].nunique())),
         "paragraphs": int(table.shape[0]),
         "kept": int(table["kept"].sum()),
         "dropped": int((~table["kept"]).sum()),

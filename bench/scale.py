@@ -16,11 +16,16 @@ What is measured, and what is not:
   "embed" below is the cache lookup only: embedding itself (the model) is measured by
   bench/bench_embedding.py. Language identifications start cold (lingua runs on every paragraph).
 - Stages are timed with wall-clock time; cue and denial matching, the TF-IDF transform, the language
-  identification and the voices are timed inside the scoring and splitting stages (their time is
-  part of those stages' figures). CPU is the CPU time of the process and its worker processes (both cores: it may exceed the wall
-  time; on a shared machine the wall time grows, the CPU time much less). Peak memory is the process's resident set (VmRSS, sampled every
-  20 ms) during each stage, and VmHWM for the whole run; worker processes (the voices of 20,000
-  paragraphs or more) have their own, not counted.
+  identification and the voices are timed inside the reading, splitting and scoring stages (their time
+  is part of those stages' figures). CPU is the CPU time of the process and of its worker processes (on
+  both cores it may exceed the wall time; on a shared machine the wall time grows, the CPU time much
+  less). Peak memory is the process's resident set (VmRSS, sampled every 20 ms) during each stage, and
+  VmHWM for the whole run; worker processes (the voices, from 20,000 kept paragraphs on) have their
+  own, not counted.
+- "Downstream of embedding" sums what `framing analyze` does: reading, splitting, cache lookups and
+  scoring, the tables, writing the workspace and the CSV export; not reading the workspace back, the
+  report or the dashboard (`--dashboard`: its first page on the workspace and one filter change, in
+  Streamlit's AppTest, the server side only).
 The machine this runs on may be shared: say so when quoting the figures.
 """
 
@@ -53,6 +58,8 @@ OUTLETS = {
     "ar": ["RT Arabic", "Sputnik Arabic", "Akhbar El-Yom", "Al Mayadeen", "Asharq"],
 }
 GOALS = {"downstream": 60.0, "memory_gb": 3.0}
+# What framing analyze does after embedding (the rest opens the stored result: not counted as downstream).
+ANALYSIS_STAGES = ("read the corpus", "clean, split", "embed", "theme tables", "write")
 
 
 class RssSampler:
@@ -160,7 +167,7 @@ class Timer:
         setattr(owner, name, timed)
 
 
-def measure(paragraphs: int) -> dict[str, Any]:
+def measure(paragraphs: int, dashboard: bool = False) -> dict[str, Any]:
     """One size, in this process: every stage's seconds and peak memory."""
     from analysis import corpus as corpus_module
     from analysis import language_memory, pipeline, scorer, text
@@ -234,12 +241,7 @@ def measure(paragraphs: int) -> dict[str, Any]:
             theme_speakers(scored, ids)
 
         stage("theme tables (language, outlet, date, voices, speakers)", tables)
-        metadata = {
-            "paragraphs": len(scored),
-            "kept": int(scored["kept"].sum()),
-            "model": embedder.model_id,
-            "themes_hash": themes.digest(),
-        }
+        metadata = pipeline.run_metadata(corpus, scored, themes, embedder, {})
         workspace = out / "workspace"
         if workspaces is not None:
             stage(
@@ -252,6 +254,10 @@ def measure(paragraphs: int) -> dict[str, Any]:
         if workspaces is not None:
             stored = stage("read the workspace", lambda: workspaces.read_workspace(workspace))
             stage("HTML report from the workspace", lambda: build_report(stored.table, stored.themes, stored.metadata))
+            if dashboard:
+                del stored
+                page = stage("dashboard: first page on the workspace (AppTest, server side)", lambda: open_dashboard(workspace))
+                stage("dashboard: language filter changed, page redrawn", lambda: change_language(page))
         else:
             stage("HTML report", lambda: build_report(scored, themes, metadata))
         results["inner"] = timer.seconds
@@ -260,6 +266,25 @@ def measure(paragraphs: int) -> dict[str, Any]:
         results["workspace_bytes"] = sum(path.stat().st_size for path in workspace.iterdir()) if workspace.is_dir() else 0
     sampler._stop.set()
     return results
+
+
+def open_dashboard(workspace: Path) -> Any:
+    """The dashboard's first run on a workspace (`streamlit run app.py -- --workspace DIR`), in Streamlit's AppTest."""
+    from streamlit.testing.v1 import AppTest
+
+    sys.argv = ["app.py", "--workspace", str(workspace)]
+    page = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
+    page.run()
+    if page.exception:
+        raise SystemExit(f"the dashboard failed: {[(element.message, element.stack_trace) for element in page.exception]}")
+    return page
+
+
+def change_language(page: Any) -> None:
+    """One filter change (Arabic only), as a researcher makes it."""
+    page.multiselect(key="filter_languages").set_value(["ar"]).run()
+    if page.exception:
+        raise SystemExit(f"the dashboard failed: {[(element.message, element.stack_trace) for element in page.exception]}")
 
 
 def prefill(cache: Any, model_id: str, texts: list[str], languages: list[str]) -> None:
@@ -295,16 +320,19 @@ def prefill(cache: Any, model_id: str, texts: list[str], languages: list[str]) -
 def report(results: dict[str, Any]) -> None:
     paragraphs = results["paragraphs"]
     print(f"\n== {paragraphs:,} paragraphs ({results['kept']:,} kept), embedding cache prefilled ==")
-    print(f"{'stage':58} {'wall':>8}   {'CPU':>8}   peak memory")
+    width = 64
+    print(f"{'stage':{width}} {'wall':>8}   {'CPU':>8}   peak memory")
     downstream = cpu = 0.0
     for row in results["stages"]:
-        downstream += row["seconds"]
-        cpu += row["cpu"]
-        print(f"{row['stage']:58} {row['seconds']:6.1f} s   {row['cpu']:6.1f} s   {row['peak_rss'] / 2**30:5.2f} GB")
+        if row["stage"].startswith(ANALYSIS_STAGES):
+            downstream += row["seconds"]
+            cpu += row["cpu"]
+        print(f"{row['stage']:{width}} {row['seconds']:6.1f} s   {row['cpu']:6.1f} s   {row['peak_rss'] / 2**30:5.2f} GB")
     for name, seconds in sorted(results["inner"].items()):
-        print(f"  of which {name:49} {seconds:6.1f} s")
+        print(f"  of which {name:{width - 10}} {seconds:6.1f} s")
     gb = results["vm_hwm"] / 2**30
-    print(f"{'downstream of embedding, all stages':58} {downstream:6.1f} s   {cpu:6.1f} s   {gb:5.2f} GB (VmHWM, whole process)")
+    print(f"{'downstream of embedding (what framing analyze does)':{width}} {downstream:6.1f} s   {cpu:6.1f} s")
+    print(f"{'peak memory of the whole process (VmHWM)':{width}} {'':8}   {'':8}   {gb:5.2f} GB")
     print(f"workspace on disk: {results['workspace_bytes'] / 2**20:.1f} MB")
     if paragraphs >= 100_000:
         print(
@@ -317,15 +345,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000], help="numbers of paragraphs (default: 1000 10000)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # one size in this process (the parent starts one per size)
+    parser.add_argument(
+        "--dashboard", action="store_true", help="also time the dashboard opening the workspace and a filter change (Streamlit's AppTest)"
+    )
     parser.add_argument("--json", help="also write the figures as JSON to this file")
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure(args.one)))
+        print(json.dumps(measure(args.one, dashboard=args.dashboard)))
         return 0
     print(f"bench/scale.py on {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} (other work on the machine slows it)")
     everything = []
     for size in args.sizes:
-        done = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True, check=False)
+        command = [sys.executable, __file__, "--one", str(size), *(["--dashboard"] if args.dashboard else [])]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode:
             print(done.stderr, file=sys.stderr)
             return done.returncode
