@@ -271,7 +271,11 @@ def run_info(args: argparse.Namespace) -> int:
 
 
 class _ProgressBar:
-    """A tqdm bar on stderr for embedding, shown only when there is something to embed."""
+    """A tqdm bar on stderr for embedding (with the time left), shown only when there is something to embed.
+
+    Each call of ``Embedder.embed`` that embeds something (the themes' training texts when a fit is
+    missing, then the paragraphs) gets its own bar.
+    """
 
     _bar: Any  # a tqdm bar once there is something to embed
 
@@ -282,6 +286,9 @@ class _ProgressBar:
     def __call__(self, done: int, total: int) -> None:
         from tqdm import tqdm
 
+        if self._bar is not None and (total != self._bar.total or done < self._bar.n):  # another embed call
+            self._bar.close()
+            self._bar = None
         if self._bar is None:
             self._bar = tqdm(total=total, desc="embedding", unit="text", file=sys.stderr)
         self._bar.update(done - self._bar.n)

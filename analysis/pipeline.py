@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import platform
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -84,8 +85,13 @@ def score_table(
     Each kept paragraph also gets its ``voice`` and ``speaker`` (:func:`analysis.voices.add_voices`).
     """
     kept = paragraphs[paragraphs["kept"]]
-    scorer = fitted_scorer(themes, embedder.model_id, embedder.embed, ScorerStore.default() if store is None else store)
-    scores = scorer.score(kept["clean_text"].tolist(), kept["language"].tolist(), lambda texts: embedder.embed(texts, progress=progress))
+
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        return embedder.embed(texts, progress=progress)
+
+    # The themes' training texts (when a fit is missing) are embedded with progress too: after a model change they are thousands.
+    scorer = fitted_scorer(themes, embedder.model_id, embed, ScorerStore.default() if store is None else store)
+    scores = scorer.score(kept["clean_text"].tolist(), kept["language"].tolist(), embed)
     table = paragraphs.copy()
     for column in scores.table.columns:
         table[column] = np.nan

@@ -215,3 +215,13 @@ def test_an_interrupted_analyze_resumes_where_it_stopped(
     assert cli.main(args) == 0
     out = capsys.readouterr().out
     assert f"{66 - first} texts embedded, {first} from cache" in out
+
+
+def test_progress_bar_shows_the_time_left_and_starts_afresh_for_each_embedding(capsys: pytest.CaptureFixture[str]) -> None:
+    with cli._ProgressBar() as progress:  # the themes' training texts, then the paragraphs
+        for done in (8, 16):
+            progress(done, 16)
+        for done in (4, 10):
+            progress(done, 10)
+    err = capsys.readouterr().err
+    assert "16/16" in err and "10/10" in err and "<" in err  # tqdm's elapsed<remaining
