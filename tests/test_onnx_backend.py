@@ -39,6 +39,16 @@ def _fake_export(folder: Path, content: bytes = b"not an onnx model", passed: bo
     return path
 
 
+def _tiny_model_files(folder: Path) -> None:
+    """The files OnnxEncoder reads besides the export: settings and a one-word tokenizer."""
+    from tokenizers import Tokenizer
+    from tokenizers.models import WordLevel
+
+    (folder / "config_sentence_transformers.json").write_text(json.dumps({"prompts": {"query": "query: "}, "default_prompt_name": "query"}))
+    (folder / "sentence_bert_config.json").write_text(json.dumps({"max_seq_length": 8}))
+    Tokenizer(WordLevel({"<unk>": 0}, unk_token="<unk>")).save(str(folder / "tokenizer.json"))
+
+
 @pytest.fixture
 def folder(framing_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for variable in ("FRAMING_BACKEND", "FRAMING_PRECISION"):
@@ -111,6 +121,7 @@ def test_an_export_that_cannot_be_loaded_falls_back_and_caches_nothing(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _fake_export(folder)  # passes the cheap check, but onnxruntime cannot read it
+    _tiny_model_files(folder)
     fake = FakeEncoder()
     monkeypatch.setattr(embed, "load_sentence_transformer", lambda name: fake)
     monkeypatch.setattr("analysis.model_setup.ensure_default_model", lambda home, log: folder)
@@ -118,7 +129,10 @@ def test_an_export_that_cannot_be_loaded_falls_back_and_caches_nothing(
     embedder = make_embedder(warn=messages.append)
     vectors = embedder.embed(["one text", "another text"])
     assert vectors.shape == (2, FakeEncoder.dimension)
-    assert any("cannot run the ONNX export" in message and "embedding with PyTorch" in message for message in messages)
+    assert any(
+        "cannot run the ONNX export" in message and "(InvalidProtobuf)" in message and "embedding with PyTorch" in message
+        for message in messages
+    )
     assert embedder.cache is not None
     assert len(embedder.cache) == 0  # PyTorch's vectors are never stored under the ONNX model id
 
