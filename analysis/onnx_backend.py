@@ -236,6 +236,7 @@ def _export_fp32(folder: Path) -> dict[str, Any]:
                 opset_version=OPSET,
                 dynamo=False,
             )
+        staging.chmod(0o644)  # mkstemp's file is private; the model folder is not
         staging.replace(target)
     finally:
         staging.unlink(missing_ok=True)
@@ -260,6 +261,7 @@ def _export_int8(folder: Path, source: Path) -> dict[str, Any]:
     root.setLevel(logging.ERROR)  # quantize_dynamic logs a pre-processing hint on the root logger
     try:
         quantize_dynamic(source, staging, weight_type=QuantType.QInt8)
+        staging.chmod(0o644)
         staging.replace(target)
     finally:
         root.setLevel(level)
