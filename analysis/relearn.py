@@ -31,6 +31,7 @@ MARK_STEPS = (0, 10, 25, 50, 100)
 EVERY_MARK = "all"  # the step of :func:`marked_half_ceiling`'s second record
 RESULTS_PATH = DATA_FOLDER / "relearn.json"
 GOAL_MARKS = 50
+GOAL_F1 = 0.85  # issue 8: macro-F1 on every held-out event after GOAL_MARKS marks
 
 
 def split_event(labels: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -198,8 +199,9 @@ def relearn_summary(path: Path = RESULTS_PATH) -> str:
         before, after = pooled.loc[0], pooled.loc[GOAL_MARKS]
     except (OSError, ValueError, KeyError):
         return ""
-    verdict = "raised" if after["all"] > before["all"] + 0.02 else "did not measurably raise"
+    reached = "reached" if after["all"] >= GOAL_F1 else "not reached"
     return (
         f"In a simulation on {counted(int(before['events']), 'event')} the themes had never seen ({data['command']}), {GOAL_MARKS} marks "
-        f"per event {verdict} macro-F1 on the unmarked half of the events ({before['all']:.2f} with no marks, {after['all']:.2f} after)."
+        f"per event moved macro-F1 on the unmarked half of the events from {before['all']:.2f} (no marks) to {after['all']:.2f} "
+        f"(the goal, {GOAL_F1:.2f}: {reached})."
     )
