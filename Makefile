@@ -15,10 +15,10 @@ run: install model
 test: install model browser
 	$(PYTHON) -m pytest
 
-# The fast unit tests: a fake encoder stands in for the model, no browser, no Ray cluster (166 s, 83 s of CPU,
-# measured on the shared 2-core machine under load; README says more).
+# The fast unit tests, on both cores: a fake encoder stands in for the model; no browser, no Ray cluster and
+# no rows that start other framing processes (make test runs those). README, "Tests", gives the time.
 test-fast: install
-	$(PYTHON) -m pytest -m "not model and not browser and not ray" --durations=15
+	$(PYTHON) -m pytest -n 2 -m "not model and not browser and not ray and not process" --durations=15
 
 # ruff (lint and format) over the repository, mypy over the package, the app and its views.
 lint: install

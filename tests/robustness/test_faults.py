@@ -514,7 +514,14 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
     return world
 
 
-@pytest.mark.parametrize("fault", FAULTS, ids=[fault.case for fault in FAULTS])
+OTHER_PROCESSES = (in_read_only_home, killed_then_rerun, two_processes)  # rows that start other interpreters: `process` marker
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [pytest.param(fault, marks=pytest.mark.process) if fault.act in OTHER_PROCESSES else fault for fault in FAULTS],
+    ids=[fault.case for fault in FAULTS],
+)
 def test_fault(fault: Fault, env: Env) -> None:
     env.load_delay = fault.load_delay
     status, output = fault.act(env, fault.arrange(env))
