@@ -35,7 +35,7 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1440, "height": 1000}
 CHARTS = ".js-plotly-plot"
-SHARES_CHART_TRACES = f"(document.querySelector('{CHARTS}')?.data || []).length"
+SHARES_CHART_TRACES = f"(document.querySelector('{CHARTS}')?.data || []).filter(trace => trace.type === 'bar').length"  # one bar trace per language
 PARAGRAPH = "div[dir='rtl']"
 
 
