@@ -47,7 +47,8 @@ def test_simulation_marks_from_the_labels_and_measures_the_unmarked_half(tmp_pat
         summary.startswith("In a simulation on 1 event the themes had never seen") and "python bench/relearn.py --events fresh" in summary
     )
     before, after = pooled["all"].iloc[0], pooled["all"].iloc[-1]
-    assert f"from {before:.2f} (no marks) to {after:.2f}" in summary and summary.endswith(": not reached)." if after < 0.85 else ": reached).")
+    goal = "not reached" if after < 0.85 else "reached"
+    assert f"from {before:.2f} (no marks) to {after:.2f}" in summary and summary.endswith(f"(the goal, 0.85: {goal}).")
     assert relearn_summary(tmp_path / "missing.json") == ""
 
 

@@ -35,7 +35,8 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1440, "height": 1000}
 CHARTS = ".js-plotly-plot"
-SHARES_CHART_TRACES = f"(document.querySelector('{CHARTS}')?.data || []).filter(trace => trace.type === 'bar').length"  # one bar trace per language
+# one bar trace per language (the count labels are scatter traces)
+SHARES_CHART_TRACES = f"(document.querySelector('{CHARTS}')?.data || []).filter(trace => trace.type === 'bar').length"
 PARAGRAPH = "div[dir='rtl']"
 
 
