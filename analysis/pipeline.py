@@ -40,6 +40,8 @@ OUTPUT_COLUMNS = [
     "language",
     "detected_language",
     "date",
+    "title",
+    "url",
     "position",
     "text",
     "kept",
