@@ -112,3 +112,34 @@ def test_parquet_round_trips_data_and_metadata(frame: pd.DataFrame) -> None:
     assert metadata[b"run_created"].decode() == "2024-05-01T12:30:00+00:00"
     assert json.loads(metadata[b"run_thresholds"]) == METADATA["thresholds"]
     assert b"pandas" in metadata
+
+
+def test_xlsx_of_a_large_table_is_capped_and_says_so(frame: pd.DataFrame) -> None:
+    workbook = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(frame, METADATA, max_rows=2)))
+    assert workbook.sheetnames == ["capped", "data", "run"]  # it opens on the sentence saying it is capped
+    note = workbook["capped"]["A1"].value
+    assert note == export.xlsx_capped_message(3, 2) and "first 2 of the 3 rows" in note and "CSV and Parquet" in note
+    rows = list(workbook["data"].iter_rows(values_only=True))
+    assert len(rows) == 3 and rows[1][2] == PERSIAN  # the heading and the first two rows
+    assert dict(list(workbook["run"].iter_rows(values_only=True))[1:])["xlsx_rows"].startswith("2 of 3")
+    assert openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(frame, METADATA, max_rows=3))).sheetnames == ["data", "run"]
+    assert len(pd.read_csv(io.BytesIO(export.to_csv_bytes(frame)))) == 3  # CSV is never capped
+    assert export.XLSX_MAX_ROWS == 20_000
+
+
+def test_download_buttons_say_when_xlsx_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    def page() -> None:
+        import pandas as pd
+
+        from views.common import download_buttons
+
+        download_buttons(pd.DataFrame({"a": range(5)}), "table", {})
+
+    monkeypatch.setattr(export, "XLSX_MAX_ROWS", 4)
+    captions = [caption.value for caption in AppTest.from_function(page).run(timeout=60).caption]
+    assert export.xlsx_capped_message(5, 4) in captions
+    monkeypatch.setattr(export, "XLSX_MAX_ROWS", 5)
+    captions = [caption.value for caption in AppTest.from_function(page).run(timeout=60).caption]
+    assert not any("XLSX holds" in caption for caption in captions)

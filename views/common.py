@@ -191,6 +191,8 @@ def download_buttons(table: pd.DataFrame, name: str, metadata: Mapping[str, obje
                 icon=":material/download:",
                 type="tertiary",
             )
+    if len(table) > export.XLSX_MAX_ROWS:
+        st.caption(export.xlsx_capped_message(len(table)))
 
 
 def show_table(
