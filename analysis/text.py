@@ -778,6 +778,12 @@ def matching_form(text: str, language: str) -> str:
     return _folded(text, language).lower()
 
 
+def matching_form_of_normalized(normalized: str) -> str:
+    """:func:`matching_form` of a text already normalised (:func:`normalize`): ``matching_form(text, language) ==
+    matching_form_of_normalized(normalize(text, language))``, without normalising the text a second time."""
+    return _FINAL_TA_MARBUTA.sub("ه", normalized.translate(_MATCHING_LETTERS)).lower()
+
+
 def fold_letters(word: str) -> str:
     """A normalised word with alef variants (أ إ آ ٱ) folded to ا and ۀ to ه, lowercased; ة is kept
     (:func:`matching_form` folds it too), so that a stemmer can still tell ة from the pronoun ه."""

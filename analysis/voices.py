@@ -54,7 +54,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from analysis.languages import ARABIC, PERSIAN
-from analysis.text import ZWNJ, matching_form, normalize
+from analysis.text import ZWNJ, matching_form, matching_form_of_normalized, normalize
 
 OUTLET = "outlet"
 ATTRIBUTED = "attributed"
@@ -218,9 +218,16 @@ def _compiled_phrases(phrases: tuple[str, ...], language: str, prefix: str) -> r
     patterns = sorted(
         {pattern for phrase in phrases if (pattern := _phrase_pattern(phrase, language, prefix=prefix))}, key=len, reverse=True
     )
-    return re.compile("|".join(patterns)) if patterns else None
+    if not patterns:
+        return None
+    # Every alternative starts with the same look-behind: written once in front, the engine tries the alternatives
+    # only at word starts (the same matches, in the same order of preference).
+    if all(pattern.startswith(_WORD_START) for pattern in patterns):
+        return re.compile(_WORD_START + "(?:" + "|".join(pattern.removeprefix(_WORD_START) for pattern in patterns) + ")")
+    return re.compile("|".join(patterns))
 
 
+_WORD_START = r"(?<!\w)"
 _ALIAS_PREFIX = {ARABIC: "(?:[وف]?[بلك]?)"}
 _VERB_PREFIX = {ARABIC: "(?:[وف]?)"}
 
@@ -248,6 +255,15 @@ def _alias_patterns(actors: tuple[Actor, ...], language: str) -> tuple[tuple[str
     return tuple(result)
 
 
+@cache
+def _alias_index(
+    actors: tuple[Actor, ...], language: str
+) -> tuple[tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...], tuple[str, ...]]:
+    """:func:`_alias_patterns` and every literal of theirs once (each is looked for once per text)."""
+    patterns = _alias_patterns(actors, language)
+    return patterns, tuple(sorted({literal for _, literals, _ in patterns for literal in literals}))
+
+
 class _Mention(NamedTuple):
     start: int
     end: int
@@ -261,10 +277,12 @@ def find_actors(text: str, language: str, actors: Sequence[Actor]) -> list[_Ment
     a mention is checked against its two neighbours among those chosen, not all of them: the same
     mentions, in linear time on long texts.
     """
+    patterns, literals = _alias_index(tuple(actors), language)
+    present = {literal for literal in literals if literal in text}
     found = [
         _Mention(match.start(), match.end(), actor_id)
-        for actor_id, literals, pattern in _alias_patterns(tuple(actors), language)
-        if any(literal in text for literal in literals)
+        for actor_id, actor_literals, pattern in patterns
+        if not present.isdisjoint(actor_literals)
         for match in pattern.finditer(text)
     ]
     found.sort(key=lambda mention: (mention.start, -(mention.end - mention.start)))
@@ -321,17 +339,26 @@ def find_voice(
     patterns = default_voice_patterns() if patterns is None else patterns
     if language not in (PERSIAN, ARABIC):
         return Voice(OUTLET, "")
-    base = normalize(text, language).replace(ZWNJ, "")
-    form = _form(text, language)
+    normalized = normalize(text, language)
+    base = normalized.replace(ZWNJ, "")
+    form = matching_form_of_normalized(normalized).replace(ZWNJ, "")  # _form(text, language), normalising once
     if len(form) != len(base):  # lowercasing changed a length (rare Latin letters): spans from the folded text
         base = form
+    relay = _compiled_phrases(tuple(patterns.relay.get(language, ())), language, _VERB_PREFIX.get(language, ""))
+    relays = list(relay.finditer(form)) if relay else []
+    speech = _compiled_phrases(tuple(patterns.speech.get(language, ())), language, _VERB_PREFIX.get(language, ""))
+    speeches = list(speech.finditer(form)) if speech else []
+    quotes = list(_QUOTES.finditer(form))
+    colon = form.find(":")
+    headline = colon > 0 and len(form[:colon].split()) <= HEADLINE_WORDS
+    if not (relays or speeches or quotes or headline):  # no cue can be found: no actor needs looking for
+        return Voice(OUTLET, "")
     all_mentions = find_actors(form, language, actors)
     mentions = [mention for mention in all_mentions if mention.actor != outlet]
     cues: list[_Cue] = []
     excluded: list[tuple[int, int]] = []
     relay_sources: dict[int, str] = {}
-    relay = _compiled_phrases(tuple(patterns.relay.get(language, ())), language, _VERB_PREFIX.get(language, ""))
-    for match in relay.finditer(form) if relay else ():
+    for match in relays:
         clause_end = _clause_end(form, match.end())
         # Persian: the source ends at the comma («به گفته وی، …»); Arabic: an apposition may follow it
         # («وفقا لرئيس المجلس، رئيس وزراء أرمينيا نيكول باشينيان»).
@@ -344,18 +371,16 @@ def find_voice(
         cues.append(_Cue("relay", match.start(), match.end()))
         if source is not None:
             relay_sources[match.start()] = source.actor
-    speech = _compiled_phrases(tuple(patterns.speech.get(language, ())), language, _VERB_PREFIX.get(language, ""))
-    for match in speech.finditer(form) if speech else ():
+    for match in speeches:
         if not any(start <= match.start() < end for start, end in excluded):
             cues.append(_Cue("speech", match.start(), match.end()))
-    for match in _QUOTES.finditer(form):
+    for match in quotes:
         quoted = next(group for group in match.groups() if group is not None)
         names_one_actor = any(mention.start <= match.start() + 1 and mention.end >= match.end() - 1 for mention in all_mentions)
         if len(_WORD.findall(quoted)) >= patterns.min_quote_words and not names_one_actor:
             cues.append(_Cue("quote", match.start(), match.end()))
-    colon = form.find(":")
     headline_speaker = ""
-    if colon > 0 and len(form[:colon].split()) <= HEADLINE_WORDS:
+    if headline:
         named = [mention for mention in mentions if mention.end <= colon]
         if named:
             cues.append(_Cue("headline", 0, colon))
@@ -400,7 +425,7 @@ def _subject(form: str, cue: _Cue, mentions: Sequence[_Mention], language: str, 
 
 
 def _arabic_subject_end(form: str, start: int, patterns: VoicePatterns) -> int:
-    complementisers = {_form(word, ARABIC) for word in patterns.complementisers.get(ARABIC, ())}
+    complementisers = _complementiser_forms(tuple(patterns.complementisers.get(ARABIC, ())))
     end = _word_end(form, start, WINDOW_WORDS)
     punctuation = _ARABIC_STOP.search(form, start, end)
     if punctuation:
@@ -410,6 +435,12 @@ def _arabic_subject_end(form: str, start: int, patterns: VoicePatterns) -> int:
             return word.start()
     sentence = _SENTENCE_END.search(form, start, end)
     return sentence.start() if sentence else end
+
+
+@cache
+def _complementiser_forms(words: tuple[str, ...]) -> frozenset[str]:
+    """The Arabic complementisers in matching form (made once, not at every verb)."""
+    return frozenset(_form(word, ARABIC) for word in words)
 
 
 def _sentence_start(form: str, position: int) -> int:
