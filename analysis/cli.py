@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
@@ -156,6 +157,7 @@ def _labels_scored(labels: pd.DataFrame, themes: ThemeSet, embedder: Embedder, f
 def _analysed(args: argparse.Namespace) -> tuple[Analysis, ThemeSet, Embedder, dict[str, Any]] | None:
     """Read, embed and score the corpus the arguments name; None (said on stderr) when nothing can be read."""
     engines.check(args.engine, args.address)  # before any work: Ray installed, --address only with it
+    stages = _StageLines()
     themes = load_themes(themes_file(args.themes))
     if args.labels:
         themes = with_marks(themes, load_marks(Path(args.labels), themes.ids, required=True))
@@ -171,7 +173,8 @@ def _analysed(args: argparse.Namespace) -> tuple[Analysis, ThemeSet, Embedder, d
         make_embedder(args.model, use_cache=not args.no_cache, warn=_warn), args.engine, model=args.model, address=args.address
     )
     with _ProgressBar() as progress:
-        analysis = analyze(corpus, themes, embedder, progress=progress)
+        analysis = analyze(corpus, themes, embedder, progress=progress, stage=stages)
+    stages("scored; writing the results", len(analysis.table))
     if not args.no_cache:
         language_memory.keep()
     metadata = {
@@ -268,6 +271,26 @@ def run_info(args: argparse.Namespace) -> int:
     for package, found in versions().items():
         print(f"{package + ':':16}{found}")
     return 0
+
+
+PROGRESS_MIN_PARAGRAPHS = 10_000
+"""From this many paragraphs on, ``framing analyze`` says on stderr which stage it is in (reading and splitting a large
+corpus, scoring it and finding its voices take minutes)."""
+
+
+class _StageLines:
+    """A :data:`analysis.pipeline.StageCallback` printing one line per stage on stderr, seconds since the command started
+    first (``framing: [95 s] finding who voices 98,000 kept paragraphs``), for a corpus of more than
+    :data:`PROGRESS_MIN_PARAGRAPHS` paragraphs only: a small one is done before a line could help."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+
+    def __call__(self, what: str, paragraphs: int) -> None:
+        if paragraphs > PROGRESS_MIN_PARAGRAPHS:
+            from tqdm import tqdm
+
+            tqdm.write(f"framing: [{time.perf_counter() - self.started:.0f} s] {what}", file=sys.stderr)  # not through a bar
 
 
 class _ProgressBar:

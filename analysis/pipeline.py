@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import platform
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -32,6 +32,9 @@ from analysis.voices import add_voices
 PARALLEL_MIN_PARAGRAPHS = 20_000
 """From this many kept paragraphs on, the voices are found by several processes (starting them takes seconds)."""
 MAX_WORKERS = 4
+StageCallback = Callable[[str, int], None]
+"""Told as each downstream stage starts: what it does, in words, and how many paragraphs the corpus has
+(``framing analyze`` prints it on stderr for a large corpus)."""
 OUTPUT_COLUMNS = [
     "paragraph_id",
     "source",
@@ -80,13 +83,17 @@ def score_table(
     embedder: Embedder,
     progress: ProgressCallback | None = None,
     store: ScorerStore | None = None,
+    stage: StageCallback | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Add theme scores and assignments to a paragraphs table; return it with the kept vectors.
 
     The scorer is fitted once per theme set and kept in ``store`` (the framing home's by default).
-    Each kept paragraph also gets its ``voice`` and ``speaker`` (:func:`analysis.voices.add_voices`).
+    Each kept paragraph also gets its ``voice`` and ``speaker`` (:func:`analysis.voices.add_voices`). ``stage`` is
+    told as the scoring, the voices and the theme assignment start.
     """
+    tell = stage or _no_stage
     kept = paragraphs[paragraphs["kept"]]
+    tell(f"embedding and scoring {len(kept):,} kept paragraphs", len(paragraphs))
 
     def embed(texts: Sequence[str]) -> np.ndarray:
         return embedder.embed(texts, progress=progress)
@@ -98,7 +105,14 @@ def score_table(
     for column in scores.table.columns:
         table[column] = np.nan
         table.loc[kept.index, column] = scores.table[column].to_numpy()
-    return assign_themes(voiced(table), themes.ids, themes.thresholds()), scores.vectors
+    tell(f"finding who voices {len(kept):,} kept paragraphs", len(paragraphs))
+    table = voiced(table)
+    tell("assigning themes", len(paragraphs))
+    return assign_themes(table, themes.ids, themes.thresholds()), scores.vectors
+
+
+def _no_stage(what: str, paragraphs: int) -> None:
+    """A :data:`StageCallback` that ignores the stages."""
 
 
 def voiced(table: pd.DataFrame) -> pd.DataFrame:
@@ -132,12 +146,21 @@ def _voice_columns(part: pd.DataFrame) -> pd.DataFrame:
     return add_voices(part)[["voice", "speaker"]]
 
 
-def analyze(corpus: Corpus, themes: ThemeSet, embedder: Embedder, progress: ProgressCallback | None = None) -> Analysis:
-    """Run the whole pipeline on a corpus."""
+def analyze(
+    corpus: Corpus,
+    themes: ThemeSet,
+    embedder: Embedder,
+    progress: ProgressCallback | None = None,
+    stage: StageCallback | None = None,
+) -> Analysis:
+    """Run the whole pipeline on a corpus; ``stage`` is told as each stage after the split starts (:data:`StageCallback`)."""
     started = time.perf_counter()
     paragraphs = split_paragraphs(corpus.documents)
     split_done = time.perf_counter()
-    table, vectors = score_table(paragraphs, themes, embedder, progress)
+    if stage is not None:
+        kept = int(paragraphs["kept"].sum())
+        stage(f"split {len(corpus.documents):,} documents into {len(paragraphs):,} paragraphs, {kept:,} kept", len(paragraphs))
+    table, vectors = score_table(paragraphs, themes, embedder, progress, stage=stage)
     finished = time.perf_counter()
     timings = {"text": split_done - started, "embed_and_score": finished - split_done}
     metadata = run_metadata(corpus, table, themes, embedder, timings)

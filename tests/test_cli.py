@@ -290,3 +290,24 @@ def test_analyze_writes_the_voice_tables(tmp_path: Path, themes: str) -> None:
     assert list(speakers.columns)[:3] == ["language", "theme", "speaker"]
     paragraphs = pd.read_csv(out / "paragraphs.csv", encoding="utf-8-sig", keep_default_na=False)
     assert list(paragraphs.columns)[-5:-3] == ["voice", "speaker"]
+
+
+def test_analyze_says_its_stages_on_stderr_for_a_large_corpus(
+    tmp_path: Path, themes: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("analyze", str(SEEDS), "--themes", themes, "--out", str(tmp_path / "small")) == 0
+    assert "framing: [" not in capsys.readouterr().err  # the seeds are small: no stage lines
+    monkeypatch.setattr(cli, "PROGRESS_MIN_PARAGRAPHS", 10)  # the seeds taken for a large corpus
+    assert run("analyze", str(SEEDS), "--themes", themes, "--out", str(tmp_path / "large")) == 0
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("framing: [")]
+    paragraphs = len(pd.read_csv(tmp_path / "large" / "paragraphs.csv", encoding="utf-8-sig"))
+    kept = int(pd.read_csv(tmp_path / "large" / "paragraphs.csv", encoding="utf-8-sig")["kept"].sum())
+    stages = [line.split("] ", 1)[1] for line in lines]
+    assert stages[0].startswith("split ") and f"into {paragraphs:,} paragraphs, {kept:,} kept" in stages[0]
+    assert stages[1:] == [
+        f"embedding and scoring {kept:,} kept paragraphs",
+        f"finding who voices {kept:,} kept paragraphs",
+        "assigning themes",
+        "scored; writing the results",
+    ]
+    assert all(line.split("]")[0].removeprefix("framing: [").removesuffix(" s").isdigit() for line in lines)  # seconds so far
