@@ -385,8 +385,8 @@ def resolve_model(name_or_path: str | None = None, home: Path | None = None, log
                 )
                 return load_once(str(folder), load_default)
 
-        model_id = f"{folder.name}+{backend}"
-        return model_id, lambda: load_once(model_id, load_onnx)
+        model_id = f"{folder.name}+{backend}"  # the cache key: the same model wherever its folder lives
+        return model_id, lambda: load_once(f"{folder}+{backend}", load_onnx)  # one instance per folder in this process
     path = Path(name_or_path).expanduser()
     model_id = str(path.resolve()) if path.exists() else name_or_path
     return model_id, lambda: load_once(model_id, lambda: load_sentence_transformer(model_id))

@@ -110,6 +110,16 @@ def chromium_page() -> Iterator[tuple[Page, list[str]]]:
             context.close()
 
 
+def server_log(server: subprocess.Popen[str], timeout: float = 60) -> str:
+    """Stop the dashboard and return what it printed (killed when it has not exited within ``timeout`` seconds)."""
+    server.terminate()
+    try:
+        return server.communicate(timeout=timeout)[0]
+    except subprocess.TimeoutExpired:
+        server.kill()
+        return server.communicate()[0] + f"\n(the server did not stop within {timeout:g} s of SIGTERM: killed)"
+
+
 def measure(screenshot: Path, timeout: float = 180) -> Measurement:
     """Open the dashboard, time the first chart and a filter change, check RTL, save a full-page screenshot."""
     with dashboard_server() as (url, started, server), chromium_page() as (page, errors):
@@ -132,8 +142,7 @@ def measure(screenshot: Path, timeout: float = 180) -> Measurement:
         view = page.locator("[role='tab'][aria-selected='true']").inner_text()
         direction = page.locator(PARAGRAPH).first.evaluate("element => getComputedStyle(element).direction")
         seen_errors = list(errors)  # before the server stops: the page then logs failed reconnections
-        server.terminate()
-        log = server.communicate(timeout=15)[0]
+        log = server_log(server)
         return Measurement(round(first_chart, 2), round(filter_change, 2), view, direction, seen_errors, log)
 
 

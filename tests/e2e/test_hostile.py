@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.dashboard import CHARTS, CHROMIUM, chromium_page, dashboard_server, wait_until_idle
+from tests.e2e.dashboard import CHARTS, CHROMIUM, chromium_page, dashboard_server, server_log, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -96,5 +96,4 @@ def test_corpus_markup_is_shown_as_text_in_every_chart_and_view() -> None:
         page.wait_for_timeout(500)
         assert dialogs == []
         assert errors == []
-        server.terminate()
-        assert "Traceback" not in server.communicate(timeout=15)[0]
+        assert "Traceback" not in server_log(server)

@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 
 from analysis.config import framing_home
-from tests.e2e.dashboard import CHARTS, CHROMIUM, chromium_page, dashboard_server, open_first_bar, save_full_page, wait_until_idle
+from tests.e2e.dashboard import (
+    CHARTS,
+    CHROMIUM,
+    chromium_page,
+    dashboard_server,
+    open_first_bar,
+    save_full_page,
+    server_log,
+    wait_until_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +43,7 @@ def test_a_mark_from_the_evidence_tab_is_saved_and_relearnt(tmp_path: Path, monk
         wait_until_idle(page)
         save_full_page(page, tmp_path / "marked.png")
         seen_errors = list(errors)
-        server.terminate()
-        log = server.communicate(timeout=15)[0]
+        log = server_log(server)
     saved = list((home / "workspaces").glob("*/labels.csv"))
     assert len(saved) == 1 and saved[0].read_text(encoding="utf-8-sig").count("\n") == 2  # header + one marked paragraph
     assert seen_errors == []

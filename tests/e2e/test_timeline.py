@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.dashboard import CHARTS, CHROMIUM, PARAGRAPH, chromium_page, dashboard_server, save_full_page, wait_until_idle
+from tests.e2e.dashboard import CHARTS, CHROMIUM, PARAGRAPH, chromium_page, dashboard_server, save_full_page, server_log, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -36,8 +36,7 @@ def test_a_click_on_a_timeline_point_opens_its_paragraphs(tmp_path: Path) -> Non
         cards = page.locator(PARAGRAPH).count()
         found = page.get_by_text("1 kept paragraph carries Terrorism here").count()  # Fars's 7 January: 1 of 12
         seen_errors = list(errors)
-        server.terminate()
-        log = server.communicate(timeout=15)[0]
+        log = server_log(server)
     assert view == "Evidence"
     assert found >= 1
     assert cards >= 1

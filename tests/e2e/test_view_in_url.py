@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.dashboard import CHARTS, CHROMIUM, chromium_page, dashboard_server, wait_until_idle
+from tests.e2e.dashboard import CHARTS, CHROMIUM, chromium_page, dashboard_server, server_log, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -31,8 +31,7 @@ def test_a_link_opens_its_view_and_a_reload_keeps_it() -> None:
         wait_until_idle(page)
         followed = page.evaluate("() => location.search")
         seen_errors = list(errors)
-        server.terminate()
-        log = server.communicate(timeout=15)[0]
+        log = server_log(server)
     assert opened[0] == "Voices" and "Persian" in opened[1] and "Arabic" not in opened[1]
     assert reloaded == opened
     assert "view=Evidence" in followed and "lang=fa" in followed
