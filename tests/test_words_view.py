@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from tests.test_app import dashboard, figure, run
 from views.words import KWIC_KEY, kwic_html
@@ -20,6 +21,7 @@ def test_kwic_html_is_escaped_and_right_to_left() -> None:
     assert '<table dir="ltr"' in kwic_html(lines, "other")
 
 
+@pytest.mark.model  # the whole dashboard, with the real model (tests/test_app.py's helpers)
 def test_a_chosen_word_is_shown_in_context() -> None:
     at = dashboard("Distinctive words")
     arabic = figure(at, "terms_ar")["data"][0]
