@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import zipfile
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
@@ -35,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.config import framing_home
+from analysis.config import atomic_write, framing_home
 from analysis.embed import EMBEDDING_VERSION
 from analysis.text import normalize
 from analysis.themes import (
@@ -386,9 +384,9 @@ class ScorerStore:
     def _write(self, name: str, arrays: Mapping[str, np.ndarray], info: Mapping[str, object]) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            _atomic_write(self.folder / f"{name}.npz", lambda handle: np.savez(handle, **arrays))  # type: ignore[arg-type]  # numpy's stubs read **arrays as allow_pickle
+            atomic_write(self.folder / f"{name}.npz", lambda handle: np.savez(handle, **arrays))  # type: ignore[arg-type]  # numpy's stubs read **arrays as allow_pickle
             text = json.dumps({"format": FORMAT_VERSION, **info}, ensure_ascii=False, indent=1)
-            _atomic_write(self.folder / f"{name}.json", lambda handle: handle.write(text.encode()))
+            atomic_write(self.folder / f"{name}.json", lambda handle: handle.write(text.encode()))
         except OSError:
             pass
 
@@ -637,21 +635,3 @@ _VERSION = (FORMAT_VERSION, _package_version(), EMBEDDING_VERSION)  # fits of an
 
 def _digest(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:24]
-
-
-def _atomic_write(path: Path, write: Any) -> None:
-    """Write a file whole or not at all (a temporary file renamed into place), readable by all."""
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as handle:
-        temporary = Path(handle.name)
-        try:
-            write(handle)
-        except BaseException:
-            handle.close()
-            temporary.unlink(missing_ok=True)
-            raise
-    try:
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
-        raise

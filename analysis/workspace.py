@@ -20,18 +20,17 @@ readable sentence.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from analysis.config import atomic_write
 from analysis.themes import ThemeError, ThemeSet, parse_themes, themes_to_toml
 
 FORMAT_VERSION = 1
@@ -93,15 +92,15 @@ def write_workspace(folder: Path, table: pd.DataFrame, vectors: np.ndarray, them
     folder.mkdir(parents=True, exist_ok=True)
     (folder / RUN_FILE).unlink(missing_ok=True)  # until run.json is back, the folder is not a complete workspace
     arrow = pa.Table.from_pandas(table.reset_index(drop=True), preserve_index=False)
-    _atomic_write(folder / PARAGRAPHS_FILE, lambda handle: pq.write_table(arrow, handle, compression="zstd"))
-    _atomic_write(folder / VECTORS_FILE, lambda handle: np.save(handle, vectors, allow_pickle=False))
-    _atomic_write(folder / THEMES_FILE, lambda handle: handle.write(themes_to_toml(themes).encode("utf-8")))
+    atomic_write(folder / PARAGRAPHS_FILE, lambda handle: pq.write_table(arrow, handle, compression="zstd"))
+    atomic_write(folder / VECTORS_FILE, lambda handle: np.save(handle, vectors, allow_pickle=False))
+    atomic_write(folder / THEMES_FILE, lambda handle: handle.write(themes_to_toml(themes).encode("utf-8")))
     stamped = {
         **metadata,
         "workspace": {"format": FORMAT_VERSION, "rows": len(table), "kept": kept, "vectors": list(vectors.shape)},
     }
     text = json.dumps(stamped, ensure_ascii=False, indent=2, default=str) + "\n"
-    _atomic_write(folder / RUN_FILE, lambda handle: handle.write(text.encode("utf-8")))
+    atomic_write(folder / RUN_FILE, lambda handle: handle.write(text.encode("utf-8")))
     return folder
 
 
@@ -185,21 +184,3 @@ def _read_table(folder: Path) -> pd.DataFrame:
 def _reason(error: BaseException) -> str:
     text = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
     return text.splitlines()[0] if text else type(error).__name__
-
-
-def _atomic_write(path: Path, write: Callable[[IO[bytes]], object]) -> None:
-    """Write a file whole or not at all: a temporary file in the same folder, renamed into place."""
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as handle:
-        temporary = Path(handle.name)
-        try:
-            write(handle)
-        except BaseException:
-            handle.close()
-            temporary.unlink(missing_ok=True)
-            raise
-    try:
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
-        raise

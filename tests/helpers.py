@@ -7,8 +7,11 @@ import tomllib
 from pathlib import Path
 
 import numpy as np
+import pytest
 import tomli_w
 
+from analysis import cli
+from analysis.embed import Embedder, EmbeddingCache
 from analysis.themes import DEFAULT_THEMES_PATH, ThemeSet, load_themes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,3 +107,15 @@ def write_small_bundled_themes(folder: Path) -> Path:
     path = folder / "themes.toml"
     path.write_text(small_bundled_themes(), encoding="utf-8")
     return path
+
+
+def fake_cli_model(monkeypatch: pytest.MonkeyPatch, folder: Path) -> FakeEncoder:
+    """Make the CLI's model the fake encoder, with its embedding cache in ``folder``; return the encoder."""
+    encoder = FakeEncoder()
+    cache = EmbeddingCache(folder / "cli-cache.sqlite3")
+
+    def make(name_or_path: str | None = None, *, use_cache: bool = True, **_: object) -> Embedder:
+        return Embedder("fake", lambda: encoder, cache if use_cache else None)
+
+    monkeypatch.setattr(cli, "make_embedder", make)
+    return encoder

@@ -7,20 +7,12 @@ import pandas as pd
 import pytest
 
 from analysis import cli
-from analysis.embed import Embedder, EmbeddingCache
-from tests.helpers import SEEDS, FakeEncoder, write_small_bundled_themes
+from tests.helpers import SEEDS, FakeEncoder, fake_cli_model, write_small_bundled_themes
 
 
 @pytest.fixture(autouse=True)
 def fake_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeEncoder:
-    encoder = FakeEncoder()
-    cache = EmbeddingCache(tmp_path / "cli-cache.sqlite3")
-
-    def make(name_or_path: str | None = None, *, use_cache: bool = True, **_: object) -> Embedder:
-        return Embedder("fake", lambda: encoder, cache if use_cache else None)
-
-    monkeypatch.setattr(cli, "make_embedder", make)
-    return encoder
+    return fake_cli_model(monkeypatch, tmp_path)
 
 
 def run(*args: str) -> int:

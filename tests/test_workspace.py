@@ -20,20 +20,13 @@ from analysis.pipeline import Analysis, analyze
 from analysis.scorer import ScorerStore, fitted_scorer
 from analysis.themes import load_themes
 from analysis.workspace import PARAGRAPHS_FILE, RUN_FILE, THEMES_FILE, VECTORS_FILE, WorkspaceError, read_workspace, write_workspace
-from tests.helpers import ROOT, SEEDS, FakeEncoder, write_small_bundled_themes
+from tests.helpers import ROOT, SEEDS, FakeEncoder, fake_cli_model, write_small_bundled_themes
 
 
 @pytest.fixture
 def fake_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeEncoder:
     """The CLI's model is the fake encoder, with its cache in the test's folder."""
-    encoder = FakeEncoder()
-    cache = EmbeddingCache(tmp_path / "cli-cache.sqlite3")
-
-    def make(name_or_path: str | None = None, *, use_cache: bool = True, **_: object) -> Embedder:
-        return Embedder("fake", lambda: encoder, cache if use_cache else None)
-
-    monkeypatch.setattr(cli, "make_embedder", make)
-    return encoder
+    return fake_cli_model(monkeypatch, tmp_path)
 
 
 @pytest.fixture(scope="module")

@@ -165,9 +165,16 @@ def session_themes() -> ThemeSet:
     return themes_from_upload(st.session_state["themes_toml"])
 
 
-def notify(kind: str, message: str) -> None:
-    """Leave a message for the Themes view."""
-    st.session_state["theme_notice"] = (kind, message)
+def notify(kind: str, message: str, key: str = "theme_notice") -> None:
+    """Leave a message (``success`` or ``error``) for the next run of a view: the Themes view unless ``key`` says."""
+    st.session_state[key] = (kind, message)
+
+
+def show_notice(key: str) -> None:
+    """Show, once, the message left by :func:`notify` under ``key``."""
+    if key in st.session_state:
+        kind, message = st.session_state.pop(key)
+        (st.success if kind == "success" else st.error)(message)
 
 
 def explain(error: Exception) -> str:

@@ -20,7 +20,7 @@ from analysis.themes import (
     themes_to_toml,
 )
 from analysis.wording import counted
-from views.common import Run, language_display, notify, session_themes
+from views.common import Run, language_display, notify, session_themes, show_notice
 
 EDITOR_KEY = "themes_editor"
 THEME_FIELDS = {
@@ -114,9 +114,7 @@ def themes_view(run: Run) -> None:
         "the other labelled paragraphs do not. A cue word adds a bonus. Write sentences in any language, one per line. "
         'After a change the corpus is re-scored; only new sentences are embedded (README: "How a paragraph gets a theme").'
     )
-    if "theme_notice" in st.session_state:
-        kind, message = st.session_state.pop("theme_notice")
-        (st.success if kind == "success" else st.error)(message)
+    show_notice("theme_notice")
     download_column, upload_column = st.columns(2)
     download_column.download_button(
         "Download the themes (TOML, with the current thresholds)",

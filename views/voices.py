@@ -32,7 +32,7 @@ from analysis.voices import (
     speaker_candidates,
 )
 from analysis.wording import counted, noun
-from views.common import Run, chart, download_buttons, show_table
+from views.common import Run, chart, download_buttons, notify, show_notice, show_table
 
 ACTORS_KEY = "actors_toml"
 ALL_VOICES = "all"
@@ -53,8 +53,7 @@ def actors_file_text() -> str:
     return st.session_state.get(ACTORS_KEY) or DEFAULT_ACTORS_PATH.read_text(encoding="utf-8")
 
 
-def _notify(kind: str, message: str) -> None:
-    st.session_state["actors_notice"] = (kind, message)
+ACTORS_NOTICE = "actors_notice"
 
 
 def add_candidate(prefix: str, language: str) -> None:
@@ -70,10 +69,12 @@ def add_candidate(prefix: str, language: str) -> None:
             aliases={language: [state.get(f"{prefix}_alias", "")]},
         )
     except VoicesError as error:
-        _notify("error", str(error))
+        notify("error", str(error), ACTORS_NOTICE)
         return
     state[ACTORS_KEY] = actors_to_toml(actors)
-    _notify("success", f"Added {actors[-1].label} ({actors[-1].id}) to your actors file; the speakers are found again with it.")
+    notify(
+        "success", f"Added {actors[-1].label} ({actors[-1].id}) to your actors file; the speakers are found again with it.", ACTORS_NOTICE
+    )
 
 
 def load_uploaded_actors() -> None:
@@ -84,13 +85,13 @@ def load_uploaded_actors() -> None:
     try:
         actors = actors_from_text(uploaded.getvalue().decode("utf-8"), uploaded.name)
     except UnicodeDecodeError:
-        _notify("error", f"{uploaded.name}: not UTF-8 text; save the actors file as UTF-8")
+        notify("error", f"{uploaded.name}: not UTF-8 text; save the actors file as UTF-8", ACTORS_NOTICE)
         return
     except VoicesError as error:
-        _notify("error", str(error))
+        notify("error", str(error), ACTORS_NOTICE)
         return
     st.session_state[ACTORS_KEY] = actors_to_toml(actors)
-    _notify("success", f"Loaded {counted(len(actors), 'actor')} from {uploaded.name}.")
+    notify("success", f"Loaded {counted(len(actors), 'actor')} from {uploaded.name}.", ACTORS_NOTICE)
 
 
 def suggested_id(words: str, taken: set[str]) -> str:
@@ -205,9 +206,7 @@ def candidates_section(run: Run, actors: tuple[Actor, ...]) -> None:
         "Add one (an id, a name, its kind) and it is recognised wherever those words appear; download the actors file "
         "to keep your additions."
     )
-    if "actors_notice" in st.session_state:
-        kind, message = st.session_state.pop("actors_notice")
-        (st.success if kind == "success" else st.error)(message)
+    show_notice(ACTORS_NOTICE)
     candidates = speaker_candidates(run.selected, actors)
     if candidates.empty:
         st.caption("None in this selection: every speaker found is in the actors file.")
