@@ -11,9 +11,10 @@ import multiprocessing
 import os
 import platform
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -99,14 +100,15 @@ def score_table(
         return embedder.embed(texts, progress=progress)
 
     # The themes' training texts (when a fit is missing) are embedded with progress too: after a model change they are thousands.
-    scorer = fitted_scorer(themes, embedder.model_id, embed, ScorerStore.default() if store is None else store)
-    scores = scorer.score(kept["clean_text"].tolist(), kept["language"].tolist(), embed)
-    table = paragraphs.copy()
-    for column in scores.table.columns:
-        table[column] = np.nan
-        table.loc[kept.index, column] = scores.table[column].to_numpy()
-    tell(f"finding who voices {len(kept):,} kept paragraphs", len(paragraphs))
-    table = voiced(table)
+    with voices_in_background(paragraphs) as finish_voices:  # on the other cores while this one scores
+        scorer = fitted_scorer(themes, embedder.model_id, embed, ScorerStore.default() if store is None else store)
+        scores = scorer.score(kept["clean_text"].tolist(), kept["language"].tolist(), embed)
+        table = paragraphs.copy()
+        for column in scores.table.columns:
+            table[column] = np.nan
+            table.loc[kept.index, column] = scores.table[column].to_numpy()
+        tell(f"finding who voices {len(kept):,} kept paragraphs", len(paragraphs))
+        table = finish_voices(table)
     tell("assigning themes", len(paragraphs))
     return assign_themes(table, themes.ids, themes.thresholds()), scores.vectors
 
@@ -116,28 +118,62 @@ def _no_stage(what: str, paragraphs: int) -> None:
 
 
 def voiced(table: pd.DataFrame) -> pd.DataFrame:
-    """The table with ``voice`` and ``speaker`` (:func:`analysis.voices.add_voices`), on every core for a large table.
+    """The table with ``voice`` and ``speaker`` (:func:`analysis.voices.add_voices`), on every core for a large table."""
+    with voices_in_background(table) as finish:
+        return finish(table)
+
+
+@contextmanager
+def voices_in_background(table: pd.DataFrame) -> Iterator[Callable[[pd.DataFrame], pd.DataFrame]]:
+    """Start finding the voices of a paragraphs table; yield ``finish``, which puts them into a table of the same rows (in order).
 
     Articles are independent (a speaker carries over paragraphs of one article only), so from
     :data:`PARALLEL_MIN_PARAGRAPHS` kept paragraphs on, the articles are split between worker
-    processes (fresh interpreters: safe in a threaded server) and the answers put back in place: the
-    same table as one process makes. Should the workers fail to start, one process does it all.
+    processes (fresh interpreters: safe in a threaded server), started at once so that they work
+    while the caller scores; ``finish`` waits for them and puts the answers back in place: the same
+    columns as one process makes. A smaller table is done by ``finish`` itself, and should the
+    workers fail, one process does it all.
     """
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if workers < 2 or int(table["kept"].sum()) < PARALLEL_MIN_PARAGRAPHS or not table.index.is_unique:
-        return add_voices(table)
+        yield lambda target: _with_voices(target, add_voices(table))
+        return
     columns = [column for column in ("doc_id", "position", "text", "language", "kept", "outlet") if column in table.columns]
     articles = np.array_split(table.loc[table["kept"], "doc_id"].unique(), workers)
     parts = [table.loc[table["doc_id"].isin(part) & table["kept"], columns] for part in articles]
+    pool = None
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            found = list(pool.map(_voice_columns, parts))
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        running = [pool.submit(_voice_columns, part) for part in parts]
     except (OSError, BrokenProcessPool):
-        return add_voices(table)
-    result = table.copy()
+        running = []
+
+    def finish(target: pd.DataFrame) -> pd.DataFrame:
+        found = _collect_voices(running)
+        if found is None:
+            return _with_voices(target, add_voices(table))
+        return _with_voices(target, pd.concat(found).reindex(table.index, fill_value=""))
+
+    try:
+        yield finish
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _collect_voices(running: Sequence[Future[pd.DataFrame]]) -> list[pd.DataFrame] | None:
+    """The worker processes' answers, in order; None when they could not start or failed."""
+    try:
+        return [future.result() for future in running] or None
+    except (OSError, BrokenProcessPool):
+        return None
+
+
+def _with_voices(target: pd.DataFrame, voices: pd.DataFrame) -> pd.DataFrame:
+    """``target`` with the ``voice`` and ``speaker`` columns of ``voices`` (the same rows, in the same order)."""
+    result = target.copy()
     for column in ("voice", "speaker"):
-        values = pd.concat([part[column] for part in found]) if found else pd.Series(dtype=object)
-        result[column] = values.reindex(table.index, fill_value="").astype(object)
+        result[column] = pd.Series(voices[column].to_numpy(dtype=object), index=result.index, dtype=object)
     return result
 
 

@@ -22,7 +22,7 @@ import hashlib
 import json
 import re
 import zipfile
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -156,13 +156,15 @@ class NgramVocabulary:
     def transform(self, texts: Sequence[str]) -> NgramRows:
         """The TF-IDF rows of some texts (n-grams outside the vocabulary are ignored).
 
-        Each distinct word's n-gram columns are looked up once per call (words recur across
-        paragraphs), and the weights of :data:`TRANSFORM_CHUNK` rows at a time are computed together
-        (so the lists in between stay small); each row's norm is still its own dot product, so the
-        rows are the same, bit for bit, as computing them one text at a time.
+        Each distinct whitespace-separated token's n-gram columns are looked up once per call
+        (tokens recur across paragraphs; masking and lowercasing never cross a space, so a token's
+        columns do not depend on its text), a row's columns are counted by sorting
+        (``np.unique``), and the weights of :data:`TRANSFORM_CHUNK` rows at a time are computed
+        together (so the lists in between stay small); each row's norm is still its own dot
+        product, so the rows are the same, bit for bit, as computing them one text at a time.
         """
-        word_columns: dict[str, list[int]] = {}
-        parts = [self._rows(texts[start : start + TRANSFORM_CHUNK], word_columns) for start in range(0, len(texts), TRANSFORM_CHUNK)]
+        token_columns: dict[str, list[int]] = {}
+        parts = [self._rows(texts[start : start + TRANSFORM_CHUNK], token_columns) for start in range(0, len(texts), TRANSFORM_CHUNK)]
         lengths = np.concatenate([part[0] for part in parts]) if parts else np.zeros(0, np.int64)
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(lengths, out=indptr[1:])
@@ -173,26 +175,29 @@ class NgramVocabulary:
             len(self.terms),
         )
 
-    def _rows(self, texts: Sequence[str], word_columns: dict[str, list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Row lengths, column indices and L2-normalised weights of some texts (``word_columns``: words seen, kept between calls)."""
+    def _rows(self, texts: Sequence[str], token_columns: dict[str, list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Row lengths, column indices and L2-normalised weights of some texts (``token_columns``: tokens seen, kept between calls)."""
         columns, masked = self._columns, self._masked
-        lengths = np.zeros(len(texts), dtype=np.int64)
-        all_columns: list[int] = []
-        all_counts: list[int] = []
+        found_columns: list[int] = []
+        found_lengths = np.zeros(len(texts), dtype=np.int64)
         for row, text in enumerate(texts):
-            found_columns: list[int] = []
-            for word in _WHITESPACE.sub(" ", mask_words(text, masked).lower()).split():
-                found = word_columns.get(word)
+            start = len(found_columns)
+            for token in text.split():
+                found = token_columns.get(token)
                 if found is None:
-                    found = word_columns[word] = [column for gram in _word_ngrams(word) if (column := columns.get(gram)) is not None]
+                    words = mask_words(token, masked).lower().split()
+                    found = token_columns[token] = [
+                        column for word in words for gram in _word_ngrams(word) if (column := columns.get(gram)) is not None
+                    ]
                 found_columns += found
-            counts = Counter(found_columns)
-            ordered = sorted(counts)
-            all_columns += ordered
-            all_counts += [counts[column] for column in ordered]
-            lengths[row] = len(ordered)
-        indices = np.asarray(all_columns, dtype=np.int64)
-        weights = (1.0 + np.log(np.asarray(all_counts, dtype=np.float64))) * self.idf[indices]
+            found_lengths[row] = len(found_columns) - start
+        width = len(self.terms)
+        keys = np.repeat(np.arange(len(texts), dtype=np.int64), found_lengths) * width + np.asarray(found_columns, dtype=np.int64)
+        cells, counts = np.unique(keys, return_counts=True)  # sorted: by row, then column
+        rows = cells // width
+        indices = cells - rows * width
+        lengths = np.bincount(rows, minlength=len(texts)).astype(np.int64)
+        weights = (1.0 + np.log(counts.astype(np.float64))) * self.idf[indices]
         ends = np.cumsum(lengths)
         norms = np.ones(len(texts))
         for row in range(len(texts)):

@@ -270,11 +270,10 @@ def identify_language(text: str) -> Identification:
        Arabic lingua ranks higher.
     """
     text = compose(_COMMON_STEPS, text[:DETECTION_CHARS])
-    letters = [char for char in text if char.isalpha()]
+    letters, arabic_script = _letter_counts(text)
     if not letters:
         return Identification(OTHER, True)
-    arabic_script = sum(bool(_ARABIC_SCRIPT_LETTER.match(char)) for char in letters)
-    mostly_arabic_script = arabic_script * 2 > len(letters)
+    mostly_arabic_script = arabic_script * 2 > letters
     if mostly_arabic_script and len(_OTHER_SCRIPT_LETTERS.findall(text)) >= OTHER_SCRIPT_SHARE * arabic_script:
         return Identification(OTHER, True)
     key = hashlib.sha1(text.encode()).hexdigest()
@@ -330,11 +329,16 @@ def prefetch_identifications(texts: Iterable[str]) -> None:
 
 def _reaches_lingua(text: str) -> bool:
     """Whether :func:`identify_language` asks lingua about a text already given the common steps (cut)."""
-    letters = [char for char in text if char.isalpha()]
+    letters, arabic_script = _letter_counts(text)
     if not letters:
         return False
-    arabic_script = sum(bool(_ARABIC_SCRIPT_LETTER.match(char)) for char in letters)
-    return not (arabic_script * 2 > len(letters) and len(_OTHER_SCRIPT_LETTERS.findall(text)) >= OTHER_SCRIPT_SHARE * arabic_script)
+    return not (arabic_script * 2 > letters and len(_OTHER_SCRIPT_LETTERS.findall(text)) >= OTHER_SCRIPT_SHARE * arabic_script)
+
+
+def _letter_counts(text: str) -> tuple[int, int]:
+    """How many of a text's characters are letters, and how many of those are in Arabic script."""
+    letters = "".join(filter(str.isalpha, text))
+    return len(letters), len(_ARABIC_SCRIPT_LETTER.findall(letters))
 
 
 def _identify_with_lingua(text: str, mostly_arabic_script: bool, key: str = "") -> Identification:

@@ -135,10 +135,16 @@ def vary(text: str, rng: np.random.Generator, words: list[str]) -> str:
 
 @contextmanager
 def isolated_home(real: Path) -> Iterator[Path]:
-    """A temporary FRAMING_HOME holding copies of the real home's fitted themes and embedding cache."""
+    """A temporary FRAMING_HOME holding copies of the real home's fitted themes and embedding cache.
+
+    The real home's models are linked in, not copied: without them the model would resolve to another
+    id (no ONNX export), and the stored fits, keyed by the model id, would be refitted in the timed stage.
+    """
     with tempfile.TemporaryDirectory(prefix="framing-scale-") as folder:
         home = Path(folder)
         (home / "cache").mkdir()
+        if (real / "models").is_dir():
+            (home / "models").symlink_to(real / "models", target_is_directory=True)
         if (real / "scorers").is_dir():
             shutil.copytree(real / "scorers", home / "scorers")
         source = real / "cache" / "embeddings.sqlite3"
@@ -199,7 +205,11 @@ def measure(paragraphs: int, dashboard: bool = False) -> dict[str, Any]:
     else:
         timer.wrap(scorer, "denial_hits", "cue and denial matching")
     timer.wrap(scorer.NgramVocabulary, "transform", "TF-IDF transform")
-    timer.wrap(pipeline, "voiced" if hasattr(pipeline, "voiced") else "add_voices", "voices")  # (add_voices: before issue 11)
+    # The voices: found in this process for a small table; for a large one, worker processes find them while the
+    # scores are computed, and what is timed is the wait for them after the scoring.
+    for name in ("add_voices", "_collect_voices"):
+        if hasattr(pipeline, name):
+            timer.wrap(pipeline, name, "voices (here, or the wait for the workers)")
 
     with isolated_home(real_home) as home, tempfile.TemporaryDirectory(prefix="framing-scale-out-") as out_folder:
         out = Path(out_folder)
@@ -225,12 +235,15 @@ def measure(paragraphs: int, dashboard: bool = False) -> dict[str, Any]:
         embedder = make_embedder(use_cache=True, warn=lambda message: print(f"warning: {message}", file=sys.stderr))
         prefill(embedder.cache, embedder.model_id, kept["clean_text"].tolist(), kept["language"].tolist())
         store = ScorerStore(home / "scorers")
+        stored_fits = set(store.folder.glob("*")) if store.folder.is_dir() else set()
         scored, vectors = stage(
             "embed (cache lookups) and score",
             lambda: pipeline.score_table(table, themes, embedder, store=store),
         )
         if embedder.model_loaded or embedder.computed:
             print(f"note: {embedder.computed} texts were embedded by the model (not prefilled)", file=sys.stderr)
+        if set(store.folder.glob("*")) - stored_fits:
+            print("note: the themes were fitted in the timed stage (run `framing prepare` first)", file=sys.stderr)
 
         def tables() -> None:
             ids = themes.ids

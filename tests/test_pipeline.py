@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+import pytest
 
+from analysis import pipeline
 from analysis.corpus import read_corpus
 from analysis.embed import Embedder, EmbeddingCache
 from analysis.pipeline import analyze, corpus_hash, output_table
@@ -68,3 +72,23 @@ def test_seed_paragraphs_get_a_voice_and_a_speaker(fake_embedder: Embedder, tmp_
     # Tasnim's headline «پوتین: …» is Putin's; its own «به گزارش … تسنیم» is not a speaker
     assert {"putin", "tokayev", "lukashenko"} <= set(kept["speaker"])
     assert "tasnim" not in set(kept["speaker"])
+
+
+def test_voices_found_in_worker_processes_while_scoring_are_the_same(
+    fake_embedder: Embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From PARALLEL_MIN_PARAGRAPHS kept paragraphs on, worker processes find the voices while the scores are computed."""
+    corpus, themes = read_corpus([SEEDS]), load_themes(write_small_bundled_themes(tmp_path))
+    alone = analyze(corpus, themes, fake_embedder).table
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_PARAGRAPHS", 1)
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
+    started: list[object] = []
+    submit = pipeline.ProcessPoolExecutor.submit
+
+    def counted_submit(pool: object, *args: object) -> object:
+        started.append(args[0])
+        return submit(pool, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline.ProcessPoolExecutor, "submit", counted_submit)
+    pd.testing.assert_frame_equal(analyze(corpus, themes, fake_embedder).table, alone)
+    assert len(started) == 2

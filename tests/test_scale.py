@@ -67,6 +67,7 @@ def check_transform(every: int) -> None:
     masked = [word for word, _ in Counter(word for text in texts for word in text.split()).most_common(40)[::2]]  # some masked words
     vocabulary = NgramVocabulary.fit("test", texts[::3], masked)
     texts += ["", "   ", "?", texts[0]]  # empty rows, a row of no known n-gram, a repeat
+    texts += [f"{masked[0]}،{masked[0]}.\t{masked[2]}  {texts[1][:40]}\n{masked[0]}"]  # masked words inside tokens, mixed whitespace
     old = old_transform(vocabulary, texts)
     for chunk in (scorer.TRANSFORM_CHUNK, 7):  # the default, and rows weighed seven at a time
         with pytest.MonkeyPatch.context() as patch:
