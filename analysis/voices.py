@@ -44,7 +44,7 @@ import re
 import tomllib
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from itertools import islice
@@ -105,6 +105,8 @@ class VoicePatterns:
     relay: Mapping[str, tuple[str, ...]]
     complementisers: Mapping[str, tuple[str, ...]]
     min_quote_words: int = 4
+    self_references: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Phrases by which an outlet names itself without its name («خبرنگار ما»، «مراسلنا»)."""
 
 
 class Voice(NamedTuple):
@@ -155,12 +157,33 @@ def load_actors(path: str | Path | None = None) -> tuple[Actor, ...]:
 
 
 def parse_voice_patterns(config: Mapping[str, object]) -> VoicePatterns:
-    """Voice patterns from a parsed TOML mapping (one table per language)."""
+    """Voice patterns from a parsed TOML mapping (one table per language).
+
+    A language's ``[[compound]]`` tables (``nouns`` and ``forms``) add every noun followed by every
+    form to its speech phrases («تأکید» + «کرده است»).
+
+    Raises:
+        VoicesError: a compound without nouns or forms.
+    """
+    tables = {language: table for language, table in config.items() if isinstance(table, dict)}
 
     def lists(key: str) -> dict[str, tuple[str, ...]]:
-        return {language: tuple(table.get(key, [])) for language, table in config.items() if isinstance(table, dict)}
+        return {language: tuple(str(phrase) for phrase in table.get(key, [])) for language, table in tables.items()}
 
-    return VoicePatterns(lists("speech"), lists("relay"), lists("complementisers"), int(str(config.get("min_quote_words", 4))))
+    speech = lists("speech")
+    for language, table in tables.items():
+        for compound in table.get("compound", []):
+            nouns, forms = compound.get("nouns", []), compound.get("forms", [])
+            if not nouns or not forms:
+                raise VoicesError(f"voice patterns: a [[{language}.compound]] needs nouns and forms")
+            speech[language] += tuple(f"{noun} {form}" for noun in nouns for form in forms)
+    return VoicePatterns(
+        {language: tuple(dict.fromkeys(phrases)) for language, phrases in speech.items()},
+        lists("relay"),
+        lists("complementisers"),
+        int(str(config.get("min_quote_words", 4))),
+        lists("self"),
+    )
 
 
 def load_voice_patterns(path: str | Path | None = None) -> VoicePatterns:
@@ -270,6 +293,10 @@ class _Mention(NamedTuple):
     actor: str
 
 
+_SELF = "\x00self"
+"""The actor of a self-reference («خبرنگار ما»): the outlet, whether or not the actors file knows it; never a speaker."""
+
+
 def find_actors(text: str, language: str, actors: Sequence[Actor]) -> list[_Mention]:
     """Actors named in a text already in matching form: non-overlapping, longest first, in text order.
 
@@ -354,7 +381,11 @@ def find_voice(
     if not (relays or speeches or quotes or headline):  # no cue can be found: no actor needs looking for
         return Voice(OUTLET, "")
     all_mentions = find_actors(form, language, actors)
-    mentions = [mention for mention in all_mentions if mention.actor != outlet]
+    own = {_SELF, outlet} - {""}  # the outlet itself: by its name, or by a phrase such as «خبرنگار ما»
+    self_reference = _compiled_phrases(tuple(patterns.self_references.get(language, ())), language, _ALIAS_PREFIX.get(language, ""))
+    if self_reference is not None:
+        all_mentions = sorted([*all_mentions, *(_Mention(match.start(), match.end(), _SELF) for match in self_reference.finditer(form))])
+    mentions = [mention for mention in all_mentions if mention.actor not in own]
     cues: list[_Cue] = []
     excluded: list[tuple[int, int]] = []
     relay_sources: dict[int, str] = {}
@@ -366,14 +397,19 @@ def find_voice(
         window_end = min(window_end, clause_end) if language == PERSIAN else window_end
         source = next((mention for mention in all_mentions if match.end() <= mention.start < window_end), None)
         excluded.append((match.start(), clause_end))
-        if source is not None and source.actor == outlet and outlet:
+        if source is not None and source.actor in own:
             continue
         cues.append(_Cue("relay", match.start(), match.end()))
         if source is not None:
             relay_sources[match.start()] = source.actor
+    unrelayed = [mention for mention in all_mentions if not any(start <= mention.start < end for start, end in excluded)]
     for match in speeches:
-        if not any(start <= match.start() < end for start, end in excluded):
-            cues.append(_Cue("speech", match.start(), match.end()))
+        if any(start <= match.start() < end for start, end in excluded):
+            continue
+        cue = _Cue("speech", match.start(), match.end())
+        if own and _subject(form, cue, unrelayed, language, patterns) in own:
+            continue  # the outlet's own reporting («خبرنگار ما گزارش داد»، «وقال مراسلنا»)
+        cues.append(cue)
     for match in quotes:
         quoted = next(group for group in match.groups() if group is not None)
         names_one_actor = any(mention.start <= match.start() + 1 and mention.end >= match.end() - 1 for mention in all_mentions)

@@ -82,20 +82,14 @@ def _written_metrics() -> pd.DataFrame:
     return voice_metrics(voice_predictions(written)).set_index("language")
 
 
-def test_written_paragraphs_measured_once() -> None:
-    """20 paragraphs (10 per language) written and labelled after the patterns, measured once, never
-    tuned on (README): voice accuracy fa 0.90, ar 0.80; speaker F1 fa 0.91, ar 0.83. Floors at the
-    measurement minus one paragraph's worth, so a regression shows."""
+def test_written_paragraphs_stay_found() -> None:
+    """20 paragraphs (10 per language) written and labelled after the first patterns and measured once then
+    (voice accuracy fa 0.90, ar 0.80; speaker F1 fa 0.91, ar 0.83; README). Their misses were read, and the
+    patterns were later extended by class of verb (docs/labelling.md, section 6), so they are no longer an
+    independent measure: a guard against regressions only, at the first measurement's floors minus one
+    paragraph's worth. The independent figure is the fresh set's (below)."""
     metrics = _written_metrics()
     assert metrics.loc["all", "paragraphs"] == 20
     for language in ("fa", "ar"):
         assert metrics.loc[language, "voice_accuracy"] >= 0.70
         assert metrics.loc[language, "f1"] >= 0.70
-
-
-@pytest.mark.xfail(strict=True, reason="goal not met on the written paragraphs (Arabic voice accuracy 0.80; README): remove when it is")
-def test_the_goal_holds_on_written_paragraphs() -> None:
-    metrics = _written_metrics()
-    for language in ("fa", "ar"):
-        assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
-        assert metrics.loc[language, "f1"] >= GOAL_SPEAKER_F1

@@ -23,6 +23,7 @@ from analysis.voices import (
     load_voice_patterns,
     outlet_actor,
     parse_actors,
+    parse_voice_patterns,
     speaker_candidates,
 )
 
@@ -51,6 +52,16 @@ def test_voice_patterns_file_has_speech_and_relay_cues_per_language() -> None:
     assert {"قال", "أضاف", "أكد"} <= set(patterns.speech["ar"])
     assert {"وفق", "نقلا عن"} <= set(patterns.relay["ar"])
     assert patterns.min_quote_words >= 2
+    assert {"تأکید کرده است", "هشدار داده است", "اظهار داشت", "مدعی شد"} <= set(patterns.speech["fa"])  # from [[fa.compound]]
+    assert len(patterns.speech["fa"]) == len(set(patterns.speech["fa"]))
+    assert {"خبرنگار ما"} <= set(patterns.self_references["fa"]) and {"مراسلنا"} <= set(patterns.self_references["ar"])
+
+
+def test_compound_verbs_expand_and_need_both_lists() -> None:
+    patterns = parse_voice_patterns({"fa": {"speech": ["گفت"], "compound": [{"nouns": ["تأکید", "اعلام"], "forms": ["کرد", "نمود"]}]}})
+    assert patterns.speech["fa"] == ("گفت", "تأکید کرد", "تأکید نمود", "اعلام کرد", "اعلام نمود")
+    with pytest.raises(VoicesError, match="needs nouns and forms"):
+        parse_voice_patterns({"fa": {"compound": [{"nouns": ["تأکید"]}]}})
 
 
 @pytest.mark.parametrize(
@@ -103,6 +114,12 @@ def test_bad_actors_files_say_why(toml: str, message: str) -> None:
         ("ائتلاف حافظان صلح شامل نظامیان از روسیه و بلاروس است.", "", (OUTLET, "")),
         # a speaker not in the actors file: the words before the verb
         ("فرماندار آلماتی گفت که فرودگاه باز شد.", "", (ATTRIBUTED, "فرماندار آلماتی")),
+        # compound verbs in other tenses ([[fa.compound]]), formal نمود
+        ("لاوروف بر خروج نیروها تأکید کرده است.", "", (ATTRIBUTED, "lavrov")),
+        ("وزارت خارجه روسیه این ادعا را تکذیب نمود.", "", (ATTRIBUTED, "russia_mfa")),
+        # the outlet's own reporter is the outlet's own voice (docs/labelling.md, V3)
+        ("به گزارش خبرنگار ما، فرودگاه آلماتی بازگشایی شد.", "", (OUTLET, "")),
+        ("خبرنگار ما از آلماتی گزارش داد که فرودگاه بازگشایی شد.", "", (OUTLET, "")),
     ],
 )
 def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
@@ -131,8 +148,14 @@ def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
         ('"إننا نواجه تحديات خطيرة في المستقبل ومن الضروري تعزيز المنظمة".', "", (ATTRIBUTED, "")),
         # no attribution
         ("استمرت الاحتجاجات في كازاخستان منذ 2 يناير. ثم استقالت الحكومة.", "", (OUTLET, "")),
-        # the outlet's own actor is never the speaker
-        ("وقال مراسل سبوتنيك إن الوضع هادئ.", "sputnik", (ATTRIBUTED, "مراسل سبوتنيك")),
+        # the outlet's own correspondent is the outlet's own voice (docs/labelling.md, V3) ...
+        ("وقال مراسل سبوتنيك إن الوضع هادئ.", "sputnik", (OUTLET, "")),
+        ("وأفاد مراسلنا في ألماتي بأن الوضع هادئ.", "", (OUTLET, "")),
+        # ... and another outlet's correspondent is a relay of that outlet
+        ("وقال مراسل سبوتنيك إن الوضع هادئ.", "rt", (ATTRIBUTED, "sputnik")),
+        # a verb's forms beyond the past tense, a statement of view
+        ("ويرى محللون أن تدخل المنظمة يعزز النفوذ الروسي.", "", (ATTRIBUTED, "experts")),
+        ("مشيرة إلى أن القوات ستنسحب خلال أيام.", "", (ATTRIBUTED, "")),
     ],
 )
 def test_arabic(text: str, outlet: str, expected: tuple[str, str]) -> None:
