@@ -93,3 +93,31 @@ def test_written_paragraphs_stay_found() -> None:
     for language in ("fa", "ar"):
         assert metrics.loc[language, "voice_accuracy"] >= 0.70
         assert metrics.loc[language, "f1"] >= 0.70
+
+
+FRESH = Path(__file__).parent / "data" / "voices_fresh.csv"
+
+
+def _fresh_metrics() -> pd.DataFrame:
+    fresh = pd.read_csv(FRESH, dtype=str, keep_default_na=False)
+    return voice_metrics(voice_predictions(fresh)).set_index("language")
+
+
+def test_fresh_set_meets_the_voice_goal() -> None:
+    """177 paragraphs (92 Persian, 85 Arabic) on eight events absent from every other file (Sri Lanka 2022,
+    Armenia 2018, Burkina Faso 2022, Gabon 2023, Kenya 2024, Kosovo 2023, Bolivia 2019, Chad 2021), written
+    and labelled by a writer who read only docs/labelling.md and the actor ids, after the patterns were
+    committed; measured once (README): voice accuracy fa 0.91, ar 0.94 (goal 0.90: met); speaker F1 fa 0.73,
+    ar 0.69 (goal 0.80: not met, below)."""
+    metrics = _fresh_metrics()
+    assert (metrics.loc["fa", "paragraphs"], metrics.loc["ar", "paragraphs"]) == (92, 85)
+    for language in ("fa", "ar"):
+        assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
+        assert metrics.loc[language, "f1"] >= 0.6  # a regression guard, not the goal
+
+
+@pytest.mark.xfail(strict=True, reason="speaker F1 0.73 (fa) and 0.69 (ar) on the fresh set, goal 0.80 (README): remove when it is met")
+def test_fresh_set_meets_the_speaker_goal() -> None:
+    metrics = _fresh_metrics()
+    for language in ("fa", "ar"):
+        assert metrics.loc[language, "f1"] >= GOAL_SPEAKER_F1
