@@ -26,6 +26,9 @@ What is measured, and what is not:
   scoring, the tables, writing the workspace and the CSV export; not reading the workspace back, the
   report or the dashboard (`--dashboard`: its first page on the workspace and one filter change, in
   Streamlit's AppTest, the server side only).
+- `--keep-workspace DIR` (one size only) writes that run's workspace into DIR instead of a temporary
+  folder, to open it again later (`bench/bench_dashboard.py --workspace DIR`, `streamlit run app.py --
+  --workspace DIR`); the corpus, the CSV export and the temporary FRAMING_HOME are removed as usual.
 The machine this runs on may be shared: say so when quoting the figures.
 """
 
@@ -173,8 +176,9 @@ class Timer:
         setattr(owner, name, timed)
 
 
-def measure(paragraphs: int, dashboard: bool = False) -> dict[str, Any]:
-    """One size, in this process: every stage's seconds and peak memory."""
+def measure(paragraphs: int, dashboard: bool = False, keep_workspace: Path | None = None) -> dict[str, Any]:
+    """One size, in this process: every stage's seconds and peak memory (the workspace written into ``keep_workspace``
+    when given, else into a temporary folder)."""
     from analysis import corpus as corpus_module
     from analysis import language_memory, pipeline, scorer, text
     from analysis.compare import theme_shares, theme_speakers, theme_voices, themes_by_date, timeline_period
@@ -255,7 +259,7 @@ def measure(paragraphs: int, dashboard: bool = False) -> dict[str, Any]:
 
         stage("theme tables (language, outlet, date, voices, speakers)", tables)
         metadata = pipeline.run_metadata(corpus, scored, themes, embedder, {})
-        workspace = out / "workspace"
+        workspace = keep_workspace if keep_workspace is not None else out / "workspace"
         if workspaces is not None:
             stage(
                 "write the workspace (Parquet + vectors)", lambda: workspaces.write_workspace(workspace, scored, vectors, themes, metadata)
@@ -362,14 +366,29 @@ def main() -> int:
         "--dashboard", action="store_true", help="also time the dashboard opening the workspace and a filter change (Streamlit's AppTest)"
     )
     parser.add_argument("--json", help="also write the figures as JSON to this file")
+    parser.add_argument(
+        "--keep-workspace",
+        type=Path,
+        metavar="DIR",
+        help="write the workspace of the (single) size run into DIR instead of a temporary folder, to reuse it",
+    )
     args = parser.parse_args()
+    if args.keep_workspace is not None:
+        args.keep_workspace = args.keep_workspace.resolve()
+        if not args.one and len(args.sizes) != 1:
+            parser.error("--keep-workspace keeps the workspace of one size: give exactly one size")
+        folder = args.keep_workspace
+        if folder.exists() and (not folder.is_dir() or (any(folder.iterdir()) and not (folder / "run.json").is_file())):
+            parser.error(f"--keep-workspace {folder}: not an empty folder nor a workspace (it would be overwritten)")
     if args.one:
-        print(json.dumps(measure(args.one, dashboard=args.dashboard)))
+        print(json.dumps(measure(args.one, dashboard=args.dashboard, keep_workspace=args.keep_workspace)))
         return 0
     print(f"bench/scale.py on {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} (other work on the machine slows it)")
     everything = []
     for size in args.sizes:
         command = [sys.executable, __file__, "--one", str(size), *(["--dashboard"] if args.dashboard else [])]
+        if args.keep_workspace is not None:
+            command += ["--keep-workspace", str(args.keep_workspace)]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode:
             print(done.stderr, file=sys.stderr)
@@ -377,6 +396,8 @@ def main() -> int:
         results = json.loads(done.stdout.strip().splitlines()[-1])
         report(results)
         everything.append(results)
+        if args.keep_workspace is not None:
+            print(f"workspace kept in {args.keep_workspace}")
     if args.json:
         Path(args.json).write_text(json.dumps(everything, indent=2) + "\n", encoding="utf-8")
     return 0

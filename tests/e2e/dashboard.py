@@ -1,6 +1,7 @@
 """Drive the dashboard in headless Chromium and time it: one flow, used by the browser test and the bench.
 
-The flow starts ``streamlit run app.py`` on a free port, opens it in Debian's Chromium (through
+The flow starts ``streamlit run app.py`` on a free port (on the seeds, or on a stored workspace: ``streamlit run app.py
+-- --workspace DIR``), opens it in Debian's Chromium (through
 playwright, never a downloaded browser), waits for the plotly charts, changes a sidebar filter, opens
 the paragraphs behind a bar, and records console errors and the text direction of a paragraph.
 """
@@ -60,8 +61,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def dashboard_server(timeout: float = 120) -> Iterator[tuple[str, float, subprocess.Popen[str]]]:
-    """Run the dashboard; yield its URL, the time it was started and the process. Always stops it."""
+def dashboard_server(timeout: float = 120, workspace: Path | None = None) -> Iterator[tuple[str, float, subprocess.Popen[str]]]:
+    """Run the dashboard (on the seeds, or on the stored ``workspace``); yield its URL, the time it was started and the
+    process. Always stops it."""
     port = free_port()
     command = [
         sys.executable,
@@ -76,6 +78,8 @@ def dashboard_server(timeout: float = 120) -> Iterator[tuple[str, float, subproc
         "--server.address",
         "127.0.0.1",
     ]
+    if workspace is not None:
+        command += ["--", "--workspace", str(workspace)]
     started = time.perf_counter()
     server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -120,22 +124,26 @@ def server_log(server: subprocess.Popen[str], timeout: float = 60) -> str:
         return server.communicate()[0] + f"\n(the server did not stop within {timeout:g} s of SIGTERM: killed)"
 
 
-def measure(screenshot: Path, timeout: float = 180) -> Measurement:
-    """Open the dashboard, time the first chart and a filter change, check RTL, save a full-page screenshot."""
-    with dashboard_server() as (url, started, server), chromium_page() as (page, errors):
+def measure(screenshot: Path, timeout: float = 180, workspace: Path | None = None) -> Measurement:
+    """Open the dashboard, time the first chart and a filter change, check RTL, save a full-page screenshot.
+
+    On the seeds, or on the stored ``workspace`` (which must hold Persian and Arabic paragraphs: the filter change
+    removes Arabic).
+    """
+    with dashboard_server(workspace=workspace) as (url, started, server), chromium_page() as (page, errors):
         page.goto(url, timeout=timeout * 1000)
         page.wait_for_function(
             f"() => document.querySelectorAll('{CHARTS}').length >= 3 && {SHARES_CHART_TRACES} === 2", timeout=timeout * 1000
         )
         first_chart = time.perf_counter() - started
-        wait_until_idle(page)
+        wait_until_idle(page, timeout)
         save_full_page(page, screenshot)
 
         filter_started = time.perf_counter()
         remove_language(page, "Arabic")
         page.wait_for_function(f"() => {SHARES_CHART_TRACES} === 1", timeout=timeout * 1000)
         filter_change = time.perf_counter() - filter_started
-        wait_until_idle(page)
+        wait_until_idle(page, timeout)
 
         open_first_bar(page)
         page.locator(PARAGRAPH).first.wait_for(timeout=timeout * 1000)
