@@ -322,14 +322,25 @@ def find_actors(text: str, language: str, actors: Sequence[Actor]) -> list[_Ment
 
 
 def outlet_actor(outlet: str, actors: Sequence[Actor]) -> str:
-    """The actor id an outlet's name matches (``"Tasnim News Agency"`` → ``tasnim``), or ``""``."""
+    """The actor id an outlet's name matches, or ``""``.
+
+    The name holds an alias (``"Tasnim News Agency"`` → ``tasnim``, ``"RT Arabic"`` → ``rt``), or, failing
+    that, it is the first words of an English alias or label, as outlets are often called short
+    (``"Mehr"`` → ``mehr``, from "Mehr News Agency").
+    """
     best = ("", 0)
     for language in (PERSIAN, ARABIC, "en"):
         text = _form(outlet, language)
         for mention in find_actors(text, language, actors):
             if mention.end - mention.start > best[1]:
                 best = (mention.actor, mention.end - mention.start)
-    return best[0]
+    short = outlet.casefold().split()
+    if best[0] or len("".join(short)) < 3:  # not a bare "Al"
+        return best[0]
+    for actor in actors:
+        if any(name.casefold().split()[: len(short)] == short for name in (actor.label, *actor.aliases.get("en", ()))):
+            return actor.id
+    return ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -403,11 +414,17 @@ def find_voice(
         if source is not None:
             relay_sources[match.start()] = source.actor
     unrelayed = [mention for mention in all_mentions if not any(start <= mention.start < end for start, end in excluded)]
+    # Who may be the subject of a verb: any actor, and the outlet itself only when no preposition governs it
+    # («به خبرنگار ما گفت»، «وقال مسؤول لمراسلنا»، «صرح للجزيرة»: someone told the outlet).
+    own_names = _own_names(outlet, tuple(actors), patterns.self_references.get(language, ()), language) if own else frozenset()
+    subjects = sorted(
+        [mention for mention in unrelayed if mention.actor not in own] + _own_subjects(form, language, unrelayed, own, own_names)
+    )
     for match in speeches:
         if any(start <= match.start() < end for start, end in excluded):
             continue
         cue = _Cue("speech", match.start(), match.end())
-        if own and _subject(form, cue, unrelayed, language, patterns) in own:
+        if own and _subject(form, cue, subjects, language, patterns) in own:
             continue  # the outlet's own reporting («خبرنگار ما گزارش داد»، «وقال مراسلنا»)
         cues.append(cue)
     for match in quotes:
@@ -434,9 +451,11 @@ def find_voice(
                 return Voice(ATTRIBUTED, subject, base[cue.start : cue.end])
     if headline_speaker:
         return Voice(ATTRIBUTED, headline_speaker, "headline")
-    for cue in cues:
-        if cue.kind == "relay" and relay_sources.get(cue.start) and relay_sources[cue.start] != outlet:
-            return Voice(ATTRIBUTED, relay_sources[cue.start], base[cue.start : cue.end])
+    spoken = [cue for cue in cues if cue.kind == "speech"]
+    if not spoken:  # a relay's source is the speaker only when no verb of saying has a subject of its own (V4)
+        for cue in cues:
+            if cue.kind == "relay" and relay_sources.get(cue.start):
+                return Voice(ATTRIBUTED, relay_sources[cue.start], base[cue.start : cue.end])
     before = [mention for mention in outside if _sentence_start(form, first.start) <= mention.start and mention.end <= first.start]
     if before:
         return Voice(ATTRIBUTED, before[0].actor, cue_text)
@@ -445,7 +464,41 @@ def find_voice(
     earlier = [mention for mention in outside if mention.end <= first.start]
     if earlier:
         return Voice(ATTRIBUTED, earlier[0].actor, cue_text)
-    return Voice(ATTRIBUTED, _raw_span(base, form, first, language, patterns), cue_text)
+    raw_cue = spoken[0] if spoken else first
+    relayed_until = max((end for start, end in excluded if end <= raw_cue.start), default=0)
+    return Voice(ATTRIBUTED, _raw_span(base, form, raw_cue, language, patterns, relayed_until), cue_text)
+
+
+_PERSIAN_PREPOSITIONS = frozenset({"به", "با", "از", "برای"})
+
+
+@cache
+def _own_names(outlet: str, actors: tuple[Actor, ...], self_references: tuple[str, ...], language: str) -> frozenset[str]:
+    """The outlet's aliases (its language's and English) and the self-references, in matching form without spaces."""
+    aliases = [
+        alias for actor in actors if actor.id == outlet for alias in (*actor.aliases.get(language, ()), *actor.aliases.get("en", ()))
+    ]
+    return frozenset("".join(_form(name, language).split()) for name in (*aliases, *self_references))
+
+
+def _own_subjects(form: str, language: str, mentions: Sequence[_Mention], own: set[str], own_names: frozenset[str]) -> list[_Mention]:
+    """The mentions of the outlet itself (``own``) that no preposition governs: Persian, none of به با از برای
+    before it; Arabic, no ب ل ك attached («لمراسلنا»، «للجزيرة»): the mention is one of ``own_names`` (the
+    outlet's aliases and the self-references in matching form, spaces removed), with و or ف at most."""
+    found = []
+    for mention in mentions:
+        if mention.actor not in own:
+            continue
+        if language == PERSIAN:
+            before = form[: mention.start].split()
+            if before and before[-1] in _PERSIAN_PREPOSITIONS:
+                continue
+        elif language == ARABIC:
+            text = "".join(form[mention.start : mention.end].split())
+            if text not in own_names and not (text[:1] in ("و", "ف") and text[1:] in own_names):
+                continue
+        found.append(mention)
+    return found
 
 
 def _subject(form: str, cue: _Cue, mentions: Sequence[_Mention], language: str, patterns: VoicePatterns) -> str:
@@ -497,12 +550,14 @@ def _word_end(form: str, start: int, words: int) -> int:
     return end
 
 
-def _raw_span(base: str, form: str, cue: _Cue, language: str, patterns: VoicePatterns) -> str:
+def _raw_span(base: str, form: str, cue: _Cue, language: str, patterns: VoicePatterns, relayed_until: int = 0) -> str:
+    """The words that name a speaker the actors file lacks: Persian, the first words of the verb's clause (the
+    subject comes first), after a relay that opens it; Arabic, the words after the verb; a relay, its source."""
     if cue.kind == "quote":
         return ""
     if cue.kind == "speech" and language == PERSIAN:
-        start = _sentence_start(base, cue.start)
-        words = base[start : cue.start].split()[-RAW_SPAN_WORDS:]
+        start = max(_sentence_start(base, cue.start), relayed_until)
+        words = base[start : cue.start].lstrip(" ،,:").split()[:RAW_SPAN_WORDS]
     elif cue.kind == "speech":
         words = base[cue.end : _arabic_subject_end(form, cue.end, patterns)].split()[:RAW_SPAN_WORDS]
     else:

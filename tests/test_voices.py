@@ -57,6 +57,18 @@ def test_voice_patterns_file_has_speech_and_relay_cues_per_language() -> None:
     assert {"خبرنگار ما"} <= set(patterns.self_references["fa"]) and {"مراسلنا"} <= set(patterns.self_references["ar"])
 
 
+def test_an_outlet_called_short_is_still_recognised() -> None:
+    actors = default_actors()
+    assert [outlet_actor(name, actors) for name in ("Mehr", "Fars", "Anadolu Arabic", "Tasnim News Agency", "RT Arabic")] == [
+        "mehr",
+        "fars",
+        "anadolu",
+        "tasnim",
+        "rt",
+    ]
+    assert outlet_actor("Al", actors) == "" and outlet_actor("Some Local Weekly", actors) == ""
+
+
 def test_compound_verbs_expand_and_need_both_lists() -> None:
     patterns = parse_voice_patterns({"fa": {"speech": ["گفت"], "compound": [{"nouns": ["تأکید", "اعلام"], "forms": ["کرد", "نمود"]}]}})
     assert patterns.speech["fa"] == ("گفت", "تأکید کرد", "تأکید نمود", "اعلام کرد", "اعلام نمود")
@@ -117,9 +129,20 @@ def test_bad_actors_files_say_why(toml: str, message: str) -> None:
         # compound verbs in other tenses ([[fa.compound]]), formal نمود
         ("لاوروف بر خروج نیروها تأکید کرده است.", "", (ATTRIBUTED, "lavrov")),
         ("وزارت خارجه روسیه این ادعا را تکذیب نمود.", "", (ATTRIBUTED, "russia_mfa")),
+        # a relay whose reported speaker is not in the actors file: the speaker, not the agency (V4)
+        (
+            "به گزارش ایرنا به نقل از خبرگزاری فرانسه، ستاد ارتش این کشور پایان مأموریت را اعلام کرد.",
+            "",
+            (ATTRIBUTED, "ستاد ارتش این کشور"),
+        ),
+        # ... and a relay alone names the agency
+        ("به گزارش ایرنا به نقل از خبرگزاری فرانسه، ستاد ارتش پایان مأموریت را جشن گرفت.", "", (ATTRIBUTED, "irna")),
+        # chants are the crowd's words
+        ("معترضان در میدان اصلی شهر علیه دولت شعار دادند.", "", (ATTRIBUTED, "protesters")),
         # the outlet's own reporter is the outlet's own voice (docs/labelling.md, V3)
         ("به گزارش خبرنگار ما، فرودگاه آلماتی بازگشایی شد.", "", (OUTLET, "")),
         ("خبرنگار ما از آلماتی گزارش داد که فرودگاه بازگشایی شد.", "", (OUTLET, "")),
+        ("یک فعال مدنی در آلماتی به خبرنگار ما گفت که فرودگاه بازگشایی شد.", "", (ATTRIBUTED, "یک فعال مدنی در")),
     ],
 )
 def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
@@ -151,6 +174,10 @@ def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
         # the outlet's own correspondent is the outlet's own voice (docs/labelling.md, V3) ...
         ("وقال مراسل سبوتنيك إن الوضع هادئ.", "sputnik", (OUTLET, "")),
         ("وأفاد مراسلنا في ألماتي بأن الوضع هادئ.", "", (OUTLET, "")),
+        ("وقال مراسل الجزيرة إن الوضع هادئ.", "al_jazeera", (OUTLET, "")),
+        # ... but someone who speaks to the outlet is someone else's voice
+        ("وقال مسؤول محلي لمراسلنا إن الوضع هادئ.", "", (ATTRIBUTED, "مسؤول محلي لمراسلنا")),  # raw words up to «إن»
+        ("وقال مسؤول محلي للجزيرة إن الوضع هادئ.", "al_jazeera", (ATTRIBUTED, "مسؤول محلي للجزيرة")),
         # ... and another outlet's correspondent is a relay of that outlet
         ("وقال مراسل سبوتنيك إن الوضع هادئ.", "rt", (ATTRIBUTED, "sputnik")),
         # a verb's forms beyond the past tense, a statement of view
