@@ -28,11 +28,15 @@ def test_a_chosen_word_is_shown_in_context() -> None:
     assert all(" vs " in text for text in arabic["text"])  # the counts beside each bar
     chooser = at.selectbox(key=KWIC_KEY)
     assert chooser.value == "" and any(option.endswith("(Arabic)") for option in chooser.options)
-    at.session_state[KWIC_KEY] = f"ar:{arabic['customdata'][0][0]}"  # what a click on the top Arabic bar does
+    chooser.set_value(f"ar:{arabic['customdata'][0][0]}")  # the chooser itself, as a reader uses it
     run(at)
     shown = [element.proto.body for element in at.get("html")]
     assert any('<table dir="rtl"' in body for body in shown), shown
     assert any("occurrence" in caption.value and "as written" in caption.value for caption in at.caption)
+    at.session_state[KWIC_KEY] = f"ar:{arabic['customdata'][1][0]}"  # what a click on the second Arabic bar does
+    run(at)
+    assert at.selectbox(key=KWIC_KEY).value == f"ar:{arabic['customdata'][1][0]}"
+    assert any('<table dir="rtl"' in element.proto.body for element in at.get("html"))
     at.session_state[KWIC_KEY] = "ar:not a word of the list"
     run(at)
     assert at.selectbox(key=KWIC_KEY).value == ""
