@@ -107,6 +107,10 @@ class VoicePatterns:
     min_quote_words: int = 4
     self_references: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Phrases by which an outlet names itself without its name («خبرنگار ما»، «مراسلنا»)."""
+    dependents: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Words that name someone else through the actor after them («فرستاده ویژه»، «مبعوث»): that actor does not speak."""
+    heads: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Nouns an actor's name follows as its head («خبرگزاری»، «وكالة»): a preposition governs the actor through them."""
 
 
 class Voice(NamedTuple):
@@ -183,6 +187,8 @@ def parse_voice_patterns(config: Mapping[str, object]) -> VoicePatterns:
         lists("complementisers"),
         int(str(config.get("min_quote_words", 4))),
         lists("self"),
+        lists("dependents"),
+        lists("heads"),
     )
 
 
@@ -223,11 +229,17 @@ def _article_absorbed(tokens: Sequence[str], language: str, prefix: str) -> bool
     return language == ARABIC and bool(prefix) and tokens[0].startswith("ال") and len(tokens[0]) > 2
 
 
+_GAP = "…"
+"""In a phrase, up to :data:`GAP_WORDS` words of the same sentence («خواستار … شد»: the object stands between)."""
+GAP_WORDS = 8
+
+
 def _phrase_pattern(phrase: str, language: str, *, prefix: str = "") -> str:
     tokens = _phrase_tokens(phrase, language)
     if not tokens:
         return ""
-    body = r"\s*".join(re.escape(token) for token in tokens)
+    gap = rf"(?:[^\s.!?؟؛]+\s+){{1,{GAP_WORDS}}}?"
+    body = r"\s*".join(gap if token == _GAP else re.escape(token) for token in tokens)
     end = "" if len(tokens[-1]) == 1 and len(tokens) > 1 else r"(?!\w)"
     if _article_absorbed(tokens, language, prefix):
         # «للكرملين»: the preposition ل absorbs the article's alef.
@@ -407,6 +419,8 @@ def find_voice(
         window_end = _word_end(form, match.end(), WINDOW_WORDS)
         window_end = min(window_end, clause_end) if language == PERSIAN else window_end
         source = next((mention for mention in all_mentions if match.end() <= mention.start < window_end), None)
+        if source is not None and language == ARABIC:
+            source = _quoted_source(form, source, all_mentions)
         excluded.append((match.start(), clause_end))
         if source is not None and source.actor in own:
             continue
@@ -414,12 +428,8 @@ def find_voice(
         if source is not None:
             relay_sources[match.start()] = source.actor
     unrelayed = [mention for mention in all_mentions if not any(start <= mention.start < end for start, end in excluded)]
-    # Who may be the subject of a verb: any actor, and the outlet itself only when no preposition governs it
-    # («به خبرنگار ما گفت»، «وقال مسؤول لمراسلنا»، «صرح للجزيرة»: someone told the outlet).
-    own_names = _own_names(outlet, tuple(actors), patterns.self_references.get(language, ()), language) if own else frozenset()
-    subjects = sorted(
-        [mention for mention in unrelayed if mention.actor not in own] + _own_subjects(form, language, unrelayed, own, own_names)
-    )
+    forms = _alias_forms(tuple(actors), tuple(patterns.self_references.get(language, ())), language)
+    subjects = _speaking(form, language, unrelayed, forms, _dependents_pattern(patterns, language), _heads(patterns, language))
     for match in speeches:
         if any(start <= match.start() < end for start, end in excluded):
             continue
@@ -443,7 +453,7 @@ def find_voice(
     cues.sort(key=lambda cue: cue.start)
     first = cues[0]
     cue_text = base[first.start : first.end]
-    outside = [mention for mention in mentions if not any(start <= mention.start < end for start, end in excluded)]
+    outside = [mention for mention in subjects if mention.actor not in own]
     for cue in cues:
         if cue.kind == "speech":
             subject = _subject(form, cue, outside, language, patterns)
@@ -453,7 +463,7 @@ def find_voice(
         return Voice(ATTRIBUTED, headline_speaker, "headline")
     spoken = [cue for cue in cues if cue.kind == "speech"]
     if not spoken:  # a relay's source is the speaker only when no verb of saying has a subject of its own (V4)
-        for cue in cues:
+        for cue in reversed(cues):  # in a chain («به گزارش ایرنا به نقل از خبرگزاری فرانسه»), the original source
             if cue.kind == "relay" and relay_sources.get(cue.start):
                 return Voice(ATTRIBUTED, relay_sources[cue.start], base[cue.start : cue.end])
     before = [mention for mention in outside if _sentence_start(form, first.start) <= mention.start and mention.end <= first.start]
@@ -473,43 +483,125 @@ _PERSIAN_PREPOSITIONS = frozenset({"به", "با", "از", "برای"})
 
 
 @cache
-def _own_names(outlet: str, actors: tuple[Actor, ...], self_references: tuple[str, ...], language: str) -> frozenset[str]:
-    """The outlet's aliases (its language's and English) and the self-references, in matching form without spaces."""
-    aliases = [
-        alias for actor in actors if actor.id == outlet for alias in (*actor.aliases.get(language, ()), *actor.aliases.get("en", ()))
-    ]
-    return frozenset("".join(_form(name, language).split()) for name in (*aliases, *self_references))
+def _alias_forms(actors: tuple[Actor, ...], self_references: tuple[str, ...], language: str) -> dict[str, frozenset[str]]:
+    """Per actor id (and :data:`_SELF`), its aliases (its language's and English) in matching form without spaces."""
+    forms = {
+        actor.id: frozenset(
+            "".join(_form(alias, language).split()) for alias in (*actor.aliases.get(language, ()), *actor.aliases.get("en", ()))
+        )
+        for actor in actors
+    }
+    forms[_SELF] = frozenset("".join(_form(phrase, language).split()) for phrase in self_references)
+    return forms
 
 
-def _own_subjects(form: str, language: str, mentions: Sequence[_Mention], own: set[str], own_names: frozenset[str]) -> list[_Mention]:
-    """The mentions of the outlet itself (``own``) that no preposition governs: Persian, none of به با از برای
-    before it; Arabic, no ب ل ك attached («لمراسلنا»، «للجزيرة»): the mention is one of ``own_names`` (the
-    outlet's aliases and the self-references in matching form, spaces removed), with و or ف at most."""
+def _speaking(
+    form: str,
+    language: str,
+    mentions: Sequence[_Mention],
+    forms: Mapping[str, frozenset[str]],
+    dependents: re.Pattern[str] | None,
+    heads: frozenset[str],
+) -> list[_Mention]:
+    """The mentions that may be the subject of a verb of saying.
+
+    Not governed by a preposition, on the mention or on its head noun (``heads``: «خبرگزاری رویترز»،
+    «لوكالة سبوتنيك»): Persian, none of به با از برای before it; Arabic, no ب ل ك attached (the mention is
+    an alias with و or ف at most): «به خبرنگار ما گفت»، «در گفت‌وگو با خبرگزاری رویترز»، «لمراسلنا»، «للجزيرة»:
+    someone spoke to them. And not the complement of a word that names someone else through them
+    (``dependents``: «فرستاده ویژه دبیرکل»، «مبعوث الأمين العام»: the envoy speaks, not the Secretary-General).
+    """
     found = []
     for mention in mentions:
-        if mention.actor not in own:
-            continue
-        if language == PERSIAN:
-            before = form[: mention.start].split()
-            if before and before[-1] in _PERSIAN_PREPOSITIONS:
-                continue
-        elif language == ARABIC:
+        before = form[: mention.start].split()
+        head = _head_preposition(before[-1], heads, language) if before else None
+        if head is not None:  # «خبرگزاری رویترز»، «لوكالة سبوتنيك»: read on the head noun
+            before = before[:-1]
+            governed = head
+        else:
             text = "".join(form[mention.start : mention.end].split())
-            if text not in own_names and not (text[:1] in ("و", "ف") and text[1:] in own_names):
-                continue
+            names = forms.get(mention.actor, frozenset())
+            governed = language == ARABIC and text not in names and not (text[:1] in ("و", "ف") and text[1:] in names)
+        if language == PERSIAN:
+            governed = bool(before) and before[-1] in _PERSIAN_PREPOSITIONS
+        if governed:
+            continue
+        if dependents is not None and dependents.search(form[max(0, mention.start - 40) : mention.start].rstrip() + " "):
+            continue
         found.append(mention)
     return found
+
+
+def _head_preposition(word: str, heads: frozenset[str], language: str) -> bool | None:
+    """Whether a head noun carries a preposition (Arabic «لوكالة»، «بالقناة»: True; «وكالة»، «ووكالة»: False); None
+    when the word is no head noun. Persian heads carry none (the preposition is the word before)."""
+    if language != ARABIC:
+        return False if word in heads else None
+    for conjunction in ("", "و", "ف"):
+        rest = word.removeprefix(conjunction) if conjunction else word
+        if conjunction and rest == word:
+            continue
+        if rest in heads:
+            return False
+        for preposition in ("ب", "ل", "ك"):
+            if rest.startswith(preposition) and rest[1:] in heads:
+                return True
+        if rest.startswith("لل") and "ا" + rest[1:] in heads:
+            return True
+    return None
+
+
+_FROM = re.compile(r"(?<!\w)عن(?!\w)")
+
+
+def _quoted_source(form: str, source: _Mention, mentions: Sequence[_Mention]) -> _Mention:
+    """Arabic: the one a relayed source quotes («نقلت وكالة شينخوا عن المتحدث … وانغ ون بين قوله»), else the source."""
+    near = _FROM.search(form, source.end, _word_end(form, source.end, 2))
+    if near is None:
+        return source
+    end = _word_end(form, near.end(), WINDOW_WORDS)
+    quoted = next((mention for mention in mentions if near.end() <= mention.start < end), None)
+    return _apposed(quoted, mentions, form) if quoted is not None else source
+
+
+@cache
+def _dependents_compiled(phrases: tuple[str, ...], language: str) -> re.Pattern[str] | None:
+    patterns = [pattern for phrase in phrases if (pattern := _phrase_pattern(phrase, language))]
+    return re.compile("(?:" + "|".join(patterns) + r")\s*$") if patterns else None
+
+
+@cache
+def _heads_of(phrases: tuple[str, ...], language: str) -> frozenset[str]:
+    return frozenset(_form(phrase, language) for phrase in phrases)
+
+
+def _heads(patterns: VoicePatterns, language: str) -> frozenset[str]:
+    """The head nouns of ``patterns`` in matching form."""
+    return _heads_of(tuple(patterns.heads.get(language, ())), language)
+
+
+def _dependents_pattern(patterns: VoicePatterns, language: str) -> re.Pattern[str] | None:
+    """A pattern matching text that ends with a word naming someone else through the next actor (an envoy)."""
+    return _dependents_compiled(tuple(patterns.dependents.get(language, ())), language)
+
+
+def _apposed(mention: _Mention, mentions: Sequence[_Mention], form: str) -> _Mention:
+    """The name that follows a title in apposition («المتحدثة باسم الخارجية الروسية ماريا زاخاروفا»), else the mention."""
+    following = next((other for other in mentions if other.start >= mention.end), None)
+    if following is not None and not form[mention.end : following.start].strip(" ،,"):
+        return following
+    return mention
 
 
 def _subject(form: str, cue: _Cue, mentions: Sequence[_Mention], language: str, patterns: VoicePatterns) -> str:
     sentence_start = _sentence_start(form, cue.start)
     before = [mention for mention in mentions if sentence_start <= mention.start and mention.end <= cue.start]
     if language == PERSIAN:
-        return before[0].actor if before else ""
+        return _apposed(before[0], mentions, form).actor if before else ""
     stop = _arabic_subject_end(form, cue.end, patterns)
     after = [mention for mention in mentions if cue.end <= mention.start < stop]
     if after:
-        return after[0].actor
+        return _apposed(after[0], mentions, form).actor
     return before[-1].actor if before else ""
 
 

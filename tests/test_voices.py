@@ -135,8 +135,13 @@ def test_bad_actors_files_say_why(toml: str, message: str) -> None:
             "",
             (ATTRIBUTED, "ستاد ارتش این کشور"),
         ),
-        # ... and a relay alone names the agency
-        ("به گزارش ایرنا به نقل از خبرگزاری فرانسه، ستاد ارتش پایان مأموریت را جشن گرفت.", "", (ATTRIBUTED, "irna")),
+        # ... and a relay alone names the agency: in a chain, the original source
+        ("به گزارش ایرنا به نقل از خبرگزاری فرانسه، ستاد ارتش پایان مأموریت را جشن گرفت.", "", (ATTRIBUTED, "afp")),
+        # someone spoken to, or named through an envoy, is not the speaker
+        ("سخنگوی جبهه در گفت‌وگو با خبرگزاری رویترز این آتش‌بس را «شوخی» خواند.", "", (ATTRIBUTED, "سخنگوی جبهه در گفتوگو")),
+        ("فرستاده ویژه دبیرکل سازمان ملل در نشستی خبری این روز را خونین خواند.", "", (ATTRIBUTED, "فرستاده ویژه دبیرکل سازمان")),
+        # a compound verb with its object in between
+        ("بلینکن در تماسی تلفنی خواستار اجرای کامل آتش‌بس شد.", "", (ATTRIBUTED, "blinken")),
         # chants are the crowd's words
         ("معترضان در میدان اصلی شهر علیه دولت شعار دادند.", "", (ATTRIBUTED, "protesters")),
         # the outlet's own reporter is the outlet's own voice (docs/labelling.md, V3)
@@ -180,6 +185,12 @@ def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
         ("وقال مسؤول محلي للجزيرة إن الوضع هادئ.", "al_jazeera", (ATTRIBUTED, "مسؤول محلي للجزيرة")),
         # ... and another outlet's correspondent is a relay of that outlet
         ("وقال مراسل سبوتنيك إن الوضع هادئ.", "rt", (ATTRIBUTED, "sputnik")),
+        # a title, then the name in apposition: the person
+        ("قالت المتحدثة الرسمية باسم وزارة الخارجية الروسية ماريا زاخاروفا إن موسكو تتابع الوضع.", "", (ATTRIBUTED, "zakharova")),
+        # an agency that quotes someone: the one quoted
+        ("ونقلت وكالة شينخوا عن المتحدث باسم وزارة الخارجية الصينية وانغ ون بين قوله إن الصين جار صديق.", "", (ATTRIBUTED, "wang_wenbin")),
+        # someone who speaks to an agency is not the agency
+        ("وقال طالب لوكالة سبوتنيك إن زملاءه لن يتراجعوا.", "", (ATTRIBUTED, "طالب لوكالة سبوتنيك")),
         # a verb's forms beyond the past tense, a statement of view
         ("ويرى محللون أن تدخل المنظمة يعزز النفوذ الروسي.", "", (ATTRIBUTED, "experts")),
         ("مشيرة إلى أن القوات ستنسحب خلال أيام.", "", (ATTRIBUTED, "")),
