@@ -98,6 +98,7 @@ def test_written_paragraphs_stay_found() -> None:
 FRESH_SETS = {
     "first": Path(__file__).parent / "data" / "voices_fresh.csv",
     "second": Path(__file__).parent / "data" / "voices_fresh2.csv",
+    "third": Path(__file__).parent / "data" / "voices_fresh3.csv",
 }
 
 
@@ -106,7 +107,7 @@ def _fresh_metrics(name: str) -> pd.DataFrame:
     return voice_metrics(voice_predictions(fresh)).set_index("language")
 
 
-@pytest.mark.parametrize(("name", "paragraphs"), [("first", (92, 85)), ("second", (88, 98))])
+@pytest.mark.parametrize(("name", "paragraphs"), [("first", (92, 85)), ("second", (88, 98)), ("third", (91, 98))])
 def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) -> None:
     """Two fresh sets on eight events each, absent from every other file, written and labelled by writers
     who read only docs/labelling.md and the actor ids, each after the patterns of its time were committed
@@ -117,17 +118,21 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
       speaker F1 fa 0.73, ar 0.69. Its misses were then read and the speaker rules changed (f8f1300);
     - second (tests/data/voices_fresh2.csv: Myanmar 2021, Peru 2022, Senegal 2024, Bangladesh 2024, Tigray
       2020, Zimbabwe 2017, Guinea 2021, Colombia 2021; two writers, one per language), at f8f1300: voice
-      accuracy fa 0.95, ar 0.97; speaker F1 fa 0.70, ar 0.44.
+      accuracy fa 0.95, ar 0.97; speaker F1 fa 0.70, ar 0.44. Its misses were then read and the speaker
+      rules changed again (b1b372e);
+    - third (tests/data/voices_fresh3.csv: Thailand 2014, Egypt 2013, Nicaragua 2018, Madagascar 2009,
+      Burundi 2015, Chile 2019, Ecuador 2019, Algeria 2019; one writer per language), at b1b372e: voice
+      accuracy fa 0.92, ar 0.92; speaker F1 fa 0.70, ar 0.75.
 
-    The voice goal (0.90) holds on both; the speaker goal (0.80) does not (below)."""
+    The voice goal (0.90) holds on all three; the speaker goal (0.80) does not (below)."""
     metrics = _fresh_metrics(name)
     assert (metrics.loc["fa", "paragraphs"], metrics.loc["ar", "paragraphs"]) == paragraphs
     for language in ("fa", "ar"):
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-@pytest.mark.xfail(strict=True, reason="speaker F1 fa 0.70, ar 0.44 on the second fresh set, goal 0.80 (README): remove when it is met")
-def test_the_second_fresh_set_meets_the_speaker_goal() -> None:
-    metrics = _fresh_metrics("second")
+@pytest.mark.xfail(strict=True, reason="speaker F1 fa 0.70, ar 0.75 on the latest fresh set, goal 0.80 (README): remove when it is met")
+def test_the_latest_fresh_set_meets_the_speaker_goal() -> None:
+    metrics = _fresh_metrics("third")
     for language in ("fa", "ar"):
         assert metrics.loc[language, "f1"] >= GOAL_SPEAKER_F1
