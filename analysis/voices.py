@@ -2,10 +2,13 @@
 
 For every kept paragraph, two values:
 
-- ``voice``: ``"attributed"`` when the paragraph carries an attribution cue, else ``"outlet"``.
-  The cues (data: ``data/voice_patterns.toml``, per language) are
+- ``voice``: ``"attributed"`` when the paragraph carries an attribution cue, else ``"outlet"``
+  (docs/labelling.md, section 6, defines both). The cues (data: ``data/voice_patterns.toml``, per
+  language) are
 
-  1. a reporting verb or speech act («گفت»، «افزود»، «اعلام کرد»، «قال»، «أضاف»، «أكد»…);
+  1. a reporting verb or speech act («گفت»، «افزود»، «اعلام کرد»، «قال»، «أضاف»، «أكد»…; Persian compound
+     verbs as nouns × light-verb forms; «خواستار … شد» with the object between), unless its subject is
+     the outlet itself, by name or as «خبرنگار ما»، «مراسلنا» (the outlet's own reporting);
   2. a relay ("according to": «به گزارش»، «به نقل از»، «به گفته»، «وفق»، «نقلا عن»، «بحسب»…), unless it
      names the outlet itself («به گزارش خبرگزاری تسنیم» in a Tasnim article is the outlet's own voice);
   3. a quotation (« », " ", “ ”) of at least ``min_quote_words`` words that is not just an actor's
@@ -18,14 +21,20 @@ For every kept paragraph, two values:
   1. the subject of the first reporting verb that has one: in Persian (verb-final) the first
      actor named in the verb's sentence before the verb; in Arabic (verb-first) the first actor
      named after the verb within six words and before a complementiser («أن»، «إن»، «على»…) or a
-     quotation, else the nearest actor before the verb in its sentence;
+     quotation, else the nearest actor before the verb in its sentence. An actor governed by a
+     preposition, on itself or on its head noun («با خبرگزاری رویترز»، «لوكالة سبوتنيك»: spoken to), or
+     named through an envoy or deputy («فرستاده ویژه دبیرکل»), is no subject; a title followed by a name
+     in apposition is the person;
   2. the actor before the colon of a headline;
-  3. the source named right after a relay (a wire agency, a ministry, a person);
+  3. when no reporting verb is found: the source named right after a relay (a wire agency, a ministry,
+     a person), in a chain the original one («به گزارش ایرنا به نقل از خبرگزاری فرانسه»: AFP), and the
+     one an Arabic source quotes («نقلت وكالة شينخوا عن X قوله»: X);
   4. the first actor named before the first cue, in its sentence;
   5. the previous kept paragraph's speaker in the same article (reported speech goes on over
      paragraphs: «وأضاف أن…»، «وی افزود…»), else the first actor named before the first cue;
-  6. otherwise the raw words around the first cue (up to four words before a Persian verb, after an
-     Arabic one up to a complementiser, or after a relay up to its comma), or ``""`` (a quotation).
+  6. otherwise the raw words that name the speaker the file lacks (the first words of a Persian verb's
+     clause, after any relay; after an Arabic verb up to a complementiser; after a relay up to its
+     comma), or ``""`` (a quotation).
 
   The outlet's own actor (its name matched against the aliases) is never a speaker, and the words
   of a relay phrase are not searched for a verb's subject (in «به گزارش تسنیم به نقل از تاس، پوتین
