@@ -678,11 +678,13 @@ def _permutation_test(
     its share of language-a paragraphs in group a minus that in group b (1 for the observed labelling).
     So 0 is outside the interval exactly when p < 0.05.
     """
-    in_a, in_b = labels.astype(float), (~labels).astype(float)
     size_a = int(labels[0].sum())
     from_a = n * (np.arange(len(n)) < size_a)
-    gaps = (in_a @ k) / (in_a @ n)[:, None] - (in_b @ k) / (in_b @ n)[:, None]  # relabellings x themes
-    shift = (in_a @ from_a) / (in_a @ n) - (in_b @ from_a) / (in_b @ n)  # relabellings
+    themes = k.shape[1]
+    sums_a, sums_b = _group_sums(labels, np.column_stack([k, n, from_a]))  # relabellings x (themes, n, from_a)
+    paragraphs_a, paragraphs_b = sums_a[:, themes], sums_b[:, themes]
+    gaps = sums_a[:, :themes] / paragraphs_a[:, None] - sums_b[:, :themes] / paragraphs_b[:, None]  # relabellings x themes
+    shift = sums_a[:, themes + 1] / paragraphs_a - sums_b[:, themes + 1] / paragraphs_b  # relabellings
     grid = np.arange(-INTERVAL_STEPS, INTERVAL_STEPS + 1) / INTERVAL_STEPS  # gaps from -1 to 1, 0 exactly in the middle
 
     def p_values(column: np.ndarray, gap: float, deltas: np.ndarray) -> np.ndarray:
@@ -703,6 +705,24 @@ def _permutation_test(
             accepted = grid[(left.max() + 1 if len(left) else 0) : (right.min() if len(right) else len(grid))]
         low[theme], high[theme] = min(accepted.min(), observed[theme]), max(accepted.max(), observed[theme])
     return p_value, low, high
+
+
+def _group_sums(labels: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per relabelling (a row of ``labels``), the column sums of ``values`` (articles x columns) over the articles in
+    group a and over the others, in float64.
+
+    The values are counts, so every partial sum is a whole number and exact in any order: group b's sums are the
+    totals minus group a's, and while the totals stay below 2**24 float32 holds them exactly too, so one float32
+    product (a quarter of the memory of two float64 ones, at 15,000 articles and 2,000 relabellings) gives the very
+    numbers the float64 products gave. Values that are not whole numbers are summed in float64, both groups apart.
+    """
+    values = np.asarray(values, dtype=float)
+    if not np.array_equal(values, np.round(values)) or (values < 0).any():
+        return labels.astype(float) @ values, (~labels).astype(float) @ values
+    totals = values.sum(axis=0)
+    dtype = np.float32 if totals.max(initial=0.0) < 2**24 else np.float64
+    sums_a = (labels.astype(dtype) @ values.astype(dtype)).astype(float)
+    return sums_a, totals - sums_a
 
 
 def _with_share_and_interval(counts: pd.DataFrame) -> pd.DataFrame:

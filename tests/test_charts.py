@@ -153,13 +153,29 @@ def test_article_strip_chart_colours_cells_by_theme_with_snippets() -> None:
     assert list(by_name["terrorism"].base) == [1.5, 3.5] and list(by_name["terrorism"].x) == [1, 1]  # ¶ 2 and ¶ 4: ¶ 3 was dropped
     assert by_name["terrorism"].type == "bar" and figure.layout.barmode == "overlay"  # cells stretch with the width
     assert list(by_name["none"].y) == ["Tasnim<br>2022-01-10", "RT Arabic<br>2022-01-10 (2)"]
-    assert by_name["terrorism"].customdata[0] == ["fa1-1", "fa1", "terrorism", "Tasnim · 2022-01-10"]
+    assert list(by_name["terrorism"].customdata[0]) == ["fa1-1", "fa1", "terrorism", "Tasnim · 2022-01-10"]
     assert by_name["terrorism"].hovertext[0] == "¶ 2 · تروریسم &lt;b&gt;"
     snippet = by_name["none"].hovertext[0]
     assert snippet.startswith("¶ 1 · ") and snippet.endswith("…") and len(snippet.removeprefix("¶ 1 · ").replace("<br>", " ")) <= 121
     assert list(figure.layout.yaxis.categoryarray) == ["Tasnim<br>2022-01-10", "RT Arabic<br>2022-01-10", "RT Arabic<br>2022-01-10 (2)"]
     assert figure.layout.title.subtitle.text.startswith("3 articles.")
     _render(figure)
+
+
+def test_snippet_lines_are_textwrap_s() -> None:
+    """The hover snippets' fast wrapping gives textwrap's lines, hyphens, long words and odd spacing included."""
+    import random
+    import textwrap
+
+    rng = random.Random(0)
+    alphabet = "abفارسیعربي\u200c.,!?-"
+    texts = ["", "a", "a" * 60, "a" * 61, "x " * 40, "re-enter the pre-war status quo " * 3, "a  b", " a", "a "]
+    for _ in range(3000):
+        lengths = [rng.choice([1, 2, 5, 8, 13, 30, 59, 60, 61, 75]) for _ in range(rng.randint(0, 12))]
+        texts.append(" ".join("".join(rng.choice(alphabet) for _ in range(length)) for length in lengths))
+    for text in texts:
+        for width in (60, 7, 1):
+            assert charts._wrap_words(text, width) == textwrap.wrap(text, width), (text, width)
 
 
 def test_distinctive_terms_chart_bars_and_empty_input() -> None:

@@ -401,3 +401,12 @@ def test_voice_tables_of_an_empty_selection_keep_their_columns(table: pd.DataFra
     empty = add_voices(table).iloc[0:0]
     assert list(compare.theme_voices(empty, THEMES).columns)[:3] == ["language", "theme", "voice"]
     assert list(compare.theme_speakers(empty, THEMES).columns)[:3] == ["language", "theme", "speaker"]
+
+
+def test_group_sums_give_the_float64_products_bit_for_bit() -> None:
+    """The permutation test's one float32 product of counts gives exactly the numbers of the two float64 products."""
+    rng = np.random.default_rng(0)
+    labels = rng.random((300, 500)) < 0.4
+    for values in (rng.integers(0, 40, size=(500, 5)).astype(float), rng.random((500, 3)), np.full((500, 2), 2.0**20)):
+        sums_a, sums_b = compare._group_sums(labels, values)
+        assert np.array_equal(sums_a, labels.astype(float) @ values) and np.array_equal(sums_b, (~labels).astype(float) @ values)
