@@ -327,11 +327,12 @@ def sidebar_filters(table: pd.DataFrame, themes: ThemeSet) -> Selection:
     st.subheader("Filters")
     kept = table[table["kept"]]
     languages = charts.language_order(kept["language"])
-    outlet_languages = kept.groupby("outlet")["language"].agg(lambda codes: "+".join(sorted(set(codes))))
+    pairs = kept[["outlet", "language"]].drop_duplicates()  # a few rows, not one per paragraph
+    outlet_languages = pairs.groupby("outlet")["language"].agg(lambda codes: "+".join(sorted(set(codes))))
     for key, options in (("filter_languages", languages), ("filter_themes", themes.ids)):
         st.session_state.setdefault(key, options)
     chosen_languages = st.multiselect("Languages", languages, format_func=charts.language_label, key="filter_languages")
-    offered = sorted(set(kept.loc[kept["language"].isin(chosen_languages), "outlet"]))
+    offered = sorted(set(pairs.loc[pairs["language"].isin(chosen_languages), "outlet"]))
     follow_outlet_options(offered)
     outlets = st.multiselect(
         "Outlets",
@@ -393,7 +394,7 @@ def prepare() -> Run:
             views=list(VIEW_FUNCTIONS),
             corpus=corpus_name(source, key),
             languages=charts.language_order(kept["language"]),
-            outlets=sorted(set(kept["outlet"])),
+            outlets=sorted(set(kept["outlet"].unique())),
             theme_ids=themes.ids,
             dates=views.date_bounds(scored),
             periods=compare.PERIODS,

@@ -670,6 +670,8 @@ def clicked_term(points: Sequence[Mapping[str, object]]) -> str | None:
 
 def language_order(languages: Iterable[str]) -> list[str]:
     """The distinct languages, Persian and Arabic first, then the others alphabetically."""
+    if isinstance(languages, pd.Series | pd.Index | np.ndarray):
+        languages = pd.unique(languages)  # a column of 100,000 paragraphs: its few codes, not a Python loop over it
     present = list(dict.fromkeys(languages))
     return [code for code in LANGUAGE_ORDER if code in present] + sorted(set(present) - set(LANGUAGE_ORDER))
 

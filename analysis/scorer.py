@@ -611,7 +611,13 @@ def assign_themes(table: pd.DataFrame, theme_ids: Sequence[str], thresholds: Map
         scores = result[f"score_{theme}"].to_numpy(dtype=float)
         result[f"has_{theme}"] = kept & (np.nan_to_num(scores, nan=-np.inf) >= float(thresholds[theme]))
     flags = result[[f"has_{theme}" for theme in theme_ids]].to_numpy(dtype=bool)
-    result["themes"] = ["|".join(theme for theme, flag in zip(theme_ids, row, strict=True) if flag) for row in flags]
+    if 0 < len(theme_ids) <= 62:  # each distinct combination joined once: a Python loop over 100,000 rows took 0.15 s
+        codes = flags @ (1 << np.arange(len(theme_ids), dtype=np.int64))
+        distinct, inverse = np.unique(codes, return_inverse=True)
+        joined = np.array(["|".join(theme for bit, theme in enumerate(theme_ids) if code >> bit & 1) for code in distinct], dtype=object)
+        result["themes"] = joined[inverse.reshape(-1)].tolist()
+    else:
+        result["themes"] = ["|".join(theme for theme, flag in zip(theme_ids, row, strict=True) if flag) for row in flags]
     return result
 
 
