@@ -51,6 +51,8 @@ class Measurement:
     paragraph_direction: str
     console_errors: list[str] = field(default_factory=list)
     server_log: str = ""
+    shares_chart_seconds: float = 0.0
+    """From the server's start to the shares chart alone (both languages' bars), before the rest of the overview."""
 
 
 def free_port() -> int:
@@ -132,6 +134,8 @@ def measure(screenshot: Path, timeout: float = 180, workspace: Path | None = Non
     """
     with dashboard_server(workspace=workspace) as (url, started, server), chromium_page() as (page, errors):
         page.goto(url, timeout=timeout * 1000)
+        page.wait_for_function(f"() => {SHARES_CHART_TRACES} === 2", timeout=timeout * 1000)
+        shares_chart = time.perf_counter() - started
         page.wait_for_function(
             f"() => document.querySelectorAll('{CHARTS}').length >= 3 && {SHARES_CHART_TRACES} === 2", timeout=timeout * 1000
         )
@@ -151,7 +155,7 @@ def measure(screenshot: Path, timeout: float = 180, workspace: Path | None = Non
         direction = page.locator(PARAGRAPH).first.evaluate("element => getComputedStyle(element).direction")
         seen_errors = list(errors)  # before the server stops: the page then logs failed reconnections
         log = server_log(server)
-        return Measurement(round(first_chart, 2), round(filter_change, 2), view, direction, seen_errors, log)
+        return Measurement(round(first_chart, 2), round(filter_change, 2), view, direction, seen_errors, log, round(shares_chart, 2))
 
 
 def wait_until_idle(page: Page, timeout: float = 60) -> None:
