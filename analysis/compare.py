@@ -475,6 +475,18 @@ def article_strip(table: pd.DataFrame, theme_ids: Sequence[str]) -> pd.DataFrame
     return strip[STRIP_COLUMNS].reset_index(drop=True)
 
 
+def strip_pages(strip: pd.DataFrame, per_page: int) -> list[tuple[int, int]]:
+    """The article ranges of a strip's pages, 1-based and inclusive, in the strip's order: ``[(1, 200), (201, 400), …]``."""
+    articles = strip["doc_id"].nunique() if "doc_id" in strip.columns else 0
+    return [(first, min(first + per_page - 1, articles)) for first in range(1, articles + 1, per_page)]
+
+
+def strip_page(strip: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+    """The rows of a strip's articles ``first`` to ``last`` (1-based, inclusive, in the strip's order)."""
+    chosen = pd.unique(strip["doc_id"])[first - 1 : last]
+    return strip[strip["doc_id"].isin(chosen)].reset_index(drop=True)
+
+
 def evidence(
     table: pd.DataFrame,
     theme: str,

@@ -129,6 +129,26 @@ def test_seeds_open_on_the_overview_with_shares_counts_verdicts_and_charts(refer
     assert sum(len(trace["customdata"]) for trace in strip) == len(kept(reference))
 
 
+def test_a_long_article_strip_is_drawn_a_page_at_a_time(reference: Analysis, monkeypatch: pytest.MonkeyPatch) -> None:
+    from views import overview
+
+    monkeypatch.setattr(overview, "STRIP_PAGE_ARTICLES", 2)  # five seed articles: pages of 2, 2 and 1
+    at = dashboard()
+    pages = at.selectbox(key=overview.STRIP_PAGE_KEY)
+    assert pages.options == ["articles 1–2 of 5", "articles 3–4 of 5", "articles 5–5 of 5"]
+    strip = figure(at, "strip_chart")["data"]
+    assert len({cell[1] for trace in strip for cell in trace["customdata"]}) == 2
+    assert any("Articles 1–2 of 5 are drawn" in caption.value for caption in at.caption)
+    pages.set_value((5, 5))
+    run(at)
+    strip = figure(at, "strip_chart")["data"]
+    assert len({cell[1] for trace in strip for cell in trace["customdata"]}) == 1
+    at.multiselect(key="filter_languages").set_value(["fa"])  # two Persian articles: one page, no chooser
+    run(at)
+    assert overview.STRIP_PAGE_KEY not in [widget.key for widget in at.selectbox]
+    assert len({cell[1] for trace in figure(at, "strip_chart")["data"] for cell in trace["customdata"]}) == 2
+
+
 def test_language_filter_keeps_one_language_everywhere(reference: Analysis) -> None:
     at = dashboard()
     at.multiselect(key="filter_languages").set_value(["fa"])

@@ -250,6 +250,18 @@ def test_article_strip_reading_order_and_dominant_theme(table: pd.DataFrame) -> 
     assert len(strip) == 12
 
 
+def test_strip_pages_cover_every_article_once(table: pd.DataFrame) -> None:
+    strip = compare.article_strip(table, THEMES)
+    order = list(pd.unique(strip["doc_id"]))
+    assert len(order) == 5
+    pages = compare.strip_pages(strip, 3)
+    assert pages == [(1, 3), (4, 5)]
+    drawn = [compare.strip_page(strip, first, last) for first, last in pages]
+    assert [list(pd.unique(page["doc_id"])) for page in drawn] == [order[:3], order[3:]]
+    assert sum(len(page) for page in drawn) == len(strip)  # every paragraph of an article on its page
+    assert compare.strip_pages(strip, 10) == [(1, 5)] and compare.strip_pages(strip.iloc[0:0], 10) == []
+
+
 def test_evidence_strongest_first_with_filters(table: pd.DataFrame) -> None:
     found = compare.evidence(table, "terrorism")
     assert found["paragraph_id"].tolist() == ["ar2-0", "fa1-1", "ar1-0", "ar1-2", "fa2-2", "fa1-3"]

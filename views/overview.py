@@ -12,7 +12,11 @@ from analysis.wording import counted
 from views.common import Run, chart, download_buttons, show_table
 
 STRIP_SCROLL_AFTER = 14
-"""A strip of more articles than this is drawn whole in a scrolling box."""
+"""A strip of more articles than this is drawn in a scrolling box."""
+STRIP_PAGE_ARTICLES = 200
+"""A strip of more articles than this is drawn a page of this many articles at a time (a browser takes tens of
+seconds to draw 100,000 cells)."""
+STRIP_PAGE_KEY = "strip_page"
 STRIP_BOX_HEIGHT = 760
 DIFFERENCE_SHOWN = ["theme", "share_a", "share_b", "difference", "ci_low", "ci_high", "p_value", "articles_a", "articles_b"]
 
@@ -64,14 +68,27 @@ def overview_view(run: Run) -> None:
     st.subheader("Article by article")
     strip = compare.article_strip(run.selected, ids)
     articles = strip["doc_id"].nunique()
-    figure = charts.article_strip_chart(strip, theme_ids=ids, labels=labels)
-    if articles > STRIP_SCROLL_AFTER:
+    drawn, shown = strip, f"All {counted(articles, 'article')} of the selection. " if articles > 1 else ""
+    if articles > STRIP_PAGE_ARTICLES:
+        pages = compare.strip_pages(strip, STRIP_PAGE_ARTICLES)
+        if st.session_state.get(STRIP_PAGE_KEY) not in pages:
+            st.session_state.pop(STRIP_PAGE_KEY, None)  # the selection changed: back to the first page
+        first, last = st.selectbox(
+            "Articles shown", pages, format_func=lambda page: f"articles {page[0]:,}–{page[1]:,} of {articles:,}", key=STRIP_PAGE_KEY
+        )
+        drawn = compare.strip_page(strip, first, last)
+        shown = (
+            f"Articles {first:,}–{last:,} of {articles:,} are drawn, {STRIP_PAGE_ARTICLES} at a time: choose others above; "
+            "the download below holds every article. Scroll inside the box to see the page. "
+        )
+    elif articles > STRIP_SCROLL_AFTER:
+        shown = f"All {articles} articles are drawn: scroll inside the box to see them all. "
+    figure = charts.article_strip_chart(drawn, theme_ids=ids, labels=labels)
+    if drawn["doc_id"].nunique() > STRIP_SCROLL_AFTER:
         with st.container(height=STRIP_BOX_HEIGHT, key="strip_box"):
             chart(figure, "strip_chart")
-        shown = f"All {articles} articles are drawn: scroll inside the box to see them all. "
     else:
         chart(figure, "strip_chart")
-        shown = f"All {counted(articles, 'article')} of the selection. " if articles > 1 else ""
     st.caption(
         f"{shown}Each cell is one kept paragraph at its ¶ number in the article (gaps are dropped paragraphs), coloured by "
         "its strongest assigned theme; hover to read its start."
