@@ -15,7 +15,7 @@ import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache, partial
+from functools import cache, lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple, cast
@@ -397,35 +397,6 @@ class BoilerplateConfig:
     date_words: Mapping[str, frozenset[str]]
     """Per language, the lowercase words a date-only line may hold (the Latin list included)."""
 
-    def first_rule(self, clean_text: str, language: str) -> BoilerplateRule | None:
-        """The first rule that matches a normalised paragraph, in file order, or None.
-
-        Most paragraphs match no rule: one search with every pattern of the language in one
-        alternation rules them out at once (the same answers as trying each rule in turn).
-        """
-        anything = self._any_pattern.get(language)
-        if anything is not None and not anything.search(clean_text):
-            return None
-        return next((rule for rule in self.rules if rule.matches(clean_text, language)), None)
-
-    @cached_property
-    def _any_pattern(self) -> dict[str, re.Pattern[str] | None]:
-        """Per language, one pattern matching wherever any rule's pattern does (None: not safe to join)."""
-        found: dict[str, re.Pattern[str] | None] = {}
-        for language in {language for rule in self.rules for language in rule.patterns}:
-            sources = [pattern.pattern for rule in self.rules for pattern in rule.patterns.get(language, ())]
-            if any(_BACKREFERENCE.search(source) for source in sources):
-                found[language] = None  # group numbers would shift in one alternation
-                continue
-            try:
-                found[language] = re.compile("|".join(f"(?:{source})" for source in sources), re.IGNORECASE)
-            except re.error:
-                found[language] = None
-        return found
-
-
-_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?[a-zA-Z]+\)")
-
 
 def load_boilerplate(path: Path | None = None) -> BoilerplateConfig:
     """Read boilerplate rules from a TOML file (the packaged ``data/boilerplate.toml`` by default).
@@ -552,7 +523,7 @@ def drop_reasons(
     footer_marker = ""
     reasons = []
     for position, (clean_text, detected) in enumerate(zip(clean_texts, detected_languages, strict=True)):
-        rule = boilerplate.first_rule(clean_text, rule_language)
+        rule = next((rule for rule in boilerplate.rules if rule.matches(clean_text, rule_language)), None)
         if not _WORD_CHAR.search(clean_text):
             reason = EMPTY_AFTER_CLEANING
         elif rule is not None:

@@ -21,7 +21,7 @@ from analysis import scorer
 from analysis import text as text_module
 from analysis.corpus import read_corpus
 from analysis.scorer import NgramRows, NgramVocabulary, char_ngrams, mask_words
-from analysis.text import default_boilerplate, identify_language, normalize, paragraphs_of, prefetch_identifications, split_paragraphs
+from analysis.text import identify_language, normalize, paragraphs_of, prefetch_identifications, split_paragraphs
 from analysis.themes import cue_flags, cue_hits, denial_flags, denial_hits, load_themes, match_form
 from analysis.voices import add_voices, find_voice, outlet_actor
 from tests.helpers import SEEDS
@@ -176,18 +176,6 @@ def voices_table(every: int) -> pd.DataFrame:
 
 def test_transform_is_unchanged_on_seeds_and_labelled_sample() -> None:
     check_transform(every=10)
-
-
-def test_joined_boilerplate_search_finds_the_same_rules_on_seeds_and_labelled_paragraphs() -> None:
-    config = default_boilerplate()
-    found = 0
-    for raw, language in raw_paragraphs(1):
-        for rule_language in (language, "other"):
-            text = normalize(raw, language)
-            plain = next((rule for rule in config.rules if rule.matches(text, rule_language)), None)
-            assert config.first_rule(text, rule_language) is plain, text
-            found += plain is not None
-    assert found > 10, "the comparison should see some boilerplate"
 
 
 def test_cue_and_denial_flags_are_unchanged_on_seeds_and_labelled_sample() -> None:

@@ -508,21 +508,6 @@ def test_users_can_extend_rules(tmp_path: Path) -> None:
     assert list(table.drop_reason) == ["promotion", ""]
 
 
-def test_user_rules_with_backreferences_or_flags_still_match_in_file_order(tmp_path: Path) -> None:
-    """Rules are searched together first; patterns that cannot be joined (a backreference, a global flag) are tried one by one."""
-    rules = tmp_path / "rules.toml"
-    rules.write_text(
-        '[[rules]]\nid = "repeat"\nreason = "a word twice"\nlanguages = ["ar"]\npatterns = [\'\\b(\\w+) \\1\\b\']\n'
-        '[[rules]]\nid = "promo"\nreason = "promotion"\nlanguages = ["ar"]\npatterns = [\'(?i)^اشترك\']\n',
-        encoding="utf-8",
-    )
-    config = load_boilerplate(rules)
-    assert [rule.id for rule in config.rules] == ["repeat", "promo"]
-    assert config.first_rule("قال قال الرئيس", "ar") is config.rules[0]
-    assert config.first_rule("اشترك الآن", "ar") is config.rules[1]
-    assert config.first_rule("قال الرئيس إن الوضع مستقر", "ar") is None
-
-
 @pytest.mark.parametrize(
     ("rule", "message"),
     [
