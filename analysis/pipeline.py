@@ -138,7 +138,7 @@ def voices_in_background(table: pd.DataFrame) -> Iterator[Callable[[pd.DataFrame
     if workers < 2 or int(table["kept"].sum()) < PARALLEL_MIN_PARAGRAPHS or not table.index.is_unique:
         yield lambda target: _with_voices(target, add_voices(table))
         return
-    columns = [column for column in ("doc_id", "position", "text", "language", "kept", "outlet") if column in table.columns]
+    columns = [column for column in ("doc_id", "position", "text", "language", "kept", "outlet", "date") if column in table.columns]
     articles = np.array_split(table.loc[table["kept"], "doc_id"].unique(), workers)
     parts = [table.loc[table["doc_id"].isin(part) & table["kept"], columns] for part in articles]
     pool = None

@@ -3,7 +3,8 @@
 A labels CSV may carry two optional columns: ``voice`` (``outlet`` or ``attributed``; blank: not
 labelled) and ``speaker`` (an actor id from the actors file, or blank for no speaker or one the
 file does not hold). Only rows with a labelled voice count. Paragraphs are read per ``doc_id`` in
-file order (reported speech goes on over paragraphs) with the row's ``outlet`` when there is one.
+file order (reported speech goes on over paragraphs) with the row's ``outlet`` and ``date`` (YYYY-MM-DD: a title
+names who held it then) when there are.
 
 - **voice accuracy**: the share of labelled paragraphs whose found voice is the labelled one;
 - **speaker precision**: of the paragraphs given an actor id, the share given the labelled one;
@@ -48,6 +49,7 @@ def voice_predictions(
             "doc_id": labels["doc_id"].astype(str),
             "position": range(len(labels)),
             "outlet": labels["outlet"].astype(str) if "outlet" in labels.columns else "",
+            "date": labels["date"].astype(str) if "date" in labels.columns else "",
             "language": labels["language"].astype(str),
             "text": labels["text"].astype(str),
             "kept": True,

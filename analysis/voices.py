@@ -23,20 +23,27 @@ For every kept paragraph, two values:
      named after the verb within six words and before a complementiser («أن»، «إن»، «على»…) or a
      quotation, else the nearest actor before the verb in its sentence. An actor governed by a
      preposition, on itself or on its head noun («با خبرگزاری رویترز»، «لوكالة سبوتنيك»: spoken to), or
-     named through an envoy or deputy («فرستاده ویژه دبیرکل»), is no subject; a title followed by a name
-     in apposition is the person;
+     named through an envoy or deputy («فرستاده ویژه دبیرکل»), or marked as an object («معترضان را»), is no
+     subject; a title followed by a name in apposition is the person, and a Persian clause that opens with
+     words the file lacks in apposition to it («جان کری، وزیر خارجه آمریکا، …») has them as its subject;
+     a subject that quotes someone («رويترز، نقلا عن …»، «خبرگزاری فرانسه به نقل از …») gives the one quoted;
   2. the actor before the colon of a headline;
-  3. when no reporting verb is found: the source named right after a relay (a wire agency, a ministry,
-     a person), in a chain the original one («به گزارش ایرنا به نقل از خبرگزاری فرانسه»: AFP), and the
-     one an Arabic source quotes («نقلت وكالة شينخوا عن X قوله»: X);
+  3. when no reporting verb has a subject of its own: the source named right after a relay (a wire
+     agency, a ministry, a person), in a chain the original one («به گزارش ایرنا به نقل از خبرگزاری
+     فرانسه»: AFP), and the one a source quotes («نقلت وكالة شينخوا عن X قوله»: X), named or not («عن شهود
+     عيان»: words the file lacks, not Xinhua);
   4. the first actor named before the first cue, in its sentence;
-  5. the previous kept paragraph's speaker in the same article (reported speech goes on over
-     paragraphs: «وأضاف أن…»، «وی افزود…»), else the first actor named before the first cue;
+  5. unless the verb's subject is words naming someone the file lacks («دومبویا گفت»، «وقال أحد السكان»;
+     not a pronoun, an opener such as «في بيان», or an Arabic noun with its article): the previous kept
+     paragraph's speaker in the same article (reported speech goes on over paragraphs: «وأضاف أن…»، «وی
+     افزود…»), else the first actor named before the first cue;
   6. otherwise the raw words that name the speaker the file lacks (the first words of a Persian verb's
      clause, after any relay; after an Arabic verb up to a complementiser; after a relay up to its
      comma), or ``""`` (a quotation).
 
-  The outlet's own actor (its name matched against the aliases) is never a speaker, and the words
+  A title names whoever held it at the article's date (``[[actor.title]]``: from, until, otherwise): held
+  by someone the file lacks, its words are the raw speaker. The outlet's own actor (its name matched
+  against the aliases) is never a speaker, and the words
   of a relay phrase are not searched for a verb's subject (in «به گزارش تسنیم به نقل از تاس، پوتین
   گفت» the speaker is Putin). ``""`` for an outlet-voiced paragraph.
 
@@ -49,6 +56,7 @@ Pure functions over strings and DataFrames; only the two loaders read files.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from bisect import bisect_left
@@ -97,6 +105,26 @@ class VoicesError(ValueError):
 
 
 @dataclass(frozen=True, eq=False)
+class Title:
+    """A title that names an actor while they hold it («وزیر خارجه آمریکا»: Blinken from 26 January 2021 to 20 January 2025).
+
+    ``start`` and ``end`` (inclusive; ``None``: open) bound the tenure. In an article dated outside it the
+    title names someone the file does not hold (a raw speaker), or ``otherwise`` (an actor id: «the Russian
+    foreign ministry's spokeswoman» before Zakharova is the ministry, docs/labelling.md V4). An undated
+    article's titles name their holders in the file.
+    """
+
+    aliases: Mapping[str, tuple[str, ...]]
+    start: dt.date | None = None
+    end: dt.date | None = None
+    otherwise: str = ""
+
+    def held_on(self, date: dt.date | None) -> bool:
+        """Whether the title's holder held it on ``date`` (an unknown date: yes)."""
+        return date is None or ((self.start is None or self.start <= date) and (self.end is None or date <= self.end))
+
+
+@dataclass(frozen=True, eq=False)
 class Actor:
     """Someone who may voice a frame: a person, an institution, a medium."""
 
@@ -104,6 +132,7 @@ class Actor:
     label: str
     kind: str
     aliases: Mapping[str, tuple[str, ...]]
+    titles: tuple[Title, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,6 +149,8 @@ class VoicePatterns:
     """Words that name someone else through the actor after them («فرستاده ویژه»، «مبعوث»): that actor does not speak."""
     heads: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Nouns an actor's name follows as its head («خبرگزاری»، «وكالة»): a preposition governs the actor through them."""
+    openers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Words that open a clause before a comma without naming anyone («همچنین،»، «در همین حال،»)."""
 
 
 class Voice(NamedTuple):
@@ -155,12 +186,56 @@ def parse_actors(config: Mapping[str, object], source: str = "actors") -> tuple[
             raise VoicesError(f"{source}: actor id {actor_id!r} is repeated or not lowercase letters, digits and _")
         if entry["kind"] not in KINDS:
             raise VoicesError(f"{source}: actor {actor_id!r} has kind {entry['kind']!r}; use one of {list(KINDS)}")
-        aliases = {language: tuple(str(alias) for alias in entry.get(language, [])) for language in _ALIAS_LANGUAGES}
-        if not any(aliases.values()):
+        aliases = _aliases_of(entry)
+        titles = tuple(_parse_title(title, f"{source}: actor {actor_id!r}") for title in _tables(entry.get("title", []), source))
+        if not any(aliases.values()) and not titles:
             raise VoicesError(f"{source}: actor {actor_id!r} has no alias in fa, ar or en")
         seen.add(actor_id)
-        actors.append(Actor(actor_id, str(entry["label"]), str(entry["kind"]), aliases))
+        actors.append(Actor(actor_id, str(entry["label"]), str(entry["kind"]), aliases, titles))
+    for actor in actors:
+        for title in actor.titles:
+            if title.otherwise and title.otherwise not in seen:
+                raise VoicesError(f"{source}: actor {actor.id!r} has a title whose otherwise = {title.otherwise!r} is no actor id")
     return tuple(actors)
+
+
+def _aliases_of(entry: Mapping[str, object]) -> dict[str, tuple[str, ...]]:
+    """An actor's or a title's aliases per language (fa, ar, en)."""
+    aliases = {}
+    for language in _ALIAS_LANGUAGES:
+        listed = entry.get(language, [])
+        aliases[language] = tuple(str(alias) for alias in listed) if isinstance(listed, list) else (str(listed),)
+    return aliases
+
+
+def _tables(value: object, source: str) -> list[Mapping[str, object]]:
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise VoicesError(f"{source}: [[actor.title]] must be a list of tables")
+    return value
+
+
+def _parse_title(entry: Mapping[str, object], source: str) -> Title:
+    """One ``[[actor.title]]`` table: aliases, ``from`` and ``until`` (dates, optional), ``otherwise`` (optional)."""
+    bounds: list[dt.date | None] = []
+    for key in ("from", "until"):
+        value = entry.get(key)
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        elif isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                raise VoicesError(f"{source}: a title's {key} = {value!r} is not a date (YYYY-MM-DD)") from None
+        if value is not None and not isinstance(value, dt.date):
+            raise VoicesError(f"{source}: a title's {key} must be a date (YYYY-MM-DD)")
+        bounds.append(value)
+    start, end = bounds
+    if start is not None and end is not None and end < start:
+        raise VoicesError(f"{source}: a title's until ({end}) is before its from ({start})")
+    aliases = _aliases_of(entry)
+    if not any(aliases.values()):
+        raise VoicesError(f"{source}: a title has no alias in fa, ar or en")
+    return Title(aliases, start, end, str(entry.get("otherwise", "")))
 
 
 def load_actors(path: str | Path | None = None) -> tuple[Actor, ...]:
@@ -198,6 +273,7 @@ def parse_voice_patterns(config: Mapping[str, object]) -> VoicePatterns:
         lists("self"),
         lists("dependents"),
         lists("heads"),
+        lists("openers"),
     )
 
 
@@ -285,27 +361,50 @@ def _phrase_literal(phrase: str, language: str, prefix: str) -> str:
     return tokens[-1] if tokens else ""
 
 
+class _AliasEntry(NamedTuple):
+    """One actor's names, or one of its titles, as a pattern (with pieces of text one of which any match contains)."""
+
+    actor: str
+    literals: tuple[str, ...]
+    pattern: re.Pattern[str]
+    title: Title | None = None
+
+    def named(self, date: dt.date | None) -> str:
+        """Who a match names in an article of ``date``: the actor; for a title not held then, ``otherwise`` or :data:`UNKNOWN`."""
+        if self.title is None or self.title.held_on(date):
+            return self.actor
+        return self.title.otherwise or UNKNOWN
+
+    def rank(self, date: dt.date | None) -> tuple[int, int]:
+        """Which of several entries matching the same words wins (smallest first): names, then titles held (the
+        latest holder first), then titles not held."""
+        if self.title is None:
+            return (0, 0)
+        if self.title.held_on(date):
+            return (1, -(self.title.start or dt.date.min).toordinal())
+        return (2, 0)
+
+
 @cache
-def _alias_patterns(actors: tuple[Actor, ...], language: str) -> tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]:
-    """Per actor: its id, pieces of text one of which any match contains, and its aliases' pattern."""
+def _alias_patterns(actors: tuple[Actor, ...], language: str) -> tuple[_AliasEntry, ...]:
+    """Per actor: its names' entry, then one per title (aliases in ``language`` and English)."""
     result = []
     prefix = _ALIAS_PREFIX.get(language, "")
     for actor in actors:
-        phrases = (*actor.aliases.get(language, ()), *actor.aliases.get("en", ()))
-        pattern = _compiled_phrases(tuple(phrases), language, prefix)
-        if pattern is not None:
-            literals = tuple(sorted({_phrase_literal(phrase, language, prefix) for phrase in phrases} - {""}))
-            result.append((actor.id, literals, pattern))
+        for title, aliases in [(None, actor.aliases), *((title, title.aliases) for title in actor.titles)]:
+            phrases = (*aliases.get(language, ()), *aliases.get("en", ()))
+            pattern = _compiled_phrases(tuple(phrases), language, prefix)
+            if pattern is not None:
+                literals = tuple(sorted({_phrase_literal(phrase, language, prefix) for phrase in phrases} - {""}))
+                result.append(_AliasEntry(actor.id, literals, pattern, title))
     return tuple(result)
 
 
 @cache
-def _alias_index(
-    actors: tuple[Actor, ...], language: str
-) -> tuple[tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...], tuple[str, ...]]:
+def _alias_index(actors: tuple[Actor, ...], language: str) -> tuple[tuple[_AliasEntry, ...], tuple[str, ...]]:
     """:func:`_alias_patterns` and every literal of theirs once (each is looked for once per text)."""
     patterns = _alias_patterns(actors, language)
-    return patterns, tuple(sorted({literal for _, literals, _ in patterns for literal in literals}))
+    return patterns, tuple(sorted({literal for entry in patterns for literal in entry.literals}))
 
 
 class _Mention(NamedTuple):
@@ -316,10 +415,16 @@ class _Mention(NamedTuple):
 
 _SELF = "\x00self"
 """The actor of a self-reference («خبرنگار ما»): the outlet, whether or not the actors file knows it; never a speaker."""
+UNKNOWN = "\x00unknown"
+"""The actor of a title whose holder at the article's date the file does not hold, or of words naming such a
+speaker: a speaker found, reported as its raw words."""
 
 
-def find_actors(text: str, language: str, actors: Sequence[Actor]) -> list[_Mention]:
+def find_actors(text: str, language: str, actors: Sequence[Actor], date: dt.date | None = None) -> list[_Mention]:
     """Actors named in a text already in matching form: non-overlapping, longest first, in text order.
+
+    A title names its holder at ``date`` (:meth:`Title.held_on`), else ``otherwise`` or :data:`UNKNOWN`. When
+    several entries match the same words, names win over titles, a title held over one not held.
 
     An actor's pattern is only run on a text holding one of its literals (a plain substring test), and
     a mention is checked against its two neighbours among those chosen, not all of them: the same
@@ -328,14 +433,14 @@ def find_actors(text: str, language: str, actors: Sequence[Actor]) -> list[_Ment
     patterns, literals = _alias_index(tuple(actors), language)
     present = {literal for literal in literals if literal in text}
     found = [
-        _Mention(match.start(), match.end(), actor_id)
-        for actor_id, actor_literals, pattern in patterns
-        if not present.isdisjoint(actor_literals)
-        for match in pattern.finditer(text)
+        (_Mention(match.start(), match.end(), entry.named(date)), entry.rank(date))
+        for entry in patterns
+        if not present.isdisjoint(entry.literals)
+        for match in entry.pattern.finditer(text)
     ]
-    found.sort(key=lambda mention: (mention.start, -(mention.end - mention.start)))
+    found.sort(key=lambda item: (item[0].start, -(item[0].end - item[0].start), item[1]))
     chosen: list[_Mention] = []  # non-overlapping and never empty (a pattern holds a word): sorted by start and by end
-    for mention in sorted(found, key=lambda mention: -(mention.end - mention.start)):
+    for mention, _ in sorted(found, key=lambda item: (-(item[0].end - item[0].start), item[1])):
         at = bisect_left(chosen, mention.end, key=lambda other: other.start)  # chosen[:at] start before it ends
         if at == 0 or chosen[at - 1].end <= mention.start:
             chosen.insert(at, mention)
@@ -383,6 +488,7 @@ def find_voice(
     patterns: VoicePatterns | None = None,
     outlet: str = "",
     previous_speaker: str = "",
+    date: dt.date | None = None,
 ) -> Voice:
     """A paragraph's voice and speaker (see the module docstring for the rules).
 
@@ -393,6 +499,7 @@ def find_voice(
         patterns: The attribution patterns (the packaged file by default).
         outlet: The outlet's actor id (:func:`outlet_actor`): never a speaker, its relays not attributions.
         previous_speaker: The previous kept paragraph's speaker (an actor id) in the same article.
+        date: The article's date: a title names whoever held it then (:class:`Title`); unknown: its holder in the file.
     """
     actors = default_actors() if actors is None else actors
     patterns = default_voice_patterns() if patterns is None else patterns
@@ -412,7 +519,7 @@ def find_voice(
     headline = colon > 0 and len(form[:colon].split()) <= HEADLINE_WORDS
     if not (relays or speeches or quotes or headline):  # no cue can be found: no actor needs looking for
         return Voice(OUTLET, "")
-    all_mentions = find_actors(form, language, actors)
+    all_mentions = find_actors(form, language, actors, date)
     own = {_SELF, outlet} - {""}  # the outlet itself: by its name, or by a phrase such as «خبرنگار ما»
     self_reference = _compiled_phrases(tuple(patterns.self_references.get(language, ())), language, _ALIAS_PREFIX.get(language, ""))
     if self_reference is not None:
@@ -420,7 +527,7 @@ def find_voice(
     mentions = [mention for mention in all_mentions if mention.actor not in own]
     cues: list[_Cue] = []
     excluded: list[tuple[int, int]] = []
-    relay_sources: dict[int, str] = {}
+    relay_sources: dict[int, _Mention] = {}
     for match in relays:
         clause_end = _clause_end(form, match.end())
         # Persian: the source ends at the comma («به گفته وی، …»); Arabic: an apposition may follow it
@@ -428,14 +535,16 @@ def find_voice(
         window_end = _word_end(form, match.end(), WINDOW_WORDS)
         window_end = min(window_end, clause_end) if language == PERSIAN else window_end
         source = next((mention for mention in all_mentions if match.end() <= mention.start < window_end), None)
-        if source is not None and language == ARABIC:
-            source = _quoted_source(form, source, all_mentions)
+        if source is not None:
+            source = _quoted_source(form, source, all_mentions, language, patterns)
+        elif _relayer_before(form, match.start(), all_mentions):  # «خبرگزاری فرانسه به نقل از یک دیپلمات»: someone unnamed
+            source = _unknown_after(form, match.end(), _source_end(form, match.end(), language, patterns))
         excluded.append((match.start(), clause_end))
         if source is not None and source.actor in own:
             continue
         cues.append(_Cue("relay", match.start(), match.end()))
         if source is not None:
-            relay_sources[match.start()] = source.actor
+            relay_sources[match.start()] = source
     unrelayed = [mention for mention in all_mentions if not any(start <= mention.start < end for start, end in excluded)]
     forms = _alias_forms(tuple(actors), tuple(patterns.self_references.get(language, ())), language)
     subjects = _speaking(form, language, unrelayed, forms, _dependents_pattern(patterns, language), _heads(patterns, language))
@@ -443,7 +552,8 @@ def find_voice(
         if any(start <= match.start() < end for start, end in excluded):
             continue
         cue = _Cue("speech", match.start(), match.end())
-        if own and _subject(form, cue, subjects, language, patterns) in own:
+        subject = _subject(form, cue, subjects, language, patterns, excluded)
+        if own and subject is not None and subject.actor in own:
             continue  # the outlet's own reporting («خبرنگار ما گزارش داد»، «وقال مراسلنا»)
         cues.append(cue)
     for match in quotes:
@@ -456,7 +566,7 @@ def find_voice(
         named = [mention for mention in mentions if mention.end <= colon]
         if named:
             cues.append(_Cue("headline", 0, colon))
-            headline_speaker = named[0].actor
+            headline_speaker = _named(named[0], base)
     if not cues:
         return Voice(OUTLET, "")
     cues.sort(key=lambda cue: cue.start)
@@ -465,27 +575,44 @@ def find_voice(
     outside = [mention for mention in subjects if mention.actor not in own]
     for cue in cues:
         if cue.kind == "speech":
-            subject = _subject(form, cue, outside, language, patterns)
-            if subject:
-                return Voice(ATTRIBUTED, subject, base[cue.start : cue.end])
+            subject = _subject(form, cue, outside, language, patterns, excluded)
+            if subject is not None:
+                return Voice(ATTRIBUTED, _named(subject, base), base[cue.start : cue.end])
     if headline_speaker:
         return Voice(ATTRIBUTED, headline_speaker, "headline")
     spoken = [cue for cue in cues if cue.kind == "speech"]
-    if not spoken:  # a relay's source is the speaker only when no verb of saying has a subject of its own (V4)
+    if not spoken or (language == ARABIC and not any(_raw_span(base, form, cue, language, patterns) for cue in spoken)):
+        # a relay's source is the speaker only when no verb of saying has a subject of its own (V4); an Arabic verb
+        # with no word before its complementiser («وتدعو إلى») has none
         for cue in reversed(cues):  # in a chain («به گزارش ایرنا به نقل از خبرگزاری فرانسه»), the original source
             if cue.kind == "relay" and relay_sources.get(cue.start):
-                return Voice(ATTRIBUTED, relay_sources[cue.start], base[cue.start : cue.end])
+                return Voice(ATTRIBUTED, _named(relay_sources[cue.start], base), base[cue.start : cue.end])
     before = [mention for mention in outside if _sentence_start(form, first.start) <= mention.start and mention.end <= first.start]
     if before:
-        return Voice(ATTRIBUTED, before[0].actor, cue_text)
-    if previous_speaker:
-        return Voice(ATTRIBUTED, previous_speaker, cue_text)
-    earlier = [mention for mention in outside if mention.end <= first.start]
-    if earlier:
-        return Voice(ATTRIBUTED, earlier[0].actor, cue_text)
+        return Voice(ATTRIBUTED, _named(before[0], base), cue_text)
     raw_cue = spoken[0] if spoken else first
     relayed_until = max((end for start, end in excluded if end <= raw_cue.start), default=0)
-    return Voice(ATTRIBUTED, _raw_span(base, form, raw_cue, language, patterns, relayed_until), cue_text)
+    raw = _raw_span(base, form, raw_cue, language, patterns, relayed_until)
+    if not _names_someone(raw, raw_cue, language, patterns):  # «وی افزود»: the speaker goes on; «دومبویا گفت»: someone new
+        if previous_speaker:
+            return Voice(ATTRIBUTED, previous_speaker, cue_text)
+        earlier = [mention for mention in outside if mention.end <= first.start]
+        if earlier:
+            return Voice(ATTRIBUTED, _named(earlier[0], base), cue_text)
+    return Voice(ATTRIBUTED, raw, cue_text)
+
+
+def _names_someone(raw: str, cue: _Cue, language: str, patterns: VoicePatterns) -> bool:
+    """Whether the words that would name a verb's subject (:func:`_raw_span`) name someone the actors file lacks rather
+    than a pronoun or an opener: then the speaker is not the previous paragraph's. Persian: the clause's first word is
+    no opener («وی»، «در ادامه»); Arabic: the first word after the verb is no opener and has no article («وأضاف
+    المتحدث» may be the same speaker; «وقال أحد السكان» is not)."""
+    if cue.kind != "speech" or not raw:
+        return False
+    first = _form(raw.split()[0], language)
+    if first in _heads_of(tuple(patterns.openers.get(language, ())), language) or first.isdigit():
+        return False
+    return language == PERSIAN or not first.startswith("ال")
 
 
 _PERSIAN_PREPOSITIONS = frozenset({"به", "با", "از", "برای"})
@@ -493,15 +620,22 @@ _PERSIAN_PREPOSITIONS = frozenset({"به", "با", "از", "برای"})
 
 @cache
 def _alias_forms(actors: tuple[Actor, ...], self_references: tuple[str, ...], language: str) -> dict[str, frozenset[str]]:
-    """Per actor id (and :data:`_SELF`), its aliases (its language's and English) in matching form without spaces."""
-    forms = {
-        actor.id: frozenset(
-            "".join(_form(alias, language).split()) for alias in (*actor.aliases.get(language, ()), *actor.aliases.get("en", ()))
-        )
-        for actor in actors
-    }
-    forms[_SELF] = frozenset("".join(_form(phrase, language).split()) for phrase in self_references)
-    return forms
+    """Per actor id (and :data:`_SELF`, :data:`UNKNOWN`), the aliases a mention of it may be (its language's and
+    English, titles included: a title not held names the ``otherwise`` actor or :data:`UNKNOWN`) in matching form
+    without spaces."""
+
+    def squeezed(aliases: Mapping[str, tuple[str, ...]]) -> set[str]:
+        return {"".join(_form(alias, language).split()) for alias in (*aliases.get(language, ()), *aliases.get("en", ()))}
+
+    forms: dict[str, set[str]] = {actor.id: squeezed(actor.aliases) for actor in actors}
+    forms[_SELF] = {"".join(_form(phrase, language).split()) for phrase in self_references}
+    forms[UNKNOWN] = set()
+    for actor in actors:
+        for title in actor.titles:
+            titled = squeezed(title.aliases)
+            for holder in (actor.id, title.otherwise or UNKNOWN):
+                forms.setdefault(holder, set()).update(titled)
+    return {actor_id: frozenset(aliases) for actor_id, aliases in forms.items()}
 
 
 def _speaking(
@@ -533,6 +667,7 @@ def _speaking(
             governed = language == ARABIC and text not in names and not (text[:1] in ("و", "ف") and text[1:] in names)
         if language == PERSIAN:
             governed = bool(before) and before[-1] in _PERSIAN_PREPOSITIONS
+            governed = governed or form[mention.end :].split(maxsplit=1)[:1] == ["را"]  # «معترضان را … نامید»: the object
         if governed:
             continue
         if dependents is not None and dependents.search(form[max(0, mention.start - 40) : mention.start].rstrip() + " "):
@@ -560,17 +695,61 @@ def _head_preposition(word: str, heads: frozenset[str], language: str) -> bool |
     return None
 
 
-_FROM = re.compile(r"(?<!\w)عن(?!\w)")
+_QUOTING = {
+    ARABIC: re.compile(r"(?<!\w)(?:نقلا\s+)?عن(?!\w)"),
+    PERSIAN: re.compile(r"(?<!\w)(?:به\s+نقل\s+از|از\s+قول)(?!\w)"),
+}
+"""What follows a source that quotes someone else («نقلت وكالة شينخوا عن …»، «خبرگزاری فرانسه به نقل از …»)."""
 
 
-def _quoted_source(form: str, source: _Mention, mentions: Sequence[_Mention]) -> _Mention:
-    """Arabic: the one a relayed source quotes («نقلت وكالة شينخوا عن المتحدث … وانغ ون بين قوله»), else the source."""
-    near = _FROM.search(form, source.end, _word_end(form, source.end, 2))
+def _quoted_source(
+    form: str, source: _Mention, mentions: Sequence[_Mention], language: str, patterns: VoicePatterns, *, relayed: bool = True
+) -> _Mention:
+    """The one a source quotes right after it («نقلت وكالة شينخوا عن المتحدث … وانغ ون بين قوله»): an actor named
+    within a few words (the person, when a title is followed by a name), else the words that name someone the file
+    lacks («عن شهود عيان»); the source itself when it quotes no one.
+
+    A relay's source quotes with «عن» within two words («نقلت وكالة سبوتنيك الروسية عن …»); the subject of a verb
+    only with an explicit phrase right after it («رويترز، نقلا عن …»، «خبرگزاری فرانسه به نقل از …»): a bare «عن»
+    after a subject is mostly "about" («أعرب بوتين عن قلقه»).
+    """
+    quoting = _QUOTING.get(language)
+    near = quoting.search(form, source.end, _word_end(form, source.end, 3)) if quoting is not None else None
     if near is None:
+        return source
+    between = form[source.end : near.start()].strip(' ،,«»"“”')
+    explicit = near.group().split()[0] != "عن"
+    if (relayed and len(between.split()) > 1) or (not relayed and (between or not explicit)):
         return source
     end = _word_end(form, near.end(), WINDOW_WORDS)
     quoted = next((mention for mention in mentions if near.end() <= mention.start < end), None)
-    return _apposed(quoted, mentions, form) if quoted is not None else source
+    if quoted is not None:
+        return _apposed(quoted, mentions, form)
+    return _unknown_after(form, near.end(), _source_end(form, near.end(), language, patterns)) or source
+
+
+def _source_end(form: str, start: int, language: str, patterns: VoicePatterns) -> int:
+    """Where the words naming a relayed or quoted source end: the clause's comma; in Arabic also a complementiser."""
+    end = _clause_end(form, start)
+    return min(end, _arabic_subject_end(form, start, patterns)) if language == ARABIC else end
+
+
+def _relayer_before(form: str, start: int, mentions: Sequence[_Mention]) -> bool:
+    """Whether an actor is named right before a relay phrase («خبرگزاری فرانسه به نقل از»، «رويترز» نقلا عن): it relays."""
+    return any(mention.end <= start and not form[mention.end : start].strip(' ،,«»"“”') for mention in mentions)
+
+
+def _unknown_after(form: str, start: int, end: int) -> _Mention | None:
+    """Words from ``start`` (at most :data:`RAW_SPAN_WORDS`, before ``end``) naming a speaker the file lacks; None if none."""
+    words = list(islice(_WORD.finditer(form, start, end), RAW_SPAN_WORDS))
+    return _Mention(words[0].start(), words[-1].end(), UNKNOWN) if words else None
+
+
+def _named(mention: _Mention, base: str) -> str:
+    """A speaker as reported: the actor id, or the raw words of a speaker the file lacks."""
+    if mention.actor != UNKNOWN:
+        return mention.actor
+    return " ".join(word.strip('،,.:«»"“”()') for word in base[mention.start : mention.end].split()).strip()
 
 
 @cache
@@ -602,16 +781,57 @@ def _apposed(mention: _Mention, mentions: Sequence[_Mention], form: str) -> _Men
     return mention
 
 
-def _subject(form: str, cue: _Cue, mentions: Sequence[_Mention], language: str, patterns: VoicePatterns) -> str:
+def _subject(
+    form: str, cue: _Cue, mentions: Sequence[_Mention], language: str, patterns: VoicePatterns, excluded: Sequence[tuple[int, int]] = ()
+) -> _Mention | None:
+    """The subject of a verb of saying among the mentions that may speak (:func:`_speaking`), or None.
+
+    Persian: the first named in the verb's sentence before it, unless the clause opens with words naming
+    someone the file lacks, in apposition («جان کری، وزیر خارجه آمریکا، …»). Arabic: the first named after
+    the verb (before a complementiser), else the nearest before it. A subject that quotes someone («رويترز نقلا
+    عن …») gives the one quoted.
+    """
     sentence_start = _sentence_start(form, cue.start)
     before = [mention for mention in mentions if sentence_start <= mention.start and mention.end <= cue.start]
     if language == PERSIAN:
-        return _apposed(before[0], mentions, form).actor if before else ""
-    stop = _arabic_subject_end(form, cue.end, patterns)
-    after = [mention for mention in mentions if cue.end <= mention.start < stop]
-    if after:
-        return _apposed(after[0], mentions, form).actor
-    return before[-1].actor if before else ""
+        if not before:
+            return None
+        clause_start = max([sentence_start, *(end for start, end in excluded if end <= before[0].start)])
+        named = _unnamed_apposition(form, clause_start, before[0], patterns) or _apposed(before[0], mentions, form)
+    else:
+        stop = _arabic_subject_end(form, cue.end, patterns)
+        after = [mention for mention in mentions if cue.end <= mention.start < stop]
+        if after:
+            named = _apposed(after[0], mentions, form)
+            if named.actor == UNKNOWN:  # a title someone the file lacks held: with the name that follows it («… جون كيري»)
+                named = named._replace(end=max(named.end, min(stop, _word_end(form, named.end, 2))))
+        elif before:
+            named = before[-1]
+        else:
+            return None
+    return _quoted_source(form, named, mentions, language, patterns, relayed=False) if named.actor != UNKNOWN else named
+
+
+APPOSITION_NAME_WORDS = 4
+"""Persian: at most this many words before a comma that opens a clause are a name in apposition with what follows."""
+
+
+def _unnamed_apposition(form: str, clause_start: int, mention: _Mention, patterns: VoicePatterns) -> _Mention | None:
+    """Persian: the words opening a clause before a comma, when they name someone the file lacks and the actor
+    after the comma stands in apposition to them («جان کری، وزیر خارجه آمریکا»، «میشل باشله، کمیسر عالی … سازمان ملل»).
+
+    Not when those words open the clause otherwise (``openers``: «در همین حال،»، «همچنین،»), hold a number or
+    another actor, or when more than :data:`APPOSITION_NAME_WORDS` words stand before the comma.
+    """
+    segment = form[clause_start : mention.start]
+    comma = segment.find("،")
+    if comma < 0 or "،" in segment[comma + 1 :]:
+        return None
+    words = list(_WORD.finditer(form, clause_start, clause_start + comma))
+    openers = _heads_of(tuple(patterns.openers.get(PERSIAN, ())), PERSIAN)
+    if not 1 <= len(words) <= APPOSITION_NAME_WORDS or words[0].group() in openers or any(word.group().isdigit() for word in words):
+        return None
+    return _Mention(words[0].start(), words[-1].end(), UNKNOWN)
 
 
 def _arabic_subject_end(form: str, start: int, patterns: VoicePatterns) -> int:
@@ -681,7 +901,7 @@ def add_voices(
 
     Paragraphs are read per article in ``position`` order, so reported speech that goes on over
     paragraphs keeps its speaker. Needs ``doc_id``, ``position``, ``text``, ``language``, ``kept``;
-    ``outlet`` when present.
+    ``outlet`` and ``date`` (titles name who held them then) when present.
     """
     actors = default_actors() if actors is None else actors
     patterns = default_voice_patterns() if patterns is None else patterns
@@ -690,15 +910,17 @@ def add_voices(
     kept = table[table["kept"].astype(bool)] if "kept" in table.columns else table
     ordered = kept.sort_values(["doc_id", "position"], kind="stable")  # each article's paragraphs in reading order
     outlet_names = ordered["outlet"].tolist() if "outlet" in ordered.columns else [""] * len(ordered)
+    dates = ordered["date"].tolist() if "date" in ordered.columns else [None] * len(ordered)
+    article_date: dt.date | None = None
     voice_of: dict[object, str] = {}
     speaker_of: dict[object, str] = {}
     outlets: dict[str, str] = {}
     previous, article = "", None
-    for index, doc_id, text, language, outlet in zip(
-        ordered.index, ordered["doc_id"], ordered["text"], ordered["language"], outlet_names, strict=True
+    for index, doc_id, text, language, outlet, date in zip(
+        ordered.index, ordered["doc_id"], ordered["text"], ordered["language"], outlet_names, dates, strict=True
     ):
         if doc_id != article:
-            previous, article = "", doc_id
+            previous, article, article_date = "", doc_id, article_day(date)
         outlet_name = str(outlet or "")
         if outlet_name not in outlets:
             outlets[outlet_name] = outlet_actor(outlet_name, actors)
@@ -709,12 +931,25 @@ def add_voices(
             patterns=patterns,
             outlet=outlets[outlet_name],
             previous_speaker=previous,
+            date=article_date,
         )
         voice_of[index], speaker_of[index] = found.voice, found.speaker
         previous = found.speaker if found.voice == ATTRIBUTED and found.speaker in known else ""
     table["voice"] = pd.Series([voice_of.get(index, "") for index in table.index], index=table.index, dtype=object)
     table["speaker"] = pd.Series([speaker_of.get(index, "") for index in table.index], index=table.index, dtype=object)
     return table
+
+
+def article_day(value: object) -> dt.date | None:
+    """An article's date as a day: a date, or text starting with YYYY-MM-DD; anything else (blank, a year alone): None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
 
 
 def actor_labels(actors: Iterable[Actor] | None = None) -> dict[str, str]:
@@ -762,10 +997,20 @@ def speaker_candidates(table: pd.DataFrame, actors: Sequence[Actor] | None = Non
 
 
 def actor_entry(actor: Actor) -> dict[str, object]:
-    """An actor as its ``[[actor]]`` table (aliases only for the languages that have some)."""
+    """An actor as its ``[[actor]]`` table (aliases only for the languages that have some; its titles as ``title``)."""
     entry: dict[str, object] = {"id": actor.id, "label": actor.label, "kind": actor.kind}
     entry |= {language: list(aliases) for language, aliases in actor.aliases.items() if aliases}
+    if actor.titles:
+        entry["title"] = [_title_entry(title) for title in actor.titles]
     return entry
+
+
+def _title_entry(title: Title) -> dict[str, object]:
+    """A title as its ``[[actor.title]]`` table."""
+    entry: dict[str, object] = {key: value for key, value in (("from", title.start), ("until", title.end)) if value is not None}
+    if title.otherwise:
+        entry["otherwise"] = title.otherwise
+    return entry | {language: list(aliases) for language, aliases in title.aliases.items() if aliases}
 
 
 def actors_to_toml(actors: Iterable[Actor]) -> str:

@@ -250,9 +250,9 @@ def test_voice_matching_speed_ups_match_the_plain_forms_on_every_labelled_paragr
         for compiled, plain_pattern in pairs[language]:
             assert [m.span() for m in compiled.finditer(form)] == [m.span() for m in plain_pattern.finditer(form)]
         every_match = [
-            voices._Mention(match.start(), match.end(), actor_id)
-            for actor_id, _, pattern in voices._alias_patterns(actors, language)  # every actor's pattern, no literal test
-            for match in pattern.finditer(form)
+            voices._Mention(match.start(), match.end(), entry.actor)  # undated: a title names its holder
+            for entry in voices._alias_patterns(actors, language)  # every actor's pattern, no literal test
+            for match in entry.pattern.finditer(form)
         ]
         chosen: list[voices._Mention] = []  # longest first, then leftmost, none overlapping one already chosen
         for mention in sorted(every_match, key=lambda mention: (-(mention.end - mention.start), mention.start)):

@@ -131,8 +131,11 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-@pytest.mark.xfail(strict=True, reason="speaker F1 fa 0.70, ar 0.75 on the latest fresh set, goal 0.80 (README): remove when it is met")
-def test_the_latest_fresh_set_meets_the_speaker_goal() -> None:
-    metrics = _fresh_metrics("third")
+@pytest.mark.parametrize("name", ["first", "second", "third"])
+def test_read_fresh_sets_stay_found(name: str) -> None:
+    """The three sets' misses were read and the speaker rules changed by them (dated titles, speakers the file lacks;
+    README), so they guard against regressions only, at the floor of the written paragraphs' guard (0.70). The
+    independent speaker figure is the next unread set's."""
+    metrics = _fresh_metrics(name)
     for language in ("fa", "ar"):
-        assert metrics.loc[language, "f1"] >= GOAL_SPEAKER_F1
+        assert metrics.loc[language, "f1"] >= 0.70

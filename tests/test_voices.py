@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from analysis.voices import (
     actors_to_toml,
     add_actor,
     add_voices,
+    article_day,
     default_actors,
     describe_voice,
     find_voice,
@@ -226,6 +228,103 @@ def test_outlet_actor(outlet: str, actor: str) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Titles name whoever held them at the article's date; speakers the file lacks stay raw words
+# --------------------------------------------------------------------------------------------
+
+SECRETARY_OF_STATE = "وزیر خارجه آمریکا گفت که این کودتا توجیهی ندارد."
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "date", "speaker"),
+    [
+        # a title held on the article's date is its holder; held before or after, someone the file lacks
+        (SECRETARY_OF_STATE, "fa", dt.date(2022, 1, 7), "blinken"),
+        (SECRETARY_OF_STATE, "fa", dt.date(2013, 8, 14), "وزیر خارجه آمریکا"),
+        (SECRETARY_OF_STATE, "fa", dt.date(2025, 3, 1), "وزیر خارجه آمریکا"),
+        (SECRETARY_OF_STATE, "fa", None, "blinken"),  # undated: the holder in the file
+        # a title held twice: Putin's presidency, not between 2008 and 2012
+        ("وقال الرئيس الروسي إن العملية محدودة.", "ar", dt.date(2005, 1, 1), "putin"),
+        ("وقال الرئيس الروسي إن العملية محدودة.", "ar", dt.date(2010, 1, 1), "الرئيس الروسي"),
+        # a spokeswoman's title before her: the ministry (otherwise = "russia_mfa", docs/labelling.md V4)
+        ("سخنگوی وزارت امور خارجه روسیه اظهار داشت روسیه امیدوار است.", "fa", dt.date(2013, 5, 1), "russia_mfa"),
+        ("سخنگوی وزارت امور خارجه روسیه اظهار داشت روسیه امیدوار است.", "fa", dt.date(2016, 5, 1), "zakharova"),
+        # a name the file lacks beside a title: that person, whatever the date
+        ("جان کری، وزیر خارجه آمریکا، در بیانیه‌ای نوشت که «هیچ توجیهی» وجود ندارد.", "fa", None, "جان کری"),
+        ("در همین حال، وزیر خارجه آمریکا گفت که توجیهی ندارد.", "fa", dt.date(2022, 1, 7), "blinken"),  # an opener, no name
+        ("وقال وزير الخارجية الأمريكي جون كيري إنه «لا مبرر لهذا الانقلاب»", "ar", dt.date(2014, 5, 22), "وزير الخارجية الأمريكي جون كيري"),
+    ],
+)
+def test_a_title_names_its_holder_at_the_articles_date(text: str, language: str, date: dt.date | None, speaker: str) -> None:
+    assert find_voice(text, language, date=date)[:2] == (ATTRIBUTED, speaker)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "previous", "speaker"),
+    [
+        # a source that quotes someone the file lacks: not the source («نقلا عن»، «به نقل از»، «عن … قوله»)
+        ("ونقلت وكالة رويترز عن شهود عيان أن قوات الأمن أطلقت الرصاص.", "ar", "", "شهود عيان"),
+        ("وذكرت وكالة رويترز، نقلا عن متحدث باسم الحزب، أن حظر التجول ضروري.", "ar", "", "متحدث باسم الحزب"),
+        ("خبرگزاری فرانسه به نقل از یک دیپلمات غربی نوشت آنچه رخ داده «جز کودتا نامی ندارد».", "fa", "", "یک دیپلمات غربی نوشت"),
+        ("ونقلت وكالة سبوتنيك الروسية عن المتحدثة باسم الخارجية الروسية ماريا زاخاروفا قولها إن موسكو تعارض ذلك.", "ar", "", "zakharova"),
+        # «عن» after a subject is "about": the subject speaks
+        ("وأعرب بوتين عن قلقه من التطورات.", "ar", "", "putin"),
+        # Persian «را» marks the object: protesters are called names, they do not speak
+        ("اورتگا در سخنرانی خود معترضان را «کودتاچیان» نامید و گفت اجازه نخواهد داد.", "fa", "", "اورتگا در سخنرانی خود"),
+        # a new subject the file lacks ends continued speech; a pronoun or an article-bearing noun goes on with it
+        ("دومبویا همچنین فقر و فساد را دلیل اقدام نظامیان عنوان کرد.", "fa", "al_jazeera", "دومبویا همچنین فقر و"),
+        ("وی همچنین افزود که گفت‌وگو ادامه دارد.", "fa", "tokayev", "tokayev"),
+        ("وقال أحد سكان الحي إن الشرطة تطلق النار.", "ar", "tokayev", "أحد سكان الحي"),
+        ("وأضاف المتحدث أن الشرطة تطلق النار.", "ar", "tokayev", "tokayev"),
+        ("وأضاف في بيان أن الشرطة تطلق النار.", "ar", "tokayev", "tokayev"),
+    ],
+)
+def test_speakers_the_file_lacks_are_not_replaced_by_a_known_one(text: str, language: str, previous: str, speaker: str) -> None:
+    assert find_voice(text, language, previous_speaker=previous)[:2] == (ATTRIBUTED, speaker)
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [
+        ('from = "2020-13-01"\nen = ["X"]', "not a date"),
+        ('from = 2020-01-01\nuntil = 2019-01-01\nen = ["X"]', "before its from"),
+        ("from = 2020-01-01\nfa = []", "title has no alias"),
+        ('otherwise = "nobody"\nen = ["X"]', "is no actor id"),
+        ('from = 3\nen = ["X"]', "must be a date"),
+    ],
+)
+def test_bad_titles_say_why(title: str, message: str) -> None:
+    toml = f'[[actor]]\nid = "x"\nlabel = "X"\nkind = "government"\nen = ["Mr X"]\n[[actor.title]]\n{title}\n'
+    with pytest.raises(VoicesError, match=message):
+        parse_actors(tomllib.loads(toml))
+
+
+def test_titles_survive_the_actors_file_round_trip_and_the_table_reads_dates() -> None:
+    again = actors_from_text(actors_to_toml(default_actors()))
+    before = {actor.id: [(t.start, t.end, t.otherwise, dict(t.aliases)) for t in actor.titles] for actor in default_actors()}
+    assert {actor.id: [(t.start, t.end, t.otherwise, dict(t.aliases)) for t in actor.titles] for actor in again} == before
+    assert len(before["putin"]) == 2 and before["zakharova"][0][2] == "russia_mfa"
+    table = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c"],
+            "position": [0, 0, 0],
+            "language": ["fa"] * 3,
+            "kept": [True] * 3,
+            "date": ["2013-08-14", "2022-01-07", ""],
+            "text": [SECRETARY_OF_STATE] * 3,
+        }
+    )
+    assert add_voices(table)["speaker"].tolist() == ["وزیر خارجه آمریکا", "blinken", "blinken"]
+    assert [article_day(value) for value in ("2013-08-14", "2013-08-14T10:00:00", "2013", "", None, dt.date(2013, 1, 2))] == [
+        dt.date(2013, 8, 14),
+        dt.date(2013, 8, 14),
+        None,
+        None,
+        None,
+        dt.date(2013, 1, 2),
+    ]
+
+
+# --------------------------------------------------------------------------------------------
 # A table
 # --------------------------------------------------------------------------------------------
 
@@ -344,9 +443,9 @@ def test_find_actors_finds_what_every_actor_pattern_finds() -> None:
 
     def plain(text: str, language: str) -> list[tuple[int, int, str]]:
         found = [
-            (match.start(), match.end(), actor_id)
-            for actor_id, _, pattern in _alias_patterns(default_actors(), language)
-            for match in pattern.finditer(text)
+            (match.start(), match.end(), entry.actor)  # undated: a title names its holder
+            for entry in _alias_patterns(default_actors(), language)
+            for match in entry.pattern.finditer(text)
         ]
         found.sort(key=lambda mention: (mention[0], mention[0] - mention[1]))
         chosen: list[tuple[int, int, str]] = []
@@ -360,7 +459,8 @@ def test_find_actors_finds_what_every_actor_pattern_finds() -> None:
     forms.append((" ".join([form for form, language in forms if language == "ar"][:150]), "ar"))  # one long text, many mentions
     for actor in default_actors():  # every alias as written, and with a preposition absorbing the article's alef («للكرملين»)
         for language in ("fa", "ar"):
-            for alias in (*actor.aliases.get(language, ()), *actor.aliases.get("en", ())):
+            titles = (alias for title in actor.titles for alias in (*title.aliases.get(language, ()), *title.aliases.get("en", ())))
+            for alias in (*actor.aliases.get(language, ()), *actor.aliases.get("en", ()), *titles):
                 form = _form(alias, language)
                 forms += [(f"گفت {form}.", language), (f"قال ل{form[1:]}", language), (f"وقال و{form}", language)]
     assert sum(bool(find_actors(form, language, default_actors())) for form, language in forms) > 200
