@@ -99,6 +99,7 @@ FRESH_SETS = {
     "first": Path(__file__).parent / "data" / "voices_fresh.csv",
     "second": Path(__file__).parent / "data" / "voices_fresh2.csv",
     "third": Path(__file__).parent / "data" / "voices_fresh3.csv",
+    "fourth": Path(__file__).parent / "data" / "voices_fresh4.csv",
 }
 
 
@@ -109,7 +110,7 @@ def _fresh_metrics(name: str) -> pd.DataFrame:
 
 @pytest.mark.parametrize(("name", "paragraphs"), [("first", (92, 85)), ("second", (88, 98)), ("third", (91, 98))])
 def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) -> None:
-    """Two fresh sets on eight events each, absent from every other file, written and labelled by writers
+    """Fresh sets on eight events each, absent from every other file, written and labelled by writers
     who read only docs/labelling.md and the actor ids, each after the patterns of its time were committed
     and measured once (README, "Who voices each frame"):
 
@@ -122,20 +123,34 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
       rules changed again (b1b372e);
     - third (tests/data/voices_fresh3.csv: Thailand 2014, Egypt 2013, Nicaragua 2018, Madagascar 2009,
       Burundi 2015, Chile 2019, Ecuador 2019, Algeria 2019; one writer per language), at b1b372e: voice
-      accuracy fa 0.92, ar 0.92; speaker F1 fa 0.70, ar 0.75.
+      accuracy fa 0.92, ar 0.92; speaker F1 fa 0.70, ar 0.75. Its misses were then read, and titles dated and
+      speakers the file lacks kept (49b81dd);
+    - fourth (tests/data/voices_fresh4.csv: Andijan 2005, Honduras 2009, Mauritania 2008, Nepal 2006, Togo 2005,
+      Fiji 2006, Maldives 2012, Oaxaca 2006; one writer per language, articles dated), at 49b81dd: voice
+      accuracy fa 0.97, ar 0.90 (0.898: 88 of 98); speaker F1 fa 0.83, ar 0.76 (below).
 
-    The voice goal (0.90) holds on all three; the speaker goal (0.80) does not (below)."""
+    The voice goal (0.90) holds on the first three; on the fourth Arabic falls one paragraph short (below)."""
     metrics = _fresh_metrics(name)
     assert (metrics.loc["fa", "paragraphs"], metrics.loc["ar", "paragraphs"]) == paragraphs
     for language in ("fa", "ar"):
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-@pytest.mark.parametrize("name", ["first", "second", "third"])
-def test_read_fresh_sets_stay_found(name: str) -> None:
-    """The three sets' misses were read and the speaker rules changed by them (dated titles, speakers the file lacks;
-    README), so they guard against regressions only, at the floor of the written paragraphs' guard (0.70). The
-    independent speaker figure is the next unread set's."""
+@pytest.mark.parametrize("name", ["first", "second", "third", "fourth"])
+def test_fresh_sets_stay_found(name: str) -> None:
+    """A regression guard at the floor of the written paragraphs' guard (0.70): the first three sets' misses were read
+    and the speaker rules changed by them (README), so only the latest set's figure is independent (below)."""
     metrics = _fresh_metrics(name)
     for language in ("fa", "ar"):
         assert metrics.loc[language, "f1"] >= 0.70
+
+
+@pytest.mark.xfail(
+    strict=True, reason="fourth set, ar: voice accuracy 0.898, speaker F1 0.76; goal 0.90 and 0.80 (README): remove when met"
+)
+def test_the_latest_fresh_set_meets_the_goal() -> None:
+    metrics = _fresh_metrics("fourth")
+    assert (metrics.loc["fa", "paragraphs"], metrics.loc["ar", "paragraphs"]) == (97, 98)
+    for language in ("fa", "ar"):
+        assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
+        assert metrics.loc[language, "f1"] >= GOAL_SPEAKER_F1
