@@ -155,8 +155,10 @@ def workspace_argument() -> Path | None:
 @st.cache_resource(show_spinner="Opening the stored analysis…", max_entries=2)
 def stored_workspace(folder: str, _stamp: float) -> Workspace:
     """A workspace (``framing analyze --out``), read once per server and shared by the sessions (never mutated);
-    ``_stamp`` (run.json's modification time) reads it again when it is rewritten."""
-    return read_workspace(Path(folder))
+    ``_stamp`` (run.json's modification time) reads it again when it is rewritten. Its text columns are held as
+    Python strings: every rerun filters the whole table."""
+    stored = read_workspace(Path(folder))
+    return dataclasses.replace(stored, table=views.with_python_strings(stored.table))
 
 
 def opened_workspace() -> Workspace | None:

@@ -270,8 +270,11 @@ def with_labelled(themes: ThemeSet, folder: Path | None, source: str = "themes")
     return replace(themes, labelled=_read_labelled(str(path.resolve()), stat.st_mtime_ns, stat.st_size, tuple(themes.ids), source))
 
 
+@lru_cache(maxsize=32)
 def parse_themes(text: str, source: str = "themes") -> ThemeSet:
-    """Parse and validate the TOML text of a themes file (reads nothing: see :func:`with_labelled`)."""
+    """Parse and validate the TOML text of a themes file (reads nothing: see :func:`with_labelled`).
+
+    The same text gives the same (immutable) theme set, parsed once: the dashboard asks at every rerun."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -31,8 +31,22 @@ def reason_for_reader(reason: str) -> str:
 
 
 def parsed_dates(table: pd.DataFrame) -> pd.Series:
-    """The ``date`` column as timestamps (NaT for undated or unreadable dates)."""
-    return pd.to_datetime(table["date"], format="%Y-%m-%d", errors="coerce")
+    """The ``date`` column as timestamps (NaT for undated or unreadable dates), each distinct date parsed once."""
+    column = table["date"]
+    codes, dates = pd.factorize(column, use_na_sentinel=True)
+    parsed = pd.to_datetime(pd.Series(dates, dtype=column.dtype), format="%Y-%m-%d", errors="coerce")
+    return pd.Series(parsed.array.take(codes, allow_fill=True), index=table.index, name="date")
+
+
+def with_python_strings(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with its string columns held as Python objects rather than pandas' Arrow-backed strings.
+
+    Selecting rows of Arrow strings copies their text; of Python objects, pointers only: a boolean
+    filter of 100,000 paragraphs takes about a fifth of the time, and the dashboard filters the whole
+    table at every rerun. The values are the same.
+    """
+    text_columns = [column for column in table.columns if pd.api.types.is_string_dtype(table[column]) and table[column].dtype != object]
+    return table.astype(dict.fromkeys(text_columns, object)) if text_columns else table
 
 
 def date_bounds(table: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
