@@ -269,14 +269,13 @@ def identify_language(text: str) -> Identification:
        such as عن أن مع هذا قد), and the larger count wins; a tie goes to whichever of Persian and
        Arabic lingua ranks higher.
     """
-    text = compose(_COMMON_STEPS, text[:DETECTION_CHARS])
-    letters, arabic_script = _letter_counts(text)
-    if not letters:
+    prepared = _PREPARED.pop(text, None) or _prepared(text)
+    text, key = prepared.text, prepared.key
+    if not prepared.letters:
         return Identification(OTHER, True)
-    mostly_arabic_script = arabic_script * 2 > letters
-    if mostly_arabic_script and len(_OTHER_SCRIPT_LETTERS.findall(text)) >= OTHER_SCRIPT_SHARE * arabic_script:
+    mostly_arabic_script = prepared.arabic_script * 2 > prepared.letters
+    if prepared.other_script:
         return Identification(OTHER, True)
-    key = hashlib.sha1(text.encode()).hexdigest()
     if key in _KNOWN:
         return _KNOWN[key]
     if key in _MADE:  # identified earlier in this process (the lru cache above holds only so many texts)
@@ -300,6 +299,35 @@ PREFETCH_MIN_TEXTS = 64
 """Fewer texts than this are identified one by one: lingua's parallel call does not pay for a handful."""
 
 
+class _Prepared(NamedTuple):
+    """A text as the detector reads it (the common steps on its first characters), its identification key, its
+    letters and those in Arabic script, and whether it is mostly in the script of another Arabic-script language."""
+
+    text: str
+    key: str
+    letters: int
+    arabic_script: int
+    other_script: bool
+
+
+_PREPARED: dict[str, _Prepared] = {}
+"""Texts :func:`prefetch_identifications` has read, as :func:`_prepared` made them, until they are identified: each
+text is normalised and hashed once, not again when the corpus and the paragraph splitting both prefetch it and
+when it is identified."""
+
+
+PREPARED_MAX_TEXTS = 250_000
+"""At most this many texts wait in :data:`_PREPARED` (a bound on its memory in a long-running server)."""
+
+
+def _prepared(raw: str) -> _Prepared:
+    """What :func:`identify_language` reads of a text, computed once."""
+    text = compose(_COMMON_STEPS, raw[:DETECTION_CHARS])
+    letters, arabic_script = _letter_counts(text)
+    other_script = arabic_script * 2 > letters and len(_OTHER_SCRIPT_LETTERS.findall(text)) >= OTHER_SCRIPT_SHARE * arabic_script
+    return _Prepared(text, hashlib.sha1(text.encode()).hexdigest(), letters, arabic_script, bool(letters) and other_script)
+
+
 def _ranking(confidences: Sequence[Any]) -> _Ranking:
     first_target = next(_LINGUA_CODES[value.language] for value in confidences if value.language in _LINGUA_CODES)
     return _Ranking(confidences[0].language, confidences[0].value, first_target)
@@ -316,23 +344,19 @@ def prefetch_identifications(texts: Iterable[str]) -> None:
     """
     pending: dict[str, str] = {}
     for raw in texts:
-        text = compose(_COMMON_STEPS, raw[:DETECTION_CHARS])
-        key = hashlib.sha1(text.encode()).hexdigest()
-        if key in _KNOWN or key in _MADE or key in _RANKED or key in pending or not _reaches_lingua(text):
+        if raw in _PREPARED:  # read by an earlier prefetch, not identified yet
             continue
-        pending[key] = text
+        if len(_PREPARED) >= PREPARED_MAX_TEXTS:  # texts prefetched again after being identified are never taken
+            _PREPARED.clear()
+        prepared = _PREPARED[raw] = _prepared(raw)
+        key = prepared.key
+        if key in _KNOWN or key in _MADE or key in _RANKED or key in pending or not prepared.letters or prepared.other_script:
+            continue  # known, or decided by its letters: lingua is not asked
+        pending[key] = prepared.text
     if len(pending) < PREFETCH_MIN_TEXTS:
         return
     found = _detector().compute_language_confidence_values_in_parallel(list(pending.values()))
     _RANKED.update((key, _ranking(confidences)) for key, confidences in zip(pending, found, strict=True))
-
-
-def _reaches_lingua(text: str) -> bool:
-    """Whether :func:`identify_language` asks lingua about a text already given the common steps (cut)."""
-    letters, arabic_script = _letter_counts(text)
-    if not letters:
-        return False
-    return not (arabic_script * 2 > letters and len(_OTHER_SCRIPT_LETTERS.findall(text)) >= OTHER_SCRIPT_SHARE * arabic_script)
 
 
 def _letter_counts(text: str) -> tuple[int, int]:
@@ -382,9 +406,10 @@ class BoilerplateRule:
     max_words: int | None = None
     starts_footer: bool = False
 
-    def matches(self, clean_text: str, language: str) -> bool:
-        """Whether the normalised paragraph, in a document of ``language``, matches this rule."""
-        if self.max_words is not None and len(clean_text.split()) > self.max_words:
+    def matches(self, clean_text: str, language: str, words: int | None = None) -> bool:
+        """Whether the normalised paragraph, in a document of ``language``, matches this rule (``words``: its word count,
+        when the caller has it)."""
+        if self.max_words is not None and (len(clean_text.split()) if words is None else words) > self.max_words:
             return False
         return any(pattern.search(clean_text) for pattern in self.patterns.get(language, ()))
 
@@ -523,7 +548,8 @@ def drop_reasons(
     footer_marker = ""
     reasons = []
     for position, (clean_text, detected) in enumerate(zip(clean_texts, detected_languages, strict=True)):
-        rule = next((rule for rule in boilerplate.rules if rule.matches(clean_text, rule_language)), None)
+        words = len(clean_text.split())
+        rule = next((rule for rule in boilerplate.rules if rule.matches(clean_text, rule_language, words)), None)
         if not _WORD_CHAR.search(clean_text):
             reason = EMPTY_AFTER_CLEANING
         elif rule is not None:
