@@ -169,9 +169,9 @@ def _analysed(args: argparse.Namespace) -> tuple[Analysis, ThemeSet, Embedder, d
     if corpus.documents.empty:
         print("framing: error: nothing to analyse: no readable document in the input", file=sys.stderr)
         return None
-    embedder = engines.with_engine(
-        make_embedder(args.model, use_cache=not args.no_cache, warn=_warn), args.engine, model=args.model, address=args.address
-    )
+    local = make_embedder(args.model, use_cache=not args.no_cache, warn=_warn)
+    local.keep_model = False  # one analysis per process: its scoring gets the model's memory
+    embedder = engines.with_engine(local, args.engine, model=args.model, address=args.address)
     with _ProgressBar() as progress:
         analysis = analyze(corpus, themes, embedder, progress=progress, stage=stages)
     stages("scored; writing the results", len(analysis.table))

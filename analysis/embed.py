@@ -288,6 +288,9 @@ class Embedder:
     reused: int = 0
     _model: Encoder | None = field(default=None, repr=False)
     backend: str = "torch"
+    keep_model: bool = True
+    """False: :func:`analysis.pipeline.score_table` lets go of the model once the paragraphs are embedded (a one-off run
+    such as ``framing analyze``, whose scoring then has the model's memory; a server keeps it for the next analysis)."""
 
     @property
     def model_loaded(self) -> bool:
@@ -300,6 +303,15 @@ class Embedder:
         if self._model is None:
             self._model = self.load()
         return self._model
+
+    def release_model(self) -> None:
+        """Let go of the loaded model, this process's one copy included (:func:`load_once`), so that its memory is
+        returned; embedding a text that is not cached loads it again."""
+        model, self._model = self._model, None
+        if model is not None:
+            with _model_locks_guard:
+                for key in [key for key, loaded in _models.items() if loaded is model]:
+                    del _models[key]
 
     def embed(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> np.ndarray:
         """Return L2-normalised float32 vectors, one row per text, reusing cached ones.

@@ -99,10 +99,16 @@ def score_table(
     def embed(texts: Sequence[str]) -> np.ndarray:
         return embedder.embed(texts, progress=progress)
 
+    def embed_paragraphs(texts: Sequence[str]) -> np.ndarray:
+        vectors = embed(texts)
+        if not embedder.keep_model:  # the last embedding of the run: the scoring gets the model's memory
+            embedder.release_model()
+        return vectors
+
     # The themes' training texts (when a fit is missing) are embedded with progress too: after a model change they are thousands.
     with voices_in_background(paragraphs) as finish_voices:  # on the other cores while this one scores
         scorer = fitted_scorer(themes, embedder.model_id, embed, ScorerStore.default() if store is None else store)
-        scores = scorer.score(kept["clean_text"].tolist(), kept["language"].tolist(), embed)
+        scores = scorer.score(kept["clean_text"].tolist(), kept["language"].tolist(), embed_paragraphs)
         table = paragraphs.copy()
         for column in scores.table.columns:
             table[column] = np.nan

@@ -240,6 +240,7 @@ def measure(paragraphs: int, dashboard: bool = False, keep_workspace: Path | Non
         kept = table[table["kept"]]
         # Prefill (not timed): the source paragraph's real vector, else a fixed pseudo-random one.
         embedder = make_embedder(use_cache=True, warn=lambda message: print(f"warning: {message}", file=sys.stderr))
+        embedder.keep_model = False  # as framing analyze: the model is let go once the paragraphs are embedded
         if not embed:
             prefill(embedder.cache, embedder.model_id, kept["clean_text"].tolist(), kept["language"].tolist())
         store = ScorerStore(home / "scorers")

@@ -198,3 +198,20 @@ def test_cache_keys_change_with_the_embedding_method() -> None:
 
     old_key = hashlib.sha256(b"m\x00text").hexdigest()
     assert EmbeddingCache.key("m", "text") != old_key
+
+
+def test_a_released_model_is_let_go_and_loaded_again_when_needed() -> None:
+    loads: list[FakeEncoder] = []
+
+    def load() -> FakeEncoder:
+        loads.append(FakeEncoder())
+        return loads[-1]
+
+    model_id = f"released-{id(loads)}"
+    embedder = Embedder(model_id=model_id, load=lambda: load_once(model_id, load))
+    first = embedder.embed(["نیروها", "القوات"])
+    embedder.release_model()
+    assert not embedder.model_loaded
+    assert load_once(model_id, lambda: FakeEncoder()) is not loads[0]  # the process's copy is gone too
+    embedder.release_model()  # nothing loaded: nothing to do
+    assert np.array_equal(embedder.embed(["نیروها", "القوات"]), first)

@@ -62,6 +62,20 @@ def test_warm_run_does_not_load_the_model(tmp_path) -> None:
     np.testing.assert_array_equal(first.vectors, second.vectors)
 
 
+def test_a_one_off_run_lets_go_of_the_model_after_the_paragraphs_and_a_server_keeps_it(tmp_path) -> None:
+    """framing analyze (keep_model False) gives the scoring the model's memory; the dashboard's embedder keeps it."""
+    corpus, themes = read_corpus([SEEDS]), load_themes(write_small_bundled_themes(tmp_path))
+    kept = analyze(corpus, themes, Embedder("fake", FakeEncoder))
+    one_off = Embedder("fake", FakeEncoder, keep_model=False)
+    released = analyze(corpus, themes, one_off)
+    assert not one_off.model_loaded and one_off.computed > 0
+    server = Embedder("fake", FakeEncoder)
+    analyze(corpus, themes, server)
+    assert server.model_loaded
+    pd.testing.assert_frame_equal(released.table, kept.table)
+    np.testing.assert_array_equal(released.vectors, kept.vectors)
+
+
 def test_seed_paragraphs_get_a_voice_and_a_speaker(fake_embedder: Embedder, tmp_path) -> None:
     table = output_table(analyze(read_corpus([SEEDS]), load_themes(write_small_bundled_themes(tmp_path)), fake_embedder).table, [])
     assert list(table.columns)[-2:] == ["voice", "speaker"]
