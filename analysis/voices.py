@@ -610,7 +610,7 @@ def _names_someone(raw: str, cue: _Cue, language: str, patterns: VoicePatterns) 
     if cue.kind != "speech" or not raw:
         return False
     first = _form(raw.split()[0], language)
-    if first in _heads_of(tuple(patterns.openers.get(language, ())), language) or first.isdigit():
+    if first in _openers(patterns, language) or first.isdigit():
         return False
     return language == PERSIAN or not first.startswith("ال")
 
@@ -759,13 +759,19 @@ def _dependents_compiled(phrases: tuple[str, ...], language: str) -> re.Pattern[
 
 
 @cache
-def _heads_of(phrases: tuple[str, ...], language: str) -> frozenset[str]:
-    return frozenset(_form(phrase, language) for phrase in phrases)
+def _forms_of(words: tuple[str, ...], language: str) -> frozenset[str]:
+    """Words of a patterns list in matching form (made once per list)."""
+    return frozenset(_form(word, language) for word in words)
 
 
 def _heads(patterns: VoicePatterns, language: str) -> frozenset[str]:
     """The head nouns of ``patterns`` in matching form."""
-    return _heads_of(tuple(patterns.heads.get(language, ())), language)
+    return _forms_of(tuple(patterns.heads.get(language, ())), language)
+
+
+def _openers(patterns: VoicePatterns, language: str) -> frozenset[str]:
+    """The words of ``patterns`` that open a clause without naming anyone, in matching form."""
+    return _forms_of(tuple(patterns.openers.get(language, ())), language)
 
 
 def _dependents_pattern(patterns: VoicePatterns, language: str) -> re.Pattern[str] | None:
@@ -828,7 +834,7 @@ def _unnamed_apposition(form: str, clause_start: int, mention: _Mention, pattern
     if comma < 0 or "،" in segment[comma + 1 :]:
         return None
     words = list(_WORD.finditer(form, clause_start, clause_start + comma))
-    openers = _heads_of(tuple(patterns.openers.get(PERSIAN, ())), PERSIAN)
+    openers = _openers(patterns, PERSIAN)
     if not 1 <= len(words) <= APPOSITION_NAME_WORDS or words[0].group() in openers or any(word.group().isdigit() for word in words):
         return None
     return _Mention(words[0].start(), words[-1].end(), UNKNOWN)

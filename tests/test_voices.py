@@ -57,6 +57,7 @@ def test_voice_patterns_file_has_speech_and_relay_cues_per_language() -> None:
     assert {"تأکید کرده است", "هشدار داده است", "اظهار داشت", "مدعی شد"} <= set(patterns.speech["fa"])  # from [[fa.compound]]
     assert len(patterns.speech["fa"]) == len(set(patterns.speech["fa"]))
     assert {"خبرنگار ما"} <= set(patterns.self_references["fa"]) and {"مراسلنا"} <= set(patterns.self_references["ar"])
+    assert {"در", "همچنین", "وی"} <= set(patterns.openers["fa"]) and {"في", "أيضا"} <= set(patterns.openers["ar"])
 
 
 def test_an_outlet_called_short_is_still_recognised() -> None:
