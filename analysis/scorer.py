@@ -163,7 +163,7 @@ class NgramVocabulary:
         together (so the lists in between stay small); each row's norm is still its own dot
         product, so the rows are the same, bit for bit, as computing them one text at a time.
         """
-        token_columns: dict[str, list[int]] = {}
+        token_columns: dict[str, np.ndarray] = {}
         parts = [self._rows(texts[start : start + TRANSFORM_CHUNK], token_columns) for start in range(0, len(texts), TRANSFORM_CHUNK)]
         lengths = np.concatenate([part[0] for part in parts]) if parts else np.zeros(0, np.int64)
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)
@@ -175,24 +175,28 @@ class NgramVocabulary:
             len(self.terms),
         )
 
-    def _rows(self, texts: Sequence[str], token_columns: dict[str, list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Row lengths, column indices and L2-normalised weights of some texts (``token_columns``: tokens seen, kept between calls)."""
+    def _rows(self, texts: Sequence[str], token_columns: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Row lengths, column indices and L2-normalised weights of some texts (``token_columns``: tokens seen, kept between
+        calls, each token's columns as one array, joined once per chunk rather than copied int by int)."""
         columns, masked = self._columns, self._masked
-        found_columns: list[int] = []
+        found: list[np.ndarray] = []
         found_lengths = np.zeros(len(texts), dtype=np.int64)
         for row, text in enumerate(texts):
-            start = len(found_columns)
+            length = 0
             for token in text.split():
-                found = token_columns.get(token)
-                if found is None:
+                token_found = token_columns.get(token)
+                if token_found is None:
                     words = mask_words(token, masked).lower().split()
-                    found = token_columns[token] = [
-                        column for word in words for gram in _word_ngrams(word) if (column := columns.get(gram)) is not None
-                    ]
-                found_columns += found
-            found_lengths[row] = len(found_columns) - start
+                    token_found = token_columns[token] = np.array(
+                        [column for word in words for gram in _word_ngrams(word) if (column := columns.get(gram)) is not None],
+                        dtype=np.int64,
+                    )
+                found.append(token_found)
+                length += len(token_found)
+            found_lengths[row] = length
         width = len(self.terms)
-        keys = np.repeat(np.arange(len(texts), dtype=np.int64), found_lengths) * width + np.asarray(found_columns, dtype=np.int64)
+        found_columns = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+        keys = np.repeat(np.arange(len(texts), dtype=np.int64), found_lengths) * width + found_columns
         cells, counts = np.unique(keys, return_counts=True)  # sorted: by row, then column
         rows = cells // width
         indices = cells - rows * width
