@@ -10,13 +10,19 @@ paragraph is either kept or dropped with a reason a person can read: nothing is 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import re
 import tomllib
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
@@ -631,10 +637,57 @@ def split_paragraphs(documents: pd.DataFrame, *, boilerplate: BoilerplateConfig 
     if missing:
         raise ValueError(f"documents is missing columns {missing}; expected {list(DOCUMENT_COLUMNS)}")
     records = documents[list(DOCUMENT_COLUMNS)].fillna("").astype(str).to_dict("records")
-    prefetch_identifications(paragraph for document in records for paragraph in paragraphs_of(document["text"]))
-    rows = [row for document in records for row in _document_rows(document, boilerplate)]
+    paragraph_lists = [paragraphs_of(document["text"]) for document in records]
+    prefetch_identifications(paragraph for paragraphs in paragraph_lists for paragraph in paragraphs)
+    if sum(map(len, paragraph_lists)) >= PARALLEL_SPLIT_MIN_PARAGRAPHS and (os.cpu_count() or 1) >= 2:
+        rows = _rows_on_two_cores(records, paragraph_lists, boilerplate)
+    else:
+        rows = [row for document in records for row in _document_rows(document, boilerplate)]
     table = pd.DataFrame(rows, columns=list(PARAGRAPH_COLUMNS)).astype({"position": "int64", "kept": "bool"})
     return mark_duplicates(table)
+
+
+PARALLEL_SPLIT_MIN_PARAGRAPHS = 20_000
+"""From this many paragraphs on, a worker process splits the later half of the documents while this one splits the rest."""
+
+
+def _rows_on_two_cores(
+    records: Sequence[Mapping[str, str]], paragraph_lists: Sequence[Sequence[str]], boilerplate: BoilerplateConfig | None
+) -> list[dict[str, object]]:
+    """:func:`_document_rows` of every document, the later half in a worker process (a fresh interpreter).
+
+    The worker is given its paragraphs' language identifications, made here (lingua's answers were fetched
+    ahead on every core), so it never loads lingua; its rows come back in document order after this
+    process's own. Should the worker fail to start or to finish, this process splits its documents too.
+    """
+    cumulative = list(accumulate(len(paragraphs) for paragraphs in paragraph_lists))
+    half = bisect_left(cumulative, cumulative[-1] / 2) + 1 if cumulative else 0  # about half the paragraphs each
+    theirs = list(records[half:])
+    identified = [[identify_language(paragraph) for paragraph in paragraphs] for paragraphs in paragraph_lists[half:]]
+    pool: ProcessPoolExecutor | None = None
+    future: Future[list[dict[str, object]]] | None = None
+    try:
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        future = pool.submit(_split_part, theirs, identified, boilerplate)
+    except (OSError, BrokenProcessPool):
+        future = None
+    try:
+        rows = [row for document in records[:half] for row in _document_rows(document, boilerplate)]
+        try:
+            rows += future.result() if future is not None else _split_part(theirs, identified, boilerplate)
+        except (OSError, BrokenProcessPool):
+            rows += _split_part(theirs, identified, boilerplate)
+        return rows
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _split_part(
+    records: Sequence[Mapping[str, str]], identified: Sequence[Sequence[Identification]], boilerplate: BoilerplateConfig | None
+) -> list[dict[str, object]]:
+    """The rows of some documents, their paragraphs' identifications given (run in a worker process)."""
+    return [row for document, found in zip(records, identified, strict=True) for row in _document_rows(document, boilerplate, found)]
 
 
 def mark_duplicates(paragraphs: pd.DataFrame) -> pd.DataFrame:
@@ -680,9 +733,11 @@ def long_paragraph_note(clean_text: str) -> str:
     )
 
 
-def _document_rows(document: Mapping[str, str], boilerplate: BoilerplateConfig | None) -> list[dict[str, object]]:
+def _document_rows(
+    document: Mapping[str, str], boilerplate: BoilerplateConfig | None, identified: Sequence[Identification] | None = None
+) -> list[dict[str, object]]:
     paragraphs = paragraphs_of(document["text"])
-    identified = [identify_language(paragraph) for paragraph in paragraphs]
+    identified = [identify_language(paragraph) for paragraph in paragraphs] if identified is None else identified
     detected = [identification.language for identification in identified]
     language = document["language"].strip() or document_language(paragraphs, detected)
     clean_texts = [normalize(paragraph, language) for paragraph in paragraphs]

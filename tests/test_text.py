@@ -577,3 +577,25 @@ def test_content_words_drop_extra_phrases() -> None:
     assert outlet == ("akhbar", "el", "yom")
     words = text.content_words("أخبار Akhbar El-Yom الإرهاب", "ar", [outlet])
     assert [span.surface for span in words] == ["أخبار", "الإرهاب"]
+
+
+def test_a_worker_process_splits_half_the_documents_and_the_table_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From PARALLEL_SPLIT_MIN_PARAGRAPHS paragraphs on, a worker splits the later half of the documents (their
+    identifications given); the table is the one a single process makes."""
+    from analysis.corpus import read_corpus
+    from tests.helpers import SEEDS
+
+    documents = read_corpus([SEEDS]).documents
+    alone = text.split_paragraphs(documents)
+    monkeypatch.setattr(text, "PARALLEL_SPLIT_MIN_PARAGRAPHS", 1)
+    monkeypatch.setattr(text.os, "cpu_count", lambda: 2)
+    started: list[object] = []
+    submit = text.ProcessPoolExecutor.submit
+
+    def counted_submit(pool: object, *args: object) -> object:
+        started.append(args[0])
+        return submit(pool, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(text.ProcessPoolExecutor, "submit", counted_submit)
+    pd.testing.assert_frame_equal(text.split_paragraphs(documents), alone)
+    assert started == [text._split_part]
