@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -119,3 +120,17 @@ def fake_cli_model(monkeypatch: pytest.MonkeyPatch, folder: Path) -> FakeEncoder
 
     monkeypatch.setattr(cli, "make_embedder", make)
     return encoder
+
+
+def worker_starts_on_two_cores(monkeypatch: pytest.MonkeyPatch, module: Any) -> list[object]:
+    """Make ``module`` see two cores and record what it submits to its process pools (the list returned)."""
+    monkeypatch.setattr(module.os, "cpu_count", lambda: 2)
+    started: list[object] = []
+    submit = module.ProcessPoolExecutor.submit
+
+    def counted_submit(pool: object, *args: object) -> object:
+        started.append(args[0])
+        return submit(pool, *args)
+
+    monkeypatch.setattr(module.ProcessPoolExecutor, "submit", counted_submit)
+    return started

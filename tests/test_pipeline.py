@@ -11,7 +11,7 @@ from analysis.corpus import read_corpus
 from analysis.embed import Embedder, EmbeddingCache
 from analysis.pipeline import analyze, corpus_hash, output_table
 from analysis.themes import load_themes
-from tests.helpers import SEEDS, FakeEncoder, write_small_bundled_themes
+from tests.helpers import SEEDS, FakeEncoder, worker_starts_on_two_cores, write_small_bundled_themes
 
 
 def test_seed_analysis_keeps_every_paragraph_row(fake_embedder: Embedder, tmp_path) -> None:
@@ -95,14 +95,6 @@ def test_voices_found_in_worker_processes_while_scoring_are_the_same(
     corpus, themes = read_corpus([SEEDS]), load_themes(write_small_bundled_themes(tmp_path))
     alone = analyze(corpus, themes, fake_embedder).table
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_PARAGRAPHS", 1)
-    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
-    started: list[object] = []
-    submit = pipeline.ProcessPoolExecutor.submit
-
-    def counted_submit(pool: object, *args: object) -> object:
-        started.append(args[0])
-        return submit(pool, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pipeline.ProcessPoolExecutor, "submit", counted_submit)
+    started = worker_starts_on_two_cores(monkeypatch, pipeline)
     pd.testing.assert_frame_equal(analyze(corpus, themes, fake_embedder).table, alone)
     assert len(started) == 2

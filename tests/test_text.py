@@ -583,19 +583,11 @@ def test_a_worker_process_splits_half_the_documents_and_the_table_is_the_same(mo
     """From PARALLEL_SPLIT_MIN_PARAGRAPHS paragraphs on, a worker splits the later half of the documents (their
     identifications given); the table is the one a single process makes."""
     from analysis.corpus import read_corpus
-    from tests.helpers import SEEDS
+    from tests.helpers import SEEDS, worker_starts_on_two_cores
 
     documents = read_corpus([SEEDS]).documents
     alone = text.split_paragraphs(documents)
     monkeypatch.setattr(text, "PARALLEL_SPLIT_MIN_PARAGRAPHS", 1)
-    monkeypatch.setattr(text.os, "cpu_count", lambda: 2)
-    started: list[object] = []
-    submit = text.ProcessPoolExecutor.submit
-
-    def counted_submit(pool: object, *args: object) -> object:
-        started.append(args[0])
-        return submit(pool, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(text.ProcessPoolExecutor, "submit", counted_submit)
+    started = worker_starts_on_two_cores(monkeypatch, text)
     pd.testing.assert_frame_equal(text.split_paragraphs(documents), alone)
     assert started == [text._split_part]
