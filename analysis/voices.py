@@ -840,10 +840,23 @@ def _unnamed_apposition(form: str, clause_start: int, mention: _Mention, pattern
     return _Mention(words[0].start(), words[-1].end(), UNKNOWN)
 
 
+_CLOSING_QUOTE = {"«": "»", '"': '"', "“": "”"}
+
+
 def _arabic_subject_end(form: str, start: int, patterns: VoicePatterns) -> int:
+    """Where an Arabic verb's subject may end: a complementiser, a colon or quotation, a sentence end, or
+    :data:`WINDOW_WORDS` words. A name quoted after its head noun («وكالة "رويترز"»، «صحيفة «الأهرام»») is part of it."""
     complementisers = _complementiser_forms(tuple(patterns.complementisers.get(ARABIC, ())))
     end = _word_end(form, start, WINDOW_WORDS)
     punctuation = _ARABIC_STOP.search(form, start, end)
+    heads = _heads(patterns, ARABIC)
+    while punctuation and punctuation.group() in _CLOSING_QUOTE:
+        words_before = form[start : punctuation.start()].split()
+        closing = form.find(_CLOSING_QUOTE[punctuation.group()], punctuation.end(), end + 1)
+        if not words_before or _head_preposition(words_before[-1], heads, ARABIC) is None or closing < 0:
+            break
+        end = max(end, _word_end(form, closing + 1, 1))  # the quoted name does not use up the window
+        punctuation = _ARABIC_STOP.search(form, closing + 1, end)
     if punctuation:
         end = punctuation.start()
     for word in _WORD.finditer(form, start, end):

@@ -197,6 +197,12 @@ def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
         # a verb's forms beyond the past tense, a statement of view
         ("ويرى محللون أن تدخل المنظمة يعزز النفوذ الروسي.", "", (ATTRIBUTED, "experts")),
         ("مشيرة إلى أن القوات ستنسحب خلال أيام.", "", (ATTRIBUTED, "")),
+        # a name quoted after its head noun is the subject, not the end of it
+        ('وذكرت وكالة "رويترز" أن شخصين على الأقل قتلا.', "", (ATTRIBUTED, "reuters")),
+        ("وذكرت صحيفة «الأهرام» في عددها الصادر الخميس أن منصور سيؤدي اليمين.", "", (ATTRIBUTED, "al_ahram")),
+        # «مشددة» without «على» is an adjective (strict), the present «تكشف» a reveal, not speech
+        ("وبحسب وكالة الصحافة الفرنسية، غادر الرئيس العاصمة تحت حراسة مشددة.", "", (ATTRIBUTED, "afp")),
+        ("تكشف الاحتجاجات التي هزت البلاد حجم المأزق الذي تواجهه الحكومة.", "", (OUTLET, "")),
     ],
 )
 def test_arabic(text: str, outlet: str, expected: tuple[str, str]) -> None:
