@@ -100,6 +100,7 @@ FRESH_SETS = {
     "second": Path(__file__).parent / "data" / "voices_fresh2.csv",
     "third": Path(__file__).parent / "data" / "voices_fresh3.csv",
     "fourth": Path(__file__).parent / "data" / "voices_fresh4.csv",
+    "fifth": Path(__file__).parent / "data" / "voices_fresh5.csv",
 }
 
 
@@ -108,7 +109,7 @@ def _fresh_metrics(name: str) -> pd.DataFrame:
     return voice_metrics(voice_predictions(fresh)).set_index("language")
 
 
-@pytest.mark.parametrize(("name", "paragraphs"), [("first", (92, 85)), ("second", (88, 98)), ("third", (91, 98))])
+@pytest.mark.parametrize(("name", "paragraphs"), [("first", (92, 85)), ("second", (88, 98)), ("third", (91, 98)), ("fifth", (98, 98))])
 def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) -> None:
     """Fresh sets on eight events each, absent from every other file, written and labelled by writers
     who read only docs/labelling.md and the actor ids, each after the patterns of its time were committed
@@ -127,16 +128,20 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
       speakers the file lacks kept (49b81dd);
     - fourth (tests/data/voices_fresh4.csv: Andijan 2005, Honduras 2009, Mauritania 2008, Nepal 2006, Togo 2005,
       Fiji 2006, Maldives 2012, Oaxaca 2006; one writer per language, articles dated), at 49b81dd: voice
-      accuracy fa 0.97, ar 0.90 (0.898: 88 of 98); speaker F1 fa 0.83, ar 0.76 (below).
+      accuracy fa 0.97, ar 0.90 (0.898: 88 of 98); speaker F1 fa 0.83, ar 0.76. Arabic rules then changed (0c64f85:
+      quoted names after head nouns, speech words in their speech uses), judged on the first three sets only;
+    - fifth (tests/data/voices_fresh5.csv: Serbia 2000, Philippines 1986, Indonesia 1998, South Korea 2024, Uganda
+      2021, Paraguay 2012, Mongolia 2008, Moldova 2009; one writer per language, articles dated), at 0c64f85: voice
+      accuracy fa 0.96, ar 0.98; speaker F1 fa 0.92, ar 0.73 (below).
 
-    The voice goal (0.90) holds on the first three; on the fourth Arabic falls one paragraph short (below)."""
+    The voice goal (0.90) holds on every set but the fourth, where Arabic fell one paragraph short at 49b81dd."""
     metrics = _fresh_metrics(name)
     assert (metrics.loc["fa", "paragraphs"], metrics.loc["ar", "paragraphs"]) == paragraphs
     for language in ("fa", "ar"):
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-@pytest.mark.parametrize("name", ["first", "second", "third", "fourth"])
+@pytest.mark.parametrize("name", ["first", "second", "third", "fourth", "fifth"])
 def test_fresh_sets_stay_found(name: str) -> None:
     """A regression guard at the floor of the written paragraphs' guard (0.70): the first three sets' misses were read
     and the speaker rules changed by them (README), so only the latest set's figure is independent (below)."""
@@ -145,12 +150,10 @@ def test_fresh_sets_stay_found(name: str) -> None:
         assert metrics.loc[language, "f1"] >= 0.70
 
 
-@pytest.mark.xfail(
-    strict=True, reason="fourth set, ar: voice accuracy 0.898, speaker F1 0.76; goal 0.90 and 0.80 (README): remove when met"
-)
-def test_the_latest_fresh_set_meets_the_goal() -> None:
-    metrics = _fresh_metrics("fourth")
-    assert (metrics.loc["fa", "paragraphs"], metrics.loc["ar", "paragraphs"]) == (97, 98)
-    for language in ("fa", "ar"):
-        assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
-        assert metrics.loc[language, "f1"] >= GOAL_SPEAKER_F1
+def test_the_latest_fresh_set_meets_the_speaker_goal_in_persian() -> None:
+    assert _fresh_metrics("fifth").loc["fa", "f1"] >= GOAL_SPEAKER_F1
+
+
+@pytest.mark.xfail(strict=True, reason="fifth set, ar: speaker F1 0.73; goal 0.80 (README): remove when met")
+def test_the_latest_fresh_set_meets_the_speaker_goal_in_arabic() -> None:
+    assert _fresh_metrics("fifth").loc["ar", "f1"] >= GOAL_SPEAKER_F1
