@@ -59,10 +59,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import islice
 from pathlib import Path
@@ -616,6 +616,8 @@ def _names_someone(raw: str, cue: _Cue, language: str, patterns: VoicePatterns) 
 
 
 _PERSIAN_PREPOSITIONS = frozenset({"به", "با", "از", "برای"})
+_LOOK_BACK = 120
+"""How many characters before a mention are read for the words that may govern it (two words at most are needed)."""
 
 
 @cache
@@ -656,7 +658,7 @@ def _speaking(
     """
     found = []
     for mention in mentions:
-        before = form[: mention.start].split()
+        before = form[max(0, mention.start - _LOOK_BACK) : mention.start].split()
         head = _head_preposition(before[-1], heads, language) if before else None
         if head is not None:  # «خبرگزاری رویترز»، «لوكالة سبوتنيك»: read on the head noun
             before = before[:-1]
@@ -873,8 +875,17 @@ def _complementiser_forms(words: tuple[str, ...]) -> frozenset[str]:
 
 
 def _sentence_start(form: str, position: int) -> int:
-    ends = [match.end() for match in _SENTENCE_END.finditer(form, 0, position)]
-    return ends[-1] if ends else 0
+    """Where the sentence holding ``position`` starts: just after the last sentence end before it, else 0."""
+    ends = _sentence_ends(form)
+    at = bisect_right(ends, position)
+    return ends[at - 1] if at else 0
+
+
+@lru_cache(maxsize=4)
+def _sentence_ends(form: str) -> list[int]:
+    """The positions just after each sentence end of a text, found once per text (a long paragraph asks at every
+    mention and cue)."""
+    return [match.end() for match in _SENTENCE_END.finditer(form)]
 
 
 def _clause_end(form: str, start: int) -> int:
