@@ -164,7 +164,7 @@ def timeline_period(table: pd.DataFrame) -> str:
     """The default period of a timeline: ``"week"`` when the dated kept paragraphs span more than
     :data:`WEEKLY_AFTER_DAYS` days, else ``"day"``."""
     require_columns(table, ["kept", "date"])
-    dates = _dates(_kept(table)).dropna()
+    dates = parsed_dates(_kept(table)).dropna()
     if dates.empty:
         return "day"
     return "week" if (dates.max() - dates.min()).days > WEEKLY_AFTER_DAYS else "day"
@@ -200,7 +200,7 @@ def themes_by_date(
         raise ValueError(f"few must be at least 1, got {few}")
     require_columns(table, ["kept", "doc_id", "date", "language", *(["outlet"] if by_outlet else []), *_has_columns(theme_ids)])
     kept = _kept(table)
-    dates = _dates(kept)
+    dates = parsed_dates(kept)
     if period == "week":
         dates = dates - pd.to_timedelta(dates.dt.weekday, unit="D")
     column = "date" if period == "day" else "week"
@@ -228,7 +228,7 @@ def themes_by_date(
 def undated_counts(table: pd.DataFrame) -> tuple[int, int]:
     """``(articles, kept paragraphs)`` without a readable date: they are not on a timeline."""
     require_columns(table, ["kept", "doc_id", "date"])
-    undated = _kept(table)[_dates(_kept(table)).isna()]
+    undated = _kept(table)[parsed_dates(_kept(table)).isna()]
     return int(undated["doc_id"].nunique()), len(undated)
 
 
@@ -520,7 +520,7 @@ def evidence(
     if outlet is not None:
         mask &= rows["outlet"] == outlet
     if date_range is not None:
-        dates = _dates(rows)
+        dates = parsed_dates(rows)
         mask &= (dates >= pd.Timestamp(date_range[0])) & (dates <= pd.Timestamp(date_range[1]))
     found = (
         rows[mask]
@@ -609,7 +609,7 @@ def filter_table(
         start, end = date_range
         if start > end:
             raise SelectionError(f"date_range starts after it ends: {start} > {end}")
-        dates = pd.to_datetime(table["date"], format="%Y-%m-%d", errors="coerce")
+        dates = parsed_dates(table)
         mask &= (dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(end))
     return table[mask].copy()
 
@@ -746,9 +746,12 @@ def _with_share_and_interval(counts: pd.DataFrame) -> pd.DataFrame:
     return counts.astype({"with_theme": "int64", "paragraphs": "int64", "articles": "int64"}).assign(share=share, ci_low=low, ci_high=high)
 
 
-def _dates(table: pd.DataFrame) -> pd.Series:
-    """The ``date`` column as timestamps (NaT when empty or unreadable)."""
-    return pd.to_datetime(table["date"], format="%Y-%m-%d", errors="coerce")
+def parsed_dates(table: pd.DataFrame) -> pd.Series:
+    """The ``date`` column as timestamps (NaT for undated or unreadable dates), each distinct date parsed once."""
+    column = table["date"]
+    codes, dates = pd.factorize(column, use_na_sentinel=True)
+    parsed = pd.to_datetime(pd.Series(dates, dtype=column.dtype), format="%Y-%m-%d", errors="coerce")
+    return pd.Series(parsed.array.take(codes, allow_fill=True), index=table.index, name="date")
 
 
 def _kept(table: pd.DataFrame) -> pd.DataFrame:

@@ -241,7 +241,16 @@ _MADE: dict[str, Identification] = {}  # identifications lingua made in this pro
 
 def identification_key(text: str) -> str:
     """What an identification is remembered by: a digest of the text as the detector reads it."""
-    return hashlib.sha1(compose(_COMMON_STEPS, text[:DETECTION_CHARS]).encode()).hexdigest()
+    return _digest(_detector_text(text))
+
+
+def _detector_text(raw: str) -> str:
+    """What the detector reads of a text: the common steps on its first :data:`DETECTION_CHARS` characters."""
+    return compose(_COMMON_STEPS, raw[:DETECTION_CHARS])
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()
 
 
 def recall_identifications(known: Mapping[str, tuple[str, bool]]) -> None:
@@ -333,10 +342,10 @@ PREPARED_MAX_TEXTS = 250_000
 
 def _prepared(raw: str) -> _Prepared:
     """What :func:`identify_language` reads of a text, computed once."""
-    text = compose(_COMMON_STEPS, raw[:DETECTION_CHARS])
+    text = _detector_text(raw)
     letters, arabic_script = _letter_counts(text)
     other_script = arabic_script * 2 > letters and len(_OTHER_SCRIPT_LETTERS.findall(text)) >= OTHER_SCRIPT_SHARE * arabic_script
-    return _Prepared(text, hashlib.sha1(text.encode()).hexdigest(), letters, arabic_script, bool(letters) and other_script)
+    return _Prepared(text, _digest(text), letters, arabic_script, bool(letters) and other_script)
 
 
 def _ranking(confidences: Sequence[Any]) -> _Ranking:

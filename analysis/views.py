@@ -10,7 +10,7 @@ import re
 
 import pandas as pd
 
-from analysis.compare import filter_table
+from analysis.compare import filter_table, parsed_dates
 from analysis.languages import language_name
 from analysis.wording import counted
 
@@ -28,14 +28,6 @@ def reason_for_reader(reason: str) -> str:
     ``"duplicate of paragraph 0"`` (0-based, as in the CSV's ``position`` column) -> ``"duplicate of ¶ 1"``.
     """
     return DUPLICATE_REASON.sub(lambda match: f"duplicate of {paragraph_number(int(match.group(1)))}", reason)
-
-
-def parsed_dates(table: pd.DataFrame) -> pd.Series:
-    """The ``date`` column as timestamps (NaT for undated or unreadable dates), each distinct date parsed once."""
-    column = table["date"]
-    codes, dates = pd.factorize(column, use_na_sentinel=True)
-    parsed = pd.to_datetime(pd.Series(dates, dtype=column.dtype), format="%Y-%m-%d", errors="coerce")
-    return pd.Series(parsed.array.take(codes, allow_fill=True), index=table.index, name="date")
 
 
 def with_python_strings(table: pd.DataFrame) -> pd.DataFrame:

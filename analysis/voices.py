@@ -697,6 +697,9 @@ def _head_preposition(word: str, heads: frozenset[str], language: str) -> bool |
     return None
 
 
+_NO_WORD = ' ،,«»"“”'
+"""What may stand between a name and the phrase after it without a word between them (spaces, commas, quotes)."""
+
 _QUOTING = {
     ARABIC: re.compile(r"(?<!\w)(?:نقلا\s+)?عن(?!\w)"),
     PERSIAN: re.compile(r"(?<!\w)(?:به\s+نقل\s+از|از\s+قول)(?!\w)"),
@@ -719,7 +722,7 @@ def _quoted_source(
     near = quoting.search(form, source.end, _word_end(form, source.end, 3)) if quoting is not None else None
     if near is None:
         return source
-    between = form[source.end : near.start()].strip(' ،,«»"“”')
+    between = form[source.end : near.start()].strip(_NO_WORD)
     explicit = near.group().split()[0] != "عن"
     if (relayed and len(between.split()) > 1) or (not relayed and (between or not explicit)):
         return source
@@ -738,7 +741,8 @@ def _source_end(form: str, start: int, language: str, patterns: VoicePatterns) -
 
 def _relayer_before(form: str, start: int, mentions: Sequence[_Mention]) -> bool:
     """Whether an actor is named right before a relay phrase («خبرگزاری فرانسه به نقل از»، «رويترز» نقلا عن): it relays."""
-    return any(mention.end <= start and not form[mention.end : start].strip(' ،,«»"“”') for mention in mentions)
+    nearest = max((mention for mention in mentions if mention.end <= start), key=lambda mention: mention.end, default=None)
+    return nearest is not None and not form[nearest.end : start].strip(_NO_WORD)  # a farther one has the nearer between
 
 
 def _unknown_after(form: str, start: int, end: int) -> _Mention | None:
@@ -749,9 +753,12 @@ def _unknown_after(form: str, start: int, end: int) -> _Mention | None:
 
 def _named(mention: _Mention, base: str) -> str:
     """A speaker as reported: the actor id, or the raw words of a speaker the file lacks."""
-    if mention.actor != UNKNOWN:
-        return mention.actor
-    return " ".join(word.strip('،,.:«»"“”()') for word in base[mention.start : mention.end].split()).strip()
+    return mention.actor if mention.actor != UNKNOWN else _speaker_words(base[mention.start : mention.end].split())
+
+
+def _speaker_words(words: Iterable[str]) -> str:
+    """Words naming a speaker the file lacks, as reported: without the punctuation around them."""
+    return " ".join(word.strip('،,.:«»"“”()') for word in words).strip()
 
 
 @cache
@@ -913,7 +920,7 @@ def _raw_span(base: str, form: str, cue: _Cue, language: str, patterns: VoicePat
         words = base[cue.end : _arabic_subject_end(form, cue.end, patterns)].split()[:RAW_SPAN_WORDS]
     else:
         words = base[cue.end : _clause_end(form, cue.end)].split()[:RAW_SPAN_WORDS]
-    return " ".join(word.strip('،,.:«»"“”()') for word in words).strip()
+    return _speaker_words(words)
 
 
 # --------------------------------------------------------------------------------------------

@@ -422,3 +422,18 @@ def test_group_sums_give_the_float64_products_bit_for_bit() -> None:
     for values in (rng.integers(0, 40, size=(500, 5)).astype(float), rng.random((500, 3)), np.full((500, 2), 2.0**20)):
         sums_a, sums_b = compare._group_sums(labels, values)
         assert np.array_equal(sums_a, labels.astype(float) @ values) and np.array_equal(sums_b, (~labels).astype(float) @ values)
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        ["2022-01-05", "", None, "2022-01-05", "5 Jan 2022", "2021-12-31"],
+        pd.Series(["2022-01-05", "2022-02-01"], dtype="str"),
+        pd.Series([], dtype=object),
+        [None, None],
+    ],
+)
+def test_parsed_dates_parse_each_date_once_and_give_what_pandas_gives(dates: object) -> None:
+    table = pd.DataFrame({"date": dates})
+    expected = pd.to_datetime(table["date"], format="%Y-%m-%d", errors="coerce")
+    pd.testing.assert_series_equal(compare.parsed_dates(table), expected)

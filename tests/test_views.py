@@ -104,21 +104,6 @@ def test_an_empty_selection_says_why() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "dates",
-    [
-        ["2022-01-05", "", None, "2022-01-05", "5 Jan 2022", "2021-12-31"],
-        pd.Series(["2022-01-05", "2022-02-01"], dtype="str"),
-        pd.Series([], dtype=object),
-        [None, None],
-    ],
-)
-def test_parsed_dates_parse_each_date_once_and_give_what_pandas_gives(dates: object) -> None:
-    table = pd.DataFrame({"date": dates})
-    expected = pd.to_datetime(table["date"], format="%Y-%m-%d", errors="coerce")
-    pd.testing.assert_series_equal(views.parsed_dates(table), expected)
-
-
 def test_python_strings_keep_the_values_and_the_other_columns() -> None:
     table = pd.DataFrame({"text": pd.Series(["نیروها", None], dtype="str"), "kept": [True, False], "score": [0.5, 1.0]})
     held = views.with_python_strings(table)
