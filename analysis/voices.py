@@ -151,6 +151,16 @@ class VoicePatterns:
     """Nouns an actor's name follows as its head («خبرگزاری»، «وكالة»): a preposition governs the actor through them."""
     openers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Words that open a clause before a comma without naming anyone («همچنین،»، «در همین حال،»)."""
+    chants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Chant, slogan and placard phrases (speech phrases too): their words are the crowd's (``crowd``) unless an actor
+    of the file is their subject («وهتفوا «كوري»»، «لافتات كتب عليها»)."""
+    passives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Speech phrases with no subject («يُذكر أن»، «قيل إن»، «گفته می‌شود»): an unnamed source, never the previous
+    paragraph's speaker."""
+    crowd: str = ""
+    """The actor id a crowd's chants are voiced by (docs/labelling.md V2); empty: raw words, as any speaker."""
+    back_references: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Arabic: words after a verb that may name the previous paragraph's speaker again («وأضاف المتحدث»)."""
 
 
 class Voice(NamedTuple):
@@ -259,6 +269,9 @@ def parse_voice_patterns(config: Mapping[str, object]) -> VoicePatterns:
         return {language: tuple(str(phrase) for phrase in table.get(key, [])) for language, table in tables.items()}
 
     speech = lists("speech")
+    chants = lists("chants")
+    for language, phrases in chants.items():
+        speech[language] = speech.get(language, ()) + phrases
     for language, table in tables.items():
         for compound in table.get("compound", []):
             nouns, forms = compound.get("nouns", []), compound.get("forms", [])
@@ -274,6 +287,10 @@ def parse_voice_patterns(config: Mapping[str, object]) -> VoicePatterns:
         lists("dependents"),
         lists("heads"),
         lists("openers"),
+        chants,
+        lists("passive"),
+        str(config.get("crowd", "")),
+        lists("back_references"),
     )
 
 
@@ -573,9 +590,17 @@ def find_voice(
     first = cues[0]
     cue_text = base[first.start : first.end]
     outside = [mention for mention in subjects if mention.actor not in own]
+    chant = _compiled_phrases(tuple(patterns.chants.get(language, ())), language, _VERB_PREFIX.get(language, ""))
+    chant_starts = {match.start() for match in chant.finditer(form)} if chant and patterns.crowd else set()
+    passive = _compiled_phrases(tuple(patterns.passives.get(language, ())), language, _VERB_PREFIX.get(language, ""))
+    passive_starts = {match.start() for match in passive.finditer(form)} if passive else set()
     for cue in cues:
+        if cue.start in passive_starts:
+            return Voice(ATTRIBUTED, "", base[cue.start : cue.end])  # «ويذكر أن»: no one named, no one continued
         if cue.kind == "speech":
             subject = _subject(form, cue, outside, language, patterns, excluded)
+            if cue.start in chant_starts and (subject is None or subject.actor == UNKNOWN):
+                return Voice(ATTRIBUTED, patterns.crowd, base[cue.start : cue.end])  # the crowd's words (V2)
             if subject is not None:
                 return Voice(ATTRIBUTED, _named(subject, base), base[cue.start : cue.end])
     if headline_speaker:
@@ -605,14 +630,17 @@ def find_voice(
 def _names_someone(raw: str, cue: _Cue, language: str, patterns: VoicePatterns) -> bool:
     """Whether the words that would name a verb's subject (:func:`_raw_span`) name someone the actors file lacks rather
     than a pronoun or an opener: then the speaker is not the previous paragraph's. Persian: the clause's first word is
-    no opener («وی»، «در ادامه»); Arabic: the first word after the verb is no opener and has no article («وأضاف
-    المتحدث» may be the same speaker; «وقال أحد السكان» is not)."""
-    if cue.kind != "speech" or not raw:
+    no opener («وی»، «در ادامه»); Arabic: the first word after the verb is no opener, nor a role noun alone (a back
+    reference: «وأضاف المتحدث» may be the same speaker; «وقال أحد السكان»، «وقالت الشرطة» are not). A relay's source
+    words name someone the same way («حسبما أفادت صحيفة محلية»)."""
+    if cue.kind not in ("speech", "relay") or not raw:
         return False
-    first = _form(raw.split()[0], language)
-    if first in _openers(patterns, language) or first.isdigit():
+    words = [_form(word, language) for word in raw.split()[:2]]
+    openers = _openers(patterns, language)
+    if words[0] in openers or words[0].isdigit():
         return False
-    return language == PERSIAN or not first.startswith("ال")
+    back = words[0] in _forms_of(tuple(patterns.back_references.get(language, ())), language)
+    return not (back and (len(words) == 1 or words[1] in openers))
 
 
 _PERSIAN_PREPOSITIONS = frozenset({"به", "با", "از", "برای"})
@@ -816,8 +844,20 @@ def _subject(
     else:
         stop = _arabic_subject_end(form, cue.end, patterns)
         after = [mention for mention in mentions if cue.end <= mention.start < stop]
-        if after:
+        pluperfect = _pluperfect_subject(form, cue.start, sentence_start)
+        if pluperfect is not None:  # «وكان البيت الأبيض قد أكد»: the subject stands between «كان» and «قد»
+            start, end = pluperfect
+            inside = [mention for mention in mentions if start <= mention.start and mention.end <= end]
+            if inside:
+                named = _apposed(inside[0], mentions, form)
+            elif start < end:
+                return _Mention(start, end, UNKNOWN)
+            else:
+                return None
+        elif after:
             named = _apposed(after[0], mentions, form)
+            if named is after[0]:
+                named = _named_spokesperson(form, cue.end, named, stop, mentions, patterns)
             if named.actor == UNKNOWN:  # a title someone the file lacks held: with the name that follows it («… جون كيري»)
                 named = named._replace(end=max(named.end, min(stop, _word_end(form, named.end, 2))))
         elif before:
@@ -825,6 +865,50 @@ def _subject(
         else:
             return None
     return _quoted_source(form, named, mentions, language, patterns, relayed=False) if named.actor != UNKNOWN else named
+
+
+SPOKESPERSON_NAME_WORDS = 3
+"""Arabic: at most this many words after «المتحدث باسم» + a body are the spokesperson's name."""
+
+
+def _named_spokesperson(
+    form: str, verb_end: int, body: _Mention, stop: int, mentions: Sequence[_Mention], patterns: VoicePatterns
+) -> _Mention:
+    """Arabic: a spokesperson of a body named after it («المتحدثة باسم وزارة الخارجية الأمريكية فيكتوريا نولاند»)
+    speaks as someone the file lacks (docs/labelling.md V4: only an unnamed spokesperson is the body), else the body."""
+    if "باسم" not in form[verb_end : body.end].split():  # «المتحدث باسم» before the body, or in its title's words
+        return body
+    stop = max(stop, _arabic_subject_end(form, body.end, patterns))  # the name may run past the verb's window
+    words = list(islice(_WORD.finditer(form, body.end, stop), SPOKESPERSON_NAME_WORDS + 1))
+    openers = _openers(patterns, ARABIC)
+    name = []
+    for word in words:
+        if word.group().startswith("ال") or word.group() in openers or word.group().isdigit():
+            break
+        name.append(word)
+    if not name or len(name) > SPOKESPERSON_NAME_WORDS or form[body.end : name[0].start()].strip(" ،,"):
+        return body
+    if any(body.end <= mention.start < name[-1].end() for mention in mentions):  # «… دميتري بيسكوف»: in the file
+        return next(mention for mention in mentions if body.end <= mention.start)
+    role = _WORD.search(form, verb_end)  # «المتحدثة باسم …» from its first word
+    return _Mention(role.start() if role else body.start, name[-1].end(), UNKNOWN)
+
+
+_ARABIC_WAS = frozenset({"كان", "كانت", "كانوا", "وكان", "وكانت", "وكانوا", "فكان", "فكانت"})
+_PLUPERFECT_WORDS = 8
+"""Arabic: at most this many words between «كان» and «قد» (the subject of «وكان … قد قال»)."""
+
+
+def _pluperfect_subject(form: str, verb_start: int, sentence_start: int) -> tuple[int, int] | None:
+    """Arabic «كان» + subject + «قد» + verb («وكان البيت الأبيض قد أكد»، «وكانت وكالة يونهاب قد ذكرت»): the span
+    between «كان» and «قد» (empty in «وكان قد قال»: a pronoun), or None when the verb is not in that form."""
+    words = list(_WORD.finditer(form, max(sentence_start, verb_start - _LOOK_BACK), verb_start))
+    if not words or words[-1].group() != "قد":
+        return None
+    for index in range(len(words) - 2, max(-1, len(words) - 3 - _PLUPERFECT_WORDS), -1):
+        if words[index].group() in _ARABIC_WAS:
+            return words[index].end(), (words[-1].start() if index < len(words) - 2 else words[index].end())
+    return None
 
 
 APPOSITION_NAME_WORDS = 4
