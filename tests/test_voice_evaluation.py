@@ -101,6 +101,7 @@ FRESH_SETS = {
     "third": Path(__file__).parent / "data" / "voices_fresh3.csv",
     "fourth": Path(__file__).parent / "data" / "voices_fresh4.csv",
     "fifth": Path(__file__).parent / "data" / "voices_fresh5.csv",
+    "sixth": Path(__file__).parent / "data" / "voices_fresh6.csv",
 }
 
 
@@ -109,7 +110,10 @@ def _fresh_metrics(name: str) -> pd.DataFrame:
     return voice_metrics(voice_predictions(fresh)).set_index("language")
 
 
-@pytest.mark.parametrize(("name", "paragraphs"), [("first", (92, 85)), ("second", (88, 98)), ("third", (91, 98)), ("fifth", (98, 98))])
+@pytest.mark.parametrize(
+    ("name", "paragraphs"),
+    [("first", (92, 85)), ("second", (88, 98)), ("third", (91, 98)), ("fourth", (97, 98)), ("fifth", (98, 98)), ("sixth", (99, 100))],
+)
 def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) -> None:
     """Fresh sets on eight events each, absent from every other file, written and labelled by writers
     who read only docs/labelling.md and the actor ids, each after the patterns of its time were committed
@@ -132,16 +136,21 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
       quoted names after head nouns, speech words in their speech uses), judged on the first three sets only;
     - fifth (tests/data/voices_fresh5.csv: Serbia 2000, Philippines 1986, Indonesia 1998, South Korea 2024, Uganda
       2021, Paraguay 2012, Mongolia 2008, Moldova 2009; one writer per language, articles dated), at 0c64f85: voice
-      accuracy fa 0.96, ar 0.98; speaker F1 fa 0.92, ar 0.73 (below).
+      accuracy fa 0.96, ar 0.98; speaker F1 fa 0.92, ar 0.73. The fourth and fifth sets were then read and the Arabic
+      rules changed (a3bc78b: back references, passives, «كان … قد», named spokespersons, chants);
+    - sixth (tests/data/voices_fresh6.csv: Eswatini 2021, Cuba 2021, Ethiopia 2016, Iceland 2009, France 2018, Brazil
+      2013, Sudan 2019, Tonga 2006; one writer per language, articles dated), at a3bc78b: voice accuracy fa 0.92,
+      ar 0.94; speaker F1 fa 0.82, ar 0.79 (below).
 
-    The voice goal (0.90) holds on every set but the fourth, where Arabic fell one paragraph short at 49b81dd."""
+    The voice goal (0.90) holds on every set (the fourth, where Arabic fell one paragraph short at 49b81dd, reaches it
+    since its misses were read: a development figure)."""
     metrics = _fresh_metrics(name)
     assert (metrics.loc["fa", "paragraphs"], metrics.loc["ar", "paragraphs"]) == paragraphs
     for language in ("fa", "ar"):
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-@pytest.mark.parametrize("name", ["first", "second", "third", "fourth", "fifth"])
+@pytest.mark.parametrize("name", list(FRESH_SETS))
 def test_fresh_sets_stay_found(name: str) -> None:
     """A regression guard at the floor of the written paragraphs' guard (0.70): the five sets' misses were read and the
     speaker rules changed by them (README), so only a set measured once before its misses are read is independent."""
@@ -151,5 +160,9 @@ def test_fresh_sets_stay_found(name: str) -> None:
 
 
 def test_the_latest_fresh_set_meets_the_speaker_goal_in_persian() -> None:
-    assert _fresh_metrics("fifth").loc["fa", "f1"] >= GOAL_SPEAKER_F1
+    assert _fresh_metrics("sixth").loc["fa", "f1"] >= GOAL_SPEAKER_F1
 
+
+@pytest.mark.xfail(strict=True, reason="sixth set, ar: speaker F1 0.79; goal 0.80 (README): remove when met")
+def test_the_latest_fresh_set_meets_the_speaker_goal_in_arabic() -> None:
+    assert _fresh_metrics("sixth").loc["ar", "f1"] >= GOAL_SPEAKER_F1
