@@ -12,16 +12,16 @@ import dataclasses
 import math
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import partial
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analysis import charts, compare, export, views
+from analysis import charts, compare, export, language_memory, views
 from analysis.corpus import Corpus, CorpusError, Problem, documents_from_uploads, read_corpus
 from analysis.evaluate import evaluate
 from analysis.html import paragraph_card
@@ -105,6 +105,13 @@ VIEW_FUNCTIONS: dict[str, Callable[[Run], None]] = {
 # ---------------------------------------------------------------------------------------------
 
 
+@st.cache_resource(show_spinner=False)
+def recalled_languages() -> int:
+    """Recall the language identifications earlier runs kept (once per server): a warm start on a corpus read before
+    need not load lingua's models (about a second)."""
+    return language_memory.recall()
+
+
 @st.cache_data(show_spinner=False)
 def seed_corpus() -> Corpus:
     """The seed articles."""
@@ -121,7 +128,9 @@ def uploaded_corpus(files: tuple[tuple[str, bytes], ...]) -> Corpus:
 def paragraphs_of(corpus_key: str, _documents: pd.DataFrame) -> tuple[pd.DataFrame, float]:
     """The paragraphs table of a corpus, keyed by its content hash, and the seconds it took."""
     started = time.perf_counter()
-    return split_paragraphs(_documents), time.perf_counter() - started
+    paragraphs = split_paragraphs(_documents)
+    language_memory.keep()  # the identifications this corpus needed, for the next start
+    return paragraphs, time.perf_counter() - started
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -174,17 +183,17 @@ def opened_workspace() -> Workspace | None:
     return stored_workspace(str(folder.resolve()), run_file.stat().st_mtime if run_file.is_file() else 0.0)
 
 
-def stored_metadata(stored: Workspace, table: pd.DataFrame, themes: ThemeSet) -> dict[str, object]:
+def stored_metadata(stored: Workspace, facts: views.CorpusFacts, themes: ThemeSet) -> dict[str, object]:
     """The run metadata of a stored analysis, with the session's themes (thresholds, marks) and counts."""
     metadata = {key: value for key, value in stored.metadata.items() if key != "workspace"}
     return {
         **metadata,
         "themes_hash": themes.digest(),
         "thresholds": themes.thresholds(),
-        "documents": int(metadata.get("documents", table["doc_id"].nunique())),
-        "paragraphs": int(table.shape[0]),
-        "kept": int(table["kept"].sum()),
-        "dropped": int((~table["kept"]).sum()),
+        "documents": int(metadata.get("documents", facts.articles)),
+        "paragraphs": facts.kept + facts.dropped,
+        "kept": facts.kept,
+        "dropped": facts.dropped,
         "workspace": str(stored.folder),
     }
 
@@ -223,6 +232,24 @@ def note_changes_since_mark(table: pd.DataFrame, themes: ThemeSet) -> None:
         changes = assignment_changes(before, assignment, themes.ids, {theme.id: theme.label for theme in themes.themes})
         st.session_state["mark_notice"] = ("success", f"{reason} {describe_changes(changes)}.", changes)
     st.session_state["last_assignment"] = assignment
+
+
+Remembered = TypeVar("Remembered")
+
+
+def remembered(name: str, inputs: Hashable, compute: Callable[[], Remembered]) -> Remembered:
+    """What ``compute`` gives, kept in the session while ``inputs`` (compared with ==) stay the same.
+
+    A filter change reruns the whole page: what depends only on the corpus, the themes and the thresholds (the
+    filters' options, the assignment of themes, the run metadata) is computed once, not at every rerun (at 100,000
+    paragraphs that was a third of a filter change).
+    """
+    held = st.session_state.get(f"remembered:{name}")
+    if held is not None and held[0] == inputs:
+        return cast(Remembered, held[1])
+    value = compute()
+    st.session_state[f"remembered:{name}"] = (inputs, value)
+    return value
 
 
 def keep_view_widgets() -> None:
@@ -285,7 +312,7 @@ def reset_filters_for(corpus_key: str) -> None:
         st.session_state["filters_for"] = corpus_key
 
 
-def threshold_sliders(themes: ThemeSet, scored: pd.DataFrame) -> dict[str, float]:
+def threshold_sliders(themes: ThemeSet, facts: views.CorpusFacts) -> dict[str, float]:
     """One threshold slider per theme, spanning its scores; moving one re-assigns paragraphs without re-embedding."""
     st.subheader("Thresholds")
     st.caption("A paragraph carries a theme when its score reaches the threshold. Changes apply at once.")
@@ -295,9 +322,8 @@ def threshold_sliders(themes: ThemeSet, scored: pd.DataFrame) -> dict[str, float
         value = float(st.session_state.get(key, theme.threshold))
         # A value a link (or the page) set is the widget's own: passing it again would be a second default.
         default = None if key in st.session_state else value
-        scores = scored[f"score_{theme.id}"].dropna()
-        low = math.floor(min(value, scores.min() if len(scores) else value - 1))
-        high = math.ceil(max(value, scores.max() if len(scores) else value + 1))
+        low, high = facts.score_ranges.get(theme.id) or (math.floor(value - 1), math.ceil(value + 1))
+        low, high = min(low, math.floor(value)), max(high, math.ceil(value))
         thresholds[theme.id] = st.slider(
             theme.label,
             min_value=float(low),
@@ -324,17 +350,14 @@ def follow_outlet_options(offered: list[str]) -> None:
     st.session_state["filter_outlet_options"] = offered
 
 
-def sidebar_filters(table: pd.DataFrame, themes: ThemeSet) -> Selection:
+def sidebar_filters(facts: views.CorpusFacts, themes: ThemeSet) -> Selection:
     """Language, outlet, theme and date filters."""
     st.subheader("Filters")
-    kept = table[table["kept"]]
-    languages = charts.language_order(kept["language"])
-    pairs = kept[["outlet", "language"]].drop_duplicates()  # a few rows, not one per paragraph
-    outlet_languages = pairs.groupby("outlet")["language"].agg(lambda codes: "+".join(sorted(set(codes))))
+    languages, outlet_languages = facts.languages, facts.outlet_languages
     for key, options in (("filter_languages", languages), ("filter_themes", themes.ids)):
         st.session_state.setdefault(key, options)
     chosen_languages = st.multiselect("Languages", languages, format_func=charts.language_label, key="filter_languages")
-    offered = sorted(set(pairs.loc[pairs["language"].isin(chosen_languages), "outlet"]))
+    offered = facts.outlets_for(chosen_languages)
     follow_outlet_options(offered)
     outlets = st.multiselect(
         "Outlets",
@@ -344,13 +367,13 @@ def sidebar_filters(table: pd.DataFrame, themes: ThemeSet) -> Selection:
         help="The outlets with kept paragraphs in the chosen languages.",
     )
     theme_ids = st.multiselect("Themes", themes.ids, format_func=themes.label, key="filter_themes")
-    full, date_range, include_undated = views.date_bounds(table), None, True
+    full, date_range, include_undated = facts.dates, None, True
     if full:
         st.session_state.setdefault("filter_dates", full)  # set, not a default value: the browser forgets another corpus's range
         picked = st.date_input("Dates", min_value=full[0], max_value=full[1], key="filter_dates")
         if isinstance(picked, tuple) and len(picked) == 2 and tuple(picked) != full:
             date_range = (picked[0], picked[1])
-    if full and views.parsed_dates(table).isna().any():
+    if full and facts.undated:
         st.session_state.setdefault("filter_undated", True)
         include_undated = st.checkbox("Include undated articles", key="filter_undated")
     chosen_themes = [theme_id for theme_id in themes.ids if theme_id in theme_ids]
@@ -388,34 +411,48 @@ def prepare() -> Run:
         problems = corpus.problems
         paragraphs, split_seconds = paragraphs_of(key, corpus.documents)
         scored, vectors, score_seconds = scored_paragraphs(key, st.session_state["themes_toml"], marks_to_csv(marks), paragraphs)
-    if ACTORS_KEY in st.session_state:  # the researcher's actors file: the speakers found again with it
-        scored = revoiced(key, st.session_state["themes_toml"], marks_to_csv(marks), st.session_state[ACTORS_KEY], scored)
-    kept = scored[scored["kept"]]
+    actors = st.session_state.get(ACTORS_KEY)
+    if actors is not None:  # the researcher's actors file: the speakers found again with it
+        scored = revoiced(key, st.session_state["themes_toml"], marks_to_csv(marks), actors, scored)
+    # what the scored table is made of (a stored analysis: its folder and creation too, since it may be rewritten)
+    made_of = (
+        key,
+        st.session_state["themes_toml"],
+        marks_to_csv(marks),
+        actors,
+        stored and (stored.folder, stored.metadata.get("created")),
+    )
+    facts = remembered("facts", made_of, lambda: views.corpus_facts(scored, themes.ids))
     apply_url(
         Offer(
             views=list(VIEW_FUNCTIONS),
             corpus=corpus_name(source, key),
-            languages=charts.language_order(kept["language"]),
-            outlets=sorted(set(kept["outlet"].unique())),
+            languages=facts.languages,
+            outlets=sorted(facts.outlet_languages),
             theme_ids=themes.ids,
-            dates=views.date_bounds(scored),
+            dates=facts.dates,
             periods=compare.PERIODS,
         )
     )
     with threshold_box:
-        themes = themes.with_thresholds(threshold_sliders(themes, scored))
-    table = assign_themes(scored, themes.ids, themes.thresholds())
+        themes = themes.with_thresholds(threshold_sliders(themes, facts))
+    assigned_with = (made_of, tuple(themes.thresholds().items()))
+    table = remembered("table", assigned_with, lambda: assign_themes(scored, themes.ids, themes.thresholds()))
     note_changes_since_mark(table, themes)
     with filter_box:
-        selection = sidebar_filters(table, themes)
+        selection = sidebar_filters(facts, themes)
     before_dates = compare.filter_table(table, languages=selection.languages, outlets=selection.outlets)
     selected = views.select_dates(before_dates, selection.date_range, include_undated=selection.include_undated)
     timings = {"text": split_seconds, "embed_and_score": score_seconds}
     if corpus is not None:
-        base, inputs = run_metadata(corpus, table, with_marks(themes, marks), shared_embedder(), timings), corpus_inputs()
+        base = remembered(
+            "metadata", assigned_with, lambda: run_metadata(corpus, table, with_marks(themes, marks), shared_embedder(), timings)
+        )
+        inputs = corpus_inputs()
     else:
         assert stored is not None
-        base, inputs = stored_metadata(stored, table, with_marks(themes, marks)), list(stored.metadata.get("inputs", []))
+        base = remembered("metadata", assigned_with, lambda: stored_metadata(stored, facts, with_marks(themes, marks)))
+        inputs = list(stored.metadata.get("inputs", []))
     metadata = {
         **base,
         "corpus": source,
@@ -423,7 +460,7 @@ def prepare() -> Run:
         "filters": selection.describe(),
         export.THEME_LABELS_KEY: {theme.id: theme.label for theme in themes.themes},
     }
-    note = views.selection_note(table, before_dates, selected)
+    note = views.selection_note(facts.articles, before_dates, selected)
     empty = (
         ""
         if selected["kept"].any()
@@ -436,7 +473,7 @@ def prepare() -> Run:
             include_undated=selection.include_undated,
         )
     )
-    return Run(themes, table, vectors, selected, selection, metadata, source, problems, key, marks, note, empty)
+    return Run(themes, table, vectors, selected, selection, metadata, source, problems, key, marks, facts, note, empty)
 
 
 def header(run: Run) -> None:
@@ -512,6 +549,7 @@ def main() -> None:
     st.html("<style>textarea { unicode-bidi: plaintext; text-align: start; }</style>")
     keep_view_widgets()
     read_url()
+    recalled_languages()
     st.title("How Persian- and Arabic-language outlets frame the same event")
     try:
         run = prepare()
@@ -553,7 +591,7 @@ def view_params(run: Run) -> dict[str, list[str]]:
         view=view,
         default_view=next(iter(VIEW_FUNCTIONS)),
         languages=run.selection.languages,
-        all_languages=charts.language_order(run.table.loc[run.table["kept"], "language"]),
+        all_languages=run.facts.languages,
         outlets=run.selection.outlets,
         offered_outlets=st.session_state.get("filter_outlet_options", run.selection.outlets),
         theme_ids=run.selection.theme_ids,

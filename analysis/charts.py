@@ -14,7 +14,7 @@ import datetime as dt
 import html
 import textwrap
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,7 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from analysis.compare import FEW_PARAGRAPHS, NO_THEME, SHARE_COLUMNS, UNDATED, require_columns
-from analysis.languages import TARGET_LANGUAGES, language_label, language_name
+from analysis.languages import TARGET_LANGUAGES, language_label, language_name, language_order
 from analysis.views import paragraph_number
 from analysis.wording import counted
 
@@ -671,14 +671,6 @@ def clicked_term(points: Sequence[Mapping[str, object]]) -> str | None:
         if isinstance(customdata, Sequence) and not isinstance(customdata, str) and customdata:
             return str(customdata[0])
     return None
-
-
-def language_order(languages: Iterable[str]) -> list[str]:
-    """The distinct languages, Persian and Arabic first, then the others alphabetically."""
-    if isinstance(languages, pd.Series | pd.Index | np.ndarray):
-        languages = pd.unique(languages)  # a column of 100,000 paragraphs: its few codes, not a Python loop over it
-    present = list(dict.fromkeys(languages))
-    return [code for code in LANGUAGE_ORDER if code in present] + sorted(set(present) - set(LANGUAGE_ORDER))
 
 
 def _article_labels(strip: pd.DataFrame, *, one_line: bool = False) -> pd.Series:

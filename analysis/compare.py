@@ -241,7 +241,8 @@ def outlet_theme_matrix(table: pd.DataFrame, theme_ids: Sequence[str]) -> pd.Dat
     """
     require_columns(table, ["language"])
     shares = theme_shares(table, theme_ids, by="outlet")
-    languages = _kept(table).groupby("outlet")["language"].agg(lambda values: "+".join(sorted(set(values))))
+    pairs = _kept(table)[["outlet", "language"]].drop_duplicates().sort_values("language")
+    languages = pairs.groupby("outlet")["language"].agg("+".join)  # each outlet's languages, once each, in order
     shares.insert(1, "language", shares["outlet"].map(languages))
     theme_order = {theme: index for index, theme in enumerate(theme_ids)}
     return (
@@ -458,7 +459,9 @@ def article_strip(table: pd.DataFrame, theme_ids: Sequence[str]) -> pd.DataFrame
             *_score_columns(theme_ids),
         ],
     )
-    kept = _kept(table).sort_values(["language", "outlet", "date", "doc_id", "position"], kind="stable")
+    needed = [column for column in STRIP_COLUMNS if column in table] + [*_has_columns(theme_ids), *_score_columns(theme_ids)]
+    kept = _kept(table)[needed].sort_values(["language", "outlet", "date", "doc_id", "position"], kind="stable")  # the
+    # columns the strip needs only: sorting a wide table moves every column
     assigned_scores = np.where(
         kept[_has_columns(theme_ids)].to_numpy(dtype=bool),
         kept[_score_columns(theme_ids)].to_numpy(dtype=float),

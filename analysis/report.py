@@ -21,7 +21,7 @@ import plotly.offline
 from analysis import charts, compare
 from analysis.evaluate import HELD_OUT_SET, Evaluation, trust_summary
 from analysis.html import paragraph_card, paragraphs_table_html
-from analysis.languages import language_label
+from analysis.languages import language_label, language_order
 from analysis.themes import ThemeSet, themes_to_toml
 from analysis.wording import counted
 
@@ -230,7 +230,7 @@ def _timeline_section(table: pd.DataFrame, ids: list[str], all_ids: list[str], l
 
 
 def _evidence_section(table: pd.DataFrame, ids: list[str], labels: Mapping[str, str], limit: int) -> str:
-    languages = charts.language_order(table.loc[table["kept"].astype(bool), "language"])
+    languages = language_order(table.loc[table["kept"].astype(bool), "language"])
     parts = ['<section id="evidence"><h2>The paragraphs behind the numbers</h2>']
     parts.append(_note(f"Per theme and language, the {limit} kept paragraphs carrying the theme with the strongest scores."))
     for theme in ids:

@@ -6,12 +6,15 @@ Pure functions over the paragraphs table, so the page (``app.py``) only draws wi
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
 from analysis.compare import filter_table, parsed_dates
-from analysis.languages import language_name
+from analysis.languages import language_name, language_order
 from analysis.wording import counted
 
 DUPLICATE_REASON = re.compile(r"\bduplicate of paragraph (\d+)\b")
@@ -41,6 +44,56 @@ def with_python_strings(table: pd.DataFrame) -> pd.DataFrame:
     return table.astype(dict.fromkeys(text_columns, object)) if text_columns else table
 
 
+@dataclass(frozen=True)
+class CorpusFacts:
+    """What the filters and sliders offer, read once from the whole paragraphs table (not at every filter change).
+
+    Attributes:
+        languages: the kept paragraphs' languages, Persian and Arabic first.
+        outlet_languages: each outlet of a kept paragraph with its languages ("fa", or "fa+ar"), by outlet.
+        outlets_by_language: per language, its outlets (sorted).
+        dates: the first and last dates, or None when nothing is dated.
+        undated: whether some paragraph has no date.
+        articles: the number of articles, kept and dropped paragraphs.
+        score_ranges: per theme id, the whole numbers around its scores (a slider's span), or None when it has none.
+    """
+
+    languages: list[str]
+    outlet_languages: dict[str, str]
+    outlets_by_language: dict[str, list[str]]
+    dates: tuple[dt.date, dt.date] | None
+    undated: bool
+    articles: int
+    kept: int
+    dropped: int
+    score_ranges: dict[str, tuple[int, int] | None]
+
+    def outlets_for(self, languages: Sequence[str]) -> list[str]:
+        """The outlets with kept paragraphs in any of ``languages``, sorted."""
+        return sorted({outlet for language in languages for outlet in self.outlets_by_language.get(language, [])})
+
+
+def corpus_facts(table: pd.DataFrame, theme_ids: Sequence[str]) -> CorpusFacts:
+    """The :class:`CorpusFacts` of a paragraphs table (kept and dropped rows; ``score_<theme>`` columns)."""
+    kept = table[table["kept"].astype(bool)]
+    pairs = kept[["outlet", "language"]].drop_duplicates().sort_values(["language", "outlet"])  # a few rows
+    ranges: dict[str, tuple[int, int] | None] = {}
+    for theme in theme_ids:
+        scores = table[f"score_{theme}"].dropna() if f"score_{theme}" in table else pd.Series(dtype=float)
+        ranges[theme] = (math.floor(scores.min()), math.ceil(scores.max())) if len(scores) else None
+    return CorpusFacts(
+        languages=language_order(kept["language"]),
+        outlet_languages=pairs.groupby("outlet")["language"].agg("+".join).to_dict(),
+        outlets_by_language={str(language): sorted(group["outlet"]) for language, group in pairs.groupby("language")},
+        dates=date_bounds(table),
+        undated=bool(parsed_dates(table).isna().any()),
+        articles=int(table["doc_id"].nunique()),
+        kept=len(kept),
+        dropped=len(table) - len(kept),
+        score_ranges=ranges,
+    )
+
+
 def date_bounds(table: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
     """The first and last dates of the table, or None when nothing is dated."""
     dates = parsed_dates(table).dropna()
@@ -49,6 +102,8 @@ def date_bounds(table: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
 
 def select_dates(table: pd.DataFrame, date_range: tuple[dt.date, dt.date] | None, *, include_undated: bool = True) -> pd.DataFrame:
     """Rows dated within ``date_range`` (None: any date), plus the undated rows unless excluded."""
+    if date_range is None and include_undated:
+        return table  # no date filter: every row (the usual case, at every rerun)
     undated = parsed_dates(table).isna()
     dated = table[~undated]
     if date_range is not None:
@@ -56,15 +111,15 @@ def select_dates(table: pd.DataFrame, date_range: tuple[dt.date, dt.date] | None
     return table[table.index.isin(dated.index) | (undated & include_undated)]
 
 
-def selection_note(table: pd.DataFrame, before_dates: pd.DataFrame, selected: pd.DataFrame) -> str:
+def selection_note(total: int, before_dates: pd.DataFrame, selected: pd.DataFrame) -> str:
     """Says how many articles the filters leave out ("" when none).
 
     Args:
-        table: every paragraph of the corpus.
+        total: the number of articles of the corpus (:attr:`CorpusFacts.articles`).
         before_dates: the rows left by the language and outlet filters.
         selected: the rows left by every filter, the date filter last.
     """
-    total, shown = table["doc_id"].nunique(), selected["doc_id"].nunique()
+    shown = selected["doc_id"].nunique()
     if shown == total:
         return ""
     excluded = (

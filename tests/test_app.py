@@ -22,7 +22,7 @@ import streamlit
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
-from analysis import views
+from analysis import language_memory, text, views
 from analysis.corpus import read_corpus
 from analysis.embed import make_embedder
 from analysis.pipeline import Analysis, analyze, corpus_hash
@@ -147,6 +147,18 @@ def test_a_long_article_strip_is_drawn_a_page_at_a_time(reference: Analysis, mon
     run(at)
     assert overview.STRIP_PAGE_KEY not in [widget.key for widget in at.selectbox]
     assert len({cell[1] for trace in figure(at, "strip_chart")["data"] for cell in trace["customdata"]}) == 2
+
+
+def test_language_identifications_are_recalled_at_start_and_kept_for_the_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    recalled: list[Path | None] = []
+    monkeypatch.setattr(language_memory, "recall", lambda path=None: recalled.append(path) or 0)
+    monkeypatch.setattr(language_memory, "memory_path", lambda home=None: tmp_path / "languages.json")
+    streamlit.cache_data.clear()  # the seeds are read and split again (their scores come from the stores)
+    streamlit.cache_resource.clear()
+    dashboard()
+    kept = json.loads((tmp_path / "languages.json").read_text(encoding="utf-8"))
+    headline = next(SEEDS.glob("001_*.txt")).read_text(encoding="utf-8").splitlines()[0]
+    assert recalled == [None] and text.identification_key(headline) in kept
 
 
 def test_language_filter_keeps_one_language_everywhere(reference: Analysis) -> None:

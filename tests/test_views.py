@@ -58,13 +58,36 @@ def test_select_dates_keeps_undated_rows_unless_excluded(
     assert views.select_dates(_table(), date_range, include_undated=include_undated)["doc_id"].tolist() == docs
 
 
+def test_corpus_facts_are_what_the_filters_and_sliders_offer() -> None:
+    table = _table().assign(
+        kept=[True, True, True, False, True],
+        score_terrorism=[0.2, -1.5, 0.9, float("nan"), 2.1],
+        score_limited_mission=float("nan"),
+        language=["fa", "ar", "ar", "other", "fa"],
+    )
+    facts = views.corpus_facts(table, ["terrorism", "limited_mission"])
+    assert facts.languages == ["fa", "ar"]
+    assert facts.outlet_languages == {"Fars": "fa", "RT": "ar", "Tasnim": "ar+fa"}
+    assert facts.outlets_for(["fa"]) == ["Fars", "Tasnim"] and facts.outlets_for(["ar", "fa"]) == ["Fars", "RT", "Tasnim"]
+    assert facts.outlets_for([]) == []
+    assert facts.dates == (dt.date(2022, 1, 5), dt.date(2022, 1, 19)) and facts.undated
+    assert (facts.articles, facts.kept, facts.dropped) == (4, 4, 1)
+    assert facts.score_ranges == {"terrorism": (-2, 3), "limited_mission": None}
+    assert not views.corpus_facts(table.assign(date="2022-01-05"), []).undated
+
+
+def test_select_dates_without_a_date_filter_is_the_table_itself() -> None:
+    table = _table()
+    assert views.select_dates(table, None, include_undated=True) is table
+
+
 def test_selection_note_says_which_filter_removes_articles() -> None:
     table = _table()
     by_language = table[table["language"] == "fa"]
     selected = views.select_dates(by_language, None, include_undated=False)
-    assert views.selection_note(table, table, table) == ""
-    assert views.selection_note(table, table, table[table["doc_id"] != "b"]) == "Showing 3 of 4 articles: the date filter excludes 1."
-    assert views.selection_note(table, by_language, selected) == (
+    assert views.selection_note(4, table, table) == ""
+    assert views.selection_note(4, table, table[table["doc_id"] != "b"]) == "Showing 3 of 4 articles: the date filter excludes 1."
+    assert views.selection_note(4, by_language, selected) == (
         "Showing 1 of 4 articles: the language and outlet filters exclude 2; the date filter excludes 1."
     )
 

@@ -20,9 +20,10 @@ from analysis.embed import Embedder, ModelError, make_embedder
 from analysis.evaluate import score_labels
 from analysis.html import paragraphs_table_html
 from analysis.labels import EVALUATION_LABELS, LabelsError, read_labels
-from analysis.languages import ALL
+from analysis.languages import ALL, language_order
 from analysis.scorer import ScorerStore
 from analysis.themes import ThemeError, ThemeSet, load_themes, themes_from_upload, themes_to_toml
+from analysis.views import CorpusFacts
 from analysis.voices import VoicesError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,6 +126,7 @@ class Run:
     problems: list[Problem]
     corpus_key: str
     marks: pd.DataFrame
+    facts: CorpusFacts
     note: str = ""
     empty: str = ""
 
@@ -140,7 +142,7 @@ class Run:
 
     def languages(self) -> list[str]:
         """Languages of the selection's kept paragraphs, Persian and Arabic first."""
-        return charts.language_order(self.kept["language"])
+        return language_order(self.kept["language"])
 
 
 @st.cache_resource(show_spinner=False)

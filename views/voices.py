@@ -15,7 +15,7 @@ import streamlit as st
 
 from analysis import charts, compare
 from analysis.html import paragraph_card
-from analysis.languages import language_name
+from analysis.languages import language_name, language_order
 from analysis.voices import (
     ATTRIBUTED,
     DEFAULT_ACTORS_PATH,
@@ -180,7 +180,7 @@ def voicing_lines(
     """One sentence per theme and language: how much is attributed, and its most frequent speaker."""
     lines = []
     for theme in theme_ids:
-        for language in charts.language_order(voices["language"]):
+        for language in language_order(voices["language"]):
             rows = voices[(voices["theme"] == theme) & (voices["language"] == language)].set_index("voice")
             total = int(rows["theme_paragraphs"].max()) if len(rows) else 0
             if not total:
