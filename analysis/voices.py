@@ -272,9 +272,9 @@ def parse_voice_patterns(config: Mapping[str, object]) -> VoicePatterns:
         return {language: tuple(str(phrase) for phrase in table.get(key, [])) for language, table in tables.items()}
 
     speech = lists("speech")
-    chants = lists("chants")
-    for language, phrases in chants.items():
-        speech[language] = speech.get(language, ()) + phrases
+    chants, passives = lists("chants"), lists("passive")
+    for language in {*chants, *passives}:  # speech phrases too, told apart by the phrase matched (_speech_kinds)
+        speech[language] = speech.get(language, ()) + chants.get(language, ()) + passives.get(language, ())
     for language, table in tables.items():
         for compound in table.get("compound", []):
             nouns, forms = compound.get("nouns", []), compound.get("forms", [])
@@ -291,7 +291,7 @@ def parse_voice_patterns(config: Mapping[str, object]) -> VoicePatterns:
         lists("heads"),
         lists("openers"),
         chants,
-        lists("passive"),
+        passives,
         str(config.get("crowd", "")),
         lists("back_references"),
         lists("partitives"),
@@ -594,19 +594,18 @@ def find_voice(
     first = cues[0]
     cue_text = base[first.start : first.end]
     outside = [mention for mention in subjects if mention.actor not in own]
-    chant = _compiled_phrases(tuple(patterns.chants.get(language, ())), language, _VERB_PREFIX.get(language, ""))
-    chant_starts = {match.start() for match in chant.finditer(form)} if chant and patterns.crowd else set()
-    passive = _compiled_phrases(tuple(patterns.passives.get(language, ())), language, _VERB_PREFIX.get(language, ""))
-    passive_starts = {match.start() for match in passive.finditer(form)} if passive else set()
+    kinds = _speech_kinds(tuple(patterns.chants.get(language, ())), tuple(patterns.passives.get(language, ())), language)
     for cue in cues:
-        if cue.start in passive_starts:
+        if cue.kind != "speech":
+            continue
+        kind = _speech_kind(form[cue.start : cue.end], kinds)
+        if kind == PASSIVE:
             return Voice(ATTRIBUTED, "", base[cue.start : cue.end])  # «ويذكر أن»: no one named, no one continued
-        if cue.kind == "speech":
-            subject = _subject(form, cue, outside, language, patterns, excluded)
-            if cue.start in chant_starts and (subject is None or subject.actor == UNKNOWN):
-                return Voice(ATTRIBUTED, patterns.crowd, base[cue.start : cue.end])  # the crowd's words (V2)
-            if subject is not None:
-                return Voice(ATTRIBUTED, _named(subject, base), base[cue.start : cue.end])
+        subject = _subject(form, cue, outside, language, patterns, excluded)
+        if kind == CHANT and patterns.crowd and (subject is None or subject.actor == UNKNOWN):
+            return Voice(ATTRIBUTED, patterns.crowd, base[cue.start : cue.end])  # the crowd's words (V2)
+        if subject is not None:
+            return Voice(ATTRIBUTED, _named(subject, base), base[cue.start : cue.end])
     if headline_speaker:
         return Voice(ATTRIBUTED, headline_speaker, "headline")
     spoken = [cue for cue in cues if cue.kind == "speech"]
@@ -629,6 +628,22 @@ def find_voice(
         if earlier:
             return Voice(ATTRIBUTED, _named(earlier[0], base), cue_text)
     return Voice(ATTRIBUTED, raw, cue_text)
+
+
+CHANT, PASSIVE = "chant", "passive"
+
+
+@cache
+def _speech_kinds(chants: tuple[str, ...], passives: tuple[str, ...], language: str) -> dict[str, str]:
+    """The chant and passive phrases in matching form without spaces, each with its kind."""
+    squeezed = {"".join(_form(phrase, language).split()): CHANT for phrase in chants}
+    return {**squeezed, **{"".join(_form(phrase, language).split()): PASSIVE for phrase in passives}}
+
+
+def _speech_kind(matched: str, kinds: Mapping[str, str]) -> str:
+    """Whether a matched speech phrase is a chant, a passive or neither (""), with or without a conjunction (و، ف)."""
+    key = "".join(matched.split())
+    return kinds.get(key) or (kinds.get(key[1:], "") if key[:1] in ("و", "ف") else "")
 
 
 def _names_someone(raw: str, cue: _Cue, language: str, patterns: VoicePatterns) -> bool:
