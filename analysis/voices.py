@@ -588,6 +588,9 @@ def find_voice(
         if named:
             cues.append(_Cue("headline", 0, colon))
             headline_speaker = _named(named[0], base)
+        elif language == PERSIAN and (name := _headline_name(base, form, colon)):  # «گیورچانی: استعفا نمی‌دهم»
+            cues.append(_Cue("headline", 0, colon))
+            headline_speaker = name
     if not cues:
         return Voice(OUTLET, "")
     cues.sort(key=lambda cue: cue.start)
@@ -630,6 +633,21 @@ def find_voice(
     return Voice(ATTRIBUTED, raw, cue_text)
 
 
+HEADLINE_NAME_WORDS = 3
+"""Persian: at most this many words before a headline's colon name its speaker («انریله و راموس: …»)."""
+
+
+def _headline_name(base: str, form: str, colon: int) -> str:
+    """Persian: the words before a short headline's colon, after a «؛» that opens it («شیلی در آتش؛ پینیرا: …»), when
+    they can be a speaker the actors file lacks (no digit, at most :data:`HEADLINE_NAME_WORDS` words); else "".
+    Persian news puts a speaker there («بوهاری: …»); a topic goes before a «؛» instead."""
+    start = form.rfind("؛", 0, colon) + 1
+    words = _WORD.findall(form, start, colon)
+    if not 1 <= len(words) <= HEADLINE_NAME_WORDS or any(word.isdigit() for word in words):
+        return ""
+    return _speaker_words(base[start:colon].split())
+
+
 CHANT, PASSIVE = "chant", "passive"
 
 
@@ -668,6 +686,15 @@ _ARABIC_PREPOSITIONS = frozenset(
 )
 """Arabic prepositions written apart (in matching form: alef folded), governing the noun after them."""
 _PARTITIVE_OF = frozenset({"من", "از"})
+
+
+def _oblique_plural(text: str, names: frozenset[str]) -> bool:
+    """Arabic: a masculine plural in «ين» whose «ون» form is an alias too («المتظاهرين» beside «المتظاهرون»): an object
+    or a genitive («ووصف تشاوشيسكو المتظاهرين»، «لمطالب المتظاهرين»), never a verb's subject («وهتف المتظاهرون»)."""
+    squeezed = "".join(text.split())
+    return squeezed.endswith("ين") and squeezed[:-2] + "ون" in names
+
+
 _LOOK_BACK = 120
 """How many characters before a mention are read for the words that may govern it (two words at most are needed)."""
 
@@ -725,6 +752,10 @@ def _speaking(
             governed = governed or form[mention.end :].split(maxsplit=1)[:1] == ["را"]  # «معترضان را … نامید»: the object
         else:
             governed = governed or (bool(before) and before[-1] in prepositions and not part_of)
+            part_of = part_of or (bool(before) and before[-1] in partitives)  # «أحد المحتجين»
+            governed = governed or (
+                _oblique_plural(form[mention.start : mention.end], forms.get(mention.actor, frozenset())) and not part_of
+            )
         if governed:
             continue
         if dependents is not None and dependents.search(form[max(0, mention.start - 40) : mention.start].rstrip() + " "):
@@ -901,9 +932,12 @@ SPOKESPERSON_NAME_WORDS = 3
 def _named_spokesperson(
     form: str, verb_end: int, body: _Mention, stop: int, mentions: Sequence[_Mention], patterns: VoicePatterns
 ) -> _Mention:
-    """Arabic: a spokesperson of a body named after it («المتحدثة باسم وزارة الخارجية الأمريكية فيكتوريا نولاند»)
-    speaks as someone the file lacks (docs/labelling.md V4: only an unnamed spokesperson is the body), else the body."""
-    if "باسم" not in form[verb_end : body.end].split():  # «المتحدث باسم» before the body, or in its title's words
+    """Arabic: someone of a body named after it («المتحدثة باسم وزارة الخارجية الأمريكية فيكتوريا نولاند»، «رئيس
+    المفوضية الأوروبية جوزيه مانويل باروسو») speaks as someone the file lacks (docs/labelling.md V4: only an unnamed
+    spokesperson is the body), else the body."""
+    heads = _heads(patterns, ARABIC)  # «وكالة رويترز»: the head noun and the name are one body, not a role in it
+    role = [word for word in form[verb_end : body.start].split() if _head_preposition(word, heads, ARABIC) is None]
+    if not role and "باسم" not in form[body.start : body.end].split():  # «المتحدثة باسم»، «رئيس»; «باسم» in a title
         return body
     stop = max(stop, _arabic_subject_end(form, body.end, patterns))  # the name may run past the verb's window
     words = list(islice(_WORD.finditer(form, body.end, stop), SPOKESPERSON_NAME_WORDS + 1))
@@ -917,8 +951,8 @@ def _named_spokesperson(
         return body
     if any(body.end <= mention.start < name[-1].end() for mention in mentions):  # «… دميتري بيسكوف»: in the file
         return next(mention for mention in mentions if body.end <= mention.start)
-    role = _WORD.search(form, verb_end)  # «المتحدثة باسم …» from its first word
-    return _Mention(role.start() if role else body.start, name[-1].end(), UNKNOWN)
+    first = _WORD.search(form, verb_end)  # «المتحدثة باسم …» from its first word
+    return _Mention(first.start() if first else body.start, name[-1].end(), UNKNOWN)
 
 
 _ARABIC_WAS = frozenset({"كان", "كانت", "كانوا", "وكان", "وكانت", "وكانوا", "فكان", "فكانت"})
