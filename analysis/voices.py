@@ -746,16 +746,14 @@ def _speaking(
             text = "".join(form[mention.start : mention.end].split())
             names = forms.get(mention.actor, frozenset())
             governed = language == ARABIC and text not in names and not (text[:1] in ("و", "ف") and text[1:] in names)
-        part_of = len(before) >= 2 and before[-1] in _PARTITIVE_OF and before[-2] in partitives  # «كثير من المحتجين»
+        of_group = len(before) >= 2 and before[-1] in _PARTITIVE_OF and before[-2] in partitives  # «كثير من المحتجين»
+        after_preposition = bool(before) and before[-1] in prepositions and not of_group
         if language == PERSIAN:
-            governed = bool(before) and before[-1] in prepositions and not part_of
-            governed = governed or form[mention.end :].split(maxsplit=1)[:1] == ["را"]  # «معترضان را … نامید»: the object
+            governed = after_preposition or form[mention.end :].split(maxsplit=1)[:1] == ["را"]  # «معترضان را»: the object
         else:
-            governed = governed or (bool(before) and before[-1] in prepositions and not part_of)
-            part_of = part_of or (bool(before) and before[-1] in partitives)  # «أحد المحتجين»
-            governed = governed or (
-                _oblique_plural(form[mention.start : mention.end], forms.get(mention.actor, frozenset())) and not part_of
-            )
+            in_group = of_group or (bool(before) and before[-1] in partitives)  # «أحد المحتجين»
+            oblique = _oblique_plural(form[mention.start : mention.end], forms.get(mention.actor, frozenset()))
+            governed = governed or after_preposition or (oblique and not in_group)
         if governed:
             continue
         if dependents is not None and dependents.search(form[max(0, mention.start - 40) : mention.start].rstrip() + " "):
@@ -915,7 +913,7 @@ def _subject(
         elif after:
             named = _apposed(after[0], mentions, form)
             if named is after[0]:
-                named = _named_spokesperson(form, cue.end, named, stop, mentions, patterns)
+                named = _named_member(form, cue.end, named, stop, mentions, patterns)
             if named.actor == UNKNOWN:  # a title someone the file lacks held: with the name that follows it («… جون كيري»)
                 named = named._replace(end=max(named.end, min(stop, _word_end(form, named.end, 2))))
         elif before:
@@ -925,13 +923,11 @@ def _subject(
     return _quoted_source(form, named, mentions, language, patterns, relayed=False) if named.actor != UNKNOWN else named
 
 
-SPOKESPERSON_NAME_WORDS = 3
-"""Arabic: at most this many words after «المتحدث باسم» + a body are the spokesperson's name."""
+MEMBER_NAME_WORDS = 3
+"""Arabic: at most this many words after a body («المتحدث باسم» + the body) are the name of the one who speaks for it."""
 
 
-def _named_spokesperson(
-    form: str, verb_end: int, body: _Mention, stop: int, mentions: Sequence[_Mention], patterns: VoicePatterns
-) -> _Mention:
+def _named_member(form: str, verb_end: int, body: _Mention, stop: int, mentions: Sequence[_Mention], patterns: VoicePatterns) -> _Mention:
     """Arabic: someone of a body named after it («المتحدثة باسم وزارة الخارجية الأمريكية فيكتوريا نولاند»، «رئيس
     المفوضية الأوروبية جوزيه مانويل باروسو») speaks as someone the file lacks (docs/labelling.md V4: only an unnamed
     spokesperson is the body), else the body."""
@@ -940,14 +936,14 @@ def _named_spokesperson(
     if not role and "باسم" not in form[body.start : body.end].split():  # «المتحدثة باسم»، «رئيس»; «باسم» in a title
         return body
     stop = max(stop, _arabic_subject_end(form, body.end, patterns))  # the name may run past the verb's window
-    words = list(islice(_WORD.finditer(form, body.end, stop), SPOKESPERSON_NAME_WORDS + 1))
+    words = list(islice(_WORD.finditer(form, body.end, stop), MEMBER_NAME_WORDS + 1))
     openers = _openers(patterns, ARABIC)
     name = []
     for word in words:
         if word.group().startswith("ال") or word.group() in openers or word.group().isdigit():
             break
         name.append(word)
-    if not name or len(name) > SPOKESPERSON_NAME_WORDS or form[body.end : name[0].start()].strip(" ،,"):
+    if not name or len(name) > MEMBER_NAME_WORDS or form[body.end : name[0].start()].strip(" ،,"):
         return body
     if any(body.end <= mention.start < name[-1].end() for mention in mentions):  # «… دميتري بيسكوف»: in the file
         return next(mention for mention in mentions if body.end <= mention.start)
