@@ -326,6 +326,12 @@ def _form(text: str, language: str) -> str:
     return matching_form(text, language).replace(ZWNJ, "")
 
 
+@lru_cache(maxsize=2**14)
+def _word_form(word: str, language: str) -> str:
+    """One word in matching form, remembered (the first words after verbs recur across paragraphs)."""
+    return _form(word, language)
+
+
 def _phrase_tokens(phrase: str, language: str) -> list[str]:
     return matching_form(phrase, language).replace(ZWNJ, " ").split()
 
@@ -672,7 +678,7 @@ def _names_someone(raw: str, cue: _Cue, language: str, patterns: VoicePatterns) 
     words name someone the same way («حسبما أفادت صحيفة محلية»)."""
     if cue.kind not in ("speech", "relay") or not raw:
         return False
-    words = [_form(word, language) for word in raw.split()[:2]]
+    words = [_word_form(word, language) for word in raw.split()[:2]]
     openers = _openers(patterns, language)
     if words[0] in openers or words[0].isdigit():
         return False
