@@ -38,6 +38,7 @@ def voice_predictions(
     Raises:
         LabelsError: a voice other than ``outlet``, ``attributed`` or blank.
     """
+    labels = labels.reset_index(drop=True)  # rows are matched by index below: two tables concatenated may repeat one
     voices = labels.get("voice", pd.Series("", index=labels.index)).fillna("").astype(str).str.strip().str.lower()
     bad = ~voices.isin([*VOICES, ""])
     if bad.any():

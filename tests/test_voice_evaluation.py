@@ -46,6 +46,12 @@ def test_a_language_without_speakers_has_no_figure() -> None:
     assert row["voice_accuracy"] == 1.0 and math.isnan(row["precision"]) and math.isnan(row["recall"])
 
 
+def test_tables_concatenated_with_repeated_row_labels_are_read_row_by_row() -> None:
+    fresh = [pd.read_csv(FRESH_SETS[name], dtype=str, keep_default_na=False) for name in ("first", "second")]
+    repeated = voice_metrics(voice_predictions(pd.concat(fresh)))  # each part's index starts at 0
+    assert repeated.equals(voice_metrics(voice_predictions(pd.concat(fresh, ignore_index=True))))
+
+
 def test_a_bad_voice_is_a_clear_error() -> None:
     with pytest.raises(LabelsError, match="must hold outlet or attributed"):
         voice_predictions(labels(("a", "fa", "متن", "quoted", "")))
@@ -103,6 +109,8 @@ FRESH_SETS = {
     "fifth": Path(__file__).parent / "data" / "voices_fresh5.csv",
     "sixth": Path(__file__).parent / "data" / "voices_fresh6.csv",
     "seventh": Path(__file__).parent / "data" / "voices_fresh7.csv",
+    "eighth": Path(__file__).parent / "data" / "voices_fresh8.csv",
+    "ninth": Path(__file__).parent / "data" / "voices_fresh9.csv",
 }
 
 
@@ -121,6 +129,8 @@ def _fresh_metrics(name: str) -> pd.DataFrame:
         ("fifth", (98, 98)),
         ("sixth", (99, 100)),
         ("seventh", (100, 100)),
+        ("eighth", (99, 100)),
+        ("ninth", (99, 100)),
     ],
 )
 def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) -> None:
@@ -154,7 +164,11 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
     - seventh (tests/data/voices_fresh7.csv: Albania 1997, Argentina 2001, Romania 1989, Bulgaria 1997, Malawi 2011,
       Nigeria 2020, Hungary 2006, Iraq 2019; one writer per language, articles dated), at 8720761: voice accuracy fa
       0.87, ar 0.92; speaker F1 fa 0.74, ar 0.78. Then read: Persian headlines «Name: words», Persian chants and
-      passives, Arabic oblique plurals, someone of a body named after it.
+      passives, Arabic oblique plurals, someone of a body named after it (6fb1130);
+    - eighth and ninth, measured together (tests/data/voices_fresh8.csv: Turkey 2013, Morocco 2011, Spain 2017, Malaysia
+      2015, Cameroon 2017, Greece 2008, Taiwan 2014, Guatemala 2015; voices_fresh9.csv: Estonia 2007, Cambodia 2014,
+      DRC 2018, Azerbaijan 2003, Latvia 2009, Benin 2019, Bolivia 2003, Israel 2023; four writers), at bd12add: voice
+      accuracy fa 0.96, ar 0.92; speaker F1 fa 0.76, ar 0.79 (below). Not read.
 
     The voice goal (0.90) holds on every set as the rules stand (the fourth, where Arabic fell one paragraph short at
     49b81dd, and the seventh, Persian 0.87 at 8720761, reach it since their misses were read: development figures)."""
@@ -164,14 +178,26 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-@pytest.mark.parametrize("name", list(FRESH_SETS))
+LATEST = ("eighth", "ninth")
+"""The latest fresh sets, measured together (one set names too few speakers to judge the goal)."""
+
+
+def _latest_metrics() -> pd.DataFrame:
+    latest = pd.concat([pd.read_csv(FRESH_SETS[name], dtype=str, keep_default_na=False) for name in LATEST], ignore_index=True)
+    return voice_metrics(voice_predictions(latest)).set_index("language")
+
+
+@pytest.mark.parametrize("name", [name for name in FRESH_SETS if name not in LATEST] + ["latest"])
 def test_fresh_sets_stay_found(name: str) -> None:
-    """A regression guard at the floor of the written paragraphs' guard (0.70): the five sets' misses were read and the
-    speaker rules changed by them (README), so only a set measured once before its misses are read is independent."""
-    metrics = _fresh_metrics(name)
+    """A regression guard at the floor of the written paragraphs' guard (0.70): the first seven sets' misses were read
+    and the speaker rules changed by them (README), so only sets measured once before their misses are read are
+    independent; the latest two are judged together, as they were measured."""
+    metrics = _latest_metrics() if name == "latest" else _fresh_metrics(name)
     for language in ("fa", "ar"):
         assert metrics.loc[language, "f1"] >= 0.70
 
 
-def test_the_latest_fresh_set_meets_the_speaker_goal_in_persian() -> None:
-    assert _fresh_metrics("sixth").loc["fa", "f1"] >= GOAL_SPEAKER_F1
+@pytest.mark.parametrize("language", ["fa", "ar"])
+@pytest.mark.xfail(strict=True, reason="eighth and ninth sets: speaker F1 fa 0.76, ar 0.79; goal 0.80 (README): remove when met")
+def test_the_latest_fresh_sets_meet_the_speaker_goal(language: str) -> None:
+    assert _latest_metrics().loc[language, "f1"] >= GOAL_SPEAKER_F1
