@@ -232,6 +232,13 @@ def undated_counts(table: pd.DataFrame) -> tuple[int, int]:
     return int(undated["doc_id"].nunique()), len(undated)
 
 
+def outlet_languages(table: pd.DataFrame) -> pd.Series:
+    """Each outlet of a kept paragraph with its languages joined by "+" ("fa", or "ar+fa"), indexed by outlet."""
+    require_columns(table, ["kept", "outlet", "language"])
+    pairs = _kept(table)[["outlet", "language"]].drop_duplicates().sort_values(["language", "outlet"])  # a few rows
+    return pairs.groupby("outlet")["language"].agg("+".join)
+
+
 def outlet_theme_matrix(table: pd.DataFrame, theme_ids: Sequence[str]) -> pd.DataFrame:
     """Outlet x theme shares and counts, in tidy (long) form.
 
@@ -241,9 +248,7 @@ def outlet_theme_matrix(table: pd.DataFrame, theme_ids: Sequence[str]) -> pd.Dat
     """
     require_columns(table, ["language"])
     shares = theme_shares(table, theme_ids, by="outlet")
-    pairs = _kept(table)[["outlet", "language"]].drop_duplicates().sort_values("language")
-    languages = pairs.groupby("outlet")["language"].agg("+".join)  # each outlet's languages, once each, in order
-    shares.insert(1, "language", shares["outlet"].map(languages))
+    shares.insert(1, "language", shares["outlet"].map(outlet_languages(table)))
     theme_order = {theme: index for index, theme in enumerate(theme_ids)}
     return (
         shares.assign(_theme_order=shares["theme"].map(theme_order))

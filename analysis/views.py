@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.compare import filter_table, parsed_dates
+from analysis.compare import filter_table, outlet_languages, parsed_dates
 from analysis.languages import language_name, language_order
 from analysis.wording import counted
 
@@ -76,15 +76,19 @@ class CorpusFacts:
 def corpus_facts(table: pd.DataFrame, theme_ids: Sequence[str]) -> CorpusFacts:
     """The :class:`CorpusFacts` of a paragraphs table (kept and dropped rows; ``score_<theme>`` columns)."""
     kept = table[table["kept"].astype(bool)]
-    pairs = kept[["outlet", "language"]].drop_duplicates().sort_values(["language", "outlet"])  # a few rows
+    outlets = outlet_languages(table).to_dict()
+    by_language: dict[str, list[str]] = {}
+    for outlet, languages in outlets.items():
+        for language in languages.split("+"):
+            by_language.setdefault(language, []).append(outlet)  # outlets come sorted
     ranges: dict[str, tuple[int, int] | None] = {}
     for theme in theme_ids:
         scores = table[f"score_{theme}"].dropna() if f"score_{theme}" in table else pd.Series(dtype=float)
         ranges[theme] = (math.floor(scores.min()), math.ceil(scores.max())) if len(scores) else None
     return CorpusFacts(
         languages=language_order(kept["language"]),
-        outlet_languages=pairs.groupby("outlet")["language"].agg("+".join).to_dict(),
-        outlets_by_language={str(language): sorted(group["outlet"]) for language, group in pairs.groupby("language")},
+        outlet_languages=outlets,
+        outlets_by_language=by_language,
         dates=date_bounds(table),
         undated=bool(parsed_dates(table).isna().any()),
         articles=int(table["doc_id"].nunique()),

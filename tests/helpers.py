@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import tomli_w
 
-from analysis import cli
+from analysis import cli, text
 from analysis.embed import Embedder, EmbeddingCache
 from analysis.themes import DEFAULT_THEMES_PATH, ThemeSet, load_themes
 
@@ -134,3 +134,11 @@ def worker_starts_on_two_cores(monkeypatch: pytest.MonkeyPatch, module: Any) -> 
 
     monkeypatch.setattr(module.ProcessPoolExecutor, "submit", counted_submit)
     return started
+
+
+def forget_identifications(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This process forgets the language identifications it recalled, made or prepared (the dashboard's tests recall
+    the framing home's memory), for the rest of the test."""
+    for memory in ("_KNOWN", "_MADE", "_RANKED", "_PREPARED"):
+        monkeypatch.setattr(text, memory, {})
+    text.identify_language.cache_clear()

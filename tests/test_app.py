@@ -27,7 +27,7 @@ from analysis.corpus import read_corpus
 from analysis.embed import make_embedder
 from analysis.pipeline import Analysis, analyze, corpus_hash
 from analysis.themes import load_themes, parse_themes, themes_to_toml
-from tests.helpers import ROOT, SEEDS
+from tests.helpers import ROOT, SEEDS, forget_identifications
 
 pytestmark = pytest.mark.model
 
@@ -153,9 +153,7 @@ def test_language_identifications_are_recalled_at_start_and_kept_for_the_next(tm
     recalled: list[Path | None] = []
     monkeypatch.setattr(language_memory, "recall", lambda path=None: recalled.append(path) or 0)
     monkeypatch.setattr(language_memory, "memory_path", lambda home=None: tmp_path / "languages.json")
-    for memory in ("_KNOWN", "_MADE", "_RANKED", "_PREPARED"):  # this process forgets what it identified before
-        monkeypatch.setattr(text, memory, {})
-    text.identify_language.cache_clear()
+    forget_identifications(monkeypatch)
     streamlit.cache_data.clear()  # the seeds are read and split again (their scores come from the stores)
     streamlit.cache_resource.clear()
     dashboard()

@@ -7,14 +7,13 @@ from pathlib import Path
 import pytest
 
 from analysis import language_memory, text
+from tests.helpers import forget_identifications
 
 
 def test_kept_identifications_are_used_without_loading_lingua(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "languages.json"
     sentence = "نیروهای حافظ صلح پس از پایان مأموریت خود به کشورشان بازگشتند و فرودگاه بازگشایی شد."
-    for memory in ("_KNOWN", "_MADE", "_RANKED", "_PREPARED"):  # what this process recalled or identified before
-        monkeypatch.setattr(text, memory, {})  # (the dashboard's tests recall the framing home's memory)
-    text.identify_language.cache_clear()
+    forget_identifications(monkeypatch)
     found = text.identify_language(sentence)
     assert found.language == "fa" and text.identification_key(sentence) in text.identifications_made()
     language_memory.keep(path)
