@@ -608,8 +608,11 @@ def find_voice(
         if cue.kind != "speech":
             continue
         kind = _speech_kind(form[cue.start : cue.end], kinds)
-        if kind == PASSIVE:
-            return Voice(ATTRIBUTED, "", base[cue.start : cue.end])  # «ويذكر أن»: no one named, no one continued
+        if kind == PASSIVE:  # «ويذكر أن»: no one named, no one continued; after a relay that names its source, that source
+            relayed = next((relay_sources[other.start] for other in cues if other.start < cue.start and other.start in relay_sources), None)
+            if relayed is not None:  # «به نقل از خبرگزاری فرانسه، … گزارش شده است»
+                return Voice(ATTRIBUTED, _named(relayed, base), cue_text)
+            return Voice(ATTRIBUTED, "", base[cue.start : cue.end])
         subject = _subject(form, cue, outside, language, patterns, excluded)
         if kind == CHANT and patterns.crowd and (subject is None or subject.actor == UNKNOWN):
             return Voice(ATTRIBUTED, patterns.crowd, base[cue.start : cue.end])  # the crowd's words (V2)
@@ -920,7 +923,9 @@ def _subject(
             named = _apposed(after[0], mentions, form)
             if named is after[0]:
                 named = _named_member(form, cue.end, named, stop, mentions, patterns)
-            if named.actor == UNKNOWN:  # a title someone the file lacks held: with the name that follows it («… جون كيري»)
+            if named.actor == UNKNOWN and not form.startswith(
+                "،", named.end
+            ):  # a title someone the file lacks held: with the name that follows it («… جون كيري»)
                 named = named._replace(end=max(named.end, min(stop, _word_end(form, named.end, 2))))
         elif before:
             named = before[-1]
@@ -939,8 +944,12 @@ def _named_member(form: str, verb_end: int, body: _Mention, stop: int, mentions:
     spokesperson is the body), else the body."""
     heads = _heads(patterns, ARABIC)  # «وكالة رويترز»: the head noun and the name are one body, not a role in it
     role = [word for word in form[verb_end : body.start].split() if _head_preposition(word, heads, ARABIC) is None]
+    if body.actor == patterns.crowd:  # «لين في فان، أحد قادة الحراك»: the movement speaks through its own (V4)
+        return body
     if not role and "باسم" not in form[body.start : body.end].split():  # «المتحدثة باسم»، «رئيس»; «باسم» in a title
         return body
+    if (named := _name_before_comma(form, verb_end, body.start, patterns)) is not None:
+        return named  # «وقالت فلورانس مارشال، المتحدثة باسم بعثة الأمم المتحدة»
     stop = max(stop, _arabic_subject_end(form, body.end, patterns))  # the name may run past the verb's window
     words = list(islice(_WORD.finditer(form, body.end, stop), MEMBER_NAME_WORDS + 1))
     openers = _openers(patterns, ARABIC)
@@ -955,6 +964,21 @@ def _named_member(form: str, verb_end: int, body: _Mention, stop: int, mentions:
         return next(mention for mention in mentions if body.end <= mention.start)
     first = _WORD.search(form, verb_end)  # «المتحدثة باسم …» from its first word
     return _Mention(first.start() if first else body.start, name[-1].end(), UNKNOWN)
+
+
+def _name_before_comma(form: str, start: int, end: int, patterns: VoicePatterns) -> _Mention | None:
+    """Arabic: a name the file lacks right after a verb, before a comma that opens its apposition («فلورانس مارشال،
+    المتحدثة باسم …»): at most :data:`MEMBER_NAME_WORDS` words, none with the article, an opener or a digit."""
+    comma = form.find("،", start, end)
+    if comma < 0:
+        return None
+    words = list(_WORD.finditer(form, start, comma))
+    openers = _openers(patterns, ARABIC)
+    if not 1 <= len(words) <= MEMBER_NAME_WORDS or any(
+        word.group().startswith(("ال", "وال")) or word.group() in openers or word.group().isdigit() for word in words
+    ):
+        return None
+    return _Mention(words[0].start(), words[-1].end(), UNKNOWN)
 
 
 _ARABIC_WAS = frozenset({"كان", "كانت", "كانوا", "وكان", "وكانت", "وكانوا", "فكان", "فكانت"})
@@ -1065,9 +1089,20 @@ def _raw_span(base: str, form: str, cue: _Cue, language: str, patterns: VoicePat
         return ""
     if cue.kind == "speech" and language == PERSIAN:
         start = max(_sentence_start(base, cue.start), relayed_until)
-        words = base[start : cue.start].lstrip(" ،,:").split()[:RAW_SPAN_WORDS]
-    elif cue.kind == "speech":
-        words = base[cue.end : _arabic_subject_end(form, cue.end, patterns)].split()[:RAW_SPAN_WORDS]
+        clause = base[start : cue.start].lstrip(" ،,:")
+        opening, comma, rest = clause.partition("،")  # «در مقابل، سرهنگ …، سخنگوی پلیس …»: after the opening words
+        first = opening.split()[:1]
+        if (
+            comma
+            and first
+            and len(opening.split()) <= APPOSITION_NAME_WORDS
+            and _word_form(first[0], language) in _openers(patterns, language)
+        ):
+            clause = rest
+        words = clause.split()[:RAW_SPAN_WORDS]
+    elif cue.kind == "speech":  # up to an apposition's comma («وقالت سارة بن علي، المتحدثة باسم …»)
+        subject = base[cue.end : _arabic_subject_end(form, cue.end, patterns)]
+        words = (subject.split("،")[0].split() or subject.split())[:RAW_SPAN_WORDS]
     else:
         words = base[cue.end : _clause_end(form, cue.end)].split()[:RAW_SPAN_WORDS]
     return _speaker_words(words)
