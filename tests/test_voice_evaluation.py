@@ -111,6 +111,8 @@ FRESH_SETS = {
     "seventh": Path(__file__).parent / "data" / "voices_fresh7.csv",
     "eighth": Path(__file__).parent / "data" / "voices_fresh8.csv",
     "ninth": Path(__file__).parent / "data" / "voices_fresh9.csv",
+    "tenth": Path(__file__).parent / "data" / "voices_fresh10.csv",
+    "eleventh": Path(__file__).parent / "data" / "voices_fresh11.csv",
 }
 
 
@@ -131,6 +133,8 @@ def _fresh_metrics(name: str) -> pd.DataFrame:
         ("seventh", (100, 100)),
         ("eighth", (99, 100)),
         ("ninth", (99, 100)),
+        ("tenth", (102, 105)),
+        ("eleventh", (101, 107)),
     ],
 )
 def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) -> None:
@@ -170,7 +174,12 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
       DRC 2018, Azerbaijan 2003, Latvia 2009, Benin 2019, Bolivia 2003, Israel 2023; four writers), at bd12add: voice
       accuracy fa 0.96, ar 0.92; speaker F1 fa 0.76, ar 0.79. Then read (session 8): chants «شعار «…» سر دادند», the
       protest movement's own (leaders, organisers, strikers), a passive after a named relay, a name before its
-      apposition's comma, a correspondent's quoted outlet, Erdoğan's and Biden's titles.
+      apposition's comma, a correspondent's quoted outlet, Erdoğan's and Biden's titles (3099d1c);
+    - tenth and eleventh, measured together (tests/data/voices_fresh10.csv: Georgia 2003, Kyrgyzstan 2005, Ukraine 2004,
+      Lebanon 2019, Tunisia 2011, Kuwait 2012, Slovakia 2018, Zambia 2016; voices_fresh11.csv: North Macedonia 2015,
+      Montenegro 2015, Tanzania 2020, Bosnia 2014, Portugal 1974, Poland 1980, Ghana 2021, Lithuania 1991; four writers,
+      under the settled `protesters` convention), at 3099d1c: voice accuracy fa 0.94, ar 0.94; speaker F1 fa 0.69,
+      ar 0.81 (below). Not read.
 
     The voice goal (0.90) holds on every set as the rules stand (the fourth, where Arabic fell one paragraph short at
     49b81dd, and the seventh, Persian 0.87 at 8720761, reach it since their misses were read: development figures)."""
@@ -180,10 +189,37 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-@pytest.mark.parametrize("name", list(FRESH_SETS))
+LATEST = ("tenth", "eleventh")
+"""The latest fresh sets, measured together (one set names too few speakers to judge the goal) and not read."""
+
+
+def _latest_metrics() -> pd.DataFrame:
+    latest = pd.concat([pd.read_csv(FRESH_SETS[name], dtype=str, keep_default_na=False) for name in LATEST], ignore_index=True)
+    return voice_metrics(voice_predictions(latest)).set_index("language")
+
+
+@pytest.mark.parametrize("name", [name for name in FRESH_SETS if name not in LATEST])
 def test_fresh_sets_stay_found(name: str) -> None:
-    """A regression guard at the floor of the written paragraphs' guard (0.70): every set's misses have been read and
-    the speaker rules changed by them (README), so these are development figures, not independent ones."""
+    """A regression guard at the floor of the written paragraphs' guard (0.70): these sets' misses have been read and
+    the speaker rules changed by them (README), so these are development figures, not independent ones. The latest
+    sets are held to the goal below."""
     metrics = _fresh_metrics(name)
     for language in ("fa", "ar"):
         assert metrics.loc[language, "f1"] >= 0.70
+
+
+@pytest.mark.parametrize(
+    "language",
+    [
+        pytest.param(
+            "fa",
+            marks=pytest.mark.xfail(
+                strict=True, reason="tenth and eleventh sets: Persian speaker F1 0.69 (recall 0.57); goal 0.80 (README): remove when met"
+            ),
+        ),
+        "ar",
+    ],
+)
+def test_the_latest_fresh_sets_meet_the_speaker_goal(language: str) -> None:
+    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: met in Arabic (0.81), not in Persian (0.69)."""
+    assert _latest_metrics().loc[language, "f1"] >= GOAL_SPEAKER_F1
