@@ -164,6 +164,11 @@ class VoicePatterns:
     partitives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Words of a part of a group («أحد»، «كثير»، «یکی»): the group after their «من» / «از» is the speaker («يرى كثير من
     المحتجين»، «یکی از معترضان گفت»), not governed by the preposition."""
+    groups: tuple[str, ...] = ()
+    """Actor ids that stand for a class of people (the crowd, experts): one of them named in apposition speaks as the
+    class («فلان، أحد قادة الحراك»، «فلانی، مورخ پرتغالی»), not as a person the file lacks (docs/labelling.md V4)."""
+    supporters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Phrases of a crowd for the authorities («هواداران دولت»، «المؤيد للحكومة»): its chants are not the crowd's."""
 
 
 class Voice(NamedTuple):
@@ -295,6 +300,8 @@ def parse_voice_patterns(config: Mapping[str, object]) -> VoicePatterns:
         str(config.get("crowd", "")),
         lists("back_references"),
         lists("partitives"),
+        tuple(str(group) for group in config.get("groups", [])),  # type: ignore[attr-defined]
+        lists("supporters"),
     )
 
 
@@ -551,7 +558,6 @@ def find_voice(
     self_reference = _compiled_phrases(tuple(patterns.self_references.get(language, ())), language, _ALIAS_PREFIX.get(language, ""))
     if self_reference is not None:
         all_mentions = sorted([*all_mentions, *(_Mention(match.start(), match.end(), _SELF) for match in self_reference.finditer(form))])
-    mentions = [mention for mention in all_mentions if mention.actor not in own]
     cues: list[_Cue] = []
     excluded: list[tuple[int, int]] = []
     relay_sources: dict[int, _Mention] = {}
@@ -589,8 +595,8 @@ def find_voice(
         if len(_WORD.findall(quoted)) >= patterns.min_quote_words and not names_one_actor:
             cues.append(_Cue("quote", match.start(), match.end()))
     headline_speaker = ""
-    if headline:
-        named = [mention for mention in mentions if mention.end <= colon]
+    if headline and not any(match.end() <= colon for match in speeches):  # «وی افزود: …»: a verb's colon, no headline
+        named = [mention for mention in subjects if mention.end <= colon and mention.actor not in own]
         if named:
             cues.append(_Cue("headline", 0, colon))
             headline_speaker = _named(named[0], base)
@@ -615,9 +621,21 @@ def find_voice(
             return Voice(ATTRIBUTED, "", base[cue.start : cue.end])
         subject = _subject(form, cue, outside, language, patterns, excluded)
         if kind == CHANT and patterns.crowd and (subject is None or subject.actor == UNKNOWN):
+            if _for_the_authorities(form, cue, language, patterns):  # «هواداران دولت … شعار … سر دادند»
+                return Voice(ATTRIBUTED, "", base[cue.start : cue.end])
             return Voice(ATTRIBUTED, patterns.crowd, base[cue.start : cue.end])  # the crowd's words (V2)
         if subject is not None:
             return Voice(ATTRIBUTED, _named(subject, base), base[cue.start : cue.end])
+        if language == ARABIC and _names_someone(_raw_span(base, form, cue, language, patterns), cue, language, patterns):
+            clause_end = _clause_end(form, cue.end)  # a long title before the name: «قال المفوض السامي … أنطونيو غوتيريش،»
+            complementisers = _complementiser_forms(tuple(patterns.complementisers.get(ARABIC, ())))
+            clause_end = next(
+                (word.start() for word in _WORD.finditer(form, cue.end, clause_end) if word.group() in complementisers), clause_end
+            )
+            subject_beyond = next((mention for mention in outside if cue.end <= mention.start < clause_end), None)
+            if subject_beyond is not None:
+                return Voice(ATTRIBUTED, _named(subject_beyond, base), base[cue.start : cue.end])
+            break  # «وقال زعيم المعارضة فيكتور أوربان، … مطالبا …»: a subject the file lacks, not a later verb's
     if headline_speaker:
         return Voice(ATTRIBUTED, headline_speaker, "headline")
     spoken = [cue for cue in cues if cue.kind == "speech"]
@@ -673,6 +691,16 @@ def _speech_kind(matched: str, kinds: Mapping[str, str]) -> str:
     return kinds.get(key) or (kinds.get(key[1:], "") if key[:1] in ("و", "ف") else "")
 
 
+def _for_the_authorities(form: str, cue: _Cue, language: str, patterns: VoicePatterns) -> bool:
+    """Whether a chant's sentence names a crowd for the authorities (``supporters``): its words are not the protesters'."""
+    supporters = _compiled_phrases(tuple(patterns.supporters.get(language, ())), language, _ALIAS_PREFIX.get(language, ""))
+    if supporters is None:
+        return False
+    start = _sentence_start(form, cue.start)
+    end = next((position for position in _sentence_ends(form) if position > cue.end), len(form))
+    return supporters.search(form, start, end) is not None
+
+
 def _names_someone(raw: str, cue: _Cue, language: str, patterns: VoicePatterns) -> bool:
     """Whether the words that would name a verb's subject (:func:`_raw_span`) name someone the actors file lacks rather
     than a pronoun or an opener: then the speaker is not the previous paragraph's. Persian: the clause's first word is
@@ -698,9 +726,13 @@ _PARTITIVE_OF = frozenset({"من", "از"})
 
 
 def _oblique_plural(text: str, names: frozenset[str]) -> bool:
-    """Arabic: a masculine plural in «ين» whose «ون» form is an alias too («المتظاهرين» beside «المتظاهرون»): an object
-    or a genitive («ووصف تشاوشيسكو المتظاهرين»، «لمطالب المتظاهرين»), never a verb's subject («وهتف المتظاهرون»)."""
-    squeezed = "".join(text.split())
+    """Arabic: a masculine plural in «ين» (or «ي» before its complement) whose «ون» («و») form is an alias too
+    («المتظاهرين» beside «المتظاهرون»): an object or a genitive («ووصف تشاوشيسكو المتظاهرين»، «مخاطبا منظمي الاحتجاجات»),
+    never a verb's subject («وهتف المتظاهرون»), unless part of a group («أحد منظمي الاحتجاجات»)."""
+    words = text.split()
+    if len(words) > 1 and words[0].endswith("ي"):  # the construct state: «منظمي الاحتجاجات» beside «منظمو الاحتجاجات»
+        return "".join([words[0][:-1] + "و", *words[1:]]) in names
+    squeezed = "".join(words)
     return squeezed.endswith("ين") and squeezed[:-2] + "ون" in names
 
 
@@ -944,7 +976,7 @@ def _named_member(form: str, verb_end: int, body: _Mention, stop: int, mentions:
     spokesperson is the body), else the body."""
     heads = _heads(patterns, ARABIC)  # «وكالة رويترز»: the head noun and the name are one body, not a role in it
     role = [word for word in form[verb_end : body.start].split() if _head_preposition(word, heads, ARABIC) is None]
-    if body.actor == patterns.crowd:  # «لين في فان، أحد قادة الحراك»: the movement speaks through its own (V4)
+    if body.actor in patterns.groups:  # «لين في فان، أحد قادة الحراك»: the movement speaks through its own (V4)
         return body
     if not role and "باسم" not in form[body.start : body.end].split():  # «المتحدثة باسم»، «رئيس»; «باسم» in a title
         return body
@@ -999,6 +1031,8 @@ def _pluperfect_subject(form: str, verb_start: int, sentence_start: int) -> tupl
 
 
 APPOSITION_NAME_WORDS = 4
+GROUP_APPOSITION_WORDS = 4
+"""Persian: at most this many words between a name's comma and a group's name make the name one of the group."""
 """Persian: at most this many words before a comma that opens a clause are a name in apposition with what follows."""
 
 
@@ -1013,6 +1047,8 @@ def _unnamed_apposition(form: str, clause_start: int, mention: _Mention, pattern
     comma = segment.find("،")
     if comma < 0 or "،" in segment[comma + 1 :]:
         return None
+    if mention.actor in patterns.groups and len(segment[comma + 1 :].split()) <= GROUP_APPOSITION_WORDS:
+        return None  # «یوراژ شلیگا، دانشجو و یکی از برگزارکنندگان تجمع»: one of the group speaks as the group (V4)
     words = list(_WORD.finditer(form, clause_start, clause_start + comma))
     openers = _openers(patterns, PERSIAN)
     if not 1 <= len(words) <= APPOSITION_NAME_WORDS or words[0].group() in openers or any(word.group().isdigit() for word in words):
