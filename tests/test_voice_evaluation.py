@@ -113,6 +113,8 @@ FRESH_SETS = {
     "ninth": Path(__file__).parent / "data" / "voices_fresh9.csv",
     "tenth": Path(__file__).parent / "data" / "voices_fresh10.csv",
     "eleventh": Path(__file__).parent / "data" / "voices_fresh11.csv",
+    "twelfth": Path(__file__).parent / "data" / "voices_fresh12.csv",
+    "thirteenth": Path(__file__).parent / "data" / "voices_fresh13.csv",
 }
 
 
@@ -135,6 +137,8 @@ def _fresh_metrics(name: str) -> pd.DataFrame:
         ("ninth", (99, 100)),
         ("tenth", (102, 105)),
         ("eleventh", (101, 107)),
+        ("twelfth", (108, 105)),
+        ("thirteenth", (106, 103)),
     ],
 )
 def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) -> None:
@@ -179,7 +183,11 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
       Lebanon 2019, Tunisia 2011, Kuwait 2012, Slovakia 2018, Zambia 2016; voices_fresh11.csv: North Macedonia 2015,
       Montenegro 2015, Tanzania 2020, Bosnia 2014, Portugal 1974, Poland 1980, Ghana 2021, Lithuania 1991; four writers,
       under the settled `protesters` convention), at 3099d1c: voice accuracy fa 0.94, ar 0.94; speaker F1 fa 0.69,
-      ar 0.81 (below). Then read: groups, supporters, construct plurals, a subject the file lacks kept, a verb's colon (this commit).
+      ar 0.81. Then read: groups, supporters, construct plurals, a subject the file lacks kept, a verb's colon (f5ff127);
+    - twelfth and thirteenth, measured together (tests/data/voices_fresh12.csv: Russia 2011, UK 2011, Oman 2011, Panama
+      2022, South Sudan 2013, Liberia 2019, USA 2020, Canada 2022; voices_fresh13.csv: China 1989, India 2020,
+      Guinea-Bissau 2022, Congo-Brazzaville 1997, Saudi Arabia 2011, El Salvador 2020, Netherlands 2019, Mexico 2014;
+      four writers), at f5ff127: voice accuracy fa 0.95, ar 0.94; speaker F1 fa 0.75, ar 0.75 (below). Not read.
 
     The voice goal (0.90) holds on every set as the rules stand (the fourth, where Arabic fell one paragraph short at
     49b81dd, and the seventh, Persian 0.87 at 8720761, reach it since their misses were read: development figures)."""
@@ -189,8 +197,8 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-LATEST = ("tenth", "eleventh")
-"""The latest fresh sets, measured together (one set names too few speakers to judge the goal); read since (session 8)."""
+LATEST = ("twelfth", "thirteenth")
+"""The latest fresh sets, measured together (one set names too few speakers to judge the goal) and not read."""
 
 
 def _latest_metrics() -> pd.DataFrame:
@@ -208,18 +216,10 @@ def test_fresh_sets_stay_found(name: str) -> None:
         assert metrics.loc[language, "f1"] >= 0.70
 
 
-@pytest.mark.parametrize(
-    "language",
-    [
-        pytest.param(
-            "fa",
-            marks=pytest.mark.xfail(
-                strict=True, reason="tenth and eleventh sets: Persian speaker F1 0.69 (recall 0.57); goal 0.80 (README): remove when met"
-            ),
-        ),
-        "ar",
-    ],
+@pytest.mark.parametrize("language", ["fa", "ar"])
+@pytest.mark.xfail(
+    strict=True, reason="twelfth and thirteenth sets: speaker F1 fa 0.75, ar 0.75 (recall 0.66, 0.62); goal 0.80 (README): remove when met"
 )
 def test_the_latest_fresh_sets_meet_the_speaker_goal(language: str) -> None:
-    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: met in Arabic (0.81), not in Persian (0.69)."""
+    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: not met (0.75 in both languages)."""
     assert _latest_metrics().loc[language, "f1"] >= GOAL_SPEAKER_F1
