@@ -91,6 +91,10 @@ class NgramRows:
         return sparse.csr_matrix((self.data, self.indices, self.indptr), shape=(len(self.indptr) - 1, self.width))
 
 
+DENSE_CHUNK = 4096
+"""Rows of dense features scored at a time (:meth:`LinearScore.__call__`)."""
+
+
 @dataclass(frozen=True)
 class LinearScore:
     """One fitted logistic regression's decision function, in units of its spread over the training texts."""
@@ -100,8 +104,15 @@ class LinearScore:
     spread: float
 
     def __call__(self, features: np.ndarray | NgramRows) -> np.ndarray:
-        """Decision values of some feature rows, divided by the training spread."""
-        values = features @ self.coef.T
+        """Decision values of some feature rows, divided by the training spread.
+
+        Dense rows are taken :data:`DENSE_CHUNK` at a time: ``float32 @ float64`` makes a float64 copy of its rows first,
+        and one of 100,000 embeddings (300 MB of fresh memory) cost 0.05–2 s where the chunks take 0.01 s, the same
+        values bit for bit (each row's dot product is its own)."""
+        if isinstance(features, np.ndarray):
+            values = np.concatenate([features[start : start + DENSE_CHUNK] @ self.coef.T for start in range(0, len(features), DENSE_CHUNK)])
+        else:
+            values = features @ self.coef.T
         return (np.asarray(values).reshape(-1) + self.intercept) / self.spread
 
     @classmethod

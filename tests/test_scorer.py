@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.embed import Embedder
-from analysis.scorer import ScorerStore, ThemeScorer, assign_themes
+from analysis.scorer import DENSE_CHUNK, LinearScore, ScorerStore, ThemeScorer, assign_themes
 from analysis.themes import ScoringSettings, ThemeSet, parse_themes, replace_theme
 from tests.helpers import DENIALS, LABELLED_CSV, SMALL, themes_with_labelled
 
@@ -349,3 +349,12 @@ def test_words_of_one_event_are_masked_in_the_wording_features_but_frame_words_n
     assert not any("alm" in term or "bam" in term for term in vocabulary.terms.tolist())
     rows_a, rows_b = vocabulary.transform(["almaty troops"]), vocabulary.transform(["bamako troops"])
     assert np.array_equal(rows_a.data, rows_b.data) and np.array_equal(rows_a.indices, rows_b.indices)
+
+
+def test_dense_rows_are_scored_in_chunks_with_the_same_values() -> None:
+    """Scoring float32 embeddings a chunk of rows at a time gives the values of one matrix product, bit for bit."""
+    rng = np.random.default_rng(7)
+    rows = rng.standard_normal((2 * DENSE_CHUNK + 17, 384)).astype(np.float32)
+    score = LinearScore(rng.standard_normal((1, 384)), 0.25, 1.5)
+    expected = ((rows @ score.coef.T).reshape(-1) + score.intercept) / score.spread
+    assert np.array_equal(score(rows), expected)
