@@ -68,27 +68,55 @@ EVENT_WORD_EVENTS = 2
 
 @dataclass(frozen=True)
 class NgramRows:
-    """TF-IDF rows of some texts, in compressed sparse row form (``indptr``, ``indices``, ``data``)."""
+    """TF-IDF rows of some texts, in compressed sparse row form, held as blocks of consecutive rows (each block's
+    ``indptr``, ``indices`` and ``data``, its ``indptr`` from 0).
 
-    indptr: np.ndarray
-    indices: np.ndarray
-    data: np.ndarray
+    Scoring walks the blocks: the rows of 100,000 paragraphs are never joined into one array (half a gigabyte of
+    fresh memory, 3 s on this machine), nor multiplied all at once. ``indptr``, ``indices`` and ``data`` give the
+    joined arrays when asked (for fitting and tests).
+    """
+
+    blocks: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]
     width: int
 
+    @classmethod
+    def from_csr(cls, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, width: int) -> NgramRows:
+        """Rows given as one compressed sparse row matrix."""
+        return cls(((indptr, indices, data),), width)
+
+    @cached_property
+    def indptr(self) -> np.ndarray:
+        lengths = [np.diff(indptr) for indptr, _, _ in self.blocks]
+        return np.concatenate([np.zeros(1, np.int64), np.cumsum(np.concatenate(lengths)) if lengths else np.zeros(0, np.int64)])
+
+    @cached_property
+    def indices(self) -> np.ndarray:
+        return np.concatenate([indices for _, indices, _ in self.blocks]) if self.blocks else np.zeros(0, np.int64)
+
+    @cached_property
+    def data(self) -> np.ndarray:
+        return np.concatenate([data for _, _, data in self.blocks]) if self.blocks else np.zeros(0)
+
     def __matmul__(self, matrix: np.ndarray) -> np.ndarray:
-        """Rows times a ``(width, k)`` matrix, as a dense ``(rows, k)`` array."""
-        result = np.zeros((len(self.indptr) - 1, matrix.shape[1]))
-        filled = np.diff(self.indptr) > 0
-        if filled.any():
-            products = self.data[:, None] * matrix[self.indices]
-            result[filled] = np.add.reduceat(products, self.indptr[:-1][filled], axis=0)
-        return result
+        """Rows times a ``(width, k)`` matrix, as a dense ``(rows, k)`` array (block by block: each row's sum is the
+        same, in the same order, as over the joined rows)."""
+        return np.concatenate([_block_product(*block, matrix) for block in self.blocks]) if self.blocks else np.zeros((0, matrix.shape[1]))
 
     def to_scipy(self) -> Any:
         """The same rows as a SciPy CSR matrix (for fitting)."""
         from scipy import sparse
 
         return sparse.csr_matrix((self.data, self.indices, self.indptr), shape=(len(self.indptr) - 1, self.width))
+
+
+def _block_product(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """One block of compressed sparse rows times a dense ``(width, k)`` matrix."""
+    result = np.zeros((len(indptr) - 1, matrix.shape[1]))
+    filled = np.diff(indptr) > 0
+    if filled.any():
+        products = data[:, None] * matrix[indices]
+        result[filled] = np.add.reduceat(products, indptr[:-1][filled], axis=0)
+    return result
 
 
 DENSE_CHUNK = 4096
@@ -170,21 +198,18 @@ class NgramVocabulary:
         Each distinct whitespace-separated token's n-gram columns are looked up once per call
         (tokens recur across paragraphs; masking and lowercasing never cross a space, so a token's
         columns do not depend on its text), a row's columns are counted by sorting
-        (``np.unique``), and the weights of :data:`TRANSFORM_CHUNK` rows at a time are computed
-        together (so the lists in between stay small); each row's norm is still its own dot
+        (:func:`_counted`), and the weights of :data:`TRANSFORM_CHUNK` rows at a time are computed
+        together (so the lists in between stay small), each chunk a block of the rows; each row's norm is still its own dot
         product, so the rows are the same, bit for bit, as computing them one text at a time.
         """
         token_columns: dict[str, np.ndarray] = {}
-        parts = [self._rows(texts[start : start + TRANSFORM_CHUNK], token_columns) for start in range(0, len(texts), TRANSFORM_CHUNK)]
-        lengths = np.concatenate([part[0] for part in parts]) if parts else np.zeros(0, np.int64)
-        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=indptr[1:])
-        return NgramRows(
-            indptr,
-            np.concatenate([part[1] for part in parts]) if parts else np.zeros(0, np.int64),
-            np.concatenate([part[2] for part in parts]) if parts else np.zeros(0),
-            len(self.terms),
-        )
+        blocks = []
+        for start in range(0, len(texts), TRANSFORM_CHUNK):
+            lengths, indices, data = self._rows(texts[start : start + TRANSFORM_CHUNK], token_columns)
+            indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+            np.cumsum(lengths, out=indptr[1:])
+            blocks.append((indptr, indices, data))
+        return NgramRows(tuple(blocks), len(self.terms))
 
     def _rows(self, texts: Sequence[str], token_columns: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Row lengths, column indices and L2-normalised weights of some texts (``token_columns``: tokens seen, kept between
@@ -208,7 +233,7 @@ class NgramVocabulary:
         width = len(self.terms)
         found_columns = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
         keys = np.repeat(np.arange(len(texts), dtype=np.int64), found_lengths) * width + found_columns
-        cells, counts = np.unique(keys, return_counts=True)  # sorted: by row, then column
+        cells, counts = _counted(keys)  # sorted: by row, then column
         rows = cells // width
         indices = cells - rows * width
         lengths = np.bincount(rows, minlength=len(texts)).astype(np.int64)
@@ -221,6 +246,14 @@ class NgramVocabulary:
             if norm:
                 norms[row] = norm
         return lengths, indices, weights / np.repeat(norms, lengths)
+
+
+def _counted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_counts=True)``, by a stable sort: the keys come grouped by row already, which a stable
+    sort (timsort) uses while ``np.unique``'s quicksort does not (4 times faster here; the same arrays)."""
+    ordered = np.sort(keys, kind="stable")
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1]))) if len(ordered) else np.zeros(0, np.int64)
+    return ordered[starts], np.diff(np.append(starts, len(ordered)))
 
 
 def mask_words(text: str, words: frozenset[str]) -> str:

@@ -53,7 +53,7 @@ def old_transform(vocabulary: NgramVocabulary, texts: Sequence[str]) -> NgramRow
         indices.append(row_columns)
         data.append(weights / norm if norm else weights)
         indptr.append(indptr[-1] + len(row_columns))
-    return NgramRows(
+    return NgramRows.from_csr(
         np.asarray(indptr, dtype=np.int64),
         np.concatenate(indices) if indices else np.zeros(0, np.int64),
         np.concatenate(data) if data else np.zeros(0),

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import scorer
 from analysis.embed import Embedder
-from analysis.scorer import DENSE_CHUNK, LinearScore, ScorerStore, ThemeScorer, assign_themes
+from analysis.scorer import DENSE_CHUNK, LinearScore, NgramRows, NgramVocabulary, ScorerStore, ThemeScorer, assign_themes
 from analysis.themes import ScoringSettings, ThemeSet, parse_themes, replace_theme
 from tests.helpers import DENIALS, LABELLED_CSV, SMALL, themes_with_labelled
 
@@ -358,3 +359,17 @@ def test_dense_rows_are_scored_in_chunks_with_the_same_values() -> None:
     score = LinearScore(rng.standard_normal((1, 384)), 0.25, 1.5)
     expected = ((rows @ score.coef.T).reshape(-1) + score.intercept) / score.spread
     assert np.array_equal(score(rows), expected)
+
+
+def test_ngram_rows_in_blocks_multiply_as_the_joined_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows transformed a few at a time are blocks; their product with a matrix is the joined rows' product, bit for bit."""
+    texts = ["troops left the city", "", "the mission is limited", "foreign hands behind the unrest", "troops", "?", "a b c"]
+    vocabulary = NgramVocabulary.fit("k", texts)
+    monkeypatch.setattr(scorer, "TRANSFORM_CHUNK", 3)
+    rows = vocabulary.transform(texts)
+    assert len(rows.blocks) == 3 and len(rows.indptr) == len(texts) + 1
+    joined = NgramRows.from_csr(rows.indptr, rows.indices, rows.data, rows.width)
+    matrix = np.random.default_rng(3).standard_normal((rows.width, 2))
+    assert np.array_equal(rows @ matrix, joined @ matrix)
+    assert (rows.to_scipy() != joined.to_scipy()).nnz == 0
+    assert (vocabulary.transform([]) @ matrix).shape == (0, 2)
