@@ -66,7 +66,7 @@ EVENT_WORD_SHARE = 0.9
 EVENT_WORD_EVENTS = 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays in blocks: compared by identity, not by value
 class NgramRows:
     """TF-IDF rows of some texts, in compressed sparse row form, held as blocks of consecutive rows (each block's
     ``indptr``, ``indices`` and ``data``, its ``indptr`` from 0).
@@ -86,15 +86,18 @@ class NgramRows:
 
     @cached_property
     def indptr(self) -> np.ndarray:
+        """Where each row starts in :attr:`indices` and :attr:`data` (one entry more than rows)."""
         lengths = [np.diff(indptr) for indptr, _, _ in self.blocks]
         return np.concatenate([np.zeros(1, np.int64), np.cumsum(np.concatenate(lengths)) if lengths else np.zeros(0, np.int64)])
 
     @cached_property
     def indices(self) -> np.ndarray:
+        """Every row's columns, the rows joined."""
         return np.concatenate([indices for _, indices, _ in self.blocks]) if self.blocks else np.zeros(0, np.int64)
 
     @cached_property
     def data(self) -> np.ndarray:
+        """Every row's weights, the rows joined."""
         return np.concatenate([data for _, _, data in self.blocks]) if self.blocks else np.zeros(0)
 
     def __matmul__(self, matrix: np.ndarray) -> np.ndarray:
@@ -137,7 +140,7 @@ class LinearScore:
         Dense rows are taken :data:`DENSE_CHUNK` at a time: ``float32 @ float64`` makes a float64 copy of its rows first,
         and one of 100,000 embeddings (300 MB of fresh memory) cost 0.05–2 s where the chunks take 0.01 s, the same
         values bit for bit (each row's dot product is its own)."""
-        if isinstance(features, np.ndarray):
+        if isinstance(features, np.ndarray) and len(features) > DENSE_CHUNK:
             values = np.concatenate([features[start : start + DENSE_CHUNK] @ self.coef.T for start in range(0, len(features), DENSE_CHUNK)])
         else:
             values = features @ self.coef.T

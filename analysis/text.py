@@ -130,13 +130,15 @@ def remove_diacritics(text: str) -> str:
 class _Translation:
     """``str.translate`` with a table of single characters, done as a regex substitution of the characters it changes:
     the same text, 5–7 times faster on Persian and Arabic, where translate looks every character up in the table while
-    these characters are a few in a hundred."""
+    these characters are a few in a hundred. The table must change at least one character, each into a character or
+    a string (not ``None``: no deletions)."""
 
     def __init__(self, table: Mapping[int, int | str]) -> None:
         self.replacements = {chr(code): value if isinstance(value, str) else chr(value) for code, value in table.items()}
         self.pattern = re.compile("[" + "".join(map(re.escape, self.replacements)) + "]")
 
     def __call__(self, text: str) -> str:
+        """The text translated."""
         return self.pattern.sub(lambda match: self.replacements[match.group()], text)
 
 

@@ -64,7 +64,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import islice
+from itertools import islice, takewhile
 from pathlib import Path
 from typing import NamedTuple
 
@@ -269,7 +269,7 @@ def parse_voice_patterns(config: Mapping[str, object]) -> VoicePatterns:
     form to its speech phrases («تأکید» + «کرده است»).
 
     Raises:
-        VoicesError: a compound without nouns or forms.
+        VoicesError: a compound without nouns or forms; ``groups`` not a list of actor ids.
     """
     tables = {language: table for language, table in config.items() if isinstance(table, dict)}
 
@@ -300,9 +300,20 @@ def parse_voice_patterns(config: Mapping[str, object]) -> VoicePatterns:
         str(config.get("crowd", "")),
         lists("back_references"),
         lists("partitives"),
-        tuple(str(group) for group in config.get("groups", [])),  # type: ignore[attr-defined]
+        _actor_ids(config.get("groups", []), "groups"),
         lists("supporters"),
     )
+
+
+def _actor_ids(value: object, key: str) -> tuple[str, ...]:
+    """A patterns file's list of actor ids.
+
+    Raises:
+        VoicesError: the value is not a list of strings.
+    """
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise VoicesError(f"voice patterns: {key} must be a list of actor ids, not {value!r}")
+    return tuple(value)
 
 
 def load_voice_patterns(path: str | Path | None = None) -> VoicePatterns:
@@ -615,9 +626,9 @@ def find_voice(
             continue
         kind = _speech_kind(form[cue.start : cue.end], kinds)
         if kind == PASSIVE:  # «ويذكر أن»: no one named, no one continued; after a relay that names its source, that source
-            relayed = next((relay_sources[other.start] for other in cues if other.start < cue.start and other.start in relay_sources), None)
-            if relayed is not None:  # «به نقل از خبرگزاری فرانسه، … گزارش شده است»
-                return Voice(ATTRIBUTED, _named(relayed, base), cue_text)
+            relayer = next((other for other in reversed(cues) if other.start < cue.start and other.start in relay_sources), None)
+            if relayer is not None:  # «به نقل از خبرگزاری فرانسه، … گزارش شده است»
+                return Voice(ATTRIBUTED, _named(relay_sources[relayer.start], base), base[relayer.start : relayer.end])
             return Voice(ATTRIBUTED, "", base[cue.start : cue.end])
         subject = _subject(form, cue, outside, language, patterns, excluded)
         if kind == CHANT and patterns.crowd and (subject is None or subject.actor == UNKNOWN):
@@ -627,14 +638,8 @@ def find_voice(
         if subject is not None:
             return Voice(ATTRIBUTED, _named(subject, base), base[cue.start : cue.end])
         if language == ARABIC and _names_someone(_raw_span(base, form, cue, language, patterns), cue, language, patterns):
-            clause_end = _clause_end(form, cue.end)  # a long title before the name: «قال المفوض السامي … أنطونيو غوتيريش،»
-            complementisers = _complementiser_forms(tuple(patterns.complementisers.get(ARABIC, ())))
-            clause_end = next(
-                (word.start() for word in _WORD.finditer(form, cue.end, clause_end) if word.group() in complementisers), clause_end
-            )
-            subject_beyond = next((mention for mention in outside if cue.end <= mention.start < clause_end), None)
-            if subject_beyond is not None:
-                return Voice(ATTRIBUTED, _named(subject_beyond, base), base[cue.start : cue.end])
+            if (titled := _subject_after_title(form, cue, outside, patterns)) is not None:
+                return Voice(ATTRIBUTED, _named(titled, base), base[cue.start : cue.end])
             break  # «وقال زعيم المعارضة فيكتور أوربان، … مطالبا …»: a subject the file lacks, not a later verb's
     if headline_speaker:
         return Voice(ATTRIBUTED, headline_speaker, "headline")
@@ -691,14 +696,23 @@ def _speech_kind(matched: str, kinds: Mapping[str, str]) -> str:
     return kinds.get(key) or (kinds.get(key[1:], "") if key[:1] in ("و", "ف") else "")
 
 
+def _subject_after_title(form: str, cue: _Cue, mentions: Sequence[_Mention], patterns: VoicePatterns) -> _Mention | None:
+    """Arabic: an actor named after a verb beyond the subject's usual words, before the clause's comma or a
+    complementiser (a long title before the name: «قال المفوض السامي للأمم المتحدة لشؤون اللاجئين أنطونيو غوتيريش،»)."""
+    end = _complementiser_at(form, cue.end, _clause_end(form, cue.end), patterns)
+    return next((mention for mention in mentions if cue.end <= mention.start < end), None)
+
+
 def _for_the_authorities(form: str, cue: _Cue, language: str, patterns: VoicePatterns) -> bool:
-    """Whether a chant's sentence names a crowd for the authorities (``supporters``): its words are not the protesters'."""
+    """Whether a chant's sentence names a crowd for the authorities (``supporters``), outside the quoted words: its words
+    are not the protesters'."""
     supporters = _compiled_phrases(tuple(patterns.supporters.get(language, ())), language, _ALIAS_PREFIX.get(language, ""))
     if supporters is None:
         return False
     start = _sentence_start(form, cue.start)
     end = next((position for position in _sentence_ends(form) if position > cue.end), len(form))
-    return supporters.search(form, start, end) is not None
+    quoted = [(match.start(), match.end()) for match in _QUOTES.finditer(form, start, end)]  # «مرگ بر حامیان دولت»: a slogan
+    return any(not any(low <= match.start() < high for low, high in quoted) for match in supporters.finditer(form, start, end))
 
 
 def _names_someone(raw: str, cue: _Cue, language: str, patterns: VoicePatterns) -> bool:
@@ -728,12 +742,11 @@ _PARTITIVE_OF = frozenset({"من", "از"})
 def _oblique_plural(text: str, names: frozenset[str]) -> bool:
     """Arabic: a masculine plural in «ين» (or «ي» before its complement) whose «ون» («و») form is an alias too
     («المتظاهرين» beside «المتظاهرون»): an object or a genitive («ووصف تشاوشيسكو المتظاهرين»، «مخاطبا منظمي الاحتجاجات»),
-    never a verb's subject («وهتف المتظاهرون»), unless part of a group («أحد منظمي الاحتجاجات»)."""
+    never a verb's subject («وهتف المتظاهرون»)."""
     words = text.split()
-    if len(words) > 1 and words[0].endswith("ي"):  # the construct state: «منظمي الاحتجاجات» beside «منظمو الاحتجاجات»
-        return "".join([words[0][:-1] + "و", *words[1:]]) in names
+    construct = len(words) > 1 and words[0].endswith("ي") and "".join([words[0][:-1] + "و", *words[1:]]) in names
     squeezed = "".join(words)
-    return squeezed.endswith("ين") and squeezed[:-2] + "ون" in names
+    return construct or (squeezed.endswith("ين") and squeezed[:-2] + "ون" in names)
 
 
 _LOOK_BACK = 120
@@ -792,7 +805,7 @@ def _speaking(
         if language == PERSIAN:
             governed = after_preposition or form[mention.end :].split(maxsplit=1)[:1] == ["را"]  # «معترضان را»: the object
         else:
-            in_group = of_group or (bool(before) and before[-1] in partitives)  # «أحد المحتجين»
+            in_group = of_group or (bool(before) and before[-1] in partitives)  # «أحد المحتجين»، «أحد منظمي الاحتجاجات»
             oblique = _oblique_plural(form[mention.start : mention.end], forms.get(mention.actor, frozenset()))
             governed = governed or after_preposition or (oblique and not in_group)
         if governed:
@@ -974,22 +987,17 @@ def _named_member(form: str, verb_end: int, body: _Mention, stop: int, mentions:
     """Arabic: someone of a body named after it («المتحدثة باسم وزارة الخارجية الأمريكية فيكتوريا نولاند»، «رئيس
     المفوضية الأوروبية جوزيه مانويل باروسو») speaks as someone the file lacks (docs/labelling.md V4: only an unnamed
     spokesperson is the body), else the body."""
-    heads = _heads(patterns, ARABIC)  # «وكالة رويترز»: the head noun and the name are one body, not a role in it
-    role = [word for word in form[verb_end : body.start].split() if _head_preposition(word, heads, ARABIC) is None]
     if body.actor in patterns.groups:  # «لين في فان، أحد قادة الحراك»: the movement speaks through its own (V4)
         return body
+    heads = _heads(patterns, ARABIC)  # «وكالة رويترز»: the head noun and the name are one body, not a role in it
+    role = [word for word in form[verb_end : body.start].split() if _head_preposition(word, heads, ARABIC) is None]
     if not role and "باسم" not in form[body.start : body.end].split():  # «المتحدثة باسم»، «رئيس»; «باسم» in a title
         return body
     if (named := _name_before_comma(form, verb_end, body.start, patterns)) is not None:
         return named  # «وقالت فلورانس مارشال، المتحدثة باسم بعثة الأمم المتحدة»
     stop = max(stop, _arabic_subject_end(form, body.end, patterns))  # the name may run past the verb's window
     words = list(islice(_WORD.finditer(form, body.end, stop), MEMBER_NAME_WORDS + 1))
-    openers = _openers(patterns, ARABIC)
-    name = []
-    for word in words:
-        if word.group().startswith("ال") or word.group() in openers or word.group().isdigit():
-            break
-        name.append(word)
+    name = list(takewhile(lambda word: _name_word(word.group(), patterns), words))
     if not name or len(name) > MEMBER_NAME_WORDS or form[body.end : name[0].start()].strip(" ،,"):
         return body
     if any(body.end <= mention.start < name[-1].end() for mention in mentions):  # «… دميتري بيسكوف»: in the file
@@ -1005,12 +1013,14 @@ def _name_before_comma(form: str, start: int, end: int, patterns: VoicePatterns)
     if comma < 0:
         return None
     words = list(_WORD.finditer(form, start, comma))
-    openers = _openers(patterns, ARABIC)
-    if not 1 <= len(words) <= MEMBER_NAME_WORDS or any(
-        word.group().startswith(("ال", "وال")) or word.group() in openers or word.group().isdigit() for word in words
-    ):
+    if not 1 <= len(words) <= MEMBER_NAME_WORDS or not all(_name_word(word.group(), patterns) for word in words):
         return None
     return _Mention(words[0].start(), words[-1].end(), UNKNOWN)
+
+
+def _name_word(word: str, patterns: VoicePatterns) -> bool:
+    """Arabic: whether a word may be part of a person's name: no article, no opener, no number."""
+    return not (word.startswith("ال") or word in _openers(patterns, ARABIC) or word.isdigit())
 
 
 _ARABIC_WAS = frozenset({"كان", "كانت", "كانوا", "وكان", "وكانت", "وكانوا", "فكان", "فكانت"})
@@ -1031,9 +1041,9 @@ def _pluperfect_subject(form: str, verb_start: int, sentence_start: int) -> tupl
 
 
 APPOSITION_NAME_WORDS = 4
+"""Persian: at most this many words before a comma that opens a clause are a name in apposition with what follows."""
 GROUP_APPOSITION_WORDS = 4
 """Persian: at most this many words between a name's comma and a group's name make the name one of the group."""
-"""Persian: at most this many words before a comma that opens a clause are a name in apposition with what follows."""
 
 
 def _unnamed_apposition(form: str, clause_start: int, mention: _Mention, patterns: VoicePatterns) -> _Mention | None:
@@ -1062,7 +1072,6 @@ _CLOSING_QUOTE = {"«": "»", '"': '"', "“": "”"}
 def _arabic_subject_end(form: str, start: int, patterns: VoicePatterns) -> int:
     """Where an Arabic verb's subject may end: a complementiser, a colon or quotation, a sentence end, or
     :data:`WINDOW_WORDS` words. A name quoted after its head noun («وكالة "رويترز"»، «صحيفة «الأهرام»») is part of it."""
-    complementisers = _complementiser_forms(tuple(patterns.complementisers.get(ARABIC, ())))
     end = _word_end(form, start, WINDOW_WORDS)
     punctuation = _ARABIC_STOP.search(form, start, end)
     heads = _heads(patterns, ARABIC)
@@ -1075,14 +1084,24 @@ def _arabic_subject_end(form: str, start: int, patterns: VoicePatterns) -> int:
         punctuation = _ARABIC_STOP.search(form, closing + 1, end)
     if punctuation:
         end = punctuation.start()
+    complementiser = _complementiser_at(form, start, end, patterns)
+    if complementiser < end:
+        return complementiser
+    sentence = _SENTENCE_END.search(form, start, end)
+    return sentence.start() if sentence else end
+
+
+def _complementiser_at(form: str, start: int, end: int, patterns: VoicePatterns) -> int:
+    """Arabic: where the first complementiser between ``start`` and ``end`` is («أن»، «إلى»; not the «من» of a part of a
+    group, «أحد من»), else ``end``."""
+    complementisers = _complementiser_forms(tuple(patterns.complementisers.get(ARABIC, ())))
     partitives = _forms_of(tuple(patterns.partitives.get(ARABIC, ())), ARABIC)
     previous = ""
     for word in _WORD.finditer(form, start, end):
         if word.group() in complementisers and not (word.group() in _PARTITIVE_OF and previous in partitives):
             return word.start()
         previous = word.group()
-    sentence = _SENTENCE_END.search(form, start, end)
-    return sentence.start() if sentence else end
+    return end
 
 
 @cache

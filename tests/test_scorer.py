@@ -359,6 +359,7 @@ def test_dense_rows_are_scored_in_chunks_with_the_same_values() -> None:
     score = LinearScore(rng.standard_normal((1, 384)), 0.25, 1.5)
     expected = ((rows @ score.coef.T).reshape(-1) + score.intercept) / score.spread
     assert np.array_equal(score(rows), expected)
+    assert score(np.zeros((0, 384), np.float32)).shape == (0,)
 
 
 def test_ngram_rows_in_blocks_multiply_as_the_joined_rows(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -60,6 +60,13 @@ def test_voice_patterns_file_has_speech_and_relay_cues_per_language() -> None:
     assert len(patterns.speech["fa"]) == len(set(patterns.speech["fa"]))
     assert {"خبرنگار ما"} <= set(patterns.self_references["fa"]) and {"مراسلنا"} <= set(patterns.self_references["ar"])
     assert {"در", "همچنین", "وی"} <= set(patterns.openers["fa"]) and {"في", "أيضا"} <= set(patterns.openers["ar"])
+    known = {actor.id for actor in default_actors()}
+    assert patterns.crowd in known and set(patterns.groups) <= known and patterns.crowd in patterns.groups
+
+
+def test_voice_patterns_groups_must_be_a_list_of_actor_ids() -> None:
+    with pytest.raises(VoicesError, match="groups must be a list of actor ids"):
+        parse_voice_patterns({"groups": "experts", "fa": {"speech": ["گفت"]}})
 
 
 def test_an_outlet_called_short_is_still_recognised() -> None:
@@ -250,6 +257,11 @@ def test_chants_for_the_authorities_are_not_the_protesters(text: str, language: 
     assert find_voice(text, language)[:2] == (ATTRIBUTED, "")
 
 
+def test_a_slogan_against_the_governments_supporters_is_the_protesters() -> None:
+    """Words for the authorities inside the chant itself say nothing of who chants it."""
+    assert find_voice("هزاران نفر شعار «مرگ بر حامیان دولت» سر دادند.", "fa")[:2] == (ATTRIBUTED, "protesters")
+
+
 def test_a_patterns_file_without_a_crowd_gives_chants_no_crowd() -> None:
     patterns = replace(default_voice_patterns(), crowd="")
     voice, speaker, _ = find_voice("وتجمع مئات من أنصاره أمام القصر مرددين «نريد مانويل».", "ar", patterns=patterns)
@@ -386,6 +398,12 @@ def test_a_title_names_its_holder_at_the_articles_date(text: str, language: str,
         ("در ولورا هزاران نفر با سر دادن شعارهای «بریشا برو» خواستار استعفای رئیس جمهور شدند.", "fa", "", "protesters"),
         ("گفته می‌شود دست‌کم ۱۶ نفر جان خود را از دست داده‌اند.", "fa", "protesters", ""),
         ("گزارش شده است که ده‌ها نفر بازداشت شده‌اند.", "fa", "protesters", ""),
+        (  # the nearest relay before the passive
+            "به نقل از رویترز، پلیس وارد میدان شد. به نقل از خبرگزاری فرانسه، ده‌ها نفر بازداشت شدند. گفته می‌شود یک نفر کشته شد.",
+            "fa",
+            "",
+            "afp",
+        ),
         # a passive after a relay that names its source: that source («به نقل از …، … گزارش شده است»)
         ("به نقل از خبرگزاری فرانسه، پلیس به معترضان یورش برد. گزارش شده است که یک نفر کشته شد.", "fa", "", "afp"),
         # a name before the comma of its apposition: that person, not the body named in it
