@@ -605,9 +605,10 @@ def find_voice(
         names_one_actor = any(mention.start <= match.start() + 1 and mention.end >= match.end() - 1 for mention in all_mentions)
         if len(_WORD.findall(quoted)) >= patterns.min_quote_words and not names_one_actor:
             cues.append(_Cue("quote", match.start(), match.end()))
+    outside = [mention for mention in subjects if mention.actor not in own]
     headline_speaker = ""
     if headline and not any(match.end() <= colon for match in speeches):  # «وی افزود: …»: a verb's colon, no headline
-        named = [mention for mention in subjects if mention.end <= colon and mention.actor not in own]
+        named = [mention for mention in outside if mention.end <= colon]
         if named:
             cues.append(_Cue("headline", 0, colon))
             headline_speaker = _named(named[0], base)
@@ -619,7 +620,6 @@ def find_voice(
     cues.sort(key=lambda cue: cue.start)
     first = cues[0]
     cue_text = base[first.start : first.end]
-    outside = [mention for mention in subjects if mention.actor not in own]
     kinds = _speech_kinds(tuple(patterns.chants.get(language, ())), tuple(patterns.passives.get(language, ())), language)
     for cue in cues:
         if cue.kind != "speech":
@@ -632,7 +632,7 @@ def find_voice(
             return Voice(ATTRIBUTED, "", base[cue.start : cue.end])
         subject = _subject(form, cue, outside, language, patterns, excluded)
         if kind == CHANT and patterns.crowd and (subject is None or subject.actor == UNKNOWN):
-            if _for_the_authorities(form, cue, language, patterns):  # «هواداران دولت … شعار … سر دادند»
+            if _for_the_authorities(form, cue, quotes, language, patterns):  # «هواداران دولت … شعار … سر دادند»
                 return Voice(ATTRIBUTED, "", base[cue.start : cue.end])
             return Voice(ATTRIBUTED, patterns.crowd, base[cue.start : cue.end])  # the crowd's words (V2)
         if subject is not None:
@@ -703,16 +703,14 @@ def _subject_after_title(form: str, cue: _Cue, mentions: Sequence[_Mention], pat
     return next((mention for mention in mentions if cue.end <= mention.start < end), None)
 
 
-def _for_the_authorities(form: str, cue: _Cue, language: str, patterns: VoicePatterns) -> bool:
-    """Whether a chant's sentence names a crowd for the authorities (``supporters``), outside the quoted words: its words
-    are not the protesters'."""
+def _for_the_authorities(form: str, cue: _Cue, quotes: Sequence[re.Match[str]], language: str, patterns: VoicePatterns) -> bool:
+    """Whether a chant's sentence names a crowd for the authorities (``supporters``) outside the quotations (``quotes``,
+    «مرگ بر حامیان دولت» is a slogan): its words are not the protesters'."""
     supporters = _compiled_phrases(tuple(patterns.supporters.get(language, ())), language, _ALIAS_PREFIX.get(language, ""))
     if supporters is None:
         return False
-    start = _sentence_start(form, cue.start)
-    end = next((position for position in _sentence_ends(form) if position > cue.end), len(form))
-    quoted = [(match.start(), match.end()) for match in _QUOTES.finditer(form, start, end)]  # «مرگ بر حامیان دولت»: a slogan
-    return any(not any(low <= match.start() < high for low, high in quoted) for match in supporters.finditer(form, start, end))
+    found = supporters.finditer(form, _sentence_start(form, cue.start), _sentence_end(form, cue.end))
+    return any(not any(quote.start() <= match.start() < quote.end() for quote in quotes) for match in found)
 
 
 def _names_someone(raw: str, cue: _Cue, language: str, patterns: VoicePatterns) -> bool:
@@ -968,9 +966,8 @@ def _subject(
             named = _apposed(after[0], mentions, form)
             if named is after[0]:
                 named = _named_member(form, cue.end, named, stop, mentions, patterns)
-            if named.actor == UNKNOWN and not form.startswith(
-                "،", named.end
-            ):  # a title someone the file lacks held: with the name that follows it («… جون كيري»)
+            # a title someone the file lacks held: with the name that follows it («… جون كيري»), unless a comma ends the name
+            if named.actor == UNKNOWN and not form.startswith("،", named.end):
                 named = named._replace(end=max(named.end, min(stop, _word_end(form, named.end, 2))))
         elif before:
             named = before[-1]
@@ -1115,6 +1112,13 @@ def _sentence_start(form: str, position: int) -> int:
     ends = _sentence_ends(form)
     at = bisect_right(ends, position)
     return ends[at - 1] if at else 0
+
+
+def _sentence_end(form: str, position: int) -> int:
+    """Where the sentence holding ``position`` ends: just after the first sentence end after it, else the text's end."""
+    ends = _sentence_ends(form)
+    at = bisect_right(ends, position)
+    return ends[at] if at < len(ends) else len(form)
 
 
 @lru_cache(maxsize=4)
