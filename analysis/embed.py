@@ -304,6 +304,16 @@ class Embedder:
             self._model = self.load()
         return self._model
 
+    def preload(self) -> None:
+        """Load the model now, for a server that will soon need it (see ``views.common.preload_model``).
+
+        A failure is logged, not raised: the text that needs the model raises it again, where it is explained.
+        """
+        try:
+            self._model = self.model
+        except Exception as error:  # the text that needs the model raises and explains the same error
+            _log.warning("the embedding model could not be loaded in advance (%s: %s)", type(error).__name__, error)
+
     def release_model(self) -> None:
         """Let go of the loaded model, this process's one copy included (:func:`load_once`), so that its memory is
         returned; embedding a text that is not cached loads it again."""

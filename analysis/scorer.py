@@ -58,6 +58,9 @@ SCORE_DECIMALS = 4
 _MEMORY_ENTRIES = 64
 NGRAM_RANGE = (2, 5)
 TRANSFORM_CHUNK = 4096
+TOKEN_MEMORY = 500_000
+"""Tokens whose n-gram columns a vocabulary remembers between calls (a refit transforms the same training texts again);
+past it the memory starts afresh."""
 _WHITESPACE = re.compile(r"\s\s+")
 _WORD = re.compile(r"[^\W\d_]+(?:\u200c[^\W\d_]+)*")
 MASK = "\u25aa"
@@ -195,17 +198,24 @@ class NgramVocabulary:
     def _columns(self) -> dict[str, int]:
         return {term: column for column, term in enumerate(self.terms.tolist())}
 
+    @cached_property
+    def _token_columns(self) -> dict[str, np.ndarray]:
+        return {}
+
     def transform(self, texts: Sequence[str]) -> NgramRows:
         """The TF-IDF rows of some texts (n-grams outside the vocabulary are ignored).
 
-        Each distinct whitespace-separated token's n-gram columns are looked up once per call
-        (tokens recur across paragraphs; masking and lowercasing never cross a space, so a token's
-        columns do not depend on its text), a row's columns are counted by sorting
+        Each distinct whitespace-separated token's n-gram columns are looked up once and remembered
+        (up to :data:`TOKEN_MEMORY` tokens; tokens recur across paragraphs and a refit transforms the same
+        training texts again; masking and lowercasing never cross a space, so a token's columns do not
+        depend on its text), a row's columns are counted by sorting
         (:func:`_counted`), and the weights of :data:`TRANSFORM_CHUNK` rows at a time are computed
         together (so the lists in between stay small), each chunk a block of the rows; each row's norm is still its own dot
         product, so the rows are the same, bit for bit, as computing them one text at a time.
         """
-        token_columns: dict[str, np.ndarray] = {}
+        token_columns = self._token_columns
+        if len(token_columns) > TOKEN_MEMORY:
+            token_columns.clear()
         blocks = []
         for start in range(0, len(texts), TRANSFORM_CHUNK):
             lengths, indices, data = self._rows(texts[start : start + TRANSFORM_CHUNK], token_columns)
@@ -216,7 +226,7 @@ class NgramVocabulary:
 
     def _rows(self, texts: Sequence[str], token_columns: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Row lengths, column indices and L2-normalised weights of some texts (``token_columns``: tokens seen, kept between
-        calls, each token's columns as one array, joined once per chunk rather than copied int by int)."""
+        chunks and calls, each token's columns as one array, joined once per chunk rather than copied int by int)."""
         columns, masked = self._columns, self._masked
         found: list[np.ndarray] = []
         found_lengths = np.zeros(len(texts), dtype=np.int64)
@@ -625,6 +635,13 @@ class ThemeScorer:
     def _require_fitted(self) -> None:
         if set(self.fitted_) != set(self.themes.ids):
             raise RuntimeError("ThemeScorer is not fitted: call fit() first")
+
+
+def import_fitting() -> None:
+    """Import what fitting needs (scikit-learn's estimators: about 0.7 s here), for a server that will soon fit a theme;
+    scoring a stored fit never imports them."""
+    import sklearn.feature_extraction.text
+    import sklearn.linear_model  # noqa: F401
 
 
 def fitted_scorer(

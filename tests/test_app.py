@@ -10,6 +10,8 @@ import datetime as dt
 import io
 import json
 import re
+import sys
+import time
 import uuid
 from functools import partial
 from pathlib import Path
@@ -24,10 +26,11 @@ from streamlit.testing.v1 import AppTest
 
 from analysis import language_memory, text, views
 from analysis.corpus import read_corpus
-from analysis.embed import make_embedder
+from analysis.embed import Embedder, make_embedder
 from analysis.pipeline import Analysis, analyze, corpus_hash
 from analysis.themes import load_themes, parse_themes, themes_to_toml
 from tests.helpers import ROOT, SEEDS, forget_identifications
+from views import common
 
 pytestmark = pytest.mark.model
 
@@ -801,3 +804,21 @@ def test_a_bad_actors_file_gets_a_clear_message() -> None:
     )
     run(at)
     assert "has kind 'celebrity'" in at.error[0].value
+
+
+def test_the_first_page_starts_loading_the_model_in_the_background(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A theme edit's new sentence needs the model: the page starts loading it once drawn, once per server."""
+    started: list[object] = []
+    monkeypatch.setattr(common, "warm_up", started.append)
+    common.preload_model.clear()  # as at a server start
+    dashboard().run()
+    deadline = time.monotonic() + 30
+    while not started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert started == [common.shared_embedder()]  # a second run does not start it again
+    common.preload_model.clear()
+
+
+def test_warming_up_loads_the_model_and_the_fitting_code(fake_embedder: Embedder) -> None:
+    common.warm_up(fake_embedder)
+    assert fake_embedder.model_loaded and "sklearn.linear_model" in sys.modules

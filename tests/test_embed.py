@@ -215,3 +215,21 @@ def test_a_released_model_is_let_go_and_loaded_again_when_needed() -> None:
     assert load_once(model_id, lambda: FakeEncoder()) is not loads[0]  # the process's copy is gone too
     embedder.release_model()  # nothing loaded: nothing to do
     assert np.array_equal(embedder.embed(["نیروها", "القوات"]), first)
+
+
+def test_preload_loads_the_model_once_and_logs_a_failure_instead_of_raising(caplog: pytest.LogCaptureFixture) -> None:
+    loads: list[int] = []
+    embedder = Embedder("fake", lambda: loads.append(1) or FakeEncoder())
+    embedder.preload()
+    embedder.preload()
+    assert embedder.model_loaded and loads == [1]
+
+    def broken() -> FakeEncoder:
+        raise ModelError("no model folder")
+
+    failing = Embedder("fake", broken)
+    failing.preload()
+    assert not failing.model_loaded
+    assert "could not be loaded in advance (ModelError: no model folder)" in caplog.text
+    with pytest.raises(ModelError, match="no model folder"):
+        failing.embed(["نص"])  # the text that needs it raises, where it is explained

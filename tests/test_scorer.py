@@ -374,3 +374,16 @@ def test_ngram_rows_in_blocks_multiply_as_the_joined_rows(monkeypatch: pytest.Mo
     assert np.array_equal(rows @ matrix, joined @ matrix)
     assert (rows.to_scipy() != joined.to_scipy()).nnz == 0
     assert (vocabulary.transform([]) @ matrix).shape == (0, 2)
+
+
+def test_remembered_token_columns_give_the_same_rows_and_the_memory_starts_afresh_past_its_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = ["troops left the city", "the mission is limited", "foreign hands behind the unrest"]
+    vocabulary = NgramVocabulary.fit("k", texts)
+    first = vocabulary.transform(texts).to_scipy()
+    remembered = dict(vocabulary._token_columns)
+    assert set(remembered) == {token for text in texts for token in text.split()}
+    assert (vocabulary.transform(texts).to_scipy() != first).nnz == 0  # from the memory: the same rows
+    monkeypatch.setattr(scorer, "TOKEN_MEMORY", 3)
+    fresh = NgramVocabulary.fit("k", texts).transform(["troops left"]).to_scipy()
+    assert (vocabulary.transform(["troops left"]).to_scipy() != fresh).nnz == 0
+    assert set(vocabulary._token_columns) == {"troops", "left"}  # cleared first: more than 3 tokens were remembered

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
@@ -21,7 +22,7 @@ from analysis.evaluate import score_labels
 from analysis.html import paragraphs_table_html
 from analysis.labels import EVALUATION_LABELS, LabelsError, read_labels
 from analysis.languages import ALL, language_order
-from analysis.scorer import ScorerStore
+from analysis.scorer import ScorerStore, import_fitting
 from analysis.themes import ThemeError, ThemeSet, load_themes, themes_from_upload, themes_to_toml
 from analysis.views import CorpusFacts
 from analysis.voices import VoicesError
@@ -149,6 +150,26 @@ class Run:
 def shared_embedder() -> Embedder:
     """The embedder, shared by every session (the model itself loads only when a text is not cached)."""
     return make_embedder()
+
+
+@st.cache_resource(show_spinner=False)
+def preload_model() -> threading.Thread:
+    """Load the shared embedder's model (and the fitting code) in the background, once per server, after the first page
+    is drawn.
+
+    A page whose vectors are all cached never loads the model, so the first text a user adds (a theme edit's new
+    sentence, an upload) used to wait the 2–4 s of loading; it now finds the model loaded. Not a daemon: the
+    interpreter waits for a load under way rather than stopping it in the middle.
+    """
+    thread = threading.Thread(target=warm_up, args=(shared_embedder(),), name="framing-warm-up")
+    thread.start()
+    return thread
+
+
+def warm_up(embedder: Embedder) -> None:
+    """Load the model and import scikit-learn's estimators (a theme edit's refit needs them)."""
+    embedder.preload()
+    import_fitting()
 
 
 @st.cache_data(show_spinner="Scoring the labelled paragraphs…", max_entries=8)
