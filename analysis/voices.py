@@ -735,6 +735,8 @@ _ARABIC_PREPOSITIONS = frozenset(
 )
 """Arabic prepositions written apart (in matching form: alef folded), governing the noun after them."""
 _PARTITIVE_OF = frozenset({"من", "از"})
+_STATEMENT_OF = frozenset({"بيان", "بيانا", "وبيان"})
+"""Arabic: a statement's author follows it with «ل» («بيان لوزارة الخارجية»، «بيان للبيت الأبيض»: of, not to)."""
 
 
 def _oblique_plural(text: str, names: frozenset[str]) -> bool:
@@ -798,7 +800,9 @@ def _speaking(
             text = "".join(form[mention.start : mention.end].split())
             names = forms.get(mention.actor, frozenset())
             governed = language == ARABIC and text not in names and not (text[:1] in ("و", "ف") and text[1:] in names)
-        of_group = len(before) >= 2 and before[-1] in _PARTITIVE_OF and before[-2] in partitives  # «كثير من المحتجين»
+            governed = governed and not (before and before[-1] in _STATEMENT_OF and text[:1] == "ل")  # «بيان لوزارة الخارجية»: its author
+        of_group = len(before) >= 2 and before[-1] in _PARTITIVE_OF and (before[-2] in partitives or before[-2].endswith("،"))
+        # «كثير من المحتجين»، «یکی از معترضان»; in apposition: «تامارا لیچ، از برگزارکنندگان …» (one of them)
         after_preposition = bool(before) and before[-1] in prepositions and not of_group
         if language == PERSIAN:
             governed = after_preposition or form[mention.end :].split(maxsplit=1)[:1] == ["را"]  # «معترضان را»: the object

@@ -149,6 +149,8 @@ def test_bad_actors_files_say_why(toml: str, message: str) -> None:
         ),
         # ... and a relay alone names the agency: in a chain, the original source
         ("به گزارش ایرنا به نقل از خبرگزاری فرانسه، ستاد ارتش پایان مأموریت را جشن گرفت.", "", (ATTRIBUTED, "afp")),
+        # an estimate is someone's word too
+        ("به برآورد خبرگزاری فرانسه ده هزار نفر در راهپیمایی شرکت کردند.", "", (ATTRIBUTED, "afp")),
         # someone spoken to, or named through an envoy, is not the speaker
         ("سخنگوی جبهه در گفت‌وگو با خبرگزاری رویترز این آتش‌بس را «شوخی» خواند.", "", (ATTRIBUTED, "سخنگوی جبهه در گفتوگو")),
         ("فرستاده ویژه دبیرکل سازمان ملل در نشستی خبری این روز را خونین خواند.", "", (ATTRIBUTED, "فرستاده ویژه دبیرکل سازمان")),
@@ -215,6 +217,11 @@ def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
         # «مشددة» without «على» is an adjective (strict), the present «تكشف» a reveal, not speech
         ("وبحسب وكالة الصحافة الفرنسية، غادر الرئيس العاصمة تحت حراسة مشددة.", "", (ATTRIBUTED, "afp")),
         ("تكشف الاحتجاجات التي هزت البلاد حجم المأزق الذي تواجهه الحكومة.", "", (OUTLET, "")),
+        # «يذكر» after a noun is "notable", not "mentions"
+        ("ولم يسجل حتى المساء أي تجمع يذكر في العاصمة.", "", (OUTLET, "")),
+        # a statement's author follows it with «ل» (of); a statement to an agency is not the agency's
+        ("وجاء في بيان لوزارة الخارجية الأمريكية أن واشنطن تتابع الوضع.", "", (ATTRIBUTED, "us_state_department")),
+        ("وقال في تصريح لوكالة رويترز إن الوضع هادئ.", "", (ATTRIBUTED, "في تصريح لوكالة رويترز")),
     ],
 )
 def test_arabic(text: str, outlet: str, expected: tuple[str, str]) -> None:
@@ -235,6 +242,14 @@ def test_arabic(text: str, outlet: str, expected: tuple[str, str]) -> None:
         ("رهبران جنبش دانشجویی اعلام کردند تحصن را ادامه می‌دهند.", "fa", "protesters"),
         ("وقال نبيل حداد، أحد منظمي الحملة، إن الحركة لا تتبع أي حزب.", "ar", "protesters"),
         ("مهسا کرمی، دانشجو و یکی از برگزارکنندگان تجمع، به خبرنگاران گفت: «ما ادامه می‌دهیم.»", "fa", "protesters"),
+        ("لیلا احمدی، از برگزارکنندگان «جنبش سبز شهر»، گفت: «ما عقب نمی‌نشینیم.»", "fa", "protesters"),  # «، از»: one of them
+        ("کامران رضایی، از رهبران ائتلاف مخالفان، گفت که تحصن ادامه دارد.", "fa", "protesters"),
+        ("وقال أحد المشاركين في الاعتصام إن المطالب لم تتحقق.", "ar", "protesters"),
+        ("وقال عامل يشارك في الاحتجاج لوكالة الأنباء إن الأجور لم ترتفع.", "ar", "protesters"),
+        ("ويطالب قادة الائتلاف، الذين يقودون الاحتجاجات، بانتخابات مبكرة.", "ar", "protesters"),
+        # slogans carried: «با شعار «…»», placards with words on them
+        ("هزاران نفر در میدان گرد آمدند و با شعار «دولت باید برود» خواستار انتخابات شدند.", "fa", "protesters"),
+        ("معترضان پلاکاردهایی با نوشته «نه به فساد» در دست داشتند.", "fa", "protesters"),
         # ... and an expert named in apposition speaks as the experts
         ("پدرو آلوس، مورخ پرتغالی، گفت: «آن روز کودتا به انقلاب تبدیل شد.»", "fa", "experts"),
         # ... unless an actor of the file chants
@@ -251,6 +266,7 @@ def test_chants_are_the_crowds_words(text: str, language: str, speaker: str) -> 
         # a crowd for the authorities: its chants are nobody's of the file (docs/labelling.md V4)
         ("هزاران نفر از هواداران دولت با سر دادن شعار «زنده باد نخست‌وزیر» از او حمایت کردند.", "fa"),
         ("وهتف المشاركون في التجمع المؤيد للحكومة «نعم للاستقرار».", "ar"),
+        ("وردد آلاف الشبان من الحركة الموالية للحكومة «نعم للرئيس».", "ar"),
     ],
 )
 def test_chants_for_the_authorities_are_not_the_protesters(text: str, language: str) -> None:
