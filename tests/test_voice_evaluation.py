@@ -115,6 +115,8 @@ FRESH_SETS = {
     "eleventh": Path(__file__).parent / "data" / "voices_fresh11.csv",
     "twelfth": Path(__file__).parent / "data" / "voices_fresh12.csv",
     "thirteenth": Path(__file__).parent / "data" / "voices_fresh13.csv",
+    "fourteenth": Path(__file__).parent / "data" / "voices_fresh14.csv",
+    "fifteenth": Path(__file__).parent / "data" / "voices_fresh15.csv",
 }
 
 
@@ -139,6 +141,10 @@ def _fresh_metrics(name: str) -> pd.DataFrame:
         ("eleventh", (101, 107)),
         ("twelfth", (108, 105)),
         ("thirteenth", (106, 103)),
+        ("fourteenth", (102, 107)),
+        pytest.param(
+            "fifteenth", (103, 103), marks=pytest.mark.xfail(strict=True, reason="Arabic voice accuracy 0.893 (92 of 103) at 3b96aed")
+        ),
     ],
 )
 def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) -> None:
@@ -187,9 +193,16 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
     - twelfth and thirteenth, measured together (tests/data/voices_fresh12.csv: Russia 2011, UK 2011, Oman 2011, Panama
       2022, South Sudan 2013, Liberia 2019, USA 2020, Canada 2022; voices_fresh13.csv: China 1989, India 2020,
       Guinea-Bissau 2022, Congo-Brazzaville 1997, Saudi Arabia 2011, El Salvador 2020, Netherlands 2019, Mexico 2014;
-      four writers), at f5ff127: voice accuracy fa 0.95, ar 0.94; speaker F1 fa 0.75, ar 0.75 (below). Not read.
+      four writers), at f5ff127: voice accuracy fa 0.95, ar 0.94; speaker F1 fa 0.75, ar 0.75. Then read (session 9): the
+      movement's participants and organisers in more words, «، از» appositions, slogans carried, placards, crowds
+      «الموالية», a statement's author after «بيان ل», «يذكر» as "notable" (3b96aed);
+    - fourteenth and fifteenth, measured together (tests/data/voices_fresh14.csv: Egypt 2011, Iran 2009, Ukraine 2014,
+      Kyrgyzstan 2020, Armenia 2008, Thailand 2010, Burkina Faso 2014, Venezuela 2014; voices_fresh15.csv: Yemen 2011,
+      Lebanon 2005, Hong Kong 2014, Belarus 2006, Georgia 2019, Mali 2012, Algeria 1988, Bulgaria 2013; four writers),
+      at 3b96aed: voice accuracy fa 0.97, ar 0.91 (the fifteenth's Arabic alone 0.893: 92 of 103); speaker F1 fa 0.78,
+      ar 0.77 (below). Not read.
 
-    The voice goal (0.90) holds on every set as the rules stand (the fourth, where Arabic fell one paragraph short at
+    The voice goal (0.90) holds on every other set as the rules stand (the fourth, where Arabic fell one paragraph short at
     49b81dd, and the seventh, Persian 0.87 at 8720761, reach it since their misses were read: development figures)."""
     metrics = _fresh_metrics(name)
     assert (metrics.loc["fa", "paragraphs"], metrics.loc["ar", "paragraphs"]) == paragraphs
@@ -197,7 +210,7 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-LATEST = ("twelfth", "thirteenth")
+LATEST = ("fourteenth", "fifteenth")
 """The latest fresh sets, measured together (one set names too few speakers to judge the goal) and not read."""
 
 
@@ -218,8 +231,8 @@ def test_fresh_sets_stay_found(name: str) -> None:
 
 @pytest.mark.parametrize("language", ["fa", "ar"])
 @pytest.mark.xfail(
-    strict=True, reason="twelfth and thirteenth sets: speaker F1 fa 0.75, ar 0.75 (recall 0.66, 0.62); goal 0.80 (README): remove when met"
+    strict=True, reason="fourteenth and fifteenth sets: speaker F1 fa 0.78, ar 0.77 (recall 0.70, 0.69); goal 0.80 (README): remove when met"
 )
 def test_the_latest_fresh_sets_meet_the_speaker_goal(language: str) -> None:
-    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: not met (0.75 in both languages)."""
+    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: not met (0.78 and 0.77)."""
     assert _latest_metrics().loc[language, "f1"] >= GOAL_SPEAKER_F1
