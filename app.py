@@ -45,7 +45,6 @@ from views.common import (
     download_buttons,
     explain,
     labelled_scores,
-    preload_model,
     session_themes,
     shared_embedder,
 )
@@ -577,7 +576,6 @@ def main() -> None:
             except LIBRARY_ERRORS as error:
                 st.error(explain(error), icon=":material/error:")
     write_url(view_params(run))
-    preload_model()
 
 
 def corpus_name(source: str, key: str) -> str:

@@ -231,7 +231,8 @@ def test_fresh_sets_stay_found(name: str) -> None:
 
 @pytest.mark.parametrize("language", ["fa", "ar"])
 @pytest.mark.xfail(
-    strict=True, reason="fourteenth and fifteenth sets: speaker F1 fa 0.78, ar 0.77 (recall 0.70, 0.69); goal 0.80 (README): remove when met"
+    strict=True,
+    reason="fourteenth and fifteenth sets: speaker F1 fa 0.78, ar 0.77 (recall 0.70, 0.69); goal 0.80 (README): remove when met",
 )
 def test_the_latest_fresh_sets_meet_the_speaker_goal(language: str) -> None:
     """The goal (speaker F1 >= 0.80) on the latest sets, pooled: not met (0.78 and 0.77)."""

@@ -20,7 +20,7 @@ from analysis.themes import (
     themes_to_toml,
 )
 from analysis.wording import counted
-from views.common import Run, language_display, notify, session_themes, show_notice
+from views.common import Run, language_display, notify, preload_model, session_themes, show_notice
 
 EDITOR_KEY = "themes_editor"
 THEME_FIELDS = {
@@ -107,6 +107,7 @@ def load_uploaded_themes() -> None:
 
 def themes_view(run: Run) -> None:
     """Edit, add, download and upload themes."""
+    preload_model()  # an edit's new sentence needs the model: loaded while the user writes it
     st.subheader("Themes")
     st.caption(
         "Each theme is learnt from its sentences and from the labelled paragraphs the themes file names: descriptions, "
