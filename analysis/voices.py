@@ -596,7 +596,7 @@ def find_voice(
         if any(start <= match.start() < end for start, end in excluded):
             continue
         cue = _Cue("speech", match.start(), match.end())
-        subject = _subject(form, cue, subjects, language, patterns, excluded)
+        subject = _subject(form, cue, subjects, language, patterns, excluded, all_mentions)
         if own and subject is not None and subject.actor in own:
             continue  # the outlet's own reporting («خبرنگار ما گزارش داد»، «وقال مراسلنا»)
         cues.append(cue)
@@ -612,7 +612,7 @@ def find_voice(
         if named:
             cues.append(_Cue("headline", 0, colon))
             headline_speaker = _named(named[0], base)
-        elif language == PERSIAN and (name := _headline_name(base, form, colon)):  # «گیورچانی: استعفا نمی‌دهم»
+        elif name := _headline_name(base, form, colon, language):  # «گیورچانی: استعفا نمی‌دهم»، «مادورو: لن نسمح …»
             cues.append(_Cue("headline", 0, colon))
             headline_speaker = name
     if not cues:
@@ -630,7 +630,7 @@ def find_voice(
             if relayer is not None:  # «به نقل از خبرگزاری فرانسه، … گزارش شده است»
                 return Voice(ATTRIBUTED, _named(relay_sources[relayer.start], base), base[relayer.start : relayer.end])
             return Voice(ATTRIBUTED, "", base[cue.start : cue.end])
-        subject = _subject(form, cue, outside, language, patterns, excluded)
+        subject = _subject(form, cue, outside, language, patterns, excluded, all_mentions)
         if kind == CHANT and patterns.crowd and (subject is None or subject.actor == UNKNOWN):
             if _for_the_authorities(form, cue, quotes, language, patterns):  # «هواداران دولت … شعار … سر دادند»
                 return Voice(ATTRIBUTED, "", base[cue.start : cue.end])
@@ -666,18 +666,38 @@ def find_voice(
 
 
 HEADLINE_NAME_WORDS = 3
+HEADLINE_CHARACTERS = 200
+"""Arabic: a paragraph longer than this is no headline (its "Place - Agency:" opening is a byline)."""
+_BYLINE = re.compile(r"\s[-–/]\s")
 """Persian: at most this many words before a headline's colon name its speaker («انریله و راموس: …»)."""
 
 
-def _headline_name(base: str, form: str, colon: int) -> str:
-    """Persian: the words before a short headline's colon, after a «؛» that opens it («شیلی در آتش؛ پینیرا: …»), when
-    they can be a speaker the actors file lacks (no digit, at most :data:`HEADLINE_NAME_WORDS` words); else "".
-    Persian news puts a speaker there («بوهاری: …»); a topic goes before a «؛» instead."""
+def _headline_name(base: str, form: str, colon: int, language: str) -> str:
+    """The words before a short headline's colon, after a «؛» that opens it («شیلی در آتش؛ پینیرا: …»), when they can
+    be a speaker the actors file lacks (no digit, at most :data:`HEADLINE_NAME_WORDS` words, not a country's name: «زامبيا:
+    …» is a dateline, the outlet's; in Arabic, a headline's length and no byline's dash); else "". News puts a speaker there («بوهاری: …»، «مادورو: …»); a topic goes before a
+    «؛» instead."""
     start = form.rfind("؛", 0, colon) + 1
     words = _WORD.findall(form, start, colon)
-    if not 1 <= len(words) <= HEADLINE_NAME_WORDS or any(word.isdigit() for word in words):
+    if not 1 <= len(words) <= HEADLINE_NAME_WORDS or any(word.isdigit() for word in words) or " ".join(words) in _places(language):
         return ""
+    if language == ARABIC and (len(form) > HEADLINE_CHARACTERS or _BYLINE.search(form, start, _word_end(form, colon, 4))):
+        return ""  # «بكين - وكالات: …»، «صوفيا: «الشرق الأوسط» - …»: a body paragraph's byline
     return _speaker_words(base[start:colon].split())
+
+
+@cache
+def _places(language: str) -> frozenset[str]:
+    """Country and territory names in a language, in matching form, with and without the Arabic article (Unicode CLDR's
+    names, through Babel)."""
+    from babel import Locale
+
+    names = {
+        " ".join(_WORD.findall(matching_form(name, language).replace(ZWNJ, ""))) for name in Locale.parse(language).territories.values()
+    }
+    if language == ARABIC:
+        names |= {name.removeprefix("ال") for name in names} | {f"ال{name}" for name in names}
+    return frozenset(names)
 
 
 CHANT, PASSIVE = "chant", "passive"
@@ -735,6 +755,18 @@ _ARABIC_PREPOSITIONS = frozenset(
 )
 """Arabic prepositions written apart (in matching form: alef folded), governing the noun after them."""
 _PARTITIVE_OF = frozenset({"من", "از"})
+
+
+@cache
+def _pronoun_complementisers() -> frozenset[str]:
+    """Arabic, in matching form: a complementiser with a pronoun right before a verb («وأنها تعتبر»): the verb's subject
+    is that pronoun."""
+    words = ("أنه", "أنها", "أنهم", "إنه", "إنها", "إنهم", "بأنه", "بأنها", "بأنهم")
+    return frozenset(_word_form(f"{conjunction}{word}", ARABIC) for conjunction in ("", "و") for word in words)
+
+
+_BUT = frozenset({"لكن", "ولكن"})
+"""Arabic: «لكنّ» puts its subject in the oblique case («لكن منظمي الاحتجاجات قالوا»): a plural in «ين» after it may speak."""
 _STATEMENT_OF = frozenset({"بيان", "بيانا", "وبيان"})
 """Arabic: a statement's author follows it with «ل» («بيان لوزارة الخارجية»، «بيان للبيت الأبيض»: of, not to)."""
 
@@ -808,6 +840,7 @@ def _speaking(
             governed = after_preposition or form[mention.end :].split(maxsplit=1)[:1] == ["را"]  # «معترضان را»: the object
         else:
             in_group = of_group or (bool(before) and before[-1] in partitives)  # «أحد المحتجين»، «أحد منظمي الاحتجاجات»
+            in_group = in_group or (bool(before) and before[-1] in _BUT)  # «لكن منظمي الاحتجاجات قالوا»: لكنّ's subject
             oblique = _oblique_plural(form[mention.start : mention.end], forms.get(mention.actor, frozenset()))
             governed = governed or after_preposition or (oblique and not in_group)
         if governed:
@@ -937,14 +970,21 @@ def _apposed(mention: _Mention, mentions: Sequence[_Mention], form: str) -> _Men
 
 
 def _subject(
-    form: str, cue: _Cue, mentions: Sequence[_Mention], language: str, patterns: VoicePatterns, excluded: Sequence[tuple[int, int]] = ()
+    form: str,
+    cue: _Cue,
+    mentions: Sequence[_Mention],
+    language: str,
+    patterns: VoicePatterns,
+    excluded: Sequence[tuple[int, int]] = (),
+    quotable: Sequence[_Mention] = (),
 ) -> _Mention | None:
     """The subject of a verb of saying among the mentions that may speak (:func:`_speaking`), or None.
 
     Persian: the first named in the verb's sentence before it, unless the clause opens with words naming
     someone the file lacks, in apposition («جان کری، وزیر خارجه آمریکا، …»). Arabic: the first named after
     the verb (before a complementiser), else the nearest before it. A subject that quotes someone («رويترز نقلا
-    عن …») gives the one quoted.
+    عن …») gives the one quoted: an actor among ``quotable`` (every mention, those after a preposition too), else
+    the words after the phrase.
     """
     sentence_start = _sentence_start(form, cue.start)
     before = [mention for mention in mentions if sentence_start <= mention.start and mention.end <= cue.start]
@@ -977,7 +1017,7 @@ def _subject(
             named = before[-1]
         else:
             return None
-    return _quoted_source(form, named, mentions, language, patterns, relayed=False) if named.actor != UNKNOWN else named
+    return _quoted_source(form, named, quotable or mentions, language, patterns, relayed=False) if named.actor != UNKNOWN else named
 
 
 MEMBER_NAME_WORDS = 3
@@ -1043,6 +1083,8 @@ def _pluperfect_subject(form: str, verb_start: int, sentence_start: int) -> tupl
 
 APPOSITION_NAME_WORDS = 4
 """Persian: at most this many words before a comma that opens a clause are a name in apposition with what follows."""
+APPOSITION_WORDS = 10
+"""Persian: at most this many words between the two commas of an apposition («صالح، رئیس‌جمهور یمن، …»)."""
 GROUP_APPOSITION_WORDS = 4
 """Persian: at most this many words between a name's comma and a group's name make the name one of the group."""
 
@@ -1056,9 +1098,12 @@ def _unnamed_apposition(form: str, clause_start: int, mention: _Mention, pattern
     """
     segment = form[clause_start : mention.start]
     comma = segment.find("،")
-    if comma < 0 or "،" in segment[comma + 1 :]:
+    closing = segment.find("،", comma + 1)
+    if comma < 0 or (closing >= 0 and ("،" in segment[closing + 1 :] or len(segment[comma + 1 : closing].split()) > APPOSITION_WORDS)):
         return None
-    if mention.actor in patterns.groups and len(segment[comma + 1 :].split()) <= GROUP_APPOSITION_WORDS:
+    if closing >= 0:  # «علی عبدالله صالح، رئیس‌جمهور یمن، … از کشته شدن معترضان … مدعی شد»: the actor is after the apposition
+        pass
+    elif mention.actor in patterns.groups and len(segment[comma + 1 :].split()) <= GROUP_APPOSITION_WORDS:
         return None  # «یوراژ شلیگا، دانشجو و یکی از برگزارکنندگان تجمع»: one of the group speaks as the group (V4)
     words = list(_WORD.finditer(form, clause_start, clause_start + comma))
     openers = _openers(patterns, PERSIAN)
@@ -1164,6 +1209,8 @@ def _raw_span(base: str, form: str, cue: _Cue, language: str, patterns: VoicePat
             clause = rest
         words = clause.split()[:RAW_SPAN_WORDS]
     elif cue.kind == "speech":  # up to an apposition's comma («وقالت سارة بن علي، المتحدثة باسم …»)
+        if form[: cue.start].split()[-1:] and form[: cue.start].split()[-1] in _pronoun_complementisers():
+            return ""  # «وأنها تعتبر …»: the subject is the pronoun, the words after the verb its object
         subject = base[cue.end : _arabic_subject_end(form, cue.end, patterns)]
         words = (subject.split("،")[0].split() or subject.split())[:RAW_SPAN_WORDS]
     else:
