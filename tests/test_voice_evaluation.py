@@ -117,6 +117,8 @@ FRESH_SETS = {
     "thirteenth": Path(__file__).parent / "data" / "voices_fresh13.csv",
     "fourteenth": Path(__file__).parent / "data" / "voices_fresh14.csv",
     "fifteenth": Path(__file__).parent / "data" / "voices_fresh15.csv",
+    "sixteenth": Path(__file__).parent / "data" / "voices_fresh16.csv",
+    "seventeenth": Path(__file__).parent / "data" / "voices_fresh17.csv",
 }
 
 
@@ -142,9 +144,9 @@ def _fresh_metrics(name: str) -> pd.DataFrame:
         ("twelfth", (108, 105)),
         ("thirteenth", (106, 103)),
         ("fourteenth", (102, 107)),
-        pytest.param(
-            "fifteenth", (103, 103), marks=pytest.mark.xfail(strict=True, reason="Arabic voice accuracy 0.893 (92 of 103) at 3b96aed")
-        ),
+        ("fifteenth", (103, 103)),
+        ("sixteenth", (102, 102)),
+        ("seventeenth", (104, 104)),
     ],
 )
 def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) -> None:
@@ -200,9 +202,16 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
       Kyrgyzstan 2020, Armenia 2008, Thailand 2010, Burkina Faso 2014, Venezuela 2014; voices_fresh15.csv: Yemen 2011,
       Lebanon 2005, Hong Kong 2014, Belarus 2006, Georgia 2019, Mali 2012, Algeria 1988, Bulgaria 2013; four writers),
       at 3b96aed: voice accuracy fa 0.97, ar 0.91 (the fifteenth's Arabic alone 0.893: 92 of 103); speaker F1 fa 0.78,
-      ar 0.77 (below). Not read.
+      ar 0.77. Then read: Arabic headlines «Name: …» of speakers the file lacks (not a country, not a byline), a source
+      quoted after «نقلا عن», pronoun subjects «وأنها تعتبر», «لكن»'s oblique subject, a Persian name with its
+      apposition between commas, researchers as experts, counter-marches (66dd0b8);
+    - sixteenth and seventeenth, measured together (tests/data/voices_fresh16.csv: Iraq 2011, Jordan 2018, Chile 2011,
+      South Africa 2021, Kenya 2008, Nigeria 2012, Haiti 2019, Romania 2017; voices_fresh17.csv: Philippines 2001, Peru
+      2020, Sudan 2021, Lebanon 2015, Iran 2019, Pakistan 2007, Bangladesh 2013, Serbia 2024; four writers), at 66dd0b8:
+      voice accuracy fa 0.99, ar 0.92; speaker F1 fa 0.80 (0.795), ar 0.76 (below). Not read.
 
-    The voice goal (0.90) holds on every other set as the rules stand (the fourth, where Arabic fell one paragraph short at
+    The voice goal (0.90) holds on every set as the rules stand (the fifteenth's Arabic, 0.893 at 3b96aed, since its
+    misses were read; the fourth, where Arabic fell one paragraph short at
     49b81dd, and the seventh, Persian 0.87 at 8720761, reach it since their misses were read: development figures)."""
     metrics = _fresh_metrics(name)
     assert (metrics.loc["fa", "paragraphs"], metrics.loc["ar", "paragraphs"]) == paragraphs
@@ -210,7 +219,7 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-LATEST = ("fourteenth", "fifteenth")
+LATEST = ("sixteenth", "seventeenth")
 """The latest fresh sets, measured together (one set names too few speakers to judge the goal) and not read."""
 
 
@@ -232,8 +241,8 @@ def test_fresh_sets_stay_found(name: str) -> None:
 @pytest.mark.parametrize("language", ["fa", "ar"])
 @pytest.mark.xfail(
     strict=True,
-    reason="fourteenth and fifteenth sets: speaker F1 fa 0.78, ar 0.77 (recall 0.70, 0.69); goal 0.80 (README): remove when met",
+    reason="sixteenth and seventeenth sets: speaker F1 fa 0.795, ar 0.757 (recall 0.72, 0.67); goal 0.80 (README): remove when met",
 )
 def test_the_latest_fresh_sets_meet_the_speaker_goal(language: str) -> None:
-    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: not met (0.78 and 0.77)."""
+    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: not met (0.795 and 0.757)."""
     assert _latest_metrics().loc[language, "f1"] >= GOAL_SPEAKER_F1
