@@ -310,7 +310,7 @@ class Embedder:
         A failure is logged, not raised: the text that needs the model raises it again, where it is explained.
         """
         try:
-            self._model = self.model
+            _ = self.model  # loads it, once
         except Exception as error:  # the text that needs the model raises and explains the same error
             _log.warning("the embedding model could not be loaded in advance (%s: %s)", type(error).__name__, error)
 

@@ -58,9 +58,9 @@ SCORE_DECIMALS = 4
 _MEMORY_ENTRIES = 64
 NGRAM_RANGE = (2, 5)
 TRANSFORM_CHUNK = 4096
-TOKEN_MEMORY = 500_000
-"""Tokens whose n-gram columns a vocabulary remembers between calls (a refit transforms the same training texts again);
-past it the memory starts afresh."""
+TOKEN_MEMORY = 100_000
+"""Tokens of training texts whose n-gram columns a vocabulary remembers between refits (a refit transforms the same
+training texts again); past it, checked before each chunk, the memory starts afresh."""
 _WHITESPACE = re.compile(r"\s\s+")
 _WORD = re.compile(r"[^\W\d_]+(?:\u200c[^\W\d_]+)*")
 MASK = "\u25aa"
@@ -199,25 +199,27 @@ class NgramVocabulary:
         return {term: column for column, term in enumerate(self.terms.tolist())}
 
     @cached_property
-    def _token_columns(self) -> dict[str, np.ndarray]:
+    def _remembered(self) -> dict[str, np.ndarray]:
+        """Token -> its n-gram columns (read-only arrays), for :meth:`transform` with ``remember``. Sessions may share it:
+        a lookup, an insertion and a clear are each atomic, and a token cleared meanwhile is only looked up again."""
         return {}
 
-    def transform(self, texts: Sequence[str]) -> NgramRows:
+    def transform(self, texts: Sequence[str], *, remember: bool = False) -> NgramRows:
         """The TF-IDF rows of some texts (n-grams outside the vocabulary are ignored).
 
-        Each distinct whitespace-separated token's n-gram columns are looked up once and remembered
-        (up to :data:`TOKEN_MEMORY` tokens; tokens recur across paragraphs and a refit transforms the same
-        training texts again; masking and lowercasing never cross a space, so a token's columns do not
-        depend on its text), a row's columns are counted by sorting
+        Each distinct whitespace-separated token's n-gram columns are looked up once per call (tokens
+        recur across paragraphs; masking and lowercasing never cross a space, so a token's columns do
+        not depend on its text); with ``remember`` (training texts, which every refit transforms
+        again), once per vocabulary, up to :data:`TOKEN_MEMORY` tokens. A row's columns are counted by sorting
         (:func:`_counted`), and the weights of :data:`TRANSFORM_CHUNK` rows at a time are computed
         together (so the lists in between stay small), each chunk a block of the rows; each row's norm is still its own dot
         product, so the rows are the same, bit for bit, as computing them one text at a time.
         """
-        token_columns = self._token_columns
-        if len(token_columns) > TOKEN_MEMORY:
-            token_columns.clear()
+        token_columns = self._remembered if remember else {}
         blocks = []
         for start in range(0, len(texts), TRANSFORM_CHUNK):
+            if remember and len(token_columns) > TOKEN_MEMORY:
+                token_columns.clear()
             lengths, indices, data = self._rows(texts[start : start + TRANSFORM_CHUNK], token_columns)
             indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
             np.cumsum(lengths, out=indptr[1:])
@@ -236,10 +238,12 @@ class NgramVocabulary:
                 token_found = token_columns.get(token)
                 if token_found is None:
                     words = mask_words(token, masked).lower().split()
-                    token_found = token_columns[token] = np.array(
+                    token_found = np.array(
                         [column for word in words for gram in _word_ngrams(word) if (column := columns.get(gram)) is not None],
                         dtype=np.int64,
                     )
+                    token_found.setflags(write=False)
+                    token_columns[token] = token_found
                 found.append(token_found)
                 length += len(token_found)
             found_lengths[row] = length
@@ -541,7 +545,7 @@ class ThemeScorer:
             wording = None
             if vocabulary_key is not None:
                 vocabulary = self._vocabulary(theme, vocabulary_key, store)
-                wording = LinearScore.fit(vocabulary.transform(texts), target, c, weights)
+                wording = LinearScore.fit(vocabulary.transform(texts, remember=True), target, c, weights)
             fitted = FittedTheme(theme.id, key, meaning, wording, vocabulary_key, len(texts), int(target.sum()))
             self.fitted_[theme.id] = fitted
             self.refitted_.append(theme.id)

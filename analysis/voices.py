@@ -666,10 +666,13 @@ def find_voice(
 
 
 HEADLINE_NAME_WORDS = 3
+"""At most this many words before a headline's colon name its speaker («انریله و راموس: …»، «رئيس الجمهورية: …»)."""
 HEADLINE_CHARACTERS = 200
 """Arabic: a paragraph longer than this is no headline (its "Place - Agency:" opening is a byline)."""
-_BYLINE = re.compile(r"\s[-–/]\s")
-"""Persian: at most this many words before a headline's colon name its speaker («انریله و راموس: …»)."""
+_BYLINE_BEFORE = re.compile(r"\s[-–/]\s")
+"""Arabic: a dash or slash before the colon makes it a byline («بكين - وكالات:»، «نيودلهي / الأناضول:»)."""
+_BYLINE_AFTER = re.compile(r"\s*«[^»]*»\s*[-–]")
+"""Arabic: an outlet quoted right after the colon, then a dash, makes it a byline («صوفيا: «الشرق الأوسط» - …»)."""
 
 
 def _headline_name(base: str, form: str, colon: int, language: str) -> str:
@@ -681,23 +684,34 @@ def _headline_name(base: str, form: str, colon: int, language: str) -> str:
     words = _WORD.findall(form, start, colon)
     if not 1 <= len(words) <= HEADLINE_NAME_WORDS or any(word.isdigit() for word in words) or " ".join(words) in _places(language):
         return ""
-    if language == ARABIC and (len(form) > HEADLINE_CHARACTERS or _BYLINE.search(form, start, _word_end(form, colon, 4))):
+    if language == ARABIC and (
+        len(form) > HEADLINE_CHARACTERS or _BYLINE_BEFORE.search(form, start, colon) or _BYLINE_AFTER.match(form, colon + 1)
+    ):
         return ""  # «بكين - وكالات: …»، «صوفيا: «الشرق الأوسط» - …»: a body paragraph's byline
     return _speaker_words(base[start:colon].split())
 
 
 @cache
 def _places(language: str) -> frozenset[str]:
-    """Country and territory names in a language, in matching form, with and without the Arabic article (Unicode CLDR's
-    names, through Babel)."""
+    """Country and territory names in a language, in matching form, whole and before a qualifier («ميانمار (بورما)»،
+    «الكونغو - برازافيل»، «هنگ‌کنگ، منطقهٔ ویژهٔ اداری چین»), with and without the Arabic article (Unicode CLDR's
+    names through Babel; countries and territories only, not regions, unions or test codes)."""
     from babel import Locale
 
-    names = {
-        " ".join(_WORD.findall(matching_form(name, language).replace(ZWNJ, ""))) for name in Locale.parse(language).territories.values()
-    }
+    territories = Locale.parse(language).territories
+    names = set()
+    for code, name in territories.items():
+        if len(code) != 2 or not code.isalpha() or code in _NOT_COUNTRIES:
+            continue
+        for variant in (name, re.split(r"\s*(?:\(|\s[-–]\s|،)", name)[0]):
+            names.add(" ".join(_WORD.findall(matching_form(variant, language).replace(ZWNJ, ""))))
     if language == ARABIC:
         names |= {name.removeprefix("ال") for name in names} | {f"ال{name}" for name in names}
     return frozenset(names)
+
+
+_NOT_COUNTRIES = frozenset({"UN", "EU", "EZ", "QO", "XA", "XB", "ZZ"})
+"""CLDR's two-letter codes of no country: unions, Outlying Oceania, pseudo-locales, the unknown region."""
 
 
 CHANT, PASSIVE = "chant", "passive"
@@ -757,12 +771,18 @@ _ARABIC_PREPOSITIONS = frozenset(
 _PARTITIVE_OF = frozenset({"من", "از"})
 
 
+def _apposition_closes(form: str, start: int) -> bool:
+    """Persian: whether a comma closes an apposition within :data:`GROUP_APPOSITION_WORDS` words after ``start``
+    («تامارا لیچ، از برگزارکنندگان «کاروان آزادی»، در …»; not «پلیس، از معترضان خواست …»)."""
+    return "،" in form[start : _word_end(form, start, GROUP_APPOSITION_WORDS)]
+
+
 @cache
 def _pronoun_complementisers() -> frozenset[str]:
     """Arabic, in matching form: a complementiser with a pronoun right before a verb («وأنها تعتبر»): the verb's subject
     is that pronoun."""
-    words = ("أنه", "أنها", "أنهم", "إنه", "إنها", "إنهم", "بأنه", "بأنها", "بأنهم")
-    return frozenset(_word_form(f"{conjunction}{word}", ARABIC) for conjunction in ("", "و") for word in words)
+    words = ("أنه", "أنها", "أنهم", "أنهما", "بأنه", "بأنها", "بأنهم", "لأنه", "لأنها", "لأنهم")  # «إنه» folds as «أنه»
+    return frozenset(_word_form(f"{conjunction}{word}", ARABIC) for conjunction in ("", "و", "ف") for word in words)
 
 
 _BUT = frozenset({"لكن", "ولكن"})
@@ -833,16 +853,19 @@ def _speaking(
             names = forms.get(mention.actor, frozenset())
             governed = language == ARABIC and text not in names and not (text[:1] in ("و", "ف") and text[1:] in names)
             governed = governed and not (before and before[-1] in _STATEMENT_OF and text[:1] == "ل")  # «بيان لوزارة الخارجية»: its author
-        of_group = len(before) >= 2 and before[-1] in _PARTITIVE_OF and (before[-2] in partitives or before[-2].endswith("،"))
-        # «كثير من المحتجين»، «یکی از معترضان»; in apposition: «تامارا لیچ، از برگزارکنندگان …» (one of them)
+        of_group = (
+            len(before) >= 2
+            and before[-1] in _PARTITIVE_OF
+            and (before[-2] in partitives or (language == PERSIAN and before[-2].endswith("،") and _apposition_closes(form, mention.end)))
+        )  # «كثير من المحتجين»، «یکی از معترضان»; in an apposition: «تامارا لیچ، از برگزارکنندگان «…»، …» (one of them)
         after_preposition = bool(before) and before[-1] in prepositions and not of_group
         if language == PERSIAN:
             governed = after_preposition or form[mention.end :].split(maxsplit=1)[:1] == ["را"]  # «معترضان را»: the object
         else:
             in_group = of_group or (bool(before) and before[-1] in partitives)  # «أحد المحتجين»، «أحد منظمي الاحتجاجات»
-            in_group = in_group or (bool(before) and before[-1] in _BUT)  # «لكن منظمي الاحتجاجات قالوا»: لكنّ's subject
+            after_but = bool(before) and before[-1] in _BUT  # «لكن منظمي الاحتجاجات قالوا»: لكنّ's subject
             oblique = _oblique_plural(form[mention.start : mention.end], forms.get(mention.actor, frozenset()))
-            governed = governed or after_preposition or (oblique and not in_group)
+            governed = governed or after_preposition or (oblique and not (in_group or after_but))
         if governed:
             continue
         if dependents is not None and dependents.search(form[max(0, mention.start - 40) : mention.start].rstrip() + " "):
@@ -975,8 +998,8 @@ def _subject(
     mentions: Sequence[_Mention],
     language: str,
     patterns: VoicePatterns,
-    excluded: Sequence[tuple[int, int]] = (),
-    quotable: Sequence[_Mention] = (),
+    excluded: Sequence[tuple[int, int]],
+    quotable: Sequence[_Mention],
 ) -> _Mention | None:
     """The subject of a verb of saying among the mentions that may speak (:func:`_speaking`), or None.
 
@@ -1017,7 +1040,7 @@ def _subject(
             named = before[-1]
         else:
             return None
-    return _quoted_source(form, named, quotable or mentions, language, patterns, relayed=False) if named.actor != UNKNOWN else named
+    return _quoted_source(form, named, quotable, language, patterns, relayed=False) if named.actor != UNKNOWN else named
 
 
 MEMBER_NAME_WORDS = 3
@@ -1093,17 +1116,22 @@ def _unnamed_apposition(form: str, clause_start: int, mention: _Mention, pattern
     """Persian: the words opening a clause before a comma, when they name someone the file lacks and the actor
     after the comma stands in apposition to them («جان کری، وزیر خارجه آمریکا»، «میشل باشله، کمیسر عالی … سازمان ملل»).
 
-    Not when those words open the clause otherwise (``openers``: «در همین حال،»، «همچنین،»), hold a number or
-    another actor, or when more than :data:`APPOSITION_NAME_WORDS` words stand before the comma.
+    The apposition may close with a second comma before the actor («علی عبدالله صالح، رئیس‌جمهور یمن، … از کشته
+    شدن معترضان … مدعی شد»: Saleh speaks), when at most :data:`APPOSITION_WORDS` words stand between the commas and
+    some words between the second comma and the actor (else it is a list). Not when those words open the clause
+    otherwise (``openers``: «در همین حال،»، «همچنین،»), hold a number or another actor, or when more than
+    :data:`APPOSITION_NAME_WORDS` words stand before the comma.
     """
     segment = form[clause_start : mention.start]
     comma = segment.find("،")
-    closing = segment.find("،", comma + 1)
-    if comma < 0 or (closing >= 0 and ("،" in segment[closing + 1 :] or len(segment[comma + 1 : closing].split()) > APPOSITION_WORDS)):
+    if comma < 0:
         return None
-    if closing >= 0:  # «علی عبدالله صالح، رئیس‌جمهور یمن، … از کشته شدن معترضان … مدعی شد»: the actor is after the apposition
-        pass
-    elif mention.actor in patterns.groups and len(segment[comma + 1 :].split()) <= GROUP_APPOSITION_WORDS:
+    closing = segment.find("،", comma + 1)  # the apposition closed before the actor («… صالح، رئیس‌جمهور یمن، …»)
+    if closing >= 0 and (
+        "،" in segment[closing + 1 :] or not segment[closing + 1 :].split() or len(segment[comma + 1 : closing].split()) > APPOSITION_WORDS
+    ):
+        return None  # a third comma, or the actor right after the second: a list («کارگران، دانشجویان، معترضان گفتند»)
+    if closing < 0 and mention.actor in patterns.groups and len(segment[comma + 1 :].split()) <= GROUP_APPOSITION_WORDS:
         return None  # «یوراژ شلیگا، دانشجو و یکی از برگزارکنندگان تجمع»: one of the group speaks as the group (V4)
     words = list(_WORD.finditer(form, clause_start, clause_start + comma))
     openers = _openers(patterns, PERSIAN)
@@ -1209,7 +1237,7 @@ def _raw_span(base: str, form: str, cue: _Cue, language: str, patterns: VoicePat
             clause = rest
         words = clause.split()[:RAW_SPAN_WORDS]
     elif cue.kind == "speech":  # up to an apposition's comma («وقالت سارة بن علي، المتحدثة باسم …»)
-        if form[: cue.start].split()[-1:] and form[: cue.start].split()[-1] in _pronoun_complementisers():
+        if form[: cue.start].rsplit(maxsplit=1)[-1:] in ([word] for word in _pronoun_complementisers()):
             return ""  # «وأنها تعتبر …»: the subject is the pronoun, the words after the verb its object
         subject = base[cue.end : _arabic_subject_end(form, cue.end, patterns)]
         words = (subject.split("،")[0].split() or subject.split())[:RAW_SPAN_WORDS]

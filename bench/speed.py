@@ -9,7 +9,8 @@ first; the first run of this script also warms the store):
    the stored fits kept), a one-sentence theme edit -> page redrawn, and a threshold change ->
    page redrawn;
 4. a server's first theme edit (a new process, its sentence never embedded: it needs the model,
-   which the page loads in the background once drawn), made at once and after TYPING seconds.
+   which the page loads in the background once the Themes tab is open), made at once and after
+   TYPING seconds. Each of these runs adds its new sentence's vector and fit to FRAMING_HOME.
 The screenshot of the Chromium run goes to a temporary file (docs/dashboard.png is refreshed only
 by `bench/bench_dashboard.py --screenshot`, i.e. `make bench SCREENSHOT=1`).
 """
@@ -89,7 +90,7 @@ def time_first_theme_edit(typing: float) -> float:
     """A theme edit in a new process (a server just started): the Themes tab drawn, ``typing`` seconds, then the edit.
     The new sentence's vector is not cached, so it needs the model, which the page loads in the background."""
     number = time.time_ns()  # a sentence never embedded before
-    script = f"import sys; sys.argv = ['speed']; import speed; print(speed.time_theme_edit({number}, {typing}))"
+    script = f"import speed; print(speed.time_theme_edit({number}, {typing}))"
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT / "bench", check=True, capture_output=True, text=True)
     return float(done.stdout.split()[-1])
 

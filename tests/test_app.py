@@ -10,7 +10,6 @@ import datetime as dt
 import io
 import json
 import re
-import sys
 import time
 import uuid
 from functools import partial
@@ -812,18 +811,28 @@ def test_the_themes_tab_starts_loading_the_model_in_the_background(monkeypatch: 
     started: list[object] = []
     monkeypatch.setattr(common, "warm_up", started.append)
     common.preload_model.clear()  # as at a server start
-    at = dashboard()
-    time.sleep(0.5)
-    assert started == []
-    at.session_state["view"] = "Themes"
-    run(run(at))
-    deadline = time.monotonic() + 30
-    while not started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert started == [common.shared_embedder()]  # a second run does not start it again
-    common.preload_model.clear()
+    try:
+        at = dashboard()
+        time.sleep(0.5)
+        assert started == []
+        at.session_state["view"] = "Themes"
+        run(run(at))
+        deadline = time.monotonic() + 30
+        while not started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(started) == 1 and started[0] is common.shared_embedder()  # a second run does not start it again
+    finally:
+        common.preload_model.clear()
 
 
-def test_warming_up_loads_the_model_and_the_fitting_code(fake_embedder: Embedder) -> None:
+def test_warming_up_loads_the_model_and_imports_the_fitting_code(fake_embedder: Embedder, monkeypatch: pytest.MonkeyPatch) -> None:
+    imported: list[bool] = []
+    monkeypatch.setattr(common, "import_fitting", lambda: imported.append(True))
     common.warm_up(fake_embedder)
-    assert fake_embedder.model_loaded and "sklearn.linear_model" in sys.modules
+    assert fake_embedder.model_loaded and imported == [True]
+
+    def broken() -> None:
+        raise ImportError("no sklearn")
+
+    monkeypatch.setattr(common, "import_fitting", broken)
+    common.warm_up(fake_embedder)  # logged, not raised: the page raises it where it needs scikit-learn

@@ -376,14 +376,19 @@ def test_ngram_rows_in_blocks_multiply_as_the_joined_rows(monkeypatch: pytest.Mo
     assert (vocabulary.transform([]) @ matrix).shape == (0, 2)
 
 
-def test_remembered_token_columns_give_the_same_rows_and_the_memory_starts_afresh_past_its_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_training_texts_token_columns_are_remembered_the_same_rows_and_start_afresh_past_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     texts = ["troops left the city", "the mission is limited", "foreign hands behind the unrest"]
     vocabulary = NgramVocabulary.fit("k", texts)
-    first = vocabulary.transform(texts).to_scipy()
-    remembered = dict(vocabulary._token_columns)
-    assert set(remembered) == {token for text in texts for token in text.split()}
-    assert (vocabulary.transform(texts).to_scipy() != first).nnz == 0  # from the memory: the same rows
+    vocabulary.transform(texts)
+    assert vocabulary._remembered == {}  # scoring a corpus remembers nothing
+    first = vocabulary.transform(texts, remember=True).to_scipy()
+    assert set(vocabulary._remembered) == {token for text in texts for token in text.split()}
+    assert (vocabulary.transform(texts, remember=True).to_scipy() != first).nnz == 0  # from the memory: the same rows
     monkeypatch.setattr(scorer, "TOKEN_MEMORY", 3)
-    fresh = NgramVocabulary.fit("k", texts).transform(["troops left"]).to_scipy()
-    assert (vocabulary.transform(["troops left"]).to_scipy() != fresh).nnz == 0
-    assert set(vocabulary._token_columns) == {"troops", "left"}  # cleared first: more than 3 tokens were remembered
+    monkeypatch.setattr(scorer, "TRANSFORM_CHUNK", 1)
+    later = ["troops left", "behind the city", "unrest mission"]
+    again = vocabulary.transform(later, remember=True).to_scipy()
+    assert (again != NgramVocabulary.fit("k", texts).transform(later).to_scipy()).nnz == 0
+    assert set(vocabulary._remembered) == {"unrest", "mission"}  # checked before each chunk: cleared before the first and the third

@@ -151,6 +151,11 @@ def test_bad_actors_files_say_why(toml: str, message: str) -> None:
         ("به گزارش ایرنا به نقل از خبرگزاری فرانسه، ستاد ارتش پایان مأموریت را جشن گرفت.", "", (ATTRIBUTED, "afp")),
         # a name, its apposition between two commas, then the predicate: the name speaks, not an actor after the apposition
         ("علی رضایی، رئیس‌جمهور کشور، با ابراز تأسف از کشته شدن معترضان مدعی شد که پلیس حضور نداشت.", "", (ATTRIBUTED, "علی رضایی")),
+        # «، از» is one of a group only in an apposition that a comma closes; a list names no one in apposition
+        ("پلیس، از معترضان خواست متفرق شوند.", "", (ATTRIBUTED, "پلیس از معترضان")),
+        ("کارگران، دانشجویان، معترضان گفتند که ادامه می‌دهند.", "", (ATTRIBUTED, "protesters")),
+        # a country before a headline's colon is a dateline
+        ("شیلی: ده‌ها هزار نفر در سانتیاگو راهپیمایی کردند", "", (OUTLET, "")),
         # an estimate is someone's word too
         ("به برآورد خبرگزاری فرانسه ده هزار نفر در راهپیمایی شرکت کردند.", "", (ATTRIBUTED, "afp")),
         # someone spoken to, or named through an envoy, is not the speaker
@@ -223,6 +228,11 @@ def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
         ("مادورو: لن نسمح بانقلاب على الديمقراطية", "", (ATTRIBUTED, "مادورو")),
         ("رئيس الجمهورية: ما يجري تديره غرفة عمليات في الخارج", "", (ATTRIBUTED, "رئيس الجمهورية")),
         ("زامبيا: آلاف المحتجين في شوارع لوساكا", "", (OUTLET, "")),
+        ("ميانمار: الجيش يعتقل قادة الحزب الحاكم", "", (OUTLET, "")),  # CLDR's «ميانمار (بورما)» before its qualifier
+        ("مادورو: لن نسمح - مهما كان الثمن - بانقلاب", "", (ATTRIBUTED, "مادورو")),  # a dash in the words is no byline
+        ("نيودلهي / وكالات: أغلقت المتاجر أبوابها", "", (OUTLET, "")),
+        ("صوفيا: «الشرق الأوسط» - اقتحم آلاف المتظاهرين مبنى البرلمان", "", (OUTLET, "")),
+        ("الشرقاوي: " + "مطالب المحتجين مشروعة وسنحاورهم في الأيام المقبلة حول كل الملفات العالقة " * 3, "", (OUTLET, "")),  # too long
         ("البيرو: الكونغرس يعزل الرئيس", "", (OUTLET, "")),
         (
             "بكين - وكالات: اقتحمت وحدات من الجيش الساحة فجر أمس، منهية اعتصاما استمر سبعة أسابيع قاده طلاب الجامعات "

