@@ -637,6 +637,8 @@ def find_voice(
             return Voice(ATTRIBUTED, patterns.crowd, base[cue.start : cue.end])  # the crowd's words (V2)
         if subject is not None:
             return Voice(ATTRIBUTED, _named(subject, base), base[cue.start : cue.end])
+        if language == PERSIAN and (opening := _opening_apposition(form, cue, patterns)) is not None:
+            return Voice(ATTRIBUTED, _named(opening, base), base[cue.start : cue.end])  # not a later verb's subject
         if language == ARABIC and _names_someone(_raw_span(base, form, cue, language, patterns), cue, language, patterns):
             if (titled := _subject_after_title(form, cue, outside, patterns)) is not None:
                 return Voice(ATTRIBUTED, _named(titled, base), base[cue.start : cue.end])
@@ -656,6 +658,12 @@ def find_voice(
     raw_cue = spoken[0] if spoken else first
     relayed_until = max((end for start, end in excluded if end <= raw_cue.start), default=0)
     raw = _raw_span(base, form, raw_cue, language, patterns, relayed_until)
+    if language == PERSIAN and _refers_back(raw, patterns):  # «به گزارش رویترز، … این خبرگزاری افزود»: Reuters
+        relayed = [
+            relay_sources[cue.start] for cue in cues if cue.kind == "relay" and cue.start < raw_cue.start and cue.start in relay_sources
+        ]
+        if relayed or previous_speaker:
+            return Voice(ATTRIBUTED, _named(relayed[-1], base) if relayed else previous_speaker, cue_text)
     if not _names_someone(raw, raw_cue, language, patterns):  # «وی افزود»: the speaker goes on; «دومبویا گفت»: someone new
         if previous_speaker:
             return Voice(ATTRIBUTED, previous_speaker, cue_text)
@@ -772,9 +780,9 @@ _PARTITIVE_OF = frozenset({"من", "از"})
 
 
 def _apposition_closes(form: str, start: int) -> bool:
-    """Persian: whether a comma closes an apposition within :data:`GROUP_APPOSITION_WORDS` words after ``start``
+    """Persian: whether a comma closes an apposition within :data:`APPOSITION_CLOSE_WORDS` words after ``start``
     («تامارا لیچ، از برگزارکنندگان «کاروان آزادی»، در …»; not «پلیس، از معترضان خواست …»)."""
-    return "،" in form[start : _word_end(form, start, GROUP_APPOSITION_WORDS)]
+    return "،" in form[start : _word_end(form, start, APPOSITION_CLOSE_WORDS)]
 
 
 @cache
@@ -1083,8 +1091,13 @@ def _name_before_comma(form: str, start: int, end: int, patterns: VoicePatterns)
 
 
 def _name_word(word: str, patterns: VoicePatterns) -> bool:
-    """Arabic: whether a word may be part of a person's name: no article, no opener, no number."""
-    return not (word.startswith("ال") or word in _openers(patterns, ARABIC) or word.isdigit())
+    """Arabic: whether a word may be part of a person's name: no article, no opener, no number, no head noun («لوكالة»)."""
+    return not (
+        word.startswith("ال")
+        or word in _openers(patterns, ARABIC)
+        or word.isdigit()
+        or _head_preposition(word, _heads(patterns, ARABIC), ARABIC) is not None
+    )
 
 
 _ARABIC_WAS = frozenset({"كان", "كانت", "كانوا", "وكان", "وكانت", "وكانوا", "فكان", "فكانت"})
@@ -1108,6 +1121,9 @@ APPOSITION_NAME_WORDS = 4
 """Persian: at most this many words before a comma that opens a clause are a name in apposition with what follows."""
 APPOSITION_WORDS = 10
 """Persian: at most this many words between the two commas of an apposition («صالح، رئیس‌جمهور یمن، …»)."""
+APPOSITION_CLOSE_WORDS = 8
+"""Persian: at most this many words after a group's name before the comma that closes its apposition («، از
+برگزارکنندگان کمپین «…» (…)، …»)."""
 GROUP_APPOSITION_WORDS = 4
 """Persian: at most this many words between a name's comma and a group's name make the name one of the group."""
 
@@ -1138,6 +1154,22 @@ def _unnamed_apposition(form: str, clause_start: int, mention: _Mention, pattern
     if not 1 <= len(words) <= APPOSITION_NAME_WORDS or words[0].group() in openers or any(word.group().isdigit() for word in words):
         return None
     return _Mention(words[0].start(), words[-1].end(), UNKNOWN)
+
+
+def _refers_back(raw: str, patterns: VoicePatterns) -> bool:
+    """Persian: whether a verb's clause opens with a phrase naming a medium named before (``back_references``: «این
+    خبرگزاری»، «این شبکه»)."""
+    words = [_word_form(word, PERSIAN) for word in raw.split()[:2]]
+    return " ".join(words) in _forms_of(tuple(patterns.back_references.get(PERSIAN, ())), PERSIAN)
+
+
+def _opening_apposition(form: str, cue: _Cue, patterns: VoicePatterns) -> _Mention | None:
+    """Persian: the name that opens a verb's sentence, its apposition closed by a second comma («تمام سلام، نخست‌وزیر
+    لبنان، روز یکشنبه … هشدار داد»): someone the file lacks speaks, whatever a later verb's subject."""
+    start = _sentence_start(form, cue.start)
+    if form.count("،", start, cue.start) < 2:
+        return None
+    return _unnamed_apposition(form, start, _Mention(cue.start, cue.end, UNKNOWN), patterns)
 
 
 _CLOSING_QUOTE = {"«": "»", '"': '"', "“": "”"}

@@ -156,6 +156,17 @@ def test_bad_actors_files_say_why(toml: str, message: str) -> None:
         ("کارگران، دانشجویان، معترضان گفتند که ادامه می‌دهند.", "", (ATTRIBUTED, "protesters")),
         # a country before a headline's colon is a dateline
         ("شیلی: ده‌ها هزار نفر در سانتیاگو راهپیمایی کردند", "", (OUTLET, "")),
+        # «این خبرگزاری» names the agency a relay of the paragraph named; a name opening its sentence with an apposition
+        # speaks, not a later verb's subject; «فرمودند» is "said"
+        ("به گزارش خبرگزاری رویترز، درگیری‌ها ادامه داشت. این خبرگزاری افزود که ده نفر کشته شدند.", "", (ATTRIBUTED, "reuters")),
+        (
+            "علی رضایی، نخست‌وزیر کشور، روز یکشنبه هشدار داد که کشور در خطر است. معترضان گفتند که ادامه می‌دهند.",
+            "",
+            (ATTRIBUTED, "علی رضایی"),
+        ),
+        ("رهبر انقلاب فرمودند که آتش زدن بانک کار مردم نیست.", "", (ATTRIBUTED, "رهبر انقلاب")),
+        # an apposition «، از …» closed by a comma up to eight words on, quotes and brackets included
+        ("سارا نوری، از برگزارکنندگان کمپین «هوای پاک» (نفس بکشیم)، در جمع خبرنگاران گفت که ادامه می‌دهند.", "", (ATTRIBUTED, "protesters")),
         # an estimate is someone's word too
         ("به برآورد خبرگزاری فرانسه ده هزار نفر در راهپیمایی شرکت کردند.", "", (ATTRIBUTED, "afp")),
         # someone spoken to, or named through an envoy, is not the speaker
@@ -251,6 +262,10 @@ def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
         # «لكنّ» puts its subject in the oblique case; a researcher is one of the experts
         ("لكن منظمي الاحتجاجات قالوا إن التنازل غير كاف.", "", (ATTRIBUTED, "protesters")),
         ("ويرى الباحث في الشؤون الإقليمية سامي يوسف أن الأزمة ستطول.", "", (ATTRIBUTED, "experts")),
+        # the movement's own in construct («محتجو …»), a UN mission, a spokesman who speaks to an agency
+        ("محتجو «الرابع»: لن نغادر قبل رحيل الحكومة", "", (ATTRIBUTED, "protesters")),
+        ("ودعت بعثة الأمم المتحدة في البلاد الأطراف إلى ضبط النفس.", "", (ATTRIBUTED, "un")),
+        ("وقال متحدث باسم وزارة الخارجية الأميركية لوكالة رويترز إن واشنطن تتابع القضية.", "", (ATTRIBUTED, "us_state_department")),
         # «يذكر» after a noun is "notable", not "mentions"
         ("ولم يسجل حتى المساء أي تجمع يذكر في العاصمة.", "", (OUTLET, "")),
         # a statement's author follows it with «ل» (of); a statement to an agency is not the agency's
@@ -302,6 +317,7 @@ def test_chants_are_the_crowds_words(text: str, language: str, speaker: str) -> 
         ("وهتف المشاركون في التجمع المؤيد للحكومة «نعم للاستقرار».", "ar"),
         ("وردد آلاف الشبان من الحركة الموالية للحكومة «نعم للرئيس».", "ar"),
         ("وخرج آلاف في مسيرة مضادة مرددين «لن يعودوا».", "ar"),
+        ("وتجمع آلاف من أنصار الحزب الاشتراكي الحاكم مرددين «ارحل».", "ar"),
         ("صدها نفر از مخالفان جنبش با شعار «از پلیس حمایت می‌کنیم» گرد آمدند.", "fa"),
     ],
 )
