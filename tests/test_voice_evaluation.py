@@ -119,6 +119,8 @@ FRESH_SETS = {
     "fifteenth": Path(__file__).parent / "data" / "voices_fresh15.csv",
     "sixteenth": Path(__file__).parent / "data" / "voices_fresh16.csv",
     "seventeenth": Path(__file__).parent / "data" / "voices_fresh17.csv",
+    "eighteenth": Path(__file__).parent / "data" / "voices_fresh18.csv",
+    "nineteenth": Path(__file__).parent / "data" / "voices_fresh19.csv",
 }
 
 
@@ -147,6 +149,8 @@ def _fresh_metrics(name: str) -> pd.DataFrame:
         ("fifteenth", (103, 103)),
         ("sixteenth", (102, 102)),
         ("seventeenth", (104, 104)),
+        ("eighteenth", (105, 104)),
+        ("nineteenth", (107, 103)),
     ],
 )
 def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) -> None:
@@ -208,7 +212,13 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
     - sixteenth and seventeenth, measured together (tests/data/voices_fresh16.csv: Iraq 2011, Jordan 2018, Chile 2011,
       South Africa 2021, Kenya 2008, Nigeria 2012, Haiti 2019, Romania 2017; voices_fresh17.csv: Philippines 2001, Peru
       2020, Sudan 2021, Lebanon 2015, Iran 2019, Pakistan 2007, Bangladesh 2013, Serbia 2024; four writers), at 66dd0b8:
-      voice accuracy fa 0.99, ar 0.92; speaker F1 fa 0.80 (0.795), ar 0.76 (below). Not read.
+      voice accuracy fa 0.99, ar 0.92; speaker F1 fa 0.80 (0.795), ar 0.76. Then read: a Persian «این خبرگزاری» names the
+      agency a relay named, a name opening its sentence with a two-comma apposition speaks, «فرمودند», the movement's
+      coordinators and construct plurals, a UN mission, a head noun with a preposition is no name (a03fc73);
+    - eighteenth and nineteenth, measured together (tests/data/voices_fresh18.csv: Burkina Faso 2015, Togo 2017, Gabon
+      2016, Senegal 2021, Mali 2020, Kenya 2017, Zimbabwe 2019, Guinea 2020; voices_fresh19.csv: Georgia 2007, Ukraine
+      2000, Belarus 2010, Russia 2017, Azerbaijan 2013, Moldova 2015, Romania 2012, Armenia 2015; four writers), at
+      a03fc73: voice accuracy fa 0.97, ar 0.97; speaker F1 fa 0.77, ar 0.75 (below). Not read.
 
     The voice goal (0.90) holds on every set as the rules stand (the fifteenth's Arabic, 0.893 at 3b96aed, since its
     misses were read; the fourth, where Arabic fell one paragraph short at
@@ -219,7 +229,7 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-LATEST = ("sixteenth", "seventeenth")
+LATEST = ("eighteenth", "nineteenth")
 """The latest fresh sets, measured together (one set names too few speakers to judge the goal) and not read."""
 
 
@@ -241,8 +251,8 @@ def test_fresh_sets_stay_found(name: str) -> None:
 @pytest.mark.parametrize("language", ["fa", "ar"])
 @pytest.mark.xfail(
     strict=True,
-    reason="sixteenth and seventeenth sets: speaker F1 fa 0.795, ar 0.757 (recall 0.72, 0.67); goal 0.80 (README): remove when met",
+    reason="eighteenth and nineteenth sets: speaker F1 fa 0.77, ar 0.75 (recall 0.67, 0.65); goal 0.80 (README): remove when met",
 )
 def test_the_latest_fresh_sets_meet_the_speaker_goal(language: str) -> None:
-    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: not met (0.795 and 0.757)."""
+    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: not met (0.772 and 0.747)."""
     assert _latest_metrics().loc[language, "f1"] >= GOAL_SPEAKER_F1
