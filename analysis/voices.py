@@ -13,7 +13,9 @@ For every kept paragraph, two values:
      names the outlet itself («به گزارش خبرگزاری تسنیم» in a Tasnim article is the outlet's own voice);
   3. a quotation (« », " ", “ ”) of at least ``min_quote_words`` words that is not just an actor's
      name (a shorter one is a term the outlet quotes: «انقلاب رنگی»);
-  4. a headline of the form "Speaker: words" (at most six words before the colon, naming an actor).
+  4. a headline of the form "Speaker: words" (at most six words before the colon, naming an actor; or at most
+     three words naming someone the file lacks, unless a country's name (a dateline) or, in Arabic, a body
+     paragraph's byline «بكين - وكالات:» stands there).
 
 - ``speaker``: an actor id from the actors file (data: ``data/actors.toml``: id, label, kind and
   aliases in fa, ar and en), found in this order, the first that gives an actor winning:
@@ -27,7 +29,8 @@ For every kept paragraph, two values:
      subject; a title followed by a name in apposition is the person, and a Persian clause that opens with
      words the file lacks in apposition to it («جان کری، وزیر خارجه آمریکا، …») has them as its subject;
      a subject that quotes someone («رويترز، نقلا عن …»، «خبرگزاری فرانسه به نقل از …») gives the one quoted;
-  2. the actor before the colon of a headline;
+  2. the actor before the colon of a headline (else, when no verb has a subject, the words naming someone
+     the file lacks there: «مادورو: …»);
   3. when no reporting verb has a subject of its own: the source named right after a relay (a wire
      agency, a ministry, a person), in a chain the original one («به گزارش ایرنا به نقل از خبرگزاری
      فرانسه»: AFP), and the one a source quotes («نقلت وكالة شينخوا عن X قوله»: X), named or not («عن شهود
@@ -39,7 +42,8 @@ For every kept paragraph, two values:
      افزود…»), else the first actor named before the first cue;
   6. otherwise the raw words that name the speaker the file lacks (the first words of a Persian verb's
      clause, after any relay; after an Arabic verb up to a complementiser; after a relay up to its
-     comma), or ``""`` (a quotation).
+     comma), or ``""`` (a quotation); a Persian «این خبرگزاری»، «این شبکه» (``back_references``) there is the
+     source of the paragraph's last relay («به گزارش رویترز، … این خبرگزاری افزود»), else the previous speaker.
 
   A title names whoever held it at the article's date (``[[actor.title]]``: from, until, otherwise): held
   by someone the file lacks, its words are the raw speaker. The outlet's own actor (its name matched
@@ -685,9 +689,9 @@ _BYLINE_AFTER = re.compile(r"\s*«[^»]*»\s*[-–]")
 
 def _headline_name(base: str, form: str, colon: int, language: str) -> str:
     """The words before a short headline's colon, after a «؛» that opens it («شیلی در آتش؛ پینیرا: …»), when they can
-    be a speaker the actors file lacks (no digit, at most :data:`HEADLINE_NAME_WORDS` words, not a country's name: «زامبيا:
-    …» is a dateline, the outlet's; in Arabic, a headline's length and no byline's dash); else "". News puts a speaker there («بوهاری: …»، «مادورو: …»); a topic goes before a
-    «؛» instead."""
+    be a speaker the actors file lacks; else "". Not when they hold a digit, run over :data:`HEADLINE_NAME_WORDS`
+    words or name a country («زامبيا: …» is a dateline, the outlet's); in Arabic, not in a paragraph longer than a
+    headline, nor in a byline. News puts a speaker there («بوهاری: …»، «مادورو: …»); a topic goes before a «؛»."""
     start = form.rfind("؛", 0, colon) + 1
     words = _WORD.findall(form, start, colon)
     if not 1 <= len(words) <= HEADLINE_NAME_WORDS or any(word.isdigit() for word in words) or " ".join(words) in _places(language):
