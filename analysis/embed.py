@@ -311,7 +311,7 @@ class Embedder:
         """
         try:
             _ = self.model  # loads it, once
-        except Exception as error:  # the text that needs the model raises and explains the same error
+        except Exception as error:
             _log.warning("the embedding model could not be loaded in advance (%s: %s)", type(error).__name__, error)
 
     def release_model(self) -> None:

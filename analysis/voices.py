@@ -630,8 +630,7 @@ def find_voice(
             continue
         kind = _speech_kind(form[cue.start : cue.end], kinds)
         if kind == PASSIVE:  # «ويذكر أن»: no one named, no one continued; after a relay that names its source, that source
-            relayer = next((other for other in reversed(cues) if other.start < cue.start and other.start in relay_sources), None)
-            if relayer is not None:  # «به نقل از خبرگزاری فرانسه، … گزارش شده است»
+            if (relayer := _last_relay(cues, relay_sources, cue.start)) is not None:  # «به نقل از خبرگزاری فرانسه، … گزارش شده است»
                 return Voice(ATTRIBUTED, _named(relay_sources[relayer.start], base), base[relayer.start : relayer.end])
             return Voice(ATTRIBUTED, "", base[cue.start : cue.end])
         subject = _subject(form, cue, outside, language, patterns, excluded, all_mentions)
@@ -650,12 +649,11 @@ def find_voice(
     if headline_speaker:
         return Voice(ATTRIBUTED, headline_speaker, "headline")
     spoken = [cue for cue in cues if cue.kind == "speech"]
-    if not spoken or (language == ARABIC and not any(_raw_span(base, form, cue, language, patterns) for cue in spoken)):
-        # a relay's source is the speaker only when no verb of saying has a subject of its own (V4); an Arabic verb
-        # with no word before its complementiser («وتدعو إلى») has none
-        for cue in reversed(cues):  # in a chain («به گزارش ایرنا به نقل از خبرگزاری فرانسه»), the original source
-            if cue.kind == "relay" and relay_sources.get(cue.start):
-                return Voice(ATTRIBUTED, _named(relay_sources[cue.start], base), base[cue.start : cue.end])
+    # a relay's source is the speaker only when no verb of saying has a subject of its own (V4); an Arabic verb with no
+    # word before its complementiser («وتدعو إلى») has none; in a chain, the original source
+    no_subject = not spoken or (language == ARABIC and not any(_raw_span(base, form, cue, language, patterns) for cue in spoken))
+    if no_subject and (relayer := _last_relay(cues, relay_sources, len(form) + 1)) is not None:
+        return Voice(ATTRIBUTED, _named(relay_sources[relayer.start], base), base[relayer.start : relayer.end])
     before = [mention for mention in outside if _sentence_start(form, first.start) <= mention.start and mention.end <= first.start]
     if before:
         return Voice(ATTRIBUTED, _named(before[0], base), cue_text)
@@ -663,11 +661,10 @@ def find_voice(
     relayed_until = max((end for start, end in excluded if end <= raw_cue.start), default=0)
     raw = _raw_span(base, form, raw_cue, language, patterns, relayed_until)
     if language == PERSIAN and _refers_back(raw, patterns):  # «به گزارش رویترز، … این خبرگزاری افزود»: Reuters
-        relayed = [
-            relay_sources[cue.start] for cue in cues if cue.kind == "relay" and cue.start < raw_cue.start and cue.start in relay_sources
-        ]
-        if relayed or previous_speaker:
-            return Voice(ATTRIBUTED, _named(relayed[-1], base) if relayed else previous_speaker, cue_text)
+        if (relayer := _last_relay(cues, relay_sources, raw_cue.start)) is not None:
+            return Voice(ATTRIBUTED, _named(relay_sources[relayer.start], base), cue_text)
+        if previous_speaker:
+            return Voice(ATTRIBUTED, previous_speaker, cue_text)
     if not _names_someone(raw, raw_cue, language, patterns):  # «وی افزود»: the speaker goes on; «دومبویا گفت»: someone new
         if previous_speaker:
             return Voice(ATTRIBUTED, previous_speaker, cue_text)
@@ -1158,6 +1155,12 @@ def _unnamed_apposition(form: str, clause_start: int, mention: _Mention, pattern
     if not 1 <= len(words) <= APPOSITION_NAME_WORDS or words[0].group() in openers or any(word.group().isdigit() for word in words):
         return None
     return _Mention(words[0].start(), words[-1].end(), UNKNOWN)
+
+
+def _last_relay(cues: Sequence[_Cue], relay_sources: Mapping[int, _Mention], before: int) -> _Cue | None:
+    """The last relay starting before ``before`` that names its source (in a chain, «به گزارش ایرنا به نقل از خبرگزاری
+    فرانسه», the original source's), or None; ``cues`` in text order."""
+    return next((cue for cue in reversed(cues) if cue.start < before and cue.kind == "relay" and cue.start in relay_sources), None)
 
 
 def _refers_back(raw: str, patterns: VoicePatterns) -> bool:
