@@ -218,7 +218,9 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
     - eighteenth and nineteenth, measured together (tests/data/voices_fresh18.csv: Burkina Faso 2015, Togo 2017, Gabon
       2016, Senegal 2021, Mali 2020, Kenya 2017, Zimbabwe 2019, Guinea 2020; voices_fresh19.csv: Georgia 2007, Ukraine
       2000, Belarus 2010, Russia 2017, Azerbaijan 2013, Moldova 2015, Romania 2012, Armenia 2015; four writers), at
-      a03fc73: voice accuracy fa 0.97, ar 0.97; speaker F1 fa 0.77, ar 0.75 (below). Not read.
+      a03fc73: voice accuracy fa 0.97, ar 0.97; speaker F1 fa 0.77, ar 0.75. Then read (session 10): the movement's
+      leaders, coordinators, founders and spokespeople by their role, the opposition's leader or candidate, a protester
+      alone, an EU observer mission, a UN office, a dated deputy minister's title.
 
     The voice goal (0.90) holds on every set as the rules stand (the fifteenth's Arabic, 0.893 at 3b96aed, since its
     misses were read; the fourth, where Arabic fell one paragraph short at
@@ -229,8 +231,9 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-LATEST = ("eighteenth", "nineteenth")
-"""The latest fresh sets, measured together (one set names too few speakers to judge the goal) and not read."""
+LATEST: tuple[str, ...] = ()
+"""The latest fresh sets, measured together (one set names too few speakers to judge the goal) and not read; none
+while the next pair is being written."""
 
 
 def _latest_metrics() -> pd.DataFrame:
@@ -249,10 +252,8 @@ def test_fresh_sets_stay_found(name: str) -> None:
 
 
 @pytest.mark.parametrize("language", ["fa", "ar"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="eighteenth and nineteenth sets: speaker F1 fa 0.77, ar 0.75 (recall 0.67, 0.65); goal 0.80 (README): remove when met",
-)
 def test_the_latest_fresh_sets_meet_the_speaker_goal(language: str) -> None:
-    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: not met (0.772 and 0.747)."""
+    """The goal (speaker F1 >= 0.80) on the latest sets, pooled."""
+    if not LATEST:
+        pytest.skip("no unread fresh set: the next pair is being written")
     assert _latest_metrics().loc[language, "f1"] >= GOAL_SPEAKER_F1

@@ -180,6 +180,11 @@ def test_bad_actors_files_say_why(toml: str, message: str) -> None:
         ("به گزارش خبرنگار ما، فرودگاه آلماتی بازگشایی شد.", "", (OUTLET, "")),
         ("خبرنگار ما از آلماتی گزارش داد که فرودگاه بازگشایی شد.", "", (OUTLET, "")),
         ("یک فعال مدنی در آلماتی به خبرنگار ما گفت که فرودگاه بازگشایی شد.", "", (ATTRIBUTED, "یک فعال مدنی در")),
+        # the opposition's leader or joint candidate, and a coordinator of the movement, speak as the protesters (V4)
+        ("رهبر مخالفان افزود: «من رئیس‌جمهور منتخب هستم.»", "", (ATTRIBUTED, "protesters")),
+        ("ناهید اسلام، یکی از هماهنگ‌کنندگان جنبش دانشجویی، گفت دانشجویان کوتاه نمی‌آیند.", "", (ATTRIBUTED, "protesters")),
+        # a title of its time: Iran's deputy foreign minister for Arab and African affairs in 2015
+        ("معاون عربی و آفریقایی وزیر امور خارجه کشورمان تصریح کرد که ایران کودتا را مردود می‌داند.", "", (ATTRIBUTED, "amir_abdollahian")),
     ],
 )
 def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
@@ -271,6 +276,16 @@ def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
         # a statement's author follows it with «ل» (of); a statement to an agency is not the agency's
         ("وجاء في بيان لوزارة الخارجية الأمريكية أن واشنطن تتابع الوضع.", "", (ATTRIBUTED, "us_state_department")),
         ("وقال في تصريح لوكالة رويترز إن الوضع هادئ.", "", (ATTRIBUTED, "في تصريح لوكالة رويترز")),
+        # the movement speaks through its leaders, coordinators and spokespeople, and the opposition's leader or candidate
+        # who leads the protests (V4); an unnamed protester, one of them; a movement named without the article is not
+        # known to be the protesters' («حركة طالبان»)
+        ("وقال المحامي أندريه ناستاسي، أحد قادة المنصة، إن الاعتصام سيستمر.", "", (ATTRIBUTED, "protesters")),
+        ("وقال زعيم المعارضة رايلا أودينجا إن الانتخابات مهزلة.", "", (ATTRIBUTED, "protesters")),
+        ("وقالت متظاهرة في الخمسين من عمرها إن راتبها لا يكفي.", "", (ATTRIBUTED, "protesters")),
+        ("وقال المتحدث باسم حركة طالبان إن المفاوضات متعثرة.", "", (ATTRIBUTED, "المتحدث باسم حركة طالبان")),
+        # an EU observer mission is the EU; a UN regional office is the UN
+        ("أكدت بعثة مراقبي الاتحاد الأوروبي في بيان أن الأرقام مختلة.", "", (ATTRIBUTED, "eu")),
+        ("كما أعلن مكتب الأمم المتحدة لغرب أفريقيا أن رئيسه التقى الأطراف.", "", (ATTRIBUTED, "un")),
     ],
 )
 def test_arabic(text: str, outlet: str, expected: tuple[str, str]) -> None:
@@ -456,10 +471,10 @@ def test_a_title_names_its_holder_at_the_articles_date(text: str, language: str,
         ("وقال الرئيس مخاطبا منظمي الاحتجاجات: «سأطاردكم».", "ar", "", "الرئيس مخاطبا منظمي الاحتجاجات"),  # «منظمي»: an object
         # a subject the file lacks is the speaker, not a later verb's («… مطالبا بحكومة خبراء»)
         (
-            "وقال زعيم المعارضة فيكتور أوربان، في كلمة أمام أنصاره، إن الحكومة فقدت شرعيتها، مطالبا بتشكيل حكومة خبراء.",
+            "وقال رئيس البلدية غابور ديمسكي، في كلمة أمام أنصاره، إن الحكومة فقدت شرعيتها، مطالبا بتشكيل حكومة خبراء.",
             "ar",
             "",
-            "زعيم المعارضة فيكتور أوربان",
+            "رئيس البلدية غابور ديمسكي",
         ),
         # a verb's colon is no headline: «وی افزود: …» goes on with the previous speaker
         ("وی افزود: «مسئولیت این رویدادها بر عهده رهبری پیشین است.»", "fa", "putin", "putin"),
