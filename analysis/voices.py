@@ -173,6 +173,9 @@ class VoicePatterns:
     class («فلان، أحد قادة الحراك»، «فلانی، مورخ پرتغالی»), not as a person the file lacks (docs/labelling.md V4)."""
     supporters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Phrases of a crowd for the authorities («هواداران دولت»، «المؤيد للحكومة»): its chants are not the crowd's."""
+    participles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Arabic circumstantial participles («مضيفا»، «مشيرا إلى»; speech phrases too): the main verb's subject speaks
+    them, so the words after them name no one new (a relay's source stays the speaker)."""
 
 
 class Voice(NamedTuple):
@@ -281,9 +284,9 @@ def parse_voice_patterns(config: Mapping[str, object]) -> VoicePatterns:
         return {language: tuple(str(phrase) for phrase in table.get(key, [])) for language, table in tables.items()}
 
     speech = lists("speech")
-    chants, passives = lists("chants"), lists("passive")
-    for language in {*chants, *passives}:  # speech phrases too, told apart by the phrase matched (_speech_kinds)
-        speech[language] = speech.get(language, ()) + chants.get(language, ()) + passives.get(language, ())
+    chants, passives, participles = lists("chants"), lists("passive"), lists("participles")
+    for language in {*chants, *passives, *participles}:  # speech phrases too, told apart by the phrase matched (_speech_kinds)
+        speech[language] = speech.get(language, ()) + chants.get(language, ()) + passives.get(language, ()) + participles.get(language, ())
     for language, table in tables.items():
         for compound in table.get("compound", []):
             nouns, forms = compound.get("nouns", []), compound.get("forms", [])
@@ -306,6 +309,7 @@ def parse_voice_patterns(config: Mapping[str, object]) -> VoicePatterns:
         lists("partitives"),
         _actor_ids(config.get("groups", []), "groups"),
         lists("supporters"),
+        participles,
     )
 
 
@@ -624,7 +628,12 @@ def find_voice(
     cues.sort(key=lambda cue: cue.start)
     first = cues[0]
     cue_text = base[first.start : first.end]
-    kinds = _speech_kinds(tuple(patterns.chants.get(language, ())), tuple(patterns.passives.get(language, ())), language)
+    kinds = _speech_kinds(
+        tuple(patterns.chants.get(language, ())),
+        tuple(patterns.passives.get(language, ())),
+        tuple(patterns.participles.get(language, ())),
+        language,
+    )
     for cue in cues:
         if cue.kind != "speech":
             continue
@@ -650,8 +659,10 @@ def find_voice(
         return Voice(ATTRIBUTED, headline_speaker, "headline")
     spoken = [cue for cue in cues if cue.kind == "speech"]
     # a relay's source is the speaker only when no verb of saying has a subject of its own (V4); an Arabic verb with no
-    # word before its complementiser («وتدعو إلى») has none; in a chain, the original source
-    no_subject = not spoken or (language == ARABIC and not any(_raw_span(base, form, cue, language, patterns) for cue in spoken))
+    # word before its complementiser («وتدعو إلى») has none, nor has a participle («مشيرا إلى»); in a chain, the
+    # original source
+    clausal = [cue for cue in spoken if _speech_kind(form[cue.start : cue.end], kinds) != PARTICIPLE]
+    no_subject = not clausal or (language == ARABIC and not any(_raw_span(base, form, cue, language, patterns) for cue in clausal))
     if no_subject and (relayer := _last_relay(cues, relay_sources, len(form) + 1)) is not None:
         return Voice(ATTRIBUTED, _named(relay_sources[relayer.start], base), base[relayer.start : relayer.end])
     before = [mention for mention in outside if _sentence_start(form, first.start) <= mention.start and mention.end <= first.start]
@@ -723,18 +734,20 @@ _NOT_COUNTRIES = frozenset({"UN", "EU", "EZ", "QO", "XA", "XB", "ZZ"})
 """CLDR's two-letter codes of no country: unions, Outlying Oceania, pseudo-locales, the unknown region."""
 
 
-CHANT, PASSIVE = "chant", "passive"
+CHANT, PASSIVE, PARTICIPLE = "chant", "passive", "participle"
 
 
 @cache
-def _speech_kinds(chants: tuple[str, ...], passives: tuple[str, ...], language: str) -> dict[str, str]:
-    """The chant and passive phrases in matching form without spaces, each with its kind."""
-    squeezed = {"".join(_form(phrase, language).split()): CHANT for phrase in chants}
-    return {**squeezed, **{"".join(_form(phrase, language).split()): PASSIVE for phrase in passives}}
+def _speech_kinds(chants: tuple[str, ...], passives: tuple[str, ...], participles: tuple[str, ...], language: str) -> dict[str, str]:
+    """The chant, passive and participle phrases in matching form without spaces, each with its kind."""
+    kinds: dict[str, str] = {}
+    for kind, phrases in ((CHANT, chants), (PASSIVE, passives), (PARTICIPLE, participles)):
+        kinds.update({"".join(_form(phrase, language).split()): kind for phrase in phrases})
+    return kinds
 
 
 def _speech_kind(matched: str, kinds: Mapping[str, str]) -> str:
-    """Whether a matched speech phrase is a chant, a passive or neither (""), with or without a conjunction (و، ف)."""
+    """Whether a matched speech phrase is a chant, a passive, a participle or none (""), with or without a conjunction (و، ف)."""
     key = "".join(matched.split())
     return kinds.get(key) or (kinds.get(key[1:], "") if key[:1] in ("و", "ف") else "")
 
