@@ -185,6 +185,9 @@ def test_bad_actors_files_say_why(toml: str, message: str) -> None:
         ("ناهید اسلام، یکی از هماهنگ‌کنندگان جنبش دانشجویی، گفت دانشجویان کوتاه نمی‌آیند.", "", (ATTRIBUTED, "protesters")),
         # a title of its time: Iran's deputy foreign minister for Arab and African affairs in 2015
         ("معاون عربی و آفریقایی وزیر امور خارجه کشورمان تصریح کرد که ایران کودتا را مردود می‌داند.", "", (ATTRIBUTED, "amir_abdollahian")),
+        # a crowd chanting in the present singular; a rally for the state is not the protesters
+        ("در ویدیوها جمعیت شعار «زنده باد بلاروس» سر می‌دهد.", "", (ATTRIBUTED, "protesters")),
+        ("شرکت‌کنندگان با سر دادن شعار «مرگ بر فتنه‌گر» بر حمایت از نظام تاکید کردند.", "", (ATTRIBUTED, "")),
     ],
 )
 def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
@@ -286,6 +289,10 @@ def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
         # an EU observer mission is the EU; a UN regional office is the UN
         ("أكدت بعثة مراقبي الاتحاد الأوروبي في بيان أن الأرقام مختلة.", "", (ATTRIBUTED, "eu")),
         ("كما أعلن مكتب الأمم المتحدة لغرب أفريقيا أن رئيسه التقى الأطراف.", "", (ATTRIBUTED, "un")),
+        # welcoming is a statement of view; the movement's coordinator («منسق حراك …»), a striker one of them
+        ("الخارجية الأمريكية ترحب بسحب مشروع القانون", "", (ATTRIBUTED, "us_state_department")),
+        ("وقال منسق حراك ذيبان الشعبي إن الاعتصام مستمر.", "", (ATTRIBUTED, "protesters")),
+        ("وقال أحد العمال المضربين لمراسل الجزيرة إن الشرطة أطلقت النار.", "", (ATTRIBUTED, "protesters")),
         # a circumstantial participle names no one new: the relay's source speaks
         ("نقلت وكالة تاس عن المتحدث باسم الكرملين قوله إن الوضع هادئ، مطالبا بفتح الحدود.", "", (ATTRIBUTED, "peskov")),
     ],
@@ -413,6 +420,10 @@ SECRETARY_OF_STATE = "وزیر خارجه آمریکا گفت که این کود
         ("رئیس‌جمهور ترکیه گفت آنکارا بی‌طرف می‌ماند.", "fa", dt.date(2016, 7, 20), "erdogan"),
         ("وكان الرئيس الأميركي قد قال إن واشنطن تتابع الوضع.", "ar", dt.date(2023, 3, 27), "biden"),
         ("وفي بلغراد، قال رئيس الوزراء الصربي إن بلاده لا تتدخل.", "ar", dt.date(2015, 10, 25), "vucic"),
+        # Kazakhstan's president: Nazarbayev until March 2019, then Tokayev; «الناطقة» as Zakharova's title
+        ("وتابع الرئيس الكازاخستاني أن المسؤولين سيحاسبون.", "ar", dt.date(2011, 12, 17), "nazarbayev"),
+        ("رئیس‌جمهور قزاقستان افزود که هیچ‌کس حق آشوب ندارد.", "fa", dt.date(2022, 1, 7), "tokayev"),
+        ("وقالت الناطقة باسم الخارجية الروسية إن موسكو تتابع الوضع.", "ar", dt.date(2022, 5, 20), "zakharova"),
         # a long title before the name, up to the clause's comma
         (
             "قال المفوض السامي للأمم المتحدة لشؤون اللاجئين أنطونيو غوتيريش، في بيان، إن المفوضية قلقة.",
