@@ -123,6 +123,8 @@ FRESH_SETS = {
     "nineteenth": Path(__file__).parent / "data" / "voices_fresh19.csv",
     "twentieth": Path(__file__).parent / "data" / "voices_fresh20.csv",
     "twenty-first": Path(__file__).parent / "data" / "voices_fresh21.csv",
+    "twenty-second": Path(__file__).parent / "data" / "voices_fresh22.csv",
+    "twenty-third": Path(__file__).parent / "data" / "voices_fresh23.csv",
 }
 
 
@@ -155,6 +157,8 @@ def _fresh_metrics(name: str) -> pd.DataFrame:
         ("nineteenth", (107, 103)),
         ("twentieth", (110, 106)),
         ("twenty-first", (108, 106)),
+        ("twenty-second", (108, 107)),
+        ("twenty-third", (108, 108)),
     ],
 )
 def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) -> None:
@@ -230,7 +234,11 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
       2022, Tajikistan 2022, Mongolia 2022, Georgia 2023, Armenia 2020, Russia 2021, Belarus 2017; four writers), at
       2ffc61c: voice accuracy fa 0.95, ar 0.98; speaker F1 fa 0.80 (0.798), ar 0.79 (0.785). Then read (session 10):
       Nazarbayev's dated title, «الناطقة» titles, a Persian crowd chanting in the present singular, rallies «در حمایت از
-      نظام», welcoming as speech, the movement's coordinators «منسق حراك», strikers, women taking part;
+      نظام», welcoming as speech, the movement's coordinators «منسق حراك», strikers, women taking part (3a5fdc9);
+    - twenty-second and twenty-third, measured together (tests/data/voices_fresh22.csv: Paraguay 2017, Brazil 2016,
+      Colombia 2019, Argentina 2018, Pakistan 2022, Sri Lanka 2018, Maldives 2018, Nepal 2015; voices_fresh23.csv: Iraq
+      2022, Tunisia 2021, Egypt 2016, Jordan 2020, Algeria 2011, Mauritania 2019, Lebanon 2020, Israel 2011; four
+      writers), at 3a5fdc9: voice accuracy fa 0.93, ar 0.96; speaker F1 fa 0.79, ar 0.77 (below). Not read.
 
     The voice goal (0.90) holds on every set as the rules stand (the fifteenth's Arabic, 0.893 at 3b96aed, since its
     misses were read; the fourth, where Arabic fell one paragraph short at
@@ -241,7 +249,7 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-LATEST: tuple[str, ...] = ()
+LATEST: tuple[str, ...] = ("twenty-second", "twenty-third")
 """The latest fresh sets, measured together (one set names too few speakers to judge the goal) and not read; none
 while the next pair is being written."""
 
@@ -262,8 +270,12 @@ def test_fresh_sets_stay_found(name: str) -> None:
 
 
 @pytest.mark.parametrize("language", ["fa", "ar"])
+@pytest.mark.xfail(
+    strict=True,
+    reason="twenty-second and twenty-third sets: speaker F1 fa 0.790, ar 0.769 (recall 0.72, 0.68); goal 0.80 (README): remove when met",
+)
 def test_the_latest_fresh_sets_meet_the_speaker_goal(language: str) -> None:
-    """The goal (speaker F1 >= 0.80) on the latest sets, pooled."""
+    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: not met (0.790 and 0.769)."""
     if not LATEST:
         pytest.skip("no unread fresh set: the next pair is being written")
     assert _latest_metrics().loc[language, "f1"] >= GOAL_SPEAKER_F1
