@@ -10,6 +10,7 @@ import pytest
 
 from analysis.labels import EVALUATION_LABELS, LabelsError, load_labels
 from analysis.voice_evaluation import has_voice_labels, voice_metrics, voice_predictions, voice_report
+from analysis.voices import default_actors
 
 LABELS = EVALUATION_LABELS
 IDS = ["terrorism", "foreign_interference", "limited_mission"]
@@ -279,3 +280,21 @@ def test_the_latest_fresh_sets_meet_the_speaker_goal(language: str) -> None:
     if not LATEST:
         pytest.skip("no unread fresh set: the next pair is being written")
     assert _latest_metrics().loc[language, "f1"] >= GOAL_SPEAKER_F1
+
+
+def test_the_second_annotators_labels_pair_with_the_first_and_are_valid() -> None:
+    """bench/voice_agreement.py compares two blind labellings of the twentieth and twenty-first sets row by row."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    from voice_agreement import agreement, paired_labels
+
+    first, second = paired_labels()
+    assert len(second) == 430 and set(second["voice"]) == {"outlet", "attributed"}
+    known = {actor_id for actor_id in second["speaker"] if actor_id}
+    assert known <= {actor.id for actor in default_actors()}
+    assert (second.loc[second["voice"] == "outlet", "speaker"] == "").all()
+    table = agreement(first, second).set_index("language")
+    assert table.loc["all", "paragraphs"] == 430 and 0 <= table.loc["all", "f1"] <= 1
+    same = agreement(first, first).set_index("language")
+    assert same.loc["all", "f1"] == 1 and same.loc["all", "kappa"] == 1  # an annotator agrees with itself
