@@ -16,7 +16,7 @@ from analysis.themes import DATA_FOLDER, DEFAULT_THEMES_PATH, load_themes
 from tests.helpers import ROOT
 
 TRAINING = DATA_FOLDER / "labelled_paragraphs.csv"
-TESTS = [EVALUATION_LABELS, Path(__file__).parent / "data" / "fresh_events.csv"]
+TESTS = [EVALUATION_LABELS, Path(__file__).parent / "data" / "fresh_events.csv", Path(__file__).parent / "data" / "fresh_events3.csv"]
 
 
 def read(path: Path) -> pd.DataFrame:
@@ -51,11 +51,12 @@ def test_every_article_has_one_event(path: Path) -> None:
     assert (table.groupby("doc_id")["event"].nunique() == 1).all()
 
 
-def test_the_fresh_test_events_are_absent_from_training() -> None:
-    """The fresh set's events are in no training file (it is also measured with --by event, which would leave them out)."""
-    training, fresh = read(TRAINING), read(TESTS[1])
+@pytest.mark.parametrize(("path", "name"), [(TESTS[1], "test_events2"), (TESTS[2], "test_events3")], ids=["second", "third"])
+def test_the_fresh_test_events_are_absent_from_training(path: Path, name: str) -> None:
+    """A fresh set's events are in no training file (it is also measured with --by event, which would leave them out)."""
+    training, fresh = read(TRAINING), read(path)
     assert set(fresh["event"]).isdisjoint(training["event"])
-    assert set(fresh["set"]) == {"test_events2"}
+    assert set(fresh["set"]) == {name}
 
 
 def test_the_evaluation_labels_ship_with_the_package() -> None:
