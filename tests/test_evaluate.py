@@ -133,9 +133,17 @@ def test_framing_evaluate_on_the_bundled_labels(tmp_path: Path, capsys: pytest.C
         assert macro[("test", language)]["macro_f1"] >= GOAL_PER_LANGUAGE - GOAL_MARGIN
 
 
-def fresh_events_report(folder: Path) -> dict:
-    """``framing evaluate tests/data/fresh_events.csv --by event``, as its JSON report."""
-    labels = Path(__file__).parent / "data" / "fresh_events.csv"
+FRESH_EVENTS = {
+    "fresh_events.csv": {"sierra_leone_2000", "cote_divoire_2011", "chechnya_1999", "marawi_2017", "cyprus_1974"},
+    "fresh_events3.csv": {"hungary_1956", "grenada_1983", "comoros_2008", "east_timor_1999", "liberia_2003"},
+}
+"""The fresh events sets (README, "Accuracy"): each by two writers on five events in no training file, measured once
+(the second at debae6c: 0.83; the third with the same method and thresholds, in session 10: 0.67)."""
+
+
+def fresh_events_report(folder: Path, name: str) -> dict:
+    """``framing evaluate tests/data/NAME --by event``, as its JSON report."""
+    labels = Path(__file__).parent / "data" / name
     report_path = folder / "events.json"
     assert cli.main(["evaluate", str(labels), "--by", "event", "--json", str(report_path)]) == 0
     return json.loads(report_path.read_text(encoding="utf-8"))
@@ -147,12 +155,13 @@ def at_file_thresholds(report: dict) -> dict[tuple[str, str], dict]:
 
 
 @pytest.mark.model
-def test_framing_evaluate_on_fresh_events_by_event(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", FRESH_EVENTS)
+def test_framing_evaluate_on_fresh_events_by_event(tmp_path: Path, name: str) -> None:
     """Events no training writer was given, each scored without any training article of its event."""
-    report = fresh_events_report(tmp_path)
+    report = fresh_events_report(tmp_path, name)
     assert report["scored_by"] == "leave-events-out"
     macro = at_file_thresholds(report)
-    assert {part for part, _ in macro} == {"all", "sierra_leone_2000", "cote_divoire_2011", "chechnya_1999", "marawi_2017", "cyprus_1974"}
+    assert {part for part, _ in macro} == {"all", *FRESH_EVENTS[name]}
     # On events the themes never saw, the goal is not met (README, "Accuracy"): this floor guards the
     # product's own "fair agreement" boundary (evaluate.FAIR_F1), and the next test says the goal is open.
     for language in ("all", "fa", "ar"):
@@ -160,9 +169,10 @@ def test_framing_evaluate_on_fresh_events_by_event(tmp_path: Path) -> None:
 
 
 @pytest.mark.model
+@pytest.mark.parametrize("name", FRESH_EVENTS)
 @pytest.mark.xfail(strict=True, reason="goal not met on events the themes never saw (README, Accuracy): remove this mark when it is")
-def test_the_goal_holds_on_fresh_events(tmp_path: Path) -> None:
-    macro = at_file_thresholds(fresh_events_report(tmp_path))
+def test_the_goal_holds_on_fresh_events(tmp_path: Path, name: str) -> None:
+    macro = at_file_thresholds(fresh_events_report(tmp_path, name))
     assert macro[("all", "all")]["macro_f1"] >= GOAL_MACRO_F1
     assert min(macro[("all", "fa")]["macro_f1"], macro[("all", "ar")]["macro_f1"]) >= GOAL_PER_LANGUAGE
 
