@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.evaluate import HELD_OUT_SET, evaluate, score_labels, trust_summary
+from analysis.fresh_events import fresh_summary
 from analysis.labels import NOT_LABELLED, read_labels
 from analysis.marks import marks_to_csv, read_marks, with_marks
 from analysis.relearn import RESULTS_PATH as RELEARN_RESULTS
@@ -49,6 +50,8 @@ def accuracy_view(run: Run) -> None:
         "Precision: of the paragraphs the tool gives a theme, the share people gave it too. Recall: of the paragraphs "
         "people gave a theme, the share the tool finds. F1 combines both."
     )
+    if unseen := unseen_events():
+        st.warning(unseen, icon=":material/travel_explore:")
     marks_accuracy(run)
     st.markdown("##### On the labelled paragraphs")
     st.file_uploader(
@@ -102,9 +105,9 @@ def marks_accuracy(run: Run) -> None:
     st.markdown("##### On your marks")
     curve = relearn_curve()
     st.info(
-        "The themes learnt from other events, so on a new event they are less accurate than the figures below (README, "
-        'Accuracy, "fresh events"). Your marks (the Teach tab) are '
-        "learnt from at once and measured here, on your own event." + (f" {curve}" if curve else ""),
+        "The themes learnt from other events, so on a new event they are less accurate than on the labelled paragraphs "
+        "below (see above). Your marks (the Teach tab) are learnt from at once and measured here, on your own event."
+        + (f" {curve}" if curve else ""),
         icon=":material/school:",
     )
     marked = (run.marks[run.themes.ids] != NOT_LABELLED).to_numpy().any(axis=1) if len(run.marks) else np.zeros(0, bool)
@@ -138,3 +141,9 @@ def marks_scores(marks_csv: bytes, themes_toml: str) -> tuple[pd.DataFrame, pd.D
 def relearn_curve() -> str:
     """What the relearning simulation measured (written by bench/relearn.py), in one sentence; "" when absent."""
     return relearn_summary(RELEARN_RESULTS)
+
+
+@st.cache_data(show_spinner=False)
+def unseen_events() -> str:
+    """What the themes scored on events they had never seen (written by bench/fresh_events.py); "" when absent."""
+    return fresh_summary()
