@@ -20,6 +20,7 @@ import plotly.offline
 
 from analysis import charts, compare
 from analysis.evaluate import HELD_OUT_SET, Evaluation, trust_summary
+from analysis.fresh_events import fresh_summary
 from analysis.html import paragraph_card, paragraphs_table_html
 from analysis.languages import language_label, language_order
 from analysis.themes import ThemeSet, themes_to_toml
@@ -247,7 +248,7 @@ def _evidence_section(table: pd.DataFrame, ids: list[str], labels: Mapping[str, 
 
 def _accuracy_section(evaluation: Evaluation | None, source: str, labels: Mapping[str, str]) -> str:
     head = '<section id="accuracy"><h2>How far to trust the charts</h2>'
-    caveat = f'<p class="caveat">{escape(ACCURACY_CAVEAT)}</p>'
+    caveat = "".join(f'<p class="caveat">{escape(text)}</p>' for text in (ACCURACY_CAVEAT, fresh_summary()) if text)
     if evaluation is None:
         return head + f"<p>{escape(NO_EVALUATION)}</p>" + caveat + "</section>"
     macro = evaluation.macro_f1.assign(

@@ -92,6 +92,7 @@ def test_report_has_every_section_and_the_themes_file(report: str) -> None:
     assert "1 undated article" in report
     assert "id = &quot;alpha&quot;" in report  # the themes file, escaped
     assert NO_EVALUATION[:30] in report
+    assert "bundled themes had never seen" in report  # analysis/data/fresh_events.json, with or without an evaluation
     assert THEMES.digest() in report
 
 
@@ -110,7 +111,7 @@ def test_accuracy_figures_come_from_the_evaluation_passed_in() -> None:
     evaluation = Evaluation(metrics, macro, pd.DataFrame(), {"alpha": 0.2, "beta": 0.1})
     report = build_report(_table(), THEMES, METADATA, evaluation=evaluation, evaluation_source="labels.csv")
     assert "macro-F1 0.71" in report and "0.99" in report and "labels.csv" in report
-    assert NO_EVALUATION[:30] not in report
+    assert NO_EVALUATION[:30] not in report and "bundled themes had never seen" in report
 
 
 def test_an_empty_selection_still_makes_a_report() -> None:
