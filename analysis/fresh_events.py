@@ -49,7 +49,7 @@ def fresh_summary(path: Path = RESULTS_PATH) -> str:
         return " and ".join(f"{value:.2f}" for value in values)
 
     return (
-        f"On {counted(events, 'event')} the bundled themes had never seen ({counted(len(sets), 'set')} of {paragraphs:,} paragraphs "
+        f"On {counted(events, 'event')} the bundled themes had never seen ({paragraphs:,} paragraphs in {counted(len(sets), 'set')} "
         f"by writers given only the labelling guidelines, each set measured once; `{data['command']}` recomputes them), "
         f"macro-F1 was {listed(figures['all'])} (Persian {listed(figures['fa'])}, Arabic {listed(figures['ar'])}). Expect "
         "about that on your own event until you mark paragraphs."

@@ -34,7 +34,7 @@ def test_the_summary_quotes_every_set_and_is_empty_without_a_record(tmp_path: Pa
     assert fresh_summary(path) == ""
     path.write_text(json.dumps({"command": "python bench/x.py", "sets": [fresh_record("a.csv", REPORT), fresh_record("b.csv", REPORT)]}))
     summary = fresh_summary(path)
-    assert summary.startswith("On 4 events the bundled themes had never seen (2 sets of 40 paragraphs")
+    assert summary.startswith("On 4 events the bundled themes had never seen (40 paragraphs in 2 sets")
     assert "macro-F1 was 0.70 and 0.70 (Persian 0.75 and 0.75, Arabic 0.65 and 0.65)" in summary and "`python bench/x.py`" in summary
     path.write_text('{"sets": [{"all": {}}]}')
     assert fresh_summary(path) == ""  # unreadable: nothing quoted rather than a traceback
