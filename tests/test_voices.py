@@ -185,6 +185,9 @@ def test_bad_actors_files_say_why(toml: str, message: str) -> None:
         ("ناهید اسلام، یکی از هماهنگ‌کنندگان جنبش دانشجویی، گفت دانشجویان کوتاه نمی‌آیند.", "", (ATTRIBUTED, "protesters")),
         # a title of its time: Iran's deputy foreign minister for Arab and African affairs in 2015
         ("معاون عربی و آفریقایی وزیر امور خارجه کشورمان تصریح کرد که ایران کودتا را مردود می‌داند.", "", (ATTRIBUTED, "amir_abdollahian")),
+        # the national strike committee; the president's supporters chanting are not the protesters
+        ("کمیته ملی اعتصاب در بیانیه‌ای اعلام کرد اعتراض‌ها ادامه دارد.", "", (ATTRIBUTED, "protesters")),
+        ("جمعیتی از هواداران رئیس‌جمهور شعار «با جان و خون فدای تو» سر دادند.", "", (ATTRIBUTED, "")),
         # a crowd chanting in the present singular; a rally for the state is not the protesters
         ("در ویدیوها جمعیت شعار «زنده باد بلاروس» سر می‌دهد.", "", (ATTRIBUTED, "protesters")),
         ("شرکت‌کنندگان با سر دادن شعار «مرگ بر فتنه‌گر» بر حمایت از نظام تاکید کردند.", "", (ATTRIBUTED, "")),
@@ -293,6 +296,9 @@ def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
         ("الخارجية الأمريكية ترحب بسحب مشروع القانون", "", (ATTRIBUTED, "us_state_department")),
         ("وقال منسق حراك ذيبان الشعبي إن الاعتصام مستمر.", "", (ATTRIBUTED, "protesters")),
         ("وقال أحد العمال المضربين لمراسل الجزيرة إن الشرطة أطلقت النار.", "", (ATTRIBUTED, "protesters")),
+        # one who took part in the march; young men for the president chanting are not the protesters
+        ("وقالت طالبة جامعية شاركت في المسيرة إن المدرعات طاردتهم.", "", (ATTRIBUTED, "protesters")),
+        ("وحاول عشرات الشبان المؤيدين للرئيس الاقتراب وهم يرددون «الجزائر ليست مصر» بصوت عال.", "", (ATTRIBUTED, "")),
         # a circumstantial participle names no one new: the relay's source speaks
         ("نقلت وكالة تاس عن المتحدث باسم الكرملين قوله إن الوضع هادئ، مطالبا بفتح الحدود.", "", (ATTRIBUTED, "peskov")),
     ],
