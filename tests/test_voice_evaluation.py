@@ -126,6 +126,8 @@ FRESH_SETS = {
     "twenty-first": Path(__file__).parent / "data" / "voices_fresh21.csv",
     "twenty-second": Path(__file__).parent / "data" / "voices_fresh22.csv",
     "twenty-third": Path(__file__).parent / "data" / "voices_fresh23.csv",
+    "twenty-fourth": Path(__file__).parent / "data" / "voices_fresh24.csv",
+    "twenty-fifth": Path(__file__).parent / "data" / "voices_fresh25.csv",
 }
 
 
@@ -160,6 +162,8 @@ def _fresh_metrics(name: str) -> pd.DataFrame:
         ("twenty-first", (108, 106)),
         ("twenty-second", (108, 107)),
         ("twenty-third", (108, 108)),
+        ("twenty-fourth", (112, 107)),
+        ("twenty-fifth", (105, 107)),
     ],
 )
 def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) -> None:
@@ -241,7 +245,11 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
       2022, Tunisia 2021, Egypt 2016, Jordan 2020, Algeria 2011, Mauritania 2019, Lebanon 2020, Israel 2011; four
       writers), at 3a5fdc9: voice accuracy fa 0.93, ar 0.96; speaker F1 fa 0.79, ar 0.77. Then read: one who took part
       in the march or the sit-in, «وجوه التنسيقية», the body that called the protests, «کمیته ملی اعتصاب», «رهبران
-      اعتراض‌ها», and the president's supporters «المؤيدين للرئيس»، «هواداران رئیس‌جمهور» for the authorities;
+      اعتراض‌ها», and the president's supporters «المؤيدين للرئيس»، «هواداران رئیس‌جمهور» for the authorities (f5503c3);
+    - twenty-fourth and twenty-fifth, measured together (tests/data/voices_fresh24.csv: Venezuela 2017, Bolivia 2008,
+      Ecuador 2015, Honduras 2017, Haiti 2021, Cuba 1994, Guatemala 2023, Peru 2023; voices_fresh25.csv: Kazakhstan
+      2019, Russia 2012, Armenia 2016, Georgia 2011, Azerbaijan 2011, Belarus 2011, Moldova 2023, Tajikistan 2012; four
+      writers), at f5503c3: voice accuracy fa 0.95, ar 0.94; speaker F1 fa 0.80 (0.797), ar 0.78 (below). Not read.
 
     The voice goal (0.90) holds on every set as the rules stand (the fifteenth's Arabic, 0.893 at 3b96aed, since its
     misses were read; the fourth, where Arabic fell one paragraph short at
@@ -252,7 +260,7 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-LATEST: tuple[str, ...] = ()
+LATEST: tuple[str, ...] = ("twenty-fourth", "twenty-fifth")
 """The latest fresh sets, measured together (one set names too few speakers to judge the goal) and not read; none
 while the next pair is being written."""
 
@@ -273,8 +281,12 @@ def test_fresh_sets_stay_found(name: str) -> None:
 
 
 @pytest.mark.parametrize("language", ["fa", "ar"])
+@pytest.mark.xfail(
+    strict=True,
+    reason="twenty-fourth and twenty-fifth sets: speaker F1 fa 0.797, ar 0.777 (recall 0.72, 0.68); goal 0.80 (README): remove when met",
+)
 def test_the_latest_fresh_sets_meet_the_speaker_goal(language: str) -> None:
-    """The goal (speaker F1 >= 0.80) on the latest sets, pooled."""
+    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: not met (0.797 and 0.777)."""
     if not LATEST:
         pytest.skip("no unread fresh set: the next pair is being written")
     assert _latest_metrics().loc[language, "f1"] >= GOAL_SPEAKER_F1
