@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 from analysis.fresh_events import RESULTS_PATH, fresh_record, fresh_summary
+from tests.helpers import bench_script
 
 REPORT = {
     "at_file_thresholds": {
@@ -44,7 +44,4 @@ def test_the_summary_quotes_every_set_and_is_empty_without_a_record(tmp_path: Pa
 def test_the_shipped_record_is_what_the_bench_measures_now() -> None:
     """analysis/data/fresh_events.json is recomputed, not typed: a change of themes or model that moves a figure fails here
     until `python bench/fresh_events.py --write` records it."""
-    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
-    from fresh_events import measure
-
-    assert measure() == json.loads(RESULTS_PATH.read_text(encoding="utf-8"))
+    assert bench_script("fresh_events").measure() == json.loads(RESULTS_PATH.read_text(encoding="utf-8"))

@@ -11,6 +11,7 @@ import pytest
 from analysis.labels import EVALUATION_LABELS, LabelsError, load_labels
 from analysis.voice_evaluation import has_voice_labels, voice_metrics, voice_predictions, voice_report
 from analysis.voices import default_actors
+from tests.helpers import bench_script
 
 LABELS = EVALUATION_LABELS
 IDS = ["terrorism", "foreign_interference", "limited_mission"]
@@ -294,12 +295,9 @@ def test_the_latest_fresh_sets_meet_the_speaker_goal(language: str) -> None:
 
 def test_the_second_annotators_labels_pair_with_the_first_and_are_valid() -> None:
     """bench/voice_agreement.py compares two blind labellings of the twentieth and twenty-first sets row by row."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
-    from voice_agreement import agreement, paired_labels
-
-    first, second = paired_labels()
+    bench = bench_script("voice_agreement")
+    agreement = bench.agreement
+    first, second = bench.paired_labels()
     assert len(second) == 430 and set(second["voice"]) == {"outlet", "attributed"}
     known = {actor_id for actor_id in second["speaker"] if actor_id}
     assert known <= {actor.id for actor in default_actors()}
