@@ -811,6 +811,8 @@ _BUT = frozenset({"لكن", "ولكن"})
 """Arabic: «لكنّ» puts its subject in the oblique case («لكن منظمي الاحتجاجات قالوا»): a plural in «ين» after it may speak."""
 _STATEMENT_OF = frozenset({"بيان", "بيانا", "وبيان"})
 """Arabic: a statement's author follows it with «ل» («بيان لوزارة الخارجية»، «بيان للبيت الأبيض»: of, not to)."""
+_ISSUED = frozenset({"صادر", "الصادر", "صادره", "الصادره", "صادرا"})
+"""Arabic, in matching form: «صادر عن» names a statement's author («بيان صادر عن وزارة الخارجية»: by, not about)."""
 
 
 def _oblique_plural(text: str, names: frozenset[str]) -> bool:
@@ -875,16 +877,24 @@ def _speaking(
             names = forms.get(mention.actor, frozenset())
             governed = language == ARABIC and text not in names and not (text[:1] in ("و", "ف") and text[1:] in names)
             governed = governed and not (before and before[-1] in _STATEMENT_OF and text[:1] == "ل")  # «بيان لوزارة الخارجية»: its author
+        issued_by = language == ARABIC and len(before) >= 2 and before[-1] == "عن" and before[-2] in _ISSUED  # «بيان صادر عن …»: its author
         of_group = (
             len(before) >= 2
             and before[-1] in _PARTITIVE_OF
-            and (before[-2] in partitives or (language == PERSIAN and before[-2].endswith("،") and _apposition_closes(form, mention.end)))
-        )  # «كثير من المحتجين»، «یکی از معترضان»; in an apposition: «تامارا لیچ، از برگزارکنندگان «…»، …» (one of them)
-        after_preposition = bool(before) and before[-1] in prepositions and not of_group
+            and (
+                before[-2] in partitives
+                or (language == PERSIAN and (before[-2].endswith("،") or before[-2] == "و") and _apposition_closes(form, mention.end))
+            )
+        )  # «كثير من المحتجين»، «یکی از معترضان»; in an apposition: «تامارا لیچ، از برگزارکنندگان «…»، …»، «… و از
+        # گردانندگان تجمع، …» (one of them)
+        after_preposition = bool(before) and before[-1] in prepositions and not (of_group or issued_by)
         if language == PERSIAN:
             governed = after_preposition or form[mention.end :].split(maxsplit=1)[:1] == ["را"]  # «معترضان را»: the object
         else:
-            in_group = of_group or (bool(before) and before[-1] in partitives)  # «أحد المحتجين»، «أحد منظمي الاحتجاجات»
+            # «أحد المحتجين»، «أحد منظمي الاحتجاجات»; after a conjunction too («… وأحد منسقي الاحتجاجات»)
+            in_group = of_group or (
+                bool(before) and (before[-1] in partitives or (before[-1][:1] in ("و", "ف") and before[-1][1:] in partitives))
+            )
             after_but = bool(before) and before[-1] in _BUT  # «لكن منظمي الاحتجاجات قالوا»: لكنّ's subject
             oblique = _oblique_plural(form[mention.start : mention.end], forms.get(mention.actor, frozenset()))
             governed = governed or after_preposition or (oblique and not (in_group or after_but))
@@ -1051,6 +1061,8 @@ def _subject(
                 return _Mention(start, end, UNKNOWN)
             else:
                 return None
+        elif (group := _group_in_apposition(form, cue.end, mentions, patterns)) is not None:
+            named = group  # «واتهم سيرغي أودالتسوف، منسق "الجبهة اليسارية" وأحد منظمي المسيرة، …»: one of the movement (V4)
         elif after:
             named = _apposed(after[0], mentions, form)
             if named is after[0]:
@@ -1092,6 +1104,24 @@ def _named_member(form: str, verb_end: int, body: _Mention, stop: int, mentions:
     return _Mention(first.start() if first else body.start, name[-1].end(), UNKNOWN)
 
 
+GROUP_APPOSITION_SPAN = 16
+"""Arabic: at most this many words of a name's apposition are searched for the group its bearer belongs to."""
+
+
+def _group_in_apposition(form: str, verb_end: int, mentions: Sequence[_Mention], patterns: VoicePatterns) -> _Mention | None:
+    """Arabic: a group named in the apposition of a name the file lacks right after a verb («واتهم سيرغي أودالتسوف، منسق
+    "الجبهة اليسارية" وأحد منظمي المسيرة، …»): one of the group speaks as the group (docs/labelling.md V4), else None."""
+    sentence_end = _sentence_end(form, verb_end)
+    comma = form.find("،", verb_end, sentence_end)
+    if comma < 0 or _name_before_comma(form, verb_end, comma + 1, patterns) is None:
+        return None
+    closing = form.find("،", comma + 1, sentence_end)
+    end = min(closing if closing >= 0 else sentence_end, _word_end(form, comma + 1, GROUP_APPOSITION_SPAN))
+    return next(
+        (mention for mention in mentions if comma < mention.start and mention.end <= end and mention.actor in patterns.groups), None
+    )
+
+
 def _name_before_comma(form: str, start: int, end: int, patterns: VoicePatterns) -> _Mention | None:
     """Arabic: a name the file lacks right after a verb, before a comma that opens its apposition («فلورانس مارشال،
     المتحدثة باسم …»): at most :data:`MEMBER_NAME_WORDS` words, none with the article, an opener or a digit."""
@@ -1104,10 +1134,16 @@ def _name_before_comma(form: str, start: int, end: int, patterns: VoicePatterns)
     return _Mention(words[0].start(), words[-1].end(), UNKNOWN)
 
 
+_DEMONSTRATIVES = frozenset({"ما", "هذا", "هذه", "ذلك", "تلك", "هؤلاء"})
+"""Arabic words that open an object, never a name («وصفت المتحدثة باسم الخارجية الروسية ما يجري»، «ونفت … هذه الاتهامات»)."""
+
+
 def _name_word(word: str, patterns: VoicePatterns) -> bool:
-    """Arabic: whether a word may be part of a person's name: no article, no opener, no number, no head noun («لوكالة»)."""
+    """Arabic: whether a word may be part of a person's name: no article, no opener, no number, no head noun («لوكالة»),
+    no demonstrative."""
     return not (
         word.startswith("ال")
+        or word in _DEMONSTRATIVES
         or word in _openers(patterns, ARABIC)
         or word.isdigit()
         or _head_preposition(word, _heads(patterns, ARABIC), ARABIC) is not None
@@ -1138,7 +1174,7 @@ APPOSITION_WORDS = 10
 APPOSITION_CLOSE_WORDS = 8
 """Persian: at most this many words after a group's name before the comma that closes its apposition («، از
 برگزارکنندگان کمپین «…» (…)، …»)."""
-GROUP_APPOSITION_WORDS = 4
+GROUP_APPOSITION_WORDS = 14
 """Persian: at most this many words between a name's comma and a group's name make the name one of the group."""
 
 
@@ -1219,12 +1255,13 @@ def _arabic_subject_end(form: str, start: int, patterns: VoicePatterns) -> int:
 
 def _complementiser_at(form: str, start: int, end: int, patterns: VoicePatterns) -> int:
     """Arabic: where the first complementiser between ``start`` and ``end`` is («أن»، «إلى»; not the «من» of a part of a
-    group, «أحد من»), else ``end``."""
+    group, «أحد من», nor the «عن» of a statement's author, «صادر عن»), else ``end``."""
     complementisers = _complementiser_forms(tuple(patterns.complementisers.get(ARABIC, ())))
     partitives = _forms_of(tuple(patterns.partitives.get(ARABIC, ())), ARABIC)
     previous = ""
     for word in _WORD.finditer(form, start, end):
-        if word.group() in complementisers and not (word.group() in _PARTITIVE_OF and previous in partitives):
+        of_group = word.group() in _PARTITIVE_OF and previous in partitives
+        if word.group() in complementisers and not (of_group or (word.group() == "عن" and previous in _ISSUED)):
             return word.start()
         previous = word.group()
     return end

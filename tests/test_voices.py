@@ -191,6 +191,13 @@ def test_bad_actors_files_say_why(toml: str, message: str) -> None:
         # a crowd chanting in the present singular; a rally for the state is not the protesters
         ("در ویدیوها جمعیت شعار «زنده باد بلاروس» سر می‌دهد.", "", (ATTRIBUTED, "protesters")),
         ("شرکت‌کنندگان با سر دادن شعار «مرگ بر فتنه‌گر» بر حمایت از نظام تاکید کردند.", "", (ATTRIBUTED, "")),
+        # one of those who run the rally, after «و» in a long apposition; one who organises the protests (V4)
+        ("مارینا تاوبر، معاون رئیس حزب شور و از گردانندگان تجمع، از روی سکو گفت اعتراض‌ها ادامه دارد.", "", (ATTRIBUTED, "protesters")),
+        (
+            "نینو بورجانادزه، رئیس سابق پارلمان و رهبر حزب مخالف «جنبش دموکراتیک» که این تجمع‌ها را سازمان داده بود، گفت معترضان می‌مانند.",
+            "",
+            (ATTRIBUTED, "protesters"),
+        ),
     ],
 )
 def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
@@ -301,6 +308,12 @@ def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
         ("وحاول عشرات الشبان المؤيدين للرئيس الاقتراب وهم يرددون «الجزائر ليست مصر» بصوت عال.", "", (ATTRIBUTED, "")),
         # a circumstantial participle names no one new: the relay's source speaks
         ("نقلت وكالة تاس عن المتحدث باسم الكرملين قوله إن الوضع هادئ، مطالبا بفتح الحدود.", "", (ATTRIBUTED, "peskov")),
+        # a name whose apposition makes them one of the movement («… وأحد منظمي المسيرة»، «… الذي دعا إلى التجمع»)
+        ('واتهم سيرغي أودالتسوف، منسق "الجبهة اليسارية" وأحد منظمي المسيرة، السلطات بتدبير استفزاز.', "", (ATTRIBUTED, "protesters")),
+        ('وقال عيسى قمبر، زعيم حزب "مساوات" الذي دعا إلى التجمع، إن الحكومة تخاف من شعبها.', "", (ATTRIBUTED, "protesters")),
+        # a statement «صادر عن» a body is that body's; a demonstrative opens the object, not a name
+        ("وجاء في بيان صادر عن وزارة الخارجية الروسية أن موسكو تأمل تجاوز الخلافات.", "", (ATTRIBUTED, "russia_mfa")),
+        ("ونفت المتحدثة باسم الخارجية الروسية هذه الاتهامات، ووصفتها بأنها حملة تضليل.", "", (ATTRIBUTED, "zakharova")),
     ],
 )
 def test_arabic(text: str, outlet: str, expected: tuple[str, str]) -> None:
