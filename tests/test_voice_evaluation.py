@@ -129,6 +129,8 @@ FRESH_SETS = {
     "twenty-third": Path(__file__).parent / "data" / "voices_fresh23.csv",
     "twenty-fourth": Path(__file__).parent / "data" / "voices_fresh24.csv",
     "twenty-fifth": Path(__file__).parent / "data" / "voices_fresh25.csv",
+    "twenty-sixth": Path(__file__).parent / "data" / "voices_fresh26.csv",
+    "twenty-seventh": Path(__file__).parent / "data" / "voices_fresh27.csv",
 }
 
 
@@ -165,6 +167,12 @@ def _fresh_metrics(name: str) -> pd.DataFrame:
         ("twenty-third", (108, 108)),
         ("twenty-fourth", (112, 107)),
         ("twenty-fifth", (105, 107)),
+        pytest.param(
+            "twenty-sixth",
+            (107, 107),
+            marks=pytest.mark.xfail(strict=True, reason="Arabic voice accuracy 0.897 (96 of 107) at d58af1d, below the goal 0.90"),
+        ),
+        ("twenty-seventh", (107, 109)),
     ],
 )
 def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) -> None:
@@ -250,9 +258,16 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
     - twenty-fourth and twenty-fifth, measured together (tests/data/voices_fresh24.csv: Venezuela 2017, Bolivia 2008,
       Ecuador 2015, Honduras 2017, Haiti 2021, Cuba 1994, Guatemala 2023, Peru 2023; voices_fresh25.csv: Kazakhstan
       2019, Russia 2012, Armenia 2016, Georgia 2011, Azerbaijan 2011, Belarus 2011, Moldova 2023, Tajikistan 2012; four
-      writers), at f5503c3: voice accuracy fa 0.95, ar 0.94; speaker F1 fa 0.80 (0.797), ar 0.78 (below). Not read.
+      writers), at f5503c3: voice accuracy fa 0.95, ar 0.94; speaker F1 fa 0.80 (0.797), ar 0.78. Then read (session
+      11): a name whose apposition makes them one of the movement («… وأحد منظمي المسيرة»، «… و از گردانندگان تجمع»),
+      a statement «صادر عن» its author, a demonstrative after a title is no name (d58af1d);
+    - twenty-sixth and twenty-seventh, measured together (tests/data/voices_fresh26.csv: Iran 2021, Iraq 2018, Jordan
+      2019, Egypt 2020, Tunisia 2013, Libya 2022, Yemen 2014, Algeria 2015; voices_fresh27.csv: Kazakhstan 2016,
+      Kyrgyzstan 2013, Armenia 2023, Georgia 2012, Russia 2018, Turkey 2016, Pakistan 2014, Afghanistan 2016; four
+      writers), at d58af1d: voice accuracy fa 0.93, ar 0.93 (the twenty-sixth's Arabic alone 0.897: 96 of 107, an
+      expected failure above); speaker F1 fa 0.84, ar 0.77 (below). Not read.
 
-    The voice goal (0.90) holds on every set as the rules stand (the fifteenth's Arabic, 0.893 at 3b96aed, since its
+    The voice goal (0.90) holds on every other set as the rules stand (the fifteenth's Arabic, 0.893 at 3b96aed, since its
     misses were read; the fourth, where Arabic fell one paragraph short at
     49b81dd, and the seventh, Persian 0.87 at 8720761, reach it since their misses were read: development figures)."""
     metrics = _fresh_metrics(name)
@@ -261,7 +276,7 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-LATEST: tuple[str, ...] = ()
+LATEST: tuple[str, ...] = ("twenty-sixth", "twenty-seventh")
 """The latest fresh sets, measured together (one set names too few speakers to judge the goal) and not read; none
 while the next pair is being written."""
 
@@ -281,13 +296,21 @@ def test_fresh_sets_stay_found(name: str) -> None:
         assert metrics.loc[language, "f1"] >= 0.70
 
 
-@pytest.mark.parametrize("language", ["fa", "ar"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="twenty-fourth and twenty-fifth sets: speaker F1 fa 0.797, ar 0.777 (recall 0.72, 0.68); goal 0.80 (README): remove when met",
+@pytest.mark.parametrize(
+    "language",
+    [
+        "fa",
+        pytest.param(
+            "ar",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="twenty-sixth and twenty-seventh sets: Arabic speaker F1 0.769 (recall 0.71); goal 0.80 (README): remove when met",
+            ),
+        ),
+    ],
 )
 def test_the_latest_fresh_sets_meet_the_speaker_goal(language: str) -> None:
-    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: not met (0.797 and 0.777)."""
+    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: met in Persian (0.843), not in Arabic (0.769)."""
     if not LATEST:
         pytest.skip("no unread fresh set: the next pair is being written")
     assert _latest_metrics().loc[language, "f1"] >= GOAL_SPEAKER_F1
