@@ -566,7 +566,7 @@ def find_voice(
     relay = _compiled_phrases(tuple(patterns.relay.get(language, ())), language, _VERB_PREFIX.get(language, ""))
     relays = list(relay.finditer(form)) if relay else []
     speech = _compiled_phrases(tuple(patterns.speech.get(language, ())), language, _VERB_PREFIX.get(language, ""))
-    speeches = list(speech.finditer(form)) if speech else []
+    speeches = [match for match in speech.finditer(form) if not _negated(form, match.start(), language)] if speech else []
     quotes = list(_QUOTES.finditer(form))
     colon = form.find(":")
     headline = colon > 0 and len(form[:colon].split()) <= HEADLINE_WORDS
@@ -600,13 +600,21 @@ def find_voice(
     unrelayed = [mention for mention in all_mentions if not any(start <= mention.start < end for start, end in excluded)]
     forms = _alias_forms(tuple(actors), tuple(patterns.self_references.get(language, ())), language)
     subjects = _speaking(form, language, unrelayed, forms, patterns)
+    own_reporting = False
     for match in speeches:
         if any(start <= match.start() < end for start, end in excluded):
             continue
         cue = _Cue("speech", match.start(), match.end())
         subject = _subject(form, cue, subjects, language, patterns, excluded, all_mentions)
         if own and subject is not None and subject.actor in own:
+            own_reporting = True
             continue  # the outlet's own reporting («خبرنگار ما گزارش داد»، «وقال مراسلنا»)
+        if (
+            own_reporting
+            and subject is None
+            and not _names_someone(_raw_span(base, form, cue, language, patterns), cue, language, patterns)
+        ):
+            continue  # and its reporting goes on («وقال مراسل الجزيرة إن … وأضاف أن …»)
         cues.append(cue)
     for match in quotes:
         quoted = next(group for group in match.groups() if group is not None)
@@ -685,6 +693,16 @@ def find_voice(
     return Voice(ATTRIBUTED, raw, cue_text)
 
 
+_ARABIC_NEGATIONS = frozenset({"لم", "ولم", "فلم", "لن", "ولن"})
+"""Arabic, in matching form: a verb of saying right after these is not said («في زيارة لم يعلن عنها»، «ولم يعلق»)."""
+
+
+def _negated(form: str, start: int, language: str) -> bool:
+    """Arabic: whether the word before ``start`` negates the verb there (:data:`_ARABIC_NEGATIONS`)."""
+    before = form[max(0, start - 8) : start].split()
+    return language == ARABIC and bool(before) and before[-1] in _ARABIC_NEGATIONS
+
+
 HEADLINE_NAME_WORDS = 3
 """At most this many words before a headline's colon name its speaker («انریله و راموس: …»، «رئيس الجمهورية: …»)."""
 HEADLINE_CHARACTERS = 200
@@ -714,15 +732,16 @@ def _headline_name(base: str, form: str, colon: int, language: str) -> str:
 @cache
 def _places(language: str) -> frozenset[str]:
     """Country and territory names in a language, in matching form, whole and before a qualifier («ميانمار (بورما)»،
-    «الكونغو - برازافيل»، «هنگ‌کنگ، منطقهٔ ویژهٔ اداری چین»), with and without the Arabic article (Unicode CLDR's
-    names through Babel; countries and territories only, not regions, unions or test codes)."""
+    «الكونغو - برازافيل»، «هنگ‌کنگ، منطقهٔ ویژهٔ اداری چین»), with and without the Arabic article, and the cities
+    that name time zones («يريفان»، «کابل»: capitals and large cities) (Unicode CLDR's names through Babel; countries
+    and territories only, not regions, unions or test codes)."""
     from babel import Locale
 
-    territories = Locale.parse(language).territories
+    locale = Locale.parse(language)
     names = set()
-    for code, name in territories.items():
-        if len(code) != 2 or not code.isalpha() or code in _NOT_COUNTRIES:
-            continue
+    places = [name for code, name in locale.territories.items() if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES]
+    places += [zone["city"] for zone in locale.time_zones.values() if zone.get("city")]
+    for name in places:
         for variant in (name, re.split(r"\s*(?:\(|\s[-–]\s|،)", name)[0]):
             names.add(" ".join(_WORD.findall(matching_form(variant, language).replace(ZWNJ, ""))))
     if language == ARABIC:
@@ -1047,6 +1066,8 @@ def _subject(
         if not before:
             return None
         clause_start = max([sentence_start, *(end for start, end in excluded if end <= before[0].start)])
+        while form.startswith(("،", ",", " "), clause_start):  # a relay's clause ends on its comma («به گزارش تسنیم، …»)
+            clause_start += 1
         named = _unnamed_apposition(form, clause_start, before[0], patterns) or _apposed(before[0], mentions, form)
     else:
         stop = _arabic_subject_end(form, cue.end, patterns)

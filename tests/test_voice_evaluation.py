@@ -167,11 +167,7 @@ def _fresh_metrics(name: str) -> pd.DataFrame:
         ("twenty-third", (108, 108)),
         ("twenty-fourth", (112, 107)),
         ("twenty-fifth", (105, 107)),
-        pytest.param(
-            "twenty-sixth",
-            (107, 107),
-            marks=pytest.mark.xfail(strict=True, reason="Arabic voice accuracy 0.897 (96 of 107) at d58af1d, below the goal 0.90"),
-        ),
+        ("twenty-sixth", (107, 107)),
         ("twenty-seventh", (107, 109)),
     ],
 )
@@ -265,10 +261,12 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
       2019, Egypt 2020, Tunisia 2013, Libya 2022, Yemen 2014, Algeria 2015; voices_fresh27.csv: Kazakhstan 2016,
       Kyrgyzstan 2013, Armenia 2023, Georgia 2012, Russia 2018, Turkey 2016, Pakistan 2014, Afghanistan 2016; four
       writers), at d58af1d: voice accuracy fa 0.93, ar 0.93 (the twenty-sixth's Arabic alone 0.897: 96 of 107, an
-      expected failure above); speaker F1 fa 0.84, ar 0.77 (below). Not read.
+      expected failure until read); speaker F1 fa 0.84, ar 0.77. Then read (session 11): a name after a relay's comma,
+      the outlet's correspondent going on «وأضاف أن», capitals as datelines, negated verbs, the movement's coordinators
+      and participants in more words, crowds carrying the president's portraits (TENTH);
 
-    The voice goal (0.90) holds on every other set as the rules stand (the fifteenth's Arabic, 0.893 at 3b96aed, since its
-    misses were read; the fourth, where Arabic fell one paragraph short at
+    The voice goal (0.90) holds on every set as the rules stand (the twenty-sixth's Arabic, 0.897 at d58af1d, and the
+    fifteenth's Arabic, 0.893 at 3b96aed, since their misses were read; the fourth, where Arabic fell one paragraph short at
     49b81dd, and the seventh, Persian 0.87 at 8720761, reach it since their misses were read: development figures)."""
     metrics = _fresh_metrics(name)
     assert (metrics.loc["fa", "paragraphs"], metrics.loc["ar", "paragraphs"]) == paragraphs
@@ -276,7 +274,7 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-LATEST: tuple[str, ...] = ("twenty-sixth", "twenty-seventh")
+LATEST: tuple[str, ...] = ()
 """The latest fresh sets, measured together (one set names too few speakers to judge the goal) and not read; none
 while the next pair is being written."""
 
