@@ -263,7 +263,7 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
       writers), at d58af1d: voice accuracy fa 0.93, ar 0.93 (the twenty-sixth's Arabic alone 0.897: 96 of 107, an
       expected failure until read); speaker F1 fa 0.84, ar 0.77. Then read (session 11): a name after a relay's comma,
       the outlet's correspondent going on «وأضاف أن», capitals as datelines, negated verbs, the movement's coordinators
-      and participants in more words, crowds carrying the president's portraits (TENTH);
+      and participants in more words, crowds carrying the president's portraits (95f26ce);
 
     The voice goal (0.90) holds on every set as the rules stand (the twenty-sixth's Arabic, 0.897 at d58af1d, and the
     fifteenth's Arabic, 0.893 at 3b96aed, since their misses were read; the fourth, where Arabic fell one paragraph short at
