@@ -131,6 +131,8 @@ FRESH_SETS = {
     "twenty-fifth": Path(__file__).parent / "data" / "voices_fresh25.csv",
     "twenty-sixth": Path(__file__).parent / "data" / "voices_fresh26.csv",
     "twenty-seventh": Path(__file__).parent / "data" / "voices_fresh27.csv",
+    "twenty-eighth": Path(__file__).parent / "data" / "voices_fresh28.csv",
+    "twenty-ninth": Path(__file__).parent / "data" / "voices_fresh29.csv",
 }
 
 
@@ -169,6 +171,8 @@ def _fresh_metrics(name: str) -> pd.DataFrame:
         ("twenty-fifth", (105, 107)),
         ("twenty-sixth", (107, 107)),
         ("twenty-seventh", (107, 109)),
+        ("twenty-eighth", (107, 106)),
+        ("twenty-ninth", (107, 107)),
     ],
 )
 def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) -> None:
@@ -264,6 +268,11 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
       expected failure until read); speaker F1 fa 0.84, ar 0.77. Then read (session 11): a name after a relay's comma,
       the outlet's correspondent going on «وأضاف أن», capitals as datelines, negated verbs, the movement's coordinators
       and participants in more words, crowds carrying the president's portraits (95f26ce);
+    - twenty-eighth and twenty-ninth, measured together (tests/data/voices_fresh28.csv: Egypt 2008, Jordan 2022, Tunisia
+      2008, Libya 2013, Yemen 2017, Iran 2011, Iraq 2016, Lebanon 2006; voices_fresh29.csv: Kazakhstan 2020, Tajikistan
+      2014, Kyrgyzstan 2002, Armenia 2004, Georgia 2009, Azerbaijan 2005, Russia 2019, Turkey 2007; four writers), at
+      95f26ce: voice accuracy fa 0.94, ar 0.96; speaker F1 fa 0.83, ar 0.83 (below). Not read: the rules stay frozen
+      until the next pair replicates the figure.
 
     The voice goal (0.90) holds on every set as the rules stand (the twenty-sixth's Arabic, 0.897 at d58af1d, and the
     fifteenth's Arabic, 0.893 at 3b96aed, since their misses were read; the fourth, where Arabic fell one paragraph short at
@@ -274,7 +283,7 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-LATEST: tuple[str, ...] = ()
+LATEST: tuple[str, ...] = ("twenty-eighth", "twenty-ninth")
 """The latest fresh sets, measured together (one set names too few speakers to judge the goal) and not read; none
 while the next pair is being written."""
 
@@ -294,21 +303,9 @@ def test_fresh_sets_stay_found(name: str) -> None:
         assert metrics.loc[language, "f1"] >= 0.70
 
 
-@pytest.mark.parametrize(
-    "language",
-    [
-        "fa",
-        pytest.param(
-            "ar",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="twenty-sixth and twenty-seventh sets: Arabic speaker F1 0.769 (recall 0.71); goal 0.80 (README): remove when met",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("language", ["fa", "ar"])
 def test_the_latest_fresh_sets_meet_the_speaker_goal(language: str) -> None:
-    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: met in Persian (0.843), not in Arabic (0.769)."""
+    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: met (0.831 and 0.827; the pair before: 0.843 and 0.769)."""
     if not LATEST:
         pytest.skip("no unread fresh set: the next pair is being written")
     assert _latest_metrics().loc[language, "f1"] >= GOAL_SPEAKER_F1
