@@ -266,3 +266,24 @@ def test_leave_one_event_out_needs_an_event_column(fake_embedder: Embedder) -> N
     labels = _labels()
     with pytest.raises(LabelsError, match="event"):
         score_labels(labels, load_themes(), fake_embedder.embed, by="event")
+
+
+@pytest.mark.parametrize(("fresh", "rows"), [(False, 320), (True, 530)])
+def test_second_annotators_labels_pair_with_the_first(fresh: bool, rows: int) -> None:
+    """bench/agreement.py pairs each blind second labelling with the first, row by row, and an annotator agrees with
+    itself: the figures README quotes (0.98 on the round-1 paragraphs, 0.97 on the fresh events) come from it."""
+    from analysis.labels import load_labels
+    from analysis.themes import load_themes
+    from tests.helpers import bench_script
+
+    bench = bench_script("agreement")
+    ids = load_themes().ids
+    first_paths, second_path = (bench.FRESH_FIRST, bench.FRESH_SECOND) if fresh else (bench.FIRST, bench.SECOND)
+    first = pd.concat([load_labels(path, ids) for path in first_paths], ignore_index=True)
+    second = load_labels(second_path, ids)
+    merged = bench.paired(first, second)
+    assert len(merged) == rows
+    table = bench.agreement(merged, ids)
+    assert set(table["group"]) == {"all", "fa", "ar"} and table["f1"].between(0, 1).all()
+    itself = bench.agreement(bench.paired(second, second), ids)
+    assert (itself["f1"] == 1).all() and (itself["kappa"] == 1).all()
