@@ -133,6 +133,8 @@ FRESH_SETS = {
     "twenty-seventh": Path(__file__).parent / "data" / "voices_fresh27.csv",
     "twenty-eighth": Path(__file__).parent / "data" / "voices_fresh28.csv",
     "twenty-ninth": Path(__file__).parent / "data" / "voices_fresh29.csv",
+    "thirtieth": Path(__file__).parent / "data" / "voices_fresh30.csv",
+    "thirty-first": Path(__file__).parent / "data" / "voices_fresh31.csv",
 }
 
 
@@ -173,6 +175,8 @@ def _fresh_metrics(name: str) -> pd.DataFrame:
         ("twenty-seventh", (107, 109)),
         ("twenty-eighth", (107, 106)),
         ("twenty-ninth", (107, 107)),
+        ("thirtieth", (106, 107)),
+        ("thirty-first", (105, 106)),
     ],
 )
 def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) -> None:
@@ -271,8 +275,13 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
     - twenty-eighth and twenty-ninth, measured together (tests/data/voices_fresh28.csv: Egypt 2008, Jordan 2022, Tunisia
       2008, Libya 2013, Yemen 2017, Iran 2011, Iraq 2016, Lebanon 2006; voices_fresh29.csv: Kazakhstan 2020, Tajikistan
       2014, Kyrgyzstan 2002, Armenia 2004, Georgia 2009, Azerbaijan 2005, Russia 2019, Turkey 2007; four writers), at
-      95f26ce: voice accuracy fa 0.94, ar 0.96; speaker F1 fa 0.83, ar 0.83 (below). Not read: the rules stay frozen
-      until the next pair replicates the figure.
+      95f26ce: voice accuracy fa 0.94, ar 0.96; speaker F1 fa 0.83, ar 0.83 (the goal met in both). Not read: the rules
+      stayed frozen until the next pair was measured with them;
+    - thirtieth and thirty-first, measured together (tests/data/voices_fresh30.csv: Kuwait 2006, Morocco 2008, Mauritania
+      2011, Iraq 2021, Egypt 2012, Libya 2018, Sudan 2012, Tunisia 2016; voices_fresh31.csv: Kazakhstan 2006, Armenia
+      2013, Georgia 2015, Azerbaijan 2020, Russia 2013, Tajikistan 2021, Afghanistan 2012, Pakistan 2017; four writers),
+      at 95f26ce's rules, frozen, to replicate the pair before: voice accuracy fa 0.93, ar 0.93; speaker F1 fa 0.800, ar
+      0.77 (below): the Arabic pass did not replicate. Not read.
 
     The voice goal (0.90) holds on every set as the rules stand (the twenty-sixth's Arabic, 0.897 at d58af1d, and the
     fifteenth's Arabic, 0.893 at 3b96aed, since their misses were read; the fourth, where Arabic fell one paragraph short at
@@ -283,7 +292,7 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-LATEST: tuple[str, ...] = ("twenty-eighth", "twenty-ninth")
+LATEST: tuple[str, ...] = ("thirtieth", "thirty-first")
 """The latest fresh sets, measured together (one set names too few speakers to judge the goal) and not read; none
 while the next pair is being written."""
 
@@ -303,9 +312,22 @@ def test_fresh_sets_stay_found(name: str) -> None:
         assert metrics.loc[language, "f1"] >= 0.70
 
 
-@pytest.mark.parametrize("language", ["fa", "ar"])
+@pytest.mark.parametrize(
+    "language",
+    [
+        "fa",
+        pytest.param(
+            "ar",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="thirtieth and thirty-first sets: Arabic speaker F1 0.773 (recall 0.70); goal 0.80 (README): remove when met",
+            ),
+        ),
+    ],
+)
 def test_the_latest_fresh_sets_meet_the_speaker_goal(language: str) -> None:
-    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: met (0.831 and 0.827; the pair before: 0.843 and 0.769)."""
+    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: met in Persian (0.800: 60 of 68 found, 60 of 82
+    labelled), not in Arabic (0.773). The pair before, at the same rules: 0.831 and 0.827."""
     if not LATEST:
         pytest.skip("no unread fresh set: the next pair is being written")
     assert _latest_metrics().loc[language, "f1"] >= GOAL_SPEAKER_F1
