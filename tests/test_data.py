@@ -16,7 +16,10 @@ from analysis.themes import DATA_FOLDER, DEFAULT_THEMES_PATH, load_themes
 from tests.helpers import ROOT
 
 TRAINING = DATA_FOLDER / "labelled_paragraphs.csv"
-TESTS = [EVALUATION_LABELS, Path(__file__).parent / "data" / "fresh_events.csv", Path(__file__).parent / "data" / "fresh_events3.csv"]
+TESTS = [
+    EVALUATION_LABELS,
+    *(Path(__file__).parent / "data" / name for name in ("fresh_events.csv", "fresh_events3.csv", "fresh_events4.csv")),
+]
 
 
 def read(path: Path) -> pd.DataFrame:
