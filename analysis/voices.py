@@ -634,6 +634,8 @@ def find_voice(
     if not cues:
         return Voice(OUTLET, "")
     cues.sort(key=lambda cue: cue.start)
+    if language == ARABIC:  # «نقلت وكالة تاس عن زاخاروفا قولها إن موسكو … وتدعو الأطراف»: «تدعو» is Zakharova's words
+        cues = [cue for cue in cues if cue.kind != "speech" or not _relayed_words(form, cue, cues, relay_sources)]
     first = cues[0]
     cue_text = base[first.start : first.end]
     kinds = _speech_kinds(
@@ -701,6 +703,23 @@ def _negated(form: str, start: int, language: str) -> bool:
     """Arabic: whether the word before ``start`` negates the verb there (:data:`_ARABIC_NEGATIONS`)."""
     before = form[max(0, start - 8) : start].split()
     return language == ARABIC and bool(before) and before[-1] in _ARABIC_NEGATIONS
+
+
+_THAT = frozenset({"ان", "انه", "انها", "انهم", "بان"})
+"""Arabic «أن»، «إن» and their forms with a pronoun or «ب», in matching form: what follows them is reported words."""
+
+
+def _relayed_words(form: str, cue: _Cue, cues: Sequence[_Cue], relay_sources: Mapping[int, _Mention]) -> bool:
+    """Arabic: whether a verb of saying stands in the words a relay reports: after a relay that names its source and
+    an «أن»/«إن» in the same sentence («نقلت وكالة تاس عن المتحدثة … قولها إن موسكو تتابع … وتدعو جميع الأطراف»)."""
+    start = _sentence_start(form, cue.start)
+    return any(
+        relay.kind == "relay"
+        and relay.start in relay_sources
+        and start <= relay.start < cue.start
+        and any(word.group() in _THAT for word in _WORD.finditer(form, relay.end, cue.start))
+        for relay in cues
+    )
 
 
 HEADLINE_NAME_WORDS = 3

@@ -202,6 +202,18 @@ def test_bad_actors_files_say_why(toml: str, message: str) -> None:
         ("به گزارش تسنیم، بهرام قاسمی، سخنگوی وزارت امور خارجه ایران، این حمله را محکوم کرد.", "", (ATTRIBUTED, "بهرام قاسمی")),
         # one who takes part in the strike; one who called these protests
         ("یکی از معلمان شرکت‌کننده در اعتصاب به خبرنگاران گفت: «دولت باید صدای ما را بشنود.»", "", (ATTRIBUTED, "protesters")),
+        # a statement whose verb stands far after it; one of the rally's organisers, or one who took part in the strike
+        (
+            "اتحادیه حقوق بشر در بیانیه‌ای خواستار تشکیل کمیته‌ای مستقل برای تحقیق درباره مرگ این جوان و خروج نیروهای امنیتی از شهر شد.",
+            "",
+            (ATTRIBUTED, "اتحادیه حقوق بشر"),
+        ),
+        (
+            "استپان دمیرچیان، رهبر بلوک «عدالت» و یکی از سازمان‌دهندگان تجمع‌ها، به خبرنگاران گفت مبارزه ادامه دارد.",
+            "",
+            (ATTRIBUTED, "protesters"),
+        ),
+        ("یکی از رانندگان کامیون که در اعتصاب شرکت دارد، گفت: «ما فقط کامیون‌هایمان را خاموش کردیم.»", "", (ATTRIBUTED, "protesters")),
     ],
 )
 def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
@@ -324,6 +336,13 @@ def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
         ("يريفان: آلاف المحتجين يطالبون برحيل الحكومة", "", (OUTLET, "")),
         ("وصل رئيس الوزراء إلى البصرة في زيارة لم يعلن عنها مسبقا.", "", (OUTLET, "")),
         ("وقال أحد منسقي التظاهرات في الزبير إن المحتجين لن يغادروا الشوارع.", "", (ATTRIBUTED, "protesters")),
+        # a verb inside the words a relay reports is the relayed speaker's; the committee that organised the protests
+        (
+            "ونقلت وكالة تاس عن المتحدثة باسم الخارجية الروسية ماريا زاخاروفا قولها إن موسكو تتابع الوضع، وتدعو جميع الأطراف إلى ضبط النفس.",
+            "",
+            (ATTRIBUTED, "zakharova"),
+        ),
+        ("في المقابل، اتهمت اللجنة التنظيمية للتظاهرات القوات الأمنية باستخدام الرصاص الحي.", "", (ATTRIBUTED, "protesters")),
     ],
 )
 def test_arabic(text: str, outlet: str, expected: tuple[str, str]) -> None:
@@ -441,6 +460,7 @@ SECRETARY_OF_STATE = "وزیر خارجه آمریکا گفت که این کود
         ("سخنگوی وزارت امور خارجه کشورمان گفت ایران تحولات را دنبال می‌کند.", "fa", dt.date(2020, 10, 6), "khatibzadeh"),
         ("سخنگوی وزارت امور خارجه کشورمان گفت ایران تحولات را دنبال می‌کند.", "fa", dt.date(2019, 10, 6), "iran_mfa"),
         ("سخنگوی کاخ کرملین به خبرنگاران گفت مسکو نگران است.", "fa", dt.date(2014, 2, 19), "peskov"),
+        ("من جانبه، قال المتحدث الصحفي باسم الكرملين إن الرئيس على اطلاع.", "ar", dt.date(2019, 7, 28), "peskov"),
         # a name the file lacks beside a title: that person, whatever the date
         ("جان کری، وزیر خارجه آمریکا، در بیانیه‌ای نوشت که «هیچ توجیهی» وجود ندارد.", "fa", None, "جان کری"),
         ("در همین حال، وزیر خارجه آمریکا گفت که توجیهی ندارد.", "fa", dt.date(2022, 1, 7), "blinken"),  # an opener, no name
