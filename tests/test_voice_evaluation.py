@@ -135,6 +135,8 @@ FRESH_SETS = {
     "twenty-ninth": Path(__file__).parent / "data" / "voices_fresh29.csv",
     "thirtieth": Path(__file__).parent / "data" / "voices_fresh30.csv",
     "thirty-first": Path(__file__).parent / "data" / "voices_fresh31.csv",
+    "thirty-second": Path(__file__).parent / "data" / "voices_fresh32.csv",
+    "thirty-third": Path(__file__).parent / "data" / "voices_fresh33.csv",
 }
 
 
@@ -177,6 +179,8 @@ def _fresh_metrics(name: str) -> pd.DataFrame:
         ("twenty-ninth", (107, 107)),
         ("thirtieth", (106, 107)),
         ("thirty-first", (105, 106)),
+        ("thirty-second", (108, 109)),
+        ("thirty-third", (108, 108)),
     ],
 )
 def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) -> None:
@@ -281,7 +285,13 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
       2011, Iraq 2021, Egypt 2012, Libya 2018, Sudan 2012, Tunisia 2016; voices_fresh31.csv: Kazakhstan 2006, Armenia
       2013, Georgia 2015, Azerbaijan 2020, Russia 2013, Tajikistan 2021, Afghanistan 2012, Pakistan 2017; four writers),
       at 95f26ce's rules, frozen, to replicate the pair before: voice accuracy fa 0.93, ar 0.93; speaker F1 fa 0.800, ar
-      0.77 (below): the Arabic pass did not replicate. Not read.
+      0.77: the Arabic pass did not replicate. Then read, with the twenty-eighth and twenty-ninth (session 11): a verb
+      inside a relay's reported words, Persian statements «در بیانیه‌ای», the Kremlin's press secretary, protest
+      committees and participants in more words (2c3c3f2);
+    - thirty-second and thirty-third, measured together (tests/data/voices_fresh32.csv: Iraq 2013, Algeria 2014, Egypt
+      2005, Jordan 2024, Yemen 2013, Libya 2012, Iran 2020, Mauritania 2012; voices_fresh33.csv: Kazakhstan 2021,
+      Kyrgyzstan 2006, Armenia 2011, Georgia 2020, Russia 2020, Tajikistan 2015, Turkey 2017, Afghanistan 2017; four
+      writers), at 2c3c3f2: voice accuracy fa 0.91, ar 0.94; speaker F1 fa 0.72, ar 0.68 (below). Not read.
 
     The voice goal (0.90) holds on every set as the rules stand (the twenty-sixth's Arabic, 0.897 at d58af1d, and the
     fifteenth's Arabic, 0.893 at 3b96aed, since their misses were read; the fourth, where Arabic fell one paragraph short at
@@ -292,7 +302,7 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-LATEST: tuple[str, ...] = ("thirtieth", "thirty-first")
+LATEST: tuple[str, ...] = ("thirty-second", "thirty-third")
 """The latest fresh sets, measured together (one set names too few speakers to judge the goal) and not read; none
 while the next pair is being written."""
 
@@ -312,22 +322,14 @@ def test_fresh_sets_stay_found(name: str) -> None:
         assert metrics.loc[language, "f1"] >= 0.70
 
 
-@pytest.mark.parametrize(
-    "language",
-    [
-        "fa",
-        pytest.param(
-            "ar",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="thirtieth and thirty-first sets: Arabic speaker F1 0.773 (recall 0.70); goal 0.80 (README): remove when met",
-            ),
-        ),
-    ],
+@pytest.mark.parametrize("language", ["fa", "ar"])
+@pytest.mark.xfail(
+    strict=True,
+    reason="thirty-second and thirty-third sets: speaker F1 fa 0.724, ar 0.676 (recall 0.65, 0.59); goal 0.80 (README): remove when met",
 )
 def test_the_latest_fresh_sets_meet_the_speaker_goal(language: str) -> None:
-    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: met in Persian (0.800: 60 of 68 found, 60 of 82
-    labelled), not in Arabic (0.773). The pair before, at the same rules: 0.831 and 0.827."""
+    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: not met (0.724 and 0.676; the three pairs before:
+    0.800 / 0.773, 0.831 / 0.827 and 0.843 / 0.769)."""
     if not LATEST:
         pytest.skip("no unread fresh set: the next pair is being written")
     assert _latest_metrics().loc[language, "f1"] >= GOAL_SPEAKER_F1
