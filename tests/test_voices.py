@@ -214,6 +214,9 @@ def test_bad_actors_files_say_why(toml: str, message: str) -> None:
             (ATTRIBUTED, "protesters"),
         ),
         ("یکی از رانندگان کامیون که در اعتصاب شرکت دارد، گفت: «ما فقط کامیون‌هایمان را خاموش کردیم.»", "", (ATTRIBUTED, "protesters")),
+        # a crowd shouting is a chant; a movement's coordinator speaks as the movement
+        ("جمعیت در طول راهپیمایی بارها فریاد می‌زد «آزادی، آزادی».", "", (ATTRIBUTED, "protesters")),
+        ("جرج اسحاق، هماهنگ‌کننده جنبش کفایه، به بی‌بی‌سی گفت: «امروز روز سیاهی بود.»", "", (ATTRIBUTED, "protesters")),
     ],
 )
 def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
@@ -343,6 +346,8 @@ def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
             (ATTRIBUTED, "zakharova"),
         ),
         ("في المقابل، اتهمت اللجنة التنظيمية للتظاهرات القوات الأمنية باستخدام الرصاص الحي.", "", (ATTRIBUTED, "protesters")),
+        ("وقال المتحدث باسم اللجنة التنسيقية لاعتصام الحويجة إن المعتصمين كانوا عزلا.", "", (ATTRIBUTED, "protesters")),
+        ("ووصف الرئيس إمام علي رحمن الحزب بأنه أداة بيد قوى أجنبية.", "", (ATTRIBUTED, "rahmon")),
     ],
 )
 def test_arabic(text: str, outlet: str, expected: tuple[str, str]) -> None:
@@ -393,6 +398,7 @@ def test_chants_are_the_crowds_words(text: str, language: str, speaker: str) -> 
         ("صدها نفر از مخالفان جنبش با شعار «از پلیس حمایت می‌کنیم» گرد آمدند.", "fa"),
         ("واحتشد مواطنون حاملين صور الرئيس وهتفوا «معاك يا ريس».", "ar"),
         ("وردد المشاركون هتافات تؤيد القيادة السياسية.", "ar"),
+        ("وهتف المشاركون «نعم للرئيس» ورفعوا لافتات تأييد للجيش.", "ar"),
     ],
 )
 def test_chants_for_the_authorities_are_not_the_protesters(text: str, language: str) -> None:
@@ -461,6 +467,7 @@ SECRETARY_OF_STATE = "وزیر خارجه آمریکا گفت که این کود
         ("سخنگوی وزارت امور خارجه کشورمان گفت ایران تحولات را دنبال می‌کند.", "fa", dt.date(2019, 10, 6), "iran_mfa"),
         ("سخنگوی کاخ کرملین به خبرنگاران گفت مسکو نگران است.", "fa", dt.date(2014, 2, 19), "peskov"),
         ("من جانبه، قال المتحدث الصحفي باسم الكرملين إن الرئيس على اطلاع.", "ar", dt.date(2019, 7, 28), "peskov"),
+        ("من جهته، قال نائب الرئيس الأمريكي في تجمع انتخابي إن بلاده لن تسمح بالإفلات من العقاب.", "ar", dt.date(2012, 9, 12), "biden"),
         # a name the file lacks beside a title: that person, whatever the date
         ("جان کری، وزیر خارجه آمریکا، در بیانیه‌ای نوشت که «هیچ توجیهی» وجود ندارد.", "fa", None, "جان کری"),
         ("در همین حال، وزیر خارجه آمریکا گفت که توجیهی ندارد.", "fa", dt.date(2022, 1, 7), "blinken"),  # an opener, no name
