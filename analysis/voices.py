@@ -8,14 +8,16 @@ For every kept paragraph, two values:
 
   1. a reporting verb or speech act («گفت»، «افزود»، «اعلام کرد»، «قال»، «أضاف»، «أكد»…; Persian compound
      verbs as nouns × light-verb forms; «خواستار … شد» with the object between), unless its subject is
-     the outlet itself, by name or as «خبرنگار ما»، «مراسلنا» (the outlet's own reporting);
+     the outlet itself, by name or as «خبرنگار ما»، «مراسلنا» (the outlet's own reporting, which a later verb with
+     no subject goes on: «وقال مراسل الجزيرة إن … وأضاف أن …»), it is negated («لم يعلن»), or, in Arabic, it
+     stands in the words a relay reports («نقلت وكالة تاس عن X قولها إن … وتدعو …»: X's words);
   2. a relay ("according to": «به گزارش»، «به نقل از»، «به گفته»، «وفق»، «نقلا عن»، «بحسب»…), unless it
      names the outlet itself («به گزارش خبرگزاری تسنیم» in a Tasnim article is the outlet's own voice);
   3. a quotation (« », " ", “ ”) of at least ``min_quote_words`` words that is not just an actor's
      name (a shorter one is a term the outlet quotes: «انقلاب رنگی»);
   4. a headline of the form "Speaker: words" (at most six words before the colon, naming an actor; or at most
-     three words naming someone the file lacks, unless a country's name (a dateline) or, in Arabic, a body
-     paragraph's byline «بكين - وكالات:» stands there).
+     three words naming someone the file lacks, unless a country's or a large city's name (a dateline) or, in
+     Arabic, a body paragraph's byline «بكين - وكالات:» stands there).
 
 - ``speaker``: an actor id from the actors file (data: ``data/actors.toml``: id, label, kind and
   aliases in fa, ar and en), found in this order, the first that gives an actor winning:
@@ -29,6 +31,8 @@ For every kept paragraph, two values:
      subject; a title followed by a name in apposition is the person, and a Persian clause that opens with
      words the file lacks in apposition to it («جان کری، وزیر خارجه آمریکا، …») has them as its subject;
      a subject that quotes someone («رويترز، نقلا عن …»، «خبرگزاری فرانسه به نقل از …») gives the one quoted;
+     a name the file lacks whose apposition names a group (``groups``: «فلان، منسق … وأحد منظمي المسيرة، …»،
+     «فلانی، … و از گردانندگان تجمع، …») is one of the group and speaks as it (docs/labelling.md V4);
   2. the actor before the colon of a headline (else, when no verb has a subject, the words naming someone
      the file lacks there: «مادورو: …»);
   3. when no reporting verb has a subject of its own: the source named right after a relay (a wire
