@@ -137,6 +137,8 @@ FRESH_SETS = {
     "thirty-first": Path(__file__).parent / "data" / "voices_fresh31.csv",
     "thirty-second": Path(__file__).parent / "data" / "voices_fresh32.csv",
     "thirty-third": Path(__file__).parent / "data" / "voices_fresh33.csv",
+    "thirty-fourth": Path(__file__).parent / "data" / "voices_fresh34.csv",
+    "thirty-fifth": Path(__file__).parent / "data" / "voices_fresh35.csv",
 }
 
 
@@ -181,6 +183,12 @@ def _fresh_metrics(name: str) -> pd.DataFrame:
         ("thirty-first", (105, 106)),
         ("thirty-second", (108, 109)),
         ("thirty-third", (108, 108)),
+        ("thirty-fourth", (105, 107)),
+        pytest.param(
+            "thirty-fifth",
+            (109, 107),
+            marks=pytest.mark.xfail(strict=True, reason="Persian voice accuracy 0.899 (98 of 109) at fed421b, below the goal 0.90"),
+        ),
     ],
 )
 def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) -> None:
@@ -294,8 +302,13 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
       writers), at 2c3c3f2: voice accuracy fa 0.91, ar 0.94; speaker F1 fa 0.72, ar 0.68. Then read (session 11):
       Biden's title as vice president, Rahmon's name as spelt «رحمن», the movement's spokespeople and coordinators in
       more words, a Persian crowd shouting, crowds with the government's backing (fed421b);
+    - thirty-fourth and thirty-fifth, measured together (tests/data/voices_fresh34.csv: Bahrain 2012, Tunisia 2022, Sudan
+      2016, Yemen 2018, Morocco 2013, Oman 2021, Algeria 2017, Syria 2004; voices_fresh35.csv: Armenia 2021, Georgia
+      2021, Azerbaijan 2019, Russia 2022, Afghanistan 2015, Pakistan 2019, Turkey 2015, Kazakhstan 2012; four writers),
+      at fed421b: voice accuracy fa 0.91, ar 0.93 (the thirty-fifth's Persian alone 0.899: 98 of 109, an expected
+      failure above); speaker F1 fa 0.81, ar 0.76 (below). Not read.
 
-    The voice goal (0.90) holds on every set as the rules stand (the twenty-sixth's Arabic, 0.897 at d58af1d, and the
+    The voice goal (0.90) holds on every other set as the rules stand (the twenty-sixth's Arabic, 0.897 at d58af1d, and the
     fifteenth's Arabic, 0.893 at 3b96aed, since their misses were read; the fourth, where Arabic fell one paragraph short at
     49b81dd, and the seventh, Persian 0.87 at 8720761, reach it since their misses were read: development figures)."""
     metrics = _fresh_metrics(name)
@@ -304,7 +317,7 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-LATEST: tuple[str, ...] = ()
+LATEST: tuple[str, ...] = ("thirty-fourth", "thirty-fifth")
 """The latest fresh sets, measured together (one set names too few speakers to judge the goal) and not read; none
 while the next pair is being written."""
 
@@ -324,14 +337,22 @@ def test_fresh_sets_stay_found(name: str) -> None:
         assert metrics.loc[language, "f1"] >= 0.70
 
 
-@pytest.mark.parametrize("language", ["fa", "ar"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="thirty-second and thirty-third sets: speaker F1 fa 0.724, ar 0.676 (recall 0.65, 0.59); goal 0.80 (README): remove when met",
+@pytest.mark.parametrize(
+    "language",
+    [
+        "fa",
+        pytest.param(
+            "ar",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="thirty-fourth and thirty-fifth sets: Arabic speaker F1 0.758 (recall 0.67); goal 0.80 (README): remove when met",
+            ),
+        ),
+    ],
 )
 def test_the_latest_fresh_sets_meet_the_speaker_goal(language: str) -> None:
-    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: not met (0.724 and 0.676; the three pairs before:
-    0.800 / 0.773, 0.831 / 0.827 and 0.843 / 0.769)."""
+    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: met in Persian (0.806), not in Arabic (0.758). The four
+    pairs before: 0.724 / 0.676, 0.800 / 0.773, 0.831 / 0.827 and 0.843 / 0.769."""
     if not LATEST:
         pytest.skip("no unread fresh set: the next pair is being written")
     assert _latest_metrics().loc[language, "f1"] >= GOAL_SPEAKER_F1
