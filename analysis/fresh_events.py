@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.themes import DATA_FOLDER
-from analysis.wording import counted
+from analysis.wording import counted, listed
 
 RESULTS_PATH = DATA_FOLDER / "fresh_events.json"
 LANGUAGES = ("all", "fa", "ar")
@@ -45,12 +45,12 @@ def fresh_summary(path: Path = RESULTS_PATH) -> str:
     if not sets:
         return ""
 
-    def listed(values: list[float]) -> str:
-        return " and ".join(f"{value:.2f}" for value in values)
+    def figures_of(language: str) -> str:
+        return listed([f"{value:.2f}" for value in figures[language]])
 
     return (
         f"On {counted(events, 'event')} the bundled themes had never seen ({paragraphs:,} paragraphs in {counted(len(sets), 'set')} "
         f"by writers given only the labelling guidelines, each set measured once; `{data['command']}` recomputes them), "
-        f"macro-F1 was {listed(figures['all'])} (Persian {listed(figures['fa'])}, Arabic {listed(figures['ar'])}). Expect "
+        f"macro-F1 was {figures_of('all')} (Persian {figures_of('fa')}, Arabic {figures_of('ar')}). Expect "
         "about that on your own event until you mark paragraphs."
     )

@@ -36,6 +36,10 @@ def test_the_summary_quotes_every_set_and_is_empty_without_a_record(tmp_path: Pa
     summary = fresh_summary(path)
     assert summary.startswith("On 4 events the bundled themes had never seen (40 paragraphs in 2 sets")
     assert "macro-F1 was 0.70 and 0.70 (Persian 0.75 and 0.75, Arabic 0.65 and 0.65)" in summary and "`python bench/x.py`" in summary
+    path.write_text(
+        json.dumps({"command": "python bench/x.py", "sets": [fresh_record(name, REPORT) for name in ("a.csv", "b.csv", "c.csv")]})
+    )
+    assert "macro-F1 was 0.70, 0.70 and 0.70 (Persian 0.75, 0.75 and 0.75" in fresh_summary(path)
     path.write_text('{"sets": [{"all": {}}]}')
     assert fresh_summary(path) == ""  # unreadable: nothing quoted rather than a traceback
 
