@@ -157,11 +157,15 @@ class LinearScore:
             ThemeError: there is no training text on one of the two sides.
         """
         from sklearn.linear_model import LogisticRegression
+        from threadpoolctl import threadpool_limits
 
         if target.all() or not target.any():
             raise ThemeError("a theme needs texts that carry it and texts that do not (background, near misses or other themes)")
         matrix = features.to_scipy() if isinstance(features, NgramRows) else features
-        model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000).fit(matrix, target, sample_weight=weights)
+        # One BLAS thread: the solver stops short of the exact optimum, at a point that depends on the order floating-point
+        # sums are taken in, so fits (and the theme assignments near a threshold) would differ with the machine's threads.
+        with threadpool_limits(limits=1):
+            model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000).fit(matrix, target, sample_weight=weights)
         spread = float(model.decision_function(matrix).std()) or 1.0
         return cls(model.coef_.astype(np.float64), float(model.intercept_[0]), spread)
 
