@@ -139,6 +139,8 @@ FRESH_SETS = {
     "thirty-third": Path(__file__).parent / "data" / "voices_fresh33.csv",
     "thirty-fourth": Path(__file__).parent / "data" / "voices_fresh34.csv",
     "thirty-fifth": Path(__file__).parent / "data" / "voices_fresh35.csv",
+    "thirty-sixth": Path(__file__).parent / "data" / "voices_fresh36.csv",
+    "thirty-seventh": Path(__file__).parent / "data" / "voices_fresh37.csv",
 }
 
 
@@ -189,6 +191,8 @@ def _fresh_metrics(name: str) -> pd.DataFrame:
             (109, 107),
             marks=pytest.mark.xfail(strict=True, reason="Persian voice accuracy 0.899 (98 of 109) at fed421b, below the goal 0.90"),
         ),
+        ("thirty-sixth", (105, 108)),
+        ("thirty-seventh", (112, 112)),
     ],
 )
 def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) -> None:
@@ -306,7 +310,12 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
       2016, Yemen 2018, Morocco 2013, Oman 2021, Algeria 2017, Syria 2004; voices_fresh35.csv: Armenia 2021, Georgia
       2021, Azerbaijan 2019, Russia 2022, Afghanistan 2015, Pakistan 2019, Turkey 2015, Kazakhstan 2012; four writers),
       at fed421b: voice accuracy fa 0.91, ar 0.93 (the thirty-fifth's Persian alone 0.899: 98 of 109, an expected
-      failure above); speaker F1 fa 0.81, ar 0.76 (below). Not read.
+      failure above); speaker F1 fa 0.81, ar 0.76. Not read: the rules stayed at fed421b while the next pair was written;
+    - thirty-sixth and thirty-seventh, measured together (tests/data/voices_fresh36.csv: Lebanon 2012, Egypt 2010, Morocco
+      2019, Yemen 2012, Bahrain 2014, Sudan 2011, Oman 2012, Kuwait 2021; voices_fresh37.csv: Kazakhstan 2018, Kyrgyzstan
+      2019, Armenia 2022, Georgia 2018, Russia 2015, Turkey 2014, Afghanistan 2018, Pakistan 2021; four writers), at
+      fed421b, to replicate the pair before: voice accuracy fa 0.95, ar 0.93; speaker F1 fa 0.79, ar 0.82 (below). Not
+      read.
 
     The voice goal (0.90) holds on every other set as the rules stand (the twenty-sixth's Arabic, 0.897 at d58af1d, and the
     fifteenth's Arabic, 0.893 at 3b96aed, since their misses were read; the fourth, where Arabic fell one paragraph short at
@@ -317,7 +326,7 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-LATEST: tuple[str, ...] = ("thirty-fourth", "thirty-fifth")
+LATEST: tuple[str, ...] = ("thirty-sixth", "thirty-seventh")
 """The latest fresh sets, measured together (one set names too few speakers to judge the goal) and not read; none
 while the next pair is being written."""
 
@@ -327,11 +336,23 @@ def _latest_metrics() -> pd.DataFrame:
     return voice_metrics(voice_predictions(latest)).set_index("language")
 
 
-@pytest.mark.parametrize("name", [name for name in FRESH_SETS if name not in LATEST])
+BELOW_THE_GUARD = {"thirty-fourth": "Arabic speaker F1 0.636 at fed421b: measured once (with the thirty-fifth), not read"}
+"""Sets under the regression guard's floor as measured, before their misses were read (their rules were never fitted to
+them): strict expected failures, not a lower floor."""
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=BELOW_THE_GUARD[name])) if name in BELOW_THE_GUARD else name
+        for name in FRESH_SETS
+        if name not in LATEST
+    ],
+)
 def test_fresh_sets_stay_found(name: str) -> None:
-    """A regression guard at the floor of the written paragraphs' guard (0.70): these sets' misses have been read and
-    the speaker rules changed by them (README), so these are development figures, not independent ones. The latest
-    sets are held to the goal below."""
+    """A regression guard at the floor of the written paragraphs' guard (0.70): most of these sets' misses have been read
+    and the speaker rules changed by them (README), so those are development figures, not independent ones; the
+    thirty-fourth and thirty-fifth were measured and not read. The latest sets are held to the goal below."""
     metrics = _fresh_metrics(name)
     for language in ("fa", "ar"):
         assert metrics.loc[language, "f1"] >= 0.70
@@ -340,19 +361,20 @@ def test_fresh_sets_stay_found(name: str) -> None:
 @pytest.mark.parametrize(
     "language",
     [
-        "fa",
         pytest.param(
-            "ar",
+            "fa",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="thirty-fourth and thirty-fifth sets: Arabic speaker F1 0.758 (recall 0.67); goal 0.80 (README): remove when met",
+                reason="thirty-sixth and thirty-seventh sets: Persian speaker F1 0.788 (recall 0.69); goal 0.80 (README): remove when met",
             ),
         ),
+        "ar",
     ],
 )
 def test_the_latest_fresh_sets_meet_the_speaker_goal(language: str) -> None:
-    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: met in Persian (0.806), not in Arabic (0.758). The four
-    pairs before: 0.724 / 0.676, 0.800 / 0.773, 0.831 / 0.827 and 0.843 / 0.769."""
+    """The goal (speaker F1 >= 0.80) on the latest sets, pooled: met in Arabic (0.816), not in Persian (0.788). The pair
+    before, at the same rules: 0.806 / 0.758; the four before that: 0.724 / 0.676, 0.800 / 0.773, 0.831 / 0.827 and
+    0.843 / 0.769."""
     if not LATEST:
         pytest.skip("no unread fresh set: the next pair is being written")
     assert _latest_metrics().loc[language, "f1"] >= GOAL_SPEAKER_F1
