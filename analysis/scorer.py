@@ -208,6 +208,40 @@ class NgramVocabulary:
         a lookup, an insertion and a clear are each atomic, and a token cleared meanwhile is only looked up again."""
         return {}
 
+    @property
+    def remembered_count(self) -> int:
+        """How many tokens the memory holds."""
+        return len(self._remembered)
+
+    def remembered_tokens(self) -> dict[str, np.ndarray]:
+        """The token memory as arrays, for the store: ``tokens`` (UTF-8, one per line), ``counts`` (each token's number of
+        columns) and ``columns`` (all of them, token after token)."""
+        memory = self._remembered.copy()  # one atomic copy: other sessions may add to it meanwhile
+        joined = [memory[token] for token in memory]
+        return {
+            "tokens": np.frombuffer("\n".join(memory).encode(), dtype=np.uint8),
+            "counts": np.array([len(columns) for columns in joined], dtype=np.int64),
+            "columns": np.concatenate(joined).astype(np.int32) if joined else np.zeros(0, np.int32),
+        }
+
+    def recall_tokens(self, arrays: Mapping[str, np.ndarray]) -> bool:
+        """Fill the token memory from :meth:`remembered_tokens`' arrays (a stored vocabulary's); False when they do not fit
+        this vocabulary (then nothing is recalled)."""
+        try:
+            tokens = bytes(arrays["tokens"]).decode().split("\n") if len(arrays["tokens"]) else []
+            counts, columns = arrays["counts"].astype(np.int64), arrays["columns"].astype(np.int64)
+        except (KeyError, UnicodeDecodeError, TypeError, ValueError):
+            return False
+        if (
+            len(tokens) != len(counts)
+            or counts.sum() != len(columns)
+            or (len(columns) and not 0 <= columns.min() <= columns.max() < len(self.terms))
+        ):
+            return False
+        columns.setflags(write=False)
+        self._remembered.update(zip(tokens, np.split(columns, np.cumsum(counts)[:-1]), strict=True))
+        return True
+
     def transform(self, texts: Sequence[str], *, remember: bool = False) -> NgramRows:
         """The TF-IDF rows of some texts (n-grams outside the vocabulary are ignored).
 
@@ -426,6 +460,9 @@ class ScorerStore:
         if arrays["terms"].shape != arrays["idf"].shape or arrays["terms"].dtype.kind != "U":
             return None
         vocabulary = NgramVocabulary(key, arrays["terms"], arrays["idf"], arrays.get("masked", np.zeros(0, dtype=str)))
+        tokens, _ = self._read(f"tokens-{key}")
+        if tokens is not None:
+            vocabulary.recall_tokens(tokens)  # a refit in a new process need not find the training tokens' n-grams again
         self._remember(f"vocabulary-{key}", vocabulary)
         return vocabulary
 
@@ -437,6 +474,11 @@ class ScorerStore:
             {"terms": vocabulary.terms, "idf": vocabulary.idf, "masked": vocabulary.masked},
             {"terms": len(vocabulary.terms)},
         )
+
+    def save_tokens(self, vocabulary: NgramVocabulary) -> None:
+        """Store a vocabulary's token memory (see :meth:`NgramVocabulary.transform`), for refits in other processes."""
+        arrays = vocabulary.remembered_tokens()
+        self._write(f"tokens-{vocabulary.key}", arrays, {"tokens": len(arrays["counts"])})
 
     def _recall(self, name: str) -> object:
         if name in self._memory:
@@ -541,6 +583,7 @@ class ThemeScorer:
         texts_to_embed = list(dict.fromkeys(text for texts, _ in plans.values() for text in texts))
         vectors = dict(zip(texts_to_embed, embed(texts_to_embed), strict=True))
         c = self.themes.scoring.c
+        known: dict[str, int] = {}  # vocabulary key -> tokens remembered before these fits
         for theme, key in missing:
             texts, target = plans[theme.id]
             weights = training_weights(self.themes, theme)
@@ -549,12 +592,16 @@ class ThemeScorer:
             wording = None
             if vocabulary_key is not None:
                 vocabulary = self._vocabulary(theme, vocabulary_key, store)
+                known.setdefault(vocabulary_key, vocabulary.remembered_count)
                 wording = LinearScore.fit(vocabulary.transform(texts, remember=True), target, c, weights)
             fitted = FittedTheme(theme.id, key, meaning, wording, vocabulary_key, len(texts), int(target.sum()))
             self.fitted_[theme.id] = fitted
             self.refitted_.append(theme.id)
             if store is not None:
                 store.save_theme(fitted)
+        for vocabulary_key, count in known.items():
+            if store is not None and self._vocabularies[vocabulary_key].remembered_count > count:
+                store.save_tokens(self._vocabularies[vocabulary_key])  # new tokens: a refit in another process finds them
 
     def score(self, texts: Sequence[str], languages: Sequence[str], embed: EmbedFunction) -> Scores:
         """Score normalised paragraph texts; return the scores and the paragraphs' embeddings."""

@@ -23,16 +23,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _fake_export(folder: Path, content: bytes = b"not an onnx model", passed: bool = True) -> Path:
-    """Write an export file and a status that says it passed its check (a fake: no model needed)."""
+    """Write an export file, its weights file and a status that says it passed its check (a fake: no model needed)."""
     path = onnx_backend.onnx_path(folder)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
-    stat = path.stat()
+    onnx_backend.weights_path(path).write_bytes(b"weights")
     entry = {
         "passed": passed,
         "min_cosine": 1.0,
-        "size": stat.st_size,
-        "mtime_ns": stat.st_mtime_ns,
+        **onnx_backend._signature(path),
         "reason": "min cosine 0.9 below 0.9999",
     }
     (path.parent / onnx_backend.STATUS_FILE).write_text(json.dumps({"fp32": entry}), encoding="utf-8")
@@ -84,6 +83,8 @@ def test_a_checked_export_is_used_and_its_backend_is_in_every_cache_key(folder: 
         (lambda path: path.unlink(), "is missing"),
         (lambda path: path.write_bytes(b"truncated"), "changed since its check"),
         (lambda path: os.utime(path, ns=(0, 0)), "changed since its check"),
+        (lambda path: onnx_backend.weights_path(path).unlink(), "weights"),
+        (lambda path: onnx_backend.weights_path(path).write_bytes(b"other weights"), "changed since its check"),
     ],
 )
 def test_a_missing_or_changed_export_falls_back_to_pytorch_with_a_message(folder: Path, damage, message: str) -> None:
@@ -232,6 +233,9 @@ def test_the_export_passes_its_check_and_says_so(exported: tuple[Path, Path, lis
     assert onnx_backend.usable_export(folder) == (export, "")
     assert onnx_backend.export_onnx(folder, log=messages.append) == export  # not redone
     assert len(messages) == 1
+    # The weights live apart from the graph, so that ONNX Runtime maps them instead of parsing them.
+    assert export.stat().st_size < 5_000_000 < onnx_backend.weights_path(export).stat().st_size
+    assert sorted(path.name for path in export.parent.iterdir()) == ["export.json", "model.onnx", "model.onnx.data"]
 
 
 @pytest.mark.model

@@ -394,6 +394,44 @@ def test_training_texts_token_columns_are_remembered_the_same_rows_and_start_afr
     assert set(vocabulary._remembered) == {"unrest", "mission"}  # checked before each chunk: cleared before the first and the third
 
 
+def test_a_refit_in_another_process_recalls_the_training_tokens_from_the_store(tmp_path: Path, fake_embedder: Embedder) -> None:
+    themes = themes_with_labelled(tmp_path)
+    first = ThemeScorer(themes, "fake").fit(fake_embedder.embed, ScorerStore(tmp_path / "store"))
+    (key,) = first._vocabularies
+    assert (tmp_path / "store" / f"tokens-{key}.npz").is_file()
+    recalled = ScorerStore(tmp_path / "store").load_vocabulary(key)  # a new process: read from disk
+    assert recalled is not None
+    assert recalled._remembered.keys() == first._vocabularies[key]._remembered.keys()
+    texts = [*themes.labelled.texts, "a sentence with new words", ""]  # type: ignore[union-attr]
+    fresh = NgramVocabulary(key, recalled.terms, recalled.idf, recalled.masked)
+    assert (recalled.transform(texts, remember=True).to_scipy() != fresh.transform(texts).to_scipy()).nnz == 0
+    alpha = replace(themes.themes[0], examples={"en": ("red apple fruit", "a basket of red apples")})
+    edited = replace_theme(themes, alpha)
+    refit = ThemeScorer(edited, "fake").fit(fake_embedder.embed, ScorerStore(tmp_path / "store"))
+    assert refit.refitted_ == ["alpha"]
+    assert "basket" in ScorerStore(tmp_path / "store").load_vocabulary(key)._remembered  # type: ignore[union-attr]  # saved again
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda arrays: arrays | {"columns": arrays["columns"] + 10**6},  # columns of another vocabulary
+        lambda arrays: arrays | {"counts": arrays["counts"][:-1]},
+        lambda arrays: arrays | {"tokens": np.frombuffer(b"\xff\xfe", dtype=np.uint8)},
+        lambda arrays: {"tokens": arrays["tokens"]},
+    ],
+)
+def test_stored_tokens_that_do_not_fit_the_vocabulary_are_not_recalled(damage) -> None:  # type: ignore[no-untyped-def]
+    texts = ["troops left the city", "the mission is limited"]
+    vocabulary = NgramVocabulary.fit("k", texts)
+    vocabulary.transform(texts, remember=True)
+    other = NgramVocabulary("k", vocabulary.terms, vocabulary.idf)
+    assert not other.recall_tokens(damage(vocabulary.remembered_tokens()))
+    assert other.remembered_count == 0
+    assert other.recall_tokens(vocabulary.remembered_tokens())
+    assert other.remembered_count == 7  # troops left the city mission is limited
+
+
 @pytest.mark.model
 def test_fits_do_not_depend_on_the_machines_blas_threads() -> None:
     """The bundled themes fitted with one BLAS thread and with two give the same classifiers, bit for bit. The solver
