@@ -177,6 +177,9 @@ class VoicePatterns:
     class («فلان، أحد قادة الحراك»، «فلانی، مورخ پرتغالی»), not as a person the file lacks (docs/labelling.md V4)."""
     supporters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Phrases of a crowd for the authorities («هواداران دولت»، «المؤيد للحكومة»): its chants are not the crowd's."""
+    addresses: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Phrases of speaking to a rally's crowd («مخاطبا الحشود»، «خطاب به جمعیت»): a speaker the actors file lacks who
+    addresses the crowd speaks for the movement (``crowd``; docs/labelling.md V4: its organisers and leaders)."""
     participles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Arabic circumstantial participles («مضيفا»، «مشيرا إلى»; speech phrases too): the main verb's subject speaks
     them, so the words after them name no one new (a relay's source stays the speaker)."""
@@ -313,6 +316,7 @@ def parse_voice_patterns(config: Mapping[str, object]) -> VoicePatterns:
         lists("partitives"),
         _actor_ids(config.get("groups", []), "groups"),
         lists("supporters"),
+        lists("addresses"),
         participles,
     )
 
@@ -560,6 +564,31 @@ def find_voice(
     """
     actors = default_actors() if actors is None else actors
     patterns = default_voice_patterns() if patterns is None else patterns
+    found = _found_voice(text, language, actors, patterns, outlet, previous_speaker, date)
+    if found.speaker and patterns.crowd and found.speaker not in _actor_ids_of(tuple(actors)):
+        form = _form(text, language)
+        addresses = _compiled_phrases(tuple(patterns.addresses.get(language, ())), language, _VERB_PREFIX.get(language, ""))
+        supporters = _compiled_phrases(tuple(patterns.supporters.get(language, ())), language, _ALIAS_PREFIX.get(language, ""))
+        if addresses is not None and addresses.search(form) and not (supporters and supporters.search(form)):
+            return found._replace(speaker=patterns.crowd)  # «وقال فلان مخاطبا الحشود»: the movement's own (not a rally for the authorities)
+    return found
+
+
+@cache
+def _actor_ids_of(actors: tuple[Actor, ...]) -> frozenset[str]:
+    return frozenset(actor.id for actor in actors)
+
+
+def _found_voice(
+    text: str,
+    language: str,
+    actors: Sequence[Actor],
+    patterns: VoicePatterns,
+    outlet: str,
+    previous_speaker: str,
+    date: dt.date | None,
+) -> Voice:
+    """:func:`find_voice` before a speaker the file lacks who addresses the crowd is taken for the crowd's own."""
     if language not in (PERSIAN, ARABIC):
         return Voice(OUTLET, "")
     normalized = normalize(text, language)

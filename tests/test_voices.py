@@ -380,6 +380,13 @@ def test_arabic(text: str, outlet: str, expected: tuple[str, str]) -> None:
         ("پدرو آلوس، مورخ پرتغالی، گفت: «آن روز کودتا به انقلاب تبدیل شد.»", "fa", "experts"),
         # ... unless an actor of the file chants
         ("وردد لوكاشينكو شعار «بيلاروس للبيلاروسيين» أمام أنصاره.", "ar", "lukashenko"),
+        # one the file lacks who speaks to the rally's crowd speaks for the movement; an actor of the file stays
+        # themselves, and a rally for the authorities is not the movement's
+        ("وقال كمال يوسف مخاطبا الحشود إن الحكومة فقدت شرعيتها.", "ar", "protesters"),
+        ("وقال رئيس حزب التجديد سمير حداد في كلمة أمام المعتصمين إن الاعتصام مستمر.", "ar", "protesters"),
+        ("آرمن سرکیسیان با بلندگو خطاب به جمعیت گفت: «تا پیروزی می‌مانیم.»", "fa", "protesters"),
+        ("وقال باشينيان مخاطبا الحشود إن الحكومة لن تستقيل.", "ar", "pashinyan"),
+        ("وقال كمال يوسف أمام الحشود المؤيدة للحكومة إن البلاد تواجه مؤامرة.", "ar", "كمال يوسف أمام الحشود"),
     ],
 )
 def test_chants_are_the_crowds_words(text: str, language: str, speaker: str) -> None:
