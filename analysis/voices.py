@@ -7,7 +7,7 @@ For every kept paragraph, two values:
   language) are
 
   1. a reporting verb or speech act («گفت»، «افزود»، «اعلام کرد»، «قال»، «أضاف»، «أكد»…; Persian compound
-     verbs as nouns × light-verb forms; «خواستار … شد» with the object between), unless its subject is
+     verbs as nouns × light-verb forms; «خواستار», demanding, whatever verb follows), unless its subject is
      the outlet itself, by name or as «خبرنگار ما»، «مراسلنا» (the outlet's own reporting, which a later verb with
      no subject goes on: «وقال مراسل الجزيرة إن … وأضاف أن …»), it is negated («لم يعلن»), or, in Arabic, it
      stands in the words a relay reports («نقلت وكالة تاس عن X قولها إن … وتدعو …»: X's words);

@@ -217,6 +217,13 @@ def test_bad_actors_files_say_why(toml: str, message: str) -> None:
         # a crowd shouting is a chant; a movement's coordinator speaks as the movement
         ("جمعیت در طول راهپیمایی بارها فریاد می‌زد «آزادی، آزادی».", "", (ATTRIBUTED, "protesters")),
         ("جرج اسحاق، هماهنگ‌کننده جنبش کفایه، به بی‌بی‌سی گفت: «امروز روز سیاهی بود.»", "", (ATTRIBUTED, "protesters")),
+        # a demand reports its content, whatever verb follows and however long its object
+        (
+            "معترضان که از روز شنبه در میدان تجمع کرده‌اند، خواستار ایجاد فرصت‌های شغلی، افزایش دستمزدها، مبارزه با فساد و برکناری وزیران شدند.",
+            "",
+            (ATTRIBUTED, "protesters"),
+        ),
+        ("تظاهرکنندگان خواستار آزادی زندانیان سیاسی هستند.", "", (ATTRIBUTED, "protesters")),
     ],
 )
 def test_persian(text: str, outlet: str, expected: tuple[str, str]) -> None:
