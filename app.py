@@ -27,12 +27,12 @@ from analysis.evaluate import evaluate
 from analysis.html import paragraph_card
 from analysis.labels import NOT_LABELLED, LabelsError
 from analysis.marks import assignment_changes, describe_changes, empty_marks, load_marks, marks_path, marks_to_csv, read_marks, with_marks
-from analysis.pipeline import corpus_hash, output_table, run_metadata, score_table
+from analysis.pipeline import corpus_hash, output_table, revoiced, run_metadata, score_table
 from analysis.report import build_report
 from analysis.scorer import assign_themes
 from analysis.text import split_paragraphs
 from analysis.themes import ThemeSet, themes_from_upload
-from analysis.voices import actors_from_text, add_voices
+from analysis.voices import actors_from_text
 from analysis.wording import counted, noun
 from analysis.workspace import Workspace, WorkspaceError, read_workspace
 from views.accuracy import accuracy_view
@@ -199,9 +199,9 @@ def stored_metadata(stored: Workspace, facts: views.CorpusFacts, themes: ThemeSe
 
 
 @st.cache_data(show_spinner="Finding the speakers with your actors file…", max_entries=8)
-def revoiced(corpus_key: str, themes_toml: str, marks_csv: bytes, actors_toml: str, _scored: pd.DataFrame) -> pd.DataFrame:
+def voiced_with(corpus_key: str, themes_toml: str, marks_csv: bytes, actors_toml: str, _scored: pd.DataFrame) -> pd.DataFrame:
     """The scored paragraphs with their voice and speaker found with the researcher's actors file."""
-    return add_voices(_scored, actors=actors_from_text(actors_toml, "your actors"))
+    return revoiced(_scored, shared_embedder(), actors_from_text(actors_toml, "your actors"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -413,7 +413,7 @@ def prepare() -> Run:
         scored, vectors, score_seconds = scored_paragraphs(key, st.session_state["themes_toml"], marks_to_csv(marks), paragraphs)
     actors = st.session_state.get(ACTORS_KEY)
     if actors is not None:  # the researcher's actors file: the speakers found again with it
-        scored = revoiced(key, st.session_state["themes_toml"], marks_to_csv(marks), actors, scored)
+        scored = voiced_with(key, st.session_state["themes_toml"], marks_to_csv(marks), actors, scored)
     # what the scored table is made of (a stored analysis: its folder and creation too, since it may be rewritten)
     made_of = (
         key,

@@ -32,7 +32,7 @@ from analysis.pipeline import Analysis, analyze, output_table, versions
 from analysis.report import build_report
 from analysis.scorer import ScorerStore, fitted_scorer
 from analysis.themes import DEFAULT_THEMES_PATH, ThemeError, ThemeSet, load_themes, training_texts, with_labelled
-from analysis.voice_evaluation import has_voice_labels, voice_report
+from analysis.voice_evaluation import has_voice_labels, labelled_voices, voice_report
 from analysis.wording import counted
 from analysis.workspace import Workspace, WorkspaceError, looks_like_workspace, read_workspace, write_workspace
 
@@ -193,7 +193,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
         writable_file(Path(args.json), "--json")
     themes = load_themes(themes_file(args.themes))
     labels = load_labels(args.labels, themes.ids)
-    voices = voice_report(labels) if has_voice_labels(labels) else None  # before embedding: a bad voice cell fails fast
+    with_voices = has_voice_labels(labels)
+    if with_voices:
+        labelled_voices(labels)  # before embedding: a bad voice cell fails fast
     if args.by == "event" and "event" not in labels.columns:
         raise LabelsError(f"{args.labels}: --by event needs an `event` column (see docs/labelling.md)")
     unit = "events" if args.by == "event" else "articles (doc_id)"
@@ -202,6 +204,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if folds != requested:
         print(f"framing: {folds} folds used, not {requested}: the labels hold only {folds} {unit}", file=sys.stderr)
     embedder = make_embedder(args.model, use_cache=not args.no_cache, warn=_warn)
+    voices = voice_report(labels, embedder) if with_voices else None
     scores = _labels_scored(labels, themes, embedder, folds, args.by)
     part = "event" if args.by == "event" else "set"
     at_thresholds = evaluate(labels, scores, themes.thresholds(), part=part)

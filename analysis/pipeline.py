@@ -26,9 +26,10 @@ import pandas as pd
 from analysis.corpus import Corpus, Problem
 from analysis.embed import Embedder, ProgressCallback
 from analysis.scorer import ScorerStore, assign_themes, fitted_scorer
+from analysis.speaker_groups import shipped_group, with_speaker_groups
 from analysis.text import split_paragraphs
 from analysis.themes import ThemeSet
-from analysis.voices import add_voices
+from analysis.voices import Actor, add_voices
 
 PARALLEL_MIN_PARAGRAPHS = 20_000
 """From this many kept paragraphs on, the voices are found by several processes (starting them takes seconds)."""
@@ -89,8 +90,9 @@ def score_table(
     """Add theme scores and assignments to a paragraphs table; return it with the kept vectors.
 
     The scorer is fitted once per theme set and kept in ``store`` (the framing home's by default).
-    Each kept paragraph also gets its ``voice`` and ``speaker`` (:func:`analysis.voices.add_voices`). ``stage`` is
-    told as the scoring, the voices and the theme assignment start.
+    Each kept paragraph also gets its ``voice`` and ``speaker`` (:func:`analysis.voices.add_voices`, then
+    :func:`analysis.speaker_groups.with_speaker_groups`). ``stage`` is told as the scoring, the voices and the theme
+    assignment start.
     """
     tell = stage or _no_stage
     kept = paragraphs[paragraphs["kept"]]
@@ -99,22 +101,18 @@ def score_table(
     def embed(texts: Sequence[str]) -> np.ndarray:
         return embedder.embed(texts, progress=progress)
 
-    def embed_paragraphs(texts: Sequence[str]) -> np.ndarray:
-        vectors = embed(texts)
-        if not embedder.keep_model:  # the last embedding of the run: the scoring gets the model's memory
-            embedder.release_model()
-        return vectors
-
     # The themes' training texts (when a fit is missing) are embedded with progress too: after a model change they are thousands.
     with voices_in_background(paragraphs) as finish_voices:  # on the other cores while this one scores
         scorer = fitted_scorer(themes, embedder.model_id, embed, ScorerStore.default() if store is None else store)
-        scores = scorer.score(kept["clean_text"].tolist(), kept["language"].tolist(), embed_paragraphs)
+        scores = scorer.score(kept["clean_text"].tolist(), kept["language"].tolist(), embed)
         table = paragraphs.copy()
         for column in scores.table.columns:
             table[column] = np.nan
             table.loc[kept.index, column] = scores.table[column].to_numpy()
         tell(f"finding who voices {len(kept):,} kept paragraphs", len(paragraphs))
-        table = finish_voices(table)
+        table = with_speaker_groups(finish_voices(table), embed, shipped_group(embedder.model_id))
+    if not embedder.keep_model:  # the run's last embedding is done: what follows gets the model's memory
+        embedder.release_model()
     tell("assigning themes", len(paragraphs))
     return assign_themes(table, themes.ids, themes.thresholds()), scores.vectors
 
@@ -181,6 +179,12 @@ def _with_voices(target: pd.DataFrame, voices: pd.DataFrame) -> pd.DataFrame:
     for column in ("voice", "speaker"):
         result[column] = pd.Series(voices[column].to_numpy(dtype=object), index=result.index, dtype=object)
     return result
+
+
+def revoiced(table: pd.DataFrame, embedder: Embedder, actors: Sequence[Actor]) -> pd.DataFrame:
+    """A scored table's voices and speakers found again with another actors file (the speaker groups included)."""
+    voiced = add_voices(table, actors=actors)
+    return with_speaker_groups(voiced, embedder.embed, shipped_group(embedder.model_id), actors)
 
 
 def _voice_columns(part: pd.DataFrame) -> pd.DataFrame:

@@ -10,6 +10,9 @@ names who held it then) when there are.
 - **speaker precision**: of the paragraphs given an actor id, the share given the labelled one;
 - **speaker recall**: of the paragraphs labelled with an actor id, the share found with it;
   raw words (a speaker not in the actors file) count as no actor.
+
+``framing evaluate`` finds the speakers as an analysis does: the rules, then the speaker group shipped for its model
+(:mod:`analysis.speaker_groups`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,11 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from analysis.embed import Embedder
 from analysis.labels import LabelsError
+from analysis.speaker_groups import SpeakerGroup, shipped_group, with_speaker_groups
+from analysis.text import normalize
+from analysis.themes import EmbedFunction
 from analysis.voices import VOICES, Actor, VoicePatterns, add_voices, default_actors
 from analysis.wording import counted
 
@@ -30,21 +37,24 @@ def has_voice_labels(labels: pd.DataFrame) -> bool:
     return "voice" in labels.columns and labels["voice"].fillna("").astype(str).str.strip().ne("").any()
 
 
-def voice_predictions(
-    labels: pd.DataFrame, *, actors: Sequence[Actor] | None = None, patterns: VoicePatterns | None = None
-) -> pd.DataFrame:
-    """The labelled rows with ``voice`` / ``speaker`` (labels) and ``found_voice`` / ``found_speaker``.
+def labelled_voices(labels: pd.DataFrame) -> pd.Series:
+    """A labels table's ``voice`` column, lowercased (blank: not labelled).
 
     Raises:
         LabelsError: a voice other than ``outlet``, ``attributed`` or blank.
     """
-    labels = labels.reset_index(drop=True)  # rows are matched by index below: two tables concatenated may repeat one
     voices = labels.get("voice", pd.Series("", index=labels.index)).fillna("").astype(str).str.strip().str.lower()
     bad = ~voices.isin([*VOICES, ""])
     if bad.any():
         raise LabelsError(
             f"column 'voice' must hold {' or '.join(VOICES)} or nothing; row {int(bad.to_numpy().argmax()) + 2} has {voices[bad].iloc[0]!r}"
         )
+    return voices
+
+
+def found_voices(labels: pd.DataFrame, *, actors: Sequence[Actor] | None = None, patterns: VoicePatterns | None = None) -> pd.DataFrame:
+    """A labels table's paragraphs as a paragraphs table (``doc_id``, ``position`` in file order, ``clean_text`` …)
+    with the ``voice`` and ``speaker`` the rules find (:func:`analysis.voices.add_voices`); the labels' index."""
     table = pd.DataFrame(
         {
             "doc_id": labels["doc_id"].astype(str),
@@ -53,19 +63,46 @@ def voice_predictions(
             "date": labels["date"].astype(str) if "date" in labels.columns else "",
             "language": labels["language"].astype(str),
             "text": labels["text"].astype(str),
+            "clean_text": [normalize(str(text), str(language)) for text, language in zip(labels["text"], labels["language"], strict=True)],
             "kept": True,
         },
         index=labels.index,
     )
-    found = add_voices(table, actors=actors, patterns=patterns)
-    speakers = labels.get("speaker", pd.Series("", index=labels.index)).fillna("").astype(str).str.strip()
+    return add_voices(table, actors=actors, patterns=patterns)
+
+
+def voice_predictions(
+    labels: pd.DataFrame,
+    *,
+    actors: Sequence[Actor] | None = None,
+    patterns: VoicePatterns | None = None,
+    group: SpeakerGroup | None = None,
+    embed: EmbedFunction | None = None,
+) -> pd.DataFrame:
+    """The labelled rows with ``voice`` / ``speaker`` (labels) and ``found_voice`` / ``found_speaker``: found by the rules,
+    then by ``group`` (:mod:`analysis.speaker_groups`, which needs ``embed``) when given.
+
+    Raises:
+        LabelsError: a voice other than ``outlet``, ``attributed`` or blank.
+    """
+    labels = labels.reset_index(drop=True)  # rows are matched by index below: two tables concatenated may repeat one
+    labelled_voices(labels)
+    found = found_voices(labels, actors=actors, patterns=patterns)
+    if group is not None and embed is not None:
+        found = with_speaker_groups(found, embed, group, actors)
+    return paired(labels, found)
+
+
+def paired(labels: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
+    """The labelled rows of a labels table (index from 0) beside what was found for them (:func:`found_voices`, the
+    same index): ``language``, ``doc_id``, ``text``, ``voice``, ``speaker``, ``found_voice``, ``found_speaker``."""
     result = pd.DataFrame(
         {
-            "language": table["language"],
-            "doc_id": table["doc_id"],
-            "text": table["text"],
-            "voice": voices,
-            "speaker": speakers,
+            "language": found["language"],
+            "doc_id": found["doc_id"],
+            "text": found["text"],
+            "voice": labelled_voices(labels),
+            "speaker": labels.get("speaker", pd.Series("", index=labels.index)).fillna("").astype(str).str.strip(),
             "found_voice": found["voice"],
             "found_speaker": found["speaker"],
         }
@@ -107,9 +144,10 @@ def voice_errors(predictions: pd.DataFrame) -> pd.DataFrame:
     return predictions[wrong]
 
 
-def voice_report(labels: pd.DataFrame) -> tuple[str, dict[str, object]]:
-    """The printed block of ``framing evaluate`` for a labels table with voices, and its JSON form."""
-    predictions = voice_predictions(labels)
+def voice_report(labels: pd.DataFrame, embedder: Embedder) -> tuple[str, dict[str, object]]:
+    """The printed block of ``framing evaluate`` for a labels table with voices, and its JSON form (speakers found as an
+    analysis with ``embedder``'s model finds them: the rules, then the speaker group shipped for that model)."""
+    predictions = voice_predictions(labels, group=shipped_group(embedder.model_id), embed=embedder.embed)
     metrics = voice_metrics(predictions)
     errors = voice_errors(predictions)
     lines = [

@@ -10,7 +10,9 @@ from analysis import pipeline
 from analysis.corpus import read_corpus
 from analysis.embed import Embedder, EmbeddingCache
 from analysis.pipeline import analyze, corpus_hash, output_table
+from analysis.speaker_groups import SpeakerGroup
 from analysis.themes import load_themes
+from analysis.voices import default_actors
 from tests.helpers import SEEDS, FakeEncoder, worker_starts_on_two_cores, write_small_bundled_themes
 
 
@@ -86,6 +88,23 @@ def test_seed_paragraphs_get_a_voice_and_a_speaker(fake_embedder: Embedder, tmp_
     # Tasnim's headline «پوتین: …» is Putin's; its own «به گزارش … تسنیم» is not a speaker
     assert {"putin", "tokayev", "lukashenko"} <= set(kept["speaker"])
     assert "tasnim" not in set(kept["speaker"])
+
+
+def test_the_speaker_group_of_the_embedders_model_claims_speakers_the_actors_file_lacks(
+    fake_embedder: Embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the rules, the model's speaker group (analysis.speaker_groups) decides who of the speakers the actors file
+    lacks speaks for the protesters; here one that claims them all. The actors of the file keep their ids."""
+    corpus, themes = read_corpus([SEEDS]), load_themes(write_small_bundled_themes(tmp_path))
+    rules = analyze(corpus, themes, fake_embedder).table
+    claims_all = SpeakerGroup("protesters", "fake", np.zeros(2 * FakeEncoder.dimension), 10.0, 0.7)
+    monkeypatch.setattr(pipeline, "shipped_group", lambda model_id: claims_all if model_id == "fake" else None)
+    grouped = analyze(corpus, themes, fake_embedder).table
+    known = {actor.id for actor in default_actors()}
+    unknown = rules["speaker"].ne("") & ~rules["speaker"].isin(known)
+    assert unknown.any()
+    assert (grouped.loc[unknown, "speaker"] == "protesters").all()
+    pd.testing.assert_series_equal(grouped.loc[~unknown, "speaker"], rules.loc[~unknown, "speaker"])
 
 
 def test_voices_found_in_worker_processes_while_scoring_are_the_same(
