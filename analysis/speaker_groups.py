@@ -177,7 +177,12 @@ def with_speaker_groups(
     if candidates.empty:
         return table
     paragraphs, speakers = speaker_vectors(candidates, embed)
-    claimed = candidates[group.probability(paragraphs, speakers) >= group.threshold]
+    try:
+        probability = group.probability(paragraphs, speakers)
+    except SpeakerGroupError as error:  # a model folder rebuilt as another model under the same name
+        _log.warning("speakers the actors file lacks are not grouped: %s", error)
+        return table
+    claimed = candidates[probability >= group.threshold]
     if claimed.empty:
         return table
     pairs = pd.MultiIndex.from_frame(claimed[["doc_id", "speaker"]])

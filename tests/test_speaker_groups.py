@@ -94,6 +94,13 @@ def test_a_claimed_speaker_is_the_group_in_every_paragraph_of_its_article_and_no
     assert candidates.index.tolist() == [0, 4]  # where each first speaks
 
 
+def test_vectors_of_another_size_leave_the_speakers_to_the_rules_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    table = voiced(("a", 0, "At the rally Omar Garcia spoke.", "attributed", "Omar Garcia"))
+    wider = SpeakerGroup("protesters", "m", np.zeros(8), 5.0, 0.7)  # a group of four-dimensional vectors
+    assert with_speaker_groups(table, rally_embed, wider) is table
+    assert "reads vectors of 4 dimensions, not 2" in caplog.text
+
+
 def test_dropped_paragraphs_and_tables_without_candidates_are_left_alone() -> None:
     table = voiced(("a", 0, "At the rally Omar Garcia spoke.", "attributed", "Omar Garcia")).assign(kept=False)
     assert with_speaker_groups(table, rally_embed, RALLY)["speaker"].tolist() == ["Omar Garcia"]

@@ -114,7 +114,8 @@ def voices_view(run: Run) -> None:
     st.caption(
         "A paragraph is attributed when it reports someone's words (a reporting verb such as «گفت» or «قال», "
         "«به گزارش» or «وفق», a quotation, a “Speaker: …” headline); otherwise it is the outlet's own voice. "
-        'The speaker is an actor of the actors file, or the words found (README: "Who voices each frame").'
+        "The speaker is an actor of the actors file, or the words found; one the file lacks whom a classifier takes for a "
+        'member of the protest movement is "Protesters" (README: "Who voices each frame").'
     )
     voices = compare.theme_voices(run.selected, ids)
     chart(charts.voice_shares_chart(voices, labels=labels), "voices_chart")
