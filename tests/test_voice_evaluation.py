@@ -145,6 +145,8 @@ FRESH_SETS = {
     "thirty-seventh": Path(__file__).parent / "data" / "voices_fresh37.csv",
     "thirty-eighth": Path(__file__).parent / "data" / "voices_fresh38.csv",
     "thirty-ninth": Path(__file__).parent / "data" / "voices_fresh39.csv",
+    "fortieth": Path(__file__).parent / "data" / "voices_fresh40.csv",
+    "forty-first": Path(__file__).parent / "data" / "voices_fresh41.csv",
 }
 
 
@@ -199,6 +201,12 @@ def _fresh_metrics(name: str) -> pd.DataFrame:
         ("thirty-seventh", (112, 112)),
         ("thirty-eighth", (110, 107)),
         ("thirty-ninth", (108, 106)),
+        pytest.param(
+            "fortieth",
+            (108, 107),
+            marks=pytest.mark.xfail(strict=True, reason="Persian voice accuracy 0.898 (97 of 108) at c957c9f, below the goal 0.90"),
+        ),
+        ("forty-first", (106, 108)),
     ],
 )
 def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) -> None:
@@ -327,7 +335,13 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
       2013, Kuwait 2011, Egypt 2014, Tunisia 2012, Libya 2014, Algeria 2012; voices_fresh39.csv: Uzbekistan 2016,
       Tajikistan 2018, Armenia 2019, Azerbaijan 2021, Georgia 2013, Belarus 2021, Moldova 2022, Russia 2014; four
       writers), at 6e12fae: voice accuracy fa 0.93, ar 0.93; speaker F1 with the speaker group fa 0.84, ar 0.77 (the
-      rules alone 0.80 / 0.74; below). Not read.
+      rules alone 0.80 / 0.74). Not read: the rules and the group stayed at c957c9f while the next pair was written;
+    - fortieth and forty-first, measured together (tests/data/voices_fresh40.csv: Iraq 2012, Lebanon 2017, Jordan 2016,
+      Egypt 2017, Tunisia 2019, Libya 2016, Morocco 2017, Sudan 2018; voices_fresh41.csv: Kazakhstan 2015, Kyrgyzstan
+      2016, Armenia 2017, Georgia 2016, Azerbaijan 2016, Russia 2016, Belarus 2015, Turkey 2018; four writers), at
+      c957c9f, to replicate the pair before: voice accuracy fa 0.92, ar 0.93 (the fortieth's Persian alone 0.898, 97 of
+      108, an expected failure above); speaker F1 with the speaker group fa 0.87, ar 0.83 (the rules alone 0.84 / 0.82;
+      below). Not read.
 
     The voice goal (0.90) holds on every other set as the rules stand (the twenty-sixth's Arabic, 0.897 at d58af1d, and the
     fifteenth's Arabic, 0.893 at 3b96aed, since their misses were read; the fourth, where Arabic fell one paragraph short at
@@ -338,7 +352,7 @@ def test_fresh_sets_meet_the_voice_goal(name: str, paragraphs: tuple[int, int]) 
         assert metrics.loc[language, "voice_accuracy"] >= GOAL_VOICE_ACCURACY
 
 
-LATEST: tuple[str, ...] = ("thirty-eighth", "thirty-ninth")
+LATEST: tuple[str, ...] = ("fortieth", "forty-first")
 """The latest fresh sets, measured together (one set names too few speakers to judge the goal) and not read; none
 while the next pair is being written."""
 
@@ -376,23 +390,12 @@ def test_fresh_sets_stay_found(name: str) -> None:
 
 
 @pytest.mark.model
-@pytest.mark.parametrize(
-    "language",
-    [
-        "fa",
-        pytest.param(
-            "ar",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="thirty-eighth and thirty-ninth sets: Arabic speaker F1 0.765 (precision 0.76); goal 0.80 (README): remove when met",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("language", ["fa", "ar"])
 def test_the_latest_fresh_sets_meet_the_speaker_goal(language: str) -> None:
     """The goal (speaker F1 >= 0.80) on the latest sets, pooled, as an analysis finds the speakers (the rules, then the
-    speaker group): met in Persian (0.836), not in Arabic (0.765); the rules alone 0.795 / 0.738. The pairs before,
-    with the rules alone: 0.788 / 0.816, 0.806 / 0.758, 0.724 / 0.676, 0.800 / 0.773, 0.831 / 0.827 and 0.843 / 0.769."""
+    speaker group): met in both, 0.867 / 0.830 (the rules alone 0.840 / 0.818). The pair before, at the same rules and
+    group: 0.836 / 0.765 (the rules alone 0.795 / 0.738). The pairs before that, with the rules of their time alone:
+    0.788 / 0.816, 0.806 / 0.758, 0.724 / 0.676, 0.800 / 0.773, 0.831 / 0.827 and 0.843 / 0.769."""
     if not LATEST:
         pytest.skip("no unread fresh set: the next pair is being written")
     assert _latest_metrics().loc[language, "f1"] >= GOAL_SPEAKER_F1
