@@ -30,7 +30,7 @@ from analysis.themes import EmbedFunction  # noqa: E402
 from analysis.voice_evaluation import found_voices, paired, voice_metrics  # noqa: E402
 
 ACTOR = "protesters"
-UNREAD = ("voices_fresh38.csv", "voices_fresh39.csv", "voices_fresh40.csv", "voices_fresh41.csv")
+UNREAD = tuple(f"voices_fresh{number}.csv" for number in range(38, 44))
 """Fresh sets to be measured once with what this script writes: never fitted on (empty once they are read)."""
 DUPLICATES = ("voices_second_annotator.csv",)
 THRESHOLD = 0.7
