@@ -157,12 +157,16 @@ def group_candidates(table: pd.DataFrame, actors: Sequence[Actor] | None = None)
     )
 
 
+def speaker_texts(candidates: pd.DataFrame) -> list[str]:
+    """The candidates' speaker words as they are embedded (normalised as paragraphs are)."""
+    return [normalize(speaker, language) for speaker, language in zip(candidates["speaker"], candidates["language"], strict=True)]
+
+
 def speaker_vectors(candidates: pd.DataFrame, embed: EmbedFunction) -> tuple[np.ndarray, np.ndarray]:
-    """The candidates' paragraph vectors and speaker words' vectors (texts normalised as paragraphs are)."""
+    """The candidates' paragraph vectors and speaker words' vectors."""
     if candidates.empty:
         return np.zeros((0, 0)), np.zeros((0, 0))
-    speakers = [normalize(speaker, language) for speaker, language in zip(candidates["speaker"], candidates["language"], strict=True)]
-    return embed(candidates["text"].tolist()), embed(speakers)
+    return embed(candidates["text"].tolist()), embed(speaker_texts(candidates))
 
 
 def with_speaker_groups(

@@ -14,7 +14,9 @@ What is measured, and what is not:
   varied paragraph gets the real vector of the paragraph it was made from (from the real cache;
   `framing prepare` put them there) or, when that is missing, a fixed pseudo-random unit vector. So
   "embed" below is the cache lookup only: embedding itself (the model) is measured by
-  bench/bench_embedding.py. Language identifications start cold (lingua runs on every paragraph).
+  bench/bench_embedding.py. The speaker group's other texts, the words of speakers the actors file lacks (found
+  as the pipeline finds them, before the timing), are prefilled the same way. Language identifications start cold
+  (lingua runs on every paragraph).
   With `--embed` the cache starts empty instead and the model embeds every kept paragraph (the
   real home's model, ONNX Runtime when `framing prepare` exported it): the run end to end
   (`.venv/bin/python bench/scale.py 100000 --embed`, goal 40 minutes).
@@ -191,7 +193,9 @@ def measure(paragraphs: int, dashboard: bool = False, keep_workspace: Path | Non
     from analysis.export import to_csv_bytes
     from analysis.report import build_report
     from analysis.scorer import ScorerStore
+    from analysis.speaker_groups import group_candidates, speaker_texts
     from analysis.themes import load_themes
+    from analysis.voices import add_voices
 
     try:
         from analysis import workspace as workspaces
@@ -243,6 +247,8 @@ def measure(paragraphs: int, dashboard: bool = False, keep_workspace: Path | Non
         embedder.keep_model = False  # as framing analyze: the model is let go once the paragraphs are embedded
         if not embed:
             prefill(embedder.cache, embedder.model_id, kept["clean_text"].tolist(), kept["language"].tolist())
+            # the speaker group's other texts: the words of speakers the actors file lacks, found as the pipeline finds them
+            prefill(embedder.cache, embedder.model_id, speaker_texts(group_candidates(add_voices(table))), [])
         store = ScorerStore(home / "scorers")
         stored_fits = set(store.folder.glob("*")) if store.folder.is_dir() else set()
         scored, vectors = stage(
