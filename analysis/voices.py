@@ -568,7 +568,7 @@ def find_voice(
     if found.speaker and patterns.crowd and found.speaker not in _actor_ids_of(tuple(actors)):
         form = _form(text, language)
         addresses = _compiled_phrases(tuple(patterns.addresses.get(language, ())), language, _VERB_PREFIX.get(language, ""))
-        supporters = _compiled_phrases(tuple(patterns.supporters.get(language, ())), language, _ALIAS_PREFIX.get(language, ""))
+        supporters = _supporters(patterns, language)
         if addresses is not None and addresses.search(form) and not (supporters and supporters.search(form)):
             return found._replace(speaker=patterns.crowd)  # «وقال فلان مخاطبا الحشود»: the movement's own (not a rally for the authorities)
     return found
@@ -830,10 +830,15 @@ def _subject_after_title(form: str, cue: _Cue, mentions: Sequence[_Mention], pat
     return next((mention for mention in mentions if cue.end <= mention.start < end), None)
 
 
+def _supporters(patterns: VoicePatterns, language: str) -> re.Pattern[str] | None:
+    """The phrases of a crowd for the authorities (``supporters``), compiled (once per list)."""
+    return _compiled_phrases(tuple(patterns.supporters.get(language, ())), language, _ALIAS_PREFIX.get(language, ""))
+
+
 def _for_the_authorities(form: str, cue: _Cue, quotes: Sequence[re.Match[str]], language: str, patterns: VoicePatterns) -> bool:
     """Whether a chant's sentence names a crowd for the authorities (``supporters``) outside the quotations (``quotes``,
     «مرگ بر حامیان دولت» is a slogan): its words are not the protesters'."""
-    supporters = _compiled_phrases(tuple(patterns.supporters.get(language, ())), language, _ALIAS_PREFIX.get(language, ""))
+    supporters = _supporters(patterns, language)
     if supporters is None:
         return False
     found = supporters.finditer(form, _sentence_start(form, cue.start), _sentence_end(form, cue.end))

@@ -374,9 +374,9 @@ def _analysed_metrics(names: tuple[str, ...]) -> pd.DataFrame:
     """Some fresh sets' figures, pooled, as an analysis finds the speakers: the rules, then the shipped speaker group."""
     from analysis.embed import make_embedder
 
-    latest = pd.concat([pd.read_csv(FRESH_SETS[name], dtype=str, keep_default_na=False) for name in names], ignore_index=True)
+    pooled = pd.concat([pd.read_csv(FRESH_SETS[name], dtype=str, keep_default_na=False) for name in names], ignore_index=True)
     embedder = make_embedder()
-    predictions = voice_predictions(latest, group=shipped_group(embedder.model_id), embed=embedder.embed)
+    predictions = voice_predictions(pooled, group=shipped_group(embedder.model_id), embed=embedder.embed)
     return voice_metrics(predictions).set_index("language")
 
 
