@@ -6,7 +6,8 @@ a fake encoder and the real model is loaded only when a text is missing from the
 
 A text's vector depends on the text alone: texts are embedded in batches of equal token length, so
 no text is ever padded (padding changes the arithmetic by about 1e-7, which the classifiers
-downstream amplify). Outputs are therefore byte-identical whatever the cache held.
+downstream amplify), or one text per call on ONNX Runtime. Outputs are therefore byte-identical
+whatever the cache held.
 
 The embedded default model runs on ONNX Runtime when ``framing prepare`` exported it and the export
 passed its check against PyTorch (see :mod:`analysis.onnx_backend`); the backend is then part of the
@@ -53,7 +54,8 @@ _model_locks_guard = threading.Lock()
 class Encoder(Protocol):
     """What the pipeline needs of a model: ``SentenceTransformer.encode``'s core signature.
 
-    A model that also has ``preprocess`` (sentence-transformers) is batched by token length.
+    A model that also has ``preprocess`` (sentence-transformers) is batched by token length, unless it says that
+    it ``runs_texts_alone`` (the ONNX encoder: no text's vector depends on the other texts of a call).
     """
 
     def encode(self, sentences: list[str], batch_size: int = ..., **kwargs: object) -> np.ndarray: ...
@@ -336,7 +338,13 @@ class Embedder:
         vectors = {text: cached[keys[text]] for text in unique if keys[text] in cached}
         missing = [text for text in unique if text not in vectors]
         self.reused += len(unique) - len(missing)
-        batches = exact_length_batches(missing, token_lengths(self.model, missing), self.batch_size) if missing else []
+        batches = (
+            []
+            if not missing
+            else [missing[start : start + self.batch_size] for start in range(0, len(missing), self.batch_size)]
+            if getattr(self.model, "runs_texts_alone", False)  # its vectors never depend on a call's other texts
+            else exact_length_batches(missing, token_lengths(self.model, missing), self.batch_size)
+        )
         done = 0
         cache = self.cache if missing and getattr(self.model, "embedding_backend", "torch") == self.backend else None
         for batch in batches:

@@ -23,9 +23,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 import time
 import warnings
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -366,15 +368,26 @@ class OnnxEncoder:
     would make a vector depend on its neighbours (see :mod:`analysis.embed`). ``bench/bench_onnx.py`` measures
     what larger runs would gain.
 
+    ``parallel`` says how the ``threads`` are used: ``"texts"`` (the default) runs that many texts at once, each
+    on one thread of one shared session (ONNX Runtime releases Python's lock while it runs); ``"operators"`` runs
+    one text at a time with each operator split over the threads. Both give the same vectors bit for bit; on
+    short texts, whose operators are too small to split well, ``"texts"`` is faster (``bench/bench_onnx.py``).
+
     Attributes:
         embedding_backend: ``"onnx-fp32"`` or ``"onnx-int8"``, part of the model id and so of the cache keys.
         run_size: texts per ONNX Runtime call (texts of one token length only, never padded).
+        runs_texts_alone: a text's vector never depends on the other texts of an ``encode`` call, so
+            :class:`analysis.embed.Embedder` need not group texts by length for it.
     """
 
-    def __init__(self, model_path: Path, folder: Path, threads: int | None = None, spinning: bool = False) -> None:
+    runs_texts_alone = True
+
+    def __init__(self, model_path: Path, folder: Path, threads: int | None = None, parallel: str = "texts") -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
+        if parallel not in ("texts", "operators"):
+            raise ValueError(f"unknown parallel mode {parallel!r}: choose texts or operators")
         settings = json.loads((folder / "config_sentence_transformers.json").read_text(encoding="utf-8"))
         self.prompts: dict[str, str] = dict(settings.get("prompts", {}))
         self.default_prompt_name: str | None = settings.get("default_prompt_name")
@@ -382,14 +395,16 @@ class OnnxEncoder:
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length)
         self.tokenizer.no_padding()
+        threads = threads or default_threads()
+        self.texts_at_once = threads if parallel == "texts" else 1
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or default_threads()
+        options.intra_op_num_threads = 1 if parallel == "texts" else threads
         options.inter_op_num_threads = 1
         options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # Idle threads sleep instead of spinning: on a shared 2-core machine spinning took CPU from the
+        # Idle operator threads sleep instead of spinning: on a shared 2-core machine spinning took CPU from the
         # thread doing the work (measured: about 2x slower under load, bench/bench_onnx.py)
-        options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
         self.session = onnxruntime.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
         self.embedding_backend = "onnx-int8" if model_path.name == _FILES["int8"] else "onnx-fp32"
@@ -433,13 +448,37 @@ class OnnxEncoder:
         groups: dict[int, list[int]] = {}
         for index, row in enumerate(ids):
             groups.setdefault(len(row), []).append(index)
-        vectors: np.ndarray | None = None
-        for indices in groups.values():
-            for start in range(0, len(indices), self.run_size):
-                chunk = indices[start : start + self.run_size]
-                input_ids = np.array([ids[index] for index in chunk], dtype=np.int64)
-                (output,) = self.session.run(None, {"input_ids": input_ids, "attention_mask": np.ones_like(input_ids)})
-                if vectors is None:
-                    vectors = np.zeros((len(ids), output.shape[1]), dtype=np.float32)
-                vectors[chunk] = output
-        return vectors if vectors is not None else np.zeros((0, 0), dtype=np.float32)
+        runs = [
+            indices[start : start + self.run_size]
+            for length in sorted(groups, reverse=True)  # longest first: the threads finish together
+            for indices in (groups[length],)
+            for start in range(0, len(indices), self.run_size)
+        ]
+        outputs: list[np.ndarray] = [np.zeros(0, dtype=np.float32)] * len(runs)
+        pending = iter(range(len(runs)))
+        lock = threading.Lock()
+
+        def work() -> None:
+            while True:
+                with lock:
+                    number = next(pending, None)
+                if number is None:
+                    return
+                input_ids = np.array([ids[index] for index in runs[number]], dtype=np.int64)
+                (outputs[number],) = self.session.run(None, {"input_ids": input_ids, "attention_mask": np.ones_like(input_ids)})
+
+        workers = min(self.texts_at_once, len(runs))
+        if workers > 1:
+            with ThreadPoolExecutor(workers - 1) as pool:
+                helpers = [pool.submit(work) for _ in range(workers - 1)]
+                work()
+                for helper in helpers:
+                    helper.result()
+        else:
+            work()
+        if not runs:
+            return np.zeros((0, 0), dtype=np.float32)
+        vectors = np.zeros((len(ids), outputs[0].shape[1]), dtype=np.float32)
+        for run, output in zip(runs, outputs, strict=True):
+            vectors[run] = output
+        return vectors

@@ -1,12 +1,15 @@
 """ONNX Runtime against plain sentence-transformers: `.venv/bin/python bench/bench_onnx.py [--texts 600] [--int8]`.
 
-Prints, for the embedded default model on this CPU, on the same labelled paragraphs in the same run
-(interleaved chunk by chunk, each encoder first in turn, so that other work on a shared machine
-weighs on all of them alike):
+Prints, for the embedded default model on this CPU, on two sets of texts, each in one run (interleaved
+chunk by chunk, each encoder first in turn, so that other work on a shared machine weighs on all of them
+alike): a fixed sample of the labelled paragraphs (short: about 50 tokens) and the seed articles' kept
+paragraphs, the only real news text in the repository (longer; each used as often as it takes to reach
+``--texts``):
 1. paragraphs/s of plain `SentenceTransformer.encode` fp32 (batch size 32) and of the ONNX export as
-   the pipeline runs it (one text per ONNX Runtime call, idle threads sleeping), the ratio (goal ≥ 2.5×),
-   the max vector difference and the min cosine; and the variants that were tried (8 texts of one length
-   per call; spinning threads);
+   the pipeline runs it (one text per ONNX Runtime call, as many texts at once as threads), the ratio
+   (goal ≥ 2.5×), the max vector difference and the min cosine; and the variants that were tried (one
+   text at a time with each operator split over the threads, as before session 13; 8 texts of one
+   length per call);
 2. how many theme assignments change between the two backends, each with the themes fitted on its
    own vectors of the training texts (from FRAMING_HOME's cache, embedded now when missing), on these
    paragraphs (part of the themes' training set) and on the seeds' kept paragraphs;
@@ -61,23 +64,22 @@ def main() -> None:
     started = time.perf_counter()
     onnx = OnnxEncoder(export, folder)
     onnx_load = time.perf_counter() - started
+    operators = OnnxEncoder(export, folder, parallel="operators")
     batched = OnnxEncoder(export, folder)
     batched.run_size = 8
-    spinning = OnnxEncoder(export, folder, spinning=True)
     import torch
 
-    lengths = plain.preprocess(texts, prompt="query: ")["attention_mask"].sum(dim=1).numpy()
     print(
-        f"model {folder.name}; {len(texts)} labelled paragraphs ({lengths.mean():.0f} tokens on average, longest {lengths.max()}); "
-        f"torch threads {torch.get_num_threads()}, ONNX Runtime threads {default_threads()}; load: PyTorch {torch_load:.1f} s, ONNX {onnx_load:.1f} s"
+        f"model {folder.name}; torch threads {torch.get_num_threads()}, ONNX Runtime threads {default_threads()}; "
+        f"load: PyTorch {torch_load:.1f} s, ONNX {onnx_load:.1f} s"
     )
     print(f"machine: {os.cpu_count()} CPUs, shared with other work (load average {os.getloadavg()[0]:.1f} at the start)")
 
     encoders: dict[str, Callable[[list[str]], np.ndarray]] = {
         "plain SentenceTransformer.encode fp32, batch 32": lambda chunk: plain.encode(chunk, batch_size=32),
         "ONNX fp32 as the pipeline runs it (1 text/call)": Embedder("onnx", lambda: onnx, backend="onnx-fp32").embed,
+        "ONNX fp32, 1 text at a time, operators on all threads": Embedder("ops", lambda: operators, backend="onnx-fp32").embed,
         "ONNX fp32, 8 texts of one length per call": Embedder("onnx8", lambda: batched, backend="onnx-fp32").embed,
-        "ONNX fp32, 1 text/call, spinning threads": Embedder("spin", lambda: spinning, backend="onnx-fp32").embed,
     }
     int8_folder = None
     if args.int8:
@@ -92,28 +94,18 @@ def main() -> None:
     for encode in encoders.values():
         encode(texts[:2])  # warm-up: one-off allocations
 
-    seconds = dict.fromkeys(encoders, 0.0)
-    vectors: dict[str, list[np.ndarray]] = {name: [] for name in encoders}
-    names = list(encoders)
-    for number, start in enumerate(range(0, len(texts), CHUNK)):
-        chunk = texts[start : start + CHUNK]
-        for name in names[number % len(names) :] + names[: number % len(names)]:
-            began = time.perf_counter()
-            vectors[name].append(np.asarray(encoders[name](chunk), dtype=np.float32))
-            seconds[name] += time.perf_counter() - began
-    reference_name = names[0]
-    reference = np.concatenate(vectors[reference_name])
-    reference /= np.linalg.norm(reference, axis=1, keepdims=True)
-    print(f"\n{'encoder':50} {'paragraphs/s':>12} {'× plain':>8} {'max |diff|':>11} {'min cosine':>11}")
-    for name in names:
-        found = np.concatenate(vectors[name])
-        found /= np.linalg.norm(found, axis=1, keepdims=True)
-        print(
-            f"{name:50} {len(texts) / seconds[name]:12.1f} {seconds[reference_name] / seconds[name]:8.2f} "
-            f"{np.abs(found - reference).max():11.2e} {(found * reference).sum(axis=1).min():11.7f}"
-        )
-
     seeds = split_paragraphs(read_corpus([ROOT / "seeds"]).documents).query("kept")
+    real = seeds["clean_text"].tolist()
+    repeats = -(-args.texts // len(real))
+    timed = {
+        f"{len(texts)} labelled paragraphs": texts,
+        f"the seeds' {len(real)} real paragraphs, each {repeats} times": (real * repeats)[: args.texts],
+    }
+    for title, sample in timed.items():
+        lengths = plain.preprocess(sample, prompt="query: ")["attention_mask"].sum(dim=1).numpy()
+        print(f"\n{title}: {lengths.mean():.0f} tokens on average, longest {lengths.max()}")
+        race(encoders, sample)
+
     sets = {"labelled": (texts, languages), "seeds": (seeds["clean_text"].tolist(), seeds["language"].tolist())}
     themes = load_themes()
     home = framing_home()
@@ -137,6 +129,30 @@ def main() -> None:
             print(f"{backend} vs torch, {name} ({len(found)} paragraphs): {changed} of {total} theme assignments change")
     if int8_folder is not None:
         int8_folder.cleanup()
+
+
+def race(encoders: dict[str, Callable[[list[str]], np.ndarray]], texts: list[str]) -> None:
+    """Embed ``texts`` with every encoder, interleaved chunk by chunk, and print speed and agreement with the first."""
+    seconds = dict.fromkeys(encoders, 0.0)
+    vectors: dict[str, list[np.ndarray]] = {name: [] for name in encoders}
+    names = list(encoders)
+    for number, start in enumerate(range(0, len(texts), CHUNK)):
+        chunk = texts[start : start + CHUNK]
+        for name in names[number % len(names) :] + names[: number % len(names)]:
+            began = time.perf_counter()
+            vectors[name].append(np.asarray(encoders[name](chunk), dtype=np.float32))
+            seconds[name] += time.perf_counter() - began
+    reference_name = names[0]
+    reference = np.concatenate(vectors[reference_name])
+    reference /= np.linalg.norm(reference, axis=1, keepdims=True)
+    print(f"{'encoder':55} {'paragraphs/s':>12} {'× plain':>8} {'max |diff|':>11} {'min cosine':>11}")
+    for name in names:
+        found = np.concatenate(vectors[name])
+        found /= np.linalg.norm(found, axis=1, keepdims=True)
+        print(
+            f"{name:55} {len(texts) / seconds[name]:12.1f} {seconds[reference_name] / seconds[name]:8.2f} "
+            f"{np.abs(found - reference).max():11.2e} {(found * reference).sum(axis=1).min():11.7f}"
+        )
 
 
 if __name__ == "__main__":

@@ -121,6 +121,22 @@ def test_a_vector_does_not_depend_on_its_batch_neighbours(fake_encoder: FakeEnco
     np.testing.assert_array_equal(together, alone)
 
 
+def test_an_encoder_that_runs_texts_alone_gets_plain_batches_in_order() -> None:
+    class AloneEncoder(FakeEncoder):
+        """A fake that, like the ONNX encoder, runs each text alone: no token lengths are asked of it."""
+
+        runs_texts_alone = True
+
+        def preprocess(self, texts: list[str], prompt: str | None = None) -> dict:
+            raise AssertionError("token lengths are not needed")
+
+    encoder = AloneEncoder()
+    texts = [f"text number {index}" for index in range(5)]
+    vectors = Embedder("f", lambda: encoder, batch_size=2).embed(texts)
+    assert encoder.calls == [texts[0:2], texts[2:4], texts[4:5]]
+    np.testing.assert_array_equal(vectors, np.stack([Embedder("f", FakeEncoder).embed([text])[0] for text in texts]))
+
+
 def test_load_once_loads_a_model_once_for_concurrent_threads() -> None:
     import threading
     import time

@@ -193,6 +193,11 @@ def test_vectors_of_another_backend_are_not_cached(tmp_path: Path) -> None:
     assert len(cache) == 1
 
 
+def test_an_unknown_parallel_mode_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="choose texts or operators"):
+        onnx_backend.OnnxEncoder(Path("model.onnx"), Path("folder"), parallel="fast")
+
+
 # --- with the real embedded model -------------------------------------------------------------
 
 
@@ -267,6 +272,20 @@ def test_an_onnx_vector_does_not_depend_on_its_neighbours(models, labelled: list
     together = onnx.encode(labelled)
     alone = np.stack([onnx.encode([text])[0] for text in labelled])
     assert together.tobytes() == alone.tobytes()
+
+
+@pytest.mark.model
+def test_texts_at_once_or_operators_over_threads_give_the_same_vectors_bit_for_bit(
+    exported: tuple[Path, Path, list[str]], labelled: list[str]
+) -> None:
+    folder, export, _ = exported
+    texts = [*onnx_backend.CHECK_TEXTS, *labelled]
+    reference = onnx_backend.OnnxEncoder(export, folder, threads=1).encode(texts)
+    at_once = onnx_backend.OnnxEncoder(export, folder, threads=2)
+    assert at_once.texts_at_once == 2
+    for encoder in (at_once, onnx_backend.OnnxEncoder(export, folder, threads=2, parallel="operators")):
+        assert encoder.encode(texts).tobytes() == reference.tobytes()
+    assert at_once.encode([]).shape == (0, 0)
 
 
 @pytest.mark.model
