@@ -48,6 +48,28 @@ WATCH_REDRAW = """() => {
 }"""
 """Page script: the page's clock when the pointer presses (``framingPressed``) and at the first frame where CONDITION
 holds after it (``framingRedrawn``)."""
+RECORD_SOCKET = """
+window.framingSocket = [];
+const PageSocket = window.WebSocket;
+window.WebSocket = function (...args) {
+    const socket = new PageSocket(...args);
+    socket.addEventListener("message", () => window.framingSocket.push(["received", performance.now()]));
+    const send = socket.send.bind(socket);
+    socket.send = (data) => { window.framingSocket.push(["sent", performance.now()]); return send(data); };
+    return socket;
+};
+window.WebSocket.prototype = PageSocket.prototype;
+Object.assign(window.WebSocket, PageSocket);
+"""
+"""Page script run before the page's own: the page's clock at each message Streamlit's websocket sends or receives."""
+SOCKET_TIMES = """() => {
+    const after = window.framingSocket.filter(([, time]) => time >= window.framingPressed && time <= window.framingRedrawn);
+    const sent = after.find(([kind]) => kind === "sent");
+    const received = after.filter(([kind]) => kind === "received");
+    return [sent ? sent[1] - window.framingPressed : -1, received.length ? received[received.length - 1][1] - window.framingPressed : -1];
+}"""
+"""Page script: after a filter change, when the change was sent and when the last message before the redrawn frame
+(the one that carries the chart, or a later one) arrived, both from the pointer's press, in milliseconds."""
 SHARES_CHART_TRACES = f"(document.querySelector('{CHARTS}')?.data || []).filter(trace => trace.type === 'bar').length"
 PARAGRAPH = "div[dir='rtl']"
 
@@ -67,6 +89,10 @@ class Measurement:
     filter_change_in_page_seconds: float = 0.0
     """The filter change by the page's own clock: from the pointer pressing the button to the frame that shows the
     redrawn chart (without the time Playwright takes to find, check and press the button, and to poll)."""
+    change_sent_in_page_seconds: float = 0.0
+    """By the page's clock, from the press to the change's message to the server."""
+    chart_received_in_page_seconds: float = 0.0
+    """By the page's clock, from the press to the last message received before the redrawn frame (the chart's)."""
 
 
 def free_port() -> int:
@@ -147,6 +173,7 @@ def measure(screenshot: Path, timeout: float = 180, workspace: Path | None = Non
     removes Arabic).
     """
     with dashboard_server(workspace=workspace) as (url, started, server), chromium_page() as (page, errors):
+        page.add_init_script(RECORD_SOCKET)
         page.goto(url, timeout=timeout * 1000)
         page.wait_for_function(f"() => {SHARES_CHART_TRACES} === 2", timeout=timeout * 1000)
         shares_chart = time.perf_counter() - started
@@ -164,6 +191,7 @@ def measure(screenshot: Path, timeout: float = 180, workspace: Path | None = Non
         filter_change = time.perf_counter() - filter_started
         page.wait_for_function("() => window.framingRedrawn !== null", timeout=timeout * 1000)
         in_page = page.evaluate("() => (window.framingRedrawn - window.framingPressed) / 1000")
+        sent, received = page.evaluate(SOCKET_TIMES)
         wait_until_idle(page, timeout)
 
         open_first_bar(page)
@@ -173,7 +201,16 @@ def measure(screenshot: Path, timeout: float = 180, workspace: Path | None = Non
         seen_errors = list(errors)  # before the server stops: the page then logs failed reconnections
         log = server_log(server)
         return Measurement(
-            round(first_chart, 2), round(filter_change, 2), view, direction, seen_errors, log, round(shares_chart, 2), round(in_page, 2)
+            round(first_chart, 2),
+            round(filter_change, 2),
+            view,
+            direction,
+            seen_errors,
+            log,
+            round(shares_chart, 2),
+            round(in_page, 2),
+            round(sent / 1000, 3),
+            round(received / 1000, 3),
         )
 
 
