@@ -24,7 +24,9 @@ sys.path.insert(0, str(ROOT))
 from analysis import cli  # noqa: E402
 from analysis.fresh_events import LANGUAGES, RESULTS_PATH, fresh_record  # noqa: E402
 
-FRESH_SETS = [ROOT / "tests" / "data" / name for name in ("fresh_events.csv", "fresh_events3.csv", "fresh_events4.csv")]
+FRESH_SETS = [
+    ROOT / "tests" / "data" / name for name in ("fresh_events.csv", "fresh_events3.csv", "fresh_events4.csv", "fresh_events5.csv")
+]
 COMMAND = "python bench/fresh_events.py"
 
 

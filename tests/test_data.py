@@ -18,7 +18,10 @@ from tests.helpers import ROOT
 TRAINING = DATA_FOLDER / "labelled_paragraphs.csv"
 TESTS = [
     EVALUATION_LABELS,
-    *(Path(__file__).parent / "data" / name for name in ("fresh_events.csv", "fresh_events3.csv", "fresh_events4.csv", "fresh_events5.csv")),
+    *(
+        Path(__file__).parent / "data" / name
+        for name in ("fresh_events.csv", "fresh_events3.csv", "fresh_events4.csv", "fresh_events5.csv")
+    ),
 ]
 
 
