@@ -445,6 +445,8 @@ class OnnxEncoder:
         ids = self.token_ids(
             sentences, self._prompt(prompt_name if isinstance(prompt_name, str) else None, prompt if isinstance(prompt, str) else None)
         )
+        if not ids:
+            return np.zeros((0, 0), dtype=np.float32)
         groups: dict[int, list[int]] = {}
         for index, row in enumerate(ids):
             groups.setdefault(len(row), []).append(index)
@@ -476,8 +478,6 @@ class OnnxEncoder:
                     helper.result()
         else:
             work()
-        if not runs:
-            return np.zeros((0, 0), dtype=np.float32)
         vectors = np.zeros((len(ids), outputs[0].shape[1]), dtype=np.float32)
         for run, output in zip(runs, outputs, strict=True):
             vectors[run] = output

@@ -30,6 +30,7 @@ from analysis.embed import exact_length_batches, load_sentence_transformer
 from analysis.evaluate import Evaluation, cross_validate, evaluate, score_labels
 from analysis.labels import load_labels
 from analysis.model_setup import ensure_default_model
+from analysis.onnx_backend import default_threads
 from analysis.scorer import ScorerStore
 from analysis.themes import load_themes
 
@@ -44,7 +45,7 @@ class LayerVectors:
     def __init__(self, folder: Path, cache: Path) -> None:
         import torch
 
-        torch.set_num_threads(len(os.sched_getaffinity(0)))
+        torch.set_num_threads(default_threads())
         self.model = load_sentence_transformer(str(folder))
         self.prompt = "query: "  # the model's default prompt, as the pipeline embeds paragraphs
         self.cache = cache
