@@ -20,7 +20,7 @@ TESTS = [
     EVALUATION_LABELS,
     *(
         Path(__file__).parent / "data" / name
-        for name in ("fresh_events.csv", "fresh_events3.csv", "fresh_events4.csv", "fresh_events5.csv")
+        for name in ("fresh_events.csv", "fresh_events3.csv", "fresh_events4.csv", "fresh_events5.csv", "fresh_events6.csv")
     ),
 ]
 
@@ -59,8 +59,14 @@ def test_every_article_has_one_event(path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("path", "name"),
-    [(TESTS[1], "test_events2"), (TESTS[2], "test_events3"), (TESTS[3], "test_events4"), (TESTS[4], "test_events5")],
-    ids=["second", "third", "fourth", "fifth"],
+    [
+        (TESTS[1], "test_events2"),
+        (TESTS[2], "test_events3"),
+        (TESTS[3], "test_events4"),
+        (TESTS[4], "test_events5"),
+        (TESTS[5], "test_events6"),
+    ],
+    ids=["second", "third", "fourth", "fifth", "sixth"],
 )
 def test_the_fresh_test_events_are_absent_from_training(path: Path, name: str) -> None:
     """A fresh set's events are in no training file (it is also measured with --by event, which would leave them out)."""
