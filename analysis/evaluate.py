@@ -52,6 +52,12 @@ class Evaluation:
             "errors": self.errors.to_dict(orient="records"),
         }
 
+    def headline(self) -> str:
+        """Macro-F1 of the first part, all / fa / ar, as ``0.806 / 0.804 / 0.808`` (``nan`` for a language absent)."""
+        macro = self.macro_f1
+        rows = macro[macro["part"] == macro["part"].iloc[0]].set_index("language")["macro_f1"]
+        return " / ".join(f"{rows.get(language, float('nan')):.3f}" for language in ("all", "fa", "ar"))
+
 
 def score_labels(
     labels: pd.DataFrame,

@@ -27,7 +27,7 @@ import numpy as np
 
 from analysis.config import framing_home
 from analysis.embed import exact_length_batches, load_sentence_transformer
-from analysis.evaluate import Evaluation, cross_validate, evaluate, score_labels
+from analysis.evaluate import cross_validate, evaluate, score_labels
 from analysis.labels import load_labels
 from analysis.model_setup import ensure_default_model
 from analysis.onnx_backend import default_threads
@@ -86,13 +86,6 @@ class LayerVectors:
         return embed
 
 
-def figures(evaluation: Evaluation) -> str:
-    """``all / fa / ar`` macro-F1 of an evaluation's first part."""
-    macro = evaluation.macro_f1
-    rows = macro[macro["part"] == macro["part"].iloc[0]].set_index("language")["macro_f1"]
-    return " / ".join(f"{rows.get(language, float('nan')):.3f}" for language in ("all", "fa", "ar"))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("variants", nargs="*", default=DEFAULT_VARIANTS, help="comma-separated layers, e.g. 6,9,12 (default: a few)")
@@ -127,8 +120,8 @@ def main() -> None:
             fresh_scores = score_labels(
                 fresh, themes, vectors.embedding(chosen), 5, model_id=f"layer-study-{variant}", by="event", store=store
             )
-            measured = f" {figures(evaluate(fresh, fresh_scores, held.thresholds)):>30}"
-        print(f"{variant:12} {figures(at):>22} {figures(held):>30}{measured}   ({time.perf_counter() - started:.0f} s)", flush=True)
+            measured = f" {evaluate(fresh, fresh_scores, held.thresholds).headline():>30}"
+        print(f"{variant:12} {at.headline():>22} {held.headline():>30}{measured}   ({time.perf_counter() - started:.0f} s)", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,127 @@
+"""Which scoring choices carry to new writers on new events? `.venv/bin/python bench/leave_set_out.py [VARIANT ...]`.
+
+A study, not the shipped method. The fresh events sets (README, "Accuracy") were each written by two writers who
+read only the guidelines, on five events in no training file, and measured once. Here they serve as a development
+set: each set is scored whole by themes that never saw its events or its writers, under each variant of the
+scoring, so that a choice is judged on text unlike the training text before a new set measures it once.
+
+A VARIANT is `shipped` or a comma-separated list of changes:
+- `KEY=VALUE` sets one of the themes file's `[scoring]` settings (`c=3`, `wording_weight=0`, `units=sentences`);
+- `+sets` adds the other fresh sets to the training paragraphs (each set held out whole, both its writers and
+  all its events: leaving out one event at a time would let the themes learn a writer's way of framing from the
+  same writer's other events).
+
+For each variant the thresholds are chosen on its training paragraphs' leave-events-out scores (10 folds), as the
+shipped ones were (`framing evaluate analysis/data/labelled_paragraphs.csv --by event`, "Thresholds fitted on all
+labels"). Prints macro-F1 (all / fa / ar): under leave-events-out on the training paragraphs (thresholds chosen
+without each event), then per set and over the sets pooled, at the chosen thresholds and, for the record, at the
+shipped ones. Vectors come from the embedding cache (FRAMING_HOME); fits are kept in a temporary folder. A
+variant takes one to four minutes on the 2-core machine. Read differences below 0.03 on one set as noise (each set's
+interval is about ±0.06; the pooled one about ±0.03).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analysis.embed import make_embedder  # noqa: E402
+from analysis.evaluate import cross_validate, evaluate, score_labels  # noqa: E402
+from analysis.labels import load_labels  # noqa: E402
+from analysis.scorer import ScorerStore  # noqa: E402
+from analysis.themes import LabelledParagraphs, ScoringSettings, ThemeSet, load_themes  # noqa: E402
+
+FRESH_SETS = [
+    ROOT / "tests" / "data" / name for name in ("fresh_events.csv", "fresh_events3.csv", "fresh_events4.csv", "fresh_events5.csv")
+]
+TRAINING = ROOT / "analysis" / "data" / "labelled_paragraphs.csv"
+EVENT_FOLDS = 10
+ADD_SETS = "+sets"
+
+
+def scoring_changes(variant: str) -> dict[str, object]:
+    """The ``[scoring]`` settings a variant changes, typed like :class:`ScoringSettings`' fields."""
+    types = {field.name: field.type for field in dataclasses.fields(ScoringSettings)}
+    changes: dict[str, object] = {}
+    for change in variant.split(","):
+        if change in ("shipped", ADD_SETS):
+            continue
+        key, _, value = change.partition("=")
+        if key not in types or not value:
+            raise SystemExit(f"{change}: a variant is `shipped`, `{ADD_SETS}` or KEY=VALUE with KEY one of {', '.join(types)}")
+        kind = types[key]
+        changes[key] = value.lower() == "true" if kind in (bool, "bool") else float(value) if kind in (float, "float") else value
+    return changes
+
+
+def with_added(themes: ThemeSet, added: pd.DataFrame) -> ThemeSet:
+    """The themes learning from their labelled paragraphs and ``added``."""
+    assert themes.labelled is not None
+    return dataclasses.replace(
+        themes, labelled=LabelledParagraphs.concat([themes.labelled, LabelledParagraphs.from_table(added, themes.ids)])
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("variants", nargs="*", default=["shipped", ADD_SETS], help="variants (default: shipped +sets)")
+    parser.add_argument("--sets", nargs="+", type=Path, default=FRESH_SETS, help="the fresh sets (default: the four measured ones)")
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    shipped = load_themes()
+    training = load_labels(TRAINING, shipped.ids)
+    sets = {path.name: load_labels(path, shipped.ids) for path in args.sets}
+    embedder = make_embedder()
+    store = ScorerStore(Path(tempfile.mkdtemp(prefix="leave-set-out-")))
+
+    def scored(labels: pd.DataFrame, themes: ThemeSet) -> pd.DataFrame:
+        return score_labels(labels, themes, embedder.embed, EVENT_FOLDS, model_id=embedder.model_id, by="event", store=store)
+
+    def chosen_thresholds(themes: ThemeSet, taught: pd.DataFrame) -> dict[str, float]:
+        """Thresholds chosen on the themes' labelled paragraphs (``taught``) scored under leave-events-out."""
+        held = cross_validate(taught, scored(taught, themes), themes.ids, folds=EVENT_FOLDS, part="event", by="event")
+        print(f"{variant:36} {f'training ({len(taught):,}), by event':20} {held.headline():>24}", flush=True)
+        return held.thresholds
+
+    print(f"{'variant':36} {'set':20} {'chosen thresholds':>24} {'shipped thresholds':>24}")
+    for variant in args.variants:
+        started = time.perf_counter()
+        base = dataclasses.replace(shipped, scoring=dataclasses.replace(shipped.scoring, **scoring_changes(variant)))  # type: ignore[arg-type]
+        adds_sets = ADD_SETS in variant.split(",")
+        base_thresholds = None if adds_sets else chosen_thresholds(base, training)
+        pooled: list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = []
+        for name, held_out in sets.items():
+            themes, thresholds = base, base_thresholds
+            if adds_sets:
+                others = pd.concat([labels for other, labels in sets.items() if other != name], ignore_index=True)
+                themes = with_added(base, others)
+                thresholds = chosen_thresholds(themes, pd.concat([training, others], ignore_index=True))
+            assert thresholds is not None
+            scores = scored(held_out, themes)
+            chosen = scores.assign(**{f"score_{t}": scores[f"score_{t}"] - thresholds[t] for t in shipped.ids})
+            pooled.append((held_out, scores, chosen))
+            on_set = evaluate(held_out, chosen, dict.fromkeys(shipped.ids, 0.0)).headline()
+            on_set_shipped = evaluate(held_out, scores, shipped.thresholds()).headline()
+            print(f"{variant:36} {name:20} {on_set:>24} {on_set_shipped:>24}", flush=True)
+        labels = pd.concat([held_out.assign(set="pooled") for held_out, _, _ in pooled], ignore_index=True)
+        at_chosen = evaluate(labels, pd.concat([chosen for *_, chosen in pooled], ignore_index=True), dict.fromkeys(shipped.ids, 0.0))
+        at_shipped = evaluate(labels, pd.concat([scores for _, scores, _ in pooled], ignore_index=True), shipped.thresholds())
+        print(
+            f"{variant:36} {'pooled':20} {at_chosen.headline():>24} {at_shipped.headline():>24}"
+            f"   ({time.perf_counter() - started:.0f} s; thresholds {base_thresholds or 'per held-out set'})",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
