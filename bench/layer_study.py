@@ -100,7 +100,8 @@ def main() -> None:
     vectors = LayerVectors(folder, framing_home() / "cache" / f"layer_study-{folder.name}.npz")
     themes = load_themes()
     labels = load_labels(ROOT / "analysis" / "data" / "labelled_paragraphs.csv", themes.ids)
-    store = ScorerStore(Path(tempfile.mkdtemp(prefix="layer-study-")))  # the n-gram vocabularies are shared by the variants
+    fits = tempfile.TemporaryDirectory(prefix="layer-study-")  # removed at exit
+    store = ScorerStore(Path(fits.name))  # the n-gram vocabularies are shared by the variants
     print(f"leave-events-out (10 folds) on {len(labels):,} labelled paragraphs, macro-F1 all / fa / ar")
     fresh = load_labels(args.fresh, themes.ids) if args.fresh else None
     print(
