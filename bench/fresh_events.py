@@ -25,7 +25,8 @@ from analysis import cli  # noqa: E402
 from analysis.fresh_events import LANGUAGES, RESULTS_PATH, fresh_record  # noqa: E402
 
 FRESH_SETS = [
-    ROOT / "tests" / "data" / name for name in ("fresh_events.csv", "fresh_events3.csv", "fresh_events4.csv", "fresh_events5.csv")
+    ROOT / "tests" / "data" / name
+    for name in ("fresh_events.csv", "fresh_events3.csv", "fresh_events4.csv", "fresh_events5.csv", "fresh_events6.csv")
 ]
 COMMAND = "python bench/fresh_events.py"
 

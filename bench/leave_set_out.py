@@ -42,7 +42,8 @@ from analysis.scorer import ScorerStore  # noqa: E402
 from analysis.themes import LabelledParagraphs, ScoringSettings, ThemeSet, load_themes  # noqa: E402
 
 FRESH_SETS = [
-    ROOT / "tests" / "data" / name for name in ("fresh_events.csv", "fresh_events3.csv", "fresh_events4.csv", "fresh_events5.csv")
+    ROOT / "tests" / "data" / name
+    for name in ("fresh_events.csv", "fresh_events3.csv", "fresh_events4.csv", "fresh_events5.csv", "fresh_events6.csv")
 ]
 TRAINING = ROOT / "analysis" / "data" / "labelled_paragraphs.csv"
 EVENT_FOLDS = 10
@@ -75,14 +76,15 @@ def with_added(themes: ThemeSet, added: pd.DataFrame) -> ThemeSet:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("variants", nargs="*", default=["shipped", ADD_SETS], help="variants (default: shipped +sets)")
-    parser.add_argument("--sets", nargs="+", type=Path, default=FRESH_SETS, help="the fresh sets (default: the four measured ones)")
+    parser.add_argument("--sets", nargs="+", type=Path, default=FRESH_SETS, help="the fresh sets (default: every measured one)")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     shipped = load_themes()
     training = load_labels(TRAINING, shipped.ids)
     sets = {path.name: load_labels(path, shipped.ids) for path in args.sets}
     embedder = make_embedder()
-    store = ScorerStore(Path(tempfile.mkdtemp(prefix="leave-set-out-")))
+    fits = tempfile.TemporaryDirectory(prefix="leave-set-out-")  # removed at exit
+    store = ScorerStore(Path(fits.name))
 
     def scored(labels: pd.DataFrame, themes: ThemeSet) -> pd.DataFrame:
         return score_labels(labels, themes, embedder.embed, EVENT_FOLDS, model_id=embedder.model_id, by="event", store=store)
