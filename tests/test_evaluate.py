@@ -29,6 +29,12 @@ def test_trust_summary_uses_the_held_out_set_and_names_a_language_gap() -> None:
     assert "better on Persian than on Arabic" in summary
 
 
+def test_the_headline_is_the_first_parts_macro_f1_per_language() -> None:
+    evaluation = _evaluation([("all", "all", 20, 0.8123), ("all", "fa", 10, 0.9), ("all", "ar", 10, 0.7), ("test", "all", 5, 0.1)])
+    assert evaluation.headline() == "0.812 / 0.900 / 0.700"
+    assert _evaluation([("mine", "all", 4, 0.5), ("mine", "fa", 4, 0.5)]).headline() == "0.500 / 0.500 / nan"
+
+
 def test_trust_summary_without_a_test_set_uses_all_labels() -> None:
     good = trust_summary(_evaluation([("mine", "fa", 40, 0.85)]))
     assert good.startswith("On 40 labelled paragraphs") and "good agreement" in good and "better on" not in good
@@ -270,6 +276,22 @@ def test_leave_one_event_out_needs_an_event_column(fake_embedder: Embedder) -> N
     labels = _labels()
     with pytest.raises(LabelsError, match="event"):
         score_labels(labels, load_themes(), fake_embedder.embed, by="event")
+
+
+def test_the_leave_set_out_study_reads_variants_as_typed_scoring_settings() -> None:
+    """bench/leave_set_out.py: `shipped`, `+sets` and KEY=VALUE changes of [scoring], typed as the settings are."""
+    from tests.helpers import bench_script
+
+    bench = bench_script("leave_set_out")
+    assert bench.scoring_changes("shipped") == {} and bench.scoring_changes("+sets") == {}
+    assert bench.scoring_changes("wording_weight=3,units=sentences,mask_event_words=false,+sets") == {
+        "wording_weight": 3.0,
+        "units": "sentences",
+        "mask_event_words": False,
+    }
+    for bad in ("colour=red", "c=", "wording"):
+        with pytest.raises(SystemExit, match="a variant is"):
+            bench.scoring_changes(bad)
 
 
 @pytest.mark.parametrize(("fresh", "rows"), [(False, 320), (True, 530)])
