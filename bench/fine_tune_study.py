@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from analysis.config import framing_home  # noqa: E402
 from analysis.embed import make_embedder  # noqa: E402
-from analysis.evaluate import best_threshold, evaluate, score_labels  # noqa: E402
+from analysis.evaluate import Evaluation, best_threshold, evaluate, score_labels  # noqa: E402
 from analysis.labels import load_labels  # noqa: E402
 from analysis.model_setup import ensure_default_model  # noqa: E402
 from analysis.onnx_backend import default_threads  # noqa: E402
@@ -117,8 +117,8 @@ def layer_scores(target: Path, layer: object, labels: pd.DataFrame, theme_ids: l
     return pd.DataFrame(logits, columns=[f"score_{theme_id}" for theme_id in theme_ids], index=labels.index)
 
 
-def leave_set_out(sets: dict[str, pd.DataFrame], scores: dict[str, pd.DataFrame], theme_ids: list[str]) -> None:
-    """Print each set's macro-F1 at thresholds chosen on the other sets' scores, and the sets pooled."""
+def leave_set_out(sets: dict[str, pd.DataFrame], scores: dict[str, pd.DataFrame], theme_ids: list[str]) -> Evaluation:
+    """Print each set's macro-F1 at thresholds chosen on the other sets' scores, and the sets pooled; return the pooled."""
     shifted = {}
     for name, labels in sets.items():
         others = [other for other in sets if other != name]
@@ -128,7 +128,9 @@ def leave_set_out(sets: dict[str, pd.DataFrame], scores: dict[str, pd.DataFrame]
         shifted[name] = scores[name].assign(**{f"score_{t}": scores[name][f"score_{t}"] - thresholds[t] for t in theme_ids})
         print(f"    {name:20} {evaluate(labels, shifted[name], dict.fromkeys(theme_ids, 0.0)).headline()}")
     pooled = pd.concat([labels.assign(set="pooled") for labels in sets.values()], ignore_index=True)
-    print(f"    {'pooled':20} {evaluate(pooled, pd.concat(shifted.values(), ignore_index=True), dict.fromkeys(theme_ids, 0.0)).headline()}")
+    result = evaluate(pooled, pd.concat(shifted.values(), ignore_index=True), dict.fromkeys(theme_ids, 0.0))
+    print(f"    {'pooled':20} {result.headline()}")
+    return result
 
 
 def main() -> None:

@@ -294,6 +294,27 @@ def test_the_leave_set_out_study_reads_variants_as_typed_scoring_settings() -> N
             bench.scoring_changes(bad)
 
 
+def test_the_fine_tune_study_judges_each_set_at_thresholds_chosen_on_the_others(capsys: pytest.CaptureFixture[str]) -> None:
+    """bench/fine_tune_study.py: a set's own labels never choose its threshold."""
+    from tests.helpers import bench_script
+
+    bench = bench_script("fine_tune_study")
+
+    def one_set(name: str, scores: list[float]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        labels = pd.DataFrame(
+            {"set": name, "doc_id": [f"{name}{row}" for row in range(4)], "language": ["fa", "ar"] * 2, "text": "…", "alpha": [1, 1, 0, 0]}
+        )
+        return labels, pd.DataFrame({"score_alpha": scores})
+
+    parts = {"a": one_set("a", [0.9, 0.8, 0.2, 0.1]), "b": one_set("b", [0.7, 0.6, 0.3, 0.2]), "odd": one_set("odd", [5.0, 4.0, 3.0, 2.0])}
+    sets, scores = {name: part[0] for name, part in parts.items()}, {name: part[1] for name, part in parts.items()}
+    pooled = bench.leave_set_out(sets, scores, ["alpha"])
+    lines = {line.split()[0]: line.split()[1] for line in capsys.readouterr().out.splitlines()}
+    assert lines["a"] == lines["b"] == "1.000"  # thresholds from the others separate these sets too
+    assert lines["odd"] == "0.667"  # its own labels would separate it; the others' thresholds call all four positive
+    assert pooled.headline().startswith("0.857")
+
+
 @pytest.mark.parametrize(("fresh", "rows"), [(False, 320), (True, 530)])
 def test_second_annotators_labels_pair_with_the_first(fresh: bool, rows: int) -> None:
     """bench/agreement.py pairs each blind second labelling with the first, row by row, and an annotator agrees with
