@@ -89,7 +89,7 @@ def main() -> None:
     def scored(labels: pd.DataFrame, themes: ThemeSet) -> pd.DataFrame:
         return score_labels(labels, themes, embedder.embed, EVENT_FOLDS, model_id=embedder.model_id, by="event", store=store)
 
-    def chosen_thresholds(themes: ThemeSet, taught: pd.DataFrame) -> dict[str, float]:
+    def chosen_thresholds(variant: str, themes: ThemeSet, taught: pd.DataFrame) -> dict[str, float]:
         """Thresholds chosen on the themes' labelled paragraphs (``taught``) scored under leave-events-out."""
         held = cross_validate(taught, scored(taught, themes), themes.ids, folds=EVENT_FOLDS, part="event", by="event")
         print(f"{variant:36} {f'training ({len(taught):,}), by event':20} {held.headline():>24}", flush=True)
@@ -100,14 +100,14 @@ def main() -> None:
         started = time.perf_counter()
         base = dataclasses.replace(shipped, scoring=dataclasses.replace(shipped.scoring, **scoring_changes(variant)))  # type: ignore[arg-type]
         adds_sets = ADD_SETS in variant.split(",")
-        base_thresholds = None if adds_sets else chosen_thresholds(base, training)
+        base_thresholds = None if adds_sets else chosen_thresholds(variant, base, training)
         pooled: list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = []
         for name, held_out in sets.items():
             themes, thresholds = base, base_thresholds
             if adds_sets:
                 others = pd.concat([labels for other, labels in sets.items() if other != name], ignore_index=True)
                 themes = with_added(base, others)
-                thresholds = chosen_thresholds(themes, pd.concat([training, others], ignore_index=True))
+                thresholds = chosen_thresholds(variant, themes, pd.concat([training, others], ignore_index=True))
             assert thresholds is not None
             scores = scored(held_out, themes)
             chosen = scores.assign(**{f"score_{t}": scores[f"score_{t}"] - thresholds[t] for t in shipped.ids})
