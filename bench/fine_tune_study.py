@@ -40,13 +40,10 @@ from analysis.labels import load_labels  # noqa: E402
 from analysis.model_setup import ensure_default_model  # noqa: E402
 from analysis.onnx_backend import default_threads  # noqa: E402
 from analysis.scorer import ScorerStore  # noqa: E402
-from analysis.themes import load_themes  # noqa: E402
+from analysis.themes import BUNDLED_LABELLED, DATA_FOLDER, load_themes  # noqa: E402
+from bench.fresh_events import FRESH_SETS  # noqa: E402
 
-TRAINING = ROOT / "analysis" / "data" / "labelled_paragraphs.csv"
-FRESH_SETS = [
-    ROOT / "tests" / "data" / name
-    for name in ("fresh_events.csv", "fresh_events3.csv", "fresh_events4.csv", "fresh_events5.csv", "fresh_events6.csv")
-]
+TRAINING = DATA_FOLDER / BUNDLED_LABELLED
 SETTINGS = {"epochs": 3, "batch": 16, "model_lr": 2e-5, "layer_lr": 1e-3, "scale": 20.0, "max_tokens": 256, "seed": 0, "warmup": 0.1}
 PROMPT = "query: "
 

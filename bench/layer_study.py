@@ -9,8 +9,8 @@ normalised again. Each LAYERS argument is a comma-separated list, e.g. `6,9,12`;
 
 Prints, per variant, macro-F1 at the shipped thresholds and with thresholds chosen without each event (all,
 Persian, Arabic); with `--fresh FILE`, also macro-F1 on that file (events in no training file, scored by themes
-fitted on every training paragraph) at the thresholds chosen on the training paragraphs' leave-events-out scores. The first run embeds the themes' training texts with PyTorch (about 3,500 texts, a few minutes on
-2 cores) and keeps every layer in FRAMING_HOME's cache folder (`layer_study-<model>.npz`); a variant then takes
+fitted on every training paragraph) at the thresholds chosen on the training paragraphs' leave-events-out scores.
+The first run embeds the themes' training texts with PyTorch (about 3,500 texts, a few minutes on 2 cores) and keeps every layer in FRAMING_HOME's cache folder (`layer_study-<model>.npz`); a variant then takes
 about 20 s. Read differences of 0.01 as noise: the interval of the leave-events-out figure is about ±0.015.
 """
 

@@ -39,13 +39,10 @@ from analysis.embed import make_embedder  # noqa: E402
 from analysis.evaluate import cross_validate, evaluate, score_labels  # noqa: E402
 from analysis.labels import load_labels  # noqa: E402
 from analysis.scorer import ScorerStore  # noqa: E402
-from analysis.themes import LabelledParagraphs, ScoringSettings, ThemeSet, load_themes  # noqa: E402
+from analysis.themes import BUNDLED_LABELLED, DATA_FOLDER, LabelledParagraphs, ScoringSettings, ThemeSet, load_themes  # noqa: E402
+from bench.fresh_events import FRESH_SETS  # noqa: E402
 
-FRESH_SETS = [
-    ROOT / "tests" / "data" / name
-    for name in ("fresh_events.csv", "fresh_events3.csv", "fresh_events4.csv", "fresh_events5.csv", "fresh_events6.csv")
-]
-TRAINING = ROOT / "analysis" / "data" / "labelled_paragraphs.csv"
+TRAINING = DATA_FOLDER / BUNDLED_LABELLED
 EVENT_FOLDS = 10
 ADD_SETS = "+sets"
 
