@@ -237,6 +237,30 @@ def bert_state_dict(packed: PackedModel) -> dict[str, np.ndarray]:
     return state
 
 
+def merge_adapter(state: dict[str, np.ndarray], adapter: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Return ``state`` with a low-rank adapter folded into its weights: ``W + scale * up @ down`` per adapted layer.
+
+    ``adapter`` holds ``<weight name>.down`` (rank x inputs) and ``<weight name>.up`` (outputs x rank) for each
+    adapted weight, and ``scale`` (a scalar array).
+
+    Raises:
+        ValueError: an adapter part names a weight the model lacks, or its shape does not fit.
+    """
+    merged = dict(state)
+    scale = float(adapter["scale"])
+    for key in sorted(adapter):
+        if not key.endswith(".down"):
+            continue
+        name = key.removesuffix(".down")
+        if name not in state:
+            raise ValueError(f"the adapter adapts {name}, which the model does not have")
+        change = scale * (adapter[f"{name}.up"].astype(np.float64) @ adapter[key].astype(np.float64))
+        if change.shape != state[name].shape:
+            raise ValueError(f"the adapter's {name} is {change.shape}, the model's weight is {state[name].shape}")
+        merged[name] = (state[name].astype(np.float64) + change).astype(np.float32)
+    return merged
+
+
 def precompiled_charsmap(mapping: dict[int, str]) -> bytes:
     """Compile a per-code-point normalisation map into SentencePiece's "precompiled charsmap".
 

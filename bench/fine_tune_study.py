@@ -7,6 +7,10 @@ per theme, binary cross-entropy with each theme's positives weighted by its nega
 model, 1e-3 for the layer), 3 epochs of batches of 16 (seed 0, linear warm-up over a tenth of the steps then decay),
 paragraphs cut at 256 tokens in training (512 when embedding, as shipped), the pipeline's "query: " prompt. The result is saved as a sentence-transformers folder in
 FRAMING_HOME's cache (`fine_tune_study-<digest>`, reused when present; about 10 minutes to make on 2 cores).
+With ``--rank R`` the layers' weights stay frozen and a low-rank adapter is trained instead (rank R, on the
+attention and feed-forward weights of the 12 layers): a change small enough to ship as data. It is folded into the
+weights by :func:`analysis.model_setup.merge_adapter`, the way a shipped build would fold it, and saved as
+``adapter.npz`` in the folder.
 
 Then every measured fresh events set (events and writers the training text never had) is scored twice by the shipped
 scorer, fitted on all training paragraphs: with the shipped vectors, and with the fine-tuned model's. The fine-tuned
@@ -22,6 +26,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -37,7 +42,7 @@ from analysis.config import framing_home  # noqa: E402
 from analysis.embed import make_embedder  # noqa: E402
 from analysis.evaluate import Evaluation, best_threshold, evaluate, score_labels  # noqa: E402
 from analysis.labels import load_labels  # noqa: E402
-from analysis.model_setup import ensure_default_model  # noqa: E402
+from analysis.model_setup import ensure_default_model, merge_adapter  # noqa: E402
 from analysis.onnx_backend import default_threads  # noqa: E402
 from analysis.scorer import ScorerStore  # noqa: E402
 from analysis.themes import BUNDLED_LABELLED, DATA_FOLDER, load_themes  # noqa: E402
@@ -45,7 +50,69 @@ from bench.fresh_events import FRESH_SETS  # noqa: E402
 
 TRAINING = DATA_FOLDER / BUNDLED_LABELLED
 SETTINGS = {"epochs": 3, "batch": 16, "model_lr": 2e-5, "layer_lr": 1e-3, "scale": 20.0, "max_tokens": 256, "seed": 0, "warmup": 0.1}
+ADAPTER = {"rank": 0, "alpha": 8.0, "lr": 5e-4}  # rank 0: every layer weight is trained, no adapter
+ADAPTED = (
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+)
 PROMPT = "query: "
+
+
+def low_rank(base: object, rank: int, alpha: float) -> object:
+    """Wrap a frozen ``torch.nn.Linear`` with a trainable low-rank change: ``base(x) + alpha / rank * up(down(x))``."""
+    import torch
+
+    class LowRank(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.base = base
+            for parameter in base.parameters():  # type: ignore[attr-defined]
+                parameter.requires_grad_(False)
+            self.down = torch.nn.Linear(base.in_features, rank, bias=False)  # type: ignore[attr-defined]
+            self.up = torch.nn.Linear(rank, base.out_features, bias=False)  # type: ignore[attr-defined]
+            torch.nn.init.zeros_(self.up.weight)  # starts as the base model
+
+        def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+            return self.base(inputs) + alpha / rank * self.up(self.down(inputs))  # type: ignore[operator]
+
+    return LowRank()
+
+
+def add_adapter(bert: object, rank: int, alpha: float) -> dict[str, object]:
+    """Freeze ``bert`` and wrap its attention and feed-forward weights with low-rank changes; return them by weight name."""
+    for parameter in bert.parameters():  # type: ignore[attr-defined]
+        parameter.requires_grad_(False)
+    wrapped = {}
+    for index, layer in enumerate(bert.encoder.layer):  # type: ignore[attr-defined]
+        for path in ADAPTED:
+            owner_path, _, attribute = path.rpartition(".")
+            owner = layer.get_submodule(owner_path)
+            wrapped[f"encoder.layer.{index}.{path}.weight"] = module = low_rank(getattr(owner, attribute), rank, alpha)
+            setattr(owner, attribute, module)
+    return wrapped
+
+
+def adapter_arrays(wrapped: dict[str, object], rank: int, alpha: float) -> dict[str, np.ndarray]:
+    """The trained adapter as the arrays :func:`analysis.model_setup.merge_adapter` folds into the weights."""
+    arrays = {"scale": np.array(alpha / rank, dtype=np.float32)}
+    for name, module in wrapped.items():
+        arrays[f"{name}.down"] = module.down.weight.detach().numpy().copy()  # type: ignore[attr-defined]
+        arrays[f"{name}.up"] = module.up.weight.detach().numpy().copy()  # type: ignore[attr-defined]
+    return arrays
+
+
+def write_adapted_model(folder: Path, adapter: dict[str, np.ndarray], target: Path) -> None:
+    """Copy the model folder to ``target`` with the adapter folded into its weights (as the shipped build would)."""
+    from safetensors.numpy import load_file, save_file
+
+    shutil.copytree(folder, target, ignore=shutil.ignore_patterns("onnx"), dirs_exist_ok=True)
+    state = merge_adapter(load_file(str(folder / "model.safetensors")), adapter)
+    save_file(state, str(target / "model.safetensors"), metadata={"format": "pt"})
+    np.savez(target / "adapter.npz", **adapter)  # type: ignore[arg-type]
 
 
 def fine_tuned(folder: Path, training: pd.DataFrame, theme_ids: list[str], target: Path) -> tuple[Path, object]:
@@ -62,6 +129,8 @@ def fine_tuned(folder: Path, training: pd.DataFrame, theme_ids: list[str], targe
         return target, layer
     model = SentenceTransformer(str(folder), device="cpu")
     model.max_seq_length = int(SETTINGS["max_tokens"])
+    rank = int(ADAPTER["rank"])
+    wrapped = add_adapter(model[0].auto_model, rank, ADAPTER["alpha"]) if rank else {}
     model[0].auto_model.embeddings.word_embeddings.weight.requires_grad_(False)
     texts = [PROMPT + text for text in training["text"]]
     truth = torch.tensor(training[theme_ids].to_numpy(dtype=np.float32))
@@ -69,7 +138,7 @@ def fine_tuned(folder: Path, training: pd.DataFrame, theme_ids: list[str], targe
     loss_of = torch.nn.BCEWithLogitsLoss(pos_weight=(len(truth) - positives) / positives)
     optimiser = torch.optim.AdamW(
         [
-            {"params": [p for p in model.parameters() if p.requires_grad], "lr": SETTINGS["model_lr"]},
+            {"params": [p for p in model.parameters() if p.requires_grad], "lr": ADAPTER["lr"] if rank else SETTINGS["model_lr"]},
             {"params": layer.parameters(), "lr": SETTINGS["layer_lr"]},
         ]
     )
@@ -98,8 +167,11 @@ def fine_tuned(folder: Path, training: pd.DataFrame, theme_ids: list[str], targe
             step += 1
         print(f"epoch {epoch + 1}: loss {total / len(texts):.4f} ({time.perf_counter() - started:.0f} s, {step} steps)", flush=True)
     model.eval()
-    model.max_seq_length = 512  # embedded as the shipped model embeds
-    model.save(str(target))
+    if rank:
+        write_adapted_model(folder, adapter_arrays(wrapped, rank, ADAPTER["alpha"]), target)
+    else:
+        model.max_seq_length = 512  # embedded as the shipped model embeds
+        model.save(str(target))
     torch.save(layer.state_dict(), target / "theme_layer.pt")
     return target, layer
 
@@ -140,8 +212,16 @@ def main() -> None:
         metavar="THEME",
         help="fine-tune without this theme's labels, as if it were a researcher's own theme, and print its F1 with both vectors",
     )
+    parser.add_argument(
+        "--rank",
+        type=int,
+        default=0,
+        help="train a low-rank adapter of this rank on the layers' weights instead of the weights themselves "
+        f"(alpha {ADAPTER['alpha']:g}, learning rate {ADAPTER['lr']:g}): a change small enough to ship as data",
+    )
     args = parser.parse_args()
     SETTINGS["seed"] = args.seed
+    ADAPTER["rank"] = args.rank
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     themes = load_themes()
     if args.without is not None and args.without not in themes.ids:
@@ -150,7 +230,9 @@ def main() -> None:
     training = load_labels(TRAINING, themes.ids)
     folder = ensure_default_model()
     digest = hashlib.sha256(
-        json.dumps([SETTINGS, tuned], sort_keys=True).encode() + TRAINING.read_bytes() + folder.name.encode()
+        json.dumps([SETTINGS, tuned] + ([ADAPTER, ADAPTED] if args.rank else []), sort_keys=True).encode()
+        + TRAINING.read_bytes()
+        + folder.name.encode()
     ).hexdigest()[:12]
     target, layer = fine_tuned(folder, training, tuned, framing_home() / "cache" / f"fine_tune_study-{digest}")
     sets = {path.name: load_labels(path, themes.ids) for path in FRESH_SETS}
