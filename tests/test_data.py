@@ -20,7 +20,7 @@ TESTS = [
     EVALUATION_LABELS,
     *(
         Path(__file__).parent / "data" / name
-        for name in ("fresh_events.csv", "fresh_events3.csv", "fresh_events4.csv", "fresh_events5.csv", "fresh_events6.csv")
+        for name in ("fresh_events.csv", "fresh_events3.csv", "fresh_events4.csv", "fresh_events5.csv", "fresh_events6.csv", "fresh_events7.csv")
     ),
 ]
 
@@ -65,8 +65,9 @@ def test_every_article_has_one_event(path: Path) -> None:
         (TESTS[3], "test_events4"),
         (TESTS[4], "test_events5"),
         (TESTS[5], "test_events6"),
+        (TESTS[6], "test_events7"),
     ],
-    ids=["second", "third", "fourth", "fifth", "sixth"],
+    ids=["second", "third", "fourth", "fifth", "sixth", "seventh"],
 )
 def test_the_fresh_test_events_are_absent_from_training(path: Path, name: str) -> None:
     """A fresh set's events are in no training file (it is also measured with --by event, which would leave them out)."""
