@@ -17,6 +17,8 @@ scorer, fitted on all training paragraphs: with the shipped vectors, and with th
 model saw every training event, so leave-events-out on the training paragraphs cannot choose its thresholds; for both
 models alike, each set is judged at thresholds chosen on the other fresh sets' scores (leave-set-out). Also the
 fine-tuned layer's own outputs, thresholded the same way. Prints macro-F1 all / fa / ar per set and pooled.
+``--judge FILE`` adds a set measured once (a new fresh set): it is judged, per event too, at thresholds chosen on all
+the measured fresh sets pooled, and takes no part in anything else.
 """
 
 from __future__ import annotations
@@ -186,19 +188,33 @@ def layer_scores(target: Path, layer: object, labels: pd.DataFrame, theme_ids: l
     return pd.DataFrame(logits, columns=[f"score_{theme_id}" for theme_id in theme_ids], index=labels.index)
 
 
-def leave_set_out(sets: dict[str, pd.DataFrame], scores: dict[str, pd.DataFrame], theme_ids: list[str]) -> Evaluation:
-    """Print each set's macro-F1 at thresholds chosen on the other sets' scores, and the sets pooled; return the pooled."""
+def leave_set_out(
+    sets: dict[str, pd.DataFrame], scores: dict[str, pd.DataFrame], theme_ids: list[str], judged: str | None = None
+) -> Evaluation:
+    """Print each set's macro-F1 at thresholds chosen on the other sets' scores, and the sets pooled; return the pooled.
+
+    The ``judged`` set takes no part in choosing any thresholds nor in the pooled figure: it is judged at thresholds
+    chosen on all the other sets, and printed apart, by event too.
+    """
     shifted = {}
     for name, labels in sets.items():
-        others = [other for other in sets if other != name]
+        others = [other for other in sets if other not in (name, judged)]
         other_labels = pd.concat([sets[other] for other in others], ignore_index=True)
         other_scores = pd.concat([scores[other] for other in others], ignore_index=True)
         thresholds = {t: best_threshold(other_scores[f"score_{t}"], other_labels[t]) for t in theme_ids}
         shifted[name] = scores[name].assign(**{f"score_{t}": scores[name][f"score_{t}"] - thresholds[t] for t in theme_ids})
-        print(f"    {name:20} {evaluate(labels, shifted[name], dict.fromkeys(theme_ids, 0.0)).headline()}")
-    pooled = pd.concat([labels.assign(set="pooled") for labels in sets.values()], ignore_index=True)
-    result = evaluate(pooled, pd.concat(shifted.values(), ignore_index=True), dict.fromkeys(theme_ids, 0.0))
+        if name != judged:
+            print(f"    {name:20} {evaluate(labels, shifted[name], dict.fromkeys(theme_ids, 0.0)).headline()}")
+    pooled = pd.concat([labels.assign(set="pooled") for name, labels in sets.items() if name != judged], ignore_index=True)
+    result = evaluate(
+        pooled, pd.concat([table for name, table in shifted.items() if name != judged], ignore_index=True), dict.fromkeys(theme_ids, 0.0)
+    )
     print(f"    {'pooled':20} {result.headline()}")
+    if judged is not None:
+        print(f"    judged: {judged:12} {evaluate(sets[judged], shifted[judged], dict.fromkeys(theme_ids, 0.0)).headline()}")
+        for event, labels in sets[judged].groupby("event", sort=True):
+            table = shifted[judged].loc[labels.index]
+            print(f"      {event:20} {evaluate(labels, table, dict.fromkeys(theme_ids, 0.0)).headline()}")
     return result
 
 
@@ -219,6 +235,12 @@ def main() -> None:
         help="train a low-rank adapter of this rank on the layers' weights instead of the weights themselves "
         f"(alpha {ADAPTER['alpha']:g}, learning rate {ADAPTER['lr']:g}): a change small enough to ship as data",
     )
+    parser.add_argument(
+        "--judge",
+        metavar="FILE",
+        type=Path,
+        help="a labelled set measured once: judged at thresholds chosen on all the measured fresh sets, kept out of the rest",
+    )
     args = parser.parse_args()
     SETTINGS["seed"] = args.seed
     ADAPTER["rank"] = args.rank
@@ -235,7 +257,8 @@ def main() -> None:
         + folder.name.encode()
     ).hexdigest()[:12]
     target, layer = fine_tuned(folder, training, tuned, framing_home() / "cache" / f"fine_tune_study-{digest}")
-    sets = {path.name: load_labels(path, themes.ids) for path in FRESH_SETS}
+    sets = {path.name: load_labels(path, themes.ids) for path in [*FRESH_SETS, *([args.judge] if args.judge else [])]}
+    judged = args.judge.name if args.judge else None
     fits = tempfile.TemporaryDirectory(prefix="fine-tune-study-")  # removed at exit
     store = ScorerStore(Path(fits.name))
     for title, embedder in (
@@ -247,13 +270,13 @@ def main() -> None:
             for name, labels in sets.items()
         }
         print(f"{title}: macro-F1 all / fa / ar, thresholds chosen on the other sets", flush=True)
-        pooled = leave_set_out(sets, scores, themes.ids)
+        pooled = leave_set_out(sets, scores, themes.ids, judged)
         if args.without is not None:
             metrics = pooled.metrics[pooled.metrics["part"] == pooled.metrics["part"].iloc[0]]
             f1 = metrics[metrics["theme"] == args.without].set_index("language")["f1"]
             print(f"    {args.without} alone, pooled F1: {' / '.join(f'{f1[language]:.3f}' for language in ('all', 'fa', 'ar'))}")
     print("fine-tuned theme layer alone: macro-F1 all / fa / ar, thresholds chosen on the other sets", flush=True)
-    leave_set_out(sets, {name: layer_scores(target, layer, labels, tuned) for name, labels in sets.items()}, tuned)
+    leave_set_out(sets, {name: layer_scores(target, layer, labels, tuned) for name, labels in sets.items()}, tuned, judged)
 
 
 if __name__ == "__main__":
