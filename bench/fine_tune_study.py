@@ -213,8 +213,8 @@ def leave_set_out(
     if judged is not None:
         print(f"    judged: {judged:12} {evaluate(sets[judged], shifted[judged], dict.fromkeys(theme_ids, 0.0)).headline()}")
         for event, labels in sets[judged].groupby("event", sort=True):
-            table = shifted[judged].loc[labels.index]
-            print(f"      {event:20} {evaluate(labels, table, dict.fromkeys(theme_ids, 0.0)).headline()}")
+            table = shifted[judged].loc[labels.index].reset_index(drop=True)
+            print(f"      {event:20} {evaluate(labels.reset_index(drop=True), table, dict.fromkeys(theme_ids, 0.0)).headline()}")
     return result
 
 
