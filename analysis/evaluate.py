@@ -23,7 +23,7 @@ from analysis.labels import NOT_LABELLED, LabelsError
 from analysis.languages import ALL, language_name
 from analysis.scorer import ScorerStore, fitted_scorer
 from analysis.text import normalize
-from analysis.themes import EmbedFunction, ThemeSet
+from analysis.themes import BUNDLED_LABELLED, DATA_FOLDER, EmbedFunction, ThemeSet
 
 HELD_OUT_SET = "test"
 GOOD_F1 = 0.8
@@ -186,10 +186,16 @@ def cross_validate(
             training = ~held_out & (labels[theme_id] != NOT_LABELLED).to_numpy()
             threshold = best_threshold(scores.loc[training, f"score_{theme_id}"], labels.loc[training, theme_id])
             predicted.loc[held_out, theme_id] = scores.loc[held_out, f"score_{theme_id}"] >= threshold
-    fitted = {
-        t: best_threshold(scores.loc[labels[t] != NOT_LABELLED, f"score_{t}"], labels.loc[labels[t] != NOT_LABELLED, t]) for t in theme_ids
-    }
-    return _evaluation(labels, scores, predicted, fitted, part)
+    return _evaluation(labels, scores, predicted, chosen_thresholds(labels, scores, theme_ids), part)
+
+
+def chosen_thresholds(labels: pd.DataFrame, scores: pd.DataFrame, theme_ids: Sequence[str]) -> dict[str, float]:
+    """Each theme's best-F1 threshold (:func:`best_threshold`) over the paragraphs labelled for it."""
+    chosen = {}
+    for theme_id in theme_ids:
+        labelled = labels[theme_id] != NOT_LABELLED
+        chosen[theme_id] = best_threshold(scores.loc[labelled, f"score_{theme_id}"], labels.loc[labelled, theme_id])
+    return chosen
 
 
 def trust_summary(evaluation: Evaluation) -> str:
@@ -216,6 +222,14 @@ def trust_summary(evaluation: Evaluation) -> str:
         best, worst = (language_name(code) for code in by_language.sort_values("macro_f1", ascending=False)["language"].iloc[[0, -1]])
         summary += f" The scorer does better on {best} than on {worst}, so part of a gap between the languages may come from the scorer."
     return summary
+
+
+def seen_by_adapter(labels: pd.DataFrame) -> int:
+    """How many labelled paragraphs are among the bundled labelled paragraphs, on which the default model's theme
+    adapter was trained (:mod:`analysis.model_setup`): figures on them are optimistic with that model."""
+    training = pd.read_csv(DATA_FOLDER / BUNDLED_LABELLED, usecols=["text", "language"], dtype=str, keep_default_na=False)
+    seen = {normalize(text, language) for text, language in zip(training["text"], training["language"], strict=True)}
+    return sum(normalize(text, language) in seen for text, language in zip(labels["text"], labels["language"], strict=True))
 
 
 def best_threshold(scores: pd.Series, truth: pd.Series) -> float:

@@ -50,6 +50,7 @@ import pytest  # noqa: E402
 from analysis import cli  # noqa: E402
 from analysis.embed import Embedder  # noqa: E402
 from analysis.evaluate import FAIR_F1, best_threshold, cross_validate, evaluate, score_labels  # noqa: E402
+from analysis.fresh_events import RESULTS_PATH as FRESH_RECORD  # noqa: E402
 from analysis.labels import EVALUATION_LABELS, LabelsError, read_labels  # noqa: E402
 from analysis.scorer import ThemeScorer  # noqa: E402
 from analysis.themes import ThemeSet, load_themes  # noqa: E402
@@ -145,10 +146,13 @@ FRESH_EVENTS = {
     "fresh_events4.csv": {"lebanon_1958", "dominican_republic_1965", "congo_1960", "panama_1989", "nigeria_2015"},
     "fresh_events5.csv": {"jordan_1970", "oman_1973", "zaire_1978", "gambia_1981", "vanuatu_1980"},
     "fresh_events6.csv": {"rwanda_1990", "guinea_bissau_1998", "uzbekistan_2005", "chad_2008", "eswatini_2021"},
+    "fresh_events7.csv": {"macedonia_2001", "kyrgyzstan_1999", "maldives_1988", "car_1996", "bahrain_1981"},
 }
 """The fresh events sets (README, "Accuracy"): each by two writers on five events in no training file, measured once
 (the second at debae6c: 0.83; the third to sixth with the same method and thresholds, in sessions 10, 11, 13 and 14:
-0.67, 0.785, 0.767 and 0.793)."""
+0.67, 0.785, 0.767 and 0.793; the seventh in session 15: 0.762 so, and 0.804 with the theme adapter at thresholds
+chosen on the five before it). Since the theme adapter (0.17.0) the themes file's thresholds are chosen on them all,
+so the figure that judges a set is at thresholds chosen on the others (analysis/data/fresh_events.json)."""
 
 
 def fresh_events_report(folder: Path, name: str) -> dict:
@@ -178,13 +182,13 @@ def test_framing_evaluate_on_fresh_events_by_event(tmp_path: Path, name: str) ->
         assert macro[("all", language)]["macro_f1"] >= FAIR_F1
 
 
-@pytest.mark.model
 @pytest.mark.parametrize("name", FRESH_EVENTS)
 @pytest.mark.xfail(strict=True, reason="goal not met on events the themes never saw (README, Accuracy): remove this mark when it is")
-def test_the_goal_holds_on_fresh_events(tmp_path: Path, name: str) -> None:
-    macro = at_file_thresholds(fresh_events_report(tmp_path, name))
-    assert macro[("all", "all")]["macro_f1"] >= GOAL_MACRO_F1
-    assert min(macro[("all", "fa")]["macro_f1"], macro[("all", "ar")]["macro_f1"]) >= GOAL_PER_LANGUAGE
+def test_the_goal_holds_on_fresh_events(name: str) -> None:
+    """Judged at thresholds chosen on the other sets: the record tests/test_fresh_events.py keeps equal to a rerun."""
+    record = {entry["file"]: entry for entry in json.loads(FRESH_RECORD.read_text(encoding="utf-8"))["sets"]}[name]
+    assert record["all"]["macro_f1"] >= GOAL_MACRO_F1
+    assert min(record["fa"]["macro_f1"], record["ar"]["macro_f1"]) >= GOAL_PER_LANGUAGE
 
 
 CROSS_FIT_THEMES = """
