@@ -22,7 +22,7 @@ from analysis.compare import theme_shares, theme_speakers, theme_voices, themes_
 from analysis.config import framing_home
 from analysis.corpus import CorpusError, read_corpus
 from analysis.embed import CACHE_FILE, DEFAULT_MODEL, Embedder, EmbeddingCache, ModelError, make_embedder
-from analysis.evaluate import cross_validate, evaluate, score_labels
+from analysis.evaluate import cross_validate, evaluate, score_labels, seen_by_adapter
 from analysis.export import to_csv_bytes
 from analysis.labels import LabelsError, load_labels
 from analysis.marks import load_marks, with_marks
@@ -204,6 +204,13 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if folds != requested:
         print(f"framing: {folds} folds used, not {requested}: the labels hold only {folds} {unit}", file=sys.stderr)
     embedder = make_embedder(args.model, use_cache=not args.no_cache, warn=_warn)
+    seen = seen_by_adapter(labels) if args.model in (None, "", DEFAULT_MODEL) else 0
+    if seen:
+        print(
+            f"framing: note: the default model's theme adapter was trained on {seen:,} of these {len(labels):,} labelled "
+            "paragraphs: figures on them are optimistic (README, Accuracy)",
+            file=sys.stderr,
+        )
     voices = voice_report(labels, embedder) if with_voices else None
     scores = _labels_scored(labels, themes, embedder, folds, args.by)
     part = "event" if args.by == "event" else "set"

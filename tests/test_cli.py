@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis import cli
+from analysis.themes import BUNDLED_LABELLED, DATA_FOLDER
 from tests.helpers import SEEDS, FakeEncoder, fake_cli_model, write_small_bundled_themes
 
 
@@ -271,6 +272,26 @@ def test_evaluate_reports_voices_when_the_labels_have_them(tmp_path: Path, theme
     assert "== Voices: 4 paragraphs with a labelled voice ==" in out
     voices = json.loads(report.read_text(encoding="utf-8"))["voices"]
     assert {row["language"]: row["voice_accuracy"] for row in voices["metrics"]} == {"ar": 1.0, "fa": 1.0, "all": 1.0}
+
+
+def test_evaluate_says_when_the_theme_adapter_was_trained_on_the_labels(
+    tmp_path: Path, themes: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    training = pd.read_csv(DATA_FOLDER / BUNDLED_LABELLED, dtype=str, keep_default_na=False).iloc[:1]
+    labels = tmp_path / "labels.csv"
+    labels.write_text(
+        "doc_id,language,text,terrorism\n"
+        f'a,{training.at[0, "language"]},"{training.at[0, "text"]}",1\n'
+        "b,fa,نیروهای حافظ صلح به قزاقستان رسیدند.,0\n",
+        encoding="utf-8",
+    )
+    assert run("evaluate", str(labels), "--themes", themes) == 0
+    assert "theme adapter was trained on 1 of these 2 labelled paragraphs: figures on them are optimistic" in capsys.readouterr().err
+    (tmp_path / "fresh.csv").write_text(
+        labels.read_text(encoding="utf-8").replace(training.at[0, "text"], "متن تازه‌ای دربارهٔ رویدادی دیگر.")
+    )
+    assert run("evaluate", str(tmp_path / "fresh.csv"), "--themes", themes) == 0
+    assert "theme adapter" not in capsys.readouterr().err
 
 
 def test_analyze_writes_the_voice_tables(tmp_path: Path, themes: str) -> None:
