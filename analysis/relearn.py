@@ -201,7 +201,7 @@ def relearn_summary(path: Path = RESULTS_PATH) -> str:
         return ""
     reached = "reached" if after["all"] >= GOAL_F1 else "not reached"
     return (
-        f"In a simulation on {counted(int(before['events']), 'event')} the themes had never seen ({data['command']}), {GOAL_MARKS} marks "
-        f"per event moved macro-F1 on the unmarked half of the events from {before['all']:.2f} (no marks) to {after['all']:.2f} "
+        f"In a simulation on {counted(int(before['events']), 'event')} the themes had never seen (`{data['command']}`), {GOAL_MARKS} marks "
+        f"per event moved macro-F1 on the unmarked half of the events from {before['all']:.3f} (no marks) to {after['all']:.3f} "
         f"(the goal, {GOAL_F1:.2f}: {reached})."
     )

@@ -48,7 +48,8 @@ def test_simulation_marks_from_the_labels_and_measures_the_unmarked_half(tmp_pat
     )
     before, after = pooled["all"].iloc[0], pooled["all"].iloc[-1]
     goal = "not reached" if after < 0.85 else "reached"
-    assert f"from {before:.2f} (no marks) to {after:.2f}" in summary and summary.endswith(f"(the goal, 0.85: {goal}).")
+    assert f"from {before:.3f} (no marks) to {after:.3f}" in summary and summary.endswith(f"(the goal, 0.85: {goal}).")
+    assert "(`python bench/relearn.py --events fresh`)" in summary
     assert relearn_summary(tmp_path / "missing.json") == ""
 
 
