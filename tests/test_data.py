@@ -13,23 +13,10 @@ import pytest
 from analysis.labels import EVALUATION_LABELS, load_labels
 from analysis.near_duplicates import near_duplicates, shingles
 from analysis.themes import DATA_FOLDER, DEFAULT_THEMES_PATH, load_themes
-from tests.helpers import ROOT
+from tests.helpers import ROOT, bench_script
 
 TRAINING = DATA_FOLDER / "labelled_paragraphs.csv"
-TESTS = [
-    EVALUATION_LABELS,
-    *(
-        Path(__file__).parent / "data" / name
-        for name in (
-            "fresh_events.csv",
-            "fresh_events3.csv",
-            "fresh_events4.csv",
-            "fresh_events5.csv",
-            "fresh_events6.csv",
-            "fresh_events7.csv",
-        )
-    ),
-]
+TESTS = [EVALUATION_LABELS, *bench_script("fresh_events").FRESH_SETS]  # the fresh sets, as the bench measures them
 
 
 def read(path: Path) -> pd.DataFrame:
