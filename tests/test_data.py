@@ -16,7 +16,8 @@ from analysis.themes import DATA_FOLDER, DEFAULT_THEMES_PATH, load_themes
 from tests.helpers import ROOT, bench_script
 
 TRAINING = DATA_FOLDER / "labelled_paragraphs.csv"
-TESTS = [EVALUATION_LABELS, *bench_script("fresh_events").FRESH_SETS]  # the fresh sets, as the bench measures them
+UNMEASURED = [ROOT / "tests" / "data" / "fresh_events8.csv"]  # written, committed, not yet measured (docs/labelling.md)
+TESTS = [EVALUATION_LABELS, *bench_script("fresh_events").FRESH_SETS, *UNMEASURED]  # the measured sets, as the bench has them
 
 
 def read(path: Path) -> pd.DataFrame:
@@ -60,8 +61,9 @@ def test_every_article_has_one_event(path: Path) -> None:
         (TESTS[4], "test_events5"),
         (TESTS[5], "test_events6"),
         (TESTS[6], "test_events7"),
+        (TESTS[7], "test_events8"),
     ],
-    ids=["second", "third", "fourth", "fifth", "sixth", "seventh"],
+    ids=["second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"],
 )
 def test_the_fresh_test_events_are_absent_from_training(path: Path, name: str) -> None:
     """A fresh set's events are in no training file (it is also measured with --by event, which would leave them out)."""
