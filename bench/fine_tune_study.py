@@ -19,8 +19,8 @@ scorer, fitted on all training paragraphs: with the plain model's vectors, and w
 fine-tuned model saw every training event, so leave-events-out on the training paragraphs cannot choose its
 thresholds; for both models alike, each set is judged at thresholds chosen on the other fresh sets' scores
 (leave-set-out). Also the fine-tuned layer's own outputs, thresholded the same way. Prints macro-F1 all / fa / ar per
-set and pooled, and the thresholds chosen on all the measured sets pooled (the shipped thresholds come from this
-choice with the shipped adapter). ``--judge FILE`` adds a set measured once (a new fresh set): it is judged, per event
+set and pooled, and the thresholds chosen on all the measured sets pooled (bench/fresh_events.py chooses the shipped
+ones the same way, on the shipped model's scores). ``--judge FILE`` adds a set measured once (a new fresh set): it is judged, per event
 too, at thresholds chosen on all the measured fresh sets pooled, and takes no part in anything else.
 """
 
@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from analysis.config import framing_home  # noqa: E402
 from analysis.embed import make_embedder  # noqa: E402
-from analysis.evaluate import Evaluation, best_threshold, evaluate, score_labels  # noqa: E402
+from analysis.evaluate import Evaluation, chosen_thresholds, evaluate, score_labels  # noqa: E402
 from analysis.labels import load_labels  # noqa: E402
 from analysis.model_setup import THEME_ADAPTER_PATH, ensure_default_model, merge_adapter  # noqa: E402
 from analysis.onnx_backend import default_threads  # noqa: E402
@@ -204,7 +204,7 @@ def leave_set_out(
         others = [other for other in sets if other not in (name, judged)]
         other_labels = pd.concat([sets[other] for other in others], ignore_index=True)
         other_scores = pd.concat([scores[other] for other in others], ignore_index=True)
-        thresholds = {t: best_threshold(other_scores[f"score_{t}"], other_labels[t]) for t in theme_ids}
+        thresholds = chosen_thresholds(other_labels, other_scores, theme_ids)
         shifted[name] = scores[name].assign(**{f"score_{t}": scores[name][f"score_{t}"] - thresholds[t] for t in theme_ids})
         if name != judged:
             print(f"    {name:20} {evaluate(labels, shifted[name], dict.fromkeys(theme_ids, 0.0)).headline()}")
@@ -216,7 +216,7 @@ def leave_set_out(
     every = [name for name in sets if name != judged]
     all_labels = pd.concat([sets[name] for name in every], ignore_index=True)
     all_scores = pd.concat([scores[name] for name in every], ignore_index=True)
-    chosen = {t: best_threshold(all_scores[f"score_{t}"], all_labels[t]) for t in theme_ids}
+    chosen = chosen_thresholds(all_labels, all_scores, theme_ids)
     print(f"    thresholds chosen on them all: {', '.join(f'{t} {value:.4f}' for t, value in chosen.items())}")
     if judged is not None:
         print(f"    judged: {judged:12} {evaluate(sets[judged], shifted[judged], dict.fromkeys(theme_ids, 0.0)).headline()}")
