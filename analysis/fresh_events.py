@@ -38,6 +38,17 @@ def fresh_record(name: str, macro_f1: Sequence[Mapping[str, Any]]) -> dict[str, 
     }
 
 
+def pooled_thresholds(
+    sets: Mapping[str, pd.DataFrame], scores: Mapping[str, pd.DataFrame], theme_ids: Sequence[str], names: Sequence[str]
+) -> dict[str, float]:
+    """The thresholds chosen (:func:`analysis.evaluate.chosen_thresholds`) on the named sets' labels and scores pooled."""
+    return chosen_thresholds(
+        pd.concat([sets[name] for name in names], ignore_index=True),
+        pd.concat([scores[name] for name in names], ignore_index=True),
+        theme_ids,
+    )
+
+
 def judged_sets(
     sets: Mapping[str, pd.DataFrame], scores: Mapping[str, pd.DataFrame], theme_ids: Sequence[str]
 ) -> tuple[list[dict[str, Any]], dict[str, float]]:
@@ -45,19 +56,12 @@ def judged_sets(
 
     ``sets`` are labels with an ``event`` column, ``scores`` their ``score_<id>`` columns (aligned rows), by set name.
     """
-
-    def pooled(names: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-        return (
-            pd.concat([sets[name] for name in names], ignore_index=True),
-            pd.concat([scores[name] for name in names], ignore_index=True),
-        )
-
     records = []
     for name, labels in sets.items():
-        thresholds = chosen_thresholds(*pooled([other for other in sets if other != name]), theme_ids)
+        thresholds = pooled_thresholds(sets, scores, theme_ids, [other for other in sets if other != name])
         evaluation = evaluate(labels.reset_index(drop=True), scores[name].reset_index(drop=True), thresholds, part="event")
         records.append(fresh_record(name, evaluation.macro_f1.to_dict(orient="records")))
-    return records, chosen_thresholds(*pooled(list(sets)), theme_ids)
+    return records, pooled_thresholds(sets, scores, theme_ids, list(sets))
 
 
 def fresh_summary(path: Path = RESULTS_PATH) -> str:

@@ -45,7 +45,8 @@ sys.path.insert(0, str(ROOT))
 
 from analysis.config import framing_home  # noqa: E402
 from analysis.embed import make_embedder  # noqa: E402
-from analysis.evaluate import Evaluation, chosen_thresholds, evaluate, score_labels  # noqa: E402
+from analysis.evaluate import Evaluation, evaluate, score_labels  # noqa: E402
+from analysis.fresh_events import pooled_thresholds  # noqa: E402
 from analysis.labels import load_labels  # noqa: E402
 from analysis.model_setup import THEME_ADAPTER_PATH, ensure_default_model, merge_adapter  # noqa: E402
 from analysis.onnx_backend import default_threads  # noqa: E402
@@ -201,10 +202,7 @@ def leave_set_out(
     """
     shifted = {}
     for name, labels in sets.items():
-        others = [other for other in sets if other not in (name, judged)]
-        other_labels = pd.concat([sets[other] for other in others], ignore_index=True)
-        other_scores = pd.concat([scores[other] for other in others], ignore_index=True)
-        thresholds = chosen_thresholds(other_labels, other_scores, theme_ids)
+        thresholds = pooled_thresholds(sets, scores, theme_ids, [other for other in sets if other not in (name, judged)])
         shifted[name] = scores[name].assign(**{f"score_{t}": scores[name][f"score_{t}"] - thresholds[t] for t in theme_ids})
         if name != judged:
             print(f"    {name:20} {evaluate(labels, shifted[name], dict.fromkeys(theme_ids, 0.0)).headline()}")
@@ -213,10 +211,7 @@ def leave_set_out(
         pooled, pd.concat([table for name, table in shifted.items() if name != judged], ignore_index=True), dict.fromkeys(theme_ids, 0.0)
     )
     print(f"    {'pooled':20} {result.headline()}")
-    every = [name for name in sets if name != judged]
-    all_labels = pd.concat([sets[name] for name in every], ignore_index=True)
-    all_scores = pd.concat([scores[name] for name in every], ignore_index=True)
-    chosen = chosen_thresholds(all_labels, all_scores, theme_ids)
+    chosen = pooled_thresholds(sets, scores, theme_ids, [name for name in sets if name != judged])
     print(f"    thresholds chosen on them all: {', '.join(f'{t} {value:.4f}' for t, value in chosen.items())}")
     if judged is not None:
         print(f"    judged: {judged:12} {evaluate(sets[judged], shifted[judged], dict.fromkeys(theme_ids, 0.0)).headline()}")
