@@ -193,19 +193,25 @@ def layer_scores(target: Path, layer: object, labels: pd.DataFrame, theme_ids: l
 
 
 def leave_set_out(
-    sets: dict[str, pd.DataFrame], scores: dict[str, pd.DataFrame], theme_ids: list[str], judged: str | None = None
+    sets: dict[str, pd.DataFrame],
+    scores: dict[str, pd.DataFrame],
+    theme_ids: list[str],
+    judged: str | None = None,
+    trained_on: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> Evaluation:
     """Print each set's macro-F1 at thresholds chosen on the other sets' scores, and the sets pooled; return the pooled.
 
     The ``judged`` set takes no part in choosing any thresholds nor in the pooled figure: it is judged at thresholds
-    chosen on all the other sets, and printed apart, by event too.
+    chosen on all the other sets, and printed apart, by event too. Sets in ``trained_on`` are printed as such: the
+    fine-tuned model saw them, so their own figures (and the pooled one) are optimistic for it.
     """
     shifted = {}
     for name, labels in sets.items():
         thresholds = pooled_thresholds(sets, scores, theme_ids, [other for other in sets if other not in (name, judged)])
         shifted[name] = scores[name].assign(**{f"score_{t}": scores[name][f"score_{t}"] - thresholds[t] for t in theme_ids})
         if name != judged:
-            print(f"    {name:20} {evaluate(labels, shifted[name], dict.fromkeys(theme_ids, 0.0)).headline()}")
+            seen = " (trained on)" if name in trained_on else ""
+            print(f"    {name:20} {evaluate(labels, shifted[name], dict.fromkeys(theme_ids, 0.0)).headline()}{seen}")
     pooled = pd.concat([labels.assign(set="pooled") for name, labels in sets.items() if name != judged], ignore_index=True)
     result = evaluate(
         pooled, pd.concat([table for name, table in shifted.items() if name != judged], ignore_index=True), dict.fromkeys(theme_ids, 0.0)
@@ -245,6 +251,15 @@ def main() -> None:
         help="a labelled set measured once: judged at thresholds chosen on all the measured fresh sets, kept out of the rest",
     )
     parser.add_argument(
+        "--train-with",
+        metavar="FILE",
+        type=Path,
+        nargs="+",
+        default=[],
+        help="labelled sets the model is also trained on (more events and writers); their own figures are then marked "
+        "trained-on, and the shipped model's vectors are scored too, as the model to beat",
+    )
+    parser.add_argument(
         "--write", action="store_true", help=f"with --rank: copy the trained adapter to {THEME_ADAPTER_PATH.relative_to(ROOT)}"
     )
     args = parser.parse_args()
@@ -257,11 +272,12 @@ def main() -> None:
     if args.without is not None and args.without not in themes.ids:
         parser.error(f"--without: no theme {args.without!r}; the themes are {', '.join(themes.ids)}")
     tuned = [theme_id for theme_id in themes.ids if theme_id != args.without]
-    training = load_labels(TRAINING, themes.ids)
+    columns = ["text", "language", *themes.ids]
+    training = pd.concat([load_labels(path, themes.ids)[columns] for path in [TRAINING, *args.train_with]], ignore_index=True)
     folder = ensure_default_model(adapted=False)  # the plain model: what an adapter is trained from and compared with
     digest = hashlib.sha256(
         json.dumps([SETTINGS, tuned] + ([ADAPTER, ADAPTED] if args.rank else []), sort_keys=True).encode()
-        + TRAINING.read_bytes()
+        + b"".join(path.read_bytes() for path in [TRAINING, *args.train_with])
         + folder.name.encode()
     ).hexdigest()[:12]
     target, layer = fine_tuned(folder, training, tuned, framing_home() / "cache" / f"fine_tune_study-{digest}")
@@ -270,24 +286,28 @@ def main() -> None:
         print(f"the adapter is now the shipped one: {THEME_ADAPTER_PATH.relative_to(ROOT)}", flush=True)
     sets = {path.name: load_labels(path, themes.ids) for path in [*FRESH_SETS, *([args.judge] if args.judge else [])]}
     judged = args.judge.name if args.judge else None
+    trained_on = {path.name for path in args.train_with}
+    if judged in trained_on:
+        parser.error(f"--judge {args.judge}: the model is trained on it (--train-with)")
     fits = tempfile.TemporaryDirectory(prefix="fine-tune-study-")  # removed at exit
     store = ScorerStore(Path(fits.name))
-    for title, embedder in (
-        ("plain model's vectors, shipped scorer", make_embedder(str(folder))),
-        ("fine-tuned vectors, shipped scorer", make_embedder(str(target))),
-    ):
+    models = [("plain model's vectors, shipped scorer", folder)]
+    if args.train_with:
+        models.append(("shipped model's vectors (with its adapter), shipped scorer", ensure_default_model()))
+    for title, model_folder in [*models, ("fine-tuned vectors, shipped scorer", target)]:
+        embedder = make_embedder(str(model_folder))
         scores = {
             name: score_labels(labels, themes, embedder.embed, 10, model_id=embedder.model_id, by="event", store=store)
             for name, labels in sets.items()
         }
         print(f"{title}: macro-F1 all / fa / ar, thresholds chosen on the other sets", flush=True)
-        pooled = leave_set_out(sets, scores, themes.ids, judged)
+        pooled = leave_set_out(sets, scores, themes.ids, judged, trained_on)
         if args.without is not None:
             metrics = pooled.metrics[pooled.metrics["part"] == pooled.metrics["part"].iloc[0]]
             f1 = metrics[metrics["theme"] == args.without].set_index("language")["f1"]
             print(f"    {args.without} alone, pooled F1: {' / '.join(f'{f1[language]:.3f}' for language in ('all', 'fa', 'ar'))}")
     print("fine-tuned theme layer alone: macro-F1 all / fa / ar, thresholds chosen on the other sets", flush=True)
-    leave_set_out(sets, {name: layer_scores(target, layer, labels, tuned) for name, labels in sets.items()}, tuned, judged)
+    leave_set_out(sets, {name: layer_scores(target, layer, labels, tuned) for name, labels in sets.items()}, tuned, judged, trained_on)
 
 
 if __name__ == "__main__":
