@@ -301,7 +301,7 @@ def main() -> None:
             for name, labels in sets.items()
         }
         print(f"{title}: macro-F1 all / fa / ar, thresholds chosen on the other sets", flush=True)
-        pooled = leave_set_out(sets, scores, themes.ids, judged, trained_on)
+        pooled = leave_set_out(sets, scores, themes.ids, judged, trained_on if model_folder == target else set())
         if args.without is not None:
             metrics = pooled.metrics[pooled.metrics["part"] == pooled.metrics["part"].iloc[0]]
             f1 = metrics[metrics["theme"] == args.without].set_index("language")["f1"]
