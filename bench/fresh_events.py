@@ -38,6 +38,7 @@ FRESH_SETS = [
         "fresh_events5.csv",
         "fresh_events6.csv",
         "fresh_events7.csv",
+        "fresh_events8.csv",
     )
 ]
 COMMAND = "python bench/fresh_events.py"
