@@ -35,6 +35,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 import numpy as np
@@ -197,7 +198,7 @@ def leave_set_out(
     scores: dict[str, pd.DataFrame],
     theme_ids: list[str],
     judged: str | None = None,
-    trained_on: set[str] = frozenset(),  # type: ignore[assignment]
+    trained_on: Collection[str] = (),
 ) -> Evaluation:
     """Print each set's macro-F1 at thresholds chosen on the other sets' scores, and the sets pooled; return the pooled.
 
@@ -301,7 +302,7 @@ def main() -> None:
             for name, labels in sets.items()
         }
         print(f"{title}: macro-F1 all / fa / ar, thresholds chosen on the other sets", flush=True)
-        pooled = leave_set_out(sets, scores, themes.ids, judged, trained_on if model_folder == target else set())
+        pooled = leave_set_out(sets, scores, themes.ids, judged, trained_on if model_folder == target else ())
         if args.without is not None:
             metrics = pooled.metrics[pooled.metrics["part"] == pooled.metrics["part"].iloc[0]]
             f1 = metrics[metrics["theme"] == args.without].set_index("language")["f1"]
