@@ -299,6 +299,19 @@ def test_the_leave_set_out_study_reads_variants_as_typed_scoring_settings() -> N
             bench.scoring_changes(bad)
 
 
+def test_the_leave_set_out_study_refuses_fresh_thresholds_with_added_sets(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--thresholds fresh` chooses a set's thresholds on the other sets, which `+sets` would have trained on."""
+    from tests.helpers import bench_script
+
+    bench = bench_script("leave_set_out")
+    monkeypatch.setattr("sys.argv", ["leave_set_out.py", "shipped", "c=3,+sets", "--thresholds", "fresh"])
+    with pytest.raises(SystemExit) as stopped:
+        bench.main()
+    assert stopped.value.code == 2 and "+sets trains on them" in capsys.readouterr().err
+
+
 def test_the_fine_tune_study_judges_each_set_at_thresholds_chosen_on_the_others(capsys: pytest.CaptureFixture[str]) -> None:
     """bench/fine_tune_study.py: a set's own labels never choose its threshold."""
     from tests.helpers import bench_script
@@ -318,6 +331,9 @@ def test_the_fine_tune_study_judges_each_set_at_thresholds_chosen_on_the_others(
     assert lines["a"] == lines["b"] == "1.000"  # thresholds from the others separate these sets too
     assert lines["odd"] == "0.667"  # its own labels would separate it; the others' thresholds call all four positive
     assert pooled.headline().startswith("0.857")
+    bench.leave_set_out(sets, scores, ["alpha"], trained_on={"odd"})  # --train-with: the tuned model saw that set
+    marked = [line for line in capsys.readouterr().out.splitlines() if line.endswith("(trained on)")]
+    assert [line.split()[0] for line in marked] == ["odd"]
 
 
 @pytest.mark.parametrize(("fresh", "rows"), [(False, 320), (True, 530)])
