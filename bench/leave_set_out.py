@@ -13,11 +13,11 @@ A VARIANT is `shipped` or a comma-separated list of changes:
 
 For each variant the thresholds are chosen on its training paragraphs' leave-events-out scores (10 folds), as the
 shipped ones were until 0.16.0 (`framing evaluate analysis/data/labelled_paragraphs.csv --by event`, "Thresholds
-fitted on all labels"). Since the theme adapter (0.17.0) saw every training event, those scores are optimistic:
-`--thresholds fresh` instead judges each set at thresholds chosen on the other sets pooled, as the shipped record
-does (analysis.fresh_events.judged_sets; not with `+sets`), and prints each set and the mean of the sets. Prints macro-F1 (all / fa / ar): under leave-events-out on the training paragraphs (thresholds chosen
-without each event), then per set and over the sets pooled, at the chosen thresholds and, for the record, at the
-shipped ones. Vectors come from the embedding cache (FRAMING_HOME); fits are kept in a temporary folder. A
+fitted on all labels"). Prints macro-F1 (all / fa / ar): under leave-events-out on the training paragraphs
+(thresholds chosen without each event), then per set and over the sets pooled, at the chosen thresholds and, for
+the record, at the shipped ones. Since the theme adapter (0.17.0) saw every training event, those scores are
+optimistic: `--thresholds fresh` instead judges each set at thresholds chosen on the other sets pooled, as the
+shipped record does (analysis.fresh_events.judged_sets; not with `+sets`), and prints each set and the sets' mean. Vectors come from the embedding cache (FRAMING_HOME); fits are kept in a temporary folder. A
 variant takes one to four minutes on the 2-core machine. Read differences below 0.03 on one set as noise (each set's
 interval is about ±0.06; the pooled one about ±0.03).
 """
@@ -65,6 +65,11 @@ def scoring_changes(variant: str) -> dict[str, object]:
     return changes
 
 
+def variant_themes(shipped: ThemeSet, variant: str) -> ThemeSet:
+    """The shipped themes with the variant's ``[scoring]`` changes."""
+    return dataclasses.replace(shipped, scoring=dataclasses.replace(shipped.scoring, **scoring_changes(variant)))  # type: ignore[arg-type]
+
+
 def with_added(themes: ThemeSet, added: pd.DataFrame) -> ThemeSet:
     """The themes learning from their labelled paragraphs and ``added``."""
     assert themes.labelled is not None
@@ -105,7 +110,7 @@ def main() -> None:
 
     if args.thresholds == "fresh":
         for variant in args.variants:
-            themes = dataclasses.replace(shipped, scoring=dataclasses.replace(shipped.scoring, **scoring_changes(variant)))  # type: ignore[arg-type]
+            themes = variant_themes(shipped, variant)
             records, _ = judged_sets(sets, {name: scored(labels, themes) for name, labels in sets.items()}, shipped.ids)
             for record in records:
                 figures = " / ".join(f"{record[language]['macro_f1']:.3f}" for language in LANGUAGES)
@@ -116,7 +121,7 @@ def main() -> None:
     print(f"{'variant':36} {'set':20} {'chosen thresholds':>24} {'shipped thresholds':>24}")
     for variant in args.variants:
         started = time.perf_counter()
-        base = dataclasses.replace(shipped, scoring=dataclasses.replace(shipped.scoring, **scoring_changes(variant)))  # type: ignore[arg-type]
+        base = variant_themes(shipped, variant)
         adds_sets = ADD_SETS in variant.split(",")
         base_thresholds = None if adds_sets else chosen_thresholds(variant, base, training)
         pooled: list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = []
