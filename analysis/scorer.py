@@ -130,7 +130,27 @@ DENSE_CHUNK = 4096
 """Rows of dense features scored at a time (:meth:`LinearScore.__call__`)."""
 
 
-DENSE_TOLERANCE = 1e-8  # Newton steps on embeddings stop when no coefficient moves more than this (relative)
+LBFGS: dict[str, Any] = {"max_iter": 3000}  # scikit-learn's default solver: n-gram rows (and embeddings until 0.17.0)
+NEWTON: dict[str, Any] = {"solver": "newton-cholesky", "tol": 1e-8, "max_iter": 100}  # embeddings, to the optimum
+
+
+def logistic_regression(
+    matrix: Any, target: np.ndarray, c: float, weights: np.ndarray | None, solver: Mapping[str, Any]
+) -> Any:  # sklearn.linear_model.LogisticRegression, imported only when fitting
+    """A balanced logistic regression fitted on one BLAS thread with the ``solver`` settings (:data:`LBFGS`, :data:`NEWTON`).
+
+    One thread: lbfgs stops short of the exact optimum, at a point that depends on the order floating-point sums are
+    taken in, so n-gram fits (and the theme assignments near a threshold) would differ with the machine's threads. A
+    Newton step that finds no lower loss (flat to float precision: a tiny or separable training set) hands the fit
+    over to lbfgs from where it stands, with a warning meant for developers, not researchers: it is silenced.
+    """
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return LogisticRegression(C=c, class_weight="balanced", **solver).fit(matrix, target, sample_weight=weights)
 
 
 @dataclass(frozen=True)
@@ -165,24 +185,14 @@ class LinearScore:
         Raises:
             ThemeError: there is no training text on one of the two sides.
         """
-        from sklearn.exceptions import ConvergenceWarning
-        from sklearn.linear_model import LogisticRegression
-        from threadpoolctl import threadpool_limits
-
         if target.all() or not target.any():
             raise ThemeError("a theme needs texts that carry it and texts that do not (background, near misses or other themes)")
-        solver: dict[str, Any] = {"max_iter": 3000}  # lbfgs
-        if isinstance(features, NgramRows):
-            matrix = features.to_scipy()
-        else:
-            matrix, solver = features, {"solver": "newton-cholesky", "tol": DENSE_TOLERANCE, "max_iter": 100}
-        # One BLAS thread: lbfgs stops short of the exact optimum, at a point that depends on the order floating-point
-        # sums are taken in, so n-gram fits (and the theme assignments near a threshold) would differ with the threads.
-        with threadpool_limits(limits=1), warnings.catch_warnings():
-            # A Newton step that finds no lower loss (flat to float precision: a tiny or separable training set) hands
-            # the fit over to lbfgs from where it stands, with a warning meant for developers, not researchers.
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            model = LogisticRegression(C=c, class_weight="balanced", **solver).fit(matrix, target, sample_weight=weights)
+        matrix, solver = (features.to_scipy(), LBFGS) if isinstance(features, NgramRows) else (features, NEWTON)
+        return cls.of(logistic_regression(matrix, target, c, weights, solver), matrix)
+
+    @classmethod
+    def of(cls, model: Any, matrix: Any) -> LinearScore:
+        """The decision function of a fitted scikit-learn ``model``, in units of its spread over its training ``matrix``."""
         spread = float(model.decision_function(matrix).std()) or 1.0
         return cls(model.coef_.astype(np.float64), float(model.intercept_[0]), spread)
 

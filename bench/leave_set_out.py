@@ -17,8 +17,9 @@ fitted on all labels"). Prints macro-F1 (all / fa / ar): under leave-events-out 
 (thresholds chosen without each event), then per set and over the sets pooled, at the chosen thresholds and, for
 the record, at the shipped ones. Since the theme adapter (0.17.0) saw every training event, those scores are
 optimistic: `--thresholds fresh` instead judges each set at thresholds chosen on the other sets pooled, as the
-shipped record does (analysis.fresh_events.judged_sets; not with `+sets`), and prints each set and the sets' mean. Vectors come from the embedding cache (FRAMING_HOME); fits are kept in a temporary folder. A
-variant takes one to four minutes on the 2-core machine. Read differences below 0.03 on one set as noise (each set's
+shipped record does (analysis.fresh_events.judged_sets; not with `+sets`), and prints each set and the sets' mean.
+Vectors come from the embedding cache (FRAMING_HOME); fits are kept in a temporary folder. A variant takes one to
+four minutes on the 2-core machine. Read differences below 0.03 on one set as noise (each set's
 interval is about ±0.06; the pooled one about ±0.03).
 """
 
