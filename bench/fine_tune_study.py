@@ -2,26 +2,28 @@
 
 How the shipped theme adapter was made and chosen (``--rank 8 --write``), and the studies before it. The themes learn
 from a model's vectors; the plain model (multilingual-e5-small) never saw a labelled paragraph. Here the model itself
-(its 12 layers; the word embeddings stay frozen) is trained on the training paragraphs to tell the three themes
-apart: mean-pooled, normalised vector times 20 into a linear layer of one output per theme, binary cross-entropy with
-each theme's positives weighted by its negatives / positives, AdamW (2e-5 for the model, 1e-3 for the layer), 3
-epochs of batches of 16 (seed 0, linear warm-up over a tenth of the steps then decay), paragraphs cut at 256 tokens
-in training (512 when embedding, as shipped), the pipeline's "query: " prompt. The result is saved as a
-sentence-transformers folder in FRAMING_HOME's cache (`fine_tune_study-<digest>`, reused when present; about 15
-minutes to make on 2 cores). With ``--rank R`` the layers' weights stay frozen and a low-rank adapter is trained
-instead (rank R, alpha 8, learning rate 5e-4, on the attention and feed-forward weights of the 12 layers): a change
-small enough to ship as data. It is folded into the weights by :func:`analysis.model_setup.merge_adapter`, as the
-shipped build folds it, and saved as ``adapter.npz`` in the folder; ``--write`` copies it to
-analysis/data/theme_adapter.npz, the shipped adapter (a new adapter is a new model: every vector is recomputed).
+(its 12 layers; the word embeddings stay frozen) is trained on the training paragraphs to tell the three themes apart:
+mean-pooled, normalised vector times 20 into a linear layer of one output per theme, binary cross-entropy with each
+theme's positives weighted by its negatives / positives, AdamW (2e-5 for the model, 1e-3 for the layer), 3 epochs of
+batches of 16 (seed 0, linear warm-up over a tenth of the steps then decay), paragraphs cut at 256 tokens in training
+(512 when embedding, as shipped), the pipeline's "query: " prompt. The result is saved as a sentence-transformers folder
+in FRAMING_HOME's cache (`fine_tune_study-<digest>`, reused when present; about 15 minutes to make on 2 cores). With
+``--rank R`` the layers' weights stay frozen and a low-rank adapter is trained instead (rank R, alpha 8, learning rate
+5e-4, on the attention and feed-forward weights of the 12 layers): a change small enough to ship as data. It is folded
+into the weights by :func:`analysis.model_setup.merge_adapter`, as the shipped build folds it, and saved as
+``adapter.npz`` in the folder; ``--write`` copies it to analysis/data/theme_adapter.npz, the shipped adapter (a new
+adapter is a new model: every vector is recomputed). ``--soup SEED...`` trains one adapter per seed and scores their
+"soup": one adapter whose weight change is the mean of theirs (its factors stacked, so rank 8 times the seeds), which
+costs what one model costs to embed with.
 
 Then every measured fresh events set (events and writers the training text never had) is scored twice by the shipped
 scorer, fitted on all training paragraphs: with the plain model's vectors, and with the fine-tuned model's. The
-fine-tuned model saw every training event, so leave-events-out on the training paragraphs cannot choose its
-thresholds; for both models alike, each set is judged at thresholds chosen on the other fresh sets' scores
-(leave-set-out). Also the fine-tuned layer's own outputs, thresholded the same way. Prints macro-F1 all / fa / ar per
-set and pooled, and the thresholds chosen on all the measured sets pooled (bench/fresh_events.py chooses the shipped
-ones the same way, on the shipped model's scores). ``--judge FILE`` adds a set measured once (a new fresh set): it is judged, per event
-too, at thresholds chosen on all the measured fresh sets pooled, and takes no part in anything else.
+fine-tuned model saw every training event, so leave-events-out on the training paragraphs cannot choose its thresholds;
+for both models alike, each set is judged at thresholds chosen on the other fresh sets' scores (leave-set-out). Also the
+fine-tuned layer's own outputs, thresholded the same way. Prints macro-F1 all / fa / ar per set, pooled and the sets'
+mean, and the thresholds chosen on all the measured sets pooled (bench/fresh_events.py chooses the shipped ones the same
+way, on the shipped model's scores). ``--judge FILE`` adds a set measured once (a new fresh set): it is judged, per
+event too, at thresholds chosen on all the measured fresh sets pooled, and takes no part in anything else.
 """
 
 from __future__ import annotations
@@ -112,6 +114,24 @@ def adapter_arrays(wrapped: dict[str, object], rank: int, alpha: float) -> dict[
     return arrays
 
 
+def soup(adapters: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """One adapter whose weight change is the mean of ``adapters``' (a "model soup" of runs from the same start).
+
+    Each weight's factors are stacked along the rank (the ups divided by their number), so ``scale * up @ down`` is the
+    mean of the changes exactly, and :func:`analysis.model_setup.merge_adapter` folds it in as any adapter. Same scale
+    assumed (same rank and alpha).
+    """
+    if len({float(adapter["scale"]) for adapter in adapters}) != 1:
+        raise ValueError("a soup needs adapters of one rank and alpha")
+    mixed = {"scale": adapters[0]["scale"]}
+    for key in adapters[0]:
+        if key.endswith(".down"):
+            mixed[key] = np.concatenate([adapter[key] for adapter in adapters], axis=0)
+        elif key.endswith(".up"):
+            mixed[key] = np.concatenate([adapter[key] / len(adapters) for adapter in adapters], axis=1)
+    return mixed
+
+
 def write_adapted_model(folder: Path, adapter: dict[str, np.ndarray], target: Path) -> None:
     """Copy the model folder to ``target`` with the adapter folded into its weights (as the shipped build would)."""
     from safetensors.numpy import load_file, save_file
@@ -183,6 +203,30 @@ def fine_tuned(folder: Path, training: pd.DataFrame, theme_ids: list[str], targe
     return target, layer
 
 
+def trained(folder: Path, training: pd.DataFrame, tuned: list[str], sources: list[Path], seed: int) -> tuple[Path, object]:
+    """Train (or reuse) the model of these settings and this seed, in a cache folder named after everything it depends on."""
+    SETTINGS["seed"] = seed
+    digest = hashlib.sha256(
+        json.dumps([SETTINGS, tuned] + ([ADAPTER, ADAPTED] if ADAPTER["rank"] else []), sort_keys=True).encode()
+        + b"".join(path.read_bytes() for path in sources)
+        + folder.name.encode()
+    ).hexdigest()[:12]
+    return fine_tuned(folder, training, tuned, framing_home() / "cache" / f"fine_tune_study-{digest}")
+
+
+def souped(folder: Path, parts: list[tuple[Path, object]]) -> tuple[Path, object]:
+    """The soup of trained adapters (:func:`soup`) as a model folder (made once), and the mean of their theme layers."""
+    import torch
+
+    target = framing_home() / "cache" / f"fine_tune_study-soup-{'-'.join(path.name.rpartition('-')[2] for path, _ in parts)}"
+    if not (target / "adapter.npz").exists():
+        write_adapted_model(folder, soup([dict(np.load(path / "adapter.npz")) for path, _ in parts]), target)
+    layer = torch.nn.Linear(384, parts[0][1].out_features)  # type: ignore[attr-defined]
+    states = [part.state_dict() for _, part in parts]  # type: ignore[attr-defined]
+    layer.load_state_dict({key: sum(state[key] for state in states) / len(states) for key in states[0]})
+    return target, layer
+
+
 def layer_scores(target: Path, layer: object, labels: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:
     """The fine-tuned layer's logits for each labelled paragraph, as ``score_<id>`` columns."""
     import torch
@@ -200,24 +244,28 @@ def leave_set_out(
     judged: str | None = None,
     trained_on: Collection[str] = (),
 ) -> Evaluation:
-    """Print each set's macro-F1 at thresholds chosen on the other sets' scores, and the sets pooled; return the pooled.
+    """Print each set's macro-F1 at thresholds chosen on the other sets' scores, the sets pooled and their mean; return the pooled.
 
     The ``judged`` set takes no part in choosing any thresholds nor in the pooled figure: it is judged at thresholds
     chosen on all the other sets, and printed apart, by event too. Sets in ``trained_on`` are printed as such: the
     fine-tuned model saw them, so their own figures (and the pooled one) are optimistic for it.
     """
-    shifted = {}
+    shifted, own = {}, []
     for name, labels in sets.items():
         thresholds = pooled_thresholds(sets, scores, theme_ids, [other for other in sets if other not in (name, judged)])
         shifted[name] = scores[name].assign(**{f"score_{t}": scores[name][f"score_{t}"] - thresholds[t] for t in theme_ids})
         if name != judged:
+            own.append(evaluate(labels, shifted[name], dict.fromkeys(theme_ids, 0.0)))
             seen = " (trained on)" if name in trained_on else ""
-            print(f"    {name:20} {evaluate(labels, shifted[name], dict.fromkeys(theme_ids, 0.0)).headline()}{seen}")
+            print(f"    {name:20} {own[-1].headline()}{seen}")
     pooled = pd.concat([labels.assign(set="pooled") for name, labels in sets.items() if name != judged], ignore_index=True)
     result = evaluate(
         pooled, pd.concat([table for name, table in shifted.items() if name != judged], ignore_index=True), dict.fromkeys(theme_ids, 0.0)
     )
     print(f"    {'pooled':20} {result.headline()}")
+    firsts = [evaluation.macro_f1[evaluation.macro_f1["part"] == evaluation.macro_f1["part"].iloc[0]] for evaluation in own]
+    means = pd.concat(firsts).groupby("language")["macro_f1"].mean().reindex(["all", "fa", "ar"])
+    print(f"    {'mean of the sets':20} {' / '.join(f'{mean:.3f}' for mean in means)}")
     chosen = pooled_thresholds(sets, scores, theme_ids, [name for name in sets if name != judged])
     print(f"    thresholds chosen on them all: {', '.join(f'{t} {value:.4f}' for t, value in chosen.items())}")
     if judged is not None:
@@ -261,12 +309,21 @@ def main() -> None:
         "trained-on, and the shipped model's vectors are scored too, as the model to beat",
     )
     parser.add_argument(
+        "--soup",
+        metavar="SEED",
+        type=int,
+        nargs="+",
+        help="with --rank: train (or reuse) one adapter per seed and score their soup, one adapter whose weight change is "
+        "the mean of theirs (one model, so the cost of one), with the shipped model's vectors as the model to beat",
+    )
+    parser.add_argument(
         "--write", action="store_true", help=f"with --rank: copy the trained adapter to {THEME_ADAPTER_PATH.relative_to(ROOT)}"
     )
     args = parser.parse_args()
     if args.write and not args.rank:
         parser.error("--write ships an adapter: it needs --rank")
-    SETTINGS["seed"] = args.seed
+    if args.soup and not args.rank:
+        parser.error("--soup mixes adapters: it needs --rank")
     ADAPTER["rank"] = args.rank
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     themes = load_themes()
@@ -276,12 +333,11 @@ def main() -> None:
     columns = ["text", "language", *themes.ids]
     training = pd.concat([load_labels(path, themes.ids)[columns] for path in [TRAINING, *args.train_with]], ignore_index=True)
     folder = ensure_default_model(adapted=False)  # the plain model: what an adapter is trained from and compared with
-    digest = hashlib.sha256(
-        json.dumps([SETTINGS, tuned] + ([ADAPTER, ADAPTED] if args.rank else []), sort_keys=True).encode()
-        + b"".join(path.read_bytes() for path in [TRAINING, *args.train_with])
-        + folder.name.encode()
-    ).hexdigest()[:12]
-    target, layer = fine_tuned(folder, training, tuned, framing_home() / "cache" / f"fine_tune_study-{digest}")
+    sources = [TRAINING, *args.train_with]
+    if args.soup:
+        target, layer = souped(folder, [trained(folder, training, tuned, sources, seed) for seed in args.soup])
+    else:
+        target, layer = trained(folder, training, tuned, sources, args.seed)
     if args.write:
         shutil.copyfile(target / "adapter.npz", THEME_ADAPTER_PATH)
         print(f"the adapter is now the shipped one: {THEME_ADAPTER_PATH.relative_to(ROOT)}", flush=True)
@@ -293,7 +349,7 @@ def main() -> None:
     fits = tempfile.TemporaryDirectory(prefix="fine-tune-study-")  # removed at exit
     store = ScorerStore(Path(fits.name))
     models = [("plain model's vectors, shipped scorer", folder)]
-    if args.train_with:
+    if args.train_with or args.soup:
         models.append(("shipped model's vectors (with its adapter), shipped scorer", ensure_default_model()))
     for title, model_folder in [*models, ("fine-tuned vectors, shipped scorer", target)]:
         embedder = make_embedder(str(model_folder))

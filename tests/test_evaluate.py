@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.evaluate import Evaluation, trust_summary
@@ -334,6 +335,31 @@ def test_the_fine_tune_study_judges_each_set_at_thresholds_chosen_on_the_others(
     bench.leave_set_out(sets, scores, ["alpha"], trained_on={"odd"})  # --train-with: the tuned model saw that set
     marked = [line for line in capsys.readouterr().out.splitlines() if line.endswith("(trained on)")]
     assert [line.split()[0] for line in marked] == ["odd"]
+
+
+def test_a_soup_of_adapters_changes_each_weight_by_the_mean_of_their_changes() -> None:
+    """bench/fine_tune_study.py --soup: the stacked factors fold in as the mean of the adapters' own changes."""
+    from analysis.model_setup import merge_adapter
+    from tests.helpers import bench_script
+
+    bench = bench_script("fine_tune_study")
+    rng = np.random.default_rng(0)
+    state = {"w": rng.normal(size=(5, 4)).astype(np.float32)}
+    adapters = [
+        {
+            "scale": np.array(0.5, dtype=np.float32),
+            "w.down": rng.normal(size=(2, 4)).astype(np.float32),
+            "w.up": rng.normal(size=(5, 2)).astype(np.float32),
+        }
+        for _ in range(3)
+    ]
+    mixed = bench.soup(adapters)
+    assert mixed["w.down"].shape == (6, 4) and mixed["w.up"].shape == (5, 6)
+    mean = np.mean([merge_adapter(state, adapter)["w"] for adapter in adapters], axis=0)
+    assert np.allclose(merge_adapter(state, mixed)["w"], mean, atol=1e-5)
+    assert not np.allclose(mean, merge_adapter(state, adapters[0])["w"], atol=1e-3)
+    with pytest.raises(ValueError, match="one rank and alpha"):
+        bench.soup([adapters[0], {**adapters[1], "scale": np.array(1.0, dtype=np.float32)}])
 
 
 @pytest.mark.parametrize(("fresh", "rows"), [(False, 320), (True, 530)])
