@@ -142,9 +142,13 @@ def read_workspace(folder: Path) -> Workspace:
         raise WorkspaceError(f"{folder}: {THEMES_FILE} cannot be read ({_reason(error)})") from error
     except ThemeError as error:
         raise WorkspaceError(f"{folder}: {THEMES_FILE} is damaged ({error})") from error
-    missing = [f"score_{theme_id}" for theme_id in parse_themes(themes_toml).ids if f"score_{theme_id}" not in table.columns]
+    score_columns = [f"score_{theme_id}" for theme_id in parse_themes(themes_toml).ids]
+    missing = [column for column in score_columns if column not in table.columns]
     if missing:
         raise WorkspaceError(f"{folder}: {PARAGRAPHS_FILE} lacks the column(s) {', '.join(missing)} of its themes")
+    not_numbers = [column for column in score_columns if not pd.api.types.is_float_dtype(table[column])]
+    if not_numbers:
+        raise WorkspaceError(f"{folder}: {PARAGRAPHS_FILE} is damaged (its column(s) {', '.join(not_numbers)} hold no numbers)")
     return Workspace(folder, table, vectors, themes_toml, metadata)
 
 
@@ -178,6 +182,8 @@ def _read_table(folder: Path) -> pd.DataFrame:
     absent = [column for column in REQUIRED_COLUMNS if column not in table.columns]
     if absent:
         raise WorkspaceError(f"{folder}: {PARAGRAPHS_FILE} lacks the column(s) {', '.join(absent)}")
+    if not pd.api.types.is_bool_dtype(table["kept"]):
+        raise WorkspaceError(f"{folder}: {PARAGRAPHS_FILE} is damaged (its kept column holds {table['kept'].dtype}, not true/false)")
     return table
 
 

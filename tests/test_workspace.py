@@ -100,6 +100,11 @@ def damage(folder: Path, how: str) -> None:
         np.save(folder / VECTORS_FILE, np.zeros((3, 64), dtype=np.float32))
     elif how == "themes not TOML":
         (folder / THEMES_FILE).write_text("[[theme", encoding="utf-8")
+    elif how in ("kept as text", "scores as text"):
+        table = pd.read_parquet(folder / PARAGRAPHS_FILE)
+        column = "kept" if how == "kept as text" else next(name for name in table.columns if name.startswith("score_"))
+        table[column] = table[column].astype(str)
+        table.to_parquet(folder / PARAGRAPHS_FILE)
 
 
 @pytest.mark.parametrize(
@@ -112,6 +117,8 @@ def damage(folder: Path, how: str) -> None:
         ("vectors garbage", "vectors.npy cannot be read"),
         ("vectors of another run", "do not belong together"),
         ("themes not TOML", "themes.toml is damaged"),
+        ("kept as text", "its kept column holds"),
+        ("scores as text", "hold no numbers"),
     ],
 )
 def test_a_damaged_workspace_gets_one_line(
