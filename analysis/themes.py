@@ -276,7 +276,7 @@ def parse_themes(text: str, source: str = "themes") -> ThemeSet:
 
     The same text gives the same (immutable) theme set, parsed once: the dashboard asks at every rerun."""
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text.removeprefix("\ufeff"))  # a byte-order mark, as some editors save UTF-8
     except tomllib.TOMLDecodeError as error:
         raise ThemeError(f"{source}: not valid TOML ({error})") from error
     raw_themes = data.get("theme")

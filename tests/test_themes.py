@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import codecs
 from dataclasses import replace
 from pathlib import Path
 
@@ -197,3 +198,9 @@ def test_an_uploaded_themes_file_may_only_name_the_bundled_paragraphs() -> None:
 def test_every_number_must_be_finite_and_settings_in_range(change: tuple[str, str], message: str) -> None:
     with pytest.raises(ThemeError, match=message):
         parse_themes(SMALL.replace(*change))
+
+
+def test_a_themes_file_saved_with_a_byte_order_mark_reads(tmp_path: Path) -> None:
+    path = tmp_path / "bom.toml"
+    path.write_bytes(codecs.BOM_UTF8 + DEFAULT_THEMES_PATH.read_bytes())
+    assert load_themes(path).ids == load_themes().ids
