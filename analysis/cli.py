@@ -66,6 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_analyze(args: argparse.Namespace) -> int:
     """``framing analyze``: write the workspace (paragraphs.parquet, vectors.npy, themes.toml, run.json) and the CSV tables."""
+    for given in map(Path, args.paths or [DEFAULT_CORPUS]):
+        if given.is_dir() and Path(args.out).resolve() == given.resolve():
+            raise OptionError(
+                f"--out {args.out} is an input folder: its tables would be read as articles by the next run; give another folder"
+            )
     out = writable_folder(Path(args.out), "--out")
     analysed = _analysed(args)
     if analysed is None:
@@ -165,7 +170,7 @@ def _analysed(args: argparse.Namespace) -> tuple[Analysis, ThemeSet, Embedder, d
         language_memory.recall()
     corpus = read_corpus(args.paths or [DEFAULT_CORPUS])
     for problem in corpus.problems:
-        print(f"framing: skipped {problem}", file=sys.stderr)
+        print(f"framing: input: {problem}", file=sys.stderr)
     if corpus.documents.empty:
         print("framing: error: nothing to analyse: no readable document in the input", file=sys.stderr)
         return None

@@ -44,12 +44,12 @@ class Evaluation:
     thresholds: dict[str, float]
 
     def to_dict(self) -> dict[str, object]:
-        """A JSON-ready form."""
+        """A JSON-ready form (a figure that does not exist, such as the F1 of a theme with no labels, is ``None``)."""
         return {
             "thresholds": self.thresholds,
-            "macro_f1": self.macro_f1.to_dict(orient="records"),
-            "metrics": self.metrics.to_dict(orient="records"),
-            "errors": self.errors.to_dict(orient="records"),
+            "macro_f1": _records(self.macro_f1),
+            "metrics": _records(self.metrics),
+            "errors": _records(self.errors),
         }
 
     def headline(self) -> str:
@@ -266,12 +266,19 @@ def _evaluation(labels: pd.DataFrame, scores: pd.DataFrame, predicted: pd.DataFr
                     }
                 )
     metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS)
+    # a theme with no labelled paragraph in a subset has no F1 there (nan), and the macro-F1 is over the others
+    metrics.loc[metrics["labelled"] == 0, ["precision", "recall", "f1"]] = np.nan
     macro = metrics.groupby(["part", "language"], sort=False).agg(labelled=("labelled", "first"), macro_f1=("f1", "mean")).reset_index()
     macro["macro_f1"] = macro["macro_f1"].round(3)
     intervals = [_bootstrap_interval(labels, predicted, _mask_of(labels, part, row.part, row.language)) for row in macro.itertuples()]
     macro["low"], macro["high"] = [low for low, _ in intervals], [high for _, high in intervals]
     errors = _errors(labels, scores, predicted, part)
     return Evaluation(metrics, macro, errors, thresholds)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """``frame``'s rows as dicts, NaN as ``None`` (JSON has no NaN)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
 
 
 def _mask_of(labels: pd.DataFrame, part: str, part_name: str, language: str) -> np.ndarray:
@@ -290,11 +297,12 @@ def _bootstrap_interval(labels: pd.DataFrame, predicted: pd.DataFrame, mask: np.
     Paragraphs of one article are not independent (same writer, same event), so articles, not
     paragraphs, are the unit resampled.
     """
-    marks = labels.loc[mask, list(predicted.columns)].to_numpy()
+    themes = (labels.loc[mask, list(predicted.columns)] != NOT_LABELLED).any(axis=0).to_numpy()  # those labelled here
+    marks = labels.loc[mask, list(predicted.columns)].to_numpy()[:, themes]
     truth, labelled = marks == 1, marks != NOT_LABELLED
-    guess = predicted.loc[mask].to_numpy(dtype=bool)
+    guess = predicted.loc[mask].to_numpy(dtype=bool)[:, themes]
     documents = pd.factorize(labels.loc[mask, "doc_id"])[0]
-    if len(documents) == 0:
+    if len(documents) == 0 or not themes.any():
         return float("nan"), float("nan")
     per_document = np.zeros((documents.max() + 1, truth.shape[1], 3))
     np.add.at(per_document, documents, np.stack([guess & truth, guess & ~truth & labelled, ~guess & truth], axis=-1))

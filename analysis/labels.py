@@ -69,8 +69,8 @@ def read_labels(data: bytes, name: str, theme_ids: Sequence[str], *, allow_empty
     if "doc_id" not in labels.columns:
         labels["doc_id"] = [f"row{number}" for number in range(len(labels))]
     labels = labels[labels["text"].str.strip() != ""].reset_index(drop=True)
-    if labels.empty and not allow_empty:
-        raise LabelsError(f"{name}: no labelled paragraph")
+    if (labels.empty or (labels[themes] == NOT_LABELLED).all(axis=None)) and not allow_empty:
+        raise LabelsError(f"{name}: no labelled paragraph (every theme cell is blank)" if len(labels) else f"{name}: no labelled paragraph")
     return labels
 
 

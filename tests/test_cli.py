@@ -191,6 +191,15 @@ def test_destinations_are_checked(tmp_path: Path) -> None:
     assert list((tmp_path / "new" / "out").iterdir()) == []  # the write probe leaves nothing behind
 
 
+def test_analyze_refuses_to_write_into_its_input_folder(tmp_path: Path, themes: str, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("نیروهای حافظ صلح به قزاقستان رسیدند.\n", encoding="utf-8")
+    assert run("analyze", str(corpus), "--out", str(tmp_path / "corpus" / "."), "--themes", themes) == 2
+    assert "is an input folder: its tables would be read as articles by the next run" in capsys.readouterr().err
+    assert sorted(path.name for path in corpus.iterdir()) == ["a.txt"]
+
+
 def test_analyze_learns_from_a_labels_file(tmp_path: Path) -> None:
     from tests.helpers import SMALL
 
@@ -272,6 +281,34 @@ def test_evaluate_reports_voices_when_the_labels_have_them(tmp_path: Path, theme
     assert "== Voices: 4 paragraphs with a labelled voice ==" in out
     voices = json.loads(report.read_text(encoding="utf-8"))["voices"]
     assert {row["language"]: row["voice_accuracy"] for row in voices["metrics"]} == {"ar": 1.0, "fa": 1.0, "all": 1.0}
+
+
+def test_evaluate_leaves_a_theme_without_labels_out_of_the_macro_f1(
+    tmp_path: Path, themes: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A blank theme column (a Teach-tab export marks some themes only) has no F1; it is not a perfect 1.0."""
+    labels = tmp_path / "labels.csv"
+    rows = [
+        "a,fa,نیروهای حافظ صلح به قزاقستان رسیدند.,1,",
+        "b,ar,استقالت الحكومة بعد الاحتجاجات.,0,",
+        "c,fa,پوتین گفت که مأموریت محدود است.,0,",
+    ]
+    labels.write_text("doc_id,language,text,terrorism,limited_mission\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    report = tmp_path / "eval.json"
+    assert run("evaluate", str(labels), "--themes", themes, "--folds", "2", "--json", str(report)) == 0
+    figures = json.loads(report.read_text(encoding="utf-8"))["at_file_thresholds"]
+    terrorism, limited = (
+        next(row for row in figures["metrics"] if row["theme"] == theme and row["language"] == "all")
+        for theme in ("terrorism", "limited_mission")
+    )
+    assert limited["labelled"] == 0 and limited["f1"] is None
+    overall = next(row for row in figures["macro_f1"] if row["language"] == "all")
+    assert overall["macro_f1"] == terrorism["f1"]
+    blank = tmp_path / "blank.csv"
+    blank.write_text("doc_id,language,text,terrorism\n" + "\n".join(row.rsplit(",", 2)[0] + "," for row in rows) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert run("evaluate", str(blank), "--themes", themes, "--folds", "2") == 2
+    assert "blank.csv: no labelled paragraph (every theme cell is blank)" in capsys.readouterr().err
 
 
 def test_evaluate_says_when_the_theme_adapter_was_trained_on_the_labels(
