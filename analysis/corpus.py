@@ -17,6 +17,7 @@ import csv
 import datetime
 import io
 import json
+import posixpath
 import re
 import unicodedata
 import zipfile
@@ -30,7 +31,7 @@ import jdatetime
 import pandas as pd
 from hijridate import Hijri
 
-from analysis.languages import ARABIC, LANGUAGE_ALIASES, LANGUAGE_NAMES, OTHER, PERSIAN, SUPPORTED_LANGUAGES
+from analysis.languages import ARABIC, LANGUAGE_NAMES, OTHER, PERSIAN, SUPPORTED_LANGUAGES, declared_language
 from analysis.text import (
     DOCUMENT_COLUMNS,
     detect_language,
@@ -215,10 +216,10 @@ def _reads_as_arabic_script(text: str) -> bool:
 
 def normalize_language_code(value: object) -> str | None:
     """Map a declared language to ``fa``/``ar``; ``""`` when empty, ``None`` when unknown."""
-    text = _clean_cell(value).lower()
+    text = _clean_cell(value)
     if not text:
         return ""
-    return LANGUAGE_ALIASES.get(text)
+    return declared_language(text)
 
 
 class DateError(ValueError):
@@ -265,7 +266,9 @@ SOLAR, LUNAR, GREGORIAN = "Solar Hijri", "lunar Hijri", "Gregorian"
 _DATE_LETTERS = str.maketrans({"ی": "ي", "ى": "ي", "ک": "ك", "أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ۀ": "ه"})
 _PERSIAN_DIGITS = re.compile("[۰-۹]")
 _ARABIC_DIGITS = re.compile("[٠-٩]")
-_NUMERIC_DATE = re.compile(r"^(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})(?:$|[T\s])")
+_NUMERIC_DATE = re.compile(r"^(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})(?:$|[Tt\s])")  # matched on the lowercased key
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON may escape half of a UTF-16 pair, which no text can hold
+_EXTRA_CELLS = "\x00extra"  # where csv.DictReader puts a row's cells beyond the header's
 _LATIN_ONLY = re.compile(r"^[\x00-\x7F\u00C0-\u024F]*$")
 
 
@@ -360,7 +363,10 @@ def normalize_date(value: object, *, language: str = "", day_first: bool | None 
         else:
             raise DateError(f"unreadable date {text!r} (no four-digit year)")
         return _gregorian(_numeric_calendar(year, language, text), year, month, day, text)
-    if _LATIN_ONLY.match(text) and len(numbers) >= 2 and any(len(number) == 4 for number in numbers):
+    worded = re.search(r"[A-Za-z]", text) is not None  # an English month name: pandas reads it
+    if not worded and len(numbers) == 2:
+        raise DateError(f"date {text!r} names a month, not a day; give the day too (YYYY-MM-DD)")
+    if worded and _LATIN_ONLY.match(text) and len(numbers) >= 2 and any(len(number) == 4 for number in numbers):
         try:
             parsed = pd.to_datetime(text, format="mixed", dayfirst=bool(day_first))
         except (ValueError, OverflowError) as error:
@@ -540,7 +546,7 @@ def documents_from_table(name: str, data: bytes) -> Corpus:
         raise CorpusError(f"{name}: unsupported file type {suffix!r}; use {', '.join(SUPPORTED_SUFFIXES)}")
     problems: list[Problem] = []
     text = _decode(data, name, problems)
-    rows = _csv_rows(text, name) if suffix == ".csv" else _jsonl_rows(text, name, problems)
+    rows = _csv_rows(text, name, problems) if suffix == ".csv" else _jsonl_rows(text, name, problems)
     if rows and not any("text" in row for _, row in rows):
         raise CorpusError(f"{name}: no 'text' column; found {sorted(rows[0][1])}")
     stem = Path(name).stem
@@ -668,10 +674,14 @@ def documents_from_zip(name: str, archive: bytes | Path) -> Corpus:
             member = info.filename
             if _unsafe_member(member):
                 problems.append(Problem(name, f"refused {member!r}: an absolute name or one with '..' (outside the archive)"))
-            elif info.is_dir() or _is_system_file(member):
                 continue
-            elif info.flag_bits & 0x1:
+            member = posixpath.normpath(member) if member.strip("./") else member  # ./a.txt is a.txt, c/./d.txt c/d.txt
+            if info.is_dir() or _is_system_file(member):
+                continue
+            if info.flag_bits & 0x1:
                 problems.append(Problem(f"{name}:{member}", "encrypted, skipped"))
+            elif member in members:
+                problems.append(Problem(f"{name}:{member}", "in the archive twice; the first copy is read, the other skipped"))
             else:
                 members[member] = info
         total = sum(info.file_size for info in members.values())
@@ -727,7 +737,10 @@ class _FolderFiles(Mapping[str, bytes]):
     """The files directly inside a folder (not its subfolders), each read when it is asked for."""
 
     def __init__(self, folder: Path) -> None:
-        self._paths = {path.name: path for path in sorted(folder.iterdir()) if path.is_file()}
+        entries = sorted(folder.iterdir())
+        self._paths = {path.name: path for path in entries if path.is_file()}
+        # neither a file nor a folder: a broken or looping link, a pipe, a socket, a device
+        self.not_files = [path.name for path in entries if not path.is_file() and not path.is_dir() and not _is_system_file(path.name)]
 
     def __getitem__(self, key: str) -> bytes:
         try:
@@ -838,7 +851,9 @@ def _decode_page(data: bytes, source: str, problems: list[Problem]) -> str:
 
 
 def _read_folder(folder: Path) -> Corpus:
-    corpus = documents_from_files(_FolderFiles(folder), list_unsupported=False)
+    files = _FolderFiles(folder)
+    corpus = documents_from_files(files, list_unsupported=False)
+    corpus.problems.extend(Problem(name, "not a readable file (a broken link, a pipe…), skipped") for name in files.not_files)
     if corpus.documents.empty and not corpus.problems:
         corpus.problems.append(Problem(str(folder), f"no readable files in this folder ({', '.join(SUPPORTED_SUFFIXES)})"))
     return corpus
@@ -857,31 +872,56 @@ def _table_part(name: str, data: bytes, *, single: bool) -> Corpus:
 def _read_manifest(data: bytes, problems: list[Problem]) -> dict[str, dict[str, object]]:
     try:
         text = _decode(data, MANIFEST_NAME, problems)
-        rows = _csv_rows(text, MANIFEST_NAME)
+        rows = _csv_rows(text, MANIFEST_NAME, problems)
     except CorpusError as error:
-        problems.append(Problem(MANIFEST_NAME, f"{error}; ignored"))
+        problems.append(Problem(MANIFEST_NAME, f"{str(error).removeprefix(f'{MANIFEST_NAME}: ')}; ignored"))
         return {}
     if rows and "file" not in rows[0][1]:
         problems.append(Problem(MANIFEST_NAME, f"no 'file' column (found {sorted(rows[0][1])}); ignored"))
         return {}
-    return {
-        _clean_cell(row["file"]): {column: row.get(column) for column in METADATA_COLUMNS}
-        for _, row in rows
-        if _clean_cell(row.get("file"))
-    }
+    entries: dict[str, dict[str, object]] = {}
+    for number, row in rows:
+        listed = _clean_cell(row.get("file"))
+        if listed in entries:
+            problems.append(Problem(MANIFEST_NAME, f"row {number} lists {listed!r} again; its first row is used"))
+        elif listed:
+            entries[listed] = {column: row.get(column) for column in METADATA_COLUMNS}
+    return entries
 
 
-def _csv_rows(text: str, name: str) -> list[tuple[int, dict[str, object]]]:
+def _csv_rows(text: str, name: str, problems: list[Problem]) -> list[tuple[int, dict[str, object]]]:
+    """The rows of a CSV file by column name (stripped, lowercased); a row with more cells than the header is listed and
+    skipped (an unquoted comma in its text would otherwise cut the text short).
+
+    Raises:
+        CorpusError: not a CSV file, or a column named twice.
+    """
     csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
+        reader = csv.DictReader(io.StringIO(text, newline=""), restkey=_EXTRA_CELLS)
         rows = [(number, row) for number, row in enumerate(reader, start=1)]
     except csv.Error as error:
         raise CorpusError(f"{name}: not a valid CSV file ({error})") from error
     if reader.fieldnames is None:
         return []
     fields = [field.strip().lower() for field in reader.fieldnames]
-    return [(number, dict(zip(fields, row.values(), strict=False))) for number, row in rows]
+    twice = sorted({field for field in fields if fields.count(field) > 1})
+    if twice:
+        raise CorpusError(f"{name}: the column {twice[0]!r} appears more than once; rename or remove one")
+    kept = []
+    for number, row in rows:
+        extra = row.pop(_EXTRA_CELLS, None)
+        if extra:
+            problems.append(
+                Problem(
+                    name,
+                    f"row {number} has {len(fields) + len(extra)} cells under a header of {len(fields)} (an unquoted comma "
+                    "in the text?); quote the text, skipped",
+                )
+            )
+            continue
+        kept.append((number, dict(zip(fields, row.values(), strict=True))))
+    return kept
 
 
 def _jsonl_rows(text: str, name: str, problems: list[Problem]) -> list[tuple[int, dict[str, object]]]:
@@ -897,7 +937,16 @@ def _jsonl_rows(text: str, name: str, problems: list[Problem]) -> list[tuple[int
         if not isinstance(value, dict):
             problems.append(Problem(f"{name}:{number}", "not a JSON object, skipped"))
             continue
-        rows.append((number, {str(key).lower(): item for key, item in value.items()}))
+        row = {str(key).lower(): item for key, item in value.items()}
+        if any(isinstance(item, str) and _LONE_SURROGATE.search(item) for item in (*row, *row.values())):
+            problems.append(
+                Problem(f"{name}:{number}", "an escape for half a character (a lone surrogate such as \\ud800), replaced by \ufffd")
+            )
+            row = {
+                _LONE_SURROGATE.sub("\ufffd", key): _LONE_SURROGATE.sub("\ufffd", item) if isinstance(item, str) else item
+                for key, item in row.items()
+            }
+        rows.append((number, row))
     return rows
 
 

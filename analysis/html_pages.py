@@ -115,7 +115,7 @@ def extract_page(html: str) -> Page:
     language = (tree.get("lang") or "").strip().lower()
     document: Any = trafilatura.bare_extraction(markup, with_metadata=True, include_comments=False, favor_precision=True)
     text = (document.text or "") if document is not None else ""
-    lines = [" ".join(line.split()) for line in text.replace(standin, ZWNJ).splitlines()]
+    lines = [" ".join(part.split()) for line in text.replace(standin, ZWNJ).splitlines() for part in _table_cells(line)]
     lines = [line for line in lines if line]
     if not lines:
         what = (
@@ -141,6 +141,18 @@ def extract_page(html: str) -> Page:
         page_characters=max(visible, len(" ".join(body.split()))),
         kept_characters=len(" ".join(body.split())),
     )
+
+
+def _table_cells(line: str) -> list[str]:
+    """A line of the extracted text; a table row, which trafilatura writes ``| cell | cell |``, as its cells.
+
+    News sites lay pages out in tables; a cell is a block of text, never to be read with a ``|`` in front of it. A
+    row of rules only (``|---|---|``) holds no text.
+    """
+    stripped = line.strip()
+    if not (stripped.startswith("|") and stripped.endswith("|")):
+        return [line]
+    return [cell for cell in stripped.strip("|").split("|") if cell.strip(" -:")]
 
 
 def _visible_characters(tree: Any) -> int:

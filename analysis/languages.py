@@ -7,6 +7,7 @@ of any other text (such paragraphs are dropped); other codes may appear in theme
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -39,15 +40,30 @@ LANGUAGE_ALIASES = {
     "per": PERSIAN,
     "persian": PERSIAN,
     "farsi": PERSIAN,
-    "fa-ir": PERSIAN,
+    "pes": PERSIAN,
     "فارسی": PERSIAN,
+    "فارسي": PERSIAN,
+    "پارسی": PERSIAN,
+    "الفارسية": PERSIAN,
     "ar": ARABIC,
     "ara": ARABIC,
+    "arb": ARABIC,
     "arabic": ARABIC,
     "العربية": ARABIC,
     "عربي": ARABIC,
+    "عربی": ARABIC,
+    "عربى": ARABIC,
 }
-"""Ways a manifest or a CSV may name a language (lowercased), mapped to its code."""
+"""Ways a manifest or a CSV may name a language (lowercased, without a region: ``ar-SA`` is ``ar``), mapped to its code."""
+
+
+def declared_language(text: str) -> str | None:
+    """The code of a declared language (``fa``, ``ar-SA``, ``Farsi``, ``عربی``…), or ``None`` when it is neither.
+
+    A BCP 47 region or script after the language (``fa-IR``, ``ar_EG``, ``ar-Arab``) is ignored.
+    """
+    folded = text.strip().lower()
+    return LANGUAGE_ALIASES.get(folded) or LANGUAGE_ALIASES.get(re.split(r"[-_]", folded, maxsplit=1)[0])
 
 
 def language_name(code: str) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import json
 import struct
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -457,6 +458,19 @@ def test_a_zip_path_on_the_command_line(tmp_path: Path) -> None:
     path.write_bytes(zipped({"a.html": PERSIAN_PAGE}))
     corpus = read_corpus([path])
     assert (corpus.documents["doc_id"].tolist(), corpus.problems) == (["a"], [])
+
+
+def test_a_name_twice_in_a_zip_is_read_once_and_listed() -> None:
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w") as archive:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it writes
+        archive.writestr("a.txt", PERSIAN_LINE)
+        archive.writestr("a.txt", ARABIC_LINE)
+    corpus = documents_from_uploads({"twice.zip": buffer.getvalue()})
+    assert corpus.documents["text"].tolist() == [PERSIAN_LINE]
+    assert [str(problem) for problem in corpus.problems] == [
+        "twice.zip:a.txt: in the archive twice; the first copy is read, the other skipped"
+    ]
 
 
 def test_zip_safety(monkeypatch: pytest.MonkeyPatch) -> None:
