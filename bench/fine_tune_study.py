@@ -14,7 +14,9 @@ into the weights by :func:`analysis.model_setup.merge_adapter`, as the shipped b
 ``adapter.npz`` in the folder; ``--write`` copies it to analysis/data/theme_adapter.npz, the shipped adapter (a new
 adapter is a new model: every vector is recomputed). ``--soup SEED...`` trains one adapter per seed and scores their
 "soup": one adapter whose weight change is the mean of theirs (its factors stacked, so rank 8 times the seeds), which
-costs what one model costs to embed with.
+costs what one model costs to embed with. ``--event-balance B`` weighs each training paragraph in the loss as the scorer
+weighs it (``event_balance`` in the themes file: (N / (E n)) ** B for an event with n of the N paragraphs over E
+events), so that one big event (Kazakhstan, a quarter of the paragraphs) teaches the model less of its own wording.
 
 Then every measured fresh events set (events and writers the training text never had) is scored twice by the shipped
 scorer, fitted on all training paragraphs: with the plain model's vectors, and with the fine-tuned model's. The
@@ -60,6 +62,7 @@ from bench.fresh_events import FRESH_SETS  # noqa: E402
 TRAINING = DATA_FOLDER / BUNDLED_LABELLED
 SETTINGS = {"epochs": 3, "batch": 16, "model_lr": 2e-5, "layer_lr": 1e-3, "scale": 20.0, "max_tokens": 256, "seed": 0, "warmup": 0.1}
 ADAPTER = {"rank": 0, "alpha": 8.0, "lr": 5e-4}  # rank 0: every layer weight is trained, no adapter
+BALANCE = {"event_balance": 0.0}  # 0: every training paragraph weighs 1 in the loss (as the shipped adapter was trained)
 ADAPTED = (
     "attention.self.query",
     "attention.self.key",
@@ -142,6 +145,14 @@ def write_adapted_model(folder: Path, adapter: dict[str, np.ndarray], target: Pa
     np.savez(target / "adapter.npz", **adapter)  # type: ignore[arg-type]
 
 
+def event_weights(events: pd.Series, balance: float) -> np.ndarray:
+    """Each training paragraph's weight in the loss: (N / (E n)) ** balance for an event with n of the N paragraphs over
+    E events, as the scorer weighs labelled paragraphs (``event_balance`` in the themes file), scaled to a mean of 1."""
+    sizes = events.map(events.value_counts()).to_numpy(dtype=float)
+    weights = (len(events) / (events.nunique() * sizes)) ** balance
+    return weights / weights.mean()
+
+
 def fine_tuned(folder: Path, training: pd.DataFrame, theme_ids: list[str], target: Path) -> tuple[Path, object]:
     """Train (or reuse) the fine-tuned model; return its folder and its theme layer."""
     import torch
@@ -162,7 +173,9 @@ def fine_tuned(folder: Path, training: pd.DataFrame, theme_ids: list[str], targe
     texts = [PROMPT + text for text in training["text"]]
     truth = torch.tensor(training[theme_ids].to_numpy(dtype=np.float32))
     positives = truth.sum(dim=0)
-    loss_of = torch.nn.BCEWithLogitsLoss(pos_weight=(len(truth) - positives) / positives)
+    balance = float(BALANCE["event_balance"])
+    loss_of = torch.nn.BCEWithLogitsLoss(pos_weight=(len(truth) - positives) / positives, reduction="none" if balance else "mean")
+    weights = torch.tensor(event_weights(training["event"], balance), dtype=torch.float32)
     optimiser = torch.optim.AdamW(
         [
             {"params": [p for p in model.parameters() if p.requires_grad], "lr": ADAPTER["lr"] if rank else SETTINGS["model_lr"]},
@@ -186,6 +199,8 @@ def fine_tuned(folder: Path, training: pd.DataFrame, theme_ids: list[str], targe
             features = model.preprocess([texts[row] for row in rows])
             vectors = model(features)["sentence_embedding"]
             loss = loss_of(layer(vectors * SETTINGS["scale"]), truth[rows])
+            if balance:
+                loss = (loss.mean(dim=1) * weights[rows]).mean()
             loss.backward()
             optimiser.step()
             schedule.step()
@@ -207,7 +222,10 @@ def trained(folder: Path, training: pd.DataFrame, tuned: list[str], sources: lis
     """Train (or reuse) the model of these settings and this seed, in a cache folder named after everything it depends on."""
     SETTINGS["seed"] = seed
     digest = hashlib.sha256(
-        json.dumps([SETTINGS, tuned] + ([ADAPTER, ADAPTED] if ADAPTER["rank"] else []), sort_keys=True).encode()
+        json.dumps(
+            [SETTINGS, tuned] + ([ADAPTER, ADAPTED] if ADAPTER["rank"] else []) + ([BALANCE] if BALANCE["event_balance"] else []),
+            sort_keys=True,
+        ).encode()
         + b"".join(path.read_bytes() for path in sources)
         + folder.name.encode()
     ).hexdigest()[:12]
@@ -309,6 +327,14 @@ def main() -> None:
         "trained-on, and the shipped model's vectors are scored too, as the model to beat",
     )
     parser.add_argument(
+        "--event-balance",
+        type=float,
+        default=0.0,
+        metavar="B",
+        help="weigh each training paragraph (N / (E n)) ** B in the loss, n the paragraphs of its event, as the scorer "
+        "weighs them (the themes file's event_balance): one big event (Kazakhstan) teaches the model less of itself",
+    )
+    parser.add_argument(
         "--soup",
         metavar="SEED",
         type=int,
@@ -325,12 +351,13 @@ def main() -> None:
     if args.soup and not args.rank:
         parser.error("--soup mixes adapters: it needs --rank")
     ADAPTER["rank"] = args.rank
+    BALANCE["event_balance"] = args.event_balance
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     themes = load_themes()
     if args.without is not None and args.without not in themes.ids:
         parser.error(f"--without: no theme {args.without!r}; the themes are {', '.join(themes.ids)}")
     tuned = [theme_id for theme_id in themes.ids if theme_id != args.without]
-    columns = ["text", "language", *themes.ids]
+    columns = ["text", "language", "event", *themes.ids]
     training = pd.concat([load_labels(path, themes.ids)[columns] for path in [TRAINING, *args.train_with]], ignore_index=True)
     folder = ensure_default_model(adapted=False)  # the plain model: what an adapter is trained from and compared with
     sources = [TRAINING, *args.train_with]

@@ -362,6 +362,18 @@ def test_a_soup_of_adapters_changes_each_weight_by_the_mean_of_their_changes() -
         bench.soup([adapters[0], {**adapters[1], "scale": np.array(1.0, dtype=np.float32)}])
 
 
+def test_the_fine_tune_study_can_weigh_events_as_the_scorer_does() -> None:
+    """bench/fine_tune_study.py --event-balance B: (N / (E n)) ** B per paragraph, mean 1; B 0 weighs all alike."""
+    from tests.helpers import bench_script
+
+    bench = bench_script("fine_tune_study")
+    events = pd.Series(["big"] * 6 + ["small", "other"])
+    weights = bench.event_weights(events, 1.0)
+    assert weights.mean() == pytest.approx(1.0)
+    assert weights[0] * 6 == pytest.approx(weights[6])  # an event's paragraphs weigh together what another's do
+    assert np.allclose(bench.event_weights(events, 0.0), 1.0)
+
+
 @pytest.mark.parametrize(("fresh", "rows"), [(False, 320), (True, 530)])
 def test_second_annotators_labels_pair_with_the_first(fresh: bool, rows: int) -> None:
     """bench/agreement.py pairs each blind second labelling with the first, row by row, and an annotator agrees with
