@@ -121,7 +121,7 @@ def seed_corpus() -> Corpus:
 @st.cache_data(show_spinner="Reading the uploaded files…", max_entries=4)
 def uploaded_corpus(files: tuple[tuple[str, bytes], ...]) -> Corpus:
     """The documents of uploaded files."""
-    return documents_from_uploads(dict(files))
+    return documents_from_uploads(files)
 
 
 @st.cache_data(show_spinner="Splitting the articles into paragraphs and identifying their language…", max_entries=8)
@@ -320,10 +320,15 @@ def threshold_sliders(themes: ThemeSet, facts: views.CorpusFacts) -> dict[str, f
     for theme in themes.themes:
         key = f"threshold_{theme.id}"
         value = float(st.session_state.get(key, theme.threshold))
-        # A value a link (or the page) set is the widget's own: passing it again would be a second default.
-        default = None if key in st.session_state else value
         low, high = facts.score_ranges.get(theme.id) or (math.floor(value - 1), math.ceil(value + 1))
         low, high = min(low, math.floor(value)), max(high, math.ceil(value))
+        # The range is part of the slider's identity: a new corpus's range makes a new slider, which would start at
+        # its minimum. So the value is handed over whenever the range changes.
+        if st.session_state.get(f"{key}_range") != (low, high):
+            st.session_state[f"{key}_range"] = (low, high)
+            st.session_state[key] = value
+        # A value a link (or the page) set is the widget's own: passing it again would be a second default.
+        default = None if key in st.session_state else value
         thresholds[theme.id] = st.slider(
             theme.label,
             min_value=float(low),

@@ -593,19 +593,33 @@ def read_corpus(paths: Sequence[str | Path]) -> Corpus:
     return drop_duplicate_documents(merge_corpora(parts))
 
 
-def documents_from_uploads(files: Mapping[str, bytes]) -> Corpus:
-    """Build documents from uploaded ``{file name: bytes}``, like :func:`read_corpus` does from paths.
+def documents_from_uploads(files: Mapping[str, bytes] | Sequence[tuple[str, bytes]]) -> Corpus:
+    """Build documents from uploaded files (``{name: bytes}`` or ``(name, bytes)`` pairs), like :func:`read_corpus`.
 
     ``.txt`` files and ``.html`` pages are articles described by an optional ``manifest.csv``;
     ``.csv``/``.jsonl`` files are tables; a ``.zip`` is read like a folder. A file that cannot be
-    read becomes a problem, unless it is the only file given and a table.
+    read becomes a problem, unless it is the only file given and a table. Two files of one name
+    (from two folders) are both read, the second under a numbered name, and listed.
 
     Raises:
         CorpusError: no file, or a single table file that cannot be read at all.
     """
-    if not files:
+    pairs = list(files.items()) if isinstance(files, Mapping) else list(files)
+    if not pairs:
         raise CorpusError("no file uploaded")
-    return drop_duplicate_documents(documents_from_files(files, single=len(files) == 1))
+    named: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for name, data in pairs:
+        unique, number = name, 1
+        while unique in named:
+            number += 1
+            unique = f"{PurePosixPath(name).stem} ({number}){PurePosixPath(name).suffix}"
+        if unique != name:
+            problems.append(Problem(name, f"another uploaded file has this name; this one is read as {unique!r}"))
+        named[unique] = data
+    corpus = drop_duplicate_documents(documents_from_files(named, single=len(named) == 1))
+    corpus.problems[:0] = problems
+    return corpus
 
 
 def documents_from_files(

@@ -9,6 +9,7 @@ it counts neither in training nor in evaluation). Optional:
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,6 +43,13 @@ def read_labels(data: bytes, name: str, theme_ids: Sequence[str], *, allow_empty
         labels = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise LabelsError(f"{name}: not a readable CSV ({error})") from error
+    try:
+        header = [column.strip().lower() for column in next(csv.reader(io.StringIO(text)), [])]
+    except csv.Error:  # pandas read it: its own column names are checked below
+        header = []
+    twice = sorted({column for column in header if header.count(column) > 1})
+    if twice:
+        raise LabelsError(f"{name}: the column {twice[0]!r} appears more than once; rename or remove one")
     labels.columns = [column.strip().lower() for column in labels.columns]
     missing = [column for column in ("text", "language") if column not in labels.columns]
     if missing:

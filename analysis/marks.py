@@ -121,6 +121,11 @@ def read_marks(data: bytes, name: str, theme_ids: Sequence[str]) -> pd.DataFrame
             marks[column] = ""
     if "paragraph_id" not in labels.columns:
         marks["paragraph_id"] = [f"{doc}:{text[:40]}" for doc, text in zip(marks["doc_id"], marks["text"], strict=True)]
+    themes = [theme_id for theme_id in theme_ids if theme_id in marks.columns]
+    marks = marks.drop_duplicates(["paragraph_id", *themes])  # the same marks twice are one paragraph's marks
+    repeated = marks["paragraph_id"][marks["paragraph_id"].duplicated()]
+    if not repeated.empty:
+        raise LabelsError(f"{name}: paragraph {repeated.iloc[0]!r} is marked twice, differently; keep one of its rows")
     return marks.reset_index(drop=True)
 
 

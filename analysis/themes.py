@@ -42,6 +42,33 @@ DATA_FOLDER = Path(__file__).parent / "data"
 DEFAULT_THEMES_PATH = DATA_FOLDER / "themes.toml"
 BUNDLED_LABELLED = "labelled_paragraphs.csv"
 THEME_ID = re.compile(r"^[a-z0-9_]+$")
+RESERVED_THEME_IDS = frozenset(
+    # A theme id names a column of the labels and marks files and of the paragraph tables, so it may not be one of
+    # their other columns (tests/test_themes.py keeps this list in step with them).
+    [
+        "paragraph_id",
+        "doc_id",
+        "source",
+        "outlet",
+        "language",
+        "detected_language",
+        "date",
+        "title",
+        "url",
+        "position",
+        "text",
+        "clean_text",
+        "kept",
+        "drop_reason",
+        "duplicate_of",
+        "note",
+        "themes",
+        "voice",
+        "speaker",
+        "event",
+        "set",
+    ]
+)
 ANCHOR_LANGUAGES = ("fa", "ar", "en")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟؛…])\s+|(?<=[.!?؟؛…][»\"”'])\s+")
 _MIN_SENTENCE_WORDS = 4
@@ -650,6 +677,8 @@ def _parse_theme(raw: object, where: str) -> Theme:
     theme_id = str(raw.get("id", "")).strip()
     if not THEME_ID.match(theme_id):
         raise ThemeError(f"{where}: id {theme_id!r} must be lowercase letters, digits or _ (e.g. 'limited_mission')")
+    if theme_id in RESERVED_THEME_IDS:
+        raise ThemeError(f"{where}: id {theme_id!r} is the name of a column of the paragraph and labels tables; choose another")
     try:
         threshold = float(raw.get("threshold", 0.0))
     except (TypeError, ValueError) as error:

@@ -207,8 +207,8 @@ def parse_actors(config: Mapping[str, object], source: str = "actors") -> tuple[
     actors: list[Actor] = []
     seen: set[str] = set()
     entries = config.get("actor", [])
-    if not isinstance(entries, list):
-        raise VoicesError(f"{source}: [[actor]] must be a list of tables")
+    if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+        raise VoicesError(f"{source}: [[actor]] must be a list of tables (actor = [1, 2] is not)")
     for entry in entries:
         missing = [key for key in ("id", "label", "kind") if key not in entry]
         if missing:

@@ -384,6 +384,21 @@ def test_uploaded_table_and_invalid_uploads() -> None:
     assert "Analysing **seed articles**" in at.markdown[0].value
 
 
+def test_thresholds_stay_where_they_were_when_the_corpus_changes() -> None:
+    """A new corpus has other score ranges, so its sliders are new widgets; they must not start at their minimum."""
+    at = dashboard()
+    before = {slider.key: slider.value for slider in at.slider}
+    at.slider(key="threshold_terrorism").set_value(round(before["threshold_terrorism"] + 0.5, 2))
+    run(at)
+    moved = {slider.key: slider.value for slider in at.slider}
+    text = "پوتین گفت مأموریت نیروهای حافظ صلح در قزاقستان محدود و موقت است و آنها به زودی باز می‌گردند."
+    _upload(at, ("one.csv", f'text,outlet,language\n"{text}",Tasnim,fa\n'.encode()))
+    assert {slider.key: slider.value for slider in at.slider} == moved
+    at.file_uploader(key="corpus_files").clear()
+    run(at)
+    assert {slider.key: slider.value for slider in at.slider} == moved
+
+
 def test_evidence_lists_paragraphs_strongest_first_in_rtl_with_counterparts(reference: Analysis) -> None:
     at = dashboard("Evidence")
     at.selectbox(key="evidence_theme").set_value("terrorism")

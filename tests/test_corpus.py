@@ -505,3 +505,9 @@ def test_zip_safety(monkeypatch: pytest.MonkeyPatch) -> None:
     big = documents_from_zip("big.zip", zipped({"big.txt": "ا" * 2000, "small.txt": ARABIC_LINE}))
     assert big.documents["doc_id"].tolist() == ["small"]
     assert [str(problem) for problem in big.problems] == ["big.txt: unpacks to 3.9 KB, more than the 1000 bytes allowed per file, skipped"]
+
+
+def test_two_uploads_of_one_name_are_both_read_and_listed() -> None:
+    corpus = documents_from_uploads([("a.txt", PERSIAN_LINE.encode()), ("a.txt", ARABIC_LINE.encode())])
+    assert sorted(corpus.documents["text"]) == sorted([PERSIAN_LINE, ARABIC_LINE])
+    assert [str(problem) for problem in corpus.problems] == ["a.txt: another uploaded file has this name; this one is read as 'a (2).txt'"]

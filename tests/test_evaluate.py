@@ -111,6 +111,9 @@ def test_cross_validation_never_uses_the_judged_article() -> None:
         (b"text,language,alpha\nx,fa,yes\n", "must hold 0, 1 or nothing"),
         (b"text,language,alpha\nx,klingon,1\n", "unknown language"),
         (b"\x00\x01", "binary"),
+        (b"text,language,Alpha,alpha\nx,fa,1,0\n", "the column 'alpha' appears more than once"),
+        (b"text, text,language,alpha\nx,y,fa,1\n", "the column 'text' appears more than once"),
+        (b"text,language,alpha\nx,fa,\n", "no labelled paragraph \\(every theme cell is blank\\)"),
     ],
 )
 def test_bad_labels_get_clear_errors(data: bytes, message: str) -> None:

@@ -19,6 +19,7 @@ from analysis.marks import (
     mark_of,
     marks_path,
     marks_to_csv,
+    read_marks,
     save_marks,
     set_mark,
     uncertain_queue,
@@ -140,3 +141,11 @@ def test_a_mark_weighs_marks_weight_labelled_paragraphs(tmp_path: Path) -> None:
     taught = with_marks(replace(themes, scoring=replace(themes.scoring, marks_weight=5.0)), marks)
     weights = training_weights(taught, taught.themes[0])
     assert weights[-2:].tolist() == [5.0, 5.0] and weights[-6:-2].tolist() == [1.0] * 4
+
+
+def test_a_paragraph_marked_twice_is_one_paragraph_or_refused() -> None:
+    header = "paragraph_id,doc_id,language,text,alpha\n"
+    same = header + "p1,d1,fa,سیب,1\np1,d1,fa,سیب,1\n"
+    assert len(read_marks(same.encode(), "same.csv", IDS)) == 1
+    with pytest.raises(LabelsError, match="paragraph 'p1' is marked twice, differently"):
+        read_marks((header + "p1,d1,fa,سیب,1\np1,d1,fa,سیب,0\n").encode(), "both.csv", IDS)

@@ -204,3 +204,18 @@ def test_a_themes_file_saved_with_a_byte_order_mark_reads(tmp_path: Path) -> Non
     path = tmp_path / "bom.toml"
     path.write_bytes(codecs.BOM_UTF8 + DEFAULT_THEMES_PATH.read_bytes())
     assert load_themes(path).ids == load_themes().ids
+
+
+@pytest.mark.parametrize("theme_id", ["text", "language", "doc_id", "kept", "event"])
+def test_a_theme_id_may_not_be_a_column_name(theme_id: str) -> None:
+    with pytest.raises(ThemeError, match=f"id '{theme_id}' is the name of a column"):
+        parse_themes(SMALL.replace('id = "alpha"', f'id = "{theme_id}"', 1))
+
+
+def test_the_reserved_ids_cover_every_column_of_the_tables() -> None:
+    from analysis.marks import _BASE_COLUMNS
+    from analysis.pipeline import OUTPUT_COLUMNS
+    from analysis.text import PARAGRAPH_COLUMNS
+    from analysis.themes import RESERVED_THEME_IDS
+
+    assert {*OUTPUT_COLUMNS, *PARAGRAPH_COLUMNS, *_BASE_COLUMNS, "event", "set"} <= RESERVED_THEME_IDS

@@ -123,3 +123,12 @@ def test_dates_are_kept_within_the_corpus_and_a_range_outside_it_is_refused() ->
     assert state == {} and notes == ["from/to: no article is dated in that range (the articles run from 2022-01-06 to 2022-01-13)"]
     undated_corpus = Offer(**{**OFFER.__dict__, "dates": None})
     assert requested_state({"to": ["2022-01-08"]}, undated_corpus) == ({}, ["from/to: this corpus has no dated article"])
+
+
+def test_a_tab_value_the_links_own_filters_leave_out_is_said() -> None:
+    """ev_lang=ar with lang=fa, ev_theme=limited_mission with theme=terrorism: the sidebar would not keep them."""
+    raw = {"lang": ["fa"], "ev_lang": ["ar"], "theme": ["terrorism"], "ev_theme": ["limited_mission"], "ev_outlet": ["Fars"]}
+    state, notes = requested_state(raw, OFFER)
+    assert "ev_lang=ar is not one of all, fa" in notes
+    assert "ev_theme=limited_mission is not one of terrorism" in notes
+    assert state["evidence_outlet"] == "Fars" and "evidence_language" not in state and "evidence_theme" not in state

@@ -95,6 +95,8 @@ def test_compound_verbs_expand_and_need_both_lists() -> None:
         ('[[actor]]\nid = "X y"\nlabel = "X"\nkind = "media"\nen = ["X"]\n', "not lowercase"),
         ('[[actor]]\nid = "x"\nlabel = "X"\nkind = "pundit"\nen = ["X"]\n', "use one of"),
         ('[[actor]]\nid = "x"\nlabel = "X"\nkind = "media"\n', "no alias"),
+        ("actor = [1, 2]\n", "must be a list of tables"),
+        ('actor = ["putin"]\n', "must be a list of tables"),
     ],
 )
 def test_bad_actors_files_say_why(toml: str, message: str) -> None:

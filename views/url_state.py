@@ -20,6 +20,7 @@ import dataclasses
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 import streamlit as st
 
@@ -134,14 +135,16 @@ def requested_state(raw: Mapping[str, list[str]], offer: Offer) -> tuple[dict[st
                 notes.append(f"{name}={values[-1]} is not a threshold (a number between -{THRESHOLD_LIMIT:g} and {THRESHOLD_LIMIT:g})")
             else:
                 state[f"threshold_{theme_id}"] = round(value, 2)
+    # a tab offers what the sidebar keeps: the link's own languages, outlets and themes when it names them
+    themes_kept = cast(list[str], state.get("filter_themes", offer.theme_ids))
     tab_options = {
         "period": offer.periods,
-        "ev_theme": offer.theme_ids,
-        "words_theme": offer.theme_ids,
-        "voices_theme": offer.theme_ids,
+        "ev_theme": themes_kept,
+        "words_theme": themes_kept,
+        "voices_theme": themes_kept,
         "voice": [ALL, *VOICES],
-        "ev_lang": [ALL, *offer.languages],
-        "ev_outlet": [ALL, *offer.outlets],
+        "ev_lang": [ALL, *cast(list[str], state.get("filter_languages", offer.languages))],
+        "ev_outlet": [ALL, *cast(list[str], state.get("filter_outlets", offer.outlets))],
     }
     for params in TAB_PARAMS.values():
         for name, key in params.items():
