@@ -123,6 +123,34 @@ def upload_labels(data: bytes) -> Callable[[AppTest], None]:
     return act
 
 
+def upload_actors(data: bytes) -> Callable[[AppTest], None]:
+    """Load an actors file in the Voices tab."""
+
+    def act(at: AppTest) -> None:
+        at.session_state["view"] = "Voices"
+        at.run()
+        at.file_uploader(key="actors_file").set_value(("actors.toml", data, "application/toml"))
+
+    return act
+
+
+def move_a_threshold_then_upload(at: AppTest) -> None:
+    """Raise the terrorism threshold a little, then analyse another corpus (its scores span another range)."""
+    slider = at.slider(key="threshold_terrorism")
+    slider.set_value(round(slider.value + 0.5, 2))
+    at.run()
+    at.session_state["moved_thresholds"] = {slider.key: slider.value for slider in at.slider}
+    at.file_uploader(key="corpus_files").set_value([("t.csv", csv_rows({"text": PERSIAN, "language": "fa"}), "text/csv")])
+
+
+def thresholds_kept(at: AppTest, _: Downloads) -> None:
+    assert {slider.key: slider.value for slider in at.slider} == at.session_state["moved_thresholds"]
+
+
+def voices_still_drawn(at: AppTest, _: Downloads) -> None:
+    assert "Voices" in [tab.label for tab in at.tabs] and at.session_state["view"] == "Voices"
+
+
 def all_themes_everywhere(at: AppTest) -> None:
     """Lower the terrorism threshold to its minimum, so every kept paragraph is evidence for it."""
     slider = at.slider(key="threshold_terrorism")
@@ -459,6 +487,39 @@ CASES = [
         None,
         "every cell's text, as text, never a formula",
         lambda at, downloads: formulas_neutralised_in_xlsx(download(downloads, "paragraphs.xlsx")),
+    ),
+    # Session 17's audit.
+    Case(
+        "thresholds-kept-on-a-new-corpus",
+        "a threshold moved, then another corpus uploaded (its scores span another range)",
+        move_a_threshold_then_upload,
+        None,
+        "every threshold where it was (the sliders used to restart at their minimum)",
+        thresholds_kept,
+    ),
+    Case(
+        "theme-id-is-a-column-name",
+        "a themes file with a theme whose id is 'text'",
+        upload_themes(DEFAULT_THEMES.replace('id = "limited_mission"', 'id = "text"', 1).encode()),
+        "id 'text' is the name of a column of the paragraph and labels tables; choose another",
+        "the current themes",
+        themes_unchanged,
+    ),
+    Case(
+        "labels-column-twice",
+        "a labels file with the columns Terrorism and terrorism",
+        upload_labels(f"text,language,Terrorism,terrorism\n{PERSIAN},fa,1,0\n".encode()),
+        "the column 'terrorism' appears more than once; rename or remove one",
+        "the dashboard, and a way back to the bundled labels",
+        labels_can_be_replaced,
+    ),
+    Case(
+        "actors-not-tables",
+        "an actors file with actor = [1, 2]",
+        upload_actors(b"actor = [1, 2]\n"),
+        "[[actor]] must be a list of tables",
+        "the Voices tab, with the bundled actors",
+        voices_still_drawn,
     ),
     # One numbering (item 19).
     Case(
