@@ -101,37 +101,23 @@ def upload_corpus(name: str, data: bytes, *then: Callable[[AppTest], None]) -> C
     return act
 
 
-def upload_themes(data: bytes) -> Callable[[AppTest], None]:
-    """Load a themes file in the Themes tab."""
+def upload_in_tab(view: str, key: str, name: str, mime: str) -> Callable[[bytes], Callable[[AppTest], None]]:
+    """A step that opens a tab and uploads a file (``name``) into its uploader (``key``)."""
 
-    def act(at: AppTest) -> None:
-        at.session_state["view"] = "Themes"
-        at.run()
-        at.file_uploader(key="themes_file").set_value(("mine.toml", data, "application/toml"))
+    def upload(data: bytes) -> Callable[[AppTest], None]:
+        def act(at: AppTest) -> None:
+            at.session_state["view"] = view
+            at.run()
+            at.file_uploader(key=key).set_value((name, data, mime))
 
-    return act
+        return act
 
-
-def upload_labels(data: bytes) -> Callable[[AppTest], None]:
-    """Evaluate with a labels file in the Accuracy tab."""
-
-    def act(at: AppTest) -> None:
-        at.session_state["view"] = "Accuracy"
-        at.run()
-        at.file_uploader(key="labels_file").set_value(("mine.csv", data, "text/csv"))
-
-    return act
+    return upload
 
 
-def upload_actors(data: bytes) -> Callable[[AppTest], None]:
-    """Load an actors file in the Voices tab."""
-
-    def act(at: AppTest) -> None:
-        at.session_state["view"] = "Voices"
-        at.run()
-        at.file_uploader(key="actors_file").set_value(("actors.toml", data, "application/toml"))
-
-    return act
+upload_themes = upload_in_tab("Themes", "themes_file", "mine.toml", "application/toml")  # load a themes file
+upload_labels = upload_in_tab("Accuracy", "labels_file", "mine.csv", "text/csv")  # evaluate with a labels file
+upload_actors = upload_in_tab("Voices", "actors_file", "actors.toml", "application/toml")  # load an actors file
 
 
 def move_a_threshold_then_upload(at: AppTest) -> None:
