@@ -919,9 +919,8 @@ def _csv_rows(text: str, name: str, problems: list[Problem]) -> list[tuple[int, 
     if reader.fieldnames is None:
         return []
     fields = [field.strip().lower() for field in reader.fieldnames]
-    twice = sorted({field for field in fields if fields.count(field) > 1})
-    if twice:
-        raise CorpusError(f"{name}: the column {twice[0]!r} appears more than once; rename or remove one")
+    if repeated := repeated_column(fields, name):
+        raise CorpusError(repeated)
     kept = []
     for number, row in rows:
         extra = row.pop(_EXTRA_CELLS, None)
@@ -936,6 +935,12 @@ def _csv_rows(text: str, name: str, problems: list[Problem]) -> list[tuple[int, 
             continue
         kept.append((number, dict(zip(fields, row.values(), strict=True))))
     return kept
+
+
+def repeated_column(columns: Sequence[str], name: str) -> str:
+    """The one-line message for a CSV header naming a column twice (``columns`` stripped and lowercased); "" if none."""
+    twice = sorted({column for column in columns if columns.count(column) > 1})
+    return f"{name}: the column {twice[0]!r} appears more than once; rename or remove one" if twice else ""
 
 
 def _jsonl_rows(text: str, name: str, problems: list[Problem]) -> list[tuple[int, dict[str, object]]]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.corpus import CorpusError, decode_text, normalize_language_code
+from analysis.corpus import CorpusError, decode_text, normalize_language_code, repeated_column
 
 NOT_LABELLED = -1  # a blank theme cell: this paragraph is not labelled for that theme
 
@@ -47,9 +47,8 @@ def read_labels(data: bytes, name: str, theme_ids: Sequence[str], *, allow_empty
         header = [column.strip().lower() for column in next(csv.reader(io.StringIO(text)), [])]
     except csv.Error:  # pandas read it: its own column names are checked below
         header = []
-    twice = sorted({column for column in header if header.count(column) > 1})
-    if twice:
-        raise LabelsError(f"{name}: the column {twice[0]!r} appears more than once; rename or remove one")
+    if repeated := repeated_column(header, name):
+        raise LabelsError(repeated)
     labels.columns = [column.strip().lower() for column in labels.columns]
     missing = [column for column in ("text", "language") if column not in labels.columns]
     if missing:
