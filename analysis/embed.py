@@ -17,6 +17,7 @@ mix. Any other model runs on sentence-transformers (PyTorch).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -74,7 +75,9 @@ class EmbeddingCache:
 
     The cache is only a cache: a damaged file is moved aside (kept, and its new name said) and a new
     one started; a file or folder that cannot be written is used read-only, or not at all, with one
-    warning. One connection is shared by the threads of a process (the dashboard's sessions), so
+    warning. SQLite checks the whole file when it is opened, unless it is unchanged since its last check
+    or this module's last write (``<file>.checked`` records its size, time and inode): the check reads every
+    page (0.4 s at 100,000 vectors), and damage found later is handled the same way. One connection is shared by the threads of a process (the dashboard's sessions), so
     every use of it holds a lock; SQLite itself serialises writers across processes.
     """
 
@@ -119,6 +122,7 @@ class EmbeddingCache:
         def insert(db: sqlite3.Connection) -> None:
             with db:
                 db.executemany(f"INSERT OR REPLACE INTO {_TABLE} VALUES (?, ?, ?)", rows)
+            _stamp(self.path)  # written through SQLite: as sound as it was
 
         self._run(insert, None)
 
@@ -134,8 +138,12 @@ class EmbeddingCache:
             self._give_up(error)
             return
         try:
-            _check(connection)
+            needs_check = _stamp_of(self.path) != _read_stamp(self.path)
+            if needs_check:
+                _check(connection)
             connection.execute(f"CREATE TABLE IF NOT EXISTS {_TABLE} (key TEXT PRIMARY KEY, vector BLOB, checksum TEXT)")
+            if needs_check:
+                _stamp(self.path)
         except sqlite3.DatabaseError as error:
             connection.close()
             if _code(error) in _DAMAGED or isinstance(error, DamagedCacheError):
@@ -197,6 +205,32 @@ def _check(connection: sqlite3.Connection) -> None:
     result = connection.execute("PRAGMA integrity_check").fetchall()
     if result != [("ok",)]:
         raise DamagedCacheError(f"integrity check: {result[0][0]}")
+
+
+def _stamp_path(path: Path) -> Path:
+    return path.with_name(f"{path.name}.checked")
+
+
+def _stamp_of(path: Path) -> str:
+    """The cache file's size, modification time and inode, as recorded after a check (``""`` when unreadable)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return ""
+    return f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"
+
+
+def _read_stamp(path: Path) -> str | None:
+    try:
+        return _stamp_path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _stamp(path: Path) -> None:
+    """Record that the cache file as it is now is sound (nothing when the folder cannot be written)."""
+    with contextlib.suppress(OSError):
+        _stamp_path(path).write_text(_stamp_of(path), encoding="utf-8")
 
 
 def _read_only_connection(path: Path) -> sqlite3.Connection | None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -187,8 +188,6 @@ def _damage_middle(path: Path) -> None:
 
 
 def _damage_one_vector(path: Path) -> None:
-    import sqlite3
-
     with sqlite3.connect(path) as db:
         db.execute("UPDATE vectors_v2 SET vector = zeroblob(256) WHERE rowid = 1")
 
@@ -207,6 +206,28 @@ def test_a_damaged_cache_is_moved_aside_and_replaced(tmp_path: Path, damage) -> 
     assert aside.read_bytes() == damaged  # kept as it was
     assert len(notices) == 1 and "damaged" in notices[0] and str(aside) in notices[0]
     assert len(EmbeddingCache(path)) == 300  # the new cache is in use
+
+
+def test_the_whole_file_is_checked_only_when_something_else_changed_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import analysis.embed as embed
+
+    checks: list[Path] = []
+    check = embed._check
+    monkeypatch.setattr(embed, "_check", lambda connection: (checks.append(tmp_path), check(connection))[1])
+    path = tmp_path / "cache.sqlite3"
+    Embedder("fake", FakeEncoder, EmbeddingCache(path)).embed(["نیروها", "القوات"])
+    assert len(checks) == 1  # a new file
+    Embedder("fake", FakeEncoder, EmbeddingCache(path)).embed(["سه", "ثلاثة"])
+    assert len(checks) == 1  # unchanged since this module's last write
+    EmbeddingCache(path)
+    assert len(checks) == 1
+    with sqlite3.connect(path) as db:  # another program writes to it
+        db.execute("CREATE TABLE other (x)")
+    EmbeddingCache(path)
+    assert len(checks) == 2
+    (tmp_path / "cache.sqlite3.checked").write_text("garbage")
+    EmbeddingCache(path)
+    assert len(checks) == 3
 
 
 def test_cache_keys_change_with_the_embedding_method() -> None:
