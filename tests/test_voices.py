@@ -789,3 +789,13 @@ def test_find_actors_finds_what_every_actor_pattern_finds() -> None:
     assert sum(bool(find_actors(form, language, default_actors())) for form, language in forms) > 200
     for form, language in forms:
         assert [tuple(mention) for mention in find_actors(form, language, default_actors())] == plain(form, language), form[:80]
+
+
+def test_an_actor_pattern_is_compiled_only_for_a_text_that_holds_its_words() -> None:
+    from analysis.voices import _alias_patterns, _compiled, _form, find_actors
+
+    _compiled.cache_clear()
+    text = _form("پوتین گفت نیروها بازمی‌گردند.", "fa")
+    [mention] = find_actors(text, "fa", default_actors())
+    assert mention.actor == "putin"
+    assert 1 <= _compiled.cache_info().currsize < len(_alias_patterns(default_actors(), "fa")) / 10
