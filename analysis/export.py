@@ -21,9 +21,6 @@ from collections.abc import Mapping
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from analysis.languages import LANGUAGE_NAMES, language_label
 
@@ -223,6 +220,9 @@ def _language_name(code: object) -> object:
 
 def _lay_out(sheet: object, df: pd.DataFrame, readable: pd.DataFrame) -> None:
     """Percent formats, right-to-left text columns, widths and a frozen heading row on an openpyxl sheet."""
+    from openpyxl.styles import Alignment, Font  # openpyxl only where a workbook is made (0.1 s of every CLI run)
+    from openpyxl.utils import get_column_letter
+
     sheet.freeze_panes = "A2"  # type: ignore[attr-defined]
     for index, (column, shown) in enumerate(zip(df.columns, readable.columns, strict=True), start=1):
         letter = get_column_letter(index)
@@ -269,4 +269,6 @@ def _json_default(value: object) -> object:
 
 def _xlsx_safe(df: pd.DataFrame) -> pd.DataFrame:
     """Drop characters XLSX forbids, then neutralise formulas (in that order, so none slips through)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     return neutralize_formulas(df.map(lambda value: ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value))
