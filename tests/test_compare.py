@@ -437,3 +437,14 @@ def test_parsed_dates_parse_each_date_once_and_give_what_pandas_gives(dates: obj
     table = pd.DataFrame({"date": dates})
     expected = pd.to_datetime(table["date"], format="%Y-%m-%d", errors="coerce")
     pd.testing.assert_series_equal(compare.parsed_dates(table), expected)
+
+
+def test_the_sampled_relabellings_are_drawn_once_per_number_of_articles() -> None:
+    from analysis.compare import _relabellings
+
+    labels, exact = _relabellings(40, 15, 200, 0)
+    assert not exact and labels.shape == (200, 40) and (labels.sum(axis=1) == 15).all()
+    assert _relabellings(40, 15, 200, 0)[0] is labels  # remembered: a rerun with the same numbers draws nothing
+    assert not np.array_equal(_relabellings(40, 16, 200, 0)[0], labels)
+    with pytest.raises(ValueError):
+        labels[0, 0] = not labels[0, 0]  # shared, so read-only
