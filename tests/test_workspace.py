@@ -73,8 +73,10 @@ def test_report_of_a_workspace_recomputes_nothing(
     analysed: tuple[Path, Analysis], workspace: Path, tmp_path: Path, fake_model: FakeEncoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     built: list[pd.DataFrame] = []
-    original = cli.build_report
-    monkeypatch.setattr(cli, "build_report", lambda table, *args, **kwargs: built.append(table) or original(table, *args, **kwargs))
+    import analysis.report
+
+    original = analysis.report.build_report
+    monkeypatch.setattr(analysis.report, "build_report", lambda table, *args, **kwargs: built.append(table) or original(table, *args, **kwargs))
     monkeypatch.setattr(cli, "read_corpus", lambda paths: pytest.fail("the workspace report read the corpus"))
     assert cli.main(["report", str(workspace), "--out", str(tmp_path / "b.html")]) == 0
     assert fake_model.texts_seen == 0
