@@ -76,7 +76,9 @@ def test_report_of_a_workspace_recomputes_nothing(
     import analysis.report
 
     original = analysis.report.build_report
-    monkeypatch.setattr(analysis.report, "build_report", lambda table, *args, **kwargs: built.append(table) or original(table, *args, **kwargs))
+    monkeypatch.setattr(
+        analysis.report, "build_report", lambda table, *args, **kwargs: built.append(table) or original(table, *args, **kwargs)
+    )
     monkeypatch.setattr(cli, "read_corpus", lambda paths: pytest.fail("the workspace report read the corpus"))
     assert cli.main(["report", str(workspace), "--out", str(tmp_path / "b.html")]) == 0
     assert fake_model.texts_seen == 0
