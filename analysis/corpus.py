@@ -41,11 +41,12 @@ from analysis.text import (
     paragraphs_of,
     prefetch_identifications,
 )
+from analysis.wording import counted
 
 # One row per saved web page read: its visible characters, those kept as the article, those dropped.
 PAGE_COLUMNS = ["source", "page_characters", "kept_characters", "dropped_characters"]
 TEXT_SUFFIXES = (".txt",)
-PAGE_SUFFIXES = (".html", ".htm")
+PAGE_SUFFIXES = (".html", ".htm", ".mhtml", ".mht")
 TABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson")
 ARCHIVE_SUFFIXES = (".zip",)
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + PAGE_SUFFIXES + TABLE_SUFFIXES + ARCHIVE_SUFFIXES
@@ -159,25 +160,40 @@ def decode_bytes(data: bytes, source: str) -> Decoded:
             ) from error
     if b"\x00" in data[:4096]:
         return _utf16_without_bom(data, source)
+    repaired = _as_utf8(data)
+    if repaired.bad_bytes == 0 or repaired.mostly_valid:
+        return repaired.decoded
+    text = data.decode("cp1256")
+    if _reads_as_arabic_script(text):
+        return Decoded(text, "cp1256")
+    if repaired.bad_bytes <= RARE_BAD_BYTES * len(data):
+        return repaired.decoded
+    raise CorpusError(
+        f"{source}: cannot decode the bytes as UTF-8 or Windows-1256 (first bad byte at offset {repaired.decoded.first_bad}); "
+        "save the file as UTF-8"
+    )
+
+
+class _Utf8Reading(NamedTuple):
+    decoded: Decoded
+    mostly_valid: bool  # at least UTF8_VALID_SHARE of the non-ASCII bytes valid UTF-8
+
+    @property
+    def bad_bytes(self) -> int:
+        return self.decoded.bad_bytes
+
+
+def _as_utf8(data: bytes) -> _Utf8Reading:
+    """Read bytes as UTF-8 (a byte-order mark dropped), each bad byte replaced by U+FFFD and counted."""
     bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     body = data[bom:]
     try:
-        return Decoded(body.decode("utf-8"), "utf-8")
+        return _Utf8Reading(Decoded(body.decode("utf-8"), "utf-8"), True)
     except UnicodeDecodeError as error:
         first_bad = bom + error.start
     bad = sum(0xDC80 <= ord(char) <= 0xDCFF for char in body.decode("utf-8", "surrogateescape"))
     non_ascii = sum(byte >= 0x80 for byte in body)
-    repaired = Decoded(body.decode("utf-8", "replace"), "utf-8", bad, first_bad)
-    if non_ascii - bad >= UTF8_VALID_SHARE * non_ascii:
-        return repaired
-    text = data.decode("cp1256")
-    if _reads_as_arabic_script(text):
-        return Decoded(text, "cp1256")
-    if bad <= RARE_BAD_BYTES * len(body):
-        return repaired
-    raise CorpusError(
-        f"{source}: cannot decode the bytes as UTF-8 or Windows-1256 (first bad byte at offset {first_bad}); save the file as UTF-8"
-    )
+    return _Utf8Reading(Decoded(body.decode("utf-8", "replace"), "utf-8", bad, first_bad), non_ascii - bad >= UTF8_VALID_SHARE * non_ascii)
 
 
 def decode_text(data: bytes, source: str) -> tuple[str, str]:
@@ -441,9 +457,10 @@ def _read_group(names: Mapping[str, str], files: Mapping[str, bytes]) -> Corpus:
     problems: list[Problem] = []
     manifest_key = next((key for name, key in names.items() if name.lower() == MANIFEST_NAME), None)
     manifest = _read_file(files, manifest_key, problems) if manifest_key is not None else None
-    metadata = _read_manifest(manifest, problems) if manifest is not None else {}
+    # names compared in one Unicode form: macOS writes «أخبار» decomposed into a zip, a manifest typed on it is composed
+    metadata = {_nfc(name): row for name, row in (_read_manifest(manifest, problems) if manifest is not None else {}).items()}
     readable = {name for name in names if Path(name).suffix.lower() in TEXT_SUFFIXES + PAGE_SUFFIXES}
-    for listed in sorted(set(metadata) - readable):
+    for listed in sorted(set(metadata) - {_nfc(name) for name in readable}):
         problems.append(Problem(MANIFEST_NAME, f"lists {listed!r}, which is not among the files"))
     records = []
     pages = []
@@ -452,7 +469,7 @@ def _read_group(names: Mapping[str, str], files: Mapping[str, bytes]) -> Corpus:
         data = _read_file(files, source, problems)
         if data is None:
             continue
-        given = metadata.get(name, {})
+        given = metadata.get(_nfc(name), {})
         try:
             is_page = Path(name).suffix.lower() in PAGE_SUFFIXES
             text = _decode_page(data, source, problems) if is_page else _decode(data, source, problems)
@@ -475,6 +492,10 @@ def _read_group(names: Mapping[str, str], files: Mapping[str, bytes]) -> Corpus:
     return corpus
 
 
+def _nfc(name: str) -> str:
+    return unicodedata.normalize("NFC", name)
+
+
 def _page_record(
     text: str, source: str, given: Mapping[str, object], problems: list[Problem]
 ) -> tuple[dict[str, object] | None, dict[str, object] | None]:
@@ -494,6 +515,7 @@ def _page_record(
             return None, None
         visible = error.page_characters
         return None, {"source": source, "page_characters": visible, "kept_characters": 0, "dropped_characters": visible}
+    problems.extend(Problem(source, note) for note in page.notes)
     row = {
         "source": source,
         "page_characters": page.page_characters,
@@ -509,8 +531,9 @@ def _page_record(
         "date": given.get("date"),
     }
     declared = normalize_language_code(given.get("language")) or ""
-    if not _clean_cell(given.get("date")):
-        record["date"] = page.date or _page_date(page.date_candidates, declared or page.language[:2])
+    if not _clean_cell(given.get("date")) and page.date_candidates:
+        # the calendar of a numeric Hijri year follows the text's language, not the page's lang attribute (often a template's)
+        record["date"] = _page_date(page.date_candidates, declared or detect_language(page.text), source, problems)
     letters = [char for char in page.text if char.isalpha()]
     if not declared and sum(bool(_ARABIC_SCRIPT.match(char)) for char in letters) < PAGE_ARABIC_SCRIPT_SHARE * len(letters):
         said = f" (the page says lang={page.language!r})" if page.language else ""
@@ -520,15 +543,21 @@ def _page_record(
     return record, row
 
 
-def _page_date(candidates: Iterable[str], language: str) -> str:
-    """The first date-like text of a page that reads as one day (ISO), "" when none does."""
+def _page_date(candidates: Iterable[str], language: str, source: str, problems: list[Problem]) -> str:
+    """The first date-like text of a page that reads as one day (ISO); "" when none does, listed when one looked like
+    a date but could not be read (a Hijri year in a page of unknown language, an impossible day…)."""
+    refused: DateError | None = None
     for candidate in candidates:
         try:
             date = normalize_date(candidate, language=language if language in SUPPORTED_LANGUAGES else "")
-        except DateError:
+        except DateError as error:
+            if refused is None and re.search(r"\d{4}", _date_key(candidate)):
+                refused = error
             continue
         if date:
             return date
+    if refused is not None:
+        problems.append(Problem(source, f"{refused}; date left empty"))
     return ""
 
 
@@ -639,10 +668,18 @@ def documents_from_files(
     problems: list[Problem] = []
     groups: dict[PurePosixPath, dict[str, str]] = {}
     parts: list[Corpus] = []
+    resources = _saved_page_resources(files)
+    for folder, (page, count) in resources.items():
+        problems.append(
+            Problem(
+                f"{folder}/",
+                f"the files saved with the page {page} (its images, styles and frames), not articles; {counted(count, 'file')} skipped",
+            )
+        )
     for key in sorted(files):
         path = PurePosixPath(key)
         suffix = path.suffix.lower()
-        if _is_system_file(key):
+        if _is_system_file(key) or any(parent in resources for parent in path.parents):
             continue
         if path.name.lower() == MANIFEST_NAME or suffix in TEXT_SUFFIXES + PAGE_SUFFIXES:
             groups.setdefault(path.parent, {})[path.name] = key
@@ -666,6 +703,19 @@ def documents_from_files(
     merged = merge_corpora(parts)
     merged.problems[:0] = problems
     return merged
+
+
+def _saved_page_resources(names: Iterable[str]) -> dict[PurePosixPath, tuple[str, int]]:
+    """The folders a browser's "save as complete page" writes beside a page (``news.html`` and ``news_files/``), with
+    the page's name and how many files each holds."""
+    keys = [PurePosixPath(key) for key in names]
+    pages = {key.parent / f"{key.stem}_files": key.name for key in keys if key.suffix.lower() in PAGE_SUFFIXES}
+    found: dict[PurePosixPath, tuple[str, int]] = {}
+    for key in keys:
+        folder = next((parent for parent in key.parents if parent in pages), None)
+        if folder is not None:
+            found[folder] = (pages[folder], found.get(folder, ("", 0))[1] + 1)
+    return found
 
 
 def documents_from_zip(name: str, archive: bytes | Path) -> Corpus:
@@ -842,26 +892,76 @@ _TAG = re.compile(r"<[^>]*>")
 
 
 def _decode_page(data: bytes, source: str, problems: list[Problem]) -> str:
-    """Decode a saved page: valid UTF-8 (or UTF-16) first, then the charset its ``<meta>`` declares, then :func:`decode_bytes`.
+    """Decode a saved page.
 
-    Windows-1256 is also recognised without a declaration when the text outside the tags reads as
-    Arabic script (the markup's Latin letters would otherwise outvote it).
+    In order: UTF-16 (see :func:`decode_bytes`); UTF-8, also with a few bad bytes (a stray byte, a save cut
+    inside a character: listed), whatever the page declares, since Windows-1256 would read such bytes as
+    Arabic-script nonsense; the charset it declares, unless Latin (often a server's default); Windows-1256 when
+    the text outside the tags reads as Arabic script (listed when a Latin charset was declared); the Latin
+    charset declared; then :func:`decode_bytes`.
     """
-    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" not in data[:4096]:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:4096]:
+        return _decode(data, source, problems)
+    if _MHTML.match(data[:8192]):
+        return _mhtml_page(data, source, problems)
+    utf8 = _as_utf8(data)
+    if utf8.mostly_valid:
+        if utf8.bad_bytes:
+            problems.append(Problem(source, f"{utf8.decoded.bad_bytes_message()}: read as UTF-8, each bad byte replaced by \ufffd"))
+        return utf8.decoded.text
+    found = _DECLARED_CHARSET.search(data[:8192])
+    charset = found.group(1).decode("ascii") if found else ""
+    declared = _codec_name(charset) if charset else None
+    if declared is not None and declared not in _LATIN_CODECS:
         try:
-            return data.removeprefix(codecs.BOM_UTF8).decode("utf-8")
+            return data.decode(declared)
         except UnicodeDecodeError:
             pass
-        declared = _DECLARED_CHARSET.search(data[:8192])
-        if declared:
-            try:
-                return data.decode(declared.group(1).decode("ascii"))
-            except (LookupError, UnicodeDecodeError):
-                pass
-        cp1256 = data.decode("cp1256")
-        if _reads_as_arabic_script(_TAG.sub(" ", cp1256)):
-            return cp1256
+    cp1256 = data.decode("cp1256")
+    if _reads_as_arabic_script(_TAG.sub(" ", cp1256)):
+        if declared in _LATIN_CODECS:
+            problems.append(
+                Problem(source, f"declares the charset {charset!r} but reads as Windows-1256 (Arabic script): read as Windows-1256")
+            )
+        return cp1256
+    if declared is not None:
+        return data.decode(declared)  # a Latin charset decodes any bytes
     return _decode(data, source, problems)
+
+
+_MHTML = re.compile(rb"(?:[\w-]+:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*)*?MIME-Version:", re.IGNORECASE)
+
+
+def _mhtml_page(data: bytes, source: str, problems: list[Problem]) -> str:
+    """The page inside a web archive (``.mhtml``, a browser's "single file" save): its first HTML part, decoded."""
+    import email
+    import email.policy
+
+    archive = email.message_from_bytes(data, policy=email.policy.default)
+    part = next((part for part in archive.walk() if part.get_content_type() == "text/html"), None)
+    if part is None:
+        raise CorpusError(f"{source}: a web archive (MHTML) without an HTML page in it")
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        raise CorpusError(f"{source}: a web archive (MHTML) whose HTML page cannot be read")
+    charset = part.get_content_charset() or ""
+    if _codec_name(charset) not in (None, "utf-8", *_LATIN_CODECS):  # a Latin label may be a default: the page's own rules
+        try:
+            return payload.decode(charset)
+        except UnicodeDecodeError:
+            pass
+    return _decode_page(payload, source, problems)
+
+
+_LATIN_CODECS = {"ascii", "iso8859-1", "cp1252", "iso8859-15"}
+
+
+def _codec_name(charset: str) -> str | None:
+    """Python's name of a declared charset (``"windows-1252"`` → ``"cp1252"``), None when Python has no such codec."""
+    try:
+        return codecs.lookup(charset).name
+    except LookupError:
+        return None
 
 
 def _read_folder(folder: Path) -> Corpus:

@@ -2,11 +2,13 @@
 
 The main text is extracted with `trafilatura <https://trafilatura.readthedocs.io>`_ (precision
 first: navigation, related links, comments, share buttons, cookie banners, scripts and footers are
-left out), the date from the page's markup with `htmldate <https://htmldate.readthedocs.io>`_
-(``article:published_time``, JSON-LD ``datePublished``, ``<time datetime>``…; no guessing from the
-text or the URL). Pages that give their date only in words (``پنجشنبه ۲۳ دی ۱۴۰۰``, ``10 جمادى
-الآخرة 1443 هـ``) offer the text of their date-like elements as candidates, which the corpus reader
-converts with its own date rules (:func:`analysis.corpus.normalize_date`).
+left out). The date is never guessed from the text, the headline or the URL (htmldate, which
+trafilatura uses, does all three, and takes a page's last-modified date when it finds no other): the
+page offers date candidates, in order, JSON-LD ``datePublished``, date meta tags
+(``article:published_time``…, never a modified or updated one), then ``<time>`` and date-like
+elements in the order of the page (``پنجشنبه ۲۳ دی ۱۴۰۰``, ``10 جمادى الآخرة 1443 هـ``), outside
+comment sections; the corpus reader converts the first that reads as a date with its own rules
+(:func:`analysis.corpus.normalize_date`).
 
 What the extractor leaves out is boilerplate by definition; :class:`Page` counts it: the page's
 visible characters (body text outside scripts and styles), the characters kept as the article
@@ -18,10 +20,13 @@ and turns a :class:`PageError` into a listed problem.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from analysis.wording import counted
 
 # Persian words hold the zero-width non-joiner (U+200C), which trafilatura removes as a control
 # character ("خبرگزاری‌ها" would become "خبرگزاریها"): it is swapped for a printable letter that
@@ -60,23 +65,24 @@ class Page:
         title: the headline (``og:title``, ``<h1>`` or ``<title>``, cleaned by trafilatura).
         site_name: ``og:site_name`` or the publisher's name, else the host name; "" when unknown.
         url: the canonical URL given by the page ("" when none).
-        date: the publication date found in the markup (``YYYY-MM-DD``), "" when none.
-        date_candidates: text of date-like elements (``<time>``, class or id with "date"), in order,
-            for a date written in words or in another calendar.
+        date_candidates: the texts that may give the publication date, the most reliable first: JSON-LD
+            ``datePublished``, date meta tags, then ``<time>`` and date-like elements (a class or id with
+            "date"), outside comments.
         language: the ``lang`` attribute of ``<html>`` ("" when none); a hint, not a declaration.
         page_characters: visible characters of the page (whitespace collapsed).
         kept_characters: characters of ``text`` (whitespace collapsed).
+        notes: what the reader should know about the page (text past the parser's depth, a frame not read…).
     """
 
     text: str
     title: str = ""
     site_name: str = ""
     url: str = ""
-    date: str = ""
     date_candidates: tuple[str, ...] = field(default_factory=tuple)
     language: str = ""
     page_characters: int = 0
     kept_characters: int = 0
+    notes: tuple[str, ...] = ()
 
     @property
     def dropped_characters(self) -> int:
@@ -95,7 +101,6 @@ def extract_page(html: str) -> Page:
     Raises:
         PageError: the text holds no HTML markup, no visible text, or no article text.
     """
-    import htmldate
     import lxml.html
     import trafilatura
     from lxml.etree import ParserError
@@ -106,15 +111,23 @@ def extract_page(html: str) -> Page:
         raise PageError("not an HTML page (no HTML markup found); save plain text as .txt")
     standin = next(char for char in _ZWNJ_STANDINS if char not in html)
     # An XML declaration with an encoding cannot be parsed from a str by lxml; the bytes are decoded already.
-    markup = re.sub(r"^\s*<\?xml[^>]*\?>", "", html).replace(ZWNJ, standin)
+    # Control characters are not text, and lxml refuses to build elements holding them.
+    markup = _CONTROL.sub("", re.sub(r"^\s*<\?xml[^>]*\?>", "", html)).replace(ZWNJ, standin)
+    # trafilatura's own parser settings, and past libxml2's default depth of 256 (old pages leave <font> tags open)
+    parser = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True, huge_tree=True)
     try:
-        tree = lxml.html.document_fromstring(markup)
+        tree = lxml.html.document_fromstring(markup, parser=parser)
     except (ParserError, ValueError) as error:
         raise PageError(f"cannot be parsed as HTML ({error})") from error
+    notes = [*_unusual_characters(markup), *_inline_frames(tree)]
+    if any("excessive depth" in entry.message.lower() for entry in parser.error_log):
+        notes.append(f"nested more than {MAX_DEPTH:,} elements deep: the text below that depth is not read")
     visible = _visible_characters(tree)
     language = (tree.get("lang") or "").strip().lower()
-    document: Any = trafilatura.bare_extraction(markup, with_metadata=True, include_comments=False, favor_precision=True)
-    text = (document.text or "") if document is not None else ""
+    date_candidates = tuple(candidate.replace(standin, ZWNJ) for candidate in _date_candidates(tree))
+    _wrap_loose_text(tree)
+    document: Any = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False, favor_precision=True)
+    text = _CONTROL.sub("", (document.text or "") if document is not None else "")
     lines = [" ".join(part.split()) for line in text.replace(standin, ZWNJ).splitlines() for part in _table_cells(line)]
     lines = [line for line in lines if line]
     if not lines:
@@ -125,22 +138,96 @@ def extract_page(html: str) -> Page:
         )
         raise PageError(f"nothing extracted: {what}; skipped", visible)
     title = _one_line(document.title if document is not None else "").replace(standin, ZWNJ)
-    site_name = _one_line((document.sitename or document.hostname or "") if document is not None else "").replace(standin, ZWNJ)
+    site_name = _one_line(document.sitename if document is not None else "").replace(standin, ZWNJ)
+    if _COPYRIGHT.search(site_name):  # trafilatura reads <meta name="copyright"> as the publisher: a notice, not a name
+        site_name = ""
+    site_name = site_name or _one_line(document.hostname if document is not None else "")
     if title and title != site_name and _key(lines[0]) != _key(title):
         lines.insert(0, title)
     body = "\n".join(lines)
-    date = htmldate.find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d") or ""
     return Page(
         text=body,
         title=title,
         site_name=site_name,
         url=_one_line(document.url if document is not None else ""),
-        date=date,
-        date_candidates=tuple(candidate.replace(standin, ZWNJ) for candidate in _date_candidates(tree)),
+        date_candidates=date_candidates,
         language=language,
         page_characters=max(visible, len(" ".join(body.split()))),
         kept_characters=len(" ".join(body.split())),
+        notes=tuple(notes),
     )
+
+
+MAX_DEPTH = 2048  # libxml2's limit with huge_tree
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+# Inline elements: they flow with the text around them. Any other element (a <div>, a <figure>, an ad's <ins>, a
+# <template>) breaks the text into blocks. _CONTAINERS are the elements whose loose text is laid out in blocks.
+_INLINE_TAGS = frozenset((
+    "a", "abbr", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del", "dfn", "em", "font", "i", "img", "kbd",
+    "label", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var",
+    "wbr",
+))  # fmt: skip
+_CONTAINERS = frozenset({"article", "blockquote", "body", "center", "div", "font", "main", "section", "td"})
+
+
+def _wrap_loose_text(tree: Any) -> None:
+    """In a container that holds block elements, put each run of loose text between them (with its inline
+    elements) in a ``<p>`` of its own, as a browser lays it out.
+
+    trafilatura removes an ad slot or an image's ``<div>`` together with the text after it (the element's tail),
+    and then drops a container's own leading text: in pages laid out with ``<br><br>`` each is a whole paragraph.
+    An inline element that holds blocks (a ``<font>`` left open around the paragraphs after it) is a block here.
+    """
+    import lxml.html
+
+    blocks = set()
+    for element in reversed(list(tree.iter())):  # children before their parents
+        if isinstance(element.tag, str) and (element.tag not in _INLINE_TAGS or any(child in blocks for child in element)):
+            blocks.add(element)
+    for container in [element for element in tree.iter(*_CONTAINERS) if any(child in blocks for child in element)]:
+        laid_out = []
+        run = lxml.html.Element("p")
+        run.text, container.text = container.text, None
+        for child in list(container):
+            if child in blocks:
+                laid_out += [run, child]
+                run = lxml.html.Element("p")
+                run.text, child.tail = child.tail, None
+            else:
+                run.append(child)  # an inline element moves with its tail
+        laid_out.append(run)
+        for element in laid_out:
+            if element.tag != "p" or element.getparent() is not None or len(element) or (element.text or "").strip():
+                container.append(element)
+
+
+def _unusual_characters(markup: str) -> list[str]:
+    """A note when character references name characters that are not text (``&#xD800;``, ``&#0;``)."""
+    count = 0
+    for match in _REFERENCE.finditer(markup):
+        code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+        count += code in (0x7F,) or (code < 0x20 and code not in (9, 10, 13)) or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF
+    if not count:
+        return []
+    return [f"{counted(count, 'character reference')} to characters that are not text (&#xD800;, &#0;…): shown as \ufffd or removed"]
+
+
+def _inline_frames(tree: Any) -> list[str]:
+    """A note when ``<iframe srcdoc>`` holds text: a frame's page is not read."""
+    import lxml.html
+    from lxml.etree import ParserError
+
+    characters = 0
+    for frame in tree.iter("iframe"):
+        if frame.get("srcdoc"):
+            try:
+                characters += len(" ".join(lxml.html.fromstring(frame.get("srcdoc")).text_content().split()))
+            except (ValueError, ParserError):
+                continue
+    if not characters:
+        return []
+    return [f"an inline frame (iframe srcdoc) holds {characters:,} characters of text, not read; save the frame's page itself"]
 
 
 def _table_cells(line: str) -> list[str]:
@@ -167,17 +254,17 @@ def _visible_characters(tree: Any) -> int:
 
 
 def _date_candidates(tree: Any) -> list[str]:
-    """Texts that may hold the publication date: date meta tags, ``<time>`` and date-like elements."""
-    found: list[str] = []
+    """Texts that may hold the publication date: JSON-LD, date meta tags, ``<time>`` and date-like elements."""
+    found = _json_ld_dates(tree)
     for meta in tree.iter("meta"):
         name = " ".join(filter(None, (meta.get("name"), meta.get("property"), meta.get("itemprop"))))
-        if _DATE_HINT.search(name) and "modified" not in name.lower() and meta.get("content"):
+        if _DATE_HINT.search(name) and not _LATER_DATE.search(name) and meta.get("content"):
             found.append(meta.get("content"))
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag in INVISIBLE_TAGS:
             continue
         hint = " ".join(filter(None, (element.get("class"), element.get("id"), element.get("itemprop"))))
-        if element.tag == "time" or (hint and _DATE_HINT.search(hint) and "update" not in hint.lower()):
+        if (element.tag == "time" or (hint and _DATE_HINT.search(hint) and not _LATER_DATE.search(hint))) and not _in_comments(element):
             text = _one_line(element.text_content())
             if text and len(text) <= 120:
                 found.append(text)
@@ -186,6 +273,42 @@ def _date_candidates(tree: Any) -> list[str]:
         if len(found) >= MAX_DATE_CANDIDATES:
             break
     return list(dict.fromkeys(found))[:MAX_DATE_CANDIDATES]
+
+
+_COPYRIGHT = re.compile(r"©|\(c\)|copyright|rights reserved|حقوق|کپی", re.IGNORECASE)
+_LATER_DATE = re.compile(r"modif|updat", re.IGNORECASE)
+_COMMENTS = re.compile(r"comment|reply|respond|discuss|disqus|نظر|تعليق", re.IGNORECASE)
+
+
+def _in_comments(element: Any) -> bool:
+    """Whether an element sits in a comment section (its dates are the readers')."""
+    return any(
+        _COMMENTS.search(" ".join(filter(None, (ancestor.get("class"), ancestor.get("id")))))
+        for ancestor in element.iterancestors()
+        if isinstance(ancestor.tag, str)
+    )
+
+
+def _json_ld_dates(tree: Any) -> list[str]:
+    """``datePublished`` (else ``dateCreated``) of the JSON-LD items of a page, in order; comments' skipped."""
+    found: list[str] = []
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            items = [json.loads(script.text or "")]
+        except ValueError:
+            continue
+        while items and len(found) < MAX_DATE_CANDIDATES:
+            item = items.pop(0)
+            if isinstance(item, list):
+                items[:0] = item
+            elif isinstance(item, dict) and "comment" not in str(item.get("@type", "")).lower():
+                date = item.get("datePublished") or item.get("dateCreated")
+                if isinstance(date, str) and date.strip():
+                    found.append(date.strip())
+                items.extend(value for key, value in item.items() if isinstance(value, (dict, list)) and key != "comment")
+    return found
 
 
 def _one_line(value: object) -> str:

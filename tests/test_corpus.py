@@ -442,7 +442,7 @@ def test_a_zip_is_read_like_a_folder() -> None:
     corpus = documents_from_uploads({"corpus.zip": zipped(members)})
     folder = read_corpus([HTML, SEEDS])
     assert [str(problem) for problem in corpus.problems] == [
-        "photo.jpg: unsupported file type '.jpg'; use .txt, .html, .htm, .csv, .jsonl, .ndjson, .zip; skipped"
+        "photo.jpg: unsupported file type '.jpg'; use .txt, .html, .htm, .mhtml, .mht, .csv, .jsonl, .ndjson, .zip; skipped"
     ]
     documents = corpus.documents.set_index("doc_id")
     expected = folder.documents.set_index("doc_id")

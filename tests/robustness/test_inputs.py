@@ -14,6 +14,7 @@ import json
 import os
 import random
 import struct
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -315,6 +316,51 @@ BROKEN_JSONL = "\n".join(
         json.dumps({"text": PERSIAN[0]}, ensure_ascii=False),
     ]
 ).encode()
+
+
+def html_page(article: str, head: str = "", lang: str = "fa", after: str = "") -> bytes:
+    """A saved page around an article's markup: ``head`` goes in <head>, ``after`` after the article."""
+    return (
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{HEADLINE}</title>{head}</head><body>"
+        "<nav><a href='/'>Home</a> <a href='/world'>World</a></nav>"
+        f"<article><h1>{HEADLINE}</h1>{article}</article>{after}</body></html>"
+    ).encode()
+
+
+def paragraphs_html(texts: list[str]) -> str:
+    return "".join(f"<p>{text}</p>" for text in texts)
+
+
+def web_archive(html: bytes) -> bytes:
+    """A browser's "single file" save (MHTML) of a page, quoted-printable as Chromium writes it."""
+    import quopri
+
+    return (
+        b"From: <Saved by Blink>\r\nSnapshot-Content-Location: https://www.tasnimnews.com/fa/news/1\r\nSubject: x\r\n"
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\ttype="text/html";\r\n\tboundary="----B"\r\n\r\n\r\n'
+        b"------B\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+        b"Content-Location: https://www.tasnimnews.com/fa/news/1\r\n\r\n" + quopri.encodestring(html) + b"\r\n------B--\r\n"
+    )
+
+
+def kept_count(count: int) -> Check:
+    def check(paragraphs: pd.DataFrame, run: dict) -> None:
+        assert int(paragraphs["kept"].sum()) == count
+
+    return check
+
+
+CP1256_PAGE = (
+    "<html lang='ar'><head><meta http-equiv='Content-Type' content='text/html; charset=iso-8859-1'></head><body><article>"
+    + paragraphs_html(ARABIC)
+    + "</article></body></html>"
+).encode("cp1256")
+BR_LAYOUT = (
+    f"<div class='story'>{PERSIAN[0]}<br><br><div class='ad-slot' id='div-gpt-ad-1'></div>{PERSIAN[1]}<br><br>"
+    f"<div class='photo'><img src='/a.jpg'></div>{PERSIAN[2]}<br><br>{PERSIAN[3]}</div>"
+)
+OPEN_FONTS = "".join(f"<font size='2'><p>{PERSIAN[number % 9]} ({number})</p>" for number in range(300))
+DEEP = "<div>" * 3000 + paragraphs_html(PERSIAN[:3]) + "</div>" * 3000
 
 PAGE_FA = page(PERSIAN[:4])
 CASES = [
@@ -627,6 +673,144 @@ CASES = [
         0,
         "dangling.txt: not a readable file (a broken link, a pipe…), skipped",
         tuple(PERSIAN[:4]),
+    ),
+    # saved web pages, a second audit (session 18)
+    Case(
+        "a UTF-8 page with one stray byte stays UTF-8",
+        raw("a.html", html_page(paragraphs_html(PERSIAN[:3])).replace(PERSIAN[1].encode(), with_byte(PERSIAN[1], b"\xff", 10))),
+        0,
+        "a.html: 1 byte not valid UTF-8",
+        (PERSIAN[0], PERSIAN[2]),
+    ),
+    Case(
+        "a Windows-1256 page declaring a Latin charset",
+        raw("a.html", CP1256_PAGE),
+        0,
+        "a.html: declares the charset 'iso-8859-1' but reads as Windows-1256 (Arabic script): read as Windows-1256",
+        tuple(ARABIC),
+    ),
+    Case(
+        "a <br><br> page with an empty ad slot and a photo between paragraphs",
+        raw("a.html", html_page(BR_LAYOUT)),
+        0,
+        "",
+        tuple(PERSIAN[:4]),
+    ),
+    Case("a page of 300 <font> tags left open (deeper than 256)", raw("a.html", html_page(OPEN_FONTS)), 0, "", (), kept_count(301)),
+    Case(
+        "a page nested 3,000 elements deep",
+        raw("a.html", html_page(DEEP)),
+        0,
+        "a.html: nested more than 2,048 elements deep: the text below that depth is not read",
+    ),
+    Case(
+        "a page date from its meta tag, not from its URL, headline, text, comments or last change",
+        raw(
+            "a.html",
+            html_page(
+                f"<p>{PERSIAN[0]} در تاریخ 2021-12-20</p><h2>رویدادها از 2022/01/02</h2><p>{PERSIAN[1]}</p>",
+                head="<link rel='canonical' href='https://www.tasnimnews.com/fa/news/2021/12/31/1/'>"
+                "<meta property='article:modified_time' content='2022-03-01T08:00:00Z'>"
+                "<meta property='article:published_time' content='2022-01-13T10:00:00+03:30'>",
+                after="<section id='comments'><span class='cm-time'>2022-02-20 10:22</span><p>نظر یک خواننده</p></section>",
+            ),
+        ),
+        0,
+        "",
+        (PERSIAN[1],),
+        dates("2022-01-13"),
+    ),
+    Case(
+        "a page whose only date is its last change, with a visible date",
+        raw(
+            "a.html",
+            html_page(
+                f"<div class='date'>۲۳ دی ۱۴۰۰</div>{paragraphs_html(PERSIAN[:2])}",
+                head="<meta property='article:modified_time' content='2022-03-01'>",
+                after="<div class='comments'><span class='date'>2022-02-20</span></div>",
+            ),
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:2]),
+        dates("2022-01-13"),
+    ),
+    Case(
+        "a Persian page marked lang=ar with a numeric Solar Hijri date",
+        raw("a.html", html_page(paragraphs_html(PERSIAN[:3]), head="<meta name='date' content='1400/10/23'>", lang="ar")),
+        0,
+        "",
+        tuple(PERSIAN[:3]),
+        dates("2022-01-13"),
+    ),
+    Case(
+        "a page date that cannot be a day",
+        raw("a.html", html_page(paragraphs_html(PERSIAN[:2]), head="<meta property='article:published_time' content='2022-02-30'>")),
+        0,
+        "; date left empty",
+        tuple(PERSIAN[:2]),
+        dates(""),
+    ),
+    Case(
+        "a page whose publisher meta is a copyright line",
+        raw("a.html", html_page(paragraphs_html(ARABIC), head="<meta name='copyright' content='جميع الحقوق محفوظة © 2022'>", lang="ar")),
+        0,
+        "",
+        tuple(ARABIC),
+        outlets("unknown"),
+    ),
+    Case(
+        'a zip of a "save as complete" page: its _files folder is not read',
+        zipped(
+            {
+                "news.html": html_page(paragraphs_html(PERSIAN[:2])),
+                "news_files/ad.html": html_page(paragraphs_html(ARABIC[:2]), lang="ar"),
+                "news_files/s.css": "p{}",
+            }
+        ),
+        0,
+        "news_files/: the files saved with the page news.html (its images, styles and frames), not articles; 2 files skipped",
+        tuple(PERSIAN[:2]),
+        documents(1),
+    ),
+    Case(
+        "a page whose article is in an iframe srcdoc",
+        raw("a.html", html_page("<iframe srcdoc='" + paragraphs_html(PERSIAN[:3]) + "'></iframe>")),
+        0,
+        "a.html: an inline frame (iframe srcdoc) holds",
+    ),
+    Case(
+        "a page with character references to a lone surrogate and a control character",
+        raw("a.html", html_page(paragraphs_html([PERSIAN[0][:10] + "&#xD800;" + PERSIAN[0][10:], PERSIAN[1] + "&#x1F;"]))),
+        0,
+        "a.html: 2 character references to characters that are not text",
+        (PERSIAN[1],),
+    ),
+    Case(
+        "a zip whose file name is decomposed (macOS) and its manifest's composed",
+        zipped(
+            {
+                unicodedata.normalize("NFD", "آخرین_أخبار.html"): html_page(paragraphs_html(ARABIC), lang="ar"),
+                "manifest.csv": "file,outlet,date\n" + unicodedata.normalize("NFC", "آخرین_أخبار.html") + ",روسيا اليوم,2022-01-14\n",
+            }
+        ),
+        0,
+        "",
+        tuple(ARABIC),
+        all_of(outlets("روسيا اليوم"), dates("2022-01-14")),
+    ),
+    Case(
+        "saved web archives (MHTML), as .mhtml and named .html",
+        files(
+            {
+                "a.mhtml": web_archive(html_page(paragraphs_html(PERSIAN[:2]))),
+                "b.html": web_archive(html_page(paragraphs_html(PERSIAN[2:4]))),
+            }
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:4]),
+        documents(2),
     ),
     # 10. long text
     Case(
