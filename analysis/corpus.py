@@ -485,11 +485,28 @@ def _read_group(names: Mapping[str, str], files: Mapping[str, bytes]) -> Corpus:
             problems.append(Problem(source, str(error).removeprefix(f"{source}: ")))
             continue
         records.append({**record, "doc_id": Path(name).stem, "source": source})
+    _name_hosts(records)
     corpus = _finish(records, problems)
     corpus.pages = (
         pd.DataFrame(pages, columns=PAGE_COLUMNS).astype({column: "int64" for column in PAGE_COLUMNS[1:]}) if pages else _empty_pages()
     )
     return corpus
+
+
+def _name_hosts(records: list[dict[str, object]]) -> None:
+    """Give a page known only by its host the site name other pages of that host give (``arabic.rt.com`` → ``RT
+    Arabic``), when they give one name: one outlet, not two."""
+    hosts = [(record.pop(_HOST), record) for record in records if _HOST in record]
+    names: dict[object, set[object]] = {}
+    for host, record in hosts:
+        if record["outlet"] != host:
+            names.setdefault(host, set()).add(record["outlet"])
+    for host, record in hosts:
+        if record["outlet"] == host and len(names.get(host, ())) == 1:
+            (record["outlet"],) = names[host]
+
+
+_HOST = "_host"  # a page record's host name while its folder is read
 
 
 def _nfc(name: str) -> str:
@@ -525,6 +542,7 @@ def _page_record(
     record: dict[str, object] = {
         "text": page.text,
         "outlet": _clean_cell(given.get("outlet")) or page.site_name,
+        **({_HOST: page.host} if page.host and not _clean_cell(given.get("outlet")) else {}),
         "language": given.get("language"),
         "url": _clean_cell(given.get("url")) or page.url,
         "title": _clean_cell(given.get("title")) or page.title,

@@ -64,6 +64,7 @@ class Page:
         text: the article text, one paragraph per line, the headline first.
         title: the headline (``og:title``, ``<h1>`` or ``<title>``, cleaned by trafilatura).
         site_name: ``og:site_name`` or the publisher's name, else the host name; "" when unknown.
+        host: the host name of the page's URL ("" when unknown).
         url: the canonical URL given by the page ("" when none).
         date_candidates: the texts that may give the publication date, the most reliable first: JSON-LD
             ``datePublished``, date meta tags, then ``<time>`` and date-like elements (a class or id with
@@ -77,6 +78,7 @@ class Page:
     text: str
     title: str = ""
     site_name: str = ""
+    host: str = ""
     url: str = ""
     date_candidates: tuple[str, ...] = field(default_factory=tuple)
     language: str = ""
@@ -141,7 +143,8 @@ def extract_page(html: str) -> Page:
     site_name = _one_line(document.sitename if document is not None else "").replace(standin, ZWNJ)
     if _COPYRIGHT.search(site_name):  # trafilatura reads <meta name="copyright"> as the publisher: a notice, not a name
         site_name = ""
-    site_name = site_name or _one_line(document.hostname if document is not None else "")
+    host = _one_line(document.hostname if document is not None else "")
+    site_name = site_name or host
     if title and title != site_name and _key(lines[0]) != _key(title):
         lines.insert(0, title)
     body = "\n".join(lines)
@@ -149,6 +152,7 @@ def extract_page(html: str) -> Page:
         text=body,
         title=title,
         site_name=site_name,
+        host=host,
         url=_one_line(document.url if document is not None else ""),
         date_candidates=date_candidates,
         language=language,

@@ -760,6 +760,25 @@ CASES = [
         outlets("unknown"),
     ),
     Case(
+        "two pages of one site, one without a site name: one outlet",
+        files(
+            {
+                "a.html": html_page(
+                    paragraphs_html(ARABIC[:2]),
+                    head="<link rel='canonical' href='https://arabic.rt.com/world/1/'><meta property='og:site_name' content='RT Arabic'>",
+                    lang="ar",
+                ),
+                "b.html": html_page(
+                    paragraphs_html(ARABIC[2:]), head="<link rel='canonical' href='https://arabic.rt.com/world/2/'>", lang="ar"
+                ),
+            }
+        ),
+        0,
+        "",
+        tuple(ARABIC),
+        outlets("RT Arabic", "RT Arabic"),
+    ),
+    Case(
         'a zip of a "save as complete" page: its _files folder is not read',
         zipped(
             {
