@@ -274,7 +274,7 @@ def sidebar_corpus(stored: Workspace | None = None) -> tuple[Corpus | None, str]
     st.subheader("Corpus")
     uploads = st.file_uploader(
         "Your own articles",
-        type=["txt", "csv", "jsonl", "html", "htm", "zip"],
+        type=["txt", "csv", "jsonl", "html", "htm", "mhtml", "mht", "zip"],
         accept_multiple_files=True,
         key="corpus_files",
         help="Either .txt files (one article each, paragraphs on separate lines) or saved web pages (.html: the "

@@ -25,7 +25,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import jdatetime
 import pandas as pd
@@ -496,17 +496,19 @@ def _read_group(names: Mapping[str, str], files: Mapping[str, bytes]) -> Corpus:
 def _name_hosts(records: list[dict[str, object]]) -> None:
     """Give a page known only by its host the site name other pages of that host give (``arabic.rt.com`` → ``RT
     Arabic``), when they give one name: one outlet, not two."""
-    hosts = [(record.pop(_HOST), record) for record in records if _HOST in record]
-    names: dict[object, set[object]] = {}
-    for host, record in hosts:
-        if record["outlet"] != host:
+    hosts: list[tuple[tuple[str, bool], dict[str, object]]] = [
+        (cast(tuple[str, bool], record.pop(_HOST)), record) for record in records if _HOST in record
+    ]
+    names: dict[str, set[object]] = {}
+    for (host, named), record in hosts:
+        if named:
             names.setdefault(host, set()).add(record["outlet"])
-    for host, record in hosts:
-        if record["outlet"] == host and len(names.get(host, ())) == 1:
+    for (host, named), record in hosts:
+        if not named and len(names.get(host, ())) == 1:
             (record["outlet"],) = names[host]
 
 
-_HOST = "_host"  # a page record's host name while its folder is read
+_HOST = "_host"  # a page record's (host name, whether the page names its site) while its folder is read
 
 
 def _nfc(name: str) -> str:
@@ -542,7 +544,7 @@ def _page_record(
     record: dict[str, object] = {
         "text": page.text,
         "outlet": _clean_cell(given.get("outlet")) or page.site_name,
-        **({_HOST: page.host} if page.host and not _clean_cell(given.get("outlet")) else {}),
+        **({_HOST: (page.host, page.has_site_name)} if page.host and not _clean_cell(given.get("outlet")) else {}),
         "language": given.get("language"),
         "url": _clean_cell(given.get("url")) or page.url,
         "title": _clean_cell(given.get("title")) or page.title,
@@ -909,8 +911,8 @@ _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_
 _TAG = re.compile(r"<[^>]*>")
 
 
-def _decode_page(data: bytes, source: str, problems: list[Problem]) -> str:
-    """Decode a saved page.
+def _decode_page(data: bytes, source: str, problems: list[Problem], *, archive: bool = True) -> str:
+    """Decode a saved page (a web archive's page when ``archive``).
 
     In order: UTF-16 (see :func:`decode_bytes`); UTF-8, also with a few bad bytes (a stray byte, a save cut
     inside a character: listed), whatever the page declares, since Windows-1256 would read such bytes as
@@ -920,7 +922,7 @@ def _decode_page(data: bytes, source: str, problems: list[Problem]) -> str:
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:4096]:
         return _decode(data, source, problems)
-    if _MHTML.match(data[:8192]):
+    if archive and _MHTML.match(data[:8192]):
         return _mhtml_page(data, source, problems)
     utf8 = _as_utf8(data)
     if utf8.mostly_valid:
@@ -933,7 +935,7 @@ def _decode_page(data: bytes, source: str, problems: list[Problem]) -> str:
     if declared is not None and declared not in _LATIN_CODECS:
         try:
             return data.decode(declared)
-        except UnicodeDecodeError:
+        except UnicodeError:
             pass
     cp1256 = data.decode("cp1256")
     if _reads_as_arabic_script(_TAG.sub(" ", cp1256)):
@@ -942,12 +944,15 @@ def _decode_page(data: bytes, source: str, problems: list[Problem]) -> str:
                 Problem(source, f"declares the charset {charset!r} but reads as Windows-1256 (Arabic script): read as Windows-1256")
             )
         return cp1256
-    if declared is not None:
-        return data.decode(declared)  # a Latin charset decodes any bytes
+    if declared in _LATIN_CODECS:
+        try:
+            return data.decode(declared)
+        except UnicodeError:  # ASCII and Windows-1252 leave some bytes undefined
+            pass
     return _decode(data, source, problems)
 
 
-_MHTML = re.compile(rb"(?:[\w-]+:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*)*?MIME-Version:", re.IGNORECASE)
+_MHTML = re.compile(rb"(?:[\w-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)*?MIME-Version:", re.IGNORECASE)
 
 
 def _mhtml_page(data: bytes, source: str, problems: list[Problem]) -> str:
@@ -966,20 +971,22 @@ def _mhtml_page(data: bytes, source: str, problems: list[Problem]) -> str:
     if _codec_name(charset) not in (None, "utf-8", *_LATIN_CODECS):  # a Latin label may be a default: the page's own rules
         try:
             return payload.decode(charset)
-        except UnicodeDecodeError:
+        except UnicodeError:
             pass
-    return _decode_page(payload, source, problems)
+    return _decode_page(payload, source, problems, archive=False)
 
 
 _LATIN_CODECS = {"ascii", "iso8859-1", "cp1252", "iso8859-15"}
 
 
 def _codec_name(charset: str) -> str | None:
-    """Python's name of a declared charset (``"windows-1252"`` → ``"cp1252"``), None when Python has no such codec."""
+    """Python's name of a declared charset (``"windows-1252"`` → ``"cp1252"``), None when Python has no such text
+    encoding (``hex`` and ``rot13`` are codecs, not charsets)."""
     try:
-        return codecs.lookup(charset).name
+        codec = codecs.lookup(charset)
     except LookupError:
         return None
+    return codec.name if getattr(codec, "_is_text_encoding", True) else None
 
 
 def _read_folder(folder: Path) -> Corpus:

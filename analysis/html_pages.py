@@ -64,7 +64,7 @@ class Page:
         text: the article text, one paragraph per line, the headline first.
         title: the headline (``og:title``, ``<h1>`` or ``<title>``, cleaned by trafilatura).
         site_name: ``og:site_name`` or the publisher's name, else the host name; "" when unknown.
-        host: the host name of the page's URL ("" when unknown).
+        host: the site's host name, lower case, without ``www.``, ``m.`` or a port ("" when unknown).
         url: the canonical URL given by the page ("" when none).
         date_candidates: the texts that may give the publication date, the most reliable first: JSON-LD
             ``datePublished``, date meta tags, then ``<time>`` and date-like elements (a class or id with
@@ -85,6 +85,11 @@ class Page:
     page_characters: int = 0
     kept_characters: int = 0
     notes: tuple[str, ...] = ()
+
+    @property
+    def has_site_name(self) -> bool:
+        """Whether the page names its site (not only its host, ``arabic.rt.com``)."""
+        return bool(self.site_name) and not _DOMAIN.fullmatch(self.site_name)
 
     @property
     def dropped_characters(self) -> int:
@@ -121,7 +126,10 @@ def extract_page(html: str) -> Page:
         tree = lxml.html.document_fromstring(markup, parser=parser)
     except (ParserError, ValueError) as error:
         raise PageError(f"cannot be parsed as HTML ({error})") from error
-    notes = [*_unusual_characters(markup), *_inline_frames(tree)]
+    references = _unusual_characters(markup)
+    if references:  # references like &#1; put control characters in the tree
+        _remove_control_characters(tree)
+    notes = [*references, *_inline_frames(tree)]
     if any("excessive depth" in entry.message.lower() for entry in parser.error_log):
         notes.append(f"nested more than {MAX_DEPTH:,} elements deep: the text below that depth is not read")
     visible = _visible_characters(tree)
@@ -138,13 +146,15 @@ def extract_page(html: str) -> Page:
             if visible
             else "the page has no visible text, only markup or scripts"
         )
-        raise PageError(f"nothing extracted: {what}; skipped", visible)
+        raise PageError("; ".join([f"nothing extracted: {what}; skipped", *notes]), visible)
     title = _one_line(document.title if document is not None else "").replace(standin, ZWNJ)
     site_name = _one_line(document.sitename if document is not None else "").replace(standin, ZWNJ)
-    if _COPYRIGHT.search(site_name):  # trafilatura reads <meta name="copyright"> as the publisher: a notice, not a name
+    # trafilatura takes a publisher meta tag for the site's name: a copyright notice, or a URL (article:publisher)
+    if _COPYRIGHT.search(site_name) or re.match(r"https?://", site_name):
         site_name = ""
-    host = _one_line(document.hostname if document is not None else "")
-    site_name = site_name or host
+    hostname = _one_line(document.hostname if document is not None else "")
+    host = _host_key(hostname or (site_name if _DOMAIN.fullmatch(site_name) else ""))
+    site_name = site_name or hostname
     if title and title != site_name and _key(lines[0]) != _key(title):
         lines.insert(0, title)
     body = "\n".join(lines)
@@ -168,9 +178,11 @@ _REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 # Inline elements: they flow with the text around them. Any other element (a <div>, a <figure>, an ad's <ins>, a
 # <template>) breaks the text into blocks. _CONTAINERS are the elements whose loose text is laid out in blocks.
 _INLINE_TAGS = frozenset((
-    "a", "abbr", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del", "dfn", "em", "font", "i", "img", "kbd",
-    "label", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var",
-    "wbr",
+    "a", "abbr", "acronym", "area", "audio", "b", "bdi", "bdo", "big", "br", "button", "canvas", "cite", "code", "data",
+    "del", "dfn", "em", "embed", "font", "i", "iframe", "img", "input", "ins", "kbd", "label", "map", "mark", "math",
+    "meter", "nobr", "noscript", "object", "output", "picture", "progress", "q", "rp", "rt", "ruby", "s", "samp",
+    "script", "select", "small", "source", "span", "strike", "strong", "sub", "sup", "svg", "textarea", "time", "tt",
+    "u", "var", "video", "wbr",
 ))  # fmt: skip
 _CONTAINERS = frozenset({"article", "blockquote", "body", "center", "div", "font", "main", "section", "td"})
 
@@ -215,6 +227,14 @@ def _unusual_characters(markup: str) -> list[str]:
     if not count:
         return []
     return [f"{counted(count, 'character reference')} to characters that are not text (&#xD800;, &#0;…): shown as \ufffd or removed"]
+
+
+def _remove_control_characters(tree: Any) -> None:
+    for element in tree.iter():
+        if element.text and _CONTROL.search(element.text):
+            element.text = _CONTROL.sub("", element.text)
+        if element.tail and _CONTROL.search(element.tail):
+            element.tail = _CONTROL.sub("", element.tail)
 
 
 def _inline_frames(tree: Any) -> list[str]:
@@ -262,13 +282,18 @@ def _date_candidates(tree: Any) -> list[str]:
     found = _json_ld_dates(tree)
     for meta in tree.iter("meta"):
         name = " ".join(filter(None, (meta.get("name"), meta.get("property"), meta.get("itemprop"))))
-        if _DATE_HINT.search(name) and not _LATER_DATE.search(name) and meta.get("content"):
+        if _DATE_HINT.search(name) and not _NOT_PUBLISHED.search(name) and meta.get("content"):
             found.append(meta.get("content"))
+    in_comments: dict[Any, bool] = {}  # element -> inside a comment section, parents first (the walk is in document order)
     for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in INVISIBLE_TAGS:
+        if not isinstance(element.tag, str):
             continue
-        hint = " ".join(filter(None, (element.get("class"), element.get("id"), element.get("itemprop"))))
-        if (element.tag == "time" or (hint and _DATE_HINT.search(hint) and not _LATER_DATE.search(hint))) and not _in_comments(element):
+        hint = " ".join(filter(None, (element.get("class"), element.get("id"))))
+        in_comments[element] = in_comments.get(element.getparent(), False) or bool(_COMMENTS.search(hint))
+        if element.tag in INVISIBLE_TAGS or in_comments[element]:
+            continue
+        hint = f"{hint} {element.get('itemprop') or ''}"
+        if element.tag == "time" or (_DATE_HINT.search(hint) and not _NOT_PUBLISHED.search(hint)):
             text = _one_line(element.text_content())
             if text and len(text) <= 120:
                 found.append(text)
@@ -279,40 +304,44 @@ def _date_candidates(tree: Any) -> list[str]:
     return list(dict.fromkeys(found))[:MAX_DATE_CANDIDATES]
 
 
-_COPYRIGHT = re.compile(r"©|\(c\)|copyright|rights reserved|حقوق|کپی", re.IGNORECASE)
-_LATER_DATE = re.compile(r"modif|updat", re.IGNORECASE)
-_COMMENTS = re.compile(r"comment|reply|respond|discuss|disqus|نظر|تعليق", re.IGNORECASE)
-
-
-def _in_comments(element: Any) -> bool:
-    """Whether an element sits in a comment section (its dates are the readers')."""
-    return any(
-        _COMMENTS.search(" ".join(filter(None, (ancestor.get("class"), ancestor.get("id")))))
-        for ancestor in element.iterancestors()
-        if isinstance(ancestor.tag, str)
-    )
+# "جميع الحقوق محفوظة", "کلیه حقوق … محفوظ است": a copyright line, not «المرصد السوري لحقوق الإنسان»
+_COPYRIGHT = re.compile(r"©|\(c\)|copyright|rights reserved|(?:جميع|كافة|کلیه|تمامی|همه)\s+(?:ال)?حقوق|حقوق\s.{0,30}محفوظ", re.IGNORECASE)
+_NOT_PUBLISHED = re.compile(r"modif|updat|publisher|expir", re.IGNORECASE)  # article:publisher is a URL
+_COMMENTS = re.compile(r"(?<![a-z])(?:comments?|replies|reply|respond|disqus)(?![a-z])|تعليق|نظرات", re.IGNORECASE)
+MAX_JSON_ITEMS = 10_000
 
 
 def _json_ld_dates(tree: Any) -> list[str]:
-    """``datePublished`` (else ``dateCreated``) of the JSON-LD items of a page, in order; comments' skipped."""
+    """``datePublished`` (else ``dateCreated``) of the JSON-LD items of a page, in document order; comments' skipped."""
     found: list[str] = []
     for script in tree.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
+        if (script.get("type") or "").split(";")[0].strip().lower() != "application/ld+json":
             continue
         try:
-            items = [json.loads(script.text or "")]
-        except ValueError:
+            stack = [json.loads(script.text or "")]
+        except (ValueError, RecursionError):
             continue
-        while items and len(found) < MAX_DATE_CANDIDATES:
-            item = items.pop(0)
+        for _ in range(MAX_JSON_ITEMS):  # depth first, in order; a bounded walk of any JSON
+            if not stack or len(found) >= MAX_DATE_CANDIDATES:
+                break
+            item = stack.pop()
             if isinstance(item, list):
-                items[:0] = item
+                stack.extend(reversed(item))
             elif isinstance(item, dict) and "comment" not in str(item.get("@type", "")).lower():
                 date = item.get("datePublished") or item.get("dateCreated")
                 if isinstance(date, str) and date.strip():
                     found.append(date.strip())
-                items.extend(value for key, value in item.items() if isinstance(value, (dict, list)) and key != "comment")
+                stack.extend(reversed([value for key, value in item.items() if isinstance(value, (dict, list)) and key != "comment"]))
     return found
+
+
+_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+(?::\d+)?", re.ASCII)
+_HOST_PREFIX = re.compile(r"^(?:www\d*|m|mobile|amp)\.")
+
+
+def _host_key(host: str) -> str:
+    """``WWW.Farsnews.ir:443`` and ``m.farsnews.ir`` → ``farsnews.ir``."""
+    return _HOST_PREFIX.sub("", host.lower().split(":")[0])
 
 
 def _one_line(value: object) -> str:

@@ -779,6 +779,67 @@ CASES = [
         outlets("RT Arabic", "RT Arabic"),
     ),
     Case(
+        "pages of one site on its www, m. and bare hosts, one naming the site",
+        files(
+            {
+                "a.html": html_page(
+                    paragraphs_html(PERSIAN[:2]),
+                    head="<link rel='canonical' href='https://www.farsnews.ir/news/1'><meta property='og:site_name' content='Fars'>",
+                ),
+                "b.html": html_page(paragraphs_html(PERSIAN[2:4]), head="<link rel='canonical' href='https://m.farsnews.ir/news/2'>"),
+                "c.html": html_page(paragraphs_html(PERSIAN[4:6]), head="<link rel='canonical' href='https://WWW.farsnews.ir:443/news/3'>"),
+            }
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:6]),
+        outlets("Fars", "Fars", "Fars"),
+    ),
+    Case(
+        "a page declaring UTF-8 with one Latin-1 byte, and one declaring the codec hex",
+        files(
+            {
+                "a.html": b"<html><head><meta charset='utf-8'></head><body><article><p>"
+                + PERSIAN[0].encode()
+                + b" caf\xe9</p></article></body></html>",
+                "b.html": b"<html><head><meta charset='hex'></head><body><article><p>"
+                + PERSIAN[1].encode()
+                + b" caf\xe9</p></article></body></html>",
+            }
+        ),
+        0,
+        "b.html: 1 byte not valid UTF-8",
+        (PERSIAN[0] + " caf\ufffd", PERSIAN[1] + " caf\ufffd"),
+    ),
+    Case(
+        "a page with a control-character reference inside a paragraph, a human-rights outlet and a publisher URL",
+        raw(
+            "a.html",
+            html_page(
+                paragraphs_html([PERSIAN[0] + "&#1;", PERSIAN[1]]),
+                head="<meta property='og:site_name' content='المرصد السوري لحقوق الإنسان'>"
+                "<meta property='article:publisher' content='https://www.facebook.com/profile.php?id=100064539190123'>",
+            ),
+        ),
+        0,
+        "a.html: 1 character reference to characters that are not text",
+        (PERSIAN[0], PERSIAN[1]),
+        all_of(outlets("المرصد السوري لحقوق الإنسان"), dates("")),
+    ),
+    Case(
+        "a page with 40 header-like lines before its markup, and JSON-LD nested 100,000 deep",
+        raw(
+            "a.html",
+            b"a: b\r\n" * 40
+            + html_page(
+                paragraphs_html(PERSIAN[:2]), head='<script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000 + "</script>"
+            ),
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:2]),
+    ),
+    Case(
         'a zip of a "save as complete" page: its _files folder is not read',
         zipped(
             {
