@@ -277,8 +277,8 @@ def sidebar_corpus(stored: Workspace | None = None) -> tuple[Corpus | None, str]
         type=["txt", "csv", "jsonl", "html", "htm", "mhtml", "mht", "zip"],
         accept_multiple_files=True,
         key="corpus_files",
-        help="Either .txt files (one article each, paragraphs on separate lines) or saved web pages (.html: the "
-        "article text, title, date and site name are extracted) with an optional manifest.csv "
+        help="Either .txt files (one article each, paragraphs on separate lines) or saved web pages (.html, or a "
+        "browser's single-file .mhtml: the article text, title, date and site name are extracted) with an optional manifest.csv "
         "(columns file, outlet, language, date, url, title), or one .csv/.jsonl with a text column "
         "(optional: id, outlet, language, date, url, title), or a .zip of any of these, read like a folder.",
     )
