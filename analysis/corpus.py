@@ -474,7 +474,7 @@ def _read_group(names: Mapping[str, str], files: Mapping[str, bytes]) -> Corpus:
             is_page = Path(name).suffix.lower() in PAGE_SUFFIXES
             text = _decode_page(data, source, problems) if is_page else _decode(data, source, problems)
             if is_page:
-                record, page = _page_record(text, source, given, problems)
+                record, page = _page_record(text, source, given, problems, _archive_url(data))
                 if page is not None:
                     pages.append(page)
                 if record is None:
@@ -516,7 +516,7 @@ def _nfc(name: str) -> str:
 
 
 def _page_record(
-    text: str, source: str, given: Mapping[str, object], problems: list[Problem]
+    text: str, source: str, given: Mapping[str, object], problems: list[Problem], url: str = ""
 ) -> tuple[dict[str, object] | None, dict[str, object] | None]:
     """A saved page's document record (``None`` when nothing was extracted) and its ``pages`` row.
 
@@ -527,7 +527,7 @@ def _page_record(
     from analysis.html_pages import PageError, extract_page
 
     try:
-        page = extract_page(text)
+        page = extract_page(text, url)
     except PageError as error:
         problems.append(Problem(source, str(error)))
         if error.page_characters is None:
@@ -953,6 +953,16 @@ def _decode_page(data: bytes, source: str, problems: list[Problem], *, archive: 
 
 
 _MHTML = re.compile(rb"(?:[\w-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)*?MIME-Version:", re.IGNORECASE)
+
+
+_SNAPSHOT = re.compile(rb"^Snapshot-Content-Location:[ \t]*(\S+)", re.MULTILINE | re.IGNORECASE)
+
+
+def _archive_url(data: bytes) -> str:
+    """Where a web archive (MHTML) was saved from, as its header says ("" for anything else)."""
+    head = data[:8192]
+    found = _SNAPSHOT.search(head) if _MHTML.match(head) else None
+    return found.group(1).decode("ascii", "replace") if found else ""
 
 
 def _mhtml_page(data: bytes, source: str, problems: list[Problem]) -> str:

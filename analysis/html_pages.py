@@ -102,8 +102,9 @@ def looks_like_html(text: str) -> bool:
     return bool(_MARKUP.search(text[:20_000]))
 
 
-def extract_page(html: str) -> Page:
-    """Extract the article from a saved page's decoded HTML.
+def extract_page(html: str, url: str = "") -> Page:
+    """Extract the article from a saved page's decoded HTML (``url``: where it was saved from, when known apart from
+    the page, as a web archive records it).
 
     Raises:
         PageError: the text holds no HTML markup, no visible text, or no article text.
@@ -136,7 +137,7 @@ def extract_page(html: str) -> Page:
     language = (tree.get("lang") or "").strip().lower()
     date_candidates = tuple(candidate.replace(standin, ZWNJ) for candidate in _date_candidates(tree))
     _wrap_loose_text(tree)
-    document: Any = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False, favor_precision=True)
+    document: Any = trafilatura.bare_extraction(tree, url=url or None, with_metadata=True, include_comments=False, favor_precision=True)
     text = _CONTROL.sub("", (document.text or "") if document is not None else "")
     lines = [" ".join(part.split()) for line in text.replace(standin, ZWNJ).splitlines() for part in _table_cells(line)]
     lines = [line for line in lines if line]

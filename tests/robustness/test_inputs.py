@@ -890,7 +890,7 @@ CASES = [
         0,
         "",
         tuple(PERSIAN[:4]),
-        documents(2),
+        all_of(documents(2), outlets("tasnimnews.com", "tasnimnews.com")),
     ),
     # 10. long text
     Case(
