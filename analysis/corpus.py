@@ -568,17 +568,25 @@ def _page_date(candidates: Iterable[str], language: str, source: str, problems: 
     a date but could not be read (a Hijri year in a page of unknown language, an impossible day…)."""
     refused: DateError | None = None
     for candidate in candidates:
-        try:
-            date = normalize_date(candidate, language=language if language in SUPPORTED_LANGUAGES else "")
-        except DateError as error:
-            if refused is None and re.search(r"\d{4}", _date_key(candidate)):
-                refused = error
-            continue
-        if date:
-            return date
+        # «۱۳:۰۷ - ۲۳ دی ۱۴۰۰»: a time of day is not a date (its hour would be read as the day); «13 January 2022 /
+        # ۲۳ دی ۱۴۰۰»: two calendars, each read alone when the whole does not read
+        text = _TIME_OF_DAY.sub(" ", candidate) if _ARABIC_SCRIPT.search(candidate) else candidate
+        for piece in [text, *(_DATE_SEPARATOR.split(text) if _DATE_SEPARATOR.search(text) else [])]:
+            try:
+                date = normalize_date(piece, language=language if language in SUPPORTED_LANGUAGES else "")
+            except DateError as error:
+                if refused is None and re.search(r"\d{4}", _date_key(candidate)):
+                    refused = error
+                continue
+            if date:
+                return date
     if refused is not None:
         problems.append(Problem(source, f"{refused}; date left empty"))
     return ""
+
+
+_TIME_OF_DAY = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
+_DATE_SEPARATOR = re.compile(r"\s+[-/|–—]\s+|[،|]")
 
 
 def documents_from_table(name: str, data: bytes) -> Corpus:
@@ -971,14 +979,17 @@ def _mhtml_page(data: bytes, source: str, problems: list[Problem]) -> str:
     import email.policy
 
     archive = email.message_from_bytes(data, policy=email.policy.default)
-    part = next((part for part in archive.walk() if part.get_content_type() == "text/html"), None)
+    pages = [part for part in archive.walk() if part.get_content_type() in ("text/html", "application/xhtml+xml")]
+    start = archive.get_param("start")  # the archive's root part, when it names one (else the first page)
+    part = next((part for part in pages if isinstance(start, str) and part.get("Content-ID") == start), pages[0] if pages else None)
     if part is None:
         raise CorpusError(f"{source}: a web archive (MHTML) without an HTML page in it")
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         raise CorpusError(f"{source}: a web archive (MHTML) whose HTML page cannot be read")
     charset = part.get_content_charset() or ""
-    if _codec_name(charset) not in (None, "utf-8", *_LATIN_CODECS):  # a Latin label may be a default: the page's own rules
+    # UTF-8 first whatever the label says (as for a page); a Latin label may be a default: the page's own rules
+    if not _as_utf8(payload).mostly_valid and _codec_name(charset) not in (None, "utf-8", *_LATIN_CODECS):
         try:
             return payload.decode(charset)
         except UnicodeError:

@@ -183,40 +183,56 @@ _INLINE_TAGS = frozenset((
     "del", "dfn", "em", "embed", "font", "i", "iframe", "img", "input", "ins", "kbd", "label", "map", "mark", "math",
     "meter", "nobr", "noscript", "object", "output", "picture", "progress", "q", "rp", "rt", "ruby", "s", "samp",
     "script", "select", "small", "source", "span", "strike", "strong", "sub", "sup", "svg", "textarea", "time", "tt",
-    "u", "var", "video", "wbr",
+    "u", "var", "video", "wbr", "meta", "link", "style",
 ))  # fmt: skip
 _CONTAINERS = frozenset({"article", "blockquote", "body", "center", "div", "font", "main", "section", "td"})
 
 
 def _wrap_loose_text(tree: Any) -> None:
-    """In a container that holds block elements, put each run of loose text between them (with its inline
-    elements) in a ``<p>`` of its own, as a browser lays it out.
+    """In a container that holds block elements, put each paragraph-like run of loose text between them (with its
+    inline elements) in a ``<p>`` of its own, as a browser lays it out.
 
     trafilatura removes an ad slot or an image's ``<div>`` together with the text after it (the element's tail),
-    and then drops a container's own leading text: in pages laid out with ``<br><br>`` each is a whole paragraph.
-    An inline element that holds blocks (a ``<font>`` left open around the paragraphs after it) is a block here.
+    and drops a container's own leading text: in pages laid out with ``<br><br>`` each is a whole paragraph. A
+    short run, or one that is mostly links (a share bar, a "news code | date" line), is left as it was, for
+    trafilatura to judge. An inline element that holds blocks (a ``<font>`` left open around the paragraphs after
+    it) is a block here.
     """
     import lxml.html
 
     blocks = set()
     for element in reversed(list(tree.iter())):  # children before their parents
-        if isinstance(element.tag, str) and (element.tag not in _INLINE_TAGS or any(child in blocks for child in element)):
+        if isinstance(element.tag, str) and (not _is_inline(element.tag) or any(child in blocks for child in element)):
             blocks.add(element)
     for container in [element for element in tree.iter(*_CONTAINERS) if any(child in blocks for child in element)]:
-        laid_out = []
-        run = lxml.html.Element("p")
-        run.text, container.text = container.text, None
-        for child in list(container):
+        runs: list[tuple[Any, str, list[Any]]] = [(container, "text", [])]  # where the run's text is, its inline elements
+        for child in container:
             if child in blocks:
-                laid_out += [run, child]
-                run = lxml.html.Element("p")
-                run.text, child.tail = child.tail, None
+                runs.append((child, "tail", []))
             else:
-                run.append(child)  # an inline element moves with its tail
-        laid_out.append(run)
-        for element in laid_out:
-            if element.tag != "p" or element.getparent() is not None or len(element) or (element.text or "").strip():
-                container.append(element)
+                runs[-1][2].append(child)
+        for owner, place, inline in runs:
+            text = getattr(owner, place) or ""
+            links = sum(len(" ".join(link.text_content().split())) for element in inline for link in element.iter("a"))
+            length = len(" ".join((text + "".join(element.text_content() + (element.tail or "") for element in inline)).split()))
+            if length < MIN_LOOSE_PARAGRAPH or links > length / 2:
+                continue
+            paragraph = lxml.html.Element("p")
+            paragraph.text = text
+            setattr(owner, place, None)
+            if place == "text":
+                container.insert(0, paragraph)
+            else:
+                owner.addnext(paragraph)
+            paragraph.extend(inline)  # the inline elements move with their tails
+
+
+MIN_LOOSE_PARAGRAPH = 40  # characters
+
+
+def _is_inline(tag: str) -> bool:
+    """Inline elements, invisible ones and custom elements (``amp-img``, Word's ``o:p``) flow with the text."""
+    return tag in _INLINE_TAGS or "-" in tag or ":" in tag
 
 
 def _unusual_characters(markup: str) -> list[str]:
@@ -279,41 +295,68 @@ def _visible_characters(tree: Any) -> int:
 
 
 def _date_candidates(tree: Any) -> list[str]:
-    """Texts that may hold the publication date: JSON-LD, date meta tags, ``<time>`` and date-like elements."""
+    """Texts that may hold the publication date: JSON-LD, date meta tags, ``<time>`` and date-like elements.
+
+    Elements in comment sections, asides, navigation, footers and the site's own header (today's date) are not
+    looked at; those of an ``<article>`` come before the rest.
+    """
     found = _json_ld_dates(tree)
+    aside: dict[Any, bool] = {}  # in a comment section, an aside, navigation, a footer or the site's header
+    in_article: dict[Any, bool] = {}
+    for element in tree.iter():
+        if isinstance(element.tag, str):
+            parent = element.getparent()
+            in_article[element] = in_article.get(parent, False) or element.tag == "article"
+            aside[element] = aside.get(parent, False) or _is_aside(element, in_article[element])
     for meta in tree.iter("meta"):
         name = " ".join(filter(None, (meta.get("name"), meta.get("property"), meta.get("itemprop"))))
-        if _DATE_HINT.search(name) and not _NOT_PUBLISHED.search(name) and meta.get("content"):
+        if _DATE_HINT.search(name) and not _NOT_PUBLISHED.search(name) and meta.get("content") and not aside.get(meta):
             found.append(meta.get("content"))
-    in_comments: dict[Any, bool] = {}  # element -> inside a comment section, parents first (the walk is in document order)
-    for element in tree.iter():
-        if not isinstance(element.tag, str):
+    in_articles: list[str] = []
+    elsewhere: list[str] = []
+    for element, outside in aside.items():
+        if outside or element.tag in INVISIBLE_TAGS:
             continue
-        hint = " ".join(filter(None, (element.get("class"), element.get("id"))))
-        in_comments[element] = in_comments.get(element.getparent(), False) or bool(_COMMENTS.search(hint))
-        if element.tag in INVISIBLE_TAGS or in_comments[element]:
-            continue
-        hint = f"{hint} {element.get('itemprop') or ''}"
+        hint = " ".join(filter(None, (element.get("class"), element.get("id"), element.get("itemprop"))))
         if element.tag == "time" or (_DATE_HINT.search(hint) and not _NOT_PUBLISHED.search(hint)):
             text = _one_line(element.text_content())
-            if text and len(text) <= 120:
-                found.append(text)
-            if element.get("datetime"):
-                found.append(element.get("datetime"))
-        if len(found) >= MAX_DATE_CANDIDATES:
+            texts = [text] if text and len(text) <= 120 and not _LATER_TEXT.search(text) else []
+            texts += [element.get("datetime")] if element.get("datetime") else []
+            (in_articles if in_article[element] else elsewhere).extend(texts)
+        if len(found) + len(in_articles) >= MAX_DATE_CANDIDATES:
             break
-    return list(dict.fromkeys(found))[:MAX_DATE_CANDIDATES]
+    return list(dict.fromkeys([*found, *in_articles, *elsewhere]))[:MAX_DATE_CANDIDATES]
+
+
+def _is_aside(element: Any, in_article: bool) -> bool:
+    """Whether an element starts a part of the page whose dates are not the article's."""
+    if element.tag in ("aside", "nav", "footer") or (element.tag == "header" and not in_article):
+        return True
+    words = [
+        word.lower()
+        for token in " ".join(filter(None, (element.get("class"), element.get("id")))).split()
+        if not token.lower().startswith(("category-", "tag-", "cat-"))  # a WordPress category named «تعليقات»
+        for word in re.split(r"[-_]|(?<=[a-z])(?=[A-Z])", token)
+    ]
+    return any(word in _ASIDE_WORDS for word in words)
+
+
+_ASIDE_WORDS = frozenset(
+    {"comment", "comments", "commentlist", "reply", "replies", "respond", "disqus", "تعليق", "تعليقات", "نظرات", "sidebar", "related"}
+)
+_LATER_TEXT = re.compile(r"تحديث|به.?روز|بروز|ویرایش|updated|modified|edited", re.IGNORECASE)  # ZWNJ is a stand-in here
 
 
 # "جميع الحقوق محفوظة", "کلیه حقوق … محفوظ است": a copyright line, not «المرصد السوري لحقوق الإنسان»
 _COPYRIGHT = re.compile(r"©|\(c\)|copyright|rights reserved|(?:جميع|كافة|کلیه|تمامی|همه)\s+(?:ال)?حقوق|حقوق\s.{0,30}محفوظ", re.IGNORECASE)
 _NOT_PUBLISHED = re.compile(r"modif|updat|publisher|expir", re.IGNORECASE)  # article:publisher is a URL
-_COMMENTS = re.compile(r"(?<![a-z])(?:comments?|replies|reply|respond|disqus)(?![a-z])|تعليق|نظرات", re.IGNORECASE)
 MAX_JSON_ITEMS = 10_000
 
 
 def _json_ld_dates(tree: Any) -> list[str]:
-    """``datePublished`` (else ``dateCreated``) of the JSON-LD items of a page, in document order; comments' skipped."""
+    """``datePublished`` (else ``dateCreated``) of the JSON-LD items of a page, in document order: those of articles
+    (``NewsArticle``, ``BlogPosting``…) first; comments' and lists' (related articles) skipped."""
+    articles: list[str] = []
     found: list[str] = []
     for script in tree.iter("script"):
         if (script.get("type") or "").split(";")[0].strip().lower() != "application/ld+json":
@@ -323,17 +366,21 @@ def _json_ld_dates(tree: Any) -> list[str]:
         except (ValueError, RecursionError):
             continue
         for _ in range(MAX_JSON_ITEMS):  # depth first, in order; a bounded walk of any JSON
-            if not stack or len(found) >= MAX_DATE_CANDIDATES:
+            if not stack or len(articles) + len(found) >= MAX_DATE_CANDIDATES:
                 break
             item = stack.pop()
             if isinstance(item, list):
                 stack.extend(reversed(item))
-            elif isinstance(item, dict) and "comment" not in str(item.get("@type", "")).lower():
+            elif isinstance(item, dict) and not _NOT_THE_ARTICLE.search(kind := str(item.get("@type", ""))):
                 date = item.get("datePublished") or item.get("dateCreated")
                 if isinstance(date, str) and date.strip():
-                    found.append(date.strip())
+                    (articles if _ARTICLE_TYPE.search(kind) else found).append(date.strip())
                 stack.extend(reversed([value for key, value in item.items() if isinstance(value, (dict, list)) and key != "comment"]))
-    return found
+    return [*articles, *found]
+
+
+_ARTICLE_TYPE = re.compile(r"article|posting|report", re.IGNORECASE)
+_NOT_THE_ARTICLE = re.compile(r"comment|itemlist|listitem|breadcrumb", re.IGNORECASE)
 
 
 _DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+(?::\d+)?", re.ASCII)

@@ -840,6 +840,98 @@ CASES = [
         tuple(PERSIAN[:2]),
     ),
     Case(
+        "a share bar and a 'news code | date' line as loose text before the paragraphs are not kept",
+        raw(
+            "a.html",
+            html_page(
+                "<div class='content'>اشتراک گذاری: <a href='#'>تلگرام</a> <a href='#'>واتساپ</a> <a href='#'>توییتر</a>"
+                + paragraphs_html(PERSIAN[:2])
+                + "</div><div class='content'>کد خبر: ۱۲۳۴۵۶۷ <span>|</span> ۲۳ دی ۱۴۰۰ - ۱۴:۳۰"
+                + paragraphs_html(PERSIAN[2:4])
+                + "</div>"
+            ),
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:4]),
+        kept_count(5),
+    ),
+    Case(
+        "a <br><br> paragraph holding an invisible <meta> or Word's <o:p> stays one paragraph",
+        raw(
+            "a.html",
+            html_page(
+                f"<div class='text'>{PERSIAN[0]}<br><br>{PERSIAN[1][:30]}<meta itemprop='wordCount' content='300'>{PERSIAN[1][30:]}"
+                f"<br><br>{PERSIAN[2][:30]}<o:p></o:p>{PERSIAN[2][30:]}<br><br><div class='ad'></div>{PERSIAN[3]}</div>"
+            ),
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:4]),
+        kept_count(5),
+    ),
+    Case(
+        "dates: the site header's day, a sidebar, an update line, a comment's microdata, a WordPress category «تعليقات»",
+        raw(
+            "a.html",
+            html_page(
+                "<time>۱۴:۳۰ - ۲۳ دی ۱۴۰۰</time>" + paragraphs_html(PERSIAN[:2]),
+                head="",
+                after="<aside class='most-read'><span class='date'>۱۴۰۰/۰۹/۱۲</span></aside>"
+                "<section id='comments'><meta itemprop='datePublished' content='2022-02-20'></section>",
+            )
+            .replace(
+                b"<body>",
+                b"<body><header><div class='header-date'>\xd8\xb4\xd9\x86\xd8\xa8\xd9\x87 \xdb\xb2\xdb\xb5 \xd8\xaf\xdb\x8c \xdb\xb1\xdb\xb4\xdb\xb0\xdb\xb0</div></header>",
+            )
+            .replace(
+                b"<article>",
+                "<article class='post category-تعليقات-سياسية'><div class='date'><span>به‌روزرسانی: ۲۵ دی ۱۴۰۰</span></div>".encode(),
+            ),
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:2]),
+        dates("2022-01-13"),
+    ),
+    Case(
+        "dates in two calendars, and a JSON-LD graph listing related articles first",
+        files(
+            {
+                "a.html": html_page(paragraphs_html(ARABIC[:2]), lang="ar").replace(
+                    b"<article>", "<article><span class='date'>الخميس، 13 يناير 2022 - 10 جمادى الآخرة 1443 هـ</span>".encode()
+                ),
+                "b.html": html_page(
+                    paragraphs_html(ARABIC[2:]),
+                    head='<script type="application/ld+json">{"@graph": [{"@type": "ItemList", "itemListElement": [{"@type": "ListItem", '
+                    '"item": {"@type": "NewsArticle", "datePublished": "2021-11-02"}}]}, {"@type": "NewsArticle", "datePublished": '
+                    '"2022-01-14T09:00:00+03:00"}]}</script>',
+                    lang="ar",
+                ),
+            }
+        ),
+        0,
+        "",
+        tuple(ARABIC),
+        dates("2022-01-13", "2022-01-14"),
+    ),
+    Case(
+        "a web archive whose root part is named by 'start' after an ad frame, labelled windows-1256 but in UTF-8",
+        raw(
+            "a.mhtml",
+            b'MIME-Version: 1.0\r\nContent-Type: multipart/related; type="text/html"; start="<main>"; boundary="B"\r\n\r\n'
+            b"--B\r\nContent-Type: text/html; charset=utf-8\r\nContent-ID: <ad>\r\n\r\n"
+            + html_page(paragraphs_html(["إعلان: اشترك الآن واحصل على خصم كبير على جميع الرحلات الجوية هذا الشهر"]), lang="ar")
+            + b"\r\n--B\r\nContent-Type: text/html; charset=windows-1256\r\nContent-ID: <main>\r\n\r\n"
+            + html_page(paragraphs_html(ARABIC), lang="ar")
+            + b"\r\n--B--\r\n",
+        ),
+        0,
+        "",
+        tuple(ARABIC),
+        kept_count(len(ARABIC) + 1),
+    ),
+    Case(
         'a zip of a "save as complete" page: its _files folder is not read',
         zipped(
             {
