@@ -974,7 +974,8 @@ def _archive_url(data: bytes) -> str:
 
 
 def _mhtml_page(data: bytes, source: str, problems: list[Problem]) -> str:
-    """The page inside a web archive (``.mhtml``, a browser's "single file" save): its first HTML part, decoded."""
+    """The page inside a web archive (``.mhtml``, a browser's "single file" save), decoded: the root part its
+    ``start`` names, else its first HTML part."""
     import email
     import email.policy
 
