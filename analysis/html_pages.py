@@ -136,6 +136,7 @@ def extract_page(html: str, url: str = "") -> Page:
     visible = _visible_characters(tree)
     language = (tree.get("lang") or "").strip().lower()
     date_candidates = tuple(candidate.replace(standin, ZWNJ) for candidate in _date_candidates(tree))
+    _unwrap_layout_tables(tree)
     _wrap_loose_text(tree)
     document: Any = trafilatura.bare_extraction(tree, url=url or None, with_metadata=True, include_comments=False, favor_precision=True)
     text = _CONTROL.sub("", (document.text or "") if document is not None else "")
@@ -186,6 +187,23 @@ _INLINE_TAGS = frozenset((
     "u", "var", "video", "wbr", "meta", "link", "style",
 ))  # fmt: skip
 _CONTAINERS = frozenset({"article", "blockquote", "body", "center", "div", "font", "main", "section", "td"})
+
+
+def _unwrap_layout_tables(tree: Any) -> None:
+    """Read a table that lays a page out (a cell holding paragraphs, or a long text) as plain blocks: trafilatura
+    writes each table row as one line, which merged the paragraphs of a cell into one."""
+    for table in list(tree.iter("table")):
+        cells = list(table.iter("td", "th"))
+        if any(
+            any(isinstance(child.tag, str) and child.tag in ("p", "div", "br") for child in cell)
+            or len(" ".join(cell.text_content().split())) > MAX_TABLE_CELL
+            for cell in cells
+        ):
+            for element in table.iter("table", "thead", "tbody", "tfoot", "tr", "td", "th"):
+                element.tag = "div"
+
+
+MAX_TABLE_CELL = 300  # characters: a longer cell is a column of text, not a value
 
 
 def _wrap_loose_text(tree: Any) -> None:

@@ -932,6 +932,18 @@ CASES = [
         kept_count(len(ARABIC) + 1),
     ),
     Case(
+        "a page laid out in a table whose one cell holds the paragraphs",
+        files(
+            {
+                "a.html": html_page("<table><tr><td>" + paragraphs_html(PERSIAN[:3]) + "</td></tr></table>"),
+                "b.html": html_page("<table><tr><td><font>" + "<br><br>".join(ARABIC) + "</font></td></tr></table>", lang="ar"),
+            }
+        ),
+        0,
+        "",
+        (*PERSIAN[:3], *ARABIC),
+    ),
+    Case(
         'a zip of a "save as complete" page: its _files folder is not read',
         zipped(
             {
