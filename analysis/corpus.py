@@ -282,6 +282,7 @@ SOLAR, LUNAR, GREGORIAN = "Solar Hijri", "lunar Hijri", "Gregorian"
 _DATE_LETTERS = str.maketrans({"ی": "ي", "ى": "ي", "ک": "ك", "أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ۀ": "ه"})
 _PERSIAN_DIGITS = re.compile("[۰-۹]")
 _ARABIC_DIGITS = re.compile("[٠-٩]")
+_COMPACT_DATE = re.compile(r"(1[89]\d\d|20\d\d)(\d\d)(\d\d)")
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})(?:$|[Tt\s])")  # matched on the lowercased key
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON may escape half of a UTF-16 pair, which no text can hold
 _EXTRA_CELLS = "\x00extra"  # where csv.DictReader puts a row's cells beyond the header's
@@ -333,7 +334,7 @@ def day_first_order(values: Iterable[object]) -> bool | None:
 def normalize_date(value: object, *, language: str = "", day_first: bool | None = None) -> str:
     """Return the Gregorian ISO date (``YYYY-MM-DD``) of a date cell; ``""`` when it is empty.
 
-    Reads ``2022-01-13`` (and with a time after it), ``13/01/2022`` (day and month ordered by
+    Reads ``2022-01-13`` (and with a time after it), ``20220113``, ``13/01/2022`` (day and month ordered by
     ``day_first``, see :func:`day_first_order`), Solar Hijri (``۱۴۰۰/۱۰/۲۰``, ``1400-10-20``,
     ``۲۰ دی ۱۴۰۰``: converted with jdatetime), lunar Hijri (``10 جمادى الآخرة 1443``: converted with
     hijridate, Umm al-Qura), Gregorian months named in Arabic or Persian (``13 يناير 2022``), and
@@ -379,6 +380,10 @@ def normalize_date(value: object, *, language: str = "", day_first: bool | None 
         else:
             raise DateError(f"unreadable date {text!r} (no four-digit year)")
         return _gregorian(_numeric_calendar(year, language, text), year, month, day, text)
+    compact = _COMPACT_DATE.fullmatch(key.strip())  # 20220113, as some pages' meta tags write it
+    if compact:
+        year, month, day = (int(part) for part in compact.groups())
+        return _gregorian(GREGORIAN, year, month, day, text)
     worded = re.search(r"[A-Za-z]", text) is not None  # an English month name: pandas reads it
     if not worded and len(numbers) == 2:
         raise DateError(f"date {text!r} names a month, not a day; give the day too (YYYY-MM-DD)")

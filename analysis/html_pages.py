@@ -132,7 +132,9 @@ def extract_page(html: str, url: str = "") -> Page:
         _remove_control_characters(tree)
     notes = [*references, *_inline_frames(tree)]
     if any("excessive depth" in entry.message.lower() for entry in parser.error_log):
-        notes.append(f"nested more than {MAX_DEPTH:,} elements deep: the text below that depth is not read")
+        notes.append(
+            f"nested more than {MAX_DEPTH:,} elements deep: the parser stops there, so the text below that depth and after it is not read"
+        )
     visible = _visible_characters(tree)
     language = (tree.get("lang") or "").strip().lower()
     date_candidates = tuple(candidate.replace(standin, ZWNJ) for candidate in _date_candidates(tree))

@@ -701,7 +701,7 @@ CASES = [
         "a page nested 3,000 elements deep",
         raw("a.html", html_page(DEEP)),
         0,
-        "a.html: nested more than 2,048 elements deep: the text below that depth is not read",
+        "a.html: nested more than 2,048 elements deep: the parser stops there, so the text below that depth and after it is not read",
     ),
     Case(
         "a page date from its meta tag, not from its URL, headline, text, comments or last change",
