@@ -683,8 +683,8 @@ def _relabellings(total: int, size_a: int, n_resamples: int, seed: int) -> tuple
     """Which articles each relabelling puts in language a (relabellings x articles, read-only), and whether they are
     all of them.
 
-    Remembered: they depend on the numbers of articles alone, and drawing them took 0.45 s of every dashboard rerun
-    at 15,000 articles (a threshold or theme change keeps the numbers).
+    Remembered: they depend on the numbers of articles alone, and a dashboard rerun that keeps them (a threshold, a
+    theme, a language back) need not draw them again (``bench/scale.py 100000 --dashboard``).
     """
     if math.comb(total, size_a) <= n_resamples:
         labels = np.zeros((math.comb(total, size_a), total), dtype=bool)

@@ -915,9 +915,13 @@ def drop_duplicate_documents(corpus: Corpus) -> Corpus:
 def _decode(data: bytes, name: str, problems: list[Problem]) -> str:
     """Decode a file's bytes, listing replaced bad bytes as a problem (see :func:`decode_bytes`)."""
     decoded = decode_bytes(data, name)
+    _list_bad_bytes(decoded, name, problems)
+    return decoded.text
+
+
+def _list_bad_bytes(decoded: Decoded, name: str, problems: list[Problem]) -> None:
     if decoded.bad_bytes:
         problems.append(Problem(name, f"{decoded.bad_bytes_message()}: read as UTF-8, each bad byte replaced by \ufffd"))
-    return decoded.text
 
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -939,8 +943,7 @@ def _decode_page(data: bytes, source: str, problems: list[Problem], *, archive: 
         return _mhtml_page(data, source, problems)
     utf8 = _as_utf8(data)
     if utf8.mostly_valid:
-        if utf8.bad_bytes:
-            problems.append(Problem(source, f"{utf8.decoded.bad_bytes_message()}: read as UTF-8, each bad byte replaced by \ufffd"))
+        _list_bad_bytes(utf8.decoded, source, problems)
         return utf8.decoded.text
     found = _DECLARED_CHARSET.search(data[:8192])
     charset = found.group(1).decode("ascii") if found else ""

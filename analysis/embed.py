@@ -77,7 +77,8 @@ class EmbeddingCache:
     one started; a file or folder that cannot be written is used read-only, or not at all, with one
     warning. SQLite checks the whole file when it is opened, unless it is unchanged since its last check
     or this module's last write (``<file>.checked`` records its size, time and inode): the check reads every
-    page (0.4 s at 100,000 vectors), and damage found later is handled the same way. One connection is shared by the threads of a process (the dashboard's sessions), so
+    page, so its time grows with the cache, and damage found later is handled the same way. One connection
+    is shared by the threads of a process (the dashboard's sessions), so
     every use of it holds a lock; SQLite itself serialises writers across processes.
     """
 

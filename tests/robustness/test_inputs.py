@@ -175,9 +175,13 @@ PERSIAN_PAGE = (HTML_FIXTURES / "tasnim_kazakhstan.html").read_bytes()
 HEADLINE = "خروج نیروها از قزاقستان آغاز شد"
 
 
+def paragraphs_html(texts: list[str]) -> str:
+    return "".join(f"<p>{text}</p>" for text in texts)
+
+
 def page(paragraphs: list[str], lang: str = "fa", headline: str = HEADLINE) -> bytes:
     """A saved news page: navigation, a cookie banner, the article, related links, comments, scripts."""
-    body = f"<h1>{headline}</h1>" + "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    body = f"<h1>{headline}</h1>" + paragraphs_html(paragraphs)
     return (
         f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{headline}</title>"
         "<script>var ads = 1;</script></head><body><div class='cookie-banner'>We use cookies. <button>OK</button></div>"
@@ -325,10 +329,6 @@ def html_page(article: str, head: str = "", lang: str = "fa", after: str = "") -
         "<nav><a href='/'>Home</a> <a href='/world'>World</a></nav>"
         f"<article><h1>{HEADLINE}</h1>{article}</article>{after}</body></html>"
     ).encode()
-
-
-def paragraphs_html(texts: list[str]) -> str:
-    return "".join(f"<p>{text}</p>" for text in texts)
 
 
 def web_archive(html: bytes) -> bytes:
