@@ -139,6 +139,7 @@ def extract_page(html: str, url: str = "") -> Page:
     language = (tree.get("lang") or "").strip().lower()
     date_candidates = tuple(candidate.replace(standin, ZWNJ) for candidate in _date_candidates(tree))
     _unwrap_layout_tables(tree)
+    _flatten_open_formatting(tree)
     _wrap_loose_text(tree)
     document: Any = trafilatura.bare_extraction(tree, url=url or None, with_metadata=True, include_comments=False, favor_precision=True)
     text = _CONTROL.sub("", (document.text or "") if document is not None else "")
@@ -216,7 +217,8 @@ def _wrap_loose_text(tree: Any) -> None:
     and drops a container's own leading text: in pages laid out with ``<br><br>`` each is a whole paragraph. A
     short run, or one that is mostly links (a share bar, a "news code | date" line), is left as it was, for
     trafilatura to judge. An inline element that holds blocks (a ``<font>`` left open around the paragraphs after
-    it) is a block here.
+    it) is a block here. Once a container's text is put in paragraphs, so is that of the containers in it
+    (``<div>`` tags left open): trafilatura drops a bare text beside paragraphs.
     """
     import lxml.html
 
@@ -224,7 +226,10 @@ def _wrap_loose_text(tree: Any) -> None:
     for element in reversed(list(tree.iter())):  # children before their parents
         if isinstance(element.tag, str) and (not _is_inline(element.tag) or any(child in blocks for child in element)):
             blocks.add(element)
-    for container in [element for element in tree.iter(*_CONTAINERS) if any(child in blocks for child in element)]:
+    wrapped = set()  # containers where a run was put in a <p>
+    for container in list(tree.iter(*_CONTAINERS)):
+        if not any(child in blocks for child in container) and container.getparent() not in wrapped:
+            continue
         runs: list[tuple[Any, str, list[Any]]] = [(container, "text", [])]  # where the run's text is, its inline elements
         for child in container:
             if child in blocks:
@@ -245,9 +250,31 @@ def _wrap_loose_text(tree: Any) -> None:
             else:
                 owner.addnext(paragraph)
             paragraph.extend(inline)  # the inline elements move with their tails
+            wrapped.add(container)
 
 
 MIN_LOOSE_PARAGRAPH = 40  # characters
+
+
+def _flatten_open_formatting(tree: Any) -> None:
+    """In a page nested deeper than trafilatura can read, remove the formatting tags inside one of the same kind
+    (``<font>``, ``<b>``, ``<span>`` left open at each paragraph), keeping their text: such a chain has no other
+    effect, and past 255 levels trafilatura's main reading fails and its fallback (which parses the page again with
+    libxml2's default depth) loses every paragraph below that depth."""
+    from lxml import etree
+
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    if deepest <= DEEP_TREE:
+        return
+    for element in [element for element in tree.iter(*_FORMATTING_TAGS) if next(element.iterancestors(element.tag), None) is not None]:
+        element.drop_tag()
+
+
+DEEP_TREE = 200  # levels: a deeper page has formatting tags left open (libxml2's default limit, trafilatura's, is 255)
+_FORMATTING_TAGS = ("b", "basefont", "big", "em", "font", "i", "nobr", "s", "small", "span", "strike", "strong", "tt", "u")
 
 
 def _is_inline(tag: str) -> bool:

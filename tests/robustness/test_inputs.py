@@ -360,6 +360,13 @@ BR_LAYOUT = (
     f"<div class='photo'><img src='/a.jpg'></div>{PERSIAN[2]}<br><br>{PERSIAN[3]}</div>"
 )
 OPEN_FONTS = "".join(f"<font size='2'><p>{PERSIAN[number % 9]} ({number})</p>" for number in range(300))
+OPEN_FONTS_BR = (  # no <article> nor a class naming the story: trafilatura's fallback reads it, and stops at depth 255
+    f"<!DOCTYPE html><html lang='fa'><head><meta charset='utf-8'><title>{HEADLINE}</title></head><body>"
+    "<nav><a href='/'>Home</a></nav><div>"
+    + "".join(f"<font face='Tahoma'><b>{PERSIAN[number % 9]} ({number})<br><br>" for number in range(300))
+    + "</div></body></html>"
+).encode()
+OPEN_DIVS = "".join(f"<div>{text}<br><br>" for text in PERSIAN[:4])
 DEEP = "<div>" * 3000 + paragraphs_html(PERSIAN[:3]) + "</div>" * 3000
 
 PAGE_FA = page(PERSIAN[:4])
@@ -697,6 +704,15 @@ CASES = [
         tuple(PERSIAN[:4]),
     ),
     Case("a page of 300 <font> tags left open (deeper than 256)", raw("a.html", html_page(OPEN_FONTS)), 0, "", (), kept_count(301)),
+    Case(
+        "a <br><br> page of 300 paragraphs, each opening a <font> and a <b> never closed (600 deep)",
+        raw("a.html", OPEN_FONTS_BR),
+        0,
+        "",
+        (),
+        kept_count(301),
+    ),
+    Case("a <br><br> page whose paragraphs each open a <div> never closed", raw("a.html", html_page(OPEN_DIVS)), 0, "", tuple(PERSIAN[:4])),
     Case(
         "a page nested 3,000 elements deep",
         raw("a.html", html_page(DEEP)),
