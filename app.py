@@ -218,9 +218,10 @@ def corpus_marks(corpus_key: str, theme_ids: list[str]) -> pd.DataFrame:
         except LabelsError as error:
             st.session_state[state_key] = empty_marks(theme_ids)
             st.session_state["mark_notice"] = ("warning", f"Your earlier marks could not be read ({error}); starting afresh.", None)
-    marks = st.session_state[state_key]
-    missing = [theme_id for theme_id in theme_ids if theme_id not in marks.columns]
-    return marks.assign(**dict.fromkeys(missing, NOT_LABELLED)) if missing else marks
+    missing = [theme_id for theme_id in theme_ids if theme_id not in st.session_state[state_key].columns]
+    if missing:  # a theme added since: unmarked, in the copy the Teach tab marks too
+        st.session_state[state_key] = st.session_state[state_key].assign(**dict.fromkeys(missing, NOT_LABELLED))
+    return st.session_state[state_key]
 
 
 def note_changes_since_mark(table: pd.DataFrame, themes: ThemeSet) -> None:

@@ -565,6 +565,22 @@ def test_marking_saves_refits_says_what_changed_and_survives_a_new_session(works
     assert accuracy.metric[0].label.startswith("Macro-F1")
 
 
+def test_a_theme_added_in_the_dashboard_can_be_marked_at_once(workspace: Path) -> None:
+    at = dashboard("Themes")
+    at.text_input(key="add_id").input("economic_grievances")
+    at.text_input(key="add_label").input("Economic grievances")
+    at.text_area(key="add_examples_en").input("Protesters demanded lower fuel prices.\nThe price of gas doubled and angered residents.")
+    at.button(key="save_new_theme").click()
+    run(at)
+    at.session_state["view"] = "Teach"
+    run(at)
+    control = next(control for control in at.segmented_control if control.key.startswith("mark_economic_grievances_"))
+    control.set_value("yes").run()
+    assert not at.exception, [element.value for element in at.exception]
+    saved = pd.read_csv(next((workspace / "workspaces").glob("*/labels.csv")), encoding="utf-8-sig", keep_default_na=False)
+    assert saved["economic_grievances"].tolist() == [1]
+
+
 def test_the_dashboard_and_the_cli_give_the_same_paragraph_table_and_stamp(tmp_path: Path, downloads: dict[str, object]) -> None:
     from analysis import cli
 
