@@ -65,12 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_analyze(args: argparse.Namespace) -> int:
     """``framing analyze``: write the workspace (paragraphs.parquet, vectors.npy, themes.toml, run.json) and the CSV tables."""
-    for given in map(Path, args.paths or [DEFAULT_CORPUS]):
-        if given.is_dir() and Path(args.out).resolve() == given.resolve():
-            raise OptionError(
-                f"--out {args.out} is an input folder: its tables would be read as articles by the next run; give another folder"
-            )
-    out = writable_folder(Path(args.out), "--out")
+    out = writable_folder(output_path(args.out, "--out", _other_inputs(args), _corpus_paths(args), folder=True), "--out")
     analysed = _analysed(args)
     if analysed is None:
         return 1
@@ -100,7 +95,7 @@ def run_report(args: argparse.Namespace) -> int:
 
     Given a workspace (a folder ``framing analyze --out`` wrote), the report is made from it: nothing is recomputed.
     """
-    out = writable_file(Path(args.out), "--out")
+    out = writable_file(output_path(args.out, "--out", _other_inputs(args), _corpus_paths(args)), "--out")
     if args.accuracy and not Path(args.accuracy).is_file():
         raise OptionError(f"--accuracy {args.accuracy}: no such file")
     stored = _stored_workspace(args)
@@ -195,8 +190,8 @@ def _analysed(args: argparse.Namespace) -> tuple[Analysis, ThemeSet, Embedder, d
 
 def run_evaluate(args: argparse.Namespace) -> int:
     """``framing evaluate``: precision, recall and F1 of theme assignment against labels."""
-    if args.json:
-        writable_file(Path(args.json), "--json")
+    if args.json is not None:
+        writable_file(output_path(args.json, "--json", [args.labels, args.themes]), "--json")
     themes = load_themes(themes_file(args.themes))
     labels = load_labels(args.labels, themes.ids)
     with_voices = has_voice_labels(labels)
@@ -338,10 +333,50 @@ class _ProgressBar:
 
 
 def themes_file(path: str | None) -> str | None:
-    """Return ``--themes`` as given, refusing a folder."""
+    """Return ``--themes`` as given, refusing a folder or an empty name."""
+    if path is not None and not path.strip():
+        raise OptionError("--themes is empty: give a themes TOML file, or leave --themes out for the bundled themes")
     if path and Path(path).is_dir():
         raise OptionError(f"--themes {path} is a folder: give a themes TOML file")
     return path
+
+
+def _corpus_paths(args: argparse.Namespace) -> list[str]:
+    """The corpus a command reads (default: the seeds)."""
+    return list(args.paths or [str(DEFAULT_CORPUS)])
+
+
+def _other_inputs(args: argparse.Namespace) -> list[str | None]:
+    """The files a corpus command reads besides the corpus: the themes, the labels, the accuracy labels."""
+    return [args.themes, args.labels, getattr(args, "accuracy", None)]
+
+
+def output_path(value: str, option: str, files: Sequence[str | None], corpus: Sequence[str] = (), *, folder: bool = False) -> Path:
+    """The output ``option`` names, refused when empty, when it is one of the input ``files`` or ``corpus`` paths, or
+    when it would land where a run on the corpus reads it as an article (folders are read one level deep; a
+    workspace is read as one)."""
+    kind = "folder" if folder else "file"
+    if not value.strip():
+        raise OptionError(f"{option} is empty: give a {kind} name")
+    out, target = Path(value), Path(value).resolve()
+    for given in (Path(path) for path in [*files, *corpus] if path):
+        if given.is_file() and target == given.resolve():
+            raise OptionError(f"{option} {out} is an input file: it would be overwritten; give another {kind}")
+    for given in map(Path, corpus):
+        source = given.resolve()
+        if folder and given.is_dir() and target == source:
+            raise OptionError(
+                f"{option} {out} is an input folder: its tables would be read as articles by the next run; give another folder"
+            )
+        if folder and given.is_file() and target == source.parent:
+            raise OptionError(
+                f"{option} {out} holds the input {given}: its tables would be read as articles by a run on that folder; give another folder"
+            )
+        if not folder and given.is_dir() and not looks_like_workspace(given) and target.parent == source:
+            raise OptionError(
+                f"{option} {out} is in the input folder {given}: the next run on it would read the file as an article; write it elsewhere"
+            )
+    return out
 
 
 def writable_folder(path: Path, option: str) -> Path:

@@ -265,6 +265,7 @@ def themes_folder(env: Env) -> str:
 
 def a_file(env: Env, name: str = "out.txt") -> Path:
     path = env.tmp / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("not a folder\n", encoding="utf-8")
     return path
 
@@ -406,6 +407,46 @@ FAULTS = [
     Fault(
         "evaluate --json is a folder", lambda env: evaluate(env, "--json", str(env.tmp)), 2, "is a folder: give a file name", nothing_done
     ),
+    Fault(
+        "report --out in an input folder (the next run would read the report as a page)",
+        lambda env: [
+            "report",
+            str(a_file(env, "corpus/a.txt").parent),
+            "--themes",
+            str(env.themes),
+            "--out",
+            str(env.tmp / "corpus" / "r.html"),
+        ],
+        2,
+        "is in the input folder",
+        lambda env: (
+            sorted(path.name for path in (env.tmp / "corpus").iterdir()) == ["a.txt"] or pytest.fail("written"),
+            nothing_done(env),
+        ),
+    ),
+    Fault(
+        "report --out naming its input file",
+        keep(lambda env: a_file(env, "a.txt"), lambda env: ["report", str(env.tmp / "a.txt"), "--out", str(env.tmp / "a.txt")]),
+        2,
+        "a.txt is an input file: it would be overwritten; give another file",
+        lambda env: (file_unchanged(env, "a.txt"), nothing_done(env)),
+    ),
+    Fault(
+        "analyze --out beside its input file (the next run on that folder would read the tables)",
+        lambda env: ["analyze", str(a_file(env, "x/a.txt")), "--themes", str(env.themes), "--out", str(env.tmp / "x")],
+        2,
+        "holds the input",
+        lambda env: (sorted(path.name for path in (env.tmp / "x").iterdir()) == ["a.txt"] or pytest.fail("written"), nothing_done(env)),
+    ),
+    Fault("analyze --out empty", lambda env: [*analyze(env), "--out", ""], 2, "--out is empty: give a folder name", nothing_done),
+    Fault(
+        "evaluate --json naming the labels file",
+        keep(lambda env: (evaluate(env), env.tmp / "labels.csv")[1], lambda env: evaluate(env, "--json", str(env.tmp / "labels.csv"))),
+        2,
+        "labels.csv is an input file: it would be overwritten",
+        lambda env: (file_unchanged(env, "labels.csv"), nothing_done(env)),
+    ),
+    Fault("analyze --themes empty", lambda env: [*analyze(env), "--themes", ""], 2, "--themes is empty", nothing_done),
     # 14. --themes naming a folder
     Fault(
         "analyze --themes folder",
