@@ -379,6 +379,8 @@ def sidebar_filters(facts: views.CorpusFacts, themes: ThemeSet) -> Selection:
         picked = st.date_input("Dates", min_value=full[0], max_value=full[1], key="filter_dates")
         if isinstance(picked, tuple) and len(picked) == 2 and tuple(picked) != full:
             date_range = (picked[0], picked[1])
+        elif isinstance(picked, tuple) and len(picked) < 2:  # the range's first day is picked, not yet its last
+            st.caption("Pick the last day too: until then every date is shown.")
     if full and facts.undated:
         st.session_state.setdefault("filter_undated", True)
         include_undated = st.checkbox("Include undated articles", key="filter_undated")
@@ -434,7 +436,7 @@ def prepare() -> Run:
             views=list(VIEW_FUNCTIONS),
             corpus=corpus_name(source, key),
             languages=facts.languages,
-            outlets=sorted(facts.outlet_languages),
+            outlet_languages=facts.outlet_languages,
             theme_ids=themes.ids,
             dates=facts.dates,
             periods=compare.PERIODS,
@@ -466,7 +468,7 @@ def prepare() -> Run:
         "filters": selection.describe(),
         export.THEME_LABELS_KEY: {theme.id: theme.label for theme in themes.themes},
     }
-    note = views.selection_note(facts.articles, before_dates, selected)
+    note = views.selection_note(facts, before_dates, selected)
     empty = (
         ""
         if selected["kept"].any()

@@ -55,6 +55,7 @@ class CorpusFacts:
         dates: the first and last dates, or None when nothing is dated.
         undated: whether some paragraph has no date.
         articles: the number of articles, kept and dropped paragraphs.
+        kept_articles: the number of articles with a kept paragraph.
         score_ranges: per theme id, the whole numbers around its scores (a slider's span), or None when it has none.
     """
 
@@ -64,6 +65,7 @@ class CorpusFacts:
     dates: tuple[dt.date, dt.date] | None
     undated: bool
     articles: int
+    kept_articles: int
     kept: int
     dropped: int
     score_ranges: dict[str, tuple[int, int] | None]
@@ -92,6 +94,7 @@ def corpus_facts(table: pd.DataFrame, theme_ids: Sequence[str]) -> CorpusFacts:
         dates=date_bounds(table),
         undated=bool(parsed_dates(table).isna().any()),
         articles=int(table["doc_id"].nunique()),
+        kept_articles=int(kept["doc_id"].nunique()),
         kept=len(kept),
         dropped=len(table) - len(kept),
         score_ranges=ranges,
@@ -115,23 +118,30 @@ def select_dates(table: pd.DataFrame, date_range: tuple[dt.date, dt.date] | None
     return table[table.index.isin(dated.index) | (undated & include_undated)]
 
 
-def selection_note(total: int, before_dates: pd.DataFrame, selected: pd.DataFrame) -> str:
-    """Says how many articles the filters leave out ("" when none).
+def selection_note(facts: CorpusFacts, before_dates: pd.DataFrame, selected: pd.DataFrame) -> str:
+    """Says how many articles are not shown, and why ("" when all are): no kept paragraph, or a filter.
 
     Args:
-        total: the number of articles of the corpus (:attr:`CorpusFacts.articles`).
-        before_dates: the rows left by the language and outlet filters.
+        facts: the corpus's :class:`CorpusFacts` (its articles, and those with a kept paragraph).
+        before_dates: the rows left by the language and outlet filters (kept and dropped).
         selected: the rows left by every filter, the date filter last.
     """
-    shown = selected["doc_id"].nunique()
-    if shown == total:
+    shown = _kept_articles(selected)
+    if shown == facts.articles:
         return ""
-    excluded = (
-        ("the language and outlet filters exclude", total - before_dates["doc_id"].nunique()),
-        ("the date filter excludes", before_dates["doc_id"].nunique() - shown),
-    )
-    reasons = [f"{what} {count}" for what, count in excluded if count]
-    return f"Showing {shown} of {counted(total, 'article')}: {'; '.join(reasons)}."
+    without_kept = facts.articles - facts.kept_articles
+    by_filters, by_dates = facts.kept_articles - _kept_articles(before_dates), _kept_articles(before_dates) - shown
+    reasons = [
+        *([f"{without_kept} {'has' if without_kept == 1 else 'have'} no kept paragraph (see Dropped paragraphs)"] if without_kept else []),
+        *([f"the language and outlet filters exclude {by_filters}"] if by_filters else []),
+        *([f"the date filter excludes {by_dates}"] if by_dates else []),
+    ]
+    return f"Showing {shown} of {counted(facts.articles, 'article')}: {'; '.join(reasons)}."
+
+
+def _kept_articles(table: pd.DataFrame) -> int:
+    """The number of articles with a kept paragraph in ``table``."""
+    return int(table.loc[table["kept"].astype(bool), "doc_id"].nunique())
 
 
 def dropped_for_reader(dropped: pd.DataFrame) -> pd.DataFrame:

@@ -210,6 +210,14 @@ def test_date_filter_keeps_articles_in_the_range() -> None:
     assert set(table(at, "theme_shares_by_outlet")["outlet"]) == {"Tasnim News Agency", "RT Arabic", "Sputnik Arabic (via UrduPoint)"}
 
 
+def test_a_range_with_its_first_day_only_shows_every_date_and_says_so() -> None:
+    at = dashboard()
+    at.date_input(key="filter_dates").set_value((dt.date(2022, 1, 10),))
+    run(at)
+    assert "Pick the last day too: until then every date is shown." in [caption.value for caption in at.sidebar.caption]
+    assert table(at, "theme_shares_by_language").drop_duplicates("language")["articles"].sum() == 5
+
+
 def test_threshold_slider_reassigns_paragraphs(reference: Analysis) -> None:
     at = dashboard()
     scores = kept(reference).set_index("language")["score_terrorism"]

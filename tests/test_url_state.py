@@ -10,7 +10,7 @@ OFFER = Offer(
     views=["Overview", "Over time", "Evidence", "Distinctive words"],
     corpus="seeds",
     languages=["fa", "ar"],
-    outlets=["Fars", "RT Arabic", "Tasnim"],
+    outlet_languages={"Fars": "fa", "RT Arabic": "ar", "Tasnim": "fa"},
     theme_ids=["terrorism", "limited_mission"],
     dates=(dt.date(2022, 1, 6), dt.date(2022, 1, 13)),
     periods=["day", "week"],
@@ -132,3 +132,22 @@ def test_a_tab_value_the_links_own_filters_leave_out_is_said() -> None:
     assert "ev_lang=ar is not one of all, fa" in notes
     assert "ev_theme=limited_mission is not one of terrorism" in notes
     assert state["evidence_outlet"] == "Fars" and "evidence_language" not in state and "evidence_theme" not in state
+
+
+def test_an_outlet_of_a_language_the_link_leaves_out_is_said() -> None:
+    state, notes = requested_state({"lang": ["fa"], "outlet": ["RT Arabic"]}, OFFER)
+    assert state == {"filter_languages": ["fa"]}  # the outlet filter is left to the sidebar: every Persian outlet
+    assert notes == ["outlet=RT Arabic is not an outlet of lang=fa (Fars, Tasnim)"]
+    state, notes = requested_state({"lang": ["fa"], "outlet": ["RT Arabic", "Fars"]}, OFFER)
+    assert state == {"filter_languages": ["fa"], "filter_outlets": ["Fars"]}
+    assert notes == ["outlet=RT Arabic is not an outlet of lang=fa (Fars, Tasnim)"]
+
+
+def test_a_huge_or_long_listed_value_is_cut_short_in_its_note() -> None:
+    [note] = requested_state({"outlet": ["x" * 200_000]}, OFFER)[1]
+    assert note == f"outlet={'x' * 59}… is not offered here (Fars, RT Arabic, Tasnim)"
+    many = Offer(**{**OFFER.__dict__, "outlet_languages": {f"Outlet {number:02}": "fa" for number in range(25)}})
+    [note] = requested_state({"outlet": ["Nobody"]}, many)[1]
+    assert note.endswith(
+        "(Outlet 00, Outlet 01, Outlet 02, Outlet 03, Outlet 04, Outlet 05, Outlet 06, Outlet 07, Outlet 08, Outlet 09 and 15 more)"
+    )

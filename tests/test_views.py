@@ -82,13 +82,24 @@ def test_select_dates_without_a_date_filter_is_the_table_itself() -> None:
 
 
 def test_selection_note_says_which_filter_removes_articles() -> None:
-    table = _table()
+    table = _table().assign(kept=True)
+    facts = views.corpus_facts(table, [])
     by_language = table[table["language"] == "fa"]
     selected = views.select_dates(by_language, None, include_undated=False)
-    assert views.selection_note(4, table, table) == ""
-    assert views.selection_note(4, table, table[table["doc_id"] != "b"]) == "Showing 3 of 4 articles: the date filter excludes 1."
-    assert views.selection_note(4, by_language, selected) == (
+    assert views.selection_note(facts, table, table) == ""
+    assert views.selection_note(facts, table, table[table["doc_id"] != "b"]) == "Showing 3 of 4 articles: the date filter excludes 1."
+    assert views.selection_note(facts, by_language, selected) == (
         "Showing 1 of 4 articles: the language and outlet filters exclude 2; the date filter excludes 1."
+    )
+
+
+def test_selection_note_does_not_blame_the_filters_for_articles_without_a_kept_paragraph() -> None:
+    table = _table().assign(kept=[True, True, True, False, False])  # c and d: every paragraph dropped
+    facts = views.corpus_facts(table, [])
+    assert views.selection_note(facts, table, table) == "Showing 2 of 4 articles: 2 have no kept paragraph (see Dropped paragraphs)."
+    by_language = table[table["language"] == "ar"]
+    assert views.selection_note(facts, by_language, by_language) == (
+        "Showing 1 of 4 articles: 2 have no kept paragraph (see Dropped paragraphs); the language and outlet filters exclude 1."
     )
 
 

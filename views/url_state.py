@@ -50,18 +50,19 @@ class Offer:
     views: Sequence[str]
     corpus: str
     languages: Sequence[str]
-    outlets: Sequence[str]
+    outlet_languages: Mapping[str, str]
+    """Each outlet with its languages ("fa", or "fa+ar"), as :attr:`analysis.views.CorpusFacts.outlet_languages`."""
     theme_ids: Sequence[str]
     dates: tuple[dt.date, dt.date] | None
     periods: Sequence[str]
 
 
-def _choices(values: list[str], options: Sequence[str], name: str, notes: list[str]) -> list[str] | None:
+def _choices(values: list[str], options: Sequence[str], name: str, notes: list[str], offered: str = "offered here") -> list[str] | None:
     """The options a repeated parameter names, in the options' order; None (and a note) when it names none of them."""
     named = [value for value in values if value != ""]
     unknown = [value for value in named if value not in options]
     if unknown:
-        notes.append(f"{name}={', '.join(unknown)} is not offered here ({', '.join(options) or 'nothing'})")
+        notes.append(f"{name}={_listed(unknown)} is not {offered} ({_listed(options) or 'nothing'})")
     if named and len(unknown) == len(named):
         return None
     return [option for option in options if option in named]
@@ -71,7 +72,7 @@ def _one(values: list[str], options: Sequence[str], name: str, notes: list[str])
     value = values[-1]
     if value in options:
         return value
-    notes.append(f"{name}={value} is not one of {', '.join(options) or 'nothing'}")
+    notes.append(f"{name}={_listed([value])} is not one of {_listed(options) or 'nothing'}")
     return None
 
 
@@ -79,8 +80,15 @@ def _date(value: str, name: str, notes: list[str]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        notes.append(f"{name}={value} is not a date (YYYY-MM-DD)")
+        notes.append(f"{name}={_listed([value])} is not a date (YYYY-MM-DD)")
         return None
+
+
+def _listed(values: Sequence[str], most: int = 10, width: int = 60) -> str:
+    """Values for a note, comma-separated: each cut to ``width`` characters and at most ``most`` of them (a link's
+    value may be 200,000 characters long, and a corpus may offer thousands of outlets)."""
+    shown = [value if len(value) <= width else value[: width - 1] + "…" for value in values[:most]]
+    return ", ".join(shown) + (f" and {len(values) - most:,} more" if len(values) > most else "")
 
 
 def requested_state(raw: Mapping[str, list[str]], offer: Offer) -> tuple[dict[str, object], list[str]]:
@@ -99,8 +107,13 @@ def requested_state(raw: Mapping[str, list[str]], offer: Offer) -> tuple[dict[st
         state["view"] = view
     if "lang" in raw and (languages := _choices(raw["lang"], offer.languages, "lang", notes)) is not None:
         state["filter_languages"] = languages
-    if "outlet" in raw and (outlets := _choices(raw["outlet"], offer.outlets, "outlet", notes)) is not None:
-        state["filter_outlets"] = outlets
+    if "outlet" in raw and (outlets := _choices(raw["outlet"], list(offer.outlet_languages), "outlet", notes)) is not None:
+        if "filter_languages" in state:  # the sidebar offers the outlets of the chosen languages only
+            languages = cast(list[str], state["filter_languages"])
+            of_languages = [outlet for outlet in offer.outlet_languages if set(offer.outlet_languages[outlet].split("+")) & set(languages)]
+            outlets = _choices(outlets, of_languages, "outlet", notes, f"an outlet of lang={', '.join(languages)}")
+        if outlets is not None:
+            state["filter_outlets"] = outlets
     if "theme" in raw and (theme_ids := _choices(raw["theme"], offer.theme_ids, "theme", notes)) is not None:
         state["filter_themes"] = theme_ids
     if "from" in raw or "to" in raw:
@@ -144,7 +157,7 @@ def requested_state(raw: Mapping[str, list[str]], offer: Offer) -> tuple[dict[st
         "voices_theme": themes_kept,
         "voice": [ALL, *VOICES],
         "ev_lang": [ALL, *cast(list[str], state.get("filter_languages", offer.languages))],
-        "ev_outlet": [ALL, *cast(list[str], state.get("filter_outlets", offer.outlets))],
+        "ev_outlet": [ALL, *cast(list[str], state.get("filter_outlets", list(offer.outlet_languages)))],
     }
     for params in TAB_PARAMS.values():
         for name, key in params.items():
