@@ -129,8 +129,8 @@ def selection_note(facts: CorpusFacts, before_dates: pd.DataFrame, selected: pd.
     shown = _kept_articles(selected)
     if shown == facts.articles:
         return ""
-    without_kept = facts.articles - facts.kept_articles
-    by_filters, by_dates = facts.kept_articles - _kept_articles(before_dates), _kept_articles(before_dates) - shown
+    without_kept, before = facts.articles - facts.kept_articles, _kept_articles(before_dates)
+    by_filters, by_dates = facts.kept_articles - before, before - shown
     reasons = [
         *([f"{without_kept} {'has' if without_kept == 1 else 'have'} no kept paragraph (see Dropped paragraphs)"] if without_kept else []),
         *([f"the language and outlet filters exclude {by_filters}"] if by_filters else []),
