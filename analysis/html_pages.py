@@ -138,6 +138,7 @@ def extract_page(html: str, url: str = "") -> Page:
     visible = _visible_characters(tree)
     language = (tree.get("lang") or "").strip().lower()
     date_candidates = tuple(candidate.replace(standin, ZWNJ) for candidate in _date_candidates(tree))
+    _remove_ads(tree)
     _unwrap_layout_tables(tree)
     _flatten_open_formatting(tree)
     _wrap_loose_text(tree)
@@ -190,6 +191,30 @@ _INLINE_TAGS = frozenset((
     "u", "var", "video", "wbr", "meta", "link", "style",
 ))  # fmt: skip
 _CONTAINERS = frozenset({"article", "blockquote", "body", "center", "div", "font", "main", "section", "td"})
+
+
+def _remove_ads(tree: Any) -> None:
+    """Empty the elements a page marks as ads (``class="ad"``, ``advert``, ``sponsored``, ``promo``…) that hold a
+    little text: trafilatura keeps a text ad in a ``<div class="ad">`` like any block. The element stays, empty, and
+    so does the text after it (a block between ``<br><br>`` paragraphs lays them out). A long element is a wrapper
+    whatever its class says (``<body class="ads-on">``), so it is left as it is."""
+    for element in list(tree.iter()):
+        if (
+            isinstance(element.tag, str)
+            and element.tag not in ("html", "body", "article", "main")
+            and any(word in _AD_WORDS for word in _class_words(element))
+            and len(" ".join(element.text_content().split())) <= MAX_AD_TEXT
+        ):
+            for child in list(element):
+                element.remove(child)
+            element.text = None
+
+
+_AD_WORDS = frozenset(
+    {"ad", "ads", "adv", "advert", "adverts", "advertisement", "advertising", "adsbygoogle", "adslot", "adbox", "sponsor",
+     "sponsored", "promo", "promoted", "tabligh", "tablighat", "ealan", "i3lan"}
+)  # fmt: skip
+MAX_AD_TEXT = 500  # characters
 
 
 def _unwrap_layout_tables(tree: Any) -> None:
@@ -379,13 +404,18 @@ def _is_aside(element: Any, in_article: bool) -> bool:
     """Whether an element starts a part of the page whose dates are not the article's."""
     if element.tag in ("aside", "nav", "footer") or (element.tag == "header" and not in_article):
         return True
-    words = [
+    return any(word in _ASIDE_WORDS for word in _class_words(element))
+
+
+def _class_words(element: Any) -> list[str]:
+    """The words of an element's class and id (``top-ad``, ``ad_slot``, ``adBox``: "ad"), lowercase; category and tag
+    classes aside (a WordPress category named «تعليقات»)."""
+    return [
         word.lower()
         for token in " ".join(filter(None, (element.get("class"), element.get("id")))).split()
-        if not token.lower().startswith(("category-", "tag-", "cat-"))  # a WordPress category named «تعليقات»
+        if not token.lower().startswith(("category-", "tag-", "cat-"))
         for word in re.split(r"[-_]|(?<=[a-z])(?=[A-Z])", token)
     ]
-    return any(word in _ASIDE_WORDS for word in words)
 
 
 _ASIDE_WORDS = frozenset(

@@ -367,6 +367,16 @@ OPEN_FONTS_BR = (  # no <article> nor a class naming the story: trafilatura's fa
     + "</div></body></html>"
 ).encode()
 OPEN_DIVS = "".join(f"<div>{text}<br><br>" for text in PERSIAN[:4])
+TEXT_AD = "تبلیغات: بلیت هواپیما به آلماتی را با بهترین قیمت از ما بخرید و تخفیف بگیرید"
+
+
+def no_kept_text_holds(part: str) -> Check:
+    def check(paragraphs: pd.DataFrame, run: dict) -> None:
+        assert not paragraphs.loc[paragraphs["kept"], "text"].str.contains(part).any()
+
+    return check
+
+
 DEEP = "<div>" * 3000 + paragraphs_html(PERSIAN[:3]) + "</div>" * 3000
 
 PAGE_FA = page(PERSIAN[:4])
@@ -713,6 +723,23 @@ CASES = [
         kept_count(301),
     ),
     Case("a <br><br> page whose paragraphs each open a <div> never closed", raw("a.html", html_page(OPEN_DIVS)), 0, "", tuple(PERSIAN[:4])),
+    Case(
+        'a text ad in a <div class="advert"> or <div class="top-ad"> between paragraphs (<p> and <br><br> pages)',
+        files(
+            {
+                "a.html": html_page(
+                    f"{paragraphs_html(PERSIAN[:1])}<div class='advert'><p>{TEXT_AD}</p></div>{paragraphs_html(PERSIAN[1:3])}"
+                ),
+                "b.html": html_page(
+                    f"<div class='story'>{PERSIAN[3]}<br><br><div class='top-ad'>{TEXT_AD}</div>{PERSIAN[4]}<br><br></div>"
+                ),
+            }
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:5]),
+        no_kept_text_holds("تبلیغات"),
+    ),
     Case(
         "a page nested 3,000 elements deep",
         raw("a.html", html_page(DEEP)),
