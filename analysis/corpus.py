@@ -1099,8 +1099,12 @@ def repeated_column(columns: Sequence[str], name: str) -> str:
 
 
 def _jsonl_rows(text: str, name: str, problems: list[Problem]) -> list[tuple[int, dict[str, object]]]:
+    """The objects of a JSONL file with their line numbers; a line that is not a JSON object is listed and skipped.
+
+    Lines end at ``\n`` (or ``\r\n``) only: JSON strings may hold U+2028, U+0085 and other breaks raw.
+    """
     rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

@@ -1037,6 +1037,14 @@ CASES = [
     ),
     Case("5 MB text file, read whole", txt(FIVE_MB), 0, "", tuple(PERSIAN), documents(1, FIVE_MB.count("\n"))),
     # keep right
+    Case(
+        "JSONL strings holding a raw U+2028 or U+0085 (json.dumps writes them so)",
+        table("breaks.jsonl", [{"id": "ls", "text": ARABIC[0] + "\u2028" + ARABIC[1]}, {"id": "nel", "text": PERSIAN[0] + "\u0085"}]),
+        0,
+        "",
+        (ARABIC[0], ARABIC[1], PERSIAN[0]),
+        documents(2),
+    ),
     Case("missing path", missing, 2, "no such file or folder"),
     Case("empty file", txt(b""), 1, "empty file"),
     Case("whitespace-only file", txt(" \n\t\n\u00a0\n".encode()), 1, "empty file"),
