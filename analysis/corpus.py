@@ -283,15 +283,17 @@ _DATE_LETTERS = str.maketrans({"ی": "ي", "ى": "ي", "ک": "ك", "أ": "ا", "
 _PERSIAN_DIGITS = re.compile("[۰-۹]")
 _ARABIC_DIGITS = re.compile("[٠-٩]")
 _COMPACT_DATE = re.compile(r"(1[89]\d\d|20\d\d)(\d\d)(\d\d)")
-_NUMERIC_DATE = re.compile(r"^(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})(?:$|[Tt\s])")  # matched on the lowercased key
+_NUMERIC_DATE = re.compile(r"^\W*(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})(?:$|[Tt\s])")  # matched on the key
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON may escape half of a UTF-16 pair, which no text can hold
 _EXTRA_CELLS = "\x00extra"  # where csv.DictReader puts a row's cells beyond the header's
 _LATIN_ONLY = re.compile(r"^[\x00-\x7F\u00C0-\u024F]*$")
+_TIME_OF_DAY = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
 
 
 def _date_key(text: str) -> str:
-    """A date cell folded for matching: normalised, ASCII digits, letter variants folded, lowercase."""
-    return normalize(text, OTHER).translate(_DATE_LETTERS).lower()
+    """A date cell folded for matching: normalised, ASCII digits, letter variants folded, lowercase, and each time of
+    day (``13:07``, ``08:13:00``) blanked, before the date or after it: its hour would be read as the day."""
+    return _TIME_OF_DAY.sub(" ", normalize(text, OTHER).translate(_DATE_LETTERS).lower())
 
 
 def _month_pattern(names: Iterable[str]) -> re.Pattern[str]:
@@ -334,13 +336,14 @@ def day_first_order(values: Iterable[object]) -> bool | None:
 def normalize_date(value: object, *, language: str = "", day_first: bool | None = None) -> str:
     """Return the Gregorian ISO date (``YYYY-MM-DD``) of a date cell; ``""`` when it is empty.
 
-    Reads ``2022-01-13`` (and with a time after it), ``20220113``, ``13/01/2022`` (day and month ordered by
-    ``day_first``, see :func:`day_first_order`), Solar Hijri (``۱۴۰۰/۱۰/۲۰``, ``1400-10-20``,
+    Reads ``2022-01-13``, ``20220113``, ``13/01/2022`` (day and month ordered by ``day_first``, see
+    :func:`day_first_order`), Solar Hijri (``۱۴۰۰/۱۰/۲۰``, ``1400-10-20``,
     ``۲۰ دی ۱۴۰۰``: converted with jdatetime), lunar Hijri (``10 جمادى الآخرة 1443``: converted with
     hijridate, Umm al-Qura), Gregorian months named in Arabic or Persian (``13 يناير 2022``), and
     English dates (``10 January 2022``, via pandas). A numeric year below 1600 is Solar Hijri when
     written in Persian digits or declared Persian, lunar Hijri when in Arabic-Indic digits or
-    declared Arabic.
+    declared Arabic. A time of day before or after the date (``۱۳:۰۷ - ۲۳ دی ۱۴۰۰``, ``2022-01-13 08:13``) is
+    ignored.
 
     Args:
         value: The date cell.
@@ -573,10 +576,8 @@ def _page_date(candidates: Iterable[str], language: str, source: str, problems: 
     a date but could not be read (a Hijri year in a page of unknown language, an impossible day…)."""
     refused: DateError | None = None
     for candidate in candidates:
-        # «۱۳:۰۷ - ۲۳ دی ۱۴۰۰»: a time of day is not a date (its hour would be read as the day); «13 January 2022 /
-        # ۲۳ دی ۱۴۰۰»: two calendars, each read alone when the whole does not read
-        text = _TIME_OF_DAY.sub(" ", candidate) if _ARABIC_SCRIPT.search(candidate) else candidate
-        for piece in [text, *(_DATE_SEPARATOR.split(text) if _DATE_SEPARATOR.search(text) else [])]:
+        # «13 January 2022 / ۲۳ دی ۱۴۰۰»: two calendars, each read alone when the whole does not read
+        for piece in [candidate, *(_DATE_SEPARATOR.split(candidate) if _DATE_SEPARATOR.search(candidate) else [])]:
             try:
                 date = normalize_date(piece, language=language if language in SUPPORTED_LANGUAGES else "")
             except DateError as error:
@@ -590,7 +591,6 @@ def _page_date(candidates: Iterable[str], language: str, source: str, problems: 
     return ""
 
 
-_TIME_OF_DAY = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
 _DATE_SEPARATOR = re.compile(r"\s+[-/|–—]\s+|[،|]")
 
 

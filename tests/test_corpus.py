@@ -239,6 +239,12 @@ def test_language_codes(value: object, expected: str | None) -> None:
         ("1443/06/10", {"language": "ar"}, "2022-01-13"),
         ("الخميس، 13 يناير 2022 - 08:13 م", {}, "2022-01-13"),
         ("13 كانون الثاني 2022", {}, "2022-01-13"),
+        # a time of day before the date (Fars, Tasnim, Akhbar El-Yom) or after it: its hour is not the day
+        ("۱۳:۰۷ - ۲۳ دی ۱۴۰۰", {}, "2022-01-13"),
+        ("08:13 م - 13 يناير 2022", {}, "2022-01-13"),
+        ("۰۸:۱۳ - ۱۴۰۰/۱۰/۲۳", {}, "2022-01-13"),
+        ("08:13 - 13/01/2022", {}, "2022-01-13"),
+        ("20220113 08:13", {}, "2022-01-13"),
         # day and month: unambiguous alone, else by the file's order
         ("13/01/2022", {}, "2022-01-13"),
         ("01/13/2022", {}, "2022-01-13"),

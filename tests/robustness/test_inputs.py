@@ -604,6 +604,14 @@ CASES = [
         (),
         dates("2022-01-13", "2022-01-07", "2022-01-08"),
     ),
+    Case(
+        "a time of day before the date (as Fars and Akhbar El-Yom print it)",
+        dated("۱۳:۰۷ - ۲۳ دی ۱۴۰۰", "08:13 م - 13 يناير 2022", "۰۸:۱۳ - ۱۴۰۰/۱۰/۲۳"),
+        0,
+        "",
+        (),
+        dates("2022-01-13", "2022-01-13", "2022-01-13"),
+    ),
     Case("a month without a day", dated("01/2022", "2022-02"), 0, "date '01/2022' names a month, not a day", (), dates("", "")),
     Case(
         "languages with a region or in Persian",
