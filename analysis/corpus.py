@@ -279,6 +279,8 @@ RELATIVE_DATE_WORDS = frozenset(("now", "today", "yesterday", "tomorrow", "tonig
 RELATIVE_DATE_WORDS |= {"امروز", "دیروز", "فردا", "اکنون", "هم\u200cاکنون", "الان"}  # Persian
 RELATIVE_DATE_WORDS |= {"اليوم", "أمس", "غدا", "الآن", "منذ"}  # Arabic
 SOLAR, LUNAR, GREGORIAN = "Solar Hijri", "lunar Hijri", "Gregorian"
+# A date this far after the day of the run is still accepted: it is already that day east of the machine.
+FUTURE_MARGIN = datetime.timedelta(days=1)
 _DATE_LETTERS = str.maketrans({"ی": "ي", "ى": "ي", "ک": "ك", "أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ۀ": "ه"})
 _PERSIAN_DIGITS = re.compile("[۰-۹]")
 _ARABIC_DIGITS = re.compile("[٠-٩]")
@@ -333,7 +335,7 @@ def day_first_order(values: Iterable[object]) -> bool | None:
     return orders.pop() if len(orders) == 1 else None
 
 
-def normalize_date(value: object, *, language: str = "", day_first: bool | None = None) -> str:
+def normalize_date(value: object, *, language: str = "", day_first: bool | None = None, today: datetime.date | None = None) -> str:
     """Return the Gregorian ISO date (``YYYY-MM-DD``) of a date cell; ``""`` when it is empty.
 
     Reads ``2022-01-13``, ``20220113``, ``13/01/2022`` (day and month ordered by ``day_first``, see
@@ -349,14 +351,18 @@ def normalize_date(value: object, *, language: str = "", day_first: bool | None 
         value: The date cell.
         language: The document's declared language (``fa``, ``ar`` or ``""``).
         day_first: The file's order for numeric dates; ``None`` when not known.
+        today: The day of the run (``None``: the clock's); a later date is refused, but for a day's margin
+            (the time zones east of the machine's).
 
     Raises:
         DateError: a relative date (now, today, امروز, اليوم…), an ambiguous day/month order, a
-            Hijri year in a document of unknown language, an impossible day, or no date at all.
+            Hijri year in a document of unknown language, an impossible day, a day before 1800 or
+            after the run, or no date at all.
     """
     text = _clean_cell(value)
     if not text:
         return ""
+    today = today or datetime.date.today()
     if _PERSIAN_DIGITS.search(text):
         language = PERSIAN
     elif _ARABIC_DIGITS.search(text):
@@ -372,7 +378,7 @@ def normalize_date(value: object, *, language: str = "", day_first: bool | None 
         if not days or not years:
             raise DateError(f"unreadable date {text!r} (a day and a four-digit year are needed)")
         calendar, month = named
-        return _gregorian(calendar, years[0], month, days[0], text)
+        return _gregorian(calendar, years[0], month, days[0], text, today)
     match = _NUMERIC_DATE.match(key)
     if match:
         first, second, third = match.groups()
@@ -382,11 +388,11 @@ def normalize_date(value: object, *, language: str = "", day_first: bool | None 
             year, month, day = int(third), *_day_month(int(first), int(second), day_first, text)
         else:
             raise DateError(f"unreadable date {text!r} (no four-digit year)")
-        return _gregorian(_numeric_calendar(year, language, text), year, month, day, text)
+        return _gregorian(_numeric_calendar(year, language, text), year, month, day, text, today)
     compact = _COMPACT_DATE.fullmatch(key.strip())  # 20220113, as some pages' meta tags write it
     if compact:
         year, month, day = (int(part) for part in compact.groups())
-        return _gregorian(GREGORIAN, year, month, day, text)
+        return _gregorian(GREGORIAN, year, month, day, text, today)
     worded = re.search(r"[A-Za-z]", text) is not None  # an English month name: pandas reads it
     if not worded and len(numbers) == 2:
         raise DateError(f"date {text!r} names a month, not a day; give the day too (YYYY-MM-DD)")
@@ -395,7 +401,7 @@ def normalize_date(value: object, *, language: str = "", day_first: bool | None 
             parsed = pd.to_datetime(text, format="mixed", dayfirst=bool(day_first))
         except (ValueError, OverflowError) as error:
             raise DateError(f"unreadable date {text!r}") from error
-        return _gregorian(GREGORIAN, parsed.year, parsed.month, parsed.day, text)
+        return _gregorian(GREGORIAN, parsed.year, parsed.month, parsed.day, text, today)
     raise DateError(f"unreadable date {text!r}")
 
 
@@ -429,20 +435,47 @@ def _numeric_calendar(year: int, language: str, text: str) -> str:
     )
 
 
-def _gregorian(calendar: str, year: int, month: int, day: int, text: str) -> str:
-    """Convert a day of a calendar to a Gregorian ISO date, refusing impossible days and eras."""
+def _gregorian(calendar: str, year: int, month: int, day: int, text: str, today: datetime.date) -> str:
+    """Convert a day of a calendar to a Gregorian ISO date, refusing impossible days, days before 1800 and days
+    after ``today`` (with a day's margin)."""
     try:
-        if calendar == SOLAR:
-            converted = jdatetime.date(year, month, day).togregorian()
-        elif calendar == LUNAR:
-            converted = Hijri(year, month, day).to_gregorian()
-        else:
-            converted = datetime.date(year, month, day)
+        converted = _converted(calendar, year, month, day)
     except (ValueError, OverflowError) as error:
         raise DateError(f"date {text!r} is not a day of the {calendar} calendar ({error})") from error
-    if not 1800 <= converted.year <= 2100:
-        raise DateError(f"date {text!r} reads as {converted.isoformat()} ({calendar}), outside 1800–2100")
+    if converted.year < 1800:
+        raise DateError(f"date {text!r} reads as {converted.isoformat()} ({calendar}), before 1800")
+    if converted > today + FUTURE_MARGIN:
+        raise DateError(
+            f"date {text!r} reads as {converted.isoformat()} ({calendar}), after the day of the run ({today.isoformat()})"
+            + _lunar_hint(calendar, year, month, day, today)
+        )
     return converted.isoformat()
+
+
+def _converted(calendar: str, year: int, month: int, day: int) -> datetime.date:
+    """A day of a calendar as a Gregorian date.
+
+    Raises:
+        ValueError: not a day of that calendar.
+    """
+    if calendar == SOLAR:
+        return cast(datetime.date, jdatetime.date(year, month, day).togregorian())
+    if calendar == LUNAR:
+        return cast(datetime.date, Hijri(year, month, day).to_gregorian())
+    return datetime.date(year, month, day)
+
+
+def _lunar_hint(calendar: str, year: int, month: int, day: int, today: datetime.date) -> str:
+    """When a future Solar Hijri day is a past lunar Hijri one (۱۴۴۳/۰۶/۰۷ in a Persian row), a hint saying so."""
+    if calendar != SOLAR:
+        return ""
+    try:
+        lunar = _converted(LUNAR, year, month, day)
+    except (ValueError, OverflowError):
+        return ""
+    if lunar > today:
+        return ""
+    return f"; as a lunar Hijri date it would be {lunar.isoformat()}: give the Gregorian date"
 
 
 def documents_from_text_files(files: Mapping[str, bytes], manifest: bytes | None = None) -> Corpus:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import struct
@@ -250,6 +251,7 @@ def test_language_codes(value: object, expected: str | None) -> None:
         ("01/13/2022", {}, "2022-01-13"),
         ("06/01/2022", {"day_first": True}, "2022-01-06"),
         ("06/01/2022", {"day_first": False}, "2022-06-01"),
+        ("2022-01-14", {"today": datetime.date(2022, 1, 13)}, "2022-01-14"),
     ],
 )
 def test_dates(value: str, options: dict[str, object], expected: str) -> None:
@@ -271,7 +273,20 @@ def test_dates(value: str, options: dict[str, object], expected: str) -> None:
         ("2022", {}, "unreadable date '2022'"),
         ("January 2022", {}, "unreadable date"),
         ("soon", {}, "unreadable date 'soon'"),
-        ("1700-01-01", {}, "outside 1800–2100"),
+        ("1700-01-01", {}, "reads as 1700-01-01 \\(Gregorian\\), before 1800"),
+        # after the day of the run (a day's margin: it is already the next day east of the machine)
+        (
+            "2022-01-15",
+            {"today": datetime.date(2022, 1, 13)},
+            "reads as 2022-01-15 \\(Gregorian\\), after the day of the run \\(2022-01-13\\)",
+        ),
+        ("2099-01-01", {}, "after the day of the run"),
+        # a lunar Hijri date in Persian digits is read as Solar Hijri: 2064
+        (
+            "۱۴۴۳/۰۶/۰۷",
+            {"today": datetime.date(2025, 1, 1)},
+            "reads as 2064-08-28 \\(Solar Hijri\\), after the day of the run \\(2025-01-01\\); as a lunar Hijri date it would be 2022-01-10",
+        ),
     ],
 )
 def test_dates_that_are_refused(value: str, options: dict[str, object], message: str) -> None:

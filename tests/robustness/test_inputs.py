@@ -250,6 +250,15 @@ def dates(*expected: str) -> Check:
     return check
 
 
+def problem(start: str) -> Check:
+    """A problem listed in ``run.json`` starts so."""
+
+    def check(paragraphs: pd.DataFrame, run: dict) -> None:
+        assert any(line.startswith(start) for line in run["problems"]), run["problems"]
+
+    return check
+
+
 def documents(count: int, paragraphs_count: int | None = None) -> Check:
     def check(paragraphs: pd.DataFrame, run: dict) -> None:
         assert run["documents"] == count
@@ -611,6 +620,16 @@ CASES = [
         "",
         (),
         dates("2022-01-13", "2022-01-13", "2022-01-13"),
+    ),
+    Case(
+        "a date after the day of the run (a lunar Hijri date read as Solar Hijri, 2099)",
+        dated("۱۴۴۳/۰۶/۰۷", "2099-01-01", "2022-01-13"),
+        0,
+        "a1.txt: date '2099-01-01' reads as 2099-01-01 (Gregorian), after the day of the run",
+        (),
+        all_of(
+            dates("", "", "2022-01-13"), problem("a0.txt: date '۱۴۴۳/۰۶/۰۷' reads as 2064-08-28 (Solar Hijri), after the day of the run")
+        ),
     ),
     Case("a month without a day", dated("01/2022", "2022-02"), 0, "date '01/2022' names a month, not a day", (), dates("", "")),
     Case(
