@@ -322,17 +322,29 @@ def day_first_order(values: Iterable[object]) -> bool | None:
     """Whether one file writes numeric dates (``06/01/2022``) day first.
 
     Decided by the file's unambiguous dates: a first number above 12 (``13/01/2022``) says day
-    first, a second number above 12 says month first. ``None`` when none says, or when they
-    disagree: the file's ambiguous dates are then not guessed.
+    first, a second number above 12 says month first. A date that is refused (``2/30/2022``, no
+    day) says nothing. ``None`` when none says, or when they disagree: the file's ambiguous dates
+    are then not guessed.
     """
     orders = set()
     for value in values:
         match = _NUMERIC_DATE.match(_date_key(_clean_cell(value)))
         if match and len(match.group(3)) == 4:
             first, second = int(match.group(1)), int(match.group(2))
-            if (first > 12) != (second > 12):
+            if (first > 12) != (second > 12) and _reads_as_a_day(value):
                 orders.add(first > 12)
     return orders.pop() if len(orders) == 1 else None
+
+
+def _reads_as_a_day(value: object) -> bool:
+    """Whether a date cell reads as one day, whichever the document's language (a Hijri year in Latin digits: in
+    both Hijri calendars)."""
+    try:
+        for language in SUPPORTED_LANGUAGES:
+            normalize_date(value, language=language)
+    except DateError:
+        return False
+    return True
 
 
 def normalize_date(value: object, *, language: str = "", day_first: bool | None = None, today: datetime.date | None = None) -> str:

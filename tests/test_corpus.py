@@ -301,6 +301,10 @@ def test_dates_that_are_refused(value: str, options: dict[str, object], message:
         (["06/01/2022", "01/13/2022"], False),
         (["06/01/2022", "13/01/2022", "01/13/2022"], None),
         (["06/01/2022", "2022-01-13", "", None], None),
+        # a refused date says nothing: 2/30 is no day, 13/01/2099 is after the run
+        (["06/01/2022", "10.01.2022", "2/30/2022"], None),
+        (["06/01/2022", "13/01/2022", "2/30/2022"], True),
+        (["06/01/2022", "13/01/2099"], None),
     ],
 )
 def test_day_first_order_of_a_file(values: list[object], expected: bool | None) -> None:

@@ -603,6 +603,14 @@ CASES = [
     Case("'امروز' is refused", dated("امروز"), 0, "relative date 'امروز' refused", (), dates("")),
     Case("day-first file", dated("06/01/2022", "13/01/2022"), 0, "", (), dates("2022-01-06", "2022-01-13")),
     Case("month-first file", dated("06/01/2022", "01/13/2022"), 0, "", (), dates("2022-06-01", "2022-01-13")),
+    Case(
+        "an impossible date does not order the file's day and month",
+        dated("06/01/2022", "10.01.2022", "2/30/2022"),
+        0,
+        "ambiguous date '06/01/2022'",
+        (),
+        dates("", "", ""),
+    ),
     Case("ambiguous date", dated("06/01/2022", "07/01/2022"), 0, "ambiguous date '06/01/2022'", (PERSIAN[0],), dates("", "")),
     Case("impossible date", dated("31/02/2022"), 0, "is not a day of the Gregorian calendar", (), dates("")),
     Case(
