@@ -60,6 +60,7 @@ MAX_ARCHIVE_MEMBER_BYTES = 256 * 1024**2
 # A page whose article text has fewer Arabic-script letters than this share is listed.
 PAGE_ARABIC_SCRIPT_SHARE = 0.5
 METADATA_COLUMNS = ["outlet", "language", "date", "url", "title"]
+TABLE_COLUMNS = ("id", "text", *METADATA_COLUMNS)  # the columns of a .csv/.jsonl table that are read
 MANIFEST_NAME = "manifest.csv"
 UNKNOWN_OUTLET = "unknown"
 # The largest CSV field read (the csv module's default, 131,072 characters, rejects long articles).
@@ -1137,39 +1138,77 @@ def _csv_rows(text: str, name: str, problems: list[Problem]) -> list[tuple[int, 
     return kept
 
 
-def repeated_column(columns: Sequence[str], name: str) -> str:
-    """The one-line message for a CSV header naming a column twice (``columns`` stripped and lowercased); "" if none."""
+def repeated_column(columns: Sequence[str], name: str, *, kind: str = "column") -> str:
+    """The one-line message for a CSV header naming a column twice (``columns`` stripped and lowercased), or a JSON
+    object a key (``kind="key"``); "" if none."""
     twice = sorted({column for column in columns if columns.count(column) > 1})
-    return f"{name}: the column {twice[0]!r} appears more than once; rename or remove one" if twice else ""
+    return f"{name}: the {kind} {twice[0]!r} appears more than once; rename or remove one" if twice else ""
+
+
+class _RepeatedKeys(ValueError):
+    """A JSON object naming a key twice, in any case (``text`` and ``TEXT``); ``args[0]`` is its keys."""
+
+
+def _json_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object, its keys stripped and lowercased as a CSV header's.
+
+    Raises:
+        _RepeatedKeys: a key given twice, in any case (JSON would keep the last silently).
+    """
+    keys = [key.strip().lower() for key, _ in pairs]
+    if len(set(keys)) < len(keys):
+        raise _RepeatedKeys(keys)
+    return dict(zip(keys, (value for _, value in pairs), strict=True))
+
+
+def _json_values(row: dict[str, object], where: str, problems: list[Problem]) -> dict[str, object] | None:
+    """A JSONL row whose read values are text, numbers or null: any other (a list, an object, true/false) is listed,
+    the row skipped (``None``) when it is the text, the value left empty otherwise."""
+    for key in TABLE_COLUMNS:
+        value = row.get(key)
+        if value is None or isinstance(value, str) or (isinstance(value, int | float) and not isinstance(value, bool)):
+            continue
+        kind = "a list" if isinstance(value, list) else "an object" if isinstance(value, dict) else json.dumps(value)
+        if key == "text":
+            problems.append(Problem(where, f"'text' is {kind}, not a string; skipped"))
+            return None
+        problems.append(Problem(where, f"{key!r} is {kind}, not a string; left empty"))
+        row[key] = None
+    return row
 
 
 def _jsonl_rows(text: str, name: str, problems: list[Problem]) -> list[tuple[int, dict[str, object]]]:
-    """The objects of a JSONL file with their line numbers; a line that is not a JSON object is listed and skipped.
+    """The objects of a JSONL file (keys stripped and lowercased) with their line numbers.
 
-    Lines end at ``\n`` (or ``\r\n``) only: JSON strings may hold U+2028, U+0085 and other breaks raw.
+    Lines end at ``\n`` (or ``\r\n``) only: JSON strings may hold U+2028, U+0085 and other breaks raw. Listed
+    and skipped: a line that is not a JSON object, one naming a key twice (``text`` and ``TEXT``), one whose text
+    is not a string (see :func:`_json_values`).
     """
     rows = []
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
+        where = f"{name}:{number}"
         try:
-            value = json.loads(line)
+            value = json.loads(line, object_pairs_hook=_json_object)
         except json.JSONDecodeError as error:
-            problems.append(Problem(f"{name}:{number}", f"invalid JSON ({error.msg}), skipped"))
+            problems.append(Problem(where, f"invalid JSON ({error.msg}), skipped"))
+            continue
+        except _RepeatedKeys as error:
+            problems.append(Problem(where, f"{repeated_column(error.args[0], where, kind='key').removeprefix(f'{where}: ')}; skipped"))
             continue
         if not isinstance(value, dict):
-            problems.append(Problem(f"{name}:{number}", "not a JSON object, skipped"))
+            problems.append(Problem(where, "not a JSON object, skipped"))
             continue
-        row = {str(key).lower(): item for key, item in value.items()}
-        if any(isinstance(item, str) and _LONE_SURROGATE.search(item) for item in (*row, *row.values())):
-            problems.append(
-                Problem(f"{name}:{number}", "an escape for half a character (a lone surrogate such as \\ud800), replaced by \ufffd")
-            )
-            row = {
+        if any(isinstance(item, str) and _LONE_SURROGATE.search(item) for item in (*value, *value.values())):
+            problems.append(Problem(where, "an escape for half a character (a lone surrogate such as \\ud800), replaced by \ufffd"))
+            value = {
                 _LONE_SURROGATE.sub("\ufffd", key): _LONE_SURROGATE.sub("\ufffd", item) if isinstance(item, str) else item
-                for key, item in row.items()
+                for key, item in value.items()
             }
-        rows.append((number, row))
+        row = _json_values(value, where, problems)
+        if row is not None:
+            rows.append((number, row))
     return rows
 
 

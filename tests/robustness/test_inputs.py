@@ -1080,6 +1080,31 @@ CASES = [
         (ARABIC[0], ARABIC[1], PERSIAN[0]),
         documents(2),
     ),
+    Case(
+        "JSONL values that are not text (a list, an object, true) and a key given twice (text, TEXT)",
+        raw(
+            "values.jsonl",
+            "\n".join(
+                [
+                    json.dumps({"id": "list", "outlet": "Tasnim", "text": [PERSIAN[0], PERSIAN[1]]}, ensure_ascii=False),
+                    json.dumps({"id": "obj", "outlet": {"name": "RT Arabic"}, "text": ARABIC[0]}, ensure_ascii=False),
+                    json.dumps({"id": "twice", "text": PERSIAN[2], "TEXT": ARABIC[1]}, ensure_ascii=False),
+                    json.dumps({"id": 7, "outlet": "Fars", "date": 20220113, "language": True, "text": PERSIAN[3]}, ensure_ascii=False),
+                ]
+            ).encode(),
+        ),
+        0,
+        "values.jsonl:1: 'text' is a list, not a string; skipped",
+        (ARABIC[0], PERSIAN[3]),
+        all_of(
+            column("doc_id", ["obj", "7"]),
+            outlets("unknown", "Fars"),
+            dates("", "2022-01-13"),
+            problem("values.jsonl:2: 'outlet' is an object, not a string; left empty"),
+            problem("values.jsonl:3: the key 'text' appears more than once; rename or remove one; skipped"),
+            problem("values.jsonl:4: 'language' is true, not a string; left empty"),
+        ),
+    ),
     Case("missing path", missing, 2, "no such file or folder"),
     Case("empty file", txt(b""), 1, "empty file"),
     Case("whitespace-only file", txt(" \n\t\n\u00a0\n".encode()), 1, "empty file"),
