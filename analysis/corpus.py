@@ -57,6 +57,7 @@ SYSTEM_FILES = frozenset(("__macosx", "thumbs.db", "desktop.ini"))
 MAX_ARCHIVE_FILES = 20_000
 MAX_ARCHIVE_BYTES = 2 * 1024**3
 MAX_ARCHIVE_MEMBER_BYTES = 256 * 1024**2
+ZIP_UTF8_FLAG = 0x800  # a zip entry's general-purpose flag: its name is UTF-8 (else a legacy code page)
 # A page whose article text has fewer Arabic-script letters than this share is listed.
 PAGE_ARABIC_SCRIPT_SHARE = 0.5
 METADATA_COLUMNS = ["outlet", "language", "date", "url", "title"]
@@ -804,7 +805,8 @@ def documents_from_zip(name: str, archive: bytes | Path) -> Corpus:
     ``MAX_ARCHIVE_FILES`` files, or more than ``MAX_ARCHIVE_BYTES`` once unpacked. Refused per
     file: absolute names and names with ``..`` (nothing is ever written to disk, but such names
     are a sign of a crafted archive), encrypted files, files over ``MAX_ARCHIVE_MEMBER_BYTES``,
-    and damaged ones. Folders, hidden and system files are skipped without a word.
+    and damaged ones. Folders, hidden and system files are skipped without a word. Names are read as
+    their writer meant them (see :func:`_member_name`).
     """
     try:
         opened = zipfile.ZipFile(io.BytesIO(archive) if isinstance(archive, bytes) else archive)
@@ -814,12 +816,14 @@ def documents_from_zip(name: str, archive: bytes | Path) -> Corpus:
         problems: list[Problem] = []
         members: dict[str, zipfile.ZipInfo] = {}
         for info in opened.infolist():
-            member = info.filename
+            member = _member_name(info, name, problems)
             if _unsafe_member(member):
                 problems.append(Problem(name, f"refused {member!r}: an absolute name or one with '..' (outside the archive)"))
                 continue
+            if member.endswith("/"):  # a folder (corpus/, or corpus\\ from a Windows tool)
+                continue
             member = posixpath.normpath(member) if member.strip("./") else member  # ./a.txt is a.txt, c/./d.txt c/d.txt
-            if info.is_dir() or _is_system_file(member):
+            if _is_system_file(member):
                 continue
             if info.flag_bits & 0x1:
                 problems.append(Problem(f"{name}:{member}", "encrypted, skipped"))
@@ -846,6 +850,25 @@ def documents_from_zip(name: str, archive: bytes | Path) -> Corpus:
         problems.append(Problem(name, "empty archive, nothing to analyse"))
     corpus.problems[:0] = problems
     return corpus
+
+
+def _member_name(info: zipfile.ZipInfo, archive: str, problems: list[Problem]) -> str:
+    """A zip entry's name as its writer meant it: a backslash (Windows tools: ``corpus\\a.txt``) separates folders;
+    a name without the UTF-8 flag (which zipfile reads as cp437) is read as UTF-8 when its bytes are, else it is
+    kept as zipfile reads it, listed."""
+    member = info.filename
+    if not info.flag_bits & ZIP_UTF8_FLAG and not member.isascii():
+        try:
+            member = member.encode("cp437").decode("utf-8")
+        except UnicodeDecodeError:
+            problems.append(
+                Problem(
+                    f"{archive}:{member}",
+                    "a file name in a legacy code page (not UTF-8): read under this garbled name; zip the files with UTF-8 names "
+                    "(7-Zip does) to keep the real ones",
+                )
+            )
+    return member.replace("\\", "/")
 
 
 class _ArchiveFiles(Mapping[str, bytes]):

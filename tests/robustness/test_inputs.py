@@ -209,6 +209,24 @@ def zipped(members: dict[str, bytes | str], name: str = "corpus.zip", declare: i
     return build
 
 
+def legacy_zip(members: dict[bytes, str], name: str = "legacy.zip") -> Callable[[Path], list[str]]:
+    """A zip whose names are raw bytes without the UTF-8 flag, as tools writing a legacy code page leave them."""
+
+    def build(folder: Path) -> list[str]:
+        placeholders = {f"{number:0{len(raw)}d}".encode(): raw for number, raw in enumerate(members)}
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for placeholder, text in zip(placeholders, members.values(), strict=True):
+                archive.writestr(placeholder.decode(), text)
+        data = buffer.getvalue()
+        for placeholder, raw in placeholders.items():
+            data = data.replace(placeholder, raw)
+        (folder / name).write_bytes(data)
+        return [str(folder / name)]
+
+    return build
+
+
 def page_record(source: str, kept: int) -> Check:
     """The page's characters: ``kept`` kept, the rest of its visible text dropped, in ``run.json``'s pages."""
 
@@ -1104,6 +1122,31 @@ CASES = [
             problem("values.jsonl:3: the key 'text' appears more than once; rename or remove one; skipped"),
             problem("values.jsonl:4: 'language' is true, not a string; left empty"),
         ),
+    ),
+    Case(
+        "a zip with backslash paths (a Windows tool): folders, the manifest read",
+        zipped(
+            {
+                "corpus\\a.txt": ARTICLE_FA,
+                "corpus\\b.txt": ARTICLE_AR,
+                "corpus\\manifest.csv": "file,outlet,language,date\na.txt,Tasnim,fa,2022-01-10\nb.txt,RT Arabic,ar,2022-01-11\n",
+            },
+            name="windows.zip",
+        ),
+        0,
+        "",
+        (*PERSIAN, *ARABIC),
+        all_of(
+            outlets("Tasnim", "RT Arabic"), dates("2022-01-10", "2022-01-11"), column("source", ["corpus/a.txt"] * 9 + ["corpus/b.txt"] * 4)
+        ),
+    ),
+    Case(
+        "a zip whose names are in a legacy code page: UTF-8 bytes recovered, others listed",
+        legacy_zip({"مقاله.txt".encode(): ARTICLE_FA, "خبر.txt".encode("cp1256"): ARTICLE_AR}),
+        0,
+        "legacy.zip:\u256c\u255a\u2564.txt: a file name in a legacy code page (not UTF-8): read under this garbled name",
+        (*PERSIAN, *ARABIC),
+        column("doc_id", ["مقاله"] * 9 + ["\u256c\u255a\u2564"] * 4),
     ),
     Case("missing path", missing, 2, "no such file or folder"),
     Case("empty file", txt(b""), 1, "empty file"),
