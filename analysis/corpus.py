@@ -62,6 +62,7 @@ ZIP_UTF8_FLAG = 0x800  # a zip entry's general-purpose flag: its name is UTF-8 (
 PAGE_ARABIC_SCRIPT_SHARE = 0.5
 METADATA_COLUMNS = ["outlet", "language", "date", "url", "title"]
 TABLE_COLUMNS = ("id", "text", *METADATA_COLUMNS)  # the columns of a .csv/.jsonl table that are read
+MANIFEST_COLUMNS = ("file", *METADATA_COLUMNS)
 MANIFEST_NAME = "manifest.csv"
 UNKNOWN_OUTLET = "unknown"
 # The largest CSV field read (the csv module's default, 131,072 characters, rejects long articles).
@@ -496,8 +497,8 @@ def documents_from_text_files(files: Mapping[str, bytes], manifest: bytes | None
     """Build documents from ``{file name: bytes}`` of ``.txt`` articles (or saved ``.html`` pages) and an optional manifest.
 
     The manifest is a CSV with the columns ``file, outlet, language, date, url, title`` (all but
-    ``file`` optional). Files it does not list get outlet ``unknown`` (a page: its site name) and a
-    detected language.
+    ``file`` optional; any other column is listed as not read). Files it does not list get outlet
+    ``unknown`` (a page: its site name) and a detected language, a text file with a line saying so.
     """
     everything = {**files, **({MANIFEST_NAME: manifest} if manifest is not None else {})}
     return _read_group({name: name for name in everything}, everything)
@@ -525,8 +526,10 @@ def _read_group(names: Mapping[str, str], files: Mapping[str, bytes]) -> Corpus:
         if data is None:
             continue
         given = metadata.get(_nfc(name), {})
+        is_page = Path(name).suffix.lower() in PAGE_SUFFIXES
+        if metadata and not given and not is_page:  # a page not listed is described by itself
+            problems.append(Problem(source, f"not listed in {MANIFEST_NAME}: outlet {UNKNOWN_OUTLET!r}, language detected, no date"))
         try:
-            is_page = Path(name).suffix.lower() in PAGE_SUFFIXES
             text = _decode_page(data, source, problems) if is_page else _decode(data, source, problems)
             if is_page:
                 record, page = _page_record(text, source, given, problems, _archive_url(data))
@@ -675,6 +678,7 @@ def documents_from_table(name: str, data: bytes) -> Corpus:
         )
     if not rows:
         problems.append(Problem(name, "no rows"))
+    _list_unread_columns(rows, TABLE_COLUMNS, name, problems, kind="column" if suffix == ".csv" else "key")
     return _finish(records, problems)
 
 
@@ -1117,6 +1121,7 @@ def _read_manifest(data: bytes, problems: list[Problem]) -> dict[str, dict[str, 
     if rows and "file" not in rows[0][1]:
         problems.append(Problem(MANIFEST_NAME, f"no 'file' column (found {sorted(rows[0][1])}); ignored"))
         return {}
+    _list_unread_columns(rows, MANIFEST_COLUMNS, MANIFEST_NAME, problems)
     entries: dict[str, dict[str, object]] = {}
     for number, row in rows:
         listed = _clean_cell(row.get("file"))
@@ -1125,6 +1130,17 @@ def _read_manifest(data: bytes, problems: list[Problem]) -> dict[str, dict[str, 
         elif listed:
             entries[listed] = {column: row.get(column) for column in METADATA_COLUMNS}
     return entries
+
+
+def _list_unread_columns(
+    rows: Sequence[tuple[int, Mapping[str, object]]], read: Sequence[str], name: str, problems: list[Problem], *, kind: str = "column"
+) -> None:
+    """List each column of a table (a JSON key: ``kind="key"``) that is not read, naming those that are."""
+    for column in dict.fromkeys(key for _, row in rows for key in row):
+        if column not in read:
+            problems.append(
+                Problem(name, f"the {kind} {column!r} is not read (those read: {', '.join(read)}); rename it if it holds one of them")
+            )
 
 
 def _csv_rows(text: str, name: str, problems: list[Problem]) -> list[tuple[int, dict[str, object]]]:

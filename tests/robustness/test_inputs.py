@@ -1148,6 +1148,35 @@ CASES = [
         (*PERSIAN, *ARABIC),
         column("doc_id", ["مقاله"] * 9 + ["\u256c\u255a\u2564"] * 4),
     ),
+    Case(
+        "a manifest with columns it does not know, and a file it does not list",
+        files(
+            {
+                "a.txt": ARTICLE_FA,
+                "b.txt": ARTICLE_AR,
+                "manifest.csv": "file,Outlet Name,Lang,Published,title\na.txt,Tasnim,fa,2022-01-10,T1\n",
+            }
+        ),
+        0,
+        "manifest.csv: the column 'outlet name' is not read (those read: file, outlet, language, date, url, title); "
+        "rename it if it holds one of them",
+        (*PERSIAN, *ARABIC),
+        all_of(
+            problem("manifest.csv: the column 'lang' is not read"),
+            problem("manifest.csv: the column 'published' is not read"),
+            problem("b.txt: not listed in manifest.csv: outlet 'unknown', language detected, no date"),
+            column("title", ["T1"] * 9 + [""] * 4),
+        ),
+    ),
+    Case(
+        "a table with columns it does not know",
+        table("t.jsonl", [{"text": PERSIAN[0], "source": "Tasnim", "published": "2022-01-10"}]),
+        0,
+        "t.jsonl: the key 'source' is not read (those read: id, text, outlet, language, date, url, title); "
+        "rename it if it holds one of them",
+        (PERSIAN[0],),
+        problem("t.jsonl: the key 'published' is not read"),
+    ),
     Case("missing path", missing, 2, "no such file or folder"),
     Case("empty file", txt(b""), 1, "empty file"),
     Case("whitespace-only file", txt(" \n\t\n\u00a0\n".encode()), 1, "empty file"),
