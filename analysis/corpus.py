@@ -38,8 +38,12 @@ from analysis.text import (
     document_language,
     fold_persian_letters,
     normalize,
+    normalize_unicode,
+    normalize_whitespace,
+    normalize_zwnj,
     paragraphs_of,
     prefetch_identifications,
+    remove_control_characters,
 )
 from analysis.wording import counted
 
@@ -64,6 +68,11 @@ METADATA_COLUMNS = ["outlet", "language", "date", "url", "title"]
 TABLE_COLUMNS = ("id", "text", *METADATA_COLUMNS)  # the columns of a .csv/.jsonl table that are read
 MANIFEST_COLUMNS = ("file", *METADATA_COLUMNS)
 MANIFEST_NAME = "manifest.csv"
+# While a run's inputs are read, each document also says where it was read: its file, and for a table's row the
+# row or line (``jan.csv row 2``, ``c.jsonl line 3``); dropped once the whole run is read (see _one_run).
+PLACE = "place"
+# A repeated id ``x`` becomes ``x~2``, ``x~3``…; the line listing them names at most this many.
+LISTED_RENAMES = 10
 UNKNOWN_OUTLET = "unknown"
 # The largest CSV field read (the csv module's default, 131,072 characters, rejects long articles).
 CSV_FIELD_LIMIT = 2**31 - 1
@@ -542,7 +551,7 @@ def _read_group(names: Mapping[str, str], files: Mapping[str, bytes]) -> Corpus:
         except CorpusError as error:
             problems.append(Problem(source, str(error).removeprefix(f"{source}: ")))
             continue
-        records.append({**record, "doc_id": Path(name).stem, "source": source})
+        records.append({**record, "doc_id": Path(name).stem, "source": source, PLACE: source})
     _name_hosts(records)
     corpus = _finish(records, problems)
     corpus.pages = (
@@ -601,8 +610,8 @@ def _page_record(
     }
     record: dict[str, object] = {
         "text": page.text,
-        "outlet": _clean_cell(given.get("outlet")) or page.site_name,
-        **({_HOST: (page.host, page.has_site_name)} if page.host and not _clean_cell(given.get("outlet")) else {}),
+        "outlet": outlet_name(given.get("outlet")) or outlet_name(page.site_name),
+        **({_HOST: (page.host, page.has_site_name)} if page.host and not outlet_name(given.get("outlet")) else {}),
         "language": given.get("language"),
         "url": _clean_cell(given.get("url")) or page.url,
         "title": _clean_cell(given.get("title")) or page.title,
@@ -672,6 +681,7 @@ def documents_from_table(name: str, data: bytes) -> Corpus:
             {
                 "doc_id": row_id,
                 "source": row_id,
+                PLACE: f"{name} row {number}" if suffix == ".csv" else f"{name} line {number}",
                 "text": str(row["text"]),
                 **{column: row.get(column) for column in METADATA_COLUMNS},
             }
@@ -703,7 +713,7 @@ def read_corpus(paths: Sequence[str | Path]) -> Corpus:
             parts.append(documents_from_zip(path.name, path))
         else:
             parts.append(documents_from_files({path.name: path.read_bytes()}, single=len(paths) == 1))
-    return drop_duplicate_documents(merge_corpora(parts))
+    return _one_run(merge_corpora(parts))
 
 
 def documents_from_uploads(files: Mapping[str, bytes] | Sequence[tuple[str, bytes]]) -> Corpus:
@@ -730,9 +740,8 @@ def documents_from_uploads(files: Mapping[str, bytes] | Sequence[tuple[str, byte
         if unique != name:
             problems.append(Problem(name, f"another uploaded file has this name; this one is read as {unique!r}"))
         named[unique] = data
-    corpus = drop_duplicate_documents(documents_from_files(named, single=len(named) == 1))
-    corpus.problems[:0] = problems
-    return corpus
+    corpus = documents_from_files(named, single=len(named) == 1)
+    return _one_run(Corpus(corpus.documents, problems + corpus.problems, corpus.pages))
 
 
 def documents_from_files(
@@ -952,18 +961,47 @@ def _size(count: int) -> str:
 
 
 def merge_corpora(parts: Iterable[Corpus]) -> Corpus:
-    """Concatenate corpora, renaming clashing ``doc_id`` values (``x``, ``x~2``, ...)."""
+    """Concatenate corpora (their ids are made unique once the whole run is read: see :func:`_one_run`)."""
     parts = list(parts)
     documents = pd.concat([part.documents for part in parts], ignore_index=True) if parts else _empty()
     problems = [problem for part in parts for problem in part.problems]
     pages = [part.pages for part in parts if not part.pages.empty]
-    seen: dict[str, int] = {}
-    unique_ids = []
-    for doc_id in documents["doc_id"]:
-        seen[doc_id] = seen.get(doc_id, 0) + 1
-        unique_ids.append(doc_id if seen[doc_id] == 1 else f"{doc_id}~{seen[doc_id]}")
-    documents["doc_id"] = unique_ids
     return Corpus(documents.reset_index(drop=True), problems, pd.concat(pages, ignore_index=True) if pages else _empty_pages())
+
+
+def _one_run(corpus: Corpus) -> Corpus:
+    """The checks over all the inputs of a run: one spelling per outlet, each article once, each id once; then the
+    documents table without the ``PLACE`` column."""
+    checked = _unique_ids(drop_duplicate_documents(_one_spelling_per_outlet(corpus)))
+    return Corpus(checked.documents.drop(columns=PLACE), checked.problems, checked.pages)
+
+
+def outlet_name(value: object) -> str:
+    """An outlet's name as read from any input: invisible characters (bidi marks, zero-width characters, BOM, but
+    a ZWNJ inside a word) removed, each run of whitespace one space, in Unicode NFC."""
+    return normalize_whitespace(normalize_zwnj(remove_control_characters(normalize_unicode(_clean_cell(value)), keep_zwnj=True)))
+
+
+def _one_spelling_per_outlet(corpus: Corpus) -> Corpus:
+    """Count outlet names that differ only by letter case or Arabic/Persian letter variants (ي/ی, ك/ک) as one, under
+    the first spelling met, with one line per outlet listing its other spellings."""
+    spellings: dict[str, list[str]] = {}
+    for outlet in pd.unique(corpus.documents["outlet"]):
+        spellings.setdefault(fold_persian_letters(outlet).casefold(), []).append(outlet)
+    merged = [names for names in spellings.values() if len(names) > 1]
+    if not merged:
+        return corpus
+    first = {name: names[0] for names in merged for name in names}
+    problems = [
+        Problem(
+            f"outlet {names[0]!r}",
+            f"also written {', '.join(repr(name) for name in names[1:])}, the same name but for letter case or ي/ی, ك/ک: "
+            "counted as one outlet",
+        )
+        for names in merged
+    ]
+    documents = corpus.documents.assign(outlet=[first.get(outlet, outlet) for outlet in corpus.documents["outlet"]])
+    return Corpus(documents, corpus.problems + problems, corpus.pages)
 
 
 def drop_duplicate_documents(corpus: Corpus) -> Corpus:
@@ -971,18 +1009,46 @@ def drop_duplicate_documents(corpus: Corpus) -> Corpus:
 
     The text is compared after the language-neutral normalisation (presentation forms,
     diacritics, tatweel, invisible marks, digits, spacing) with Arabic and Persian letter variants
-    folded. Each later copy becomes a problem naming the first. The same text from different
-    outlets stays: its paragraphs are marked as wire copies (``duplicate_of``) by the text stage.
+    folded. Each later copy becomes a problem naming where both copies were read (``PLACE``). The
+    same text from different outlets stays: its paragraphs are marked as wire copies
+    (``duplicate_of``) by the text stage.
     """
     first: dict[tuple[str, str], str] = {}
     keep = []
     problems = list(corpus.problems)
-    for doc_id, source, outlet, text in corpus.documents[["doc_id", "source", "outlet", "text"]].itertuples(index=False):
-        original = first.setdefault((outlet, fold_persian_letters(normalize(text, OTHER))), doc_id)
-        keep.append(original == doc_id)
-        if original != doc_id:
-            problems.append(Problem(source, f"same outlet and text as document {original!r}: a duplicate, analysed once"))
-    return Corpus(corpus.documents[keep].reset_index(drop=True), problems, corpus.pages)
+    for place, outlet, text in corpus.documents[[PLACE, "outlet", "text"]].itertuples(index=False):
+        key = (outlet, fold_persian_letters(normalize(text, OTHER)))
+        keep.append(key not in first)
+        if key in first:
+            problems.append(Problem(place, f"same outlet and text as {first[key]}: a duplicate, analysed once"))
+        first.setdefault(key, place)
+    return Corpus(corpus.documents.loc[keep].reset_index(drop=True), problems, corpus.pages)
+
+
+def _unique_ids(corpus: Corpus) -> Corpus:
+    """Give each document an id of its own over the whole run: an id met again, ``x``, becomes the first of ``x~2``,
+    ``x~3``… that no input gives, listed in one line (the first ``LISTED_RENAMES``)."""
+    ids = corpus.documents["doc_id"].tolist()
+    taken = set(ids)
+    met: set[str] = set()
+    suffixes: dict[str, int] = {}
+    unique, renames = [], []
+    for doc_id, place in zip(ids, corpus.documents[PLACE], strict=True):
+        new = doc_id
+        if doc_id in met:
+            number = suffixes.get(doc_id, 1) + 1
+            while f"{doc_id}~{number}" in taken:
+                number += 1
+            new, suffixes[doc_id] = f"{doc_id}~{number}", number
+            taken.add(new)
+            renames.append(f"{doc_id!r} of {place} → {new!r}")
+        met.add(doc_id)
+        unique.append(new)
+    if not renames:
+        return corpus
+    more = f" and {len(renames) - LISTED_RENAMES:,} more" if len(renames) > LISTED_RENAMES else ""
+    line = f"{counted(len(renames), 'article')} given an id already used, renamed: {', '.join(renames[:LISTED_RENAMES])}{more}"
+    return Corpus(corpus.documents.assign(doc_id=unique), [*corpus.problems, Problem("ids", line)], corpus.pages)
 
 
 def _decode(data: bytes, name: str, problems: list[Problem]) -> str:
@@ -1287,7 +1353,8 @@ def _finish(records: list[dict[str, object]], problems: list[Problem]) -> Corpus
             {
                 "doc_id": str(record["doc_id"]),
                 "source": source,
-                "outlet": _clean_cell(record.get("outlet")) or UNKNOWN_OUTLET,
+                PLACE: str(record[PLACE]),
+                "outlet": outlet_name(record.get("outlet")) or UNKNOWN_OUTLET,
                 "language": language,
                 "date": date,
                 "url": _clean_cell(record.get("url")),
@@ -1295,7 +1362,7 @@ def _finish(records: list[dict[str, object]], problems: list[Problem]) -> Corpus
                 "text": text,
             }
         )
-    return Corpus(pd.DataFrame(finished, columns=list(DOCUMENT_COLUMNS)), problems)
+    return Corpus(pd.DataFrame(finished, columns=[*DOCUMENT_COLUMNS, PLACE]), problems)
 
 
 def declared_language_mismatch(text: str, declared: str) -> str:
@@ -1325,4 +1392,4 @@ def _clean_cell(value: object) -> str:
 
 
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame(columns=list(DOCUMENT_COLUMNS))
+    return pd.DataFrame(columns=[*DOCUMENT_COLUMNS, PLACE])

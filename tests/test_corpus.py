@@ -164,7 +164,7 @@ def test_the_same_document_twice_is_analysed_once(tmp_path: Path) -> None:
     copy = ARABIC_LINE.replace("قوات", "قُوّـــات") + "\n\n"
     corpus = documents_from_uploads({"a.txt": ARABIC_LINE.encode(), "b.txt": copy.encode(), "c.txt": "متن دیگر".encode()})
     assert corpus.documents["doc_id"].tolist() == ["a", "c"]
-    assert [str(problem) for problem in corpus.problems] == ["b.txt: same outlet and text as document 'a': a duplicate, analysed once"]
+    assert [str(problem) for problem in corpus.problems] == ["b.txt: same outlet and text as a.txt: a duplicate, analysed once"]
 
 
 def test_the_same_text_from_two_outlets_stays() -> None:

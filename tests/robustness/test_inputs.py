@@ -115,6 +115,15 @@ def table(name: str, rows: list[dict[str, str]]) -> Callable[[Path], list[str]]:
     return build
 
 
+def inputs(*builds: Callable[[Path], list[str]]) -> Callable[[Path], list[str]]:
+    """Several inputs on one command line."""
+
+    def build(folder: Path) -> list[str]:
+        return [path for one in builds for path in one(folder)]
+
+    return build
+
+
 def raw(name: str, data: bytes) -> Callable[[Path], list[str]]:
     """Any file, as bytes."""
 
@@ -538,7 +547,7 @@ CASES = [
         "the same article under two names",
         files({"a.txt": ARTICLE_AR, "b.txt": ARTICLE_AR.replace("قوات", "قُوّـات") + "\n\n"}),
         0,
-        "b.txt: same outlet and text as document 'a': a duplicate, analysed once",
+        "b.txt: same outlet and text as a.txt: a duplicate, analysed once",
         tuple(ARABIC),
         documents(1, 4),
     ),
@@ -1176,6 +1185,58 @@ CASES = [
         "rename it if it holds one of them",
         (PERSIAN[0],),
         problem("t.jsonl: the key 'published' is not read"),
+    ),
+    Case(
+        "row ids repeated within and across inputs, one already like a renamed id",
+        inputs(
+            table("jan.csv", [{"id": "1", "outlet": "Tasnim", "text": PERSIAN[0]}, {"id": "1", "outlet": "Tasnim", "text": PERSIAN[1]}]),
+            table("feb.csv", [{"id": "1", "outlet": "Fars", "text": PERSIAN[2]}, {"id": "1~2", "outlet": "Fars", "text": PERSIAN[3]}]),
+        ),
+        0,
+        "ids: 2 articles given an id already used, renamed: '1' of jan.csv row 2 → '1~3', '1' of feb.csv row 1 → '1~4'",
+        tuple(PERSIAN[:4]),
+        all_of(column("doc_id", ["1", "1~3", "1~4", "1~2"]), documents(4)),
+    ),
+    Case(
+        "the same row in two inputs with the same id",
+        inputs(
+            table("one.jsonl", [{"id": "j1", "outlet": "X", "text": PERSIAN[0]}]),
+            table("two.csv", [{"id": "k", "outlet": "X", "text": PERSIAN[1]}, {"id": "j1", "outlet": "X", "text": PERSIAN[0]}]),
+        ),
+        0,
+        "two.csv row 2: same outlet and text as one.jsonl line 1: a duplicate, analysed once",
+        (PERSIAN[0], PERSIAN[1]),
+        column("doc_id", ["j1", "k"]),
+    ),
+    Case(
+        "one outlet written with invisible characters, double spaces, letter variants and case",
+        table(
+            "outlets.csv",
+            [
+                {"outlet": outlet, "text": PERSIAN[number]}
+                for number, outlet in enumerate(
+                    [
+                        "Tasnim",
+                        "Tasnim\u200b",
+                        "\u200eTasnim\u200f",
+                        "TASNIM",
+                        "خبرگزاری تسنیم",
+                        "خبرگزاري  تسنيم\ufeff",
+                        "كيهان",
+                        "کیهان",
+                        "Tasnim News",
+                    ]
+                )
+            ],
+        ),
+        0,
+        "outlet 'Tasnim': also written 'TASNIM', the same name but for letter case or ي/ی, ك/ک: counted as one outlet",
+        tuple(PERSIAN),
+        all_of(
+            outlets(*["Tasnim"] * 4, "خبرگزاری تسنیم", "خبرگزاری تسنیم", "كيهان", "كيهان", "Tasnim News"),
+            problem("outlet 'خبرگزاری تسنیم': also written 'خبرگزاري تسنيم'"),
+            problem("outlet 'كيهان': also written 'کیهان'"),
+        ),
     ),
     Case("missing path", missing, 2, "no such file or folder"),
     Case("empty file", txt(b""), 1, "empty file"),
