@@ -535,10 +535,8 @@ def _read_group(names: Mapping[str, str], files: Mapping[str, bytes]) -> Corpus:
         if data is None:
             continue
         given = metadata.get(_nfc(name), {})
-        is_page = Path(name).suffix.lower() in PAGE_SUFFIXES
-        if metadata and not given and not is_page:  # a page not listed is described by itself
-            problems.append(Problem(source, f"not listed in {MANIFEST_NAME}: outlet {UNKNOWN_OUTLET!r}, language detected, no date"))
         try:
+            is_page = Path(name).suffix.lower() in PAGE_SUFFIXES
             text = _decode_page(data, source, problems) if is_page else _decode(data, source, problems)
             if is_page:
                 record, page = _page_record(text, source, given, problems, _archive_url(data))
@@ -548,6 +546,10 @@ def _read_group(names: Mapping[str, str], files: Mapping[str, bytes]) -> Corpus:
                     continue
             else:
                 record = {"text": text, **given}
+                if metadata and not given:  # (a page not listed is described by itself)
+                    problems.append(
+                        Problem(source, f"not listed in {MANIFEST_NAME}: outlet {UNKNOWN_OUTLET!r}, language detected, no date")
+                    )
         except CorpusError as error:
             problems.append(Problem(source, str(error).removeprefix(f"{source}: ")))
             continue
