@@ -38,8 +38,12 @@ from analysis.text import (
     document_language,
     fold_persian_letters,
     normalize,
+    normalize_unicode,
+    normalize_whitespace,
+    normalize_zwnj,
     paragraphs_of,
     prefetch_identifications,
+    remove_control_characters,
 )
 from analysis.wording import counted
 
@@ -57,10 +61,18 @@ SYSTEM_FILES = frozenset(("__macosx", "thumbs.db", "desktop.ini"))
 MAX_ARCHIVE_FILES = 20_000
 MAX_ARCHIVE_BYTES = 2 * 1024**3
 MAX_ARCHIVE_MEMBER_BYTES = 256 * 1024**2
+ZIP_UTF8_FLAG = 0x800  # a zip entry's general-purpose flag: its name is UTF-8 (else a legacy code page)
 # A page whose article text has fewer Arabic-script letters than this share is listed.
 PAGE_ARABIC_SCRIPT_SHARE = 0.5
 METADATA_COLUMNS = ["outlet", "language", "date", "url", "title"]
+TABLE_COLUMNS = ("id", "text", *METADATA_COLUMNS)  # the columns of a .csv/.jsonl table that are read
+MANIFEST_COLUMNS = ("file", *METADATA_COLUMNS)
 MANIFEST_NAME = "manifest.csv"
+# While a run's inputs are read, each document also says where it was read: its file, and for a table's row the
+# row or line (``jan.csv row 2``, ``c.jsonl line 3``); dropped once the whole run is read (see _one_run).
+PLACE = "place"
+# A repeated id ``x`` becomes ``x~2``, ``x~3``…; the line listing them names at most this many.
+LISTED_RENAMES = 10
 UNKNOWN_OUTLET = "unknown"
 # The largest CSV field read (the csv module's default, 131,072 characters, rejects long articles).
 CSV_FIELD_LIMIT = 2**31 - 1
@@ -279,19 +291,23 @@ RELATIVE_DATE_WORDS = frozenset(("now", "today", "yesterday", "tomorrow", "tonig
 RELATIVE_DATE_WORDS |= {"امروز", "دیروز", "فردا", "اکنون", "هم\u200cاکنون", "الان"}  # Persian
 RELATIVE_DATE_WORDS |= {"اليوم", "أمس", "غدا", "الآن", "منذ"}  # Arabic
 SOLAR, LUNAR, GREGORIAN = "Solar Hijri", "lunar Hijri", "Gregorian"
+# A date this far after the day of the run is still accepted: it is already that day east of the machine.
+FUTURE_MARGIN = datetime.timedelta(days=1)
 _DATE_LETTERS = str.maketrans({"ی": "ي", "ى": "ي", "ک": "ك", "أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ۀ": "ه"})
 _PERSIAN_DIGITS = re.compile("[۰-۹]")
 _ARABIC_DIGITS = re.compile("[٠-٩]")
 _COMPACT_DATE = re.compile(r"(1[89]\d\d|20\d\d)(\d\d)(\d\d)")
-_NUMERIC_DATE = re.compile(r"^(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})(?:$|[Tt\s])")  # matched on the lowercased key
+_NUMERIC_DATE = re.compile(r"^\W*(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})(?:$|[Tt\s])")  # matched on the key
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON may escape half of a UTF-16 pair, which no text can hold
 _EXTRA_CELLS = "\x00extra"  # where csv.DictReader puts a row's cells beyond the header's
 _LATIN_ONLY = re.compile(r"^[\x00-\x7F\u00C0-\u024F]*$")
+_TIME_OF_DAY = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
 
 
 def _date_key(text: str) -> str:
-    """A date cell folded for matching: normalised, ASCII digits, letter variants folded, lowercase."""
-    return normalize(text, OTHER).translate(_DATE_LETTERS).lower()
+    """A date cell folded for matching: normalised, ASCII digits, letter variants folded, lowercase, and each time of
+    day (``13:07``, ``08:13:00``) blanked, before the date or after it: its hour would be read as the day."""
+    return _TIME_OF_DAY.sub(" ", normalize(text, OTHER).translate(_DATE_LETTERS).lower())
 
 
 def _month_pattern(names: Iterable[str]) -> re.Pattern[str]:
@@ -318,42 +334,59 @@ def day_first_order(values: Iterable[object]) -> bool | None:
     """Whether one file writes numeric dates (``06/01/2022``) day first.
 
     Decided by the file's unambiguous dates: a first number above 12 (``13/01/2022``) says day
-    first, a second number above 12 says month first. ``None`` when none says, or when they
-    disagree: the file's ambiguous dates are then not guessed.
+    first, a second number above 12 says month first. A date that is refused (``2/30/2022``, no
+    day) says nothing. ``None`` when none says, or when they disagree: the file's ambiguous dates
+    are then not guessed.
     """
     orders = set()
     for value in values:
         match = _NUMERIC_DATE.match(_date_key(_clean_cell(value)))
         if match and len(match.group(3)) == 4:
             first, second = int(match.group(1)), int(match.group(2))
-            if (first > 12) != (second > 12):
+            if (first > 12) != (second > 12) and _reads_as_a_day(value):
                 orders.add(first > 12)
     return orders.pop() if len(orders) == 1 else None
 
 
-def normalize_date(value: object, *, language: str = "", day_first: bool | None = None) -> str:
+def _reads_as_a_day(value: object) -> bool:
+    """Whether a date cell reads as one day, whichever the document's language (a Hijri year in Latin digits: in
+    both Hijri calendars)."""
+    try:
+        for language in SUPPORTED_LANGUAGES:
+            normalize_date(value, language=language)
+    except DateError:
+        return False
+    return True
+
+
+def normalize_date(value: object, *, language: str = "", day_first: bool | None = None, today: datetime.date | None = None) -> str:
     """Return the Gregorian ISO date (``YYYY-MM-DD``) of a date cell; ``""`` when it is empty.
 
-    Reads ``2022-01-13`` (and with a time after it), ``20220113``, ``13/01/2022`` (day and month ordered by
-    ``day_first``, see :func:`day_first_order`), Solar Hijri (``۱۴۰۰/۱۰/۲۰``, ``1400-10-20``,
+    Reads ``2022-01-13``, ``20220113``, ``13/01/2022`` (day and month ordered by ``day_first``, see
+    :func:`day_first_order`), Solar Hijri (``۱۴۰۰/۱۰/۲۰``, ``1400-10-20``,
     ``۲۰ دی ۱۴۰۰``: converted with jdatetime), lunar Hijri (``10 جمادى الآخرة 1443``: converted with
     hijridate, Umm al-Qura), Gregorian months named in Arabic or Persian (``13 يناير 2022``), and
     English dates (``10 January 2022``, via pandas). A numeric year below 1600 is Solar Hijri when
     written in Persian digits or declared Persian, lunar Hijri when in Arabic-Indic digits or
-    declared Arabic.
+    declared Arabic. A time of day before or after the date (``۱۳:۰۷ - ۲۳ دی ۱۴۰۰``, ``2022-01-13 08:13``) is
+    ignored.
 
     Args:
         value: The date cell.
         language: The document's declared language (``fa``, ``ar`` or ``""``).
         day_first: The file's order for numeric dates; ``None`` when not known.
+        today: The day of the run (``None``: the clock's); a later date is refused, but for a day's margin
+            (the time zones east of the machine's).
 
     Raises:
         DateError: a relative date (now, today, امروز, اليوم…), an ambiguous day/month order, a
-            Hijri year in a document of unknown language, an impossible day, or no date at all.
+            Hijri year in a document of unknown language, an impossible day, a day before 1800 or
+            after the run, or no date at all.
     """
     text = _clean_cell(value)
     if not text:
         return ""
+    today = today or datetime.date.today()
     if _PERSIAN_DIGITS.search(text):
         language = PERSIAN
     elif _ARABIC_DIGITS.search(text):
@@ -369,7 +402,7 @@ def normalize_date(value: object, *, language: str = "", day_first: bool | None 
         if not days or not years:
             raise DateError(f"unreadable date {text!r} (a day and a four-digit year are needed)")
         calendar, month = named
-        return _gregorian(calendar, years[0], month, days[0], text)
+        return _gregorian(calendar, years[0], month, days[0], text, today)
     match = _NUMERIC_DATE.match(key)
     if match:
         first, second, third = match.groups()
@@ -379,11 +412,11 @@ def normalize_date(value: object, *, language: str = "", day_first: bool | None 
             year, month, day = int(third), *_day_month(int(first), int(second), day_first, text)
         else:
             raise DateError(f"unreadable date {text!r} (no four-digit year)")
-        return _gregorian(_numeric_calendar(year, language, text), year, month, day, text)
+        return _gregorian(_numeric_calendar(year, language, text), year, month, day, text, today)
     compact = _COMPACT_DATE.fullmatch(key.strip())  # 20220113, as some pages' meta tags write it
     if compact:
         year, month, day = (int(part) for part in compact.groups())
-        return _gregorian(GREGORIAN, year, month, day, text)
+        return _gregorian(GREGORIAN, year, month, day, text, today)
     worded = re.search(r"[A-Za-z]", text) is not None  # an English month name: pandas reads it
     if not worded and len(numbers) == 2:
         raise DateError(f"date {text!r} names a month, not a day; give the day too (YYYY-MM-DD)")
@@ -392,7 +425,7 @@ def normalize_date(value: object, *, language: str = "", day_first: bool | None 
             parsed = pd.to_datetime(text, format="mixed", dayfirst=bool(day_first))
         except (ValueError, OverflowError) as error:
             raise DateError(f"unreadable date {text!r}") from error
-        return _gregorian(GREGORIAN, parsed.year, parsed.month, parsed.day, text)
+        return _gregorian(GREGORIAN, parsed.year, parsed.month, parsed.day, text, today)
     raise DateError(f"unreadable date {text!r}")
 
 
@@ -426,28 +459,55 @@ def _numeric_calendar(year: int, language: str, text: str) -> str:
     )
 
 
-def _gregorian(calendar: str, year: int, month: int, day: int, text: str) -> str:
-    """Convert a day of a calendar to a Gregorian ISO date, refusing impossible days and eras."""
+def _gregorian(calendar: str, year: int, month: int, day: int, text: str, today: datetime.date) -> str:
+    """Convert a day of a calendar to a Gregorian ISO date, refusing impossible days, days before 1800 and days
+    after ``today`` (with a day's margin)."""
     try:
-        if calendar == SOLAR:
-            converted = jdatetime.date(year, month, day).togregorian()
-        elif calendar == LUNAR:
-            converted = Hijri(year, month, day).to_gregorian()
-        else:
-            converted = datetime.date(year, month, day)
+        converted = _converted(calendar, year, month, day)
     except (ValueError, OverflowError) as error:
         raise DateError(f"date {text!r} is not a day of the {calendar} calendar ({error})") from error
-    if not 1800 <= converted.year <= 2100:
-        raise DateError(f"date {text!r} reads as {converted.isoformat()} ({calendar}), outside 1800–2100")
+    if converted.year < 1800:
+        raise DateError(f"date {text!r} reads as {converted.isoformat()} ({calendar}), before 1800")
+    if converted > today + FUTURE_MARGIN:
+        raise DateError(
+            f"date {text!r} reads as {converted.isoformat()} ({calendar}), after the day of the run ({today.isoformat()})"
+            + _lunar_hint(calendar, year, month, day, today)
+        )
     return converted.isoformat()
+
+
+def _converted(calendar: str, year: int, month: int, day: int) -> datetime.date:
+    """A day of a calendar as a Gregorian date.
+
+    Raises:
+        ValueError: not a day of that calendar.
+    """
+    if calendar == SOLAR:
+        return cast(datetime.date, jdatetime.date(year, month, day).togregorian())
+    if calendar == LUNAR:
+        return cast(datetime.date, Hijri(year, month, day).to_gregorian())
+    return datetime.date(year, month, day)
+
+
+def _lunar_hint(calendar: str, year: int, month: int, day: int, today: datetime.date) -> str:
+    """When a future Solar Hijri day is a past lunar Hijri one (۱۴۴۳/۰۶/۰۷ in a Persian row), a hint saying so."""
+    if calendar != SOLAR:
+        return ""
+    try:
+        lunar = _converted(LUNAR, year, month, day)
+    except (ValueError, OverflowError):
+        return ""
+    if lunar > today:
+        return ""
+    return f"; as a lunar Hijri date it would be {lunar.isoformat()}: give the Gregorian date"
 
 
 def documents_from_text_files(files: Mapping[str, bytes], manifest: bytes | None = None) -> Corpus:
     """Build documents from ``{file name: bytes}`` of ``.txt`` articles (or saved ``.html`` pages) and an optional manifest.
 
     The manifest is a CSV with the columns ``file, outlet, language, date, url, title`` (all but
-    ``file`` optional). Files it does not list get outlet ``unknown`` (a page: its site name) and a
-    detected language.
+    ``file`` optional; any other column is listed as not read). Files it does not list get outlet
+    ``unknown`` (a page: its site name) and a detected language, a text file with a line saying so.
     """
     everything = {**files, **({MANIFEST_NAME: manifest} if manifest is not None else {})}
     return _read_group({name: name for name in everything}, everything)
@@ -486,10 +546,14 @@ def _read_group(names: Mapping[str, str], files: Mapping[str, bytes]) -> Corpus:
                     continue
             else:
                 record = {"text": text, **given}
+                if metadata and not given:  # (a page not listed is described by itself)
+                    problems.append(
+                        Problem(source, f"not listed in {MANIFEST_NAME}: outlet {UNKNOWN_OUTLET!r}, language detected, no date")
+                    )
         except CorpusError as error:
             problems.append(Problem(source, str(error).removeprefix(f"{source}: ")))
             continue
-        records.append({**record, "doc_id": Path(name).stem, "source": source})
+        records.append({**record, "doc_id": Path(name).stem, "source": source, PLACE: source})
     _name_hosts(records)
     corpus = _finish(records, problems)
     corpus.pages = (
@@ -548,8 +612,8 @@ def _page_record(
     }
     record: dict[str, object] = {
         "text": page.text,
-        "outlet": _clean_cell(given.get("outlet")) or page.site_name,
-        **({_HOST: (page.host, page.has_site_name)} if page.host and not _clean_cell(given.get("outlet")) else {}),
+        "outlet": outlet_name(given.get("outlet")) or outlet_name(page.site_name),
+        **({_HOST: (page.host, page.has_site_name)} if page.host and not outlet_name(given.get("outlet")) else {}),
         "language": given.get("language"),
         "url": _clean_cell(given.get("url")) or page.url,
         "title": _clean_cell(given.get("title")) or page.title,
@@ -573,10 +637,8 @@ def _page_date(candidates: Iterable[str], language: str, source: str, problems: 
     a date but could not be read (a Hijri year in a page of unknown language, an impossible day…)."""
     refused: DateError | None = None
     for candidate in candidates:
-        # «۱۳:۰۷ - ۲۳ دی ۱۴۰۰»: a time of day is not a date (its hour would be read as the day); «13 January 2022 /
-        # ۲۳ دی ۱۴۰۰»: two calendars, each read alone when the whole does not read
-        text = _TIME_OF_DAY.sub(" ", candidate) if _ARABIC_SCRIPT.search(candidate) else candidate
-        for piece in [text, *(_DATE_SEPARATOR.split(text) if _DATE_SEPARATOR.search(text) else [])]:
+        # «13 January 2022 / ۲۳ دی ۱۴۰۰»: two calendars, each read alone when the whole does not read
+        for piece in [candidate, *(_DATE_SEPARATOR.split(candidate) if _DATE_SEPARATOR.search(candidate) else [])]:
             try:
                 date = normalize_date(piece, language=language if language in SUPPORTED_LANGUAGES else "")
             except DateError as error:
@@ -590,7 +652,6 @@ def _page_date(candidates: Iterable[str], language: str, source: str, problems: 
     return ""
 
 
-_TIME_OF_DAY = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
 _DATE_SEPARATOR = re.compile(r"\s+[-/|–—]\s+|[،|]")
 
 
@@ -622,12 +683,14 @@ def documents_from_table(name: str, data: bytes) -> Corpus:
             {
                 "doc_id": row_id,
                 "source": row_id,
+                PLACE: f"{name} row {number}" if suffix == ".csv" else f"{name} line {number}",
                 "text": str(row["text"]),
                 **{column: row.get(column) for column in METADATA_COLUMNS},
             }
         )
     if not rows:
         problems.append(Problem(name, "no rows"))
+    _list_unread_columns(rows, TABLE_COLUMNS, name, problems, kind="column" if suffix == ".csv" else "key")
     return _finish(records, problems)
 
 
@@ -652,7 +715,7 @@ def read_corpus(paths: Sequence[str | Path]) -> Corpus:
             parts.append(documents_from_zip(path.name, path))
         else:
             parts.append(documents_from_files({path.name: path.read_bytes()}, single=len(paths) == 1))
-    return drop_duplicate_documents(merge_corpora(parts))
+    return _one_run(merge_corpora(parts))
 
 
 def documents_from_uploads(files: Mapping[str, bytes] | Sequence[tuple[str, bytes]]) -> Corpus:
@@ -679,9 +742,8 @@ def documents_from_uploads(files: Mapping[str, bytes] | Sequence[tuple[str, byte
         if unique != name:
             problems.append(Problem(name, f"another uploaded file has this name; this one is read as {unique!r}"))
         named[unique] = data
-    corpus = drop_duplicate_documents(documents_from_files(named, single=len(named) == 1))
-    corpus.problems[:0] = problems
-    return corpus
+    corpus = documents_from_files(named, single=len(named) == 1)
+    return _one_run(Corpus(corpus.documents, problems + corpus.problems, corpus.pages))
 
 
 def documents_from_files(
@@ -758,7 +820,8 @@ def documents_from_zip(name: str, archive: bytes | Path) -> Corpus:
     ``MAX_ARCHIVE_FILES`` files, or more than ``MAX_ARCHIVE_BYTES`` once unpacked. Refused per
     file: absolute names and names with ``..`` (nothing is ever written to disk, but such names
     are a sign of a crafted archive), encrypted files, files over ``MAX_ARCHIVE_MEMBER_BYTES``,
-    and damaged ones. Folders, hidden and system files are skipped without a word.
+    and damaged ones. Folders, hidden and system files are skipped without a word. Names are read as
+    their writer meant them (see :func:`_member_name`).
     """
     try:
         opened = zipfile.ZipFile(io.BytesIO(archive) if isinstance(archive, bytes) else archive)
@@ -768,12 +831,14 @@ def documents_from_zip(name: str, archive: bytes | Path) -> Corpus:
         problems: list[Problem] = []
         members: dict[str, zipfile.ZipInfo] = {}
         for info in opened.infolist():
-            member = info.filename
+            member = _member_name(info, name, problems)
             if _unsafe_member(member):
                 problems.append(Problem(name, f"refused {member!r}: an absolute name or one with '..' (outside the archive)"))
                 continue
+            if member.endswith("/"):  # a folder (corpus/, or corpus\\ from a Windows tool)
+                continue
             member = posixpath.normpath(member) if member.strip("./") else member  # ./a.txt is a.txt, c/./d.txt c/d.txt
-            if info.is_dir() or _is_system_file(member):
+            if _is_system_file(member):
                 continue
             if info.flag_bits & 0x1:
                 problems.append(Problem(f"{name}:{member}", "encrypted, skipped"))
@@ -800,6 +865,25 @@ def documents_from_zip(name: str, archive: bytes | Path) -> Corpus:
         problems.append(Problem(name, "empty archive, nothing to analyse"))
     corpus.problems[:0] = problems
     return corpus
+
+
+def _member_name(info: zipfile.ZipInfo, archive: str, problems: list[Problem]) -> str:
+    """A zip entry's name as its writer meant it: a backslash (Windows tools: ``corpus\\a.txt``) separates folders;
+    a name without the UTF-8 flag (which zipfile reads as cp437) is read as UTF-8 when its bytes are, else it is
+    kept as zipfile reads it, listed."""
+    member = info.filename
+    if not info.flag_bits & ZIP_UTF8_FLAG and not member.isascii():
+        try:
+            member = member.encode("cp437").decode("utf-8")
+        except UnicodeDecodeError:
+            problems.append(
+                Problem(
+                    f"{archive}:{member}",
+                    "a file name in a legacy code page (not UTF-8): read under this garbled name; zip the files with UTF-8 names "
+                    "(7-Zip does) to keep the real ones",
+                )
+            )
+    return member.replace("\\", "/")
 
 
 class _ArchiveFiles(Mapping[str, bytes]):
@@ -879,18 +963,47 @@ def _size(count: int) -> str:
 
 
 def merge_corpora(parts: Iterable[Corpus]) -> Corpus:
-    """Concatenate corpora, renaming clashing ``doc_id`` values (``x``, ``x~2``, ...)."""
+    """Concatenate corpora (their ids are made unique once the whole run is read: see :func:`_one_run`)."""
     parts = list(parts)
     documents = pd.concat([part.documents for part in parts], ignore_index=True) if parts else _empty()
     problems = [problem for part in parts for problem in part.problems]
     pages = [part.pages for part in parts if not part.pages.empty]
-    seen: dict[str, int] = {}
-    unique_ids = []
-    for doc_id in documents["doc_id"]:
-        seen[doc_id] = seen.get(doc_id, 0) + 1
-        unique_ids.append(doc_id if seen[doc_id] == 1 else f"{doc_id}~{seen[doc_id]}")
-    documents["doc_id"] = unique_ids
     return Corpus(documents.reset_index(drop=True), problems, pd.concat(pages, ignore_index=True) if pages else _empty_pages())
+
+
+def _one_run(corpus: Corpus) -> Corpus:
+    """The checks over all the inputs of a run: one spelling per outlet, each article once, each id once; then the
+    documents table without the ``PLACE`` column."""
+    checked = _unique_ids(drop_duplicate_documents(_one_spelling_per_outlet(corpus)))
+    return Corpus(checked.documents.drop(columns=PLACE), checked.problems, checked.pages)
+
+
+def outlet_name(value: object) -> str:
+    """An outlet's name as read from any input: invisible characters (bidi marks, zero-width characters, BOM, but
+    a ZWNJ inside a word) removed, each run of whitespace one space, in Unicode NFC."""
+    return normalize_whitespace(normalize_zwnj(remove_control_characters(normalize_unicode(_clean_cell(value)), keep_zwnj=True)))
+
+
+def _one_spelling_per_outlet(corpus: Corpus) -> Corpus:
+    """Count outlet names that differ only by letter case or Arabic/Persian letter variants (ي/ی, ك/ک) as one, under
+    the first spelling met, with one line per outlet listing its other spellings."""
+    spellings: dict[str, list[str]] = {}
+    for outlet in pd.unique(corpus.documents["outlet"]):
+        spellings.setdefault(fold_persian_letters(outlet).casefold(), []).append(outlet)
+    merged = [names for names in spellings.values() if len(names) > 1]
+    if not merged:
+        return corpus
+    first = {name: names[0] for names in merged for name in names}
+    problems = [
+        Problem(
+            f"outlet {names[0]!r}",
+            f"also written {', '.join(repr(name) for name in names[1:])}, the same name but for letter case or ي/ی, ك/ک: "
+            "counted as one outlet",
+        )
+        for names in merged
+    ]
+    documents = corpus.documents.assign(outlet=[first.get(outlet, outlet) for outlet in corpus.documents["outlet"]])
+    return Corpus(documents, corpus.problems + problems, corpus.pages)
 
 
 def drop_duplicate_documents(corpus: Corpus) -> Corpus:
@@ -898,18 +1011,46 @@ def drop_duplicate_documents(corpus: Corpus) -> Corpus:
 
     The text is compared after the language-neutral normalisation (presentation forms,
     diacritics, tatweel, invisible marks, digits, spacing) with Arabic and Persian letter variants
-    folded. Each later copy becomes a problem naming the first. The same text from different
-    outlets stays: its paragraphs are marked as wire copies (``duplicate_of``) by the text stage.
+    folded. Each later copy becomes a problem naming where both copies were read (``PLACE``). The
+    same text from different outlets stays: its paragraphs are marked as wire copies
+    (``duplicate_of``) by the text stage.
     """
     first: dict[tuple[str, str], str] = {}
     keep = []
     problems = list(corpus.problems)
-    for doc_id, source, outlet, text in corpus.documents[["doc_id", "source", "outlet", "text"]].itertuples(index=False):
-        original = first.setdefault((outlet, fold_persian_letters(normalize(text, OTHER))), doc_id)
-        keep.append(original == doc_id)
-        if original != doc_id:
-            problems.append(Problem(source, f"same outlet and text as document {original!r}: a duplicate, analysed once"))
-    return Corpus(corpus.documents[keep].reset_index(drop=True), problems, corpus.pages)
+    for place, outlet, text in corpus.documents[[PLACE, "outlet", "text"]].itertuples(index=False):
+        key = (outlet, fold_persian_letters(normalize(text, OTHER)))
+        keep.append(key not in first)
+        if key in first:
+            problems.append(Problem(place, f"same outlet and text as {first[key]}: a duplicate, analysed once"))
+        first.setdefault(key, place)
+    return Corpus(corpus.documents.loc[keep].reset_index(drop=True), problems, corpus.pages)
+
+
+def _unique_ids(corpus: Corpus) -> Corpus:
+    """Give each document an id of its own over the whole run: an id met again, ``x``, becomes the first of ``x~2``,
+    ``x~3``… that no input gives, listed in one line (the first ``LISTED_RENAMES``)."""
+    ids = corpus.documents["doc_id"].tolist()
+    taken = set(ids)
+    met: set[str] = set()
+    suffixes: dict[str, int] = {}
+    unique, renames = [], []
+    for doc_id, place in zip(ids, corpus.documents[PLACE], strict=True):
+        new = doc_id
+        if doc_id in met:
+            number = suffixes.get(doc_id, 1) + 1
+            while f"{doc_id}~{number}" in taken:
+                number += 1
+            new, suffixes[doc_id] = f"{doc_id}~{number}", number
+            taken.add(new)
+            renames.append(f"{doc_id!r} of {place} → {new!r}")
+        met.add(doc_id)
+        unique.append(new)
+    if not renames:
+        return corpus
+    more = f" and {len(renames) - LISTED_RENAMES:,} more" if len(renames) > LISTED_RENAMES else ""
+    line = f"{counted(len(renames), 'article')} given an id already used, renamed: {', '.join(renames[:LISTED_RENAMES])}{more}"
+    return Corpus(corpus.documents.assign(doc_id=unique), [*corpus.problems, Problem("ids", line)], corpus.pages)
 
 
 def _decode(data: bytes, name: str, problems: list[Problem]) -> str:
@@ -1048,6 +1189,7 @@ def _read_manifest(data: bytes, problems: list[Problem]) -> dict[str, dict[str, 
     if rows and "file" not in rows[0][1]:
         problems.append(Problem(MANIFEST_NAME, f"no 'file' column (found {sorted(rows[0][1])}); ignored"))
         return {}
+    _list_unread_columns(rows, MANIFEST_COLUMNS, MANIFEST_NAME, problems)
     entries: dict[str, dict[str, object]] = {}
     for number, row in rows:
         listed = _clean_cell(row.get("file"))
@@ -1056,6 +1198,17 @@ def _read_manifest(data: bytes, problems: list[Problem]) -> dict[str, dict[str, 
         elif listed:
             entries[listed] = {column: row.get(column) for column in METADATA_COLUMNS}
     return entries
+
+
+def _list_unread_columns(
+    rows: Sequence[tuple[int, Mapping[str, object]]], read: Sequence[str], name: str, problems: list[Problem], *, kind: str = "column"
+) -> None:
+    """List each column of a table (a JSON key: ``kind="key"``) that is not read, naming those that are."""
+    for column in dict.fromkeys(key for _, row in rows for key in row):
+        if column not in read:
+            problems.append(
+                Problem(name, f"the {kind} {column!r} is not read (those read: {', '.join(read)}); rename it if it holds one of them")
+            )
 
 
 def _csv_rows(text: str, name: str, problems: list[Problem]) -> list[tuple[int, dict[str, object]]]:
@@ -1092,35 +1245,77 @@ def _csv_rows(text: str, name: str, problems: list[Problem]) -> list[tuple[int, 
     return kept
 
 
-def repeated_column(columns: Sequence[str], name: str) -> str:
-    """The one-line message for a CSV header naming a column twice (``columns`` stripped and lowercased); "" if none."""
+def repeated_column(columns: Sequence[str], name: str, *, kind: str = "column") -> str:
+    """The one-line message for a CSV header naming a column twice (``columns`` stripped and lowercased), or a JSON
+    object a key (``kind="key"``); "" if none."""
     twice = sorted({column for column in columns if columns.count(column) > 1})
-    return f"{name}: the column {twice[0]!r} appears more than once; rename or remove one" if twice else ""
+    return f"{name}: the {kind} {twice[0]!r} appears more than once; rename or remove one" if twice else ""
+
+
+class _RepeatedKeys(ValueError):
+    """A JSON object naming a key twice, in any case (``text`` and ``TEXT``); ``args[0]`` is its keys."""
+
+
+def _json_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object, its keys stripped and lowercased as a CSV header's.
+
+    Raises:
+        _RepeatedKeys: a key given twice, in any case (JSON would keep the last silently).
+    """
+    keys = [key.strip().lower() for key, _ in pairs]
+    if len(set(keys)) < len(keys):
+        raise _RepeatedKeys(keys)
+    return dict(zip(keys, (value for _, value in pairs), strict=True))
+
+
+def _json_values(row: dict[str, object], where: str, problems: list[Problem]) -> dict[str, object] | None:
+    """A JSONL row whose read values are text, numbers or null: any other (a list, an object, true/false) is listed,
+    the row skipped (``None``) when it is the text, the value left empty otherwise."""
+    for key in TABLE_COLUMNS:
+        value = row.get(key)
+        if value is None or isinstance(value, str) or (isinstance(value, int | float) and not isinstance(value, bool)):
+            continue
+        kind = "a list" if isinstance(value, list) else "an object" if isinstance(value, dict) else json.dumps(value)
+        if key == "text":
+            problems.append(Problem(where, f"'text' is {kind}, not a string; skipped"))
+            return None
+        problems.append(Problem(where, f"{key!r} is {kind}, not a string; left empty"))
+        row[key] = None
+    return row
 
 
 def _jsonl_rows(text: str, name: str, problems: list[Problem]) -> list[tuple[int, dict[str, object]]]:
+    """The objects of a JSONL file (keys stripped and lowercased) with their line numbers.
+
+    Lines end at ``\n`` (or ``\r\n``) only: JSON strings may hold U+2028, U+0085 and other breaks raw. Listed
+    and skipped: a line that is not a JSON object, one naming a key twice (``text`` and ``TEXT``), one whose text
+    is not a string (see :func:`_json_values`).
+    """
     rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
+        where = f"{name}:{number}"
         try:
-            value = json.loads(line)
+            value = json.loads(line, object_pairs_hook=_json_object)
         except json.JSONDecodeError as error:
-            problems.append(Problem(f"{name}:{number}", f"invalid JSON ({error.msg}), skipped"))
+            problems.append(Problem(where, f"invalid JSON ({error.msg}), skipped"))
+            continue
+        except _RepeatedKeys as error:
+            problems.append(Problem(where, f"{repeated_column(error.args[0], where, kind='key').removeprefix(f'{where}: ')}; skipped"))
             continue
         if not isinstance(value, dict):
-            problems.append(Problem(f"{name}:{number}", "not a JSON object, skipped"))
+            problems.append(Problem(where, "not a JSON object, skipped"))
             continue
-        row = {str(key).lower(): item for key, item in value.items()}
-        if any(isinstance(item, str) and _LONE_SURROGATE.search(item) for item in (*row, *row.values())):
-            problems.append(
-                Problem(f"{name}:{number}", "an escape for half a character (a lone surrogate such as \\ud800), replaced by \ufffd")
-            )
-            row = {
+        if any(isinstance(item, str) and _LONE_SURROGATE.search(item) for item in (*value, *value.values())):
+            problems.append(Problem(where, "an escape for half a character (a lone surrogate such as \\ud800), replaced by \ufffd"))
+            value = {
                 _LONE_SURROGATE.sub("\ufffd", key): _LONE_SURROGATE.sub("\ufffd", item) if isinstance(item, str) else item
-                for key, item in row.items()
+                for key, item in value.items()
             }
-        rows.append((number, row))
+        row = _json_values(value, where, problems)
+        if row is not None:
+            rows.append((number, row))
     return rows
 
 
@@ -1160,7 +1355,8 @@ def _finish(records: list[dict[str, object]], problems: list[Problem]) -> Corpus
             {
                 "doc_id": str(record["doc_id"]),
                 "source": source,
-                "outlet": _clean_cell(record.get("outlet")) or UNKNOWN_OUTLET,
+                PLACE: str(record[PLACE]),
+                "outlet": outlet_name(record.get("outlet")) or UNKNOWN_OUTLET,
                 "language": language,
                 "date": date,
                 "url": _clean_cell(record.get("url")),
@@ -1168,7 +1364,7 @@ def _finish(records: list[dict[str, object]], problems: list[Problem]) -> Corpus
                 "text": text,
             }
         )
-    return Corpus(pd.DataFrame(finished, columns=list(DOCUMENT_COLUMNS)), problems)
+    return Corpus(pd.DataFrame(finished, columns=[*DOCUMENT_COLUMNS, PLACE]), problems)
 
 
 def declared_language_mismatch(text: str, declared: str) -> str:
@@ -1198,4 +1394,4 @@ def _clean_cell(value: object) -> str:
 
 
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame(columns=list(DOCUMENT_COLUMNS))
+    return pd.DataFrame(columns=[*DOCUMENT_COLUMNS, PLACE])

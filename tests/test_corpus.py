@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import struct
@@ -163,7 +164,7 @@ def test_the_same_document_twice_is_analysed_once(tmp_path: Path) -> None:
     copy = ARABIC_LINE.replace("قوات", "قُوّـــات") + "\n\n"
     corpus = documents_from_uploads({"a.txt": ARABIC_LINE.encode(), "b.txt": copy.encode(), "c.txt": "متن دیگر".encode()})
     assert corpus.documents["doc_id"].tolist() == ["a", "c"]
-    assert [str(problem) for problem in corpus.problems] == ["b.txt: same outlet and text as document 'a': a duplicate, analysed once"]
+    assert [str(problem) for problem in corpus.problems] == ["b.txt: same outlet and text as a.txt: a duplicate, analysed once"]
 
 
 def test_the_same_text_from_two_outlets_stays() -> None:
@@ -239,11 +240,18 @@ def test_language_codes(value: object, expected: str | None) -> None:
         ("1443/06/10", {"language": "ar"}, "2022-01-13"),
         ("الخميس، 13 يناير 2022 - 08:13 م", {}, "2022-01-13"),
         ("13 كانون الثاني 2022", {}, "2022-01-13"),
+        # a time of day before the date (Fars, Tasnim, Akhbar El-Yom) or after it: its hour is not the day
+        ("۱۳:۰۷ - ۲۳ دی ۱۴۰۰", {}, "2022-01-13"),
+        ("08:13 م - 13 يناير 2022", {}, "2022-01-13"),
+        ("۰۸:۱۳ - ۱۴۰۰/۱۰/۲۳", {}, "2022-01-13"),
+        ("08:13 - 13/01/2022", {}, "2022-01-13"),
+        ("20220113 08:13", {}, "2022-01-13"),
         # day and month: unambiguous alone, else by the file's order
         ("13/01/2022", {}, "2022-01-13"),
         ("01/13/2022", {}, "2022-01-13"),
         ("06/01/2022", {"day_first": True}, "2022-01-06"),
         ("06/01/2022", {"day_first": False}, "2022-06-01"),
+        ("2022-01-14", {"today": datetime.date(2022, 1, 13)}, "2022-01-14"),
     ],
 )
 def test_dates(value: str, options: dict[str, object], expected: str) -> None:
@@ -265,7 +273,20 @@ def test_dates(value: str, options: dict[str, object], expected: str) -> None:
         ("2022", {}, "unreadable date '2022'"),
         ("January 2022", {}, "unreadable date"),
         ("soon", {}, "unreadable date 'soon'"),
-        ("1700-01-01", {}, "outside 1800–2100"),
+        ("1700-01-01", {}, "reads as 1700-01-01 \\(Gregorian\\), before 1800"),
+        # after the day of the run (a day's margin: it is already the next day east of the machine)
+        (
+            "2022-01-15",
+            {"today": datetime.date(2022, 1, 13)},
+            "reads as 2022-01-15 \\(Gregorian\\), after the day of the run \\(2022-01-13\\)",
+        ),
+        ("2099-01-01", {}, "after the day of the run"),
+        # a lunar Hijri date in Persian digits is read as Solar Hijri: 2064
+        (
+            "۱۴۴۳/۰۶/۰۷",
+            {"today": datetime.date(2025, 1, 1)},
+            "reads as 2064-08-28 \\(Solar Hijri\\), after the day of the run \\(2025-01-01\\); as a lunar Hijri date it would be 2022-01-10",
+        ),
     ],
 )
 def test_dates_that_are_refused(value: str, options: dict[str, object], message: str) -> None:
@@ -280,6 +301,10 @@ def test_dates_that_are_refused(value: str, options: dict[str, object], message:
         (["06/01/2022", "01/13/2022"], False),
         (["06/01/2022", "13/01/2022", "01/13/2022"], None),
         (["06/01/2022", "2022-01-13", "", None], None),
+        # a refused date says nothing: 2/30 is no day, 13/01/2099 is after the run
+        (["06/01/2022", "10.01.2022", "2/30/2022"], None),
+        (["06/01/2022", "13/01/2022", "2/30/2022"], True),
+        (["06/01/2022", "13/01/2099"], None),
     ],
 )
 def test_day_first_order_of_a_file(values: list[object], expected: bool | None) -> None:

@@ -115,6 +115,15 @@ def table(name: str, rows: list[dict[str, str]]) -> Callable[[Path], list[str]]:
     return build
 
 
+def inputs(*builds: Callable[[Path], list[str]]) -> Callable[[Path], list[str]]:
+    """Several inputs on one command line."""
+
+    def build(folder: Path) -> list[str]:
+        return [path for one in builds for path in one(folder)]
+
+    return build
+
+
 def raw(name: str, data: bytes) -> Callable[[Path], list[str]]:
     """Any file, as bytes."""
 
@@ -209,6 +218,24 @@ def zipped(members: dict[str, bytes | str], name: str = "corpus.zip", declare: i
     return build
 
 
+def legacy_zip(members: dict[bytes, str], name: str = "legacy.zip") -> Callable[[Path], list[str]]:
+    """A zip whose names are raw bytes without the UTF-8 flag, as tools writing a legacy code page leave them."""
+
+    def build(folder: Path) -> list[str]:
+        placeholders = {f"{number:0{len(raw)}d}".encode(): raw for number, raw in enumerate(members)}
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for placeholder, text in zip(placeholders, members.values(), strict=True):
+                archive.writestr(placeholder.decode(), text)
+        data = buffer.getvalue()
+        for placeholder, raw in placeholders.items():
+            data = data.replace(placeholder, raw)
+        (folder / name).write_bytes(data)
+        return [str(folder / name)]
+
+    return build
+
+
 def page_record(source: str, kept: int) -> Check:
     """The page's characters: ``kept`` kept, the rest of its visible text dropped, in ``run.json``'s pages."""
 
@@ -246,6 +273,15 @@ def column(name: str, expected: list[object]) -> Check:
 def dates(*expected: str) -> Check:
     def check(paragraphs: pd.DataFrame, run: dict) -> None:
         assert paragraphs.drop_duplicates("doc_id")["date"].tolist() == list(expected)
+
+    return check
+
+
+def problem(start: str) -> Check:
+    """A problem listed in ``run.json`` starts so."""
+
+    def check(paragraphs: pd.DataFrame, run: dict) -> None:
+        assert any(line.startswith(start) for line in run["problems"]), run["problems"]
 
     return check
 
@@ -521,7 +557,7 @@ CASES = [
         "the same article under two names",
         files({"a.txt": ARTICLE_AR, "b.txt": ARTICLE_AR.replace("قوات", "قُوّـات") + "\n\n"}),
         0,
-        "b.txt: same outlet and text as document 'a': a duplicate, analysed once",
+        "b.txt: same outlet and text as a.txt: a duplicate, analysed once",
         tuple(ARABIC),
         documents(1, 4),
     ),
@@ -604,6 +640,14 @@ CASES = [
     Case("'امروز' is refused", dated("امروز"), 0, "relative date 'امروز' refused", (), dates("")),
     Case("day-first file", dated("06/01/2022", "13/01/2022"), 0, "", (), dates("2022-01-06", "2022-01-13")),
     Case("month-first file", dated("06/01/2022", "01/13/2022"), 0, "", (), dates("2022-06-01", "2022-01-13")),
+    Case(
+        "an impossible date does not order the file's day and month",
+        dated("06/01/2022", "10.01.2022", "2/30/2022"),
+        0,
+        "ambiguous date '06/01/2022'",
+        (),
+        dates("", "", ""),
+    ),
     Case("ambiguous date", dated("06/01/2022", "07/01/2022"), 0, "ambiguous date '06/01/2022'", (PERSIAN[0],), dates("", "")),
     Case("impossible date", dated("31/02/2022"), 0, "is not a day of the Gregorian calendar", (), dates("")),
     Case(
@@ -613,6 +657,24 @@ CASES = [
         "",
         (),
         dates("2022-01-13", "2022-01-07", "2022-01-08"),
+    ),
+    Case(
+        "a time of day before the date (as Fars and Akhbar El-Yom print it)",
+        dated("۱۳:۰۷ - ۲۳ دی ۱۴۰۰", "08:13 م - 13 يناير 2022", "۰۸:۱۳ - ۱۴۰۰/۱۰/۲۳"),
+        0,
+        "",
+        (),
+        dates("2022-01-13", "2022-01-13", "2022-01-13"),
+    ),
+    Case(
+        "a date after the day of the run (a lunar Hijri date read as Solar Hijri, 2099)",
+        dated("۱۴۴۳/۰۶/۰۷", "2099-01-01", "2022-01-13"),
+        0,
+        "a1.txt: date '2099-01-01' reads as 2099-01-01 (Gregorian), after the day of the run",
+        (),
+        all_of(
+            dates("", "", "2022-01-13"), problem("a0.txt: date '۱۴۴۳/۰۶/۰۷' reads as 2064-08-28 (Solar Hijri), after the day of the run")
+        ),
     ),
     Case("a month without a day", dated("01/2022", "2022-02"), 0, "date '01/2022' names a month, not a day", (), dates("", "")),
     Case(
@@ -1064,6 +1126,145 @@ CASES = [
     ),
     Case("5 MB text file, read whole", txt(FIVE_MB), 0, "", tuple(PERSIAN), documents(1, FIVE_MB.count("\n"))),
     # keep right
+    Case(
+        "JSONL strings holding a raw U+2028 or U+0085 (json.dumps writes them so)",
+        table("breaks.jsonl", [{"id": "ls", "text": ARABIC[0] + "\u2028" + ARABIC[1]}, {"id": "nel", "text": PERSIAN[0] + "\u0085"}]),
+        0,
+        "",
+        (ARABIC[0], ARABIC[1], PERSIAN[0]),
+        documents(2),
+    ),
+    Case(
+        "JSONL values that are not text (a list, an object, true) and a key given twice (text, TEXT)",
+        raw(
+            "values.jsonl",
+            "\n".join(
+                [
+                    json.dumps({"id": "list", "outlet": "Tasnim", "text": [PERSIAN[0], PERSIAN[1]]}, ensure_ascii=False),
+                    json.dumps({"id": "obj", "outlet": {"name": "RT Arabic"}, "text": ARABIC[0]}, ensure_ascii=False),
+                    json.dumps({"id": "twice", "text": PERSIAN[2], "TEXT": ARABIC[1]}, ensure_ascii=False),
+                    json.dumps({"id": 7, "outlet": "Fars", "date": 20220113, "language": True, "text": PERSIAN[3]}, ensure_ascii=False),
+                ]
+            ).encode(),
+        ),
+        0,
+        "values.jsonl:1: 'text' is a list, not a string; skipped",
+        (ARABIC[0], PERSIAN[3]),
+        all_of(
+            column("doc_id", ["obj", "7"]),
+            outlets("unknown", "Fars"),
+            dates("", "2022-01-13"),
+            problem("values.jsonl:2: 'outlet' is an object, not a string; left empty"),
+            problem("values.jsonl:3: the key 'text' appears more than once; rename or remove one; skipped"),
+            problem("values.jsonl:4: 'language' is true, not a string; left empty"),
+        ),
+    ),
+    Case(
+        "a zip with backslash paths (a Windows tool): folders, the manifest read",
+        zipped(
+            {
+                "corpus\\a.txt": ARTICLE_FA,
+                "corpus\\b.txt": ARTICLE_AR,
+                "corpus\\manifest.csv": "file,outlet,language,date\na.txt,Tasnim,fa,2022-01-10\nb.txt,RT Arabic,ar,2022-01-11\n",
+            },
+            name="windows.zip",
+        ),
+        0,
+        "",
+        (*PERSIAN, *ARABIC),
+        all_of(
+            outlets("Tasnim", "RT Arabic"), dates("2022-01-10", "2022-01-11"), column("source", ["corpus/a.txt"] * 9 + ["corpus/b.txt"] * 4)
+        ),
+    ),
+    Case(
+        "a zip whose names are in a legacy code page: UTF-8 bytes recovered, others listed",
+        legacy_zip({"مقاله.txt".encode(): ARTICLE_FA, "خبر.txt".encode("cp1256"): ARTICLE_AR}),
+        0,
+        "legacy.zip:\u256c\u255a\u2564.txt: a file name in a legacy code page (not UTF-8): read under this garbled name",
+        (*PERSIAN, *ARABIC),
+        column("doc_id", ["مقاله"] * 9 + ["\u256c\u255a\u2564"] * 4),
+    ),
+    Case(
+        "a manifest with columns it does not know, and a file it does not list",
+        files(
+            {
+                "a.txt": ARTICLE_FA,
+                "b.txt": ARTICLE_AR,
+                "manifest.csv": "file,Outlet Name,Lang,Published,title\na.txt,Tasnim,fa,2022-01-10,T1\n",
+            }
+        ),
+        0,
+        "manifest.csv: the column 'outlet name' is not read (those read: file, outlet, language, date, url, title); "
+        "rename it if it holds one of them",
+        (*PERSIAN, *ARABIC),
+        all_of(
+            problem("manifest.csv: the column 'lang' is not read"),
+            problem("manifest.csv: the column 'published' is not read"),
+            problem("b.txt: not listed in manifest.csv: outlet 'unknown', language detected, no date"),
+            column("title", ["T1"] * 9 + [""] * 4),
+        ),
+    ),
+    Case(
+        "a table with columns it does not know",
+        table("t.jsonl", [{"text": PERSIAN[0], "source": "Tasnim", "published": "2022-01-10"}]),
+        0,
+        "t.jsonl: the key 'source' is not read (those read: id, text, outlet, language, date, url, title); "
+        "rename it if it holds one of them",
+        (PERSIAN[0],),
+        problem("t.jsonl: the key 'published' is not read"),
+    ),
+    Case(
+        "row ids repeated within and across inputs, one already like a renamed id",
+        inputs(
+            table("jan.csv", [{"id": "1", "outlet": "Tasnim", "text": PERSIAN[0]}, {"id": "1", "outlet": "Tasnim", "text": PERSIAN[1]}]),
+            table("feb.csv", [{"id": "1", "outlet": "Fars", "text": PERSIAN[2]}, {"id": "1~2", "outlet": "Fars", "text": PERSIAN[3]}]),
+        ),
+        0,
+        "ids: 2 articles given an id already used, renamed: '1' of jan.csv row 2 → '1~3', '1' of feb.csv row 1 → '1~4'",
+        tuple(PERSIAN[:4]),
+        all_of(column("doc_id", ["1", "1~3", "1~4", "1~2"]), documents(4)),
+    ),
+    Case(
+        "the same row in two inputs with the same id",
+        inputs(
+            table("one.jsonl", [{"id": "j1", "outlet": "X", "text": PERSIAN[0]}]),
+            table("two.csv", [{"id": "k", "outlet": "X", "text": PERSIAN[1]}, {"id": "j1", "outlet": "X", "text": PERSIAN[0]}]),
+        ),
+        0,
+        "two.csv row 2: same outlet and text as one.jsonl line 1: a duplicate, analysed once",
+        (PERSIAN[0], PERSIAN[1]),
+        column("doc_id", ["j1", "k"]),
+    ),
+    Case(
+        "one outlet written with invisible characters, double spaces, letter variants and case",
+        table(
+            "outlets.csv",
+            [
+                {"outlet": outlet, "text": PERSIAN[number]}
+                for number, outlet in enumerate(
+                    [
+                        "Tasnim",
+                        "Tasnim\u200b",
+                        "\u200eTasnim\u200f",
+                        "TASNIM",
+                        "خبرگزاری تسنیم",
+                        "خبرگزاري  تسنيم\ufeff",
+                        "كيهان",
+                        "کیهان",
+                        "Tasnim News",
+                    ]
+                )
+            ],
+        ),
+        0,
+        "outlet 'Tasnim': also written 'TASNIM', the same name but for letter case or ي/ی, ك/ک: counted as one outlet",
+        tuple(PERSIAN),
+        all_of(
+            outlets(*["Tasnim"] * 4, "خبرگزاری تسنیم", "خبرگزاری تسنیم", "كيهان", "كيهان", "Tasnim News"),
+            problem("outlet 'خبرگزاری تسنیم': also written 'خبرگزاري تسنيم'"),
+            problem("outlet 'كيهان': also written 'کیهان'"),
+        ),
+    ),
     Case("missing path", missing, 2, "no such file or folder"),
     Case("empty file", txt(b""), 1, "empty file"),
     Case("whitespace-only file", txt(" \n\t\n\u00a0\n".encode()), 1, "empty file"),
