@@ -38,6 +38,8 @@ from analysis.workspace import Workspace, WorkspaceError, looks_like_workspace, 
 DEFAULT_CORPUS = Path("seeds")
 ARTICLE_FOLDS = 5
 EVENT_FOLDS = 10
+ARTICLES = "articles (doc_id)"
+EVENTS = "events"
 
 
 class OptionError(ValueError):
@@ -204,9 +206,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
         labelled_voices(labels)  # before embedding: a bad voice cell fails fast
     if args.by == "event" and "event" not in labels.columns:
         raise LabelsError(f"{args.labels}: --by event needs an `event` column (see docs/labelling.md)")
-    unit = "events" if args.by == "event" else "articles (doc_id)"
+    unit = EVENTS if args.by == "event" else ARTICLES
     requested = args.folds if args.folds is not None else (EVENT_FOLDS if args.by == "event" else ARTICLE_FOLDS)
-    folds = effective_folds(requested, labels[args.by].nunique())
+    folds = effective_folds(requested, labels[args.by].nunique(), unit)
     if folds != requested:
         print(f"framing: {folds} folds used, not {requested}: the labels hold only {folds} {unit}", file=sys.stderr)
     embedder = make_embedder(args.model, use_cache=not args.no_cache, warn=_warn)
@@ -365,13 +367,13 @@ def writable_file(path: Path, option: str) -> Path:
     return path
 
 
-def effective_folds(requested: int, articles: int) -> int:
-    """Return the cross-validation folds to use: at most one per article; fewer than 2 is refused."""
+def effective_folds(requested: int, groups: int, unit: str = ARTICLES) -> int:
+    """Return the cross-validation folds to use: at most one per group (``unit``: articles or events); fewer than 2 is refused."""
     if requested < 2:
         raise OptionError(f"--folds {requested}: cross-validation needs at least 2 folds")
-    if articles < 2:
-        raise OptionError(f"cross-validation needs at least 2 articles (doc_id); the labels hold {articles}")
-    return min(requested, articles)
+    if groups < 2:
+        raise OptionError(f"cross-validation needs at least 2 {unit}; the labels hold {groups}")
+    return min(requested, groups)
 
 
 def _warn(message: str) -> None:
