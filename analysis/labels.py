@@ -19,6 +19,9 @@ import pandas as pd
 from analysis.corpus import CorpusError, decode_text, normalize_language_code, repeated_column
 
 NOT_LABELLED = -1  # a blank theme cell: this paragraph is not labelled for that theme
+LABELS_COLUMNS = ("text", "language", "set", "doc_id", "paragraph_id", "event", "arguable", "note", "voice", "speaker")
+"""The columns of a labels file that are not theme ids: those of docs/labelling.md, the marks' ``paragraph_id`` and the
+evaluation set's ``voice`` and ``speaker``."""
 
 EVALUATION_LABELS = Path(__file__).parent / "data" / "evaluation" / "labels.csv"
 """The bundled evaluation set (the seed paragraphs and the held-out test paragraphs; docs/labelling.md), shipped

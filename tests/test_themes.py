@@ -206,16 +206,22 @@ def test_a_themes_file_saved_with_a_byte_order_mark_reads(tmp_path: Path) -> Non
     assert load_themes(path).ids == load_themes().ids
 
 
-@pytest.mark.parametrize("theme_id", ["text", "language", "doc_id", "kept", "event"])
+@pytest.mark.parametrize("theme_id", ["text", "language", "doc_id", "kept", "event", "arguable", "note", "paragraph_id"])
 def test_a_theme_id_may_not_be_a_column_name(theme_id: str) -> None:
     with pytest.raises(ThemeError, match=f"id '{theme_id}' is the name of a column"):
         parse_themes(SMALL.replace('id = "alpha"', f'id = "{theme_id}"', 1))
+    with pytest.raises(ThemeError, match=f"id '{theme_id}' is the name of a column"):  # the dashboard's "Add a theme" form
+        add_theme(parse_themes(SMALL), Theme(theme_id, "New", 0.0, examples={"en": ("a new sentence",)}))
 
 
 def test_the_reserved_ids_cover_every_column_of_the_tables() -> None:
-    from analysis.marks import _BASE_COLUMNS
+    from analysis.labels import EVALUATION_LABELS
+    from analysis.marks import empty_marks
     from analysis.pipeline import OUTPUT_COLUMNS
     from analysis.text import PARAGRAPH_COLUMNS
     from analysis.themes import RESERVED_THEME_IDS
 
-    assert {*OUTPUT_COLUMNS, *PARAGRAPH_COLUMNS, *_BASE_COLUMNS, "event", "set"} <= RESERVED_THEME_IDS
+    labels_header = EVALUATION_LABELS.read_text(encoding="utf-8-sig").partition("\n")[0].split(",")
+    marks_header = list(empty_marks(["alpha"]).columns)
+    themes = load_themes().ids
+    assert {*OUTPUT_COLUMNS, *PARAGRAPH_COLUMNS, *marks_header, *labels_header} - {"alpha", *themes} <= RESERVED_THEME_IDS

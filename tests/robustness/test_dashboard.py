@@ -115,6 +115,19 @@ def upload_in_tab(view: str, key: str, name: str, mime: str) -> Callable[[bytes]
     return upload
 
 
+def theme_form(button: str, typed: dict[str, str]) -> Callable[[AppTest], None]:
+    """Open the Themes tab, type into a form's boxes (by key), then press its button."""
+
+    def act(at: AppTest) -> None:
+        at.session_state["view"] = "Themes"
+        at.run()
+        for key, text in typed.items():
+            next(box for box in [*at.text_input, *at.text_area] if box.key == key).input(text)
+        at.button(key=button).click()
+
+    return act
+
+
 upload_themes = upload_in_tab("Themes", "themes_file", "mine.toml", "application/toml")  # load a themes file
 upload_labels = upload_in_tab("Accuracy", "labels_file", "mine.csv", "text/csv")  # evaluate with a labels file
 upload_actors = upload_in_tab("Voices", "actors_file", "actors.toml", "application/toml")  # load an actors file
@@ -492,6 +505,16 @@ CASES = [
         themes_unchanged,
     ),
     Case(
+        "theme-id-arguable-in-the-form",
+        "the Add a theme form with the id 'arguable' (a column of the labels and marks files)",
+        theme_form(
+            "save_new_theme", {"add_id": "arguable", "add_label": "Arguable", "add_examples_en": "Protesters demanded lower prices."}
+        ),
+        "id 'arguable' is the name of a column of the paragraph and labels tables; choose another",
+        "the current themes, and every tab (the page used to stop at every run)",
+        themes_unchanged,
+    ),
+    Case(
         "labels-column-twice",
         "a labels file with the columns Terrorism and terrorism",
         upload_labels(f"text,language,Terrorism,terrorism\n{PERSIAN},fa,1,0\n".encode()),
@@ -537,6 +560,7 @@ def formulas_neutralised_in_xlsx(content: bytes) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+@pytest.mark.usefixtures("marks_home")  # each row starts with no marks, and leaves none behind
 def test_dashboard_case(case: Case, downloads: Downloads) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.run()
