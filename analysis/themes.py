@@ -290,6 +290,7 @@ def parse_themes(text: str, source: str = "themes") -> ThemeSet:
     duplicates = sorted({theme_id for theme_id in ids if ids.count(theme_id) > 1})
     if duplicates:
         raise ThemeError(f"{source}: duplicate theme ids {duplicates}")
+    _refuse_shared_labels(themes, source)
     scoring = data.get("scoring", {})
     if not isinstance(scoring, dict):
         raise ThemeError(f"{source}: [scoring] must be a table")
@@ -590,6 +591,24 @@ def _labelled_path(reference: str, folder: Path | None, source: str) -> Path:
     if reference == BUNDLED_LABELLED:
         return bundled
     raise ThemeError(f"{where}: no such file in {folder}")
+
+
+def _refuse_shared_labels(themes: Sequence[Theme], source: str) -> None:
+    """Refuse two themes whose labels differ only in case or spacing: the page names themes by their labels.
+
+    Raises:
+        ThemeError: naming both themes and the label.
+    """
+    first: dict[str, tuple[int, Theme]] = {}
+    for number, theme in enumerate(themes, 1):
+        key = " ".join(theme.label.split()).casefold()
+        if key in first:
+            earlier_number, earlier = first[key]
+            raise ThemeError(
+                f"{source}: theme #{number} ({theme.id}) has the label {theme.label!r}, as theme #{earlier_number} ({earlier.id}) "
+                f"has {earlier.label!r}; the charts, tables and filters name themes by their labels, so give each its own"
+            )
+        first[key] = (number, theme)
 
 
 def _require_finite(value: float, where: str) -> None:

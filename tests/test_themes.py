@@ -52,6 +52,14 @@ def test_round_trip_through_toml() -> None:
         ("version = 1", "no \\[\\[theme\\]\\] tables"),
         ('[[theme]]\nid = "Bad Id"\nexamples.en = ["x"]', "lowercase letters"),
         ('[[theme]]\nid = "a"\nexamples.en = ["x"]\n[[theme]]\nid = "a"\nexamples.en = ["y"]', "duplicate theme ids"),
+        (
+            '[[theme]]\nid = "a"\nlabel = "Terror"\nexamples.en = ["x"]\n[[theme]]\nid = "b"\nlabel = " terror "\nexamples.en = ["y"]',
+            r"theme #2 \(b\) has the label ' terror ', as theme #1 \(a\) has 'Terror'; .* give each its own",
+        ),
+        (
+            '[[theme]]\nid = "a_b"\nexamples.en = ["x"]\n[[theme]]\nid = "c"\nlabel = "A  B"\nexamples.en = ["y"]',
+            "as theme #1 \\(a_b\\) has 'A b'",
+        ),
         ('[[theme]]\nid = "a"', "at least one description or example"),
         ('[[theme]]\nid = "a"\nthreshold = "high"\nexamples.en = ["x"]', "threshold must be a number"),
         ('[[theme]]\nid = "a"\nexamples.en = [1, 2]', "must be a list of strings"),
@@ -102,6 +110,10 @@ def test_add_and_replace_theme_validate_like_a_themes_file() -> None:
         replace_theme(themes, replace(themes.themes[1], descriptions={}))
     with pytest.raises(ThemeError, match="no theme with id 'gamma'"):
         replace_theme(themes, gamma)
+    with pytest.raises(ThemeError, match="theme #2 \\(beta\\) has the label 'ALPHA', as theme #1 \\(alpha\\) has 'Alpha'"):
+        replace_theme(themes, replace(themes.themes[1], label="ALPHA"))
+    with pytest.raises(ThemeError, match="as theme #1 \\(alpha\\) has 'Alpha'"):
+        add_theme(themes, replace(gamma, label="alpha"))
 
 
 def test_denials_and_weights_round_trip_through_toml() -> None:

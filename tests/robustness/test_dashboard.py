@@ -515,6 +515,14 @@ CASES = [
         themes_unchanged,
     ),
     Case(
+        "theme-label-of-another-theme",
+        "Limited mission renamed 'terrorism ', the label of another theme",
+        theme_form("save_limited_mission", {"edit_limited_mission_label": "terrorism "}),
+        "edited themes: theme #3 (limited_mission) has the label 'terrorism', as theme #1 (terrorism) has 'Terrorism'",
+        "the current themes (a filter matching labels used to drop one theme from every chart and table)",
+        themes_unchanged,
+    ),
+    Case(
         "labels-column-twice",
         "a labels file with the columns Terrorism and terrorism",
         upload_labels(f"text,language,Terrorism,terrorism\n{PERSIAN},fa,1,0\n".encode()),
