@@ -50,6 +50,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?؟؛…])\s+|(?<=[.!?؟؛…][»\"”'])\s+
 _MIN_SENTENCE_WORDS = 4
 _ARABIC_CLITICS = "(?:[وف]?[بلكس]?(?:ال|لل)?)"
 EmbedFunction = Callable[[Sequence[str]], np.ndarray]
+_MATCHES_EVERYTHING = " (tatweel, diacritics and invisible marks are removed), so it would match every paragraph; remove it"
 
 
 class ThemeError(ValueError):
@@ -320,6 +321,9 @@ def parse_themes(text: str, source: str = "themes") -> ThemeSet:
         raise ThemeError(f"{source}: [scoring] units must be one of {list(UNITS)}, not {settings.units!r}")
     background = _language_lists(data.get("background", {}), f"{source}: [background]")
     denials = _language_lists(data.get("denials", {}), f"{source}: [denials]")
+    if empty := _empty_once_normalised(denials):
+        language, marker = empty
+        raise ThemeError(f"{source}: [denials] marker {marker!r} ({language}) is empty once normalised{_MATCHES_EVERYTHING}")
     if len(themes) == 1 and not background and not themes[0].near_misses:
         raise ThemeError(
             f"{source}: a single theme needs sentences that do not carry it, to be told apart from them: "
@@ -699,7 +703,16 @@ def _parse_theme(raw: object, where: str) -> Theme:
     )
     if not theme.anchors():
         raise ThemeError(f"{where} ({theme_id}): give at least one description or example sentence")
+    if empty := _empty_once_normalised(theme.cues):
+        language, cue = empty
+        raise ThemeError(f"{where}: cue {cue!r} of theme {theme_id} ({language}) is empty once normalised{_MATCHES_EVERYTHING}")
     return theme
+
+
+def _empty_once_normalised(words: Mapping[str, tuple[str, ...]]) -> tuple[str, str] | None:
+    """The first ``(language, word)`` of some cues or denial markers that normalising leaves empty (a tatweel, a lone
+    diacritic, ZWNJ, a direction mark): searched for, it would be found in every paragraph. None when there is none."""
+    return next(((language, word) for language, listed in words.items() for word in listed if not match_form(word, language).strip()), None)
 
 
 def _language_lists(raw: object, where: str) -> dict[str, tuple[str, ...]]:

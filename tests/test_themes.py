@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -210,6 +211,17 @@ def test_an_uploaded_themes_file_may_only_name_the_bundled_paragraphs() -> None:
 def test_every_number_must_be_finite_and_settings_in_range(change: tuple[str, str], message: str) -> None:
     with pytest.raises(ThemeError, match=message):
         parse_themes(SMALL.replace(*change))
+
+
+@pytest.mark.parametrize("cue", ["ـ", "\u064e", "\u200c", "\u200f", " \u200c\u0640 "])
+def test_a_cue_or_denial_marker_empty_once_normalised_is_refused(cue: str) -> None:
+    """Tatweel, a lone diacritic, ZWNJ, RLM: a cue of none of them alone would match every paragraph."""
+    written = re.escape(repr(cue.strip()))
+    with pytest.raises(ThemeError, match=f"theme #1: cue {written} of theme alpha \\(fa\\) is empty once normalised"):
+        parse_themes(SMALL.replace('cues.fa = ["تروریست"]', f'cues.fa = ["تروریست", "{cue}"]'))
+    with pytest.raises(ThemeError, match=rf"\[denials\] marker {written} \(ar\) is empty once normalised"):
+        parse_themes(SMALL + DENIALS.replace('ar = ["نفى"]', f'ar = ["نفى", "{cue}"]'))
+    assert cue_hits("ـتروریست", "fa", parse_themes(SMALL).themes[0]) == ["تروریست"]  # a cue with a tatweel is fine
 
 
 def test_a_themes_file_saved_with_a_byte_order_mark_reads(tmp_path: Path) -> None:
