@@ -26,7 +26,7 @@ import math
 import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -114,6 +114,14 @@ class ScoringSettings:
     event_balance: float = 0.0
     mask_event_words: bool = False
     marks_weight: float = 3.0
+
+
+THEME_KEYS = tuple(entry.name for entry in fields(Theme))
+"""The keys of a ``[[theme]]`` table (its sentence lists map languages, any, to sentences)."""
+SCORING_KEYS = tuple(entry.name for entry in fields(ScoringSettings))
+"""The keys of the ``[scoring]`` table."""
+FILE_KEYS = ("version", "scoring", "background", "denials", "theme")
+"""The top-level keys and tables of a themes file (``[background]`` and ``[denials]`` map languages, any, to sentences)."""
 
 
 @dataclass(frozen=True)
@@ -286,6 +294,7 @@ def parse_themes(text: str, source: str = "themes") -> ThemeSet:
     raw_themes = data.get("theme")
     if not isinstance(raw_themes, list) or not raw_themes:
         raise ThemeError(f"{source}: no [[theme]] tables; a themes file needs at least one theme")
+    _refuse_unknown_keys(data, FILE_KEYS, source)
     themes = tuple(_parse_theme(raw, f"{source}: theme #{number}") for number, raw in enumerate(raw_themes, 1))
     ids = [theme.id for theme in themes]
     duplicates = sorted({theme_id for theme_id in ids if ids.count(theme_id) > 1})
@@ -295,6 +304,7 @@ def parse_themes(text: str, source: str = "themes") -> ThemeSet:
     scoring = data.get("scoring", {})
     if not isinstance(scoring, dict):
         raise ThemeError(f"{source}: [scoring] must be a table")
+    _refuse_unknown_keys(scoring, SCORING_KEYS, f"{source}: [scoring]")
     try:
         settings = ScoringSettings(
             c=float(scoring.get("c", ScoringSettings.c)),
@@ -597,6 +607,17 @@ def _labelled_path(reference: str, folder: Path | None, source: str) -> Path:
     raise ThemeError(f"{where}: no such file in {folder}")
 
 
+def _refuse_unknown_keys(table: Mapping[str, object], known: Sequence[str], where: str) -> None:
+    """Refuse a key that a table of the themes file does not have: a misspelt one (``treshold``) was ignored without a word.
+
+    Raises:
+        ThemeError: naming the first unknown key and the known ones.
+    """
+    unknown = [key for key in table if key not in known]
+    if unknown:
+        raise ThemeError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(known)})")
+
+
 def _refuse_shared_labels(themes: Sequence[Theme], source: str) -> None:
     """Refuse two themes whose labels differ only in case or spacing: the page names themes by their labels.
 
@@ -678,6 +699,7 @@ def _parse_theme(raw: object, where: str) -> Theme:
         raise ThemeError(f"{where}: id {theme_id!r} must be lowercase letters, digits or _ (e.g. 'limited_mission')")
     if theme_id in RESERVED_THEME_IDS:
         raise ThemeError(f"{where}: id {theme_id!r} is the name of a column of the paragraph and labels tables; choose another")
+    _refuse_unknown_keys(raw, THEME_KEYS, f"{where} ({theme_id})")
     try:
         threshold = float(raw.get("threshold", 0.0))
     except (TypeError, ValueError) as error:

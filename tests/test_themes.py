@@ -62,6 +62,16 @@ def test_round_trip_through_toml() -> None:
             "as theme #1 \\(a_b\\) has 'A b'",
         ),
         ('[[theme]]\nid = "a"', "at least one description or example"),
+        (
+            '[[theme]]\nid = "a"\ntreshold = -0.28\nexamples.en = ["x"]',
+            r"themes: theme #1 \(a\): unknown key 'treshold' \(known: id, label, threshold, descriptions, examples, cues, near_misses, ",
+        ),
+        ('[[theme]]\nid = "a"\nexample.en = ["x"]\nexamples.en = ["y"]', r"theme #1 \(a\): unknown key 'example' \(known: "),
+        (
+            '[[theme]]\nid = "a"\nexamples.en = ["x"]\n[scoring]\ncue_wieght = 1.0',
+            r"\[scoring\]: unknown key 'cue_wieght' \(known: c, cue_weight, ",
+        ),
+        ('backgrond.en = ["x"]\n[[theme]]\nid = "a"\nexamples.en = ["x"]', r"themes: unknown key 'backgrond' \(known: version, scoring, "),
         ('[[theme]]\nid = "a"\nthreshold = "high"\nexamples.en = ["x"]', "threshold must be a number"),
         ('[[theme]]\nid = "a"\nexamples.en = [1, 2]', "must be a list of strings"),
         ('[[theme]]\nid = "a"\nexamples.en = ["x"]\nnear_misses.en = "y"\n[scoring]\nc = 0', "c must be greater than 0"),
