@@ -68,10 +68,14 @@ def read_labels(data: bytes, name: str, theme_ids: Sequence[str], *, allow_empty
             )
         labels[theme_id] = pd.array([NOT_LABELLED if value == "" else int(value) for value in values], dtype="int64")
     languages = labels["language"].map(normalize_language_code)
-    if languages.isna().any():
-        row = int(languages.isna().idxmax())
-        raise LabelsError(f"{name}: row {row + 2} has an unknown language {labels.loc[row, 'language']!r}; use fa or ar")
+    unusable = languages.isna() | ((languages == "") & (labels["text"].str.strip() != ""))
+    if unusable.any():
+        row = int(unusable.idxmax())
+        given = labels.loc[row, "language"]
+        raise LabelsError(f"{name}: row {row + 2} has {f'an unknown language {given!r}' if given.strip() else 'no language'}; use fa or ar")
     labels["language"] = languages
+    if shared := _shared_paragraph_id(labels, name):
+        raise LabelsError(shared)
     if "set" not in labels.columns:
         labels["set"] = "labels"
     if "event" in labels.columns:
@@ -82,6 +86,25 @@ def read_labels(data: bytes, name: str, theme_ids: Sequence[str], *, allow_empty
     if (labels.empty or (labels[themes] == NOT_LABELLED).all(axis=None)) and not allow_empty:
         raise LabelsError(f"{name}: no labelled paragraph (every theme cell is blank)" if len(labels) else f"{name}: no labelled paragraph")
     return labels
+
+
+def _shared_paragraph_id(labels: pd.DataFrame, name: str) -> str | None:
+    """The refusal of a ``paragraph_id`` given to two different paragraphs (texts), naming their rows; None when none is.
+
+    One paragraph's rows are merged (a mark made twice), so two paragraphs under one id would lose one.
+    """
+    if "paragraph_id" not in labels.columns:
+        return None
+    rows = labels.assign(paragraph_id=labels["paragraph_id"].str.strip(), text=labels["text"].str.strip())
+    rows = rows[rows["paragraph_id"] != ""].drop_duplicates(["paragraph_id", "text"])
+    repeated = rows[rows["paragraph_id"].duplicated(keep=False)]
+    if repeated.empty:
+        return None
+    paragraph_id = repeated["paragraph_id"].iloc[0]
+    first, second = repeated.index[repeated["paragraph_id"] == paragraph_id][:2]
+    return (
+        f"{name}: rows {first + 2} and {second + 2} give the paragraph_id {paragraph_id!r} to two different paragraphs; give each its own"
+    )
 
 
 def load_labels(path: str | Path, theme_ids: Sequence[str]) -> pd.DataFrame:

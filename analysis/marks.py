@@ -103,7 +103,7 @@ def marks_to_csv(marks: pd.DataFrame) -> bytes:
 
 
 def read_marks(data: bytes, name: str, theme_ids: Sequence[str]) -> pd.DataFrame:
-    """Read marks (any labels CSV) into a marks table; rows without a ``paragraph_id`` get one from their text.
+    """Read marks (any labels CSV) into a marks table; rows without a ``paragraph_id`` get one from their article and text.
 
     Raises:
         LabelsError: the file is not a usable labels file.
@@ -120,7 +120,7 @@ def read_marks(data: bytes, name: str, theme_ids: Sequence[str]) -> pd.DataFrame
         else:
             marks[column] = ""
     if "paragraph_id" not in labels.columns:
-        marks["paragraph_id"] = [f"{doc}:{text[:40]}" for doc, text in zip(marks["doc_id"], marks["text"], strict=True)]
+        marks["paragraph_id"] = [f"{doc}:{text.strip()}" for doc, text in zip(marks["doc_id"], marks["text"], strict=True)]
     themes = [theme_id for theme_id in theme_ids if theme_id in marks.columns]
     marks = marks.drop_duplicates(["paragraph_id", *themes])  # the same marks twice are one paragraph's marks
     repeated = marks["paragraph_id"][marks["paragraph_id"].duplicated()]

@@ -149,3 +149,19 @@ def test_a_paragraph_marked_twice_is_one_paragraph_or_refused() -> None:
     assert len(read_marks(same.encode(), "same.csv", IDS)) == 1
     with pytest.raises(LabelsError, match="paragraph 'p1' is marked twice, differently"):
         read_marks((header + "p1,d1,fa,سیب,1\np1,d1,fa,سیب,0\n").encode(), "both.csv", IDS)
+    with pytest.raises(
+        LabelsError, match=r"two.csv: rows 2 and 4 give the paragraph_id 'p1' to two different paragraphs; give each its own"
+    ):
+        read_marks((header + "p1,d1,fa,سیب,1\np2,d1,fa,گلابی,1\np1,d2,ar,تفاحة,1\n").encode(), "two.csv", IDS)
+    without_ids = "doc_id,language,text,alpha\n" + "".join(
+        f"d1,fa,به گزارش خبرگزاری تسنیم از آلماتی، نیروهای پیمان امنیت جمعی {verb},1\n" for verb in ("آمدند", "رفتند")
+    )
+    assert len(read_marks(without_ids.encode(), "same_start.csv", IDS)) == 2  # two paragraphs opening alike stay two
+
+
+def test_a_marks_row_without_a_language_is_refused_like_an_unknown_one() -> None:
+    with pytest.raises(LabelsError, match=r"blank.csv: row 3 has no language; use fa or ar"):
+        read_marks("text,language,alpha\nسیب,fa,1\nسیب دوم, ,1\n".encode(), "blank.csv", IDS)
+    with pytest.raises(LabelsError, match=r"xx.csv: row 2 has an unknown language 'xx'; use fa or ar"):
+        read_marks("text,language,alpha\nسیب,xx,1\n".encode(), "xx.csv", IDS)
+    assert len(read_labels(b"text,language,alpha\nx,fa,1\n,,\n", "x.csv", IDS)) == 1  # an empty row needs no language

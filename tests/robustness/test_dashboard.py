@@ -130,6 +130,7 @@ def theme_form(button: str, typed: dict[str, str]) -> Callable[[AppTest], None]:
 
 upload_themes = upload_in_tab("Themes", "themes_file", "mine.toml", "application/toml")  # load a themes file
 upload_labels = upload_in_tab("Accuracy", "labels_file", "mine.csv", "text/csv")  # evaluate with a labels file
+upload_marks = upload_in_tab("Teach", "marks_file", "marks.csv", "text/csv")  # load marks
 upload_actors = upload_in_tab("Voices", "actors_file", "actors.toml", "application/toml")  # load an actors file
 
 
@@ -144,6 +145,11 @@ def move_a_threshold_then_upload(at: AppTest) -> None:
 
 def thresholds_kept(at: AppTest, _: Downloads) -> None:
     assert {slider.key: slider.value for slider in at.slider} == at.session_state["moved_thresholds"]
+
+
+def no_marks_taken(at: AppTest, downloads: Downloads) -> None:
+    marks = pd.read_csv(io.BytesIO(download(downloads, "labels.csv")), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert marks.empty and at.session_state["view"] == "Teach"
 
 
 def voices_still_drawn(at: AppTest, _: Downloads) -> None:
@@ -529,6 +535,22 @@ CASES = [
         "the column 'terrorism' appears more than once; rename or remove one",
         "the dashboard, and a way back to the bundled labels",
         labels_can_be_replaced,
+    ),
+    Case(
+        "marks-language-blank",
+        "a marks file whose row leaves the language blank",
+        upload_marks(f"text,language,terrorism\n{PERSIAN},,1\n".encode()),
+        "These marks cannot be used: marks.csv: row 2 has no language; use fa or ar",
+        "no mark from it (it was taken, with language '')",
+        no_marks_taken,
+    ),
+    Case(
+        "marks-one-id-two-paragraphs",
+        "a marks file giving one paragraph_id to two paragraphs, marked alike",
+        upload_marks(f"paragraph_id,doc_id,text,language,terrorism\np1,d1,{PERSIAN},fa,1\np1,d2,{ARABIC},ar,1\n".encode()),
+        "marks.csv: rows 2 and 3 give the paragraph_id 'p1' to two different paragraphs; give each its own",
+        "no mark from it (one paragraph was merged away)",
+        no_marks_taken,
     ),
     Case(
         "actors-not-tables",
