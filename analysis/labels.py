@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.corpus import CorpusError, decode_text, normalize_language_code, repeated_column
+from analysis.export import restore_formulas
 
 NOT_LABELLED = -1  # a blank theme cell: this paragraph is not labelled for that theme
 LABELS_COLUMNS = ("text", "language", "set", "doc_id", "paragraph_id", "event", "arguable", "note", "voice", "speaker")
@@ -35,6 +36,9 @@ class LabelsError(ValueError):
 def read_labels(data: bytes, name: str, theme_ids: Sequence[str], *, allow_empty: bool = False) -> pd.DataFrame:
     """Parse a labels CSV; validate it against the theme ids (``allow_empty``: a file with no paragraph is fine).
 
+    The ``'`` a CSV download puts before a text that a spreadsheet would take for a formula is removed
+    (:func:`analysis.export.restore_formulas`).
+
     Raises:
         LabelsError: missing columns, values other than 0/1, or unknown languages.
     """
@@ -46,6 +50,7 @@ def read_labels(data: bytes, name: str, theme_ids: Sequence[str], *, allow_empty
         labels = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise LabelsError(f"{name}: not a readable CSV ({error})") from error
+    labels = restore_formulas(labels)  # a CSV download's cells (the marks'), as they were
     try:
         header = [column.strip().lower() for column in next(csv.reader(io.StringIO(text)), [])]
     except csv.Error:  # pandas read it: its own column names are checked below

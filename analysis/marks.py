@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.config import framing_home
+from analysis.export import to_csv_bytes
 from analysis.labels import NOT_LABELLED, LabelsError, read_labels
 from analysis.themes import LabelledParagraphs, ThemeSet
 from analysis.wording import counted
@@ -94,12 +95,13 @@ def mark_of(marks: pd.DataFrame, paragraph_id: str, theme_id: str) -> str | None
 
 
 def marks_to_csv(marks: pd.DataFrame) -> bytes:
-    """The marks as a labels CSV (UTF-8 with BOM, blank for "not marked")."""
+    """The marks as a labels CSV (UTF-8 with BOM, blank for "not marked"), as every CSV download: a text a spreadsheet
+    would take for a formula gets a leading ``'``, which reading it (:func:`analysis.labels.read_labels`) removes."""
     table = marks.copy()
     for column in table.columns:
         if column not in [*_BASE_COLUMNS, "arguable", "note"]:
             table[column] = ["" if value == NOT_LABELLED else str(int(value)) for value in table[column]]
-    return table.to_csv(index=False).encode("utf-8-sig")
+    return to_csv_bytes(table)
 
 
 def read_marks(data: bytes, name: str, theme_ids: Sequence[str]) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis.embed import Embedder
+from analysis.export import FORMULA_PREFIXES
 from analysis.labels import NOT_LABELLED, LabelsError, read_labels
 from analysis.marks import (
     assignment_changes,
@@ -70,6 +72,17 @@ def test_marks_are_a_labels_file_with_blank_cells_for_unmarked_themes(tmp_path: 
     reloaded = load_marks(path, IDS)
     pd.testing.assert_frame_equal(reloaded[marks.columns].astype(str), marks.astype(str))
     assert load_marks(tmp_path / "none.csv", IDS).empty
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("https://evil.example","x") سیب', "-2+3 سیب", "'quoted", "'=1+1", "@x"])
+def test_the_marks_file_neutralises_formulas_and_reads_back_as_marked(text: str) -> None:
+    paragraph = {"paragraph_id": "=d1:0", "doc_id": "=d1", "language": "fa", "text": text}
+    data = marks_to_csv(set_mark(empty_marks(IDS), paragraph, "alpha", "yes"))
+    cells = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False).to_numpy().ravel().tolist()
+    assert not [cell for cell in cells if cell.startswith(FORMULA_PREFIXES)], cells
+    again = read_marks(data, "labels.csv", IDS)
+    assert again.loc[0, ["paragraph_id", "doc_id", "text"]].tolist() == ["=d1:0", "=d1", text]
+    assert marks_to_csv(again) == data
 
 
 def test_a_theme_learns_from_the_marks_made_for_it(fake_embedder: Embedder) -> None:

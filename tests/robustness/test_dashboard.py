@@ -19,7 +19,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analysis.export import FORMULA_PREFIXES
 from analysis.html import CELL
+from analysis.marks import read_marks
 from analysis.themes import load_themes, themes_to_toml
 from tests.helpers import ROOT
 
@@ -141,6 +143,15 @@ def move_a_threshold_then_upload(at: AppTest) -> None:
     at.run()
     at.session_state["moved_thresholds"] = {slider.key: slider.value for slider in at.slider}
     at.file_uploader(key="corpus_files").set_value([("t.csv", csv_rows({"text": PERSIAN, "language": "fa"}), "text/csv")])
+
+
+def mark_the_first(mark: str) -> Callable[[AppTest], None]:
+    """Mark the first paragraph the Teach tab offers."""
+
+    def act(at: AppTest) -> None:
+        at.segmented_control[0].set_value(mark)
+
+    return act
 
 
 def thresholds_kept(at: AppTest, _: Downloads) -> None:
@@ -281,6 +292,13 @@ def dated_article_only(at: AppTest, _: Downloads) -> None:
 
 def repeat_numbered_like_a_reader(at: AppTest, _: Downloads) -> None:
     escaped(html_shown(at), f"<td {CELL}>¶ 3</td><td {CELL}>duplicate of ¶ 1</td>")
+
+
+def marks_neutralised_and_read_back(at: AppTest, downloads: Downloads) -> None:
+    content = download(downloads, "labels.csv")
+    formulas_neutralised_in_csv(content, columns=("doc_id", "paragraph_id", "text"))
+    marks = read_marks(content, "labels.csv", load_themes().ids)
+    assert len(marks) == 1 and marks.loc[0, "text"] in {f"=1+1 {PERSIAN}", f"-2+3 {PERSIAN} دوباره"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -493,6 +511,14 @@ CASES = [
         "every cell's text, as text, never a formula",
         lambda at, downloads: formulas_neutralised_in_xlsx(download(downloads, "paragraphs.xlsx")),
     ),
+    Case(
+        "formula-cells-in-the-marks-download",
+        "a paragraph starting with = or - marked, then the marks downloaded (labels.csv)",
+        upload_corpus("f.csv", FORMULA_CORPUS, go_to("Teach"), mark_the_first("yes")),
+        None,
+        "the text behind a leading ', read back as marked (the ' removed)",
+        marks_neutralised_and_read_back,
+    ),
     # Session 17's audit.
     Case(
         "thresholds-kept-on-a-new-corpus",
@@ -576,10 +602,13 @@ CASES = [
 ]
 
 
-def formulas_neutralised_in_csv(content: bytes) -> None:
+def formulas_neutralised_in_csv(content: bytes, columns: tuple[str, ...] = ("outlet", "text")) -> None:
+    """No text cell of the CSV's ``columns`` would be read as a formula: the corpus's formulas have a leading '."""
     table = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig", keep_default_na=False, dtype=str)
-    assert set(table["outlet"]) == {'\'=HYPERLINK("https://evil.example","x")'}
-    assert sorted(table["text"]) == [f"'-2+3 {PERSIAN} دوباره", f"'=1+1 {PERSIAN}"]
+    assert not [cell for cell in table[list(columns)].to_numpy().ravel() if cell.startswith(FORMULA_PREFIXES)]
+    if "outlet" in columns:
+        assert set(table["outlet"]) == {'\'=HYPERLINK("https://evil.example","x")'}
+    assert set(table["text"]) <= {f"'-2+3 {PERSIAN} دوباره", f"'=1+1 {PERSIAN}"}
 
 
 def formulas_neutralised_in_xlsx(content: bytes) -> None:
