@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.corpus import CorpusError, decode_text, normalize_language_code, repeated_column
 from analysis.export import restore_formulas
+from analysis.text import PARAGRAPH_COLUMNS
 
 NOT_LABELLED = -1  # a blank theme cell: this paragraph is not labelled for that theme
 LABELS_COLUMNS = ("text", "language", "set", "doc_id", "paragraph_id", "event", "arguable", "note", "voice", "speaker")
 """The columns of a labels file that are not theme ids: those of docs/labelling.md, the marks' ``paragraph_id`` and the
 evaluation set's ``voice`` and ``speaker``."""
+# A theme id names a column of the labels and marks files and of the paragraph tables, so it may not be one of their
+# other columns (tests/test_themes.py keeps this in step with the output and marks tables).
+RESERVED_THEME_IDS = frozenset({*PARAGRAPH_COLUMNS, *LABELS_COLUMNS, "themes"})
 
 EVALUATION_LABELS = Path(__file__).parent / "data" / "evaluation" / "labels.csv"
 """The bundled evaluation set (the seed paragraphs and the held-out test paragraphs; docs/labelling.md), shipped
@@ -91,6 +95,19 @@ def read_labels(data: bytes, name: str, theme_ids: Sequence[str], *, allow_empty
     if (labels.empty or (labels[themes] == NOT_LABELLED).all(axis=None)) and not allow_empty:
         raise LabelsError(f"{name}: no labelled paragraph (every theme cell is blank)" if len(labels) else f"{name}: no labelled paragraph")
     return labels
+
+
+def not_theme_columns(columns: Iterable[str], theme_ids: Sequence[str]) -> list[str]:
+    """The columns of a labels table that are neither theme ids nor known columns (:data:`RESERVED_THEME_IDS`): a misspelt
+    theme, a theme not loaded now, anything else."""
+    return [column for column in columns if column not in theme_ids and column not in RESERVED_THEME_IDS]
+
+
+def not_theme_ids(columns: Sequence[str], theme_ids: Sequence[str]) -> str:
+    """Say that some columns are not theme ids: "column 'x' is not a theme id (themes: a, b)"."""
+    named = ", ".join(repr(column) for column in columns)
+    verb = "is not a theme id" if len(columns) == 1 else "are not theme ids"
+    return f"{'column' if len(columns) == 1 else 'columns'} {named} {verb} (themes: {', '.join(theme_ids)})"
 
 
 def _shared_paragraph_id(labels: pd.DataFrame, name: str) -> str | None:

@@ -35,16 +35,13 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
-from analysis.labels import LABELS_COLUMNS, NOT_LABELLED, LabelsError, load_labels
-from analysis.text import PARAGRAPH_COLUMNS, matching_form, normalize
+from analysis.labels import NOT_LABELLED, RESERVED_THEME_IDS, LabelsError, load_labels
+from analysis.text import matching_form, normalize
 
 DATA_FOLDER = Path(__file__).parent / "data"
 DEFAULT_THEMES_PATH = DATA_FOLDER / "themes.toml"
 BUNDLED_LABELLED = "labelled_paragraphs.csv"
 THEME_ID = re.compile(r"^[a-z0-9_]+$")
-# A theme id names a column of the labels and marks files and of the paragraph tables, so it may not be one of their
-# other columns (tests/test_themes.py keeps this in step with the output and marks tables).
-RESERVED_THEME_IDS = frozenset({*PARAGRAPH_COLUMNS, *LABELS_COLUMNS, "themes"})
 ANCHOR_LANGUAGES = ("fa", "ar", "en")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟؛…])\s+|(?<=[.!?؟؛…][»\"”'])\s+")
 _MIN_SENTENCE_WORDS = 4

@@ -21,6 +21,7 @@ from analysis.marks import (
     mark_of,
     marks_path,
     marks_to_csv,
+    other_columns_note,
     read_marks,
     save_marks,
     set_mark,
@@ -83,6 +84,24 @@ def test_the_marks_file_neutralises_formulas_and_reads_back_as_marked(text: str)
     again = read_marks(data, "labels.csv", IDS)
     assert again.loc[0, ["paragraph_id", "doc_id", "text"]].tolist() == ["=d1:0", "=d1", text]
     assert marks_to_csv(again) == data
+
+
+def test_marks_for_themes_not_loaded_are_kept_saved_again_and_counted(tmp_path: Path) -> None:
+    data = "paragraph_id,doc_id,language,text,alpha,economic,comment\np1,d1,fa,سیب,1,1,hello\np2,d1,fa,گلابی,,0,\n"
+    marks = read_marks(data.encode(), "m.csv", IDS)
+    assert other_columns_note(marks, IDS) == (
+        "Your marks: columns 'economic', 'comment' are not theme ids (themes: alpha, beta): kept in your marks file, not learnt "
+        "from; 2 marks are for themes not loaded now."
+    )
+    marks = set_mark(marks, OTHER, "beta", "yes")  # a mark made on the themes loaded now
+    path = marks_path("corpus123", home=tmp_path)
+    save_marks(marks, path)
+    saved = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert saved[["paragraph_id", "economic", "comment"]].to_numpy().tolist() == [["p1", "1", "hello"], ["p2", "0", ""], ["d2:3", "", ""]]
+    assert load_marks(path, [*IDS, "economic"])["economic"].tolist() == [1, 0, NOT_LABELLED]  # the other themes loaded again
+    taught = with_marks(parse_themes(SMALL), marks)
+    assert taught.marks is not None and set(taught.marks.labels) == set(IDS)
+    assert other_columns_note(empty_marks(IDS), IDS) == ""
 
 
 def test_a_theme_learns_from_the_marks_made_for_it(fake_embedder: Embedder) -> None:

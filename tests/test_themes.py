@@ -249,11 +249,10 @@ def test_a_theme_id_may_not_be_a_column_name(theme_id: str) -> None:
 
 
 def test_the_reserved_ids_cover_every_column_of_the_tables() -> None:
-    from analysis.labels import EVALUATION_LABELS
+    from analysis.labels import EVALUATION_LABELS, RESERVED_THEME_IDS
     from analysis.marks import empty_marks
     from analysis.pipeline import OUTPUT_COLUMNS
     from analysis.text import PARAGRAPH_COLUMNS
-    from analysis.themes import RESERVED_THEME_IDS
 
     labels_header = EVALUATION_LABELS.read_text(encoding="utf-8-sig").partition("\n")[0].split(",")
     marks_header = list(empty_marks(["alpha"]).columns)

@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analysis.config import framing_home
 from analysis.export import FORMULA_PREFIXES
 from analysis.html import CELL
 from analysis.marks import read_marks
@@ -59,6 +60,12 @@ def csv_rows(*rows: dict[str, str]) -> bytes:
     return pd.DataFrame(rows).to_csv(index=False).encode()
 
 
+OTHER_THEMES_MARKS = csv_rows(  # three marks for 'economic', a theme of another themes file
+    *(
+        {"paragraph_id": f"p{number}", "doc_id": "d1", "language": "fa", "text": f"{PERSIAN} {number}", "terrorism": t, "economic": e}
+        for number, (t, e) in enumerate([("1", "1"), ("", "1"), ("0", "0")])
+    )
+)
 HOSTILE_CORPUS = csv_rows(
     {
         "id": "h1",
@@ -91,26 +98,32 @@ def go_to(view: str) -> Callable[[AppTest], None]:
     return act
 
 
+def run_steps(at: AppTest, steps: tuple[Callable[[AppTest], None], ...]) -> None:
+    """Run the page, then take a step, for each step."""
+    for step in steps:
+        at.run()
+        step(at)
+
+
 def upload_corpus(name: str, data: bytes, *then: Callable[[AppTest], None]) -> Callable[[AppTest], None]:
     """Upload one corpus file, then run each further step."""
 
     def act(at: AppTest) -> None:
         at.file_uploader(key="corpus_files").set_value([(name, data, "application/octet-stream")])
-        for step in then:
-            at.run()
-            step(at)
+        run_steps(at, then)
 
     return act
 
 
-def upload_in_tab(view: str, key: str, name: str, mime: str) -> Callable[[bytes], Callable[[AppTest], None]]:
-    """A step that opens a tab and uploads a file (``name``) into its uploader (``key``)."""
+def upload_in_tab(view: str, key: str, name: str, mime: str) -> Callable[..., Callable[[AppTest], None]]:
+    """A step that opens a tab and uploads a file (``name``) into its uploader (``key``), then runs each further step."""
 
-    def upload(data: bytes) -> Callable[[AppTest], None]:
+    def upload(data: bytes, *then: Callable[[AppTest], None]) -> Callable[[AppTest], None]:
         def act(at: AppTest) -> None:
             at.session_state["view"] = view
             at.run()
             at.file_uploader(key=key).set_value((name, data, mime))
+            run_steps(at, then)
 
         return act
 
@@ -161,6 +174,15 @@ def thresholds_kept(at: AppTest, _: Downloads) -> None:
 def no_marks_taken(at: AppTest, downloads: Downloads) -> None:
     marks = pd.read_csv(io.BytesIO(download(downloads, "labels.csv")), encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert marks.empty and at.session_state["view"] == "Teach"
+
+
+def other_themes_marks_kept(at: AppTest, downloads: Downloads) -> None:
+    """The marks file, downloaded and saved in the workspace, still holds the 'economic' marks after a mark on a loaded theme."""
+    saved = list((framing_home() / "workspaces").glob("*/labels.csv"))
+    assert len(saved) == 1
+    for content in (download(downloads, "labels.csv"), saved[0].read_bytes()):
+        marks = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        assert sorted(marks["economic"]) == ["", "0", "1", "1"]
 
 
 def voices_still_drawn(at: AppTest, _: Downloads) -> None:
@@ -577,6 +599,15 @@ CASES = [
         "marks.csv: rows 2 and 3 give the paragraph_id 'p1' to two different paragraphs; give each its own",
         "no mark from it (one paragraph was merged away)",
         no_marks_taken,
+    ),
+    Case(
+        "marks-for-themes-not-loaded",
+        "marks with a column 'economic' (a theme not loaded now), then a mark on a loaded theme",
+        upload_marks(OTHER_THEMES_MARKS, mark_the_first("no")),
+        "Your marks: column 'economic' is not a theme id (themes: terrorism, foreign_interference, limited_mission): kept in your "
+        "marks file, not learnt from; 3 marks are for themes not loaded now.",
+        "the 'economic' marks, in the download and the saved file (the mark used to rewrite it without them)",
+        other_themes_marks_kept,
     ),
     Case(
         "actors-not-tables",
