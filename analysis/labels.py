@@ -110,6 +110,12 @@ def not_theme_ids(columns: Sequence[str], theme_ids: Sequence[str]) -> str:
     return f"{'column' if len(columns) == 1 else 'columns'} {named} {verb} (themes: {', '.join(theme_ids)})"
 
 
+def ignored_columns_note(columns: Iterable[str], theme_ids: Sequence[str], name: str) -> str:
+    """One line on the columns of a labels file that are read for nothing (:func:`not_theme_columns`); "" when none is."""
+    ignored = not_theme_columns(columns, theme_ids)
+    return f"{name}: {not_theme_ids(ignored, theme_ids)}: ignored" if ignored else ""
+
+
 def _shared_paragraph_id(labels: pd.DataFrame, name: str) -> str | None:
     """The refusal of a ``paragraph_id`` given to two different paragraphs (texts), naming their rows; None when none is.
 

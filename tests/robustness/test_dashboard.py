@@ -610,6 +610,14 @@ CASES = [
         other_themes_marks_kept,
     ),
     Case(
+        "labels-column-no-theme-id",
+        "a labels file with a misspelt theme column",
+        upload_labels(f"text,language,terrorism,foreign_interferance\n{PERSIAN},fa,1,0\n{ARABIC},ar,0,1\n".encode()),
+        "mine.csv: column 'foreign_interferance' is not a theme id (themes: terrorism, foreign_interference, limited_mission): ignored",
+        "the dashboard, and the way back to the bundled labels",
+        labels_can_be_replaced,
+    ),
+    Case(
         "actors-not-tables",
         "an actors file with actor = [1, 2]",
         upload_actors(b"actor = [1, 2]\n"),
