@@ -38,7 +38,8 @@ class LabelsError(ValueError):
 
 
 def read_labels(data: bytes, name: str, theme_ids: Sequence[str], *, allow_empty: bool = False) -> pd.DataFrame:
-    """Parse a labels CSV; validate it against the theme ids (``allow_empty``: a file with no paragraph is fine).
+    """Parse a labels CSV; validate it against the theme ids (``allow_empty``, as for marks: a file with no paragraph, or
+    with no column for these themes, is fine).
 
     The ``'`` a CSV download puts before a text that a spreadsheet would take for a formula is removed
     (:func:`analysis.export.restore_formulas`).
@@ -66,7 +67,7 @@ def read_labels(data: bytes, name: str, theme_ids: Sequence[str], *, allow_empty
     if missing:
         raise LabelsError(f"{name}: missing column(s) {missing}; found {list(labels.columns)}")
     themes = [theme_id for theme_id in theme_ids if theme_id in labels.columns]
-    if not themes:
+    if not themes and not allow_empty:
         raise LabelsError(f"{name}: no column for any theme id {list(theme_ids)}; add 0/1 columns named after the themes")
     for theme_id in themes:
         values = labels[theme_id].str.strip()

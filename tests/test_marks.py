@@ -102,6 +102,8 @@ def test_marks_for_themes_not_loaded_are_kept_saved_again_and_counted(tmp_path: 
     taught = with_marks(parse_themes(SMALL), marks)
     assert taught.marks is not None and set(taught.marks.labels) == set(IDS)
     assert other_columns_note(empty_marks(IDS), IDS) == ""
+    path.write_text("paragraph_id,doc_id,language,text,economic\np1,d1,fa,سیب,1\n", encoding="utf-8")  # only other themes
+    assert load_marks(path, IDS)[["paragraph_id", "alpha", "economic"]].to_numpy().tolist() == [["p1", NOT_LABELLED, 1]]
 
 
 def test_a_theme_learns_from_the_marks_made_for_it(fake_embedder: Embedder) -> None:
