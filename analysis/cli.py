@@ -24,7 +24,7 @@ from analysis.corpus import CorpusError, read_corpus
 from analysis.embed import CACHE_FILE, DEFAULT_MODEL, Embedder, EmbeddingCache, ModelError, make_embedder
 from analysis.evaluate import cross_validate, evaluate, score_labels, seen_by_adapter
 from analysis.export import to_csv_bytes
-from analysis.labels import LabelsError, load_labels
+from analysis.labels import LabelsError, ignored_columns_note, load_labels
 from analysis.marks import load_marks, with_marks
 from analysis.model_setup import default_model_dir, ensure_default_model, ensure_onnx_export, model_status
 from analysis.onnx_backend import onnx_status
@@ -38,6 +38,8 @@ from analysis.workspace import Workspace, WorkspaceError, looks_like_workspace, 
 DEFAULT_CORPUS = Path("seeds")
 ARTICLE_FOLDS = 5
 EVENT_FOLDS = 10
+ARTICLES = "articles (doc_id)"
+EVENTS = "events"
 
 
 class OptionError(ValueError):
@@ -114,6 +116,7 @@ def run_report(args: argparse.Namespace) -> int:
     evaluation = None
     if args.accuracy and embedder is not None:
         labels = load_labels(args.accuracy, themes.ids)
+        _note_ignored_columns(labels, themes.ids, args.accuracy)
         folds = effective_folds(ARTICLE_FOLDS, labels["doc_id"].nunique())
         if stored is not None:  # the themes the workspace was scored with, with their labelled paragraphs
             themes = with_labelled(themes, None, source=str(stored.folder))
@@ -161,7 +164,9 @@ def _analysed(args: argparse.Namespace) -> tuple[Analysis, ThemeSet, Embedder, d
     stages = _StageLines()
     themes = load_themes(themes_file(args.themes))
     if args.labels:
-        themes = with_marks(themes, load_marks(Path(args.labels), themes.ids, required=True))
+        marks = load_marks(Path(args.labels), themes.ids, required=True)
+        _note_ignored_columns(marks, themes.ids, args.labels)
+        themes = with_marks(themes, marks)
     if not args.no_cache:
         language_memory.recall()
     corpus = read_corpus(args.paths or [DEFAULT_CORPUS])
@@ -194,14 +199,15 @@ def run_evaluate(args: argparse.Namespace) -> int:
         writable_file(output_path(args.json, "--json", [args.labels, args.themes]), "--json")
     themes = load_themes(themes_file(args.themes))
     labels = load_labels(args.labels, themes.ids)
+    _note_ignored_columns(labels, themes.ids, args.labels)
     with_voices = has_voice_labels(labels)
     if with_voices:
         labelled_voices(labels)  # before embedding: a bad voice cell fails fast
     if args.by == "event" and "event" not in labels.columns:
         raise LabelsError(f"{args.labels}: --by event needs an `event` column (see docs/labelling.md)")
-    unit = "events" if args.by == "event" else "articles (doc_id)"
+    unit = EVENTS if args.by == "event" else ARTICLES
     requested = args.folds if args.folds is not None else (EVENT_FOLDS if args.by == "event" else ARTICLE_FOLDS)
-    folds = effective_folds(requested, labels[args.by].nunique())
+    folds = effective_folds(requested, labels[args.by].nunique(), unit)
     if folds != requested:
         print(f"framing: {folds} folds used, not {requested}: the labels hold only {folds} {unit}", file=sys.stderr)
     embedder = make_embedder(args.model, use_cache=not args.no_cache, warn=_warn)
@@ -400,13 +406,19 @@ def writable_file(path: Path, option: str) -> Path:
     return path
 
 
-def effective_folds(requested: int, articles: int) -> int:
-    """Return the cross-validation folds to use: at most one per article; fewer than 2 is refused."""
+def effective_folds(requested: int, groups: int, unit: str = ARTICLES) -> int:
+    """Return the cross-validation folds to use: at most one per group (``unit``: articles or events); fewer than 2 is refused."""
     if requested < 2:
         raise OptionError(f"--folds {requested}: cross-validation needs at least 2 folds")
-    if articles < 2:
-        raise OptionError(f"cross-validation needs at least 2 articles (doc_id); the labels hold {articles}")
-    return min(requested, articles)
+    if groups < 2:
+        raise OptionError(f"cross-validation needs at least 2 {unit}; the labels hold {groups}")
+    return min(requested, groups)
+
+
+def _note_ignored_columns(labels: pd.DataFrame, theme_ids: list[str], name: str) -> None:
+    """Say on stderr which columns of a labels file are read for nothing (a misspelt theme id)."""
+    if note := ignored_columns_note(labels.columns, theme_ids, name):
+        _note(note)
 
 
 def _warn(message: str) -> None:

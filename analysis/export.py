@@ -25,6 +25,9 @@ import pyarrow.parquet as pq
 from analysis.languages import LANGUAGE_NAMES, language_label
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_QUOTED = re.compile("'*[" + re.escape("".join(FORMULA_PREFIXES)) + "]")
+"""Text that gets a leading ``'``: a formula prefix, after any quotes (so that a text that really begins with ``'=`` is
+told apart from a protected ``=``, and :func:`restore_formulas` gives every text back)."""
 RUN_PREFIX = "run_"
 DATA_SHEET = "data"
 RUN_SHEET = "run"
@@ -106,7 +109,8 @@ def neutralize_formulas(df: pd.DataFrame) -> pd.DataFrame:
     """Prefix a single quote to text that a spreadsheet would evaluate as a formula.
 
     String cells (and column names) starting with ``= + - @``, a tab or a carriage return get a
-    leading ``'`` (the OWASP advice against CSV injection). Numbers are left alone.
+    leading ``'`` (the OWASP advice against CSV injection), as do those starting with quotes and then one of these
+    (:func:`restore_formulas` reads them all back). Numbers are left alone.
 
     Returns:
         A new frame; the input is not modified.
@@ -117,6 +121,18 @@ def neutralize_formulas(df: pd.DataFrame) -> pd.DataFrame:
         if not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values)):
             result[column] = values.map(_neutralize, na_action="ignore")
     return result
+
+
+def restore_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """The text cells of a CSV download as they were before :func:`neutralize_formulas` (its leading ``'`` removed).
+
+    A cell starting with ``'`` is changed only when quotes and a formula prefix follow, as only
+    :func:`neutralize_formulas` writes it; ``'quoted`` stays as it is.
+
+    Returns:
+        A new frame; the input is not modified.
+    """
+    return df.map(lambda value: value[1:] if isinstance(value, str) and value.startswith("'") and _QUOTED.match(value[1:]) else value)
 
 
 def to_csv_bytes(df: pd.DataFrame, metadata: Mapping[str, object] | None = None) -> bytes:
@@ -246,7 +262,7 @@ def _lay_out(sheet: object, df: pd.DataFrame, readable: pd.DataFrame) -> None:
 
 
 def _neutralize(value: object) -> object:
-    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) else value
+    return f"'{value}" if isinstance(value, str) and _QUOTED.match(value) else value
 
 
 def _run_fields(metadata: Mapping[str, object]) -> dict[str, str]:

@@ -11,14 +11,22 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.corpus import CorpusError, decode_text, normalize_language_code, repeated_column
+from analysis.export import restore_formulas
+from analysis.text import PARAGRAPH_COLUMNS
 
 NOT_LABELLED = -1  # a blank theme cell: this paragraph is not labelled for that theme
+LABELS_COLUMNS = ("text", "language", "set", "doc_id", "paragraph_id", "event", "arguable", "note", "voice", "speaker")
+"""The columns of a labels file that are not theme ids: those of docs/labelling.md, the marks' ``paragraph_id`` and the
+evaluation set's ``voice`` and ``speaker``."""
+# A theme id names a column of the labels and marks files and of the paragraph tables, so it may not be one of their
+# other columns (tests/test_themes.py keeps this in step with the output and marks tables).
+RESERVED_THEME_IDS = frozenset({*PARAGRAPH_COLUMNS, *LABELS_COLUMNS, "themes"})
 
 EVALUATION_LABELS = Path(__file__).parent / "data" / "evaluation" / "labels.csv"
 """The bundled evaluation set (the seed paragraphs and the held-out test paragraphs; docs/labelling.md), shipped
@@ -30,7 +38,11 @@ class LabelsError(ValueError):
 
 
 def read_labels(data: bytes, name: str, theme_ids: Sequence[str], *, allow_empty: bool = False) -> pd.DataFrame:
-    """Parse a labels CSV; validate it against the theme ids (``allow_empty``: a file with no paragraph is fine).
+    """Parse a labels CSV; validate it against the theme ids (``allow_empty``, as for marks: a file with no paragraph, or
+    with no column for these themes, is fine).
+
+    The ``'`` a CSV download puts before a text that a spreadsheet would take for a formula is removed
+    (:func:`analysis.export.restore_formulas`).
 
     Raises:
         LabelsError: missing columns, values other than 0/1, or unknown languages.
@@ -43,6 +55,7 @@ def read_labels(data: bytes, name: str, theme_ids: Sequence[str], *, allow_empty
         labels = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise LabelsError(f"{name}: not a readable CSV ({error})") from error
+    labels = restore_formulas(labels)  # a CSV download's cells (the marks'), as they were
     try:
         header = [column.strip().lower() for column in next(csv.reader(io.StringIO(text)), [])]
     except csv.Error:  # pandas read it: its own column names are checked below
@@ -54,7 +67,7 @@ def read_labels(data: bytes, name: str, theme_ids: Sequence[str], *, allow_empty
     if missing:
         raise LabelsError(f"{name}: missing column(s) {missing}; found {list(labels.columns)}")
     themes = [theme_id for theme_id in theme_ids if theme_id in labels.columns]
-    if not themes:
+    if not themes and not allow_empty:
         raise LabelsError(f"{name}: no column for any theme id {list(theme_ids)}; add 0/1 columns named after the themes")
     for theme_id in themes:
         values = labels[theme_id].str.strip()
@@ -65,10 +78,14 @@ def read_labels(data: bytes, name: str, theme_ids: Sequence[str], *, allow_empty
             )
         labels[theme_id] = pd.array([NOT_LABELLED if value == "" else int(value) for value in values], dtype="int64")
     languages = labels["language"].map(normalize_language_code)
-    if languages.isna().any():
-        row = int(languages.isna().idxmax())
-        raise LabelsError(f"{name}: row {row + 2} has an unknown language {labels.loc[row, 'language']!r}; use fa or ar")
+    unusable = languages.isna() | ((languages == "") & (labels["text"].str.strip() != ""))
+    if unusable.any():
+        row = int(unusable.idxmax())
+        given = labels.loc[row, "language"]
+        raise LabelsError(f"{name}: row {row + 2} has {f'an unknown language {given!r}' if given.strip() else 'no language'}; use fa or ar")
     labels["language"] = languages
+    if shared := _shared_paragraph_id(labels, name):
+        raise LabelsError(shared)
     if "set" not in labels.columns:
         labels["set"] = "labels"
     if "event" in labels.columns:
@@ -79,6 +96,44 @@ def read_labels(data: bytes, name: str, theme_ids: Sequence[str], *, allow_empty
     if (labels.empty or (labels[themes] == NOT_LABELLED).all(axis=None)) and not allow_empty:
         raise LabelsError(f"{name}: no labelled paragraph (every theme cell is blank)" if len(labels) else f"{name}: no labelled paragraph")
     return labels
+
+
+def not_theme_columns(columns: Iterable[str], theme_ids: Sequence[str]) -> list[str]:
+    """The columns of a labels table that are neither theme ids nor known columns (:data:`RESERVED_THEME_IDS`): a misspelt
+    theme, a theme not loaded now, anything else."""
+    return [column for column in columns if column not in theme_ids and column not in RESERVED_THEME_IDS]
+
+
+def not_theme_ids(columns: Sequence[str], theme_ids: Sequence[str]) -> str:
+    """Say that some columns are not theme ids: "column 'x' is not a theme id (themes: a, b)"."""
+    named = ", ".join(repr(column) for column in columns)
+    verb = "is not a theme id" if len(columns) == 1 else "are not theme ids"
+    return f"{'column' if len(columns) == 1 else 'columns'} {named} {verb} (themes: {', '.join(theme_ids)})"
+
+
+def ignored_columns_note(columns: Iterable[str], theme_ids: Sequence[str], name: str) -> str:
+    """One line on the columns of a labels file that are read for nothing (:func:`not_theme_columns`); "" when none is."""
+    ignored = not_theme_columns(columns, theme_ids)
+    return f"{name}: {not_theme_ids(ignored, theme_ids)}: ignored" if ignored else ""
+
+
+def _shared_paragraph_id(labels: pd.DataFrame, name: str) -> str | None:
+    """The refusal of a ``paragraph_id`` given to two different paragraphs (texts), naming their rows; None when none is.
+
+    One paragraph's rows are merged (a mark made twice), so two paragraphs under one id would lose one.
+    """
+    if "paragraph_id" not in labels.columns:
+        return None
+    rows = labels.assign(paragraph_id=labels["paragraph_id"].str.strip(), text=labels["text"].str.strip())
+    rows = rows[rows["paragraph_id"] != ""].drop_duplicates(["paragraph_id", "text"])
+    repeated = rows[rows["paragraph_id"].duplicated(keep=False)]
+    if repeated.empty:
+        return None
+    paragraph_id = repeated["paragraph_id"].iloc[0]
+    first, second = repeated.index[repeated["paragraph_id"] == paragraph_id][:2]
+    return (
+        f"{name}: rows {first + 2} and {second + 2} give the paragraph_id {paragraph_id!r} to two different paragraphs; give each its own"
+    )
 
 
 def load_labels(path: str | Path, theme_ids: Sequence[str]) -> pd.DataFrame:

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.config import framing_home
-from analysis.labels import NOT_LABELLED, LabelsError, read_labels
+from analysis.export import to_csv_bytes
+from analysis.labels import NOT_LABELLED, LabelsError, not_theme_columns, not_theme_ids, read_labels
 from analysis.themes import LabelledParagraphs, ThemeSet
 from analysis.wording import counted
 
@@ -94,16 +95,24 @@ def mark_of(marks: pd.DataFrame, paragraph_id: str, theme_id: str) -> str | None
 
 
 def marks_to_csv(marks: pd.DataFrame) -> bytes:
-    """The marks as a labels CSV (UTF-8 with BOM, blank for "not marked")."""
+    """The marks as a labels CSV (UTF-8 with BOM, blank for "not marked"), as every CSV download: a text a spreadsheet
+    would take for a formula gets a leading ``'``, which reading it (:func:`analysis.labels.read_labels`) removes."""
     table = marks.copy()
     for column in table.columns:
         if column not in [*_BASE_COLUMNS, "arguable", "note"]:
-            table[column] = ["" if value == NOT_LABELLED else str(int(value)) for value in table[column]]
-    return table.to_csv(index=False).encode("utf-8-sig")
+            table[column] = [_mark_cell(value) for value in table[column]]
+    return to_csv_bytes(table)
+
+
+def _mark_cell(value: int | str) -> str:
+    """A theme's cell as written: blank for "not marked", 0 or 1; a column of other text (see :func:`read_marks`) as it is."""
+    if isinstance(value, str):
+        return value
+    return "" if value == NOT_LABELLED else str(int(value))
 
 
 def read_marks(data: bytes, name: str, theme_ids: Sequence[str]) -> pd.DataFrame:
-    """Read marks (any labels CSV) into a marks table; rows without a ``paragraph_id`` get one from their text.
+    """Read marks (any labels CSV) into a marks table; rows without a ``paragraph_id`` get one from their article and text.
 
     Raises:
         LabelsError: the file is not a usable labels file.
@@ -120,13 +129,37 @@ def read_marks(data: bytes, name: str, theme_ids: Sequence[str]) -> pd.DataFrame
         else:
             marks[column] = ""
     if "paragraph_id" not in labels.columns:
-        marks["paragraph_id"] = [f"{doc}:{text[:40]}" for doc, text in zip(marks["doc_id"], marks["text"], strict=True)]
+        marks["paragraph_id"] = [f"{doc}:{text.strip()}" for doc, text in zip(marks["doc_id"], marks["text"], strict=True)]
+    others = not_theme_columns(labels.columns, theme_ids)
+    for column in others:  # marks for themes not loaded now (the researcher's work): kept, saved again, not learnt from
+        marks[column] = _kept_column(labels[column])
     themes = [theme_id for theme_id in theme_ids if theme_id in marks.columns]
-    marks = marks.drop_duplicates(["paragraph_id", *themes])  # the same marks twice are one paragraph's marks
+    marks = marks.drop_duplicates(["paragraph_id", *themes, *others])  # the same marks twice are one paragraph's marks
     repeated = marks["paragraph_id"][marks["paragraph_id"].duplicated()]
     if not repeated.empty:
         raise LabelsError(f"{name}: paragraph {repeated.iloc[0]!r} is marked twice, differently; keep one of its rows")
     return marks.reset_index(drop=True)
+
+
+def _kept_column(values: pd.Series) -> pd.Series:
+    """A column of a marks file that names no theme loaded now: marks (0, 1, blank: not marked) when it holds only these,
+    else its text as it is."""
+    cells = values.str.strip()
+    if cells.isin(["0", "1", ""]).all():
+        return pd.Series([NOT_LABELLED if cell == "" else int(cell) for cell in cells], index=values.index, dtype="int64")
+    return values
+
+
+def other_columns_note(marks: pd.DataFrame, theme_ids: Sequence[str]) -> str:
+    """One line on the marks' columns that name no theme loaded now (another themes file's, a misspelt one): kept in the
+    marks file, not learnt from, with how many marks they hold; "" when there is none."""
+    others = not_theme_columns(marks.columns, theme_ids)
+    if not others:
+        return ""
+    held = int(marks[others].isin([0, 1]).to_numpy().sum())  # a column of text holds no mark
+    return f"Your marks: {not_theme_ids(others, theme_ids)}: kept in your marks file, not learnt from" + (
+        f"; {counted(held, 'mark')} {'is' if held == 1 else 'are'} for themes not loaded now." if held else "."
+    )
 
 
 def load_marks(path: Path, theme_ids: Sequence[str], *, required: bool = False) -> pd.DataFrame:

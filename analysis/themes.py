@@ -26,7 +26,7 @@ import math
 import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,21 +35,19 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
-from analysis.labels import NOT_LABELLED, LabelsError, load_labels
-from analysis.text import PARAGRAPH_COLUMNS, matching_form, normalize
+from analysis.labels import NOT_LABELLED, RESERVED_THEME_IDS, LabelsError, load_labels
+from analysis.text import matching_form, normalize
 
 DATA_FOLDER = Path(__file__).parent / "data"
 DEFAULT_THEMES_PATH = DATA_FOLDER / "themes.toml"
 BUNDLED_LABELLED = "labelled_paragraphs.csv"
 THEME_ID = re.compile(r"^[a-z0-9_]+$")
-# A theme id names a column of the labels and marks files and of the paragraph tables, so it may not be one of their
-# other columns (tests/test_themes.py keeps this in step with the output and marks tables).
-RESERVED_THEME_IDS = frozenset({*PARAGRAPH_COLUMNS, "themes", "voice", "speaker", "event", "set"})
 ANCHOR_LANGUAGES = ("fa", "ar", "en")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟؛…])\s+|(?<=[.!?؟؛…][»\"”'])\s+")
 _MIN_SENTENCE_WORDS = 4
 _ARABIC_CLITICS = "(?:[وف]?[بلكس]?(?:ال|لل)?)"
 EmbedFunction = Callable[[Sequence[str]], np.ndarray]
+_MATCHES_EVERYTHING = " (tatweel, diacritics and invisible marks are removed), so it would match every paragraph; remove it"
 
 
 class ThemeError(ValueError):
@@ -113,6 +111,14 @@ class ScoringSettings:
     event_balance: float = 0.0
     mask_event_words: bool = False
     marks_weight: float = 3.0
+
+
+THEME_KEYS = tuple(entry.name for entry in fields(Theme))
+"""The keys of a ``[[theme]]`` table (its sentence lists map languages, any, to sentences)."""
+SCORING_KEYS = tuple(entry.name for entry in fields(ScoringSettings))
+"""The keys of the ``[scoring]`` table."""
+FILE_KEYS = ("version", "scoring", "background", "denials", "theme")
+"""The top-level keys and tables of a themes file (``[background]`` and ``[denials]`` map languages, any, to sentences)."""
 
 
 @dataclass(frozen=True)
@@ -285,14 +291,17 @@ def parse_themes(text: str, source: str = "themes") -> ThemeSet:
     raw_themes = data.get("theme")
     if not isinstance(raw_themes, list) or not raw_themes:
         raise ThemeError(f"{source}: no [[theme]] tables; a themes file needs at least one theme")
+    _refuse_unknown_keys(data, FILE_KEYS, source)
     themes = tuple(_parse_theme(raw, f"{source}: theme #{number}") for number, raw in enumerate(raw_themes, 1))
     ids = [theme.id for theme in themes]
     duplicates = sorted({theme_id for theme_id in ids if ids.count(theme_id) > 1})
     if duplicates:
         raise ThemeError(f"{source}: duplicate theme ids {duplicates}")
+    _refuse_shared_labels(themes, source)
     scoring = data.get("scoring", {})
     if not isinstance(scoring, dict):
         raise ThemeError(f"{source}: [scoring] must be a table")
+    _refuse_unknown_keys(scoring, SCORING_KEYS, f"{source}: [scoring]")
     try:
         settings = ScoringSettings(
             c=float(scoring.get("c", ScoringSettings.c)),
@@ -319,6 +328,9 @@ def parse_themes(text: str, source: str = "themes") -> ThemeSet:
         raise ThemeError(f"{source}: [scoring] units must be one of {list(UNITS)}, not {settings.units!r}")
     background = _language_lists(data.get("background", {}), f"{source}: [background]")
     denials = _language_lists(data.get("denials", {}), f"{source}: [denials]")
+    if empty := _empty_once_normalised(denials):
+        language, marker = empty
+        raise ThemeError(f"{source}: [denials] marker {marker!r} ({language}) is empty once normalised{_MATCHES_EVERYTHING}")
     if len(themes) == 1 and not background and not themes[0].near_misses:
         raise ThemeError(
             f"{source}: a single theme needs sentences that do not carry it, to be told apart from them: "
@@ -592,6 +604,35 @@ def _labelled_path(reference: str, folder: Path | None, source: str) -> Path:
     raise ThemeError(f"{where}: no such file in {folder}")
 
 
+def _refuse_unknown_keys(table: Mapping[str, object], known: Sequence[str], where: str) -> None:
+    """Refuse a key that a table of the themes file does not have: a misspelt one (``treshold``) was ignored without a word.
+
+    Raises:
+        ThemeError: naming the first unknown key and the known ones.
+    """
+    unknown = [key for key in table if key not in known]
+    if unknown:
+        raise ThemeError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(known)})")
+
+
+def _refuse_shared_labels(themes: Sequence[Theme], source: str) -> None:
+    """Refuse two themes whose labels differ only in case or spacing: the page names themes by their labels.
+
+    Raises:
+        ThemeError: naming both themes and the label.
+    """
+    first: dict[str, tuple[int, Theme]] = {}
+    for number, theme in enumerate(themes, 1):
+        key = " ".join(theme.label.split()).casefold()
+        if key in first:
+            earlier_number, earlier = first[key]
+            raise ThemeError(
+                f"{source}: theme #{number} ({theme.id}) has the label {theme.label!r}, as theme #{earlier_number} ({earlier.id}) "
+                f"has {earlier.label!r}; the charts, tables and filters name themes by their labels, so give each its own"
+            )
+        first[key] = (number, theme)
+
+
 def _require_finite(value: float, where: str) -> None:
     if not math.isfinite(value):
         raise ThemeError(f"{where} must be a finite number, not {value}")
@@ -655,6 +696,7 @@ def _parse_theme(raw: object, where: str) -> Theme:
         raise ThemeError(f"{where}: id {theme_id!r} must be lowercase letters, digits or _ (e.g. 'limited_mission')")
     if theme_id in RESERVED_THEME_IDS:
         raise ThemeError(f"{where}: id {theme_id!r} is the name of a column of the paragraph and labels tables; choose another")
+    _refuse_unknown_keys(raw, THEME_KEYS, f"{where} ({theme_id})")
     try:
         threshold = float(raw.get("threshold", 0.0))
     except (TypeError, ValueError) as error:
@@ -680,7 +722,16 @@ def _parse_theme(raw: object, where: str) -> Theme:
     )
     if not theme.anchors():
         raise ThemeError(f"{where} ({theme_id}): give at least one description or example sentence")
+    if empty := _empty_once_normalised(theme.cues):
+        language, cue = empty
+        raise ThemeError(f"{where}: cue {cue!r} of theme {theme_id} ({language}) is empty once normalised{_MATCHES_EVERYTHING}")
     return theme
+
+
+def _empty_once_normalised(words: Mapping[str, tuple[str, ...]]) -> tuple[str, str] | None:
+    """The first ``(language, word)`` of some cues or denial markers that normalising leaves empty (a tatweel, a lone
+    diacritic, ZWNJ, a direction mark): searched for, it would be found in every paragraph. None when there is none."""
+    return next(((language, word) for language, listed in words.items() for word in listed if not match_form(word, language).strip()), None)
 
 
 def _language_lists(raw: object, where: str) -> dict[str, tuple[str, ...]]:

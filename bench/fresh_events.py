@@ -20,7 +20,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis.cli import EVENT_FOLDS, effective_folds  # noqa: E402
+from analysis.cli import EVENT_FOLDS, EVENTS, effective_folds  # noqa: E402
 from analysis.embed import make_embedder  # noqa: E402
 from analysis.evaluate import score_labels  # noqa: E402
 from analysis.fresh_events import LANGUAGES, RESULTS_PATH, judged_sets  # noqa: E402
@@ -55,7 +55,7 @@ def measure(paths: list[Path] = FRESH_SETS) -> dict[str, Any]:
             labels,
             themes,
             embedder.embed,
-            effective_folds(EVENT_FOLDS, labels["event"].nunique()),
+            effective_folds(EVENT_FOLDS, labels["event"].nunique(), EVENTS),
             model_id=embedder.model_id,
             by="event",
             store=store,

@@ -39,6 +39,19 @@ def framing_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def marks_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh FRAMING_HOME for marks (no workspace yet) that shares the built model, the embedding cache and the stored scorers."""
+    from analysis.config import framing_home
+
+    real, home = framing_home(), tmp_path_factory.mktemp("home")
+    for name in ("models", "cache", "scorers"):
+        (real / name).mkdir(parents=True, exist_ok=True)
+        (home / name).symlink_to(real / name)
+    monkeypatch.setenv("FRAMING_HOME", str(home))
+    return home
+
+
+@pytest.fixture
 def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
     """File name -> data of every download button drawn (data may be a callable, built on click)."""
     captured: dict[str, object] = {}

@@ -535,20 +535,7 @@ def test_a_new_corpus_gets_its_own_date_range_and_keeps_undated_articles() -> No
     assert at.info[0].value == "Showing 2 of 4 articles: the date filter excludes 2."
 
 
-@pytest.fixture
-def workspace(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh FRAMING_HOME for marks that shares the built model, the embedding cache and the stored scorers."""
-    from analysis.config import framing_home
-
-    real, home = framing_home(), tmp_path_factory.mktemp("home")
-    for name in ("models", "cache", "scorers"):
-        (real / name).mkdir(parents=True, exist_ok=True)
-        (home / name).symlink_to(real / name)
-    monkeypatch.setenv("FRAMING_HOME", str(home))
-    return home
-
-
-def test_marking_saves_refits_says_what_changed_and_survives_a_new_session(workspace: Path) -> None:
+def test_marking_saves_refits_says_what_changed_and_survives_a_new_session(marks_home: Path) -> None:
     at = dashboard("Teach")
     assert "Teach the themes your event" in [header.value for header in at.subheader]
     assert len(at.segmented_control) >= 3
@@ -559,7 +546,7 @@ def test_marking_saves_refits_says_what_changed_and_survives_a_new_session(works
         control.set_value("no").run()
         assert not at.exception, [element.value for element in at.exception]
     assert len(set(marked_keys)) == 6
-    saved = list((workspace / "workspaces").glob("*/labels.csv"))
+    saved = list((marks_home / "workspaces").glob("*/labels.csv"))
     assert len(saved) == 1
     marks = pd.read_csv(saved[0], encoding="utf-8-sig", keep_default_na=False)
     assert len(marks) >= 1 and (marks[THEME_IDS] == 0).to_numpy().sum() == 6

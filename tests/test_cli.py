@@ -221,6 +221,25 @@ def test_analyze_learns_from_a_labels_file(tmp_path: Path) -> None:
     assert run("analyze", *common, "--labels", str(tmp_path / "none.csv"), "--out", str(tmp_path / "x")) == 2
 
 
+@pytest.mark.parametrize("command", ["evaluate", "analyze --labels", "report --accuracy"])
+def test_a_labels_column_named_after_no_theme_is_said_not_ignored_silently(
+    tmp_path: Path, themes: str, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    labels = tmp_path / "typo.csv"
+    rows = ["a,fa,نیروهای حافظ صلح به قزاقستان رسیدند.,1,1", "b,ar,استقالت الحكومة بعد الاحتجاجات.,0,0"]
+    labels.write_text("doc_id,language,text,terrorism,foreign_interferance\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    args = {
+        "evaluate": ["evaluate", str(labels), "--folds", "2"],
+        "analyze --labels": ["analyze", str(SEEDS), "--labels", str(labels), "--out", str(tmp_path / "out")],
+        "report --accuracy": ["report", str(SEEDS), "--accuracy", str(labels), "--out", str(tmp_path / "r.html")],
+    }[command]
+    assert run(*args, "--themes", themes) == 0
+    assert (
+        "typo.csv: column 'foreign_interferance' is not a theme id (themes: terrorism, foreign_interference, limited_mission): ignored\n"
+        in capsys.readouterr().err
+    )
+
+
 def test_analyze_writes_the_themes_by_date_table(tmp_path: Path, themes: str, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     assert run("analyze", str(SEEDS), "--themes", themes, "--out", str(out)) == 0

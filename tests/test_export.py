@@ -47,6 +47,13 @@ def test_neutralize_formulas_quotes_only_dangerous_text(frame: pd.DataFrame) -> 
     assert list(export.neutralize_formulas(pd.DataFrame({"=cmd": [1]})).columns) == ["'=cmd"]
 
 
+def test_restoring_neutralised_text_gives_every_text_back() -> None:
+    texts = ["=1+1", "-2 °C", "'quoted", "'=not a formula", "''@x", "'", "+", PERSIAN, ""]
+    neutral = export.neutralize_formulas(pd.DataFrame({"text": texts}))
+    assert neutral["text"].tolist()[:6] == ["'=1+1", "'-2 °C", "'quoted", "''=not a formula", "'''@x", "'"]
+    assert export.restore_formulas(neutral)["text"].tolist() == texts
+
+
 def test_csv_has_bom_text_intact_neutralised_and_no_run_columns(frame: pd.DataFrame) -> None:
     data = export.to_csv_bytes(frame, METADATA)
     assert data.startswith(b"\xef\xbb\xbf")

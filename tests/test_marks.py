@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis.embed import Embedder
+from analysis.export import FORMULA_PREFIXES
 from analysis.labels import NOT_LABELLED, LabelsError, read_labels
 from analysis.marks import (
     assignment_changes,
@@ -19,6 +21,7 @@ from analysis.marks import (
     mark_of,
     marks_path,
     marks_to_csv,
+    other_columns_note,
     read_marks,
     save_marks,
     set_mark,
@@ -70,6 +73,37 @@ def test_marks_are_a_labels_file_with_blank_cells_for_unmarked_themes(tmp_path: 
     reloaded = load_marks(path, IDS)
     pd.testing.assert_frame_equal(reloaded[marks.columns].astype(str), marks.astype(str))
     assert load_marks(tmp_path / "none.csv", IDS).empty
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("https://evil.example","x") سیب', "-2+3 سیب", "'quoted", "'=1+1", "@x"])
+def test_the_marks_file_neutralises_formulas_and_reads_back_as_marked(text: str) -> None:
+    paragraph = {"paragraph_id": "=d1:0", "doc_id": "=d1", "language": "fa", "text": text}
+    data = marks_to_csv(set_mark(empty_marks(IDS), paragraph, "alpha", "yes"))
+    cells = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False).to_numpy().ravel().tolist()
+    assert not [cell for cell in cells if cell.startswith(FORMULA_PREFIXES)], cells
+    again = read_marks(data, "labels.csv", IDS)
+    assert again.loc[0, ["paragraph_id", "doc_id", "text"]].tolist() == ["=d1:0", "=d1", text]
+    assert marks_to_csv(again) == data
+
+
+def test_marks_for_themes_not_loaded_are_kept_saved_again_and_counted(tmp_path: Path) -> None:
+    data = "paragraph_id,doc_id,language,text,alpha,economic,comment\np1,d1,fa,سیب,1,1,hello\np2,d1,fa,گلابی,,0,\n"
+    marks = read_marks(data.encode(), "m.csv", IDS)
+    assert other_columns_note(marks, IDS) == (
+        "Your marks: columns 'economic', 'comment' are not theme ids (themes: alpha, beta): kept in your marks file, not learnt "
+        "from; 2 marks are for themes not loaded now."
+    )
+    marks = set_mark(marks, OTHER, "beta", "yes")  # a mark made on the themes loaded now
+    path = marks_path("corpus123", home=tmp_path)
+    save_marks(marks, path)
+    saved = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert saved[["paragraph_id", "economic", "comment"]].to_numpy().tolist() == [["p1", "1", "hello"], ["p2", "0", ""], ["d2:3", "", ""]]
+    assert load_marks(path, [*IDS, "economic"])["economic"].tolist() == [1, 0, NOT_LABELLED]  # the other themes loaded again
+    taught = with_marks(parse_themes(SMALL), marks)
+    assert taught.marks is not None and set(taught.marks.labels) == set(IDS)
+    assert other_columns_note(empty_marks(IDS), IDS) == ""
+    path.write_text("paragraph_id,doc_id,language,text,economic\np1,d1,fa,سیب,1\n", encoding="utf-8")  # only other themes
+    assert load_marks(path, IDS)[["paragraph_id", "alpha", "economic"]].to_numpy().tolist() == [["p1", NOT_LABELLED, 1]]
 
 
 def test_a_theme_learns_from_the_marks_made_for_it(fake_embedder: Embedder) -> None:
@@ -149,3 +183,19 @@ def test_a_paragraph_marked_twice_is_one_paragraph_or_refused() -> None:
     assert len(read_marks(same.encode(), "same.csv", IDS)) == 1
     with pytest.raises(LabelsError, match="paragraph 'p1' is marked twice, differently"):
         read_marks((header + "p1,d1,fa,سیب,1\np1,d1,fa,سیب,0\n").encode(), "both.csv", IDS)
+    with pytest.raises(
+        LabelsError, match=r"two.csv: rows 2 and 4 give the paragraph_id 'p1' to two different paragraphs; give each its own"
+    ):
+        read_marks((header + "p1,d1,fa,سیب,1\np2,d1,fa,گلابی,1\np1,d2,ar,تفاحة,1\n").encode(), "two.csv", IDS)
+    without_ids = "doc_id,language,text,alpha\n" + "".join(
+        f"d1,fa,به گزارش خبرگزاری تسنیم از آلماتی، نیروهای پیمان امنیت جمعی {verb},1\n" for verb in ("آمدند", "رفتند")
+    )
+    assert len(read_marks(without_ids.encode(), "same_start.csv", IDS)) == 2  # two paragraphs opening alike stay two
+
+
+def test_a_marks_row_without_a_language_is_refused_like_an_unknown_one() -> None:
+    with pytest.raises(LabelsError, match=r"blank.csv: row 3 has no language; use fa or ar"):
+        read_marks("text,language,alpha\nسیب,fa,1\nسیب دوم, ,1\n".encode(), "blank.csv", IDS)
+    with pytest.raises(LabelsError, match=r"xx.csv: row 2 has an unknown language 'xx'; use fa or ar"):
+        read_marks("text,language,alpha\nسیب,xx,1\n".encode(), "xx.csv", IDS)
+    assert len(read_labels(b"text,language,alpha\nx,fa,1\n,,\n", "x.csv", IDS)) == 1  # an empty row needs no language

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -52,7 +53,25 @@ def test_round_trip_through_toml() -> None:
         ("version = 1", "no \\[\\[theme\\]\\] tables"),
         ('[[theme]]\nid = "Bad Id"\nexamples.en = ["x"]', "lowercase letters"),
         ('[[theme]]\nid = "a"\nexamples.en = ["x"]\n[[theme]]\nid = "a"\nexamples.en = ["y"]', "duplicate theme ids"),
+        (
+            '[[theme]]\nid = "a"\nlabel = "Terror"\nexamples.en = ["x"]\n[[theme]]\nid = "b"\nlabel = " terror "\nexamples.en = ["y"]',
+            r"theme #2 \(b\) has the label ' terror ', as theme #1 \(a\) has 'Terror'; .* give each its own",
+        ),
+        (
+            '[[theme]]\nid = "a_b"\nexamples.en = ["x"]\n[[theme]]\nid = "c"\nlabel = "A  B"\nexamples.en = ["y"]',
+            "as theme #1 \\(a_b\\) has 'A b'",
+        ),
         ('[[theme]]\nid = "a"', "at least one description or example"),
+        (
+            '[[theme]]\nid = "a"\ntreshold = -0.28\nexamples.en = ["x"]',
+            r"themes: theme #1 \(a\): unknown key 'treshold' \(known: id, label, threshold, descriptions, examples, cues, near_misses, ",
+        ),
+        ('[[theme]]\nid = "a"\nexample.en = ["x"]\nexamples.en = ["y"]', r"theme #1 \(a\): unknown key 'example' \(known: "),
+        (
+            '[[theme]]\nid = "a"\nexamples.en = ["x"]\n[scoring]\ncue_wieght = 1.0',
+            r"\[scoring\]: unknown key 'cue_wieght' \(known: c, cue_weight, ",
+        ),
+        ('backgrond.en = ["x"]\n[[theme]]\nid = "a"\nexamples.en = ["x"]', r"themes: unknown key 'backgrond' \(known: version, scoring, "),
         ('[[theme]]\nid = "a"\nthreshold = "high"\nexamples.en = ["x"]', "threshold must be a number"),
         ('[[theme]]\nid = "a"\nexamples.en = [1, 2]', "must be a list of strings"),
         ('[[theme]]\nid = "a"\nexamples.en = ["x"]\nnear_misses.en = "y"\n[scoring]\nc = 0', "c must be greater than 0"),
@@ -102,6 +121,10 @@ def test_add_and_replace_theme_validate_like_a_themes_file() -> None:
         replace_theme(themes, replace(themes.themes[1], descriptions={}))
     with pytest.raises(ThemeError, match="no theme with id 'gamma'"):
         replace_theme(themes, gamma)
+    with pytest.raises(ThemeError, match="theme #2 \\(beta\\) has the label 'ALPHA', as theme #1 \\(alpha\\) has 'Alpha'"):
+        replace_theme(themes, replace(themes.themes[1], label="ALPHA"))
+    with pytest.raises(ThemeError, match="as theme #1 \\(alpha\\) has 'Alpha'"):
+        add_theme(themes, replace(gamma, label="alpha"))
 
 
 def test_denials_and_weights_round_trip_through_toml() -> None:
@@ -200,22 +223,38 @@ def test_every_number_must_be_finite_and_settings_in_range(change: tuple[str, st
         parse_themes(SMALL.replace(*change))
 
 
+@pytest.mark.parametrize("cue", ["ـ", "\u064e", "\u200c", "\u200f", " \u200c\u0640 "])
+def test_a_cue_or_denial_marker_empty_once_normalised_is_refused(cue: str) -> None:
+    """Tatweel, a lone diacritic, ZWNJ, RLM: a cue of none of them alone would match every paragraph."""
+    written = re.escape(repr(cue.strip()))
+    with pytest.raises(ThemeError, match=f"theme #1: cue {written} of theme alpha \\(fa\\) is empty once normalised"):
+        parse_themes(SMALL.replace('cues.fa = ["تروریست"]', f'cues.fa = ["تروریست", "{cue}"]'))
+    with pytest.raises(ThemeError, match=rf"\[denials\] marker {written} \(ar\) is empty once normalised"):
+        parse_themes(SMALL + DENIALS.replace('ar = ["نفى"]', f'ar = ["نفى", "{cue}"]'))
+    assert cue_hits("ـتروریست", "fa", parse_themes(SMALL).themes[0]) == ["تروریست"]  # a cue with a tatweel is fine
+
+
 def test_a_themes_file_saved_with_a_byte_order_mark_reads(tmp_path: Path) -> None:
     path = tmp_path / "bom.toml"
     path.write_bytes(codecs.BOM_UTF8 + DEFAULT_THEMES_PATH.read_bytes())
     assert load_themes(path).ids == load_themes().ids
 
 
-@pytest.mark.parametrize("theme_id", ["text", "language", "doc_id", "kept", "event"])
+@pytest.mark.parametrize("theme_id", ["text", "language", "doc_id", "kept", "event", "arguable", "note", "paragraph_id"])
 def test_a_theme_id_may_not_be_a_column_name(theme_id: str) -> None:
     with pytest.raises(ThemeError, match=f"id '{theme_id}' is the name of a column"):
         parse_themes(SMALL.replace('id = "alpha"', f'id = "{theme_id}"', 1))
+    with pytest.raises(ThemeError, match=f"id '{theme_id}' is the name of a column"):  # the dashboard's "Add a theme" form
+        add_theme(parse_themes(SMALL), Theme(theme_id, "New", 0.0, examples={"en": ("a new sentence",)}))
 
 
 def test_the_reserved_ids_cover_every_column_of_the_tables() -> None:
-    from analysis.marks import _BASE_COLUMNS
+    from analysis.labels import EVALUATION_LABELS, RESERVED_THEME_IDS
+    from analysis.marks import empty_marks
     from analysis.pipeline import OUTPUT_COLUMNS
     from analysis.text import PARAGRAPH_COLUMNS
-    from analysis.themes import RESERVED_THEME_IDS
 
-    assert {*OUTPUT_COLUMNS, *PARAGRAPH_COLUMNS, *_BASE_COLUMNS, "event", "set"} <= RESERVED_THEME_IDS
+    labels_header = EVALUATION_LABELS.read_text(encoding="utf-8-sig").partition("\n")[0].split(",")
+    marks_header = list(empty_marks(["alpha"]).columns)
+    themes = load_themes().ids
+    assert {*OUTPUT_COLUMNS, *PARAGRAPH_COLUMNS, *marks_header, *labels_header} - {"alpha", *themes} <= RESERVED_THEME_IDS

@@ -8,7 +8,7 @@ import streamlit as st
 
 from analysis.evaluate import HELD_OUT_SET, evaluate, score_labels, trust_summary
 from analysis.fresh_events import fresh_summary
-from analysis.labels import NOT_LABELLED, read_labels
+from analysis.labels import NOT_LABELLED, ignored_columns_note, read_labels
 from analysis.marks import marks_to_csv, read_marks, with_marks
 from analysis.relearn import RESULTS_PATH as RELEARN_RESULTS
 from analysis.relearn import relearn_summary
@@ -70,6 +70,8 @@ def accuracy_view(run: Run) -> None:
         st.info(f"No bundled labels at {BUNDLED_LABELS.relative_to(ROOT)}; upload a labelled CSV to evaluate the themes.")
         return
     labels, scores = labelled_scores(data, name, st.session_state["themes_toml"])
+    if note := ignored_columns_note(labels.columns, run.themes.ids, name):
+        st.warning(note, icon=":material/view_column:")
     evaluation = evaluate(labels, scores, run.themes.thresholds())
     st.info(trust_summary(evaluation), icon=":material/fact_check:")
     sets = list(dict.fromkeys(evaluation.metrics["part"]))

@@ -8,7 +8,17 @@ import streamlit as st
 
 from analysis.html import paragraph_card
 from analysis.labels import NOT_LABELLED, LabelsError
-from analysis.marks import MARKS, mark_of, marks_path, marks_to_csv, read_marks, save_marks, set_mark, uncertain_queue
+from analysis.marks import (
+    MARKS,
+    mark_of,
+    marks_path,
+    marks_to_csv,
+    other_columns_note,
+    read_marks,
+    save_marks,
+    set_mark,
+    uncertain_queue,
+)
 from analysis.wording import counted
 from views.common import Run
 
@@ -70,6 +80,8 @@ def teach_view(run: Run) -> None:
     upload_column.file_uploader(
         "Load marks (a labels CSV)", type=["csv"], key="marks_file", on_change=load_uploaded_marks, args=(run.corpus_key, run.themes.ids)
     )
+    if note := other_columns_note(run.marks, run.themes.ids):
+        st.warning(note, icon=":material/bookmark:")
     queue = uncertain_queue(run.selected, run.selection.theme_ids, run.themes.thresholds(), run.marks, size=12)
     if queue.empty:
         st.info("Nothing left to mark in this selection.")

@@ -19,7 +19,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analysis.config import framing_home
+from analysis.export import FORMULA_PREFIXES
 from analysis.html import CELL
+from analysis.marks import read_marks
 from analysis.themes import load_themes, themes_to_toml
 from tests.helpers import ROOT
 
@@ -57,6 +60,12 @@ def csv_rows(*rows: dict[str, str]) -> bytes:
     return pd.DataFrame(rows).to_csv(index=False).encode()
 
 
+OTHER_THEMES_MARKS = csv_rows(  # three marks for 'economic', a theme of another themes file
+    *(
+        {"paragraph_id": f"p{number}", "doc_id": "d1", "language": "fa", "text": f"{PERSIAN} {number}", "terrorism": t, "economic": e}
+        for number, (t, e) in enumerate([("1", "1"), ("", "1"), ("0", "0")])
+    )
+)
 HOSTILE_CORPUS = csv_rows(
     {
         "id": "h1",
@@ -89,34 +98,54 @@ def go_to(view: str) -> Callable[[AppTest], None]:
     return act
 
 
+def run_steps(at: AppTest, steps: tuple[Callable[[AppTest], None], ...]) -> None:
+    """Run the page, then take a step, for each step."""
+    for step in steps:
+        at.run()
+        step(at)
+
+
 def upload_corpus(name: str, data: bytes, *then: Callable[[AppTest], None]) -> Callable[[AppTest], None]:
     """Upload one corpus file, then run each further step."""
 
     def act(at: AppTest) -> None:
         at.file_uploader(key="corpus_files").set_value([(name, data, "application/octet-stream")])
-        for step in then:
-            at.run()
-            step(at)
+        run_steps(at, then)
 
     return act
 
 
-def upload_in_tab(view: str, key: str, name: str, mime: str) -> Callable[[bytes], Callable[[AppTest], None]]:
-    """A step that opens a tab and uploads a file (``name``) into its uploader (``key``)."""
+def upload_in_tab(view: str, key: str, name: str, mime: str) -> Callable[..., Callable[[AppTest], None]]:
+    """A step that opens a tab and uploads a file (``name``) into its uploader (``key``), then runs each further step."""
 
-    def upload(data: bytes) -> Callable[[AppTest], None]:
+    def upload(data: bytes, *then: Callable[[AppTest], None]) -> Callable[[AppTest], None]:
         def act(at: AppTest) -> None:
             at.session_state["view"] = view
             at.run()
             at.file_uploader(key=key).set_value((name, data, mime))
+            run_steps(at, then)
 
         return act
 
     return upload
 
 
+def theme_form(button: str, typed: dict[str, str]) -> Callable[[AppTest], None]:
+    """Open the Themes tab, type into a form's boxes (by key), then press its button."""
+
+    def act(at: AppTest) -> None:
+        at.session_state["view"] = "Themes"
+        at.run()
+        for key, text in typed.items():
+            next(box for box in [*at.text_input, *at.text_area] if box.key == key).input(text)
+        at.button(key=button).click()
+
+    return act
+
+
 upload_themes = upload_in_tab("Themes", "themes_file", "mine.toml", "application/toml")  # load a themes file
 upload_labels = upload_in_tab("Accuracy", "labels_file", "mine.csv", "text/csv")  # evaluate with a labels file
+upload_marks = upload_in_tab("Teach", "marks_file", "marks.csv", "text/csv")  # load marks
 upload_actors = upload_in_tab("Voices", "actors_file", "actors.toml", "application/toml")  # load an actors file
 
 
@@ -129,8 +158,31 @@ def move_a_threshold_then_upload(at: AppTest) -> None:
     at.file_uploader(key="corpus_files").set_value([("t.csv", csv_rows({"text": PERSIAN, "language": "fa"}), "text/csv")])
 
 
+def mark_the_first(mark: str) -> Callable[[AppTest], None]:
+    """Mark the first paragraph the Teach tab offers."""
+
+    def act(at: AppTest) -> None:
+        at.segmented_control[0].set_value(mark)
+
+    return act
+
+
 def thresholds_kept(at: AppTest, _: Downloads) -> None:
     assert {slider.key: slider.value for slider in at.slider} == at.session_state["moved_thresholds"]
+
+
+def no_marks_taken(at: AppTest, downloads: Downloads) -> None:
+    marks = pd.read_csv(io.BytesIO(download(downloads, "labels.csv")), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert marks.empty and at.session_state["view"] == "Teach"
+
+
+def other_themes_marks_kept(at: AppTest, downloads: Downloads) -> None:
+    """The marks file, downloaded and saved in the workspace, still holds the 'economic' marks after a mark on a loaded theme."""
+    saved = list((framing_home() / "workspaces").glob("*/labels.csv"))
+    assert len(saved) == 1
+    for content in (download(downloads, "labels.csv"), saved[0].read_bytes()):
+        marks = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        assert sorted(marks["economic"]) == ["", "0", "1", "1"]
 
 
 def voices_still_drawn(at: AppTest, _: Downloads) -> None:
@@ -262,6 +314,13 @@ def dated_article_only(at: AppTest, _: Downloads) -> None:
 
 def repeat_numbered_like_a_reader(at: AppTest, _: Downloads) -> None:
     escaped(html_shown(at), f"<td {CELL}>¶ 3</td><td {CELL}>duplicate of ¶ 1</td>")
+
+
+def marks_neutralised_and_read_back(at: AppTest, downloads: Downloads) -> None:
+    content = download(downloads, "labels.csv")
+    formulas_neutralised_in_csv(content, columns=("doc_id", "paragraph_id", "text"))
+    marks = read_marks(content, "labels.csv", load_themes().ids)
+    assert len(marks) == 1 and marks.loc[0, "text"] in {f"=1+1 {PERSIAN}", f"-2+3 {PERSIAN} دوباره"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -474,6 +533,14 @@ CASES = [
         "every cell's text, as text, never a formula",
         lambda at, downloads: formulas_neutralised_in_xlsx(download(downloads, "paragraphs.xlsx")),
     ),
+    Case(
+        "formula-cells-in-the-marks-download",
+        "a paragraph starting with = or - marked, then the marks downloaded (labels.csv)",
+        upload_corpus("f.csv", FORMULA_CORPUS, go_to("Teach"), mark_the_first("yes")),
+        None,
+        "the text behind a leading ', read back as marked (the ' removed)",
+        marks_neutralised_and_read_back,
+    ),
     # Session 17's audit.
     Case(
         "thresholds-kept-on-a-new-corpus",
@@ -492,11 +559,62 @@ CASES = [
         themes_unchanged,
     ),
     Case(
+        "theme-id-arguable-in-the-form",
+        "the Add a theme form with the id 'arguable' (a column of the labels and marks files)",
+        theme_form(
+            "save_new_theme", {"add_id": "arguable", "add_label": "Arguable", "add_examples_en": "Protesters demanded lower prices."}
+        ),
+        "id 'arguable' is the name of a column of the paragraph and labels tables; choose another",
+        "the current themes, and every tab (the page used to stop at every run)",
+        themes_unchanged,
+    ),
+    Case(
+        "theme-label-of-another-theme",
+        "Limited mission renamed 'terrorism ', the label of another theme",
+        theme_form("save_limited_mission", {"edit_limited_mission_label": "terrorism "}),
+        "edited themes: theme #3 (limited_mission) has the label 'terrorism', as theme #1 (terrorism) has 'Terrorism'",
+        "the current themes (a filter matching labels used to drop one theme from every chart and table)",
+        themes_unchanged,
+    ),
+    Case(
         "labels-column-twice",
         "a labels file with the columns Terrorism and terrorism",
         upload_labels(f"text,language,Terrorism,terrorism\n{PERSIAN},fa,1,0\n".encode()),
         "the column 'terrorism' appears more than once; rename or remove one",
         "the dashboard, and a way back to the bundled labels",
+        labels_can_be_replaced,
+    ),
+    Case(
+        "marks-language-blank",
+        "a marks file whose row leaves the language blank",
+        upload_marks(f"text,language,terrorism\n{PERSIAN},,1\n".encode()),
+        "These marks cannot be used: marks.csv: row 2 has no language; use fa or ar",
+        "no mark from it (it was taken, with language '')",
+        no_marks_taken,
+    ),
+    Case(
+        "marks-one-id-two-paragraphs",
+        "a marks file giving one paragraph_id to two paragraphs, marked alike",
+        upload_marks(f"paragraph_id,doc_id,text,language,terrorism\np1,d1,{PERSIAN},fa,1\np1,d2,{ARABIC},ar,1\n".encode()),
+        "marks.csv: rows 2 and 3 give the paragraph_id 'p1' to two different paragraphs; give each its own",
+        "no mark from it (one paragraph was merged away)",
+        no_marks_taken,
+    ),
+    Case(
+        "marks-for-themes-not-loaded",
+        "marks with a column 'economic' (a theme not loaded now), then a mark on a loaded theme",
+        upload_marks(OTHER_THEMES_MARKS, mark_the_first("no")),
+        "Your marks: column 'economic' is not a theme id (themes: terrorism, foreign_interference, limited_mission): kept in your "
+        "marks file, not learnt from; 3 marks are for themes not loaded now.",
+        "the 'economic' marks, in the download and the saved file (the mark used to rewrite it without them)",
+        other_themes_marks_kept,
+    ),
+    Case(
+        "labels-column-no-theme-id",
+        "a labels file with a misspelt theme column",
+        upload_labels(f"text,language,terrorism,foreign_interferance\n{PERSIAN},fa,1,0\n{ARABIC},ar,0,1\n".encode()),
+        "mine.csv: column 'foreign_interferance' is not a theme id (themes: terrorism, foreign_interference, limited_mission): ignored",
+        "the dashboard, and the way back to the bundled labels",
         labels_can_be_replaced,
     ),
     Case(
@@ -523,10 +641,13 @@ CASES = [
 ]
 
 
-def formulas_neutralised_in_csv(content: bytes) -> None:
+def formulas_neutralised_in_csv(content: bytes, columns: tuple[str, ...] = ("outlet", "text")) -> None:
+    """No text cell of the CSV's ``columns`` would be read as a formula: the corpus's formulas have a leading '."""
     table = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig", keep_default_na=False, dtype=str)
-    assert set(table["outlet"]) == {'\'=HYPERLINK("https://evil.example","x")'}
-    assert sorted(table["text"]) == [f"'-2+3 {PERSIAN} دوباره", f"'=1+1 {PERSIAN}"]
+    assert not [cell for cell in table[list(columns)].to_numpy().ravel() if cell.startswith(FORMULA_PREFIXES)]
+    if "outlet" in columns:
+        assert set(table["outlet"]) == {'\'=HYPERLINK("https://evil.example","x")'}
+    assert set(table["text"]) <= {f"'-2+3 {PERSIAN} دوباره", f"'=1+1 {PERSIAN}"}
 
 
 def formulas_neutralised_in_xlsx(content: bytes) -> None:
@@ -537,6 +658,7 @@ def formulas_neutralised_in_xlsx(content: bytes) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+@pytest.mark.usefixtures("marks_home")  # each row starts with no marks, and leaves none behind
 def test_dashboard_case(case: Case, downloads: Downloads) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.run()

@@ -47,6 +47,7 @@ TWO_ARTICLES = "text,language,doc_id,terrorism,foreign_interference,limited_miss
         ("ستغادر القوات بعد انتهاء مهمتها المؤقتة.", "ar", "b", 0, 1),
     ]
 )
+ONE_EVENT = "".join(f"{line},{'event' if number == 0 else 'kz_2022'}\n" for number, line in enumerate(TWO_ARTICLES.splitlines()))
 
 
 class SlowEncoder(FakeEncoder):
@@ -212,9 +213,9 @@ def analyze(env: Env, *extra: str) -> list[str]:
     return ["analyze", str(SEEDS), "--themes", str(env.themes), "--out", str(env.out), *extra]
 
 
-def evaluate(env: Env, *extra: str) -> list[str]:
+def evaluate(env: Env, *extra: str, labels: str = TWO_ARTICLES) -> list[str]:
     path = env.tmp / "labels.csv"
-    path.write_text(TWO_ARTICLES, encoding="utf-8")
+    path.write_text(labels, encoding="utf-8")
     return ["evaluate", str(path), "--themes", str(env.themes), *extra]
 
 
@@ -496,6 +497,13 @@ FAULTS = [
     Fault("--folds 0", lambda env: evaluate(env, "--folds", "0"), 2, "--folds 0: cross-validation needs at least 2 folds", nothing_done),
     Fault("--folds 1", lambda env: evaluate(env, "--folds", "1"), 2, "at least 2 folds", nothing_done),
     Fault("--folds 50 with two articles", lambda env: evaluate(env, "--folds", "50"), 0, "2 folds used, not 50"),
+    Fault(
+        "--by event with labels of one event",
+        lambda env: evaluate(env, "--by", "event", labels=ONE_EVENT),
+        2,
+        "cross-validation needs at least 2 events; the labels hold 1",
+        nothing_done,
+    ),
     # 18. concurrent sessions load the model once per process
     Fault(
         "three analyses at once in one process, slow model load",
