@@ -560,7 +560,7 @@ def test_marking_saves_refits_says_what_changed_and_survives_a_new_session(marks
     assert accuracy.metric[0].label.startswith("Macro-F1")
 
 
-def test_a_theme_added_in_the_dashboard_can_be_marked_at_once(workspace: Path) -> None:
+def test_a_theme_added_in_the_dashboard_can_be_marked_at_once(marks_home: Path) -> None:
     at = dashboard("Themes")
     at.text_input(key="add_id").input("economic_grievances")
     at.text_input(key="add_label").input("Economic grievances")
@@ -572,7 +572,7 @@ def test_a_theme_added_in_the_dashboard_can_be_marked_at_once(workspace: Path) -
     control = next(control for control in at.segmented_control if control.key.startswith("mark_economic_grievances_"))
     control.set_value("yes").run()
     assert not at.exception, [element.value for element in at.exception]
-    saved = pd.read_csv(next((workspace / "workspaces").glob("*/labels.csv")), encoding="utf-8-sig", keep_default_na=False)
+    saved = pd.read_csv(next((marks_home / "workspaces").glob("*/labels.csv")), encoding="utf-8-sig", keep_default_na=False)
     assert saved["economic_grievances"].tolist() == [1]
 
 
