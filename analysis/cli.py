@@ -20,7 +20,7 @@ import pandas as pd
 from analysis import engines, language_memory
 from analysis.compare import theme_shares, theme_speakers, theme_voices, themes_by_date, timeline_period
 from analysis.config import framing_home
-from analysis.corpus import CorpusError, read_corpus
+from analysis.corpus import MANIFEST_NAME, CorpusError, read_corpus
 from analysis.embed import CACHE_FILE, DEFAULT_MODEL, Embedder, EmbeddingCache, ModelError, make_embedder
 from analysis.evaluate import cross_validate, evaluate, score_labels, seen_by_adapter
 from analysis.export import to_csv_bytes
@@ -358,9 +358,10 @@ def _other_inputs(args: argparse.Namespace) -> list[str | None]:
 
 
 def output_path(value: str, option: str, files: Sequence[str | None], corpus: Sequence[str] = (), *, folder: bool = False) -> Path:
-    """The output ``option`` names, refused when empty, when it is one of the input ``files`` or ``corpus`` paths, or
-    when it would land where a run on the corpus reads it as an article (folders are read one level deep; a
-    workspace is read as one)."""
+    """The output ``option`` names (a ``folder`` or a file), refused when empty, when it is an input (one of ``files`` or
+    of the ``corpus`` paths), or when it would land where a run on the corpus reads it as an article: in a corpus
+    folder (folders are read one level deep; a workspace is read as one), or, for a folder of tables, beside a corpus
+    file."""
     kind = "folder" if folder else "file"
     if not value.strip():
         raise OptionError(f"{option} is empty: give a {kind} name")
@@ -368,21 +369,27 @@ def output_path(value: str, option: str, files: Sequence[str | None], corpus: Se
     for given in (Path(path) for path in [*files, *corpus] if path):
         if given.is_file() and target == given.resolve():
             raise OptionError(f"{option} {out} is an input file: it would be overwritten; give another {kind}")
-    for given in map(Path, corpus):
+    for given in map(_read_as, corpus):
         source = given.resolve()
-        if folder and given.is_dir() and target == source:
+        if given.is_dir() and folder and target == source:
             raise OptionError(
                 f"{option} {out} is an input folder: its tables would be read as articles by the next run; give another folder"
             )
-        if folder and given.is_file() and target == source.parent:
-            raise OptionError(
-                f"{option} {out} holds the input {given}: its tables would be read as articles by a run on that folder; give another folder"
-            )
-        if not folder and given.is_dir() and not looks_like_workspace(given) and target.parent == source:
+        if given.is_dir() and not folder and target.parent == source and not looks_like_workspace(given):
             raise OptionError(
                 f"{option} {out} is in the input folder {given}: the next run on it would read the file as an article; write it elsewhere"
             )
+        if given.is_file() and folder and target == source.parent:
+            raise OptionError(
+                f"{option} {out} holds the input {given}: its tables would be read as articles by a run on that folder; give another folder"
+            )
     return out
+
+
+def _read_as(path: str) -> Path:
+    """What a corpus path is read as: a ``manifest.csv`` is read as its folder."""
+    given = Path(path)
+    return given.parent if given.name.lower() == MANIFEST_NAME and given.is_file() else given
 
 
 def writable_folder(path: Path, option: str) -> Path:

@@ -301,6 +301,7 @@ _NUMERIC_DATE = re.compile(r"^\W*(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})(?:$|[Tt\s
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON may escape half of a UTF-16 pair, which no text can hold
 _EXTRA_CELLS = "\x00extra"  # where csv.DictReader puts a row's cells beyond the header's
 _LATIN_ONLY = re.compile(r"^[\x00-\x7F\u00C0-\u024F]*$")
+_LINE_END = re.compile(r"\r\n|\r|\n")  # a JSONL file's line ends (not str.splitlines(): U+2028 may stand in a string)
 _TIME_OF_DAY = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
 
 
@@ -334,27 +335,30 @@ def day_first_order(values: Iterable[object]) -> bool | None:
     """Whether one file writes numeric dates (``06/01/2022``) day first.
 
     Decided by the file's unambiguous dates: a first number above 12 (``13/01/2022``) says day
-    first, a second number above 12 says month first. A date that is refused (``2/30/2022``, no
-    day) says nothing. ``None`` when none says, or when they disagree: the file's ambiguous dates
-    are then not guessed.
+    first, a second number above 12 says month first. A date that cannot be a day (``2/30/2022``,
+    ``13/45/2022``) says nothing. ``None`` when none says, or when they disagree: the file's
+    ambiguous dates are then not guessed.
     """
     orders = set()
     for value in values:
         match = _NUMERIC_DATE.match(_date_key(_clean_cell(value)))
         if match and len(match.group(3)) == 4:
-            first, second = int(match.group(1)), int(match.group(2))
-            if (first > 12) != (second > 12) and _reads_as_a_day(value):
+            first, second, year = (int(number) for number in match.groups())
+            if (first > 12) != (second > 12) and _can_be_a_day(year, *((second, first) if first > 12 else (first, second))):
                 orders.add(first > 12)
-    return orders.pop() if len(orders) == 1 else None
+                if len(orders) == 2:
+                    return None
+    return orders.pop() if orders else None
 
 
-def _reads_as_a_day(value: object) -> bool:
-    """Whether a date cell reads as one day, whichever the document's language (a Hijri year in Latin digits: in
-    both Hijri calendars)."""
+def _can_be_a_day(year: int, month: int, day: int) -> bool:
+    """Whether ``day`` of ``month`` can be a day of ``year``: in the Gregorian calendar (a year from 1600), or in either
+    Hijri calendar (an earlier year: months of up to 31 days), whatever the day of the run."""
+    if year < 1600:
+        return 1 <= month <= 12 and 1 <= day <= 31
     try:
-        for language in SUPPORTED_LANGUAGES:
-            normalize_date(value, language=language)
-    except DateError:
+        datetime.date(year, month, day)
+    except ValueError:
         return False
     return True
 
@@ -879,8 +883,8 @@ def _member_name(info: zipfile.ZipInfo, archive: str, problems: list[Problem]) -
             problems.append(
                 Problem(
                     f"{archive}:{member}",
-                    "a file name in a legacy code page (not UTF-8): read under this garbled name; zip the files with UTF-8 names "
-                    "(7-Zip does) to keep the real ones",
+                    "a file name in a legacy code page (not UTF-8), read as that code page (cp437) spells it; if it looks garbled, "
+                    "zip the files with UTF-8 names (7-Zip does) to keep the real ones",
                 )
             )
     return member.replace("\\", "/")
@@ -1203,8 +1207,11 @@ def _read_manifest(data: bytes, problems: list[Problem]) -> dict[str, dict[str, 
 def _list_unread_columns(
     rows: Sequence[tuple[int, Mapping[str, object]]], read: Sequence[str], name: str, problems: list[Problem], *, kind: str = "column"
 ) -> None:
-    """List each column of a table (a JSON key: ``kind="key"``) that is not read, naming those that are."""
+    """List each column of a table (a JSON key: ``kind="key"``) that is not read, naming those that are; an unnamed
+    column with nothing in it (a header's trailing comma) is not worth a line."""
     for column in dict.fromkeys(key for _, row in rows for key in row):
+        if column == "" and not any(_clean_cell(row.get(column)) for _, row in rows):
+            continue
         if column not in read:
             problems.append(
                 Problem(name, f"the {kind} {column!r} is not read (those read: {', '.join(read)}); rename it if it holds one of them")
@@ -1252,20 +1259,12 @@ def repeated_column(columns: Sequence[str], name: str, *, kind: str = "column") 
     return f"{name}: the {kind} {twice[0]!r} appears more than once; rename or remove one" if twice else ""
 
 
-class _RepeatedKeys(ValueError):
-    """A JSON object naming a key twice, in any case (``text`` and ``TEXT``); ``args[0]`` is its keys."""
+class _JsonObject(dict[str, object]):
+    """A JSON object that remembers its keys as written, each of them (JSON keeps the last of a key given twice)."""
 
-
-def _json_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    """A JSON object, its keys stripped and lowercased as a CSV header's.
-
-    Raises:
-        _RepeatedKeys: a key given twice, in any case (JSON would keep the last silently).
-    """
-    keys = [key.strip().lower() for key, _ in pairs]
-    if len(set(keys)) < len(keys):
-        raise _RepeatedKeys(keys)
-    return dict(zip(keys, (value for _, value in pairs), strict=True))
+    def __init__(self, pairs: list[tuple[str, object]]) -> None:
+        super().__init__(pairs)
+        self.keys_written = [key for key, _ in pairs]
 
 
 def _json_values(row: dict[str, object], where: str, problems: list[Problem]) -> dict[str, object] | None:
@@ -1287,26 +1286,29 @@ def _json_values(row: dict[str, object], where: str, problems: list[Problem]) ->
 def _jsonl_rows(text: str, name: str, problems: list[Problem]) -> list[tuple[int, dict[str, object]]]:
     """The objects of a JSONL file (keys stripped and lowercased) with their line numbers.
 
-    Lines end at ``\n`` (or ``\r\n``) only: JSON strings may hold U+2028, U+0085 and other breaks raw. Listed
-    and skipped: a line that is not a JSON object, one naming a key twice (``text`` and ``TEXT``), one whose text
-    is not a string (see :func:`_json_values`).
+    Lines end at ``\n``, ``\r\n`` or ``\r`` only: JSON strings may hold U+2028, U+0085 and other breaks raw (a raw
+    ``\r`` they may not). Listed and skipped: a line that is not a JSON object, one naming a key of its own twice
+    (``text`` and ``TEXT``; a nested object's keys are not read), one whose text is not a string (see
+    :func:`_json_values`).
     """
     rows = []
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(_LINE_END.split(text), start=1):
         if not line.strip():
             continue
         where = f"{name}:{number}"
         try:
-            value = json.loads(line, object_pairs_hook=_json_object)
+            value = json.loads(line, object_pairs_hook=_JsonObject)
         except json.JSONDecodeError as error:
             problems.append(Problem(where, f"invalid JSON ({error.msg}), skipped"))
             continue
-        except _RepeatedKeys as error:
-            problems.append(Problem(where, f"{repeated_column(error.args[0], where, kind='key').removeprefix(f'{where}: ')}; skipped"))
-            continue
-        if not isinstance(value, dict):
+        if not isinstance(value, _JsonObject):
             problems.append(Problem(where, "not a JSON object, skipped"))
             continue
+        keys = [key.strip().lower() for key in value.keys_written]  # as a CSV header's
+        if repeated := repeated_column(keys, where, kind="key"):
+            problems.append(Problem(where, f"{repeated.removeprefix(f'{where}: ')}; skipped"))
+            continue
+        value = dict(zip(keys, value.values(), strict=True))
         if any(isinstance(item, str) and _LONE_SURROGATE.search(item) for item in (*value, *value.values())):
             problems.append(Problem(where, "an escape for half a character (a lone surrogate such as \\ud800), replaced by \ufffd"))
             value = {

@@ -25,9 +25,11 @@ import pyarrow.parquet as pq
 from analysis.languages import LANGUAGE_NAMES, language_label
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA = re.compile("[" + re.escape("".join(FORMULA_PREFIXES)) + "]")
+"""Text that gets a leading ``'`` in an XLSX sheet: a formula prefix."""
 _QUOTED = re.compile("'*[" + re.escape("".join(FORMULA_PREFIXES)) + "]")
-"""Text that gets a leading ``'``: a formula prefix, after any quotes (so that a text that really begins with ``'=`` is
-told apart from a protected ``=``, and :func:`restore_formulas` gives every text back)."""
+"""Text that gets a leading ``'`` in a CSV file: a formula prefix, after any quotes (so that a text that really begins
+with ``'=`` is told apart from a protected ``=``, and :func:`restore_formulas` gives every text back)."""
 RUN_PREFIX = "run_"
 DATA_SHEET = "data"
 RUN_SHEET = "run"
@@ -105,21 +107,27 @@ def xlsx_capped_message(rows: int, limit: int | None = None) -> str:
     return f"XLSX holds only the first {limit:,} of the {rows:,} rows; the CSV and Parquet downloads have every row."
 
 
-def neutralize_formulas(df: pd.DataFrame) -> pd.DataFrame:
+def neutralize_formulas(df: pd.DataFrame, *, read_back: bool = True) -> pd.DataFrame:
     """Prefix a single quote to text that a spreadsheet would evaluate as a formula.
 
     String cells (and column names) starting with ``= + - @``, a tab or a carriage return get a
-    leading ``'`` (the OWASP advice against CSV injection), as do those starting with quotes and then one of these
-    (:func:`restore_formulas` reads them all back). Numbers are left alone.
+    leading ``'`` (the OWASP advice against CSV injection); with ``read_back`` (a CSV file, which a labels reader
+    may read again), so do those starting with quotes and then one of these, so that :func:`restore_formulas` gives
+    every text back. Numbers are left alone.
 
     Returns:
         A new frame; the input is not modified.
     """
-    result = df.rename(columns=lambda name: _neutralize(name) if isinstance(name, str) else name)
+    pattern = _QUOTED if read_back else _FORMULA
+
+    def neutralized(value: object) -> object:
+        return f"'{value}" if isinstance(value, str) and pattern.match(value) else value
+
+    result = df.rename(columns=lambda name: neutralized(name) if isinstance(name, str) else name)
     for column in result.columns:
         values = result[column]
         if not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values)):
-            result[column] = values.map(_neutralize, na_action="ignore")
+            result[column] = values.map(neutralized, na_action="ignore")
     return result
 
 
@@ -261,10 +269,6 @@ def _lay_out(sheet: object, df: pd.DataFrame, readable: pd.DataFrame) -> None:
                 )
 
 
-def _neutralize(value: object) -> object:
-    return f"'{value}" if isinstance(value, str) and _QUOTED.match(value) else value
-
-
 def _run_fields(metadata: Mapping[str, object]) -> dict[str, str]:
     """``{"run_<key>": text}`` for every metadata item."""
     return {f"{RUN_PREFIX}{key}": _metadata_text(value) for key, value in metadata.items()}
@@ -287,4 +291,6 @@ def _xlsx_safe(df: pd.DataFrame) -> pd.DataFrame:
     """Drop characters XLSX forbids, then neutralise formulas (in that order, so none slips through)."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return neutralize_formulas(df.map(lambda value: ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value))
+    return neutralize_formulas(
+        df.map(lambda value: ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value), read_back=False
+    )

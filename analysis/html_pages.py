@@ -138,7 +138,7 @@ def extract_page(html: str, url: str = "") -> Page:
     visible = _visible_characters(tree)
     language = (tree.get("lang") or "").strip().lower()
     date_candidates = tuple(candidate.replace(standin, ZWNJ) for candidate in _date_candidates(tree))
-    _remove_ads(tree)
+    ads = _remove_ads(tree)
     _unwrap_layout_tables(tree)
     _flatten_open_formatting(tree)
     _wrap_loose_text(tree)
@@ -148,7 +148,9 @@ def extract_page(html: str, url: str = "") -> Page:
     lines = [line for line in lines if line]
     if not lines:
         what = (
-            f"none of the page's {visible:,} visible characters is article text (menus, links, comments…)"
+            f"none of the page's {visible:,} visible characters is article text (menus, links, comments…"
+            + (f"; {ads:,} in elements whose class names an ad" if ads else "")
+            + ")"
             if visible
             else "the page has no visible text, only markup or scripts"
         )
@@ -193,27 +195,44 @@ _INLINE_TAGS = frozenset((
 _CONTAINERS = frozenset({"article", "blockquote", "body", "center", "div", "font", "main", "section", "td"})
 
 
-def _remove_ads(tree: Any) -> None:
-    """Empty the elements a page marks as ads (``class="ad"``, ``advert``, ``sponsored``, ``promo``…) that hold a
-    little text: trafilatura keeps a text ad in a ``<div class="ad">`` like any block. The element stays, empty, and
-    so does the text after it (a block between ``<br><br>`` paragraphs lays them out). A long element is a wrapper
-    whatever its class says (``<body class="ads-on">``), so it is left as it is."""
+def _remove_ads(tree: Any) -> int:
+    """Empty the elements a page marks as ads (``class="ad"``, ``top-ad``, ``advert``, ``sponsored``, ``promo``…), and
+    return how many characters they held: trafilatura keeps a text ad in a ``<div class="ad">`` like any block. The
+    element stays, empty, and so does the text after it (a block between ``<br><br>`` paragraphs lays them out).
+
+    Not an ad: a class that says the opposite (``no-ads``, ``ads-free``), an element holding a heading or more than
+    one paragraph, or more than ``MAX_AD_TEXT`` characters (a short article in ``<div class="story no-ads">``, a
+    ``<body class="ads-on">``)."""
+    emptied = 0
     for element in list(tree.iter()):
-        if (
-            isinstance(element.tag, str)
-            and element.tag not in ("html", "body", "article", "main")
-            and any(word in _AD_WORDS for word in _class_words(element))
-            and len(" ".join(element.text_content().split())) <= MAX_AD_TEXT
-        ):
-            for child in list(element):
-                element.remove(child)
-            element.text = None
+        if not isinstance(element.tag, str) or element.tag in ("html", "body", "article", "main") or not _names_an_ad(element):
+            continue
+        text = len(" ".join(element.text_content().split()))
+        if text > MAX_AD_TEXT or next(element.iter(*_HEADINGS), None) is not None or len(list(element.iter("p"))) > 1:
+            continue
+        for child in list(element):
+            element.remove(child)
+        element.text = None
+        emptied += text
+    return emptied
+
+
+def _names_an_ad(element: Any) -> bool:
+    """Whether a class or id of the element names an ad (``top-ad``, ``adBox``), not its absence (``no-ads``)."""
+    return any(
+        words & _AD_WORDS and not words & _NOT_AD_WORDS
+        for words in ({word.lower() for word in _words(token)} for token in _class_tokens(element))
+    )
 
 
 _AD_WORDS = frozenset(
     {"ad", "ads", "adv", "advert", "adverts", "advertisement", "advertising", "adsbygoogle", "adslot", "adbox", "sponsor",
-     "sponsored", "promo", "promoted", "tabligh", "tablighat", "ealan", "i3lan"}
+     "sponsored", "promo", "promoted", "tabligh", "tablighat"}
 )  # fmt: skip
+_NOT_AD_WORDS = frozenset(
+    {"no", "non", "without", "free", "has", "with", "on", "off", "enabled", "disabled", "allowed", "block", "blocker"}
+)
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 MAX_AD_TEXT = 500  # characters
 
 
@@ -408,14 +427,19 @@ def _is_aside(element: Any, in_article: bool) -> bool:
 
 
 def _class_words(element: Any) -> list[str]:
-    """The words of an element's class and id (``top-ad``, ``ad_slot``, ``adBox``: "ad"), lowercase; category and tag
-    classes aside (a WordPress category named «تعليقات»)."""
-    return [
-        word.lower()
-        for token in " ".join(filter(None, (element.get("class"), element.get("id")))).split()
-        if not token.lower().startswith(("category-", "tag-", "cat-"))
-        for word in re.split(r"[-_]|(?<=[a-z])(?=[A-Z])", token)
-    ]
+    """The words of an element's class and id (``top-ad``, ``ad_slot``, ``adBox``: "ad"), lowercase."""
+    return [word.lower() for token in _class_tokens(element) for word in _words(token)]
+
+
+def _class_tokens(element: Any) -> list[str]:
+    """An element's class names and id; category and tag classes aside (a WordPress category named «تعليقات»)."""
+    tokens = " ".join(filter(None, (element.get("class"), element.get("id")))).split()
+    return [token for token in tokens if not token.lower().startswith(("category-", "tag-", "cat-"))]
+
+
+def _words(token: str) -> list[str]:
+    """The words of a class name: split at ``-``, ``_`` and a lowercase-uppercase step (``adBox``: ad, Box)."""
+    return re.split(r"[-_]|(?<=[a-z])(?=[A-Z])", token)
 
 
 _ASIDE_WORDS = frozenset(

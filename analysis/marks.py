@@ -111,13 +111,18 @@ def _mark_cell(value: int | str) -> str:
     return "" if value == NOT_LABELLED else str(int(value))
 
 
-def read_marks(data: bytes, name: str, theme_ids: Sequence[str]) -> pd.DataFrame:
+def read_marks(data: bytes, name: str, theme_ids: Sequence[str], *, for_these_themes: bool = False) -> pd.DataFrame:
     """Read marks (any labels CSV) into a marks table; rows without a ``paragraph_id`` get one from their article and text.
+
+    A file with no paragraph, or with marks for other themes only (the workspace's, kept under other themes), is read;
+    ``for_these_themes`` (a file given to teach these themes) refuses the latter.
 
     Raises:
         LabelsError: the file is not a usable labels file.
     """
     labels = read_labels(data, name, theme_ids, allow_empty=True)
+    if for_these_themes and not set(theme_ids) & set(labels.columns):
+        raise LabelsError(f"{name}: no column for any theme id {list(theme_ids)}; add 0/1 columns named after the themes")
     marks = empty_marks(theme_ids)
     if labels.empty:
         return marks
@@ -163,7 +168,8 @@ def other_columns_note(marks: pd.DataFrame, theme_ids: Sequence[str]) -> str:
 
 
 def load_marks(path: Path, theme_ids: Sequence[str], *, required: bool = False) -> pd.DataFrame:
-    """The marks kept at ``path`` (none when the file does not exist, unless ``required``).
+    """The marks kept at ``path`` (none when the file does not exist, unless ``required``: a file given to teach these
+    themes, which must then have a column for one of them).
 
     Raises:
         LabelsError: the file cannot be read as labels, or is ``required`` and missing.
@@ -173,7 +179,7 @@ def load_marks(path: Path, theme_ids: Sequence[str], *, required: bool = False) 
             raise LabelsError(f"{path}: no such labels file")
         return empty_marks(theme_ids)
     try:
-        return read_marks(path.read_bytes(), path.name, theme_ids)
+        return read_marks(path.read_bytes(), path.name, theme_ids, for_these_themes=required)
     except OSError as error:
         raise LabelsError(f"{path}: cannot read the marks ({error.strerror})") from error
 

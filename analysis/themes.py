@@ -117,6 +117,8 @@ THEME_KEYS = tuple(entry.name for entry in fields(Theme))
 """The keys of a ``[[theme]]`` table (its sentence lists map languages, any, to sentences)."""
 SCORING_KEYS = tuple(entry.name for entry in fields(ScoringSettings))
 """The keys of the ``[scoring]`` table."""
+RETIRED_SCORING_KEYS = ("knn_weight", "top_k", "margin", "marks_share")
+"""``[scoring]`` keys of earlier versions (0.1 to 0.3): a file that still carries one is read, the key ignored."""
 FILE_KEYS = ("version", "scoring", "background", "denials", "theme")
 """The top-level keys and tables of a themes file (``[background]`` and ``[denials]`` map languages, any, to sentences)."""
 
@@ -301,7 +303,9 @@ def parse_themes(text: str, source: str = "themes") -> ThemeSet:
     scoring = data.get("scoring", {})
     if not isinstance(scoring, dict):
         raise ThemeError(f"{source}: [scoring] must be a table")
-    _refuse_unknown_keys(scoring, SCORING_KEYS, f"{source}: [scoring]")
+    _refuse_unknown_keys(
+        {key: value for key, value in scoring.items() if key not in RETIRED_SCORING_KEYS}, SCORING_KEYS, f"{source}: [scoring]"
+    )
     try:
         settings = ScoringSettings(
             c=float(scoring.get("c", ScoringSettings.c)),

@@ -148,6 +148,24 @@ def test_jsonl_skips_bad_lines_with_their_line_numbers() -> None:
     assert [problem.source for problem in corpus.problems] == ["c.jsonl:2", "c.jsonl:3"]
 
 
+def test_jsonl_lines_end_at_cr_too_and_a_nested_objects_keys_are_not_checked() -> None:
+    lines = [
+        json.dumps({"id": "a", "text": "نص أول\u2028سطر"}, ensure_ascii=False),
+        '{"id": "b", "text": "متن", "meta": {"url": 1, "URL": 2}}',
+    ]
+    corpus = documents_from_table("c.jsonl", "\r".join(lines).encode())  # an old Mac's line ends
+    assert corpus.documents["doc_id"].tolist() == ["a", "b"]
+    assert [problem.message for problem in corpus.problems] == [
+        "the key 'meta' is not read (those read: id, text, outlet, language, date, url, title); rename it if it holds one of them"
+    ]
+
+
+def test_an_empty_unnamed_column_is_not_listed_a_filled_one_is() -> None:
+    assert documents_from_table("c.csv", "id,text,outlet,\na,متن,T,\n".encode()).problems == []  # a header's trailing comma
+    [problem] = documents_from_table("c.csv", "id,text,outlet,\na,متن,T,x\n".encode()).problems
+    assert problem.message.startswith("the column '' is not read")
+
+
 def test_missing_path_and_unsupported_type(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="no such file or folder"):
         read_corpus([tmp_path / "nope"])
@@ -301,10 +319,13 @@ def test_dates_that_are_refused(value: str, options: dict[str, object], message:
         (["06/01/2022", "01/13/2022"], False),
         (["06/01/2022", "13/01/2022", "01/13/2022"], None),
         (["06/01/2022", "2022-01-13", "", None], None),
-        # a refused date says nothing: 2/30 is no day, 13/01/2099 is after the run
+        # a date that is no day says nothing (2/30); one after the run is still written day first (no clock)
         (["06/01/2022", "10.01.2022", "2/30/2022"], None),
         (["06/01/2022", "13/01/2022", "2/30/2022"], True),
-        (["06/01/2022", "13/01/2099"], None),
+        (["06/01/2022", "13/01/2099"], True),
+        # Hijri years in Latin digits: a day of either Hijri calendar (a Solar month has 31 days, 1443 as Solar is 2064)
+        (["05/06/1443", "13/06/1443"], True),
+        (["05/06/1400", "31/06/1400"], True),
     ],
 )
 def test_day_first_order_of_a_file(values: list[object], expected: bool | None) -> None:

@@ -71,12 +71,12 @@ def test_run_json_holds_the_metadata_once() -> None:
 
 
 def test_xlsx_has_data_and_run_sheets(frame: pd.DataFrame) -> None:
-    dirty = frame.assign(text=[PERSIAN, ARABIC, "\x01=1+1"])
+    dirty = frame.assign(text=[PERSIAN, "'=HYPERLINK", "\x01=1+1"])
     workbook = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(dirty, METADATA)))
     assert workbook.sheetnames == ["data", "run"]
     rows = list(workbook["data"].iter_rows(values_only=True))
     assert rows[0] == ("Paragraph id", "Outlet", "Text", "Note", "Score", "Kept")
-    assert rows[1][2] == PERSIAN and rows[2][2] == ARABIC
+    assert rows[1][2] == PERSIAN and rows[2][2] == "'=HYPERLINK"  # a text cell already: no second quote (a CSV has one)
     assert rows[3][2] == "'=1+1"  # control character removed, then neutralised: no formula
     assert rows[2][4] == -0.25 and rows[3][5] is False
     run = dict(list(workbook["run"].iter_rows(values_only=True))[1:])

@@ -86,6 +86,14 @@ def test_the_marks_file_neutralises_formulas_and_reads_back_as_marked(text: str)
     assert marks_to_csv(again) == data
 
 
+def test_a_labels_file_given_to_teach_the_themes_needs_a_column_for_one_of_them(tmp_path: Path) -> None:
+    path = tmp_path / "misspelt.csv"
+    path.write_text("text,language,terorism\nنیروها رسیدند.,fa,1\n", encoding="utf-8")
+    with pytest.raises(LabelsError, match=r"misspelt\.csv: no column for any theme id"):
+        load_marks(path, ["terrorism"], required=True)
+    assert load_marks(path, ["terrorism"])["terorism"].tolist() == [1]  # the workspace's marks for other themes: kept
+
+
 def test_marks_for_themes_not_loaded_are_kept_saved_again_and_counted(tmp_path: Path) -> None:
     data = "paragraph_id,doc_id,language,text,alpha,economic,comment\np1,d1,fa,سیب,1,1,hello\np2,d1,fa,گلابی,,0,\n"
     marks = read_marks(data.encode(), "m.csv", IDS)

@@ -87,6 +87,13 @@ def test_invalid_themes_get_clear_errors(text: str, message: str) -> None:
         parse_themes(text)
 
 
+def test_a_scoring_key_of_an_earlier_version_is_ignored() -> None:
+    themes = parse_themes(
+        '[[theme]]\nid = "a"\nexamples.en = ["x"]\nnear_misses.en = ["y"]\n[scoring]\nknn_weight = 0.5\nmarks_share = 0.25'
+    )
+    assert themes.ids == ["a"]
+
+
 def test_cues_match_with_arabic_clitics_and_alef_variants() -> None:
     theme = parse_themes(SMALL).themes[0]
     assert cue_hits("هاجمت العصابات الإرهابية المدينة", "ar", theme) == ["ارهاب"]

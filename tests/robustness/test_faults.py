@@ -426,6 +426,13 @@ FAULTS = [
         ),
     ),
     Fault(
+        "report --out beside the manifest.csv it reads (a manifest is read as its folder)",
+        lambda env: ["report", str(a_file(env, "m/manifest.csv")), "--themes", str(env.themes), "--out", str(env.tmp / "m" / "r.html")],
+        2,
+        "is in the input folder",
+        lambda env: (not (env.tmp / "m" / "r.html").exists() or pytest.fail("written"), nothing_done(env)),
+    ),
+    Fault(
         "report --out naming its input file",
         keep(lambda env: a_file(env, "a.txt"), lambda env: ["report", str(env.tmp / "a.txt"), "--out", str(env.tmp / "a.txt")]),
         2,

@@ -803,6 +803,20 @@ CASES = [
         no_kept_text_holds("تبلیغات"),
     ),
     Case(
+        'a short article in <div class="story no-ads"> (a class saying there are no ads)',
+        raw(
+            "a.html",
+            (
+                f"<!DOCTYPE html><html lang='fa'><head><meta charset='utf-8'><title>{HEADLINE}</title></head><body>"
+                f"<nav><a href='/'>Home</a></nav><div class='story no-ads'><h2>{HEADLINE}</h2>{paragraphs_html(PERSIAN[5:7])}</div>"
+                "</body></html>"
+            ).encode(),
+        ),
+        0,
+        "",
+        tuple(PERSIAN[5:7]),
+    ),
+    Case(
         "a page nested 3,000 elements deep",
         raw("a.html", html_page(DEEP)),
         0,
@@ -1180,7 +1194,7 @@ CASES = [
         "a zip whose names are in a legacy code page: UTF-8 bytes recovered, others listed",
         legacy_zip({"مقاله.txt".encode(): ARTICLE_FA, "خبر.txt".encode("cp1256"): ARTICLE_AR}),
         0,
-        "legacy.zip:\u256c\u255a\u2564.txt: a file name in a legacy code page (not UTF-8): read under this garbled name",
+        "legacy.zip:\u256c\u255a\u2564.txt: a file name in a legacy code page (not UTF-8), read as that code page (cp437) spells it",
         (*PERSIAN, *ARABIC),
         column("doc_id", ["مقاله"] * 9 + ["\u256c\u255a\u2564"] * 4),
     ),
