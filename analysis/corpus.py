@@ -297,9 +297,9 @@ _DATE_LETTERS = str.maketrans({"ی": "ي", "ى": "ي", "ک": "ك", "أ": "ا", "
 _PERSIAN_DIGITS = re.compile("[۰-۹]")
 _ARABIC_DIGITS = re.compile("[٠-٩]")
 _COMPACT_DATE = re.compile(r"(1[89]\d\d|20\d\d)(\d\d)(\d\d)")
-_NUMERIC_DATE = re.compile(r"^\W*(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})(?:$|[Tt\s])")  # matched on the key
+# searched in the key, whose times of day are blanked: after a weekday or an AM/PM ("Thu, 13/01/2022", "2:30 PM 13/01/2022")
+_NUMERIC_DATE = re.compile(r"(?:^|[^\d/.\-])(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})(?:$|[Tt\s])")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON may escape half of a UTF-16 pair, which no text can hold
-_EXTRA_CELLS = "\x00extra"  # where csv.DictReader puts a row's cells beyond the header's
 _LATIN_ONLY = re.compile(r"^[\x00-\x7F\u00C0-\u024F]*$")
 _LINE_END = re.compile(r"\r\n|\r|\n")  # a JSONL file's line ends (not str.splitlines(): U+2028 may stand in a string)
 _TIME_OF_DAY = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
@@ -341,7 +341,7 @@ def day_first_order(values: Iterable[object]) -> bool | None:
     """
     orders = set()
     for value in values:
-        match = _NUMERIC_DATE.match(_date_key(_clean_cell(value)))
+        match = _NUMERIC_DATE.search(_date_key(_clean_cell(value)))
         if match and len(match.group(3)) == 4:
             first, second, year = (int(number) for number in match.groups())
             if (first > 12) != (second > 12) and _can_be_a_day(year, *((second, first) if first > 12 else (first, second))):
@@ -407,7 +407,7 @@ def normalize_date(value: object, *, language: str = "", day_first: bool | None 
             raise DateError(f"unreadable date {text!r} (a day and a four-digit year are needed)")
         calendar, month = named
         return _gregorian(calendar, years[0], month, days[0], text, today)
-    match = _NUMERIC_DATE.match(key)
+    match = _NUMERIC_DATE.search(key)
     if match:
         first, second, third = match.groups()
         if len(first) == 4:
@@ -1227,18 +1227,17 @@ def _csv_rows(text: str, name: str, problems: list[Problem]) -> list[tuple[int, 
     """
     csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""), restkey=_EXTRA_CELLS)
-        rows = [(number, row) for number, row in enumerate(reader, start=1)]
+        lines = [cells for cells in csv.reader(io.StringIO(text, newline="")) if cells]  # (a blank line is no row)
     except csv.Error as error:
         raise CorpusError(f"{name}: not a valid CSV file ({error})") from error
-    if reader.fieldnames is None:
+    if not lines:
         return []
-    fields = [field.strip().lower() for field in reader.fieldnames]
-    if repeated := repeated_column(fields, name):
+    fields = [field.strip().lower() for field in lines[0]]
+    if repeated := repeated_column([field for field in fields if field], name):  # a spreadsheet's empty columns: unnamed
         raise CorpusError(repeated)
-    kept = []
-    for number, row in rows:
-        extra = row.pop(_EXTRA_CELLS, None)
+    kept: list[tuple[int, dict[str, object]]] = []
+    for number, cells in enumerate(lines[1:], start=1):
+        extra = [cell for cell in cells[len(fields) :] if cell.strip()]  # empty cells beyond the header hold nothing
         if extra:
             problems.append(
                 Problem(
@@ -1248,7 +1247,8 @@ def _csv_rows(text: str, name: str, problems: list[Problem]) -> list[tuple[int, 
                 )
             )
             continue
-        kept.append((number, dict(zip(fields, row.values(), strict=True))))
+        given = cells[: len(fields)] + [None] * (len(fields) - len(cells))
+        kept.append((number, {field: cell for field, cell in zip(fields, given, strict=True) if field or (cell or "").strip()}))
     return kept
 
 

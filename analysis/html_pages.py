@@ -20,6 +20,7 @@ and turns a :class:`PageError` into a listed problem.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import re
@@ -110,7 +111,6 @@ def extract_page(html: str, url: str = "") -> Page:
         PageError: the text holds no HTML markup, no visible text, or no article text.
     """
     import lxml.html
-    import trafilatura
     from lxml.etree import ParserError
 
     if not html.strip():
@@ -138,19 +138,14 @@ def extract_page(html: str, url: str = "") -> Page:
     visible = _visible_characters(tree)
     language = (tree.get("lang") or "").strip().lower()
     date_candidates = tuple(candidate.replace(standin, ZWNJ) for candidate in _date_candidates(tree))
-    ads = _remove_ads(tree)
-    _unwrap_layout_tables(tree)
-    _flatten_open_formatting(tree)
-    _wrap_loose_text(tree)
-    document: Any = trafilatura.bare_extraction(tree, url=url or None, with_metadata=True, include_comments=False, favor_precision=True)
-    text = _CONTROL.sub("", (document.text or "") if document is not None else "")
-    lines = [" ".join(part.split()) for line in text.replace(standin, ZWNJ).splitlines() for part in _table_cells(line)]
-    lines = [line for line in lines if line]
+    with_ads = copy.deepcopy(tree) if _ad_elements(tree) else None
+    _remove_ads(tree)
+    document, lines = _article(tree, url, standin)
+    if not lines and with_ads is not None:  # what its class calls an ad was all the article (a short item in "show-ads")
+        document, lines = _article(with_ads, url, standin)
     if not lines:
         what = (
-            f"none of the page's {visible:,} visible characters is article text (menus, links, comments…"
-            + (f"; {ads:,} in elements whose class names an ad" if ads else "")
-            + ")"
+            f"none of the page's {visible:,} visible characters is article text (menus, links, comments…)"
             if visible
             else "the page has no visible text, only markup or scripts"
         )
@@ -180,6 +175,19 @@ def extract_page(html: str, url: str = "") -> Page:
     )
 
 
+def _article(tree: Any, url: str, standin: str) -> tuple[Any, list[str]]:
+    """trafilatura's reading of a page's tree (laid out for it first) and the article's lines, ZWNJs put back."""
+    import trafilatura
+
+    _unwrap_layout_tables(tree)
+    _flatten_open_formatting(tree)
+    _wrap_loose_text(tree)
+    document: Any = trafilatura.bare_extraction(tree, url=url or None, with_metadata=True, include_comments=False, favor_precision=True)
+    text = _CONTROL.sub("", (document.text or "") if document is not None else "")
+    lines = [" ".join(part.split()) for line in text.replace(standin, ZWNJ).splitlines() for part in _table_cells(line)]
+    return document, [line for line in lines if line]
+
+
 MAX_DEPTH = 2048  # libxml2's limit with huge_tree
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
@@ -195,26 +203,29 @@ _INLINE_TAGS = frozenset((
 _CONTAINERS = frozenset({"article", "blockquote", "body", "center", "div", "font", "main", "section", "td"})
 
 
-def _remove_ads(tree: Any) -> int:
-    """Empty the elements a page marks as ads (``class="ad"``, ``top-ad``, ``advert``, ``sponsored``, ``promo``…), and
-    return how many characters they held: trafilatura keeps a text ad in a ``<div class="ad">`` like any block. The
-    element stays, empty, and so does the text after it (a block between ``<br><br>`` paragraphs lays them out).
-
-    Not an ad: a class that says the opposite (``no-ads``, ``ads-free``), an element holding a heading or more than
-    one paragraph, or more than ``MAX_AD_TEXT`` characters (a short article in ``<div class="story no-ads">``, a
-    ``<body class="ads-on">``)."""
-    emptied = 0
-    for element in list(tree.iter()):
-        if not isinstance(element.tag, str) or element.tag in ("html", "body", "article", "main") or not _names_an_ad(element):
-            continue
-        text = len(" ".join(element.text_content().split()))
-        if text > MAX_AD_TEXT or next(element.iter(*_HEADINGS), None) is not None or len(list(element.iter("p"))) > 1:
-            continue
+def _remove_ads(tree: Any) -> None:
+    """Empty the elements a page marks as ads (:func:`_ad_elements`): trafilatura keeps a text ad in a
+    ``<div class="ad">`` like any block. The element stays, empty, and so does the text after it (a block between
+    ``<br><br>`` paragraphs lays them out)."""
+    for element in _ad_elements(tree):
         for child in list(element):
             element.remove(child)
         element.text = None
-        emptied += text
-    return emptied
+
+
+def _ad_elements(tree: Any) -> list[Any]:
+    """The elements whose class or id names an ad (``class="ad"``, ``top-ad``, ``block-ads``, ``sponsored``, ``promo``…)
+    and which hold at most ``MAX_AD_TEXT`` characters and no headline (``<h1>``, ``<h2>``). Not an ad: a class saying
+    the opposite (``no-ads``, ``ads-free``), nor the page's ``<html>``, ``<body>``, ``<article>`` or ``<main>``."""
+    return [
+        element
+        for element in tree.iter()
+        if isinstance(element.tag, str)
+        and element.tag not in ("html", "body", "article", "main")
+        and _names_an_ad(element)
+        and len(" ".join(element.text_content().split())) <= MAX_AD_TEXT
+        and next(element.iter("h1", "h2"), None) is None
+    ]
 
 
 def _names_an_ad(element: Any) -> bool:
@@ -229,10 +240,7 @@ _AD_WORDS = frozenset(
     {"ad", "ads", "adv", "advert", "adverts", "advertisement", "advertising", "adsbygoogle", "adslot", "adbox", "sponsor",
      "sponsored", "promo", "promoted", "tabligh", "tablighat"}
 )  # fmt: skip
-_NOT_AD_WORDS = frozenset(
-    {"no", "non", "without", "free", "has", "with", "on", "off", "enabled", "disabled", "allowed", "block", "blocker"}
-)
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_NOT_AD_WORDS = frozenset({"no", "non", "without", "free"})
 MAX_AD_TEXT = 500  # characters
 
 

@@ -160,6 +160,12 @@ def test_jsonl_lines_end_at_cr_too_and_a_nested_objects_keys_are_not_checked() -
     ]
 
 
+def test_a_spreadsheets_empty_columns_and_cells_beyond_the_header_are_nothing() -> None:
+    for table in ("id,text,outlet,,\na,متن,T,,\n", "id,text,outlet\na,متن,T,,\n"):
+        corpus = documents_from_table("c.csv", table.encode())
+        assert corpus.documents["outlet"].tolist() == ["T"] and corpus.problems == [], table
+
+
 def test_an_empty_unnamed_column_is_not_listed_a_filled_one_is() -> None:
     assert documents_from_table("c.csv", "id,text,outlet,\na,متن,T,\n".encode()).problems == []  # a header's trailing comma
     [problem] = documents_from_table("c.csv", "id,text,outlet,\na,متن,T,x\n".encode()).problems
@@ -260,6 +266,10 @@ def test_language_codes(value: object, expected: str | None) -> None:
         ("13 كانون الثاني 2022", {}, "2022-01-13"),
         # a time of day before the date (Fars, Tasnim, Akhbar El-Yom) or after it: its hour is not the day
         ("۱۳:۰۷ - ۲۳ دی ۱۴۰۰", {}, "2022-01-13"),
+        # a weekday or an AM/PM before a numeric date: the file's order reads it (pandas guessed month first)
+        ("Wed, 02/03/2022", {"day_first": True}, "2022-03-02"),
+        ("9:00 AM 02/03/2022", {"day_first": True}, "2022-03-02"),
+        ("الأربعاء 02/03/2022", {"day_first": True}, "2022-03-02"),
         ("08:13 م - 13 يناير 2022", {}, "2022-01-13"),
         ("۰۸:۱۳ - ۱۴۰۰/۱۰/۲۳", {}, "2022-01-13"),
         ("08:13 - 13/01/2022", {}, "2022-01-13"),
@@ -326,6 +336,8 @@ def test_dates_that_are_refused(value: str, options: dict[str, object], message:
         # Hijri years in Latin digits: a day of either Hijri calendar (a Solar month has 31 days, 1443 as Solar is 2064)
         (["05/06/1443", "13/06/1443"], True),
         (["05/06/1400", "31/06/1400"], True),
+        (["9:00 AM 02/03/2022", "2:30 PM 13/01/2022"], True),
+        (["Wed, 02/03/2022", "Thu, 13/01/2022"], True),
     ],
 )
 def test_day_first_order_of_a_file(values: list[object], expected: bool | None) -> None:

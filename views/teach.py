@@ -102,7 +102,7 @@ def load_uploaded_marks(corpus_key: str, theme_ids: list[str]) -> None:
     if uploaded is None:
         return
     try:
-        marks = read_marks(uploaded.getvalue(), uploaded.name, theme_ids)
+        marks = read_marks(uploaded.getvalue(), uploaded.name, theme_ids, for_these_themes=True)
     except LabelsError as error:
         st.session_state["mark_notice"] = ("error", f"These marks cannot be used: {error}", None)
         return

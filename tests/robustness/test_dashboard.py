@@ -593,6 +593,15 @@ CASES = [
         no_marks_taken,
     ),
     Case(
+        "marks-without-a-theme-column",
+        "a marks file whose only theme column is misspelt (foreign_interferance)",
+        upload_marks(f"text,language,foreign_interferance\n{PERSIAN},fa,1\n".encode()),
+        "These marks cannot be used: marks.csv: no column for any theme id ['terrorism', 'foreign_interference', 'limited_mission']; "
+        "add 0/1 columns named after the themes",
+        "the marks already made (the upload replaced them with none, and saved that)",
+        no_marks_taken,
+    ),
+    Case(
         "marks-one-id-two-paragraphs",
         "a marks file giving one paragraph_id to two paragraphs, marked alike",
         upload_marks(f"paragraph_id,doc_id,text,language,terrorism\np1,d1,{PERSIAN},fa,1\np1,d2,{ARABIC},ar,1\n".encode()),

@@ -803,6 +803,34 @@ CASES = [
         no_kept_text_holds("تبلیغات"),
     ),
     Case(
+        'ads in a Drupal <div class="block block-ads">, a sponsored box with its own <h4>, a promo box of two <p>',
+        raw(
+            "a.html",
+            html_page(
+                f"{paragraphs_html(PERSIAN[:1])}<div id='block-ads-inarticle' class='block block-ads'><p>{TEXT_AD}</p></div>"
+                f"{paragraphs_html(PERSIAN[1:2])}<div class='sponsored-content'><h4>تبلیغات</h4><p>{TEXT_AD}</p></div>"
+                f"{paragraphs_html(PERSIAN[2:3])}<div class='promo-box'><p>{TEXT_AD}</p><p>تبلیغات ویژه برای خوانندگان</p></div>"
+            ),
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:3]),
+        no_kept_text_holds("تبلیغات"),
+    ),
+    Case(
+        'a one-paragraph news item in <div class="story show-ads">, no <article>: what its class calls an ad is the article',
+        raw(
+            "a.html",
+            (
+                f"<!DOCTYPE html><html lang='fa'><head><meta charset='utf-8'><title>{HEADLINE}</title></head><body>"
+                f"<nav><a href='/'>Home</a></nav><div class='story show-ads'>{paragraphs_html(PERSIAN[7:8])}</div></body></html>"
+            ).encode(),
+        ),
+        0,
+        "",
+        tuple(PERSIAN[7:8]),
+    ),
+    Case(
         'a short article in <div class="story no-ads"> (a class saying there are no ads)',
         raw(
             "a.html",
