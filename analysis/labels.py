@@ -37,9 +37,11 @@ class LabelsError(ValueError):
     """The labels file is not usable; the message says why."""
 
 
-def read_labels(data: bytes, name: str, theme_ids: Sequence[str], *, allow_empty: bool = False) -> pd.DataFrame:
-    """Parse a labels CSV; validate it against the theme ids (``allow_empty``, as for marks: a file with no paragraph, or
-    with no column for these themes, is fine).
+def read_labels(
+    data: bytes, name: str, theme_ids: Sequence[str], *, allow_empty: bool = False, allow_other_themes: bool = False
+) -> pd.DataFrame:
+    """Parse a labels CSV; validate it against the theme ids (``allow_empty``: a file with no paragraph is fine;
+    ``allow_other_themes``, as for the workspace's saved marks: so is one with no column for these themes).
 
     The ``'`` a CSV download puts before a text that a spreadsheet would take for a formula is removed
     (:func:`analysis.export.restore_formulas`).
@@ -67,7 +69,7 @@ def read_labels(data: bytes, name: str, theme_ids: Sequence[str], *, allow_empty
     if missing:
         raise LabelsError(f"{name}: missing column(s) {missing}; found {list(labels.columns)}")
     themes = [theme_id for theme_id in theme_ids if theme_id in labels.columns]
-    if not themes and not allow_empty:
+    if not themes and not allow_other_themes:
         raise LabelsError(f"{name}: no column for any theme id {list(theme_ids)}; add 0/1 columns named after the themes")
     for theme_id in themes:
         values = labels[theme_id].str.strip()

@@ -120,9 +120,7 @@ def read_marks(data: bytes, name: str, theme_ids: Sequence[str], *, for_these_th
     Raises:
         LabelsError: the file is not a usable labels file.
     """
-    labels = read_labels(data, name, theme_ids, allow_empty=True)
-    if for_these_themes and not set(theme_ids) & set(labels.columns):
-        raise LabelsError(f"{name}: no column for any theme id {list(theme_ids)}; add 0/1 columns named after the themes")
+    labels = read_labels(data, name, theme_ids, allow_empty=True, allow_other_themes=not for_these_themes)
     marks = empty_marks(theme_ids)
     if labels.empty:
         return marks
