@@ -25,8 +25,19 @@ from analysis import charts, compare, export, language_memory, views
 from analysis.corpus import Corpus, CorpusError, Problem, documents_from_uploads, read_corpus
 from analysis.evaluate import evaluate
 from analysis.html import paragraph_card
-from analysis.labels import NOT_LABELLED, LabelsError
-from analysis.marks import assignment_changes, describe_changes, empty_marks, load_marks, marks_path, marks_to_csv, read_marks, with_marks
+from analysis.labels import LabelsError
+from analysis.marks import (
+    assignment_changes,
+    describe_changes,
+    empty_marks,
+    for_themes,
+    load_marks,
+    marks_path,
+    marks_to_csv,
+    read_marks,
+    set_aside,
+    with_marks,
+)
 from analysis.pipeline import corpus_hash, output_table, revoiced, run_metadata, score_table
 from analysis.report import build_report
 from analysis.scorer import assign_themes
@@ -217,11 +228,24 @@ def corpus_marks(corpus_key: str, theme_ids: list[str]) -> pd.DataFrame:
             st.session_state[state_key] = load_marks(marks_path(corpus_key), theme_ids)
         except LabelsError as error:
             st.session_state[state_key] = empty_marks(theme_ids)
-            st.session_state["mark_notice"] = ("warning", f"Your earlier marks could not be read ({error}); starting afresh.", None)
-    missing = [theme_id for theme_id in theme_ids if theme_id not in st.session_state[state_key].columns]
-    if missing:  # a theme added since: unmarked, in the copy the Teach tab marks too
-        st.session_state[state_key] = st.session_state[state_key].assign(**dict.fromkeys(missing, NOT_LABELLED))
+            st.session_state["mark_notice"] = (
+                "warning",
+                f"Your earlier marks could not be read ({error}). {set_aside_note(corpus_key)}",
+                None,
+            )
+    st.session_state[state_key], note = for_themes(st.session_state[state_key], theme_ids)  # a theme added since: unmarked
+    if note:
+        st.session_state["mark_notice"] = ("info", note, None)
     return st.session_state[state_key]
+
+
+def set_aside_note(corpus_key: str) -> str:
+    """Move unreadable marks out of the way of the next mark, and say where they are."""
+    path = marks_path(corpus_key)
+    try:
+        return f"They are kept in {set_aside(path)}; starting afresh."
+    except OSError as error:
+        return f"They could not be set aside ({error.strerror}): copy {path} now, since your next mark replaces it; starting afresh."
 
 
 def note_changes_since_mark(table: pd.DataFrame, themes: ThemeSet) -> None:

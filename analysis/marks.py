@@ -5,11 +5,12 @@ Marks teach the themes the researcher's own event. They are kept in the labels C
 and names the theme in ``arguable``), saved at once under ``FRAMING_HOME/workspaces/<corpus>/``,
 and added to the themes' labelled paragraphs (:func:`with_marks`), so the next fit learns from them.
 
-Pure functions over DataFrames, apart from :func:`load_marks` and :func:`save_marks`.
+Pure functions over DataFrames, apart from :func:`load_marks`, :func:`save_marks` and :func:`set_aside`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -153,6 +154,26 @@ def _kept_column(values: pd.Series) -> pd.Series:
     return values
 
 
+def for_themes(marks: pd.DataFrame, theme_ids: Sequence[str]) -> tuple[pd.DataFrame, str]:
+    """The marks with a column for every theme loaded now, and one line on what changed ("" when nothing needed saying).
+
+    A theme added since the marks were read gets a column of "not marked". A column of text (a free-text column of the
+    marks file) named like a theme added since is moved to ``"<id> (text)"``, a name no theme id can take: kept, and saved
+    again, under that name.
+    """
+    renamed = {
+        theme_id: f"{theme_id} (text)"
+        for theme_id in theme_ids
+        if theme_id in marks.columns and not pd.api.types.is_integer_dtype(marks[theme_id])
+    }
+    missing = [theme_id for theme_id in theme_ids if theme_id not in marks.columns or theme_id in renamed]
+    if not missing:
+        return marks, ""
+    marks = marks.rename(columns=renamed).assign(**dict.fromkeys(missing, NOT_LABELLED))
+    note = "; ".join(f"your marks file's column '{old}' holds text, not marks: it is kept as '{new}'" for old, new in renamed.items())
+    return marks, note[:1].upper() + note[1:] + ("." if note else "")
+
+
 def other_columns_note(marks: pd.DataFrame, theme_ids: Sequence[str]) -> str:
     """One line on the marks' columns that name no theme loaded now (another themes file's, a misspelt one): kept in the
     marks file, not learnt from, with how many marks they hold; "" when there is none."""
@@ -180,6 +201,23 @@ def load_marks(path: Path, theme_ids: Sequence[str], *, required: bool = False) 
         return read_marks(path.read_bytes(), path.name, theme_ids, for_these_themes=required)
     except OSError as error:
         raise LabelsError(f"{path}: cannot read the marks ({error.strerror})") from error
+
+
+def set_aside(path: Path, now: dt.datetime | None = None) -> Path:
+    """Rename an unreadable marks file beside itself, with the time (``labels.unreadable-20261208-023900.csv``), so that
+    the next mark, saved whole, does not overwrite the marks in it; return its new path.
+
+    Raises:
+        OSError: it cannot be renamed.
+    """
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.unreadable-{stamp}{path.suffix}")
+    number = 1
+    while target.exists():
+        number += 1
+        target = path.with_name(f"{path.stem}.unreadable-{stamp}-{number}{path.suffix}")
+    path.rename(target)
+    return target
 
 
 def save_marks(marks: pd.DataFrame, path: Path) -> None:

@@ -560,6 +560,24 @@ def test_marking_saves_refits_says_what_changed_and_survives_a_new_session(marks
     assert accuracy.metric[0].label.startswith("Macro-F1")
 
 
+def test_unreadable_marks_are_set_aside_not_overwritten_by_the_next_mark(marks_home: Path) -> None:
+    at = dashboard("Teach")
+    at.segmented_control[0].set_value("no").run()
+    saved = next((marks_home / "workspaces").glob("*/labels.csv"))
+    unreadable = saved.read_bytes().replace(b",0,", b",maybe,", 1)  # hand-edited: a mark no reader understands
+    saved.write_bytes(unreadable)
+    fresh = run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=180))
+    warning = next(element.value for element in fresh.warning if "could not be read" in element.value)
+    aside = [path for path in saved.parent.iterdir() if path.name != saved.name]
+    assert len(aside) == 1 and aside[0].read_bytes() == unreadable  # kept whole, beside the marks
+    assert aside[0].name in warning and "starting afresh" in warning
+    fresh.session_state["view"] = "Teach"
+    run(fresh).segmented_control[0].set_value("yes").run()
+    assert not fresh.exception, [element.value for element in fresh.exception]
+    assert aside[0].read_bytes() == unreadable  # the new mark did not overwrite the earlier ones
+    assert pd.read_csv(saved, encoding="utf-8-sig", keep_default_na=False)[THEME_IDS].isin([1]).to_numpy().sum() == 1
+
+
 def test_a_theme_added_in_the_dashboard_can_be_marked_at_once(marks_home: Path) -> None:
     at = dashboard("Themes")
     at.text_input(key="add_id").input("economic_grievances")

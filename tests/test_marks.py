@@ -17,6 +17,7 @@ from analysis.marks import (
     assignment_changes,
     describe_changes,
     empty_marks,
+    for_themes,
     load_marks,
     mark_of,
     marks_path,
@@ -24,6 +25,7 @@ from analysis.marks import (
     other_columns_note,
     read_marks,
     save_marks,
+    set_aside,
     set_mark,
     uncertain_queue,
     with_marks,
@@ -112,6 +114,37 @@ def test_marks_for_themes_not_loaded_are_kept_saved_again_and_counted(tmp_path: 
     assert other_columns_note(empty_marks(IDS), IDS) == ""
     path.write_text("paragraph_id,doc_id,language,text,economic\np1,d1,fa,سیب,1\n", encoding="utf-8")  # only other themes
     assert load_marks(path, IDS)[["paragraph_id", "alpha", "economic"]].to_numpy().tolist() == [["p1", NOT_LABELLED, 1]]
+
+
+def test_a_theme_added_since_gets_a_column_and_a_text_column_of_its_name_is_kept_aside(tmp_path: Path) -> None:
+    data = "paragraph_id,doc_id,language,text,alpha,comment\np1,d1,fa,سیب,1,to check\np2,d1,fa,گلابی,,\n"
+    marks = read_marks(data.encode(), "m.csv", IDS)
+    assert for_themes(marks, IDS) == (marks, "")
+    added, note = for_themes(marks, [*IDS, "comment", "gamma"])  # two themes added in the dashboard
+    assert note == "Your marks file's column 'comment' holds text, not marks: it is kept as 'comment (text)'."
+    assert added[["comment", "gamma", "comment (text)"]].to_numpy().tolist() == [
+        [NOT_LABELLED, NOT_LABELLED, "to check"],
+        [NOT_LABELLED, NOT_LABELLED, ""],
+    ]
+    taught = with_marks(parse_themes(SMALL), set_mark(added, PARAGRAPH, "comment", "yes"))  # before: int("to check") raised
+    assert taught.marks is not None
+    path = marks_path("corpus123", home=tmp_path)
+    save_marks(added, path)
+    assert load_marks(path, [*IDS, "comment"])["comment (text)"].tolist() == ["to check", ""]
+
+
+def test_unreadable_marks_are_renamed_beside_themselves_once_per_file(tmp_path: Path) -> None:
+    import datetime as dt
+
+    path = marks_path("corpus123", home=tmp_path)
+    now = dt.datetime(2026, 12, 8, 2, 39, 0)
+    asides = []
+    for content in (b"first", b"second"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        asides.append(set_aside(path, now))
+    assert [aside.name for aside in asides] == ["labels.unreadable-20261208-023900.csv", "labels.unreadable-20261208-023900-2.csv"]
+    assert [aside.read_bytes() for aside in asides] == [b"first", b"second"] and not path.exists()
 
 
 def test_a_theme_learns_from_the_marks_made_for_it(fake_embedder: Embedder) -> None:
