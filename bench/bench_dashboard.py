@@ -14,6 +14,9 @@ workspace), and saves a full-page screenshot of the overview to a temporary file
 docs/dashboard.png, is overwritten only when asked: `--screenshot` (or `make bench SCREENSHOT=1`),
 or `--screenshot PATH` for another file.
 
+`--profile-page` also samples the page's main thread during each filter change with Chromium's CPU profiler and prints
+where it went (milliseconds per script file, and the browser's own style, layout and paint as "(program)").
+
 `--workspace DIR` opens a stored analysis instead of the seeds (`streamlit run app.py -- --workspace DIR`,
 nothing recomputed), e.g. the 100,000-paragraph one `bench/scale.py 100000 --keep-workspace DIR` writes. It
 must hold Persian and Arabic kept paragraphs (the filter change removes Arabic).
@@ -67,6 +70,11 @@ def main() -> None:
         metavar="DIR",
         help="open this stored analysis (framing analyze --out, bench/scale.py --keep-workspace) instead of the seeds",
     )
+    parser.add_argument(
+        "--profile-page",
+        action="store_true",
+        help="also sample the page's main thread during each filter change (Chromium's CPU profiler) and print where it went",
+    )
     args = parser.parse_args()
     if args.screenshot is None:
         args.screenshot = Path(tempfile.mkdtemp(prefix="framing-bench-")) / "dashboard.png"
@@ -81,7 +89,7 @@ def main() -> None:
     else:
         print("dashboard on the seed corpus")
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} (other work on the machine slows it)")
-    runs = [measure(args.screenshot, workspace=workspace) for _ in range(args.repeats)]
+    runs = [measure(args.screenshot, workspace=workspace, profile_page=args.profile_page) for _ in range(args.repeats)]
     for number, result in enumerate(runs, start=1):
         print(
             f"run {number}: first chart {result.first_chart_seconds:.2f} s (the shares chart alone: {result.shares_chart_seconds:.2f} s), "
@@ -105,8 +113,25 @@ def main() -> None:
         f"  (of which, by the page's clock: the change sent to the server {sent:.2f} s after the press; the last message "
         f"before the redrawn frame, the chart's, received {received:.2f} s after it; then drawn {in_page - received:.2f} s later)"
     )
+    if args.profile_page:
+        print_page_profile([result.page_busy_ms for result in runs])
     print(f"goals (issue 11 §3): {verdict('first chart', first)}; {verdict('filter change', change)}")
     print(f"screenshot: {args.screenshot}")
+
+
+def print_page_profile(profiles: list[dict[str, float]], shown: int = 8) -> None:
+    """The page's main thread during a filter change, median milliseconds per script or native activity over the runs."""
+    names = sorted(
+        {name for profile in profiles for name in profile}, key=lambda name: -statistics.median(p.get(name, 0.0) for p in profiles)
+    )
+    total = statistics.median(sum(profile.values()) for profile in profiles)
+    idle = statistics.median(profile.get("(idle)", 0.0) for profile in profiles)
+    print(
+        f"  the page's main thread from the filter change to the redrawn chart (Chromium's CPU profiler, median of the runs): "
+        f"{total:.0f} ms sampled, {idle:.0f} ms idle"
+    )
+    for name in [name for name in names if name != "(idle)"][:shown]:
+        print(f"    {statistics.median(profile.get(name, 0.0) for profile in profiles):6.0f} ms  {name}")
 
 
 if __name__ == "__main__":

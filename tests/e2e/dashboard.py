@@ -9,16 +9,19 @@ the paragraphs behind a bar, and records console errors and the text direction o
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import BrowserContext, Page, sync_playwright
 
@@ -93,6 +96,10 @@ class Measurement:
     """By the page's clock, from the press to the change's message to the server."""
     chart_received_in_page_seconds: float = 0.0
     """By the page's clock, from the press to the last message received before the redrawn frame (the chart's)."""
+    page_busy_ms: dict[str, float] = field(default_factory=dict)
+    """With ``profile_page``: the page's main thread during the filter change (from just before the press to the
+    redrawn frame, sampled by Chromium's CPU profiler), milliseconds per script file (its hash removed) or native
+    activity ("(program)": style, layout, paint; "(idle)"; "(garbage collector)")."""
 
 
 def free_port() -> int:
@@ -166,11 +173,11 @@ def server_log(server: subprocess.Popen[str], timeout: float = 60) -> str:
         return server.communicate()[0] + f"\n(the server did not stop within {timeout:g} s of SIGTERM: killed)"
 
 
-def measure(screenshot: Path, timeout: float = 180, workspace: Path | None = None) -> Measurement:
+def measure(screenshot: Path, timeout: float = 180, workspace: Path | None = None, profile_page: bool = False) -> Measurement:
     """Open the dashboard, time the first chart and a filter change, check RTL, save a full-page screenshot.
 
     On the seeds, or on the stored ``workspace`` (which must hold Persian and Arabic paragraphs: the filter change
-    removes Arabic).
+    removes Arabic). ``profile_page`` also samples the page's main thread during the filter change (``page_busy_ms``).
     """
     with dashboard_server(workspace=workspace) as (url, started, server), chromium_page() as (page, errors):
         page.add_init_script(RECORD_SOCKET)
@@ -185,11 +192,16 @@ def measure(screenshot: Path, timeout: float = 180, workspace: Path | None = Non
         save_full_page(page, screenshot)
 
         page.evaluate(WATCH_REDRAW.replace("CONDITION", f"{SHARES_CHART_TRACES} === 1"))
+        profiler = page.context.new_cdp_session(page) if profile_page else None
+        if profiler is not None:
+            for method, params in (("Profiler.enable", {}), ("Profiler.setSamplingInterval", {"interval": 200}), ("Profiler.start", {})):
+                profiler.send(method, params)
         filter_started = time.perf_counter()
         remove_language(page, "Arabic")
         page.wait_for_function(f"() => {SHARES_CHART_TRACES} === 1", timeout=timeout * 1000)
         filter_change = time.perf_counter() - filter_started
         page.wait_for_function("() => window.framingRedrawn !== null", timeout=timeout * 1000)
+        busy = busy_by_script(profiler.send("Profiler.stop")["profile"], filter_change) if profiler is not None else {}
         in_page = page.evaluate("() => (window.framingRedrawn - window.framingPressed) / 1000")
         sent, received = page.evaluate(SOCKET_TIMES)
         wait_until_idle(page, timeout)
@@ -211,7 +223,24 @@ def measure(screenshot: Path, timeout: float = 180, workspace: Path | None = Non
             round(in_page, 2),
             round(sent / 1000, 3),
             round(received / 1000, 3),
+            busy,
         )
+
+
+def busy_by_script(profile: dict[str, Any], seconds: float) -> dict[str, float]:
+    """Milliseconds of the first ``seconds`` of a Chromium CPU profile per script file (``react-dom.Dzbslgj4.js`` ->
+    ``react-dom.js``) or native activity, most first."""
+    frames = {node["id"]: node["callFrame"] for node in profile["nodes"]}
+    busy: Counter[str] = Counter()
+    elapsed = 0.0
+    for sample, delta in zip(profile["samples"], profile["timeDeltas"], strict=True):
+        elapsed += delta / 1e6
+        if elapsed > seconds:
+            break
+        frame = frames[sample]
+        name = re.sub(r"\.[\w-]{8}\.js$", ".js", frame["url"].rsplit("/", 1)[-1]) if frame["url"] else frame["functionName"]
+        busy[name or "(anonymous)"] += delta / 1000
+    return {name: round(ms, 1) for name, ms in busy.most_common()}
 
 
 def wait_until_idle(page: Page, timeout: float = 60) -> None:
