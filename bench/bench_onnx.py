@@ -13,7 +13,10 @@ paragraphs, the only real news text in the repository (longer; each used as ofte
 2. how many theme assignments change between the two backends, each with the themes fitted on its
    own vectors of the training texts (from FRAMING_HOME's cache, embedded now when missing), on these
    paragraphs (part of the themes' training set) and on the seeds' kept paragraphs;
-3. with --int8, the same for ONNX Runtime's dynamic int8 quantisation (an explicit option only).
+3. with --int8, the same for ONNX Runtime's dynamic int8 quantisation (an explicit option only);
+4. with --fused, the export after ONNX Runtime's offline transformer optimiser (`onnxruntime.transformers.optimizer`,
+   BERT fusions: one Attention, SkipLayerNormalization and BiasGelu node per layer) as a variant in the race: a
+   variant tried, not used by the pipeline.
 
 The ONNX export is made first when missing (as `framing prepare` does).
 """
@@ -48,6 +51,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--texts", type=int, default=600, help="labelled paragraphs to embed (a fixed sample)")
     parser.add_argument("--int8", action="store_true", help="also measure ONNX Runtime's dynamic int8 quantisation")
+    parser.add_argument("--fused", action="store_true", help="also race the export after ONNX Runtime's offline BERT fusions")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     labelled = pd.read_csv(ROOT / "analysis" / "data" / "labelled_paragraphs.csv").sample(args.texts, random_state=0)
@@ -91,6 +95,12 @@ def main() -> None:
         quantize_dynamic(export, int8_path, weight_type=QuantType.QInt8)
         int8 = OnnxEncoder(int8_path, folder)
         encoders["ONNX int8 (explicit option only), 1 text/call"] = Embedder("int8", lambda: int8, backend="onnx-int8").embed
+    fused_folder = None
+    if args.fused:
+        fused_folder = tempfile.TemporaryDirectory()
+        fused_path = fused_export(export, Path(fused_folder.name))
+        fused = OnnxEncoder(fused_path, folder)
+        encoders["ONNX fp32 with offline BERT fusions, 1 text/call"] = Embedder("fused", lambda: fused, backend="onnx-fp32").embed
     for encode in encoders.values():
         encode(texts[:2])  # warm-up: one-off allocations
 
@@ -127,8 +137,26 @@ def main() -> None:
             changed = int((assigned[backend][name] != assigned["torch"][name]).to_numpy().sum())
             total = assigned["torch"][name].size
             print(f"{backend} vs torch, {name} ({len(found)} paragraphs): {changed} of {total} theme assignments change")
-    if int8_folder is not None:
-        int8_folder.cleanup()
+    for temporary in (int8_folder, fused_folder):
+        if temporary is not None:
+            temporary.cleanup()
+
+
+def fused_export(export: Path, folder: Path) -> Path:
+    """Write the export after ONNX Runtime's offline transformer optimiser into ``folder``; print what it fused."""
+    import json
+
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    config = json.loads((export.parent.parent / "config.json").read_text(encoding="utf-8"))
+    optimized = optimize_model(
+        str(export), model_type="bert", num_heads=config["num_attention_heads"], hidden_size=config["hidden_size"], opt_level=0
+    )
+    fused = {name: count for name, count in optimized.get_fused_operator_statistics().items() if count}
+    print(f"offline fusions: {fused}")
+    target = folder / "model.onnx"
+    optimized.save_model_to_file(str(target), use_external_data_format=True)
+    return target
 
 
 def race(encoders: dict[str, Callable[[list[str]], np.ndarray]], texts: list[str]) -> None:
