@@ -34,6 +34,8 @@ from analysis.wording import counted
 # news text does not use before extraction, and back after.
 ZWNJ = "\u200c"
 _ZWNJ_STANDINS = ("\ua66e", "\ua66d", "\U0001e800")
+# Many Persian sites write it as a character reference, which the parser would turn into a ZWNJ after the swap.
+_ZWNJ_REFERENCE = re.compile(r"&(?:zwnj;|#0*8204(?![0-9])|#[xX]0*200[cC](?![0-9a-fA-F]));?")
 # Tags whose text is never visible on the page.
 INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "head")
 # Date-like elements looked at when the markup gives no machine-readable date.
@@ -120,7 +122,7 @@ def extract_page(html: str, url: str = "") -> Page:
     standin = next(char for char in _ZWNJ_STANDINS if char not in html)
     # An XML declaration with an encoding cannot be parsed from a str by lxml; the bytes are decoded already.
     # Control characters are not text, and lxml refuses to build elements holding them.
-    markup = _CONTROL.sub("", re.sub(r"^\s*<\?xml[^>]*\?>", "", html)).replace(ZWNJ, standin)
+    markup = _ZWNJ_REFERENCE.sub(standin, _CONTROL.sub("", re.sub(r"^\s*<\?xml[^>]*\?>", "", html)).replace(ZWNJ, standin))
     # trafilatura's own parser settings, and past libxml2's default depth of 256 (old pages leave <font> tags open)
     parser = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True, huge_tree=True)
     try:

@@ -1118,6 +1118,19 @@ CASES = [
         (PERSIAN[1],),
     ),
     Case(
+        "a Persian page writing its ZWNJs as character references (&zwnj;, &#8204;, &#x200C;)",
+        raw(
+            "a.html",
+            html_page(
+                paragraphs_html([PERSIAN[0].replace("\u200c", "&zwnj;"), PERSIAN[1].replace("\u200c", "&#8204;")])
+                + paragraphs_html([PERSIAN[2].replace("\u200c", "&#x200C;")])
+            ),
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:3]),
+    ),
+    Case(
         "a zip whose file name is decomposed (macOS) and its manifest's composed",
         zipped(
             {
