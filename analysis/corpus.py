@@ -256,7 +256,21 @@ class DateError(ValueError):
 
 # Month names per calendar, written as in the news; matched after _date_key folding, so letter
 # variants (ي/ی, ك/ک, أ/ا, ة/ه) and a missing space or ZWNJ inside a name do not matter.
-SOLAR_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
+# Solar Hijri months: the Iranian names, then the Afghan (Dari) ones.
+SOLAR_MONTHS = (
+    ("فروردین", "حمل"),
+    ("اردیبهشت", "ثور"),
+    ("خرداد", "جوزا", "جوزاء"),
+    ("تیر", "سرطان"),
+    ("مرداد", "اسد"),
+    ("شهریور", "سنبله"),
+    ("مهر", "میزان"),
+    ("آبان", "عقرب"),
+    ("آذر", "قوس"),
+    ("دی", "جدی"),
+    ("بهمن", "دلو"),
+    ("اسفند", "حوت"),
+)
 HIJRI_MONTHS = (
     ("محرم",),
     ("صفر",),
@@ -271,19 +285,20 @@ HIJRI_MONTHS = (
     ("ذو القعدة", "ذي القعدة"),
     ("ذو الحجة", "ذي الحجة"),
 )
+# Arabic names (Egyptian, Levantine, Algerian and Tunisian, Moroccan), then Persian ones.
 GREGORIAN_MONTHS = (
-    ("يناير", "كانون الثاني", "ژانویه"),
-    ("فبراير", "شباط", "فوریه"),
+    ("يناير", "كانون الثاني", "جانفي", "ژانویه"),
+    ("فبراير", "شباط", "فيفري", "فوریه"),
     ("مارس", "آذار"),
-    ("أبريل", "نيسان", "آوریل"),
-    ("مايو", "أيار", "مه", "می"),
-    ("يونيو", "يونيه", "حزيران", "ژوئن"),
-    ("يوليو", "يوليه", "تموز", "ژوئیه", "جولای"),
-    ("أغسطس", "آب", "اوت", "آگوست"),
-    ("سبتمبر", "أيلول", "سپتامبر"),
+    ("أبريل", "نيسان", "أفريل", "آوریل"),
+    ("مايو", "أيار", "ماي", "مه", "می"),
+    ("يونيو", "يونيه", "حزيران", "جوان", "ژوئن"),
+    ("يوليو", "يوليه", "تموز", "جويلية", "يوليوز", "ژوئیه", "جولای"),
+    ("أغسطس", "آب", "أوت", "غشت", "اوت", "آگوست"),
+    ("سبتمبر", "أيلول", "شتنبر", "سپتامبر"),
     ("أكتوبر", "تشرين الأول", "اکتبر"),
-    ("نوفمبر", "تشرين الثاني", "نوامبر"),
-    ("ديسمبر", "كانون الأول", "دسامبر"),
+    ("نوفمبر", "تشرين الثاني", "نونبر", "نوامبر"),
+    ("ديسمبر", "كانون الأول", "دجنبر", "دسامبر"),
 )
 # Words that make a date relative to the day it is read, in English, Persian and Arabic. (Not
 # Persian پیش "ago": it is also in پیش از ظهر, "a.m.")
@@ -323,7 +338,7 @@ _RELATIVE_KEYS = frozenset(_date_key(word) for word in RELATIVE_DATE_WORDS)
 _MONTH_TABLES = tuple(
     (calendar, month, _month_pattern(names))
     for calendar, table in (
-        (SOLAR, tuple((name,) for name in SOLAR_MONTHS)),
+        (SOLAR, SOLAR_MONTHS),
         (LUNAR, HIJRI_MONTHS),
         (GREGORIAN, GREGORIAN_MONTHS),
     )

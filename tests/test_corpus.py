@@ -264,6 +264,12 @@ def test_language_codes(value: object, expected: str | None) -> None:
         ("1443/06/10", {"language": "ar"}, "2022-01-13"),
         ("الخميس، 13 يناير 2022 - 08:13 م", {}, "2022-01-13"),
         ("13 كانون الثاني 2022", {}, "2022-01-13"),
+        # Afghan (Dari) Solar Hijri months; Algerian, Tunisian and Moroccan Gregorian ones («names a month, not a day» before)
+        ("پنجشنبه ۲۳ جدی ۱۴۰۰", {}, "2022-01-13"),
+        ("۱۵ حمل ۱۴۰۱", {}, "2022-04-04"),
+        ("الخميس 13 جانفي 2022", {}, "2022-01-13"),
+        ("13 فيفري 2022", {}, "2022-02-13"),
+        ("5 غشت 2022", {}, "2022-08-05"),
         # a time of day before the date (Fars, Tasnim, Akhbar El-Yom) or after it: its hour is not the day
         ("۱۳:۰۷ - ۲۳ دی ۱۴۰۰", {}, "2022-01-13"),
         # a weekday or an AM/PM before a numeric date: the file's order reads it (pandas guessed month first)

@@ -1118,6 +1118,19 @@ CASES = [
         (PERSIAN[1],),
     ),
     Case(
+        "an Afghan (Dari) page dated «۲۳ جدی ۱۴۰۰», an Algerian one «13 جانفي 2022»",
+        files(
+            {
+                "a.html": html_page("<span class='date'>پنجشنبه ۲۳ جدی ۱۴۰۰</span>" + paragraphs_html(PERSIAN[:2])),
+                "b.html": html_page("<span class='date'>الخميس 13 جانفي 2022</span>" + paragraphs_html(ARABIC[:2]), lang="ar"),
+            }
+        ),
+        0,
+        "",
+        (*PERSIAN[:2], *ARABIC[:2]),
+        all_of(dates("2022-01-13", "2022-01-13"), dropped_as("پنجشنبه ۲۳ جدی ۱۴۰۰", "dateline/byline")),
+    ),
+    Case(
         "a Persian page writing its ZWNJs as character references (&zwnj;, &#8204;, &#x200C;)",
         raw(
             "a.html",
