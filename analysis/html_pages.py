@@ -140,6 +140,7 @@ def extract_page(html: str, url: str = "") -> Page:
     visible = _visible_characters(tree)
     language = (tree.get("lang") or "").strip().lower()
     date_candidates = tuple(candidate.replace(standin, ZWNJ) for candidate in _date_candidates(tree))
+    title_element = _one_line(tree.findtext(".//title")).replace(standin, ZWNJ)
     with_ads = copy.deepcopy(tree) if _ad_elements(tree) else None
     _remove_ads(tree)
     document, lines = _article(tree, url, standin)
@@ -160,6 +161,7 @@ def extract_page(html: str, url: str = "") -> Page:
     hostname = _one_line(document.hostname if document is not None else "")
     host = _host_key(hostname or (site_name if _DOMAIN.fullmatch(site_name) else ""))
     site_name = site_name or hostname
+    title = _headline(title, site_name, title_element)
     if title and title != site_name and _key(lines[0]) != _key(title):
         lines.insert(0, title)
     body = "\n".join(lines)
@@ -175,6 +177,18 @@ def extract_page(html: str, url: str = "") -> Page:
         kept_characters=len(" ".join(body.split())),
         notes=tuple(notes),
     )
+
+
+def _headline(title: str, site_name: str, title_element: str) -> str:
+    """The page's headline: trafilatura's title, unless that is the site's name (a logo's ``<h1>``, or the first part
+    of ``<title>خبرگزاری فارس - headline</title>``), then the part of the ``<title>`` element that is not."""
+    if not site_name or _key(title) != _key(site_name):
+        return title
+    parts = [part for part in _TITLE_PARTS.split(title_element) if part and _key(part) != _key(site_name)]
+    return parts[0] if len(parts) == 1 else ""
+
+
+_TITLE_PARTS = re.compile(r"\s+[–•·—|⁄*⋆~‹«<›»>:-]\s+")
 
 
 def _article(tree: Any, url: str, standin: str) -> tuple[Any, list[str]]:

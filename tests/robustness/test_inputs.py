@@ -1118,6 +1118,24 @@ CASES = [
         (PERSIAN[1],),
     ),
     Case(
+        "a page whose one <h1> is the site's logo, and one titled «site - headline» without an <h1>",
+        files(
+            {
+                "a.html": "<html lang='fa'><head><meta charset='utf-8'><title>" + HEADLINE + " | خبرگزاری فارس</title>"
+                "<meta property='og:site_name' content='خبرگزاری فارس'></head><body><div class='header'><h1 class='logo'>"
+                "<a href='/'>خبرگزاری فارس</a></h1></div><div class='body'>" + paragraphs_html(PERSIAN[:2]) + "</div></body></html>",
+                "b.html": "<html lang='fa'><head><meta charset='utf-8'><title>خبرگزاری فارس - " + HEADLINE + "</title>"
+                "<meta property='og:site_name' content='خبرگزاری فارس'></head><body><div class='body'>"
+                + paragraphs_html(PERSIAN[2:4])
+                + "</div></body></html>",
+            }
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:4]),
+        all_of(column("text", [HEADLINE, *PERSIAN[:2], HEADLINE, *PERSIAN[2:4]]), column("title", [HEADLINE] * 6)),
+    ),
+    Case(
         "an Afghan (Dari) page dated «۲۳ جدی ۱۴۰۰», an Algerian one «13 جانفي 2022»",
         files(
             {
