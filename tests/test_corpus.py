@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import gzip
 import io
 import json
 import struct
@@ -490,6 +491,13 @@ ENGLISH_PAGE = (
             0,
         ),
         ("png.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "png.html: looks like a binary file (NUL bytes), not text", 0),
+        (
+            "pdf.html",
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+            "pdf.html: a PDF document, not text; save its text as .txt, or the web page itself as .html",
+            0,
+        ),
+        ("cut.html", gzip.compress(PERSIAN_PAGE)[:200], "cut.html: gzip-compressed, but cut short (an unfinished download?); skipped", 0),
         ("english.html", ENGLISH_PAGE, "english.html: the article text is not in Arabic script (the page says lang='en')", 1),
     ],
 )

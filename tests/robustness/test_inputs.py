@@ -9,6 +9,7 @@ the suite runs in seconds.
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import os
@@ -1116,6 +1117,13 @@ CASES = [
         0,
         "a.html: 2 character references to characters that are not text",
         (PERSIAN[1],),
+    ),
+    Case(
+        "a page saved gzip-compressed, as the server sent it",
+        raw("a.html", gzip.compress(html_page(paragraphs_html(PERSIAN[:3])))),
+        0,
+        "",
+        tuple(PERSIAN[:3]),
     ),
     Case(
         "a page whose one <h1> is the site's logo, and one titled «site - headline» without an <h1>",
