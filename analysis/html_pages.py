@@ -447,7 +447,21 @@ def _is_aside(element: Any, in_article: bool) -> bool:
     """Whether an element starts a part of the page whose dates are not the article's."""
     if element.tag in ("aside", "nav", "footer") or (element.tag == "header" and not in_article):
         return True
+    if not in_article and _is_site_header(element):
+        return True
     return any(word in _ASIDE_WORDS for word in _class_words(element))
+
+
+def _is_site_header(element: Any) -> bool:
+    """Whether an element is the site's header written as a ``<div>`` (``id="header"``, ``class="top-bar"``), which
+    shows the date of the day: one holding no headline (``<h1>``)."""
+    names = {token.lower().replace("_", "-") for token in _class_tokens(element)}
+    return bool(names & _SITE_HEADERS) and next(element.iter("h1"), None) is None
+
+
+_SITE_HEADERS = frozenset(
+    {"header", "site-header", "top-header", "main-header", "header-top", "top-bar", "topbar", "masthead", "navbar", "top-nav"}
+)
 
 
 def _class_words(element: Any) -> list[str]:

@@ -1119,6 +1119,26 @@ CASES = [
         (PERSIAN[1],),
     ),
     Case(
+        "a page without <article> whose site header is a <div id='header'> showing the day's date; an article's own header",
+        files(
+            {
+                "a.html": "<html lang='fa'><head><meta charset='utf-8'><title>" + HEADLINE + "</title></head><body>"
+                "<div id='header'><div class='logo'>خبرگزاری نمونه</div><span class='date'>یکشنبه ۲۶ دی ۱۴۰۰</span></div>"
+                "<div class='top_bar'><span class='time'>۲۶ دی ۱۴۰۰</span></div><div class='news-body'><h1>" + HEADLINE + "</h1>"
+                "<div class='news-date'>پنجشنبه ۲۳ دی ۱۴۰۰</div>" + paragraphs_html(PERSIAN[:2]) + "</div></body></html>",
+                "b.html": "<html lang='fa'><head><meta charset='utf-8'></head><body><div class='news'><div class='header'><h1>"
+                + HEADLINE
+                + "</h1><span class='date'>۲۴ دی ۱۴۰۰</span></div>"
+                + paragraphs_html(PERSIAN[2:4])
+                + "</div></body></html>",
+            }
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:4]),
+        dates("2022-01-13", "2022-01-14"),
+    ),
+    Case(
         "a page saved gzip-compressed, as the server sent it",
         raw("a.html", gzip.compress(html_page(paragraphs_html(PERSIAN[:3])))),
         0,
