@@ -138,6 +138,7 @@ def extract_page(html: str, url: str = "") -> Page:
             f"nested more than {MAX_DEPTH:,} elements deep: the parser stops there, so the text below that depth and after it is not read"
         )
     visible = _visible_characters(tree)
+    _remove_comment_sections(tree, standin)
     language = (tree.get("lang") or "").strip().lower()
     date_candidates = tuple(candidate.replace(standin, ZWNJ) for candidate in _date_candidates(tree))
     title_element = _one_line(tree.findtext(".//title")).replace(standin, ZWNJ)
@@ -219,6 +220,32 @@ _INLINE_TAGS = frozenset((
 _CONTAINERS = frozenset({"article", "blockquote", "body", "center", "div", "font", "main", "section", "td"})
 
 
+def _remove_comment_sections(tree: Any, standin: str) -> None:
+    """Remove the readers' comments a heading announces («نظرات کاربران», «دیدگاه‌ها», «التعليقات», «أضف تعليقك»…): the
+    heading (with the box holding only it) and what follows it in its container. trafilatura knows comment sections by
+    English class names only (``comments``); one named otherwise (``nazarat``) was read as the article's last
+    paragraphs."""
+    for heading in list(tree.iter("h2", "h3", "h4", "h5", "h6")):
+        if not _COMMENT_HEADING.fullmatch(_one_line(heading.text_content()).replace(standin, ZWNJ)):
+            continue
+        start = heading
+        while start.getnext() is None and (box := start.getparent()) is not None and len(box) == 1 and box.tag not in _PAGE_TAGS:
+            start = box
+        parent = start.getparent()
+        if parent is not None:
+            for element in [start, *start.itersiblings()]:
+                parent.remove(element)
+
+
+_PAGE_TAGS = ("html", "body", "article", "main")
+
+
+_COMMENT_HEADING = re.compile(
+    r"[\W\d_]*(?:(?:ارسال\s+)?(?:نظرات|نظر|دیدگاه(?:\u200c?ها)?)(?:\s+(?:کاربران|خوانندگان|مخاطبان|شما|خود\s+را\s+بنویسید))?"
+    r"|(?:ال)?تعليقات(?:\s+(?:القراء|الزوار))?|(?:أضف|اضف|اترك|أترك)\s+(?:تعليقا|تعليقك|تعليق)|آراء\s+القراء)[\W\d_]*"
+)
+
+
 def _remove_ads(tree: Any) -> None:
     """Empty the elements a page marks as ads (:func:`_ad_elements`): trafilatura keeps a text ad in a
     ``<div class="ad">`` like any block. The element stays, empty, and so does the text after it (a block between
@@ -237,7 +264,7 @@ def _ad_elements(tree: Any) -> list[Any]:
         element
         for element in tree.iter()
         if isinstance(element.tag, str)
-        and element.tag not in ("html", "body", "article", "main")
+        and element.tag not in _PAGE_TAGS
         and _names_an_ad(element)
         and len(" ".join(element.text_content().split())) <= MAX_AD_TEXT
         and next(element.iter("h1", "h2"), None) is None

@@ -405,6 +405,8 @@ OPEN_FONTS_BR = (  # no <article> nor a class naming the story: trafilatura's fa
 ).encode()
 OPEN_DIVS = "".join(f"<div>{text}<br><br>" for text in PERSIAN[:4])
 TEXT_AD = "تبلیغات: بلیت هواپیما به آلماتی را با بهترین قیمت از ما بخرید و تخفیف بگیرید"
+COMMENT_FA = "به نظر من این تصمیم بسیار اشتباه بود و مردم قزاقستان باید خودشان تصمیم بگیرند که چه کسی بر آنها حکومت کند"
+COMMENT_AR = "هذا القرار خاطئ تماما ويجب على شعب كازاخستان أن يقرر مصيره بنفسه دون أي تدخل خارجي"
 
 
 def no_kept_text_holds(part: str) -> Check:
@@ -1137,6 +1139,30 @@ CASES = [
         "",
         tuple(PERSIAN[:4]),
         dates("2022-01-13", "2022-01-14"),
+    ),
+    Case(
+        "readers' comments under «نظرات کاربران» or «التعليقات (8)» in a section not named 'comments' (nazarat, ta3liqat)",
+        files(
+            {
+                "a.html": html_page(
+                    paragraphs_html(PERSIAN[:2]),
+                    after="<div class='nazarat'><h3>نظرات کاربران</h3>"
+                    + "".join(f"<div class='cm'><b>کاربر {number}</b><p>{COMMENT_FA} {number}</p></div>" for number in range(8))
+                    + "</div>",
+                ),
+                "b.html": html_page(
+                    paragraphs_html(ARABIC[:2]),
+                    lang="ar",
+                    after="<div id='ta3liqat'><div class='box'><h4>التعليقات (8)</h4></div>"
+                    + "".join(f"<div class='item'><b>زائر</b><p>{COMMENT_AR} {number}</p></div>" for number in range(8))
+                    + "</div>",
+                ),
+            }
+        ),
+        0,
+        "",
+        (*PERSIAN[:2], *ARABIC[:2]),
+        all_of(kept_count(6), no_kept_text_holds(COMMENT_FA), no_kept_text_holds(COMMENT_AR)),
     ),
     Case(
         "a page saved gzip-compressed, as the server sent it",
