@@ -139,14 +139,23 @@ def extract_page(html: str, url: str = "") -> Page:
         )
     visible = _visible_characters(tree)
     _remove_comment_sections(tree, standin)
+    later = _later_articles(tree)
+    for article in later:
+        article.drop_tree()
+    if later:
+        notes.append(
+            f"holds {len(later) + 1} articles, each an <article> with its own headline (a page that loads the next article as "
+            f"it is scrolled): the first is read, the next {len(later)} left out; save each article as a page of its own"
+        )
     language = (tree.get("lang") or "").strip().lower()
     date_candidates = tuple(candidate.replace(standin, ZWNJ) for candidate in _date_candidates(tree))
     title_element = _one_line(tree.findtext(".//title")).replace(standin, ZWNJ)
-    with_ads = copy.deepcopy(tree) if _ad_elements(tree) else None
-    _remove_ads(tree)
+    optional = [*_ad_elements(tree), *_teaser_cards(tree)]
+    with_them = copy.deepcopy(tree) if optional else None
+    _empty(optional)
     document, lines = _article(tree, url, standin)
-    if not lines and with_ads is not None:  # what its class calls an ad was all the article (a short item in "show-ads")
-        document, lines = _article(with_ads, url, standin)
+    if not lines and with_them is not None:  # what looked like an ad or a card was all the article (a short item in "show-ads")
+        document, lines = _article(with_them, url, standin)
     if not lines:
         what = (
             f"none of the page's {visible:,} visible characters is article text (menus, links, comments…)"
@@ -225,7 +234,7 @@ def _remove_comment_sections(tree: Any, standin: str) -> None:
     heading (with the box holding only it) and what follows it in its container. trafilatura knows comment sections by
     English class names only (``comments``); one named otherwise (``nazarat``) was read as the article's last
     paragraphs."""
-    for heading in list(tree.iter("h2", "h3", "h4", "h5", "h6")):
+    for heading in list(tree.iter(*_HEADINGS)):
         if not _COMMENT_HEADING.fullmatch(_one_line(heading.text_content()).replace(standin, ZWNJ)):
             continue
         start = heading
@@ -246,14 +255,42 @@ _COMMENT_HEADING = re.compile(
 )
 
 
-def _remove_ads(tree: Any) -> None:
-    """Empty the elements a page marks as ads (:func:`_ad_elements`): trafilatura keeps a text ad in a
-    ``<div class="ad">`` like any block. The element stays, empty, and so does the text after it (a block between
-    ``<br><br>`` paragraphs lays them out)."""
-    for element in _ad_elements(tree):
+def _empty(elements: list[Any]) -> None:
+    """Empty ads (:func:`_ad_elements`) and cards (:func:`_teaser_cards`): trafilatura keeps a text ad in a
+    ``<div class="ad">`` like any block, and reads a card as the article. The element stays, empty, and so does the
+    text after it (a block between ``<br><br>`` paragraphs lays them out)."""
+    for element in elements:
         for child in list(element):
             element.remove(child)
         element.text = None
+
+
+def _later_articles(tree: Any) -> list[Any]:
+    """The ``<article>`` elements after the first that hold a headline (``<h1>``) of their own: the next articles a
+    page loads as it is scrolled, saved with it (trafilatura read them as more paragraphs of the first)."""
+    return [
+        article
+        for article in tree.iter("article")
+        if next(article.iterancestors("article"), None) is None and next(article.iter("h1"), None) is not None
+    ][1:]
+
+
+def _teaser_cards(tree: Any) -> list[Any]:
+    """``<article>`` elements that are cards of other articles ("more on", "related"): a linked heading, at most
+    ``MAX_AD_TEXT`` characters and no headline (``<h1>``). trafilatura reads the page's first ``<article>`` as its
+    article, and put a card's summary before the article's paragraphs."""
+    return [
+        article
+        for article in tree.iter("article")
+        if next(article.iter("h1"), None) is None
+        and any(
+            heading.find(".//a") is not None or next(heading.iterancestors("a"), None) is not None for heading in article.iter(*_HEADINGS)
+        )
+        and len(" ".join(article.text_content().split())) <= MAX_AD_TEXT
+    ]
+
+
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
 def _ad_elements(tree: Any) -> list[Any]:

@@ -406,6 +406,7 @@ OPEN_FONTS_BR = (  # no <article> nor a class naming the story: trafilatura's fa
 OPEN_DIVS = "".join(f"<div>{text}<br><br>" for text in PERSIAN[:4])
 TEXT_AD = "تبلیغات: بلیت هواپیما به آلماتی را با بهترین قیمت از ما بخرید و تخفیف بگیرید"
 COMMENT_FA = "به نظر من این تصمیم بسیار اشتباه بود و مردم قزاقستان باید خودشان تصمیم بگیرند که چه کسی بر آنها حکومت کند"
+CARD_AR = "عقد قادة الدول الأعضاء في منظمة معاهدة الأمن الجماعي قمة طارئة عبر الفيديو لبحث الأوضاع في كازاخستان"
 COMMENT_AR = "هذا القرار خاطئ تماما ويجب على شعب كازاخستان أن يقرر مصيره بنفسه دون أي تدخل خارجي"
 
 
@@ -1163,6 +1164,44 @@ CASES = [
         "",
         (*PERSIAN[:2], *ARABIC[:2]),
         all_of(kept_count(6), no_kept_text_holds(COMMENT_FA), no_kept_text_holds(COMMENT_AR)),
+    ),
+    Case(
+        "a page saved with the next article loaded by scrolling (two <article>s with an <h1> each)",
+        raw(
+            "a.html",
+            (
+                "<html lang='ar'><head><meta charset='utf-8'><title>انسحاب القوات</title></head><body>"
+                + "".join(
+                    f"<article><h1>{headline}</h1><time datetime='{date}'>{date}</time>{paragraphs_html(texts)}</article>"
+                    for headline, date, texts in (
+                        ("بدء انسحاب القوات من كازاخستان", "2022-01-13", ARABIC[:2]),
+                        ("وزير الخارجية الروسي يزور طهران", "2022-01-20", ARABIC[2:]),
+                    )
+                )
+                + "</body></html>"
+            ).encode(),
+        ),
+        0,
+        "a.html: holds 2 articles, each an <article> with its own headline (a page that loads the next article as it is "
+        "scrolled): the first is read, the next 1 left out; save each article as a page of its own",
+        tuple(ARABIC[:2]),
+        all_of(kept_count(3), column("title", ["بدء انسحاب القوات من كازاخستان"] * 3), dates("2022-01-13")),
+    ),
+    Case(
+        "a page whose article is in <main> and cards of other articles are <article>s ('more on')",
+        raw(
+            "a.html",
+            (
+                "<html lang='ar'><head><meta charset='utf-8'><title>انسحاب القوات</title></head><body><main><h1>بدء انسحاب القوات</h1>"
+                f"<div class='wysiwyg'>{paragraphs_html(ARABIC)}</div></main><div class='more-on'><h2>المزيد من سياسة</h2>"
+                + "".join(f"<article class='gc'><h3><a href='/{n}'>قمة طارئة {n}</a></h3><p>{CARD_AR} {n}</p></article>" for n in range(2))
+                + "</div></body></html>"
+            ).encode(),
+        ),
+        0,
+        "",
+        tuple(ARABIC),
+        all_of(kept_count(5), no_kept_text_holds(CARD_AR)),
     ),
     Case(
         "a page saved gzip-compressed, as the server sent it",
