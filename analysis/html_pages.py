@@ -26,6 +26,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from analysis.wording import counted
 
@@ -165,10 +166,14 @@ def extract_page(html: str, url: str = "") -> Page:
         raise PageError("; ".join([f"nothing extracted: {what}; skipped", *notes]), visible)
     title = _one_line(document.title if document is not None else "").replace(standin, ZWNJ)
     site_name = _one_line(document.sitename if document is not None else "").replace(standin, ZWNJ)
-    # trafilatura takes a publisher meta tag for the site's name: a copyright notice, or a URL (article:publisher)
-    if _COPYRIGHT.search(site_name) or re.match(r"https?://", site_name):
+    page_url = _one_line(document.url if document is not None else "")
+    archived = _ARCHIVED.fullmatch(page_url)  # a page saved from the Wayback Machine: its links all point there
+    page_url = f"{archived['scheme']}://{archived['rest']}" if archived else page_url
+    hostname = _host_key(urlsplit(page_url).netloc) if archived else _one_line(document.hostname if document is not None else "")
+    # trafilatura takes a publisher meta tag for the site's name: a copyright notice, or a URL (article:publisher);
+    # with no name, the archive's host
+    if _COPYRIGHT.search(site_name) or re.match(r"https?://", site_name) or (archived and _DOMAIN.fullmatch(site_name)):
         site_name = ""
-    hostname = _one_line(document.hostname if document is not None else "")
     host = _host_key(hostname or (site_name if _DOMAIN.fullmatch(site_name) else ""))
     site_name = site_name or hostname
     title = _headline(title, site_name, title_element)
@@ -180,7 +185,7 @@ def extract_page(html: str, url: str = "") -> Page:
         title=title,
         site_name=site_name,
         host=host,
-        url=_one_line(document.url if document is not None else ""),
+        url=page_url,
         date_candidates=date_candidates,
         language=language,
         page_characters=max(visible, len(" ".join(body.split()))),
@@ -586,6 +591,8 @@ _ARTICLE_TYPE = re.compile(r"article|posting|report", re.IGNORECASE)
 _NOT_THE_ARTICLE = re.compile(r"comment|itemlist|listitem|breadcrumb", re.IGNORECASE)
 
 
+# https://web.archive.org/web/20220113101010/https://www.tasnimnews.com/… (trafilatura leaves one slash of the second "//")
+_ARCHIVED = re.compile(r"https?://(?:web|wayback)\.archive\.org/web/\d+[a-z_]*/(?P<scheme>https?):/+(?P<rest>.+)", re.IGNORECASE)
 _DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+(?::\d+)?", re.ASCII)
 _HOST_PREFIX = re.compile(r"^(?:www\d*|m|mobile|amp)\.")
 

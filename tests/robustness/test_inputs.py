@@ -1204,6 +1204,29 @@ CASES = [
         all_of(kept_count(5), no_kept_text_holds(CARD_AR)),
     ),
     Case(
+        "pages saved from the Wayback Machine (every link on web.archive.org), one naming its site, one not",
+        files(
+            {
+                "a.html": html_page(
+                    paragraphs_html(PERSIAN[:2]),
+                    head="<link rel='canonical' href='https://web.archive.org/web/20220113101010/https://www.tasnimnews.com/fa/news/1'>"
+                    "<meta property='og:site_name' content='خبرگزاری تسنیم'>",
+                ),
+                "b.html": html_page(
+                    paragraphs_html(PERSIAN[2:4]),
+                    head="<link rel='canonical' href='https://web.archive.org/web/20220114093000id_/http://www.farsnews.ir/news/2'>",
+                ),
+            }
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:4]),
+        all_of(
+            outlets("خبرگزاری تسنیم", "farsnews.ir"),
+            column("url", ["https://www.tasnimnews.com/fa/news/1"] * 3 + ["http://www.farsnews.ir/news/2"] * 3),
+        ),
+    ),
+    Case(
         "a page saved gzip-compressed, as the server sent it",
         raw("a.html", gzip.compress(html_page(paragraphs_html(PERSIAN[:3])))),
         0,
