@@ -486,6 +486,10 @@ def test_short_title_paragraph_is_a_headline() -> None:
         ("شارك", "ar", "share/UI label"),
         ("این سایت از کوکی ها استفاده می کند", "fa", "cookie notice"),
         ("بقلم: أحمد علي", "ar", "dateline/byline"),
+        ("استفاده از مطالب این سایت فقط با ذکر منبع مجاز است و تمامی حقوق برای خبرگزاری محفوظ است.", "fa", "copyright notice"),
+        ("کلیه حقوق مادی و معنوی این سایت متعلق به خبرگزاری فارس است و محفوظ می‌باشد", "fa", "copyright notice"),
+        ("جميع الحقوق محفوظة لموقع الأخبار ولا يجوز إعادة النشر دون إذن مسبق من إدارة الموقع.", "ar", "copyright notice"),
+        ("© 2022 وكالة الأنباء", "ar", "copyright notice"),
     ],
 )
 def test_packaged_rules_are_general(paragraph: str, language: str, reason: str) -> None:
@@ -498,6 +502,8 @@ def test_packaged_rules_are_general(paragraph: str, language: str, reason: str) 
         ("آخرین اخبار از ناآرامی‌های قزاقستان نشان می‌دهد که اوضاع آرام است", "fa"),
         ("شارك الرئيس في قمة منظمة معاهدة الأمن الجماعي عبر الفيديو", "ar"),
         ("أخبار سارة للمواطنين في ألماتي بعد عودة الهدوء", "ar"),
+        ("وزیر ارشاد گفت حقوق مؤلفان در قانون جدید بهتر حفظ می‌شود و ناشران باید آن را رعایت کنند", "fa"),
+        ("قالت المنظمة إن حقوق الإنسان في كازاخستان يجب أن تكون محفوظة ومصونة للجميع", "ar"),
     ],
 )
 def test_packaged_rules_spare_real_sentences(paragraph: str, language: str) -> None:

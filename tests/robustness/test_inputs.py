@@ -407,6 +407,7 @@ OPEN_DIVS = "".join(f"<div>{text}<br><br>" for text in PERSIAN[:4])
 TEXT_AD = "تبلیغات: بلیت هواپیما به آلماتی را با بهترین قیمت از ما بخرید و تخفیف بگیرید"
 COMMENT_FA = "به نظر من این تصمیم بسیار اشتباه بود و مردم قزاقستان باید خودشان تصمیم بگیرند که چه کسی بر آنها حکومت کند"
 CARD_AR = "عقد قادة الدول الأعضاء في منظمة معاهدة الأمن الجماعي قمة طارئة عبر الفيديو لبحث الأوضاع في كازاخستان"
+COPYRIGHT_AR = "جميع الحقوق محفوظة لموقع الأخبار ولا يجوز إعادة النشر دون إذن مسبق من إدارة الموقع."
 COMMENT_AR = "هذا القرار خاطئ تماما ويجب على شعب كازاخستان أن يقرر مصيره بنفسه دون أي تدخل خارجي"
 
 
@@ -1225,6 +1226,20 @@ CASES = [
             outlets("خبرگزاری تسنیم", "farsnews.ir"),
             column("url", ["https://www.tasnimnews.com/fa/news/1"] * 3 + ["http://www.farsnews.ir/news/2"] * 3),
         ),
+    ),
+    Case(
+        "a one-paragraph brief above a copyright notice in a <div> (trafilatura reads short pages more widely)",
+        raw(
+            "a.html",
+            (
+                "<html lang='ar'><head><meta charset='utf-8'><title>عنوان الخبر</title></head><body><div class='content'><h1>عنوان الخبر</h1>"
+                f"{paragraphs_html(ARABIC[:1])}</div><div id='foot'><p>{COPYRIGHT_AR}</p></div></body></html>"
+            ).encode(),
+        ),
+        0,
+        "",
+        tuple(ARABIC[:1]),
+        all_of(kept_count(2), dropped_as(COPYRIGHT_AR, "copyright notice")),
     ),
     Case(
         "a page saved gzip-compressed, as the server sent it",
