@@ -25,6 +25,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -157,6 +158,10 @@ def extract_page(html: str, url: str = "") -> Page:
     document, lines = _article(tree, url, standin)
     if not lines and with_them is not None:  # what looked like an ad or a card was all the article (a short item in "show-ads")
         document, lines = _article(with_them, url, standin)
+    if not lines and (unscripted := _unscripted(tree)) is not None:  # a page whose scripts write its text
+        page, note = unscripted
+        document, lines = _article(page, url, standin)
+        notes.extend([note] if lines and note else [])
     if not lines:
         what = (
             f"none of the page's {visible:,} visible characters is article text (menus, links, comments…)"
@@ -258,6 +263,55 @@ _COMMENT_HEADING = re.compile(
     r"[\W\d_]*(?:(?:ارسال\s+)?(?:نظرات|نظر|دیدگاه(?:\u200c?ها)?)(?:\s+(?:کاربران|خوانندگان|مخاطبان|شما|خود\s+را\s+بنویسید))?"
     r"|(?:ال)?تعليقات(?:\s+(?:القراء|الزوار))?|(?:أضف|اضف|اترك|أترك)\s+(?:تعليقا|تعليقك|تعليق)|آراء\s+القراء)[\W\d_]*"
 )
+
+
+def _unscripted(tree: Any) -> tuple[Any, str] | None:
+    """The text a page whose scripts write it still holds, saved without them: a copy of the page with its JSON-LD
+    ``articleBody`` as its body, with a note saying so, else with its ``<noscript>`` elements as plain elements (what
+    it shows without JavaScript); None when it holds neither."""
+    import lxml.html
+
+    text = _json_ld_article_body(tree)
+    if not text and not any(" ".join(element.text_content().split()) for element in tree.iter("noscript")):
+        return None
+    page = copy.deepcopy(tree)
+    if not text:
+        for element in list(page.iter("noscript")):
+            element.drop_tag()
+        return page, ""
+    body = page.find("body")
+    if body is None:
+        body = lxml.html.Element("body")
+        page.append(body)
+    for child in list(body):
+        body.remove(child)
+    body.text = None
+    paragraphs = text if "<" in text else "".join(f"<p>{escape(line)}</p>" for line in text.splitlines() if line.strip())
+    body.append(lxml.html.fragment_fromstring(paragraphs, create_parent="article"))
+    return page, "the page shows no article text (its scripts write it): read from its JSON-LD articleBody"
+
+
+def _json_ld_article_body(tree: Any) -> str:
+    """The ``articleBody`` of the page's first JSON-LD article (``NewsArticle``, ``BlogPosting``…); "" when none."""
+    for script in tree.iter("script"):
+        if (script.get("type") or "").split(";")[0].strip().lower() != "application/ld+json":
+            continue
+        try:
+            stack = [json.loads(script.text or "")]
+        except (ValueError, RecursionError):
+            continue
+        for _ in range(MAX_JSON_ITEMS):  # depth first, in order; a bounded walk of any JSON
+            if not stack:
+                break
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                body = item.get("articleBody")
+                if isinstance(body, str) and body.strip() and _ARTICLE_TYPE.search(str(item.get("@type", ""))):
+                    return body
+                stack.extend(reversed([value for value in item.values() if isinstance(value, (dict, list))]))
+    return ""
 
 
 def _empty(elements: list[Any]) -> None:

@@ -1242,6 +1242,29 @@ CASES = [
         all_of(kept_count(2), dropped_as(COPYRIGHT_AR, "copyright notice")),
     ),
     Case(
+        "pages whose scripts write the article, saved without it: its text only in JSON-LD articleBody, or in <noscript>",
+        files(
+            {
+                "a.html": (
+                    "<html lang='ar'><head><meta charset='utf-8'><title>انسحاب القوات</title><script type='application/ld+json'>"
+                    + json.dumps({"@type": "NewsArticle", "datePublished": "2022-01-13", "articleBody": "\n\n".join(ARABIC[:2])})
+                    + "</script></head><body><div id='root'></div><script src='/app.js'></script></body></html>"
+                ).encode(),
+                "b.html": (
+                    "<html lang='fa'><head><meta charset='utf-8'><title>"
+                    + HEADLINE
+                    + "</title></head><body><noscript>"
+                    + paragraphs_html(PERSIAN[:2])
+                    + "</noscript><div id='app'></div></body></html>"
+                ).encode(),
+            }
+        ),
+        0,
+        "a.html: the page shows no article text (its scripts write it): read from its JSON-LD articleBody",
+        (*ARABIC[:2], *PERSIAN[:2]),
+        all_of(documents(2), dates("2022-01-13", "")),
+    ),
+    Case(
         "a page saved gzip-compressed, as the server sent it",
         raw("a.html", gzip.compress(html_page(paragraphs_html(PERSIAN[:3])))),
         0,
