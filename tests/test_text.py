@@ -490,6 +490,8 @@ def test_short_title_paragraph_is_a_headline() -> None:
         ("کلیه حقوق مادی و معنوی این سایت متعلق به خبرگزاری فارس است و محفوظ می‌باشد", "fa", "copyright notice"),
         ("جميع الحقوق محفوظة لموقع الأخبار ولا يجوز إعادة النشر دون إذن مسبق من إدارة الموقع.", "ar", "copyright notice"),
         ("© 2022 وكالة الأنباء", "ar", "copyright notice"),
+        ("برای دسترسی سریع به تازه‌ترین اخبار به کانال تلگرام خبرگزاری بپیوندید.", "fa", "channel/newsletter promotion"),
+        ("تابعوا آخر الأخبار عبر قناتنا على تلغرام واشتركوا في نشرتنا البريدية اليومية", "ar", "channel/newsletter promotion"),
     ],
 )
 def test_packaged_rules_are_general(paragraph: str, language: str, reason: str) -> None:
@@ -504,6 +506,8 @@ def test_packaged_rules_are_general(paragraph: str, language: str, reason: str) 
         ("أخبار سارة للمواطنين في ألماتي بعد عودة الهدوء", "ar"),
         ("وزیر ارشاد گفت حقوق مؤلفان در قانون جدید بهتر حفظ می‌شود و ناشران باید آن را رعایت کنند", "fa"),
         ("قالت المنظمة إن حقوق الإنسان في كازاخستان يجب أن تكون محفوظة ومصونة للجميع", "ar"),
+        ("سخنگوی وزارت خارجه در کانال تلگرام خود نوشت ایران از ثبات در آسیای مرکزی حمایت می‌کند", "fa"),
+        ("وتابع الوزير في تغريدة على تويتر أن القوات ستغادر خلال عشرة أيام", "ar"),
     ],
 )
 def test_packaged_rules_spare_real_sentences(paragraph: str, language: str) -> None:
