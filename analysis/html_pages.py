@@ -221,7 +221,9 @@ def _article(tree: Any, url: str, standin: str) -> tuple[Any, list[str]]:
     document: Any = trafilatura.bare_extraction(tree, url=url or None, with_metadata=True, include_comments=False, favor_precision=True)
     text = _CONTROL.sub("", (document.text or "") if document is not None else "")
     lines = [" ".join(part.split()) for line in text.replace(standin, ZWNJ).splitlines() for part in _table_cells(line)]
-    return document, [line for line in lines if line]
+    items = {" ".join(item.text_content().replace(standin, ZWNJ).split()) for item in tree.iter("li")}
+    # trafilatura writes a list item "- item": the page has no such dash
+    return document, [line[2:] if line.startswith("- ") and line[2:] in items else line for line in lines if line]
 
 
 MAX_DEPTH = 2048  # libxml2's limit with huge_tree

@@ -1265,6 +1265,17 @@ CASES = [
         all_of(documents(2), dates("2022-01-13", "")),
     ),
     Case(
+        "a page whose article holds a list (<ul><li>, <ol><li>)",
+        raw(
+            "a.html",
+            html_page(paragraphs_html(PERSIAN[:2]) + f"<ul><li>{PERSIAN[2]}</li><li>{PERSIAN[3]}</li></ul><ol><li>{PERSIAN[4]}</li></ol>"),
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:5]),
+        kept_count(6),
+    ),
+    Case(
         "a page saved gzip-compressed, as the server sent it",
         raw("a.html", gzip.compress(html_page(paragraphs_html(PERSIAN[:3])))),
         0,
