@@ -553,7 +553,7 @@ def _date_candidates(tree: Any) -> list[str]:
         if _DATE_HINT.search(name) and not _NOT_PUBLISHED.search(name) and meta.get("content") and not aside.get(meta):
             found.append(meta.get("content"))
     in_articles: list[str] = []
-    elsewhere: list[str] = []
+    elsewhere: list[tuple[Any, list[str]]] = []
     for element, outside in aside.items():
         if outside or element.tag in INVISIBLE_TAGS:
             continue
@@ -562,10 +562,29 @@ def _date_candidates(tree: Any) -> list[str]:
             text = _one_line(element.text_content())
             texts = [text] if text and len(text) <= 120 and not _LATER_TEXT.search(text) else []
             texts += [element.get("datetime")] if element.get("datetime") else []
-            (in_articles if in_article[element] else elsewhere).extend(texts)
+            if in_article[element]:
+                in_articles.extend(texts)
+            else:
+                elsewhere.append((element, texts))
         if len(found) + len(in_articles) >= MAX_DATE_CANDIDATES:
             break
-    return list(dict.fromkeys([*found, *in_articles, *elsewhere]))[:MAX_DATE_CANDIDATES]
+    near = _beside_headline(tree, [element for element, _ in elsewhere], aside)
+    later = [text for element, texts in sorted(elsewhere, key=lambda pair: pair[0] not in near) for text in texts]
+    return list(dict.fromkeys([*found, *in_articles, *later]))[:MAX_DATE_CANDIDATES]
+
+
+def _beside_headline(tree: Any, elements: list[Any], aside: dict[Any, bool]) -> set[Any]:
+    """Of a page's date elements, those in the smallest block around its headline (the longest ``<h1>`` outside
+    asides) that holds any: a page without ``<article>`` may list other articles' dates before its own."""
+    headlines = [h1 for h1 in tree.iter("h1") if not aside.get(h1)]
+    if not headlines or not elements:
+        return set()
+    headline = max(headlines, key=lambda h1: len(_one_line(h1.text_content())))
+    for block in headline.iterancestors():
+        near = {element for element in elements if element is block or block in set(element.iterancestors())}
+        if near:
+            return near
+    return set()
 
 
 def _is_aside(element: Any, in_article: bool) -> bool:

@@ -1276,6 +1276,22 @@ CASES = [
         kept_count(6),
     ),
     Case(
+        "a page without <article> listing the latest news with their dates before its own headline and date",
+        raw(
+            "a.html",
+            (
+                "<html lang='fa'><head><meta charset='utf-8'><title>" + HEADLINE + "</title></head><body><div class='right-col'>"
+                "<div class='last-news'><ul><li><a href='/1'>افزایش قیمت دلار</a> <span class='date'>۱۴۰۰/۰۹/۱۲</span></li></ul></div></div>"
+                "<div class='left-col'><div class='news'><div class='title'><h1>" + HEADLINE + "</h1></div><div class='info'>"
+                "<span class='news-date'>پنجشنبه ۲۳ دی ۱۴۰۰</span></div>" + paragraphs_html(PERSIAN[:3]) + "</div></div></body></html>"
+            ).encode(),
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:3]),
+        dates("2022-01-13"),
+    ),
+    Case(
         "a page saved gzip-compressed, as the server sent it",
         raw("a.html", gzip.compress(html_page(paragraphs_html(PERSIAN[:3])))),
         0,
