@@ -152,7 +152,7 @@ def extract_page(html: str, url: str = "") -> Page:
     language = (tree.get("lang") or "").strip().lower()
     date_candidates = tuple(candidate.replace(standin, ZWNJ) for candidate in _date_candidates(tree))
     title_element = _one_line(tree.findtext(".//title")).replace(standin, ZWNJ)
-    optional = [*_ad_elements(tree), *_teaser_cards(tree)]
+    optional = [*_ad_elements(tree), *_teaser_cards(tree), *_headed_boxes(tree, standin)]
     with_them = copy.deepcopy(tree) if optional else None
     _empty(optional)
     document, lines = _article(tree, url, standin)
@@ -259,6 +259,36 @@ def _remove_comment_sections(tree: Any, standin: str) -> None:
 
 
 _PAGE_TAGS = ("html", "body", "article", "main")
+
+
+def _headed_boxes(tree: Any, standin: str) -> list[Any]:
+    """The boxes a heading names as the site's («درباره ما», «خبرنامه», «پربازدیدترین», «مطالب مرتبط», «من نحن», «النشرة
+    البريدية», «الأكثر قراءة», «مقالات ذات صلة»…): the heading's container, when it holds no ``<h1>`` and at most
+    ``MAX_BOX_TEXT`` characters. trafilatura reads a short article's page more widely, and kept such boxes beside it
+    (a blurb about the site, a newsletter offer, a most-read teaser)."""
+    boxes = []
+    for heading in tree.iter(*_HEADINGS):
+        if not _BOX_HEADING.fullmatch(_one_line(heading.text_content()).replace(standin, ZWNJ)):
+            continue
+        box = heading.getparent()
+        while box is not None and len(box) == 1 and box.getparent() is not None and box.getparent().tag not in _PAGE_TAGS:
+            box = box.getparent()  # the heading's own wrapper (a title bar)
+        if (
+            box is not None
+            and box.tag not in _PAGE_TAGS
+            and next(box.iter("h1"), None) is None
+            and len(" ".join(box.text_content().split())) <= MAX_BOX_TEXT
+        ):
+            boxes.append(box)
+    return boxes
+
+
+MAX_BOX_TEXT = 1000  # characters
+_BOX_HEADING = re.compile(
+    r"[\W\d_]*(?:درباره(?:\u200c?ی|ٔ)?\s+ما|تماس\s+با\s+ما|(?:عضویت\s+در\s+)?خبرنامه|پر\s*\u200c?(?:بازدید|بیننده|مخاطب|بحث)\s*\u200c?ترین(?:\s*\u200c?ها)?"
+    r"|(?:اخبار|مطالب|خبرهای)\s+(?:مرتبط|پیشنهادی|پربازدید)|من\s+نحن|اتصل\s+بنا|عن\s+الموقع|(?:اشترك\s+في\s+)?النشرة\s+(?:البريدية|الإخبارية)"
+    r"|الأكثر\s+(?:قراءة|مشاهدة|تداولا)|(?:أخبار|مقالات|مواضيع)\s+(?:ذات\s+صلة|متعلقة|مقترحة))[\W\d_]*"
+)
 
 
 _COMMENT_HEADING = re.compile(

@@ -408,6 +408,8 @@ TEXT_AD = "تبلیغات: بلیت هواپیما به آلماتی را با �
 COMMENT_FA = "به نظر من این تصمیم بسیار اشتباه بود و مردم قزاقستان باید خودشان تصمیم بگیرند که چه کسی بر آنها حکومت کند"
 CARD_AR = "عقد قادة الدول الأعضاء في منظمة معاهدة الأمن الجماعي قمة طارئة عبر الفيديو لبحث الأوضاع في كازاخستان"
 COPYRIGHT_AR = "جميع الحقوق محفوظة لموقع الأخبار ولا يجوز إعادة النشر دون إذن مسبق من إدارة الموقع."
+ABOUT_FA = "خبرگزاری نمونه در سال ۱۳۸۱ تأسیس شد و اخبار سیاسی، اقتصادی، فرهنگی و ورزشی ایران و جهان را شبانه‌روز پوشش می‌دهد."
+ABOUT_AR = "وكالة الأنباء مؤسسة إعلامية مستقلة تأسست عام ألفين وتقدم الأخبار العاجلة والتحليلات من العالم العربي على مدار الساعة."
 COMMENT_AR = "هذا القرار خاطئ تماما ويجب على شعب كازاخستان أن يقرر مصيره بنفسه دون أي تدخل خارجي"
 
 
@@ -1290,6 +1292,28 @@ CASES = [
         "",
         tuple(PERSIAN[:3]),
         dates("2022-01-13"),
+    ),
+    Case(
+        "a one-paragraph brief beside boxes headed «درباره ما», «پربازدیدترین», «من نحن», «النشرة البريدية»",
+        files(
+            {
+                "a.html": (
+                    "<html lang='fa'><head><meta charset='utf-8'><title>" + HEADLINE + "</title></head><body><div class='col-md-8 news'>"
+                    f"<h1>{HEADLINE}</h1><p>{PERSIAN[0]}</p></div><div class='col-md-4 box'><h3>درباره ما</h3><p>{ABOUT_FA}</p></div>"
+                    f"<div class='col-md-4 box'><div class='box-title'><h3>پربازدیدترین‌ها</h3></div><p>{PERSIAN[8]}</p></div></body></html>"
+                ).encode(),
+                "b.html": (
+                    "<html lang='ar'><head><meta charset='utf-8'><title>عنوان الخبر</title></head><body><div class='col-md-8 news'>"
+                    f"<h1>عنوان الخبر</h1><p>{ARABIC[0]}</p></div><div class='col-md-4 box'><h3>من نحن</h3><p>{ABOUT_AR}</p></div>"
+                    "<div class='col-md-4 box'><h3>النشرة البريدية</h3><p>احصل على أهم الأخبار يوميا في بريدك الإلكتروني مجانا وكن أول من "
+                    "يعرف بالأحداث.</p></div></body></html>"
+                ).encode(),
+            }
+        ),
+        0,
+        "",
+        (PERSIAN[0], ARABIC[0]),
+        kept_count(4),
     ),
     Case(
         "a page saved gzip-compressed, as the server sent it",
