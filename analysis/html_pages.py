@@ -201,11 +201,11 @@ def extract_page(html: str, url: str = "") -> Page:
 
 def _headline(title: str, site_name: str, title_element: str) -> str:
     """The page's headline: trafilatura's title, unless that is the site's name (a logo's ``<h1>``, or the first part
-    of ``<title>خبرگزاری فارس - headline</title>``), then the part of the ``<title>`` element that is not."""
+    of ``<title>خبرگزاری فارس - headline</title>``), then the longest part of the ``<title>`` element that is not."""
     if not site_name or _key(title) != _key(site_name):
         return title
-    parts = [part for part in _TITLE_PARTS.split(title_element) if part and _key(part) != _key(site_name)]
-    return parts[0] if len(parts) == 1 else ""
+    parts = [part for part in _TITLE_PARTS.split(title_element) if _key(part) and _key(part) != _key(site_name)]
+    return max(parts, key=len, default="")
 
 
 _TITLE_PARTS = re.compile(r"\s+[–•·—|⁄*⋆~‹«<›»>:-]\s+")
