@@ -1158,11 +1158,12 @@ def _decode_page(data: bytes, source: str, problems: list[Problem], *, archive: 
 _MHTML = re.compile(rb"(?:[\w-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)*?MIME-Version:", re.IGNORECASE)
 
 
-_SNAPSHOT = re.compile(rb"^Snapshot-Content-Location:[ \t]*(\S+)", re.MULTILINE | re.IGNORECASE)
+# Chromium's archive header, else the first part's location (Internet Explorer's .mht names its page first)
+_SNAPSHOT = re.compile(rb"^(?:Snapshot-)?Content-Location:[ \t]*(https?://\S+)", re.MULTILINE | re.IGNORECASE)
 
 
 def _archive_url(data: bytes) -> str:
-    """Where a web archive (MHTML) was saved from, as its header says ("" for anything else)."""
+    """Where a web archive (MHTML) was saved from, as its header or its first part says ("" for anything else)."""
     head = data[:8192]
     found = _SNAPSHOT.search(head) if _MHTML.match(head) else None
     return found.group(1).decode("ascii", "replace") if found else ""

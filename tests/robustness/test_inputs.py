@@ -9,6 +9,7 @@ the suite runs in seconds.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import io
 import json
@@ -1314,6 +1315,21 @@ CASES = [
         "",
         (PERSIAN[0], ARABIC[0]),
         kept_count(4),
+    ),
+    Case(
+        "an Internet Explorer .mht (base64, Windows-1256, the page's address only in its part's Content-Location)",
+        raw(
+            "a.mht",
+            b'From: <Saved by Windows Internet Explorer 8>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\ttype="text/html";'
+            b'\r\n\tboundary="----=_NextPart_000"\r\n\r\n------=_NextPart_000\r\nContent-Type: text/html;\r\n\tcharset="windows-1256"\r\n'
+            b"Content-Transfer-Encoding: base64\r\nContent-Location: http://www.akhbarelyom.com/news/1\r\n\r\n"
+            + base64.encodebytes(CP1256_PAGE)
+            + b"\r\n------=_NextPart_000--\r\n",
+        ),
+        0,
+        "",
+        tuple(ARABIC),
+        all_of(outlets("akhbarelyom.com"), column("url", ["http://www.akhbarelyom.com/news/1"] * 4)),
     ),
     Case(
         "a page saved gzip-compressed, as the server sent it",
