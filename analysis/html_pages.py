@@ -242,7 +242,8 @@ _CONTAINERS = frozenset({"article", "blockquote", "body", "center", "div", "font
 
 
 def _remove_comment_sections(tree: Any, standin: str) -> None:
-    """Remove the readers' comments a heading announces («نظرات کاربران», «دیدگاه‌ها», «التعليقات», «أضف تعليقك»…): the
+    """Remove the readers' comments a heading announces («نظرات کاربران», «ارسال نظر», «التعليقات», «أضف تعليقك»…; not a bare
+    «نظرات» or «دیدگاه‌ها», "views", which may head a part of the article itself): the
     heading (with the box holding only it) and what follows it in its container. trafilatura knows comment sections by
     English class names only (``comments``); one named otherwise (``nazarat``) was read as the article's last
     paragraphs."""
@@ -292,7 +293,7 @@ _BOX_HEADING = re.compile(
 
 
 _COMMENT_HEADING = re.compile(
-    r"[\W\d_]*(?:(?:ارسال\s+)?(?:نظرات|نظر|دیدگاه(?:\u200c?ها)?)(?:\s+(?:کاربران|خوانندگان|مخاطبان|شما|خود\s+را\s+بنویسید))?"
+    r"[\W\d_]*(?:ارسال\s+(?:نظر|دیدگاه)|(?:نظرات|نظر|دیدگاه(?:\u200c?ها)?)\s+(?:کاربران|خوانندگان|مخاطبان|شما|خود\s+را\s+بنویسید)"
     r"|(?:ال)?تعليقات(?:\s+(?:القراء|الزوار))?|(?:أضف|اضف|اترك|أترك)\s+(?:تعليقا|تعليقك|تعليق)|آراء\s+القراء)[\W\d_]*"
 )
 

@@ -1170,6 +1170,14 @@ CASES = [
         all_of(kept_count(6), no_kept_text_holds(COMMENT_FA), no_kept_text_holds(COMMENT_AR)),
     ),
     Case(
+        "an article with a part headed «دیدگاه‌ها» (views), which is no comments heading",
+        files({"a.html": html_page(paragraphs_html(PERSIAN[:1]) + "<h3>دیدگاه‌ها</h3>" + paragraphs_html(PERSIAN[1:3]))}),
+        0,
+        "",
+        PERSIAN[:3],
+        kept_count(4),  # the headline and the three paragraphs
+    ),
+    Case(
         "a page saved with the next article loaded by scrolling (two <article>s with an <h1> each)",
         raw(
             "a.html",
