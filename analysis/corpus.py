@@ -153,7 +153,8 @@ _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uF
 def decode_bytes(data: bytes, source: str) -> Decoded:
     """Decode file bytes, saying what was repaired.
 
-    In order: UTF-16 with a byte-order mark; UTF-16 without one (NUL bytes that decode, little- or
+    A gzip-compressed file is unpacked first, a PDF refused (:func:`_unpacked`). In order: UTF-16 with a byte-order
+    mark; UTF-16 without one (NUL bytes that decode, little- or
     big-endian, to plain text with some whitespace); UTF-8 (with or without BOM); UTF-8 with a few
     bad bytes (at least 90 % of the non-ASCII bytes valid), each bad byte replaced by U+FFFD and
     counted (how many, the first offset); Windows-1256 when it reads as Arabic-script text (no
@@ -163,6 +164,7 @@ def decode_bytes(data: bytes, source: str) -> Decoded:
     Raises:
         CorpusError: binary content or bytes that no supported encoding explains.
     """
+    data = _unpacked(data, source)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return Decoded(data.decode("utf-16"), "utf-16")
@@ -184,6 +186,29 @@ def decode_bytes(data: bytes, source: str) -> Decoded:
         f"{source}: cannot decode the bytes as UTF-8 or Windows-1256 (first bad byte at offset {repaired.decoded.first_bad}); "
         "save the file as UTF-8"
     )
+
+
+def _unpacked(data: bytes, source: str) -> bytes:
+    """A file's bytes; a gzip-compressed file's unpacked (a page saved as the server sent it), to at most
+    ``MAX_ARCHIVE_MEMBER_BYTES`` like a zip's file.
+
+    Raises:
+        CorpusError: a PDF (not text, whatever its name), or gzip data that is damaged, cut short or too large.
+    """
+    if data.startswith(b"%PDF-"):
+        raise CorpusError(f"{source}: a PDF document, not text; save its text as .txt, or the web page itself as .html")
+    if not data.startswith(b"\x1f\x8b"):
+        return data
+    unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        unpacked = unpacker.decompress(data, MAX_ARCHIVE_MEMBER_BYTES + 1)
+    except zlib.error as error:
+        raise CorpusError(f"{source}: gzip-compressed, but damaged ({error}); skipped") from error
+    if len(unpacked) > MAX_ARCHIVE_MEMBER_BYTES:
+        raise CorpusError(f"{source}: gzip-compressed, unpacking to more than {_size(MAX_ARCHIVE_MEMBER_BYTES)}; skipped")
+    if not unpacker.eof:
+        raise CorpusError(f"{source}: gzip-compressed, but cut short (an unfinished download?); skipped")
+    return unpacked
 
 
 class _Utf8Reading(NamedTuple):
@@ -256,7 +281,21 @@ class DateError(ValueError):
 
 # Month names per calendar, written as in the news; matched after _date_key folding, so letter
 # variants (ي/ی, ك/ک, أ/ا, ة/ه) and a missing space or ZWNJ inside a name do not matter.
-SOLAR_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
+# Solar Hijri months: the Iranian names, then the Afghan (Dari) ones.
+SOLAR_MONTHS = (
+    ("فروردین", "حمل"),
+    ("اردیبهشت", "ثور"),
+    ("خرداد", "جوزا", "جوزاء"),
+    ("تیر", "سرطان"),
+    ("مرداد", "اسد"),
+    ("شهریور", "سنبله"),
+    ("مهر", "میزان"),
+    ("آبان", "عقرب"),
+    ("آذر", "قوس"),
+    ("دی", "جدی"),
+    ("بهمن", "دلو"),
+    ("اسفند", "حوت"),
+)
 HIJRI_MONTHS = (
     ("محرم",),
     ("صفر",),
@@ -271,19 +310,20 @@ HIJRI_MONTHS = (
     ("ذو القعدة", "ذي القعدة"),
     ("ذو الحجة", "ذي الحجة"),
 )
+# Arabic names (Egyptian, Levantine, Algerian and Tunisian, Moroccan), then Persian ones.
 GREGORIAN_MONTHS = (
-    ("يناير", "كانون الثاني", "ژانویه"),
-    ("فبراير", "شباط", "فوریه"),
+    ("يناير", "كانون الثاني", "جانفي", "ژانویه"),
+    ("فبراير", "شباط", "فيفري", "فوریه"),
     ("مارس", "آذار"),
-    ("أبريل", "نيسان", "آوریل"),
-    ("مايو", "أيار", "مه", "می"),
-    ("يونيو", "يونيه", "حزيران", "ژوئن"),
-    ("يوليو", "يوليه", "تموز", "ژوئیه", "جولای"),
-    ("أغسطس", "آب", "اوت", "آگوست"),
-    ("سبتمبر", "أيلول", "سپتامبر"),
+    ("أبريل", "نيسان", "أفريل", "آوریل"),
+    ("مايو", "أيار", "ماي", "مه", "می"),
+    ("يونيو", "يونيه", "حزيران", "جوان", "ژوئن"),
+    ("يوليو", "يوليه", "تموز", "جويلية", "يوليوز", "ژوئیه", "جولای"),
+    ("أغسطس", "آب", "أوت", "غشت", "اوت", "آگوست"),
+    ("سبتمبر", "أيلول", "شتنبر", "سپتامبر"),
     ("أكتوبر", "تشرين الأول", "اکتبر"),
-    ("نوفمبر", "تشرين الثاني", "نوامبر"),
-    ("ديسمبر", "كانون الأول", "دسامبر"),
+    ("نوفمبر", "تشرين الثاني", "نونبر", "نوامبر"),
+    ("ديسمبر", "كانون الأول", "دجنبر", "دسامبر"),
 )
 # Words that make a date relative to the day it is read, in English, Persian and Arabic. (Not
 # Persian پیش "ago": it is also in پیش از ظهر, "a.m.")
@@ -323,7 +363,7 @@ _RELATIVE_KEYS = frozenset(_date_key(word) for word in RELATIVE_DATE_WORDS)
 _MONTH_TABLES = tuple(
     (calendar, month, _month_pattern(names))
     for calendar, table in (
-        (SOLAR, tuple((name,) for name in SOLAR_MONTHS)),
+        (SOLAR, SOLAR_MONTHS),
         (LUNAR, HIJRI_MONTHS),
         (GREGORIAN, GREGORIAN_MONTHS),
     )
@@ -1076,12 +1116,14 @@ _TAG = re.compile(r"<[^>]*>")
 def _decode_page(data: bytes, source: str, problems: list[Problem], *, archive: bool = True) -> str:
     """Decode a saved page (a web archive's page when ``archive``).
 
-    In order: UTF-16 (see :func:`decode_bytes`); UTF-8, also with a few bad bytes (a stray byte, a save cut
+    A gzip-compressed page is unpacked first, a PDF refused (:func:`_unpacked`). In order: UTF-16 (see
+    :func:`decode_bytes`); UTF-8, also with a few bad bytes (a stray byte, a save cut
     inside a character: listed), whatever the page declares, since Windows-1256 would read such bytes as
     Arabic-script nonsense; the charset it declares, unless Latin (often a server's default); Windows-1256 when
     the text outside the tags reads as Arabic script (listed when a Latin charset was declared); the Latin
     charset declared; then :func:`decode_bytes`.
     """
+    data = _unpacked(data, source)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:4096]:
         return _decode(data, source, problems)
     if archive and _MHTML.match(data[:8192]):
@@ -1116,11 +1158,12 @@ def _decode_page(data: bytes, source: str, problems: list[Problem], *, archive: 
 _MHTML = re.compile(rb"(?:[\w-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)*?MIME-Version:", re.IGNORECASE)
 
 
-_SNAPSHOT = re.compile(rb"^Snapshot-Content-Location:[ \t]*(\S+)", re.MULTILINE | re.IGNORECASE)
+# Chromium's archive header, else the first part's location (Internet Explorer's .mht names its page first)
+_SNAPSHOT = re.compile(rb"^(?:Snapshot-)?Content-Location:[ \t]*(https?://\S+)", re.MULTILINE | re.IGNORECASE)
 
 
 def _archive_url(data: bytes) -> str:
-    """Where a web archive (MHTML) was saved from, as its header says ("" for anything else)."""
+    """Where a web archive (MHTML) was saved from, as its header or its first part says ("" for anything else)."""
     head = data[:8192]
     found = _SNAPSHOT.search(head) if _MHTML.match(head) else None
     return found.group(1).decode("ascii", "replace") if found else ""

@@ -25,7 +25,9 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
+from urllib.parse import urlsplit
 
 from analysis.wording import counted
 
@@ -34,6 +36,8 @@ from analysis.wording import counted
 # news text does not use before extraction, and back after.
 ZWNJ = "\u200c"
 _ZWNJ_STANDINS = ("\ua66e", "\ua66d", "\U0001e800")
+# Many Persian sites write it as a character reference, which the parser would turn into a ZWNJ after the swap.
+_ZWNJ_REFERENCE = re.compile(r"&(?:zwnj;|#0*8204(?![0-9])|#[xX]0*200[cC](?![0-9a-fA-F]));?")
 # Tags whose text is never visible on the page.
 INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "head")
 # Date-like elements looked at when the markup gives no machine-readable date.
@@ -120,7 +124,7 @@ def extract_page(html: str, url: str = "") -> Page:
     standin = next(char for char in _ZWNJ_STANDINS if char not in html)
     # An XML declaration with an encoding cannot be parsed from a str by lxml; the bytes are decoded already.
     # Control characters are not text, and lxml refuses to build elements holding them.
-    markup = _CONTROL.sub("", re.sub(r"^\s*<\?xml[^>]*\?>", "", html)).replace(ZWNJ, standin)
+    markup = _ZWNJ_REFERENCE.sub(standin, _CONTROL.sub("", re.sub(r"^\s*<\?xml[^>]*\?>", "", html)).replace(ZWNJ, standin))
     # trafilatura's own parser settings, and past libxml2's default depth of 256 (old pages leave <font> tags open)
     parser = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True, huge_tree=True)
     try:
@@ -136,13 +140,28 @@ def extract_page(html: str, url: str = "") -> Page:
             f"nested more than {MAX_DEPTH:,} elements deep: the parser stops there, so the text below that depth and after it is not read"
         )
     visible = _visible_characters(tree)
+    _remove_comment_sections(tree, standin)
+    later = _later_articles(tree)
+    for article in later:
+        article.drop_tree()
+    if later:
+        notes.append(
+            f"holds {len(later) + 1} articles, each an <article> with its own headline (a page that loads the next article as "
+            f"it is scrolled): the first is read, the next {len(later)} left out; save each article as a page of its own"
+        )
     language = (tree.get("lang") or "").strip().lower()
     date_candidates = tuple(candidate.replace(standin, ZWNJ) for candidate in _date_candidates(tree))
-    with_ads = copy.deepcopy(tree) if _ad_elements(tree) else None
-    _remove_ads(tree)
+    title_element = _one_line(tree.findtext(".//title")).replace(standin, ZWNJ)
+    optional = [*_ad_elements(tree), *_teaser_cards(tree), *_headed_boxes(tree, standin)]
+    with_them = copy.deepcopy(tree) if optional else None
+    _empty(optional)
     document, lines = _article(tree, url, standin)
-    if not lines and with_ads is not None:  # what its class calls an ad was all the article (a short item in "show-ads")
-        document, lines = _article(with_ads, url, standin)
+    if not lines and with_them is not None:  # what looked like an ad or a card was all the article (a short item in "show-ads")
+        document, lines = _article(with_them, url, standin)
+    if not lines and (unscripted := _unscripted(tree)) is not None:  # a page whose scripts write its text
+        page, note = unscripted
+        document, lines = _article(page, url, standin)
+        notes.extend([note] if lines and note else [])
     if not lines:
         what = (
             f"none of the page's {visible:,} visible characters is article text (menus, links, comments…)"
@@ -152,12 +171,17 @@ def extract_page(html: str, url: str = "") -> Page:
         raise PageError("; ".join([f"nothing extracted: {what}; skipped", *notes]), visible)
     title = _one_line(document.title if document is not None else "").replace(standin, ZWNJ)
     site_name = _one_line(document.sitename if document is not None else "").replace(standin, ZWNJ)
-    # trafilatura takes a publisher meta tag for the site's name: a copyright notice, or a URL (article:publisher)
-    if _COPYRIGHT.search(site_name) or re.match(r"https?://", site_name):
+    page_url = _one_line(document.url if document is not None else "")
+    archived = _ARCHIVED.fullmatch(page_url)  # a page saved from the Wayback Machine: its links all point there
+    page_url = f"{archived['scheme']}://{archived['rest']}" if archived else page_url
+    hostname = _host_key(urlsplit(page_url).netloc) if archived else _one_line(document.hostname if document is not None else "")
+    # trafilatura takes a publisher meta tag for the site's name: a copyright notice, or a URL (article:publisher);
+    # with no name, the archive's host
+    if _COPYRIGHT.search(site_name) or re.match(r"https?://", site_name) or (archived and _DOMAIN.fullmatch(site_name)):
         site_name = ""
-    hostname = _one_line(document.hostname if document is not None else "")
     host = _host_key(hostname or (site_name if _DOMAIN.fullmatch(site_name) else ""))
     site_name = site_name or hostname
+    title = _headline(title, site_name, title_element)
     if title and title != site_name and _key(lines[0]) != _key(title):
         lines.insert(0, title)
     body = "\n".join(lines)
@@ -166,13 +190,25 @@ def extract_page(html: str, url: str = "") -> Page:
         title=title,
         site_name=site_name,
         host=host,
-        url=_one_line(document.url if document is not None else ""),
+        url=page_url,
         date_candidates=date_candidates,
         language=language,
         page_characters=max(visible, len(" ".join(body.split()))),
         kept_characters=len(" ".join(body.split())),
         notes=tuple(notes),
     )
+
+
+def _headline(title: str, site_name: str, title_element: str) -> str:
+    """The page's headline: trafilatura's title, unless that is the site's name (a logo's ``<h1>``, or the first part
+    of ``<title>خبرگزاری فارس - headline</title>``), then the longest part of the ``<title>`` element that is not."""
+    if not site_name or _key(title) != _key(site_name):
+        return title
+    parts = [part for part in _TITLE_PARTS.split(title_element) if _key(part) and _key(part) != _key(site_name)]
+    return max(parts, key=len, default="")
+
+
+_TITLE_PARTS = re.compile(r"\s+[–•·—|⁄*⋆~‹«<›»>:-]\s+")
 
 
 def _article(tree: Any, url: str, standin: str) -> tuple[Any, list[str]]:
@@ -185,7 +221,9 @@ def _article(tree: Any, url: str, standin: str) -> tuple[Any, list[str]]:
     document: Any = trafilatura.bare_extraction(tree, url=url or None, with_metadata=True, include_comments=False, favor_precision=True)
     text = _CONTROL.sub("", (document.text or "") if document is not None else "")
     lines = [" ".join(part.split()) for line in text.replace(standin, ZWNJ).splitlines() for part in _table_cells(line)]
-    return document, [line for line in lines if line]
+    items = {" ".join(item.text_content().replace(standin, ZWNJ).split()) for item in tree.iter("li")}
+    # trafilatura writes a list item "- item": the page has no such dash
+    return document, [line[2:] if line.startswith("- ") and line[2:] in items else line for line in lines if line]
 
 
 MAX_DEPTH = 2048  # libxml2's limit with huge_tree
@@ -203,14 +241,148 @@ _INLINE_TAGS = frozenset((
 _CONTAINERS = frozenset({"article", "blockquote", "body", "center", "div", "font", "main", "section", "td"})
 
 
-def _remove_ads(tree: Any) -> None:
-    """Empty the elements a page marks as ads (:func:`_ad_elements`): trafilatura keeps a text ad in a
-    ``<div class="ad">`` like any block. The element stays, empty, and so does the text after it (a block between
-    ``<br><br>`` paragraphs lays them out)."""
-    for element in _ad_elements(tree):
+def _remove_comment_sections(tree: Any, standin: str) -> None:
+    """Remove the readers' comments a heading announces («نظرات کاربران», «ارسال نظر», «التعليقات», «أضف تعليقك»…; not a bare
+    «نظرات» or «دیدگاه‌ها», "views", which may head a part of the article itself): the
+    heading (with the box holding only it) and what follows it in its container. trafilatura knows comment sections by
+    English class names only (``comments``); one named otherwise (``nazarat``) was read as the article's last
+    paragraphs."""
+    for heading in list(tree.iter(*_HEADINGS)):
+        if not _COMMENT_HEADING.fullmatch(_one_line(heading.text_content()).replace(standin, ZWNJ)):
+            continue
+        start = heading
+        while start.getnext() is None and (box := start.getparent()) is not None and len(box) == 1 and box.tag not in _PAGE_TAGS:
+            start = box
+        parent = start.getparent()
+        if parent is not None:
+            for element in [start, *start.itersiblings()]:
+                parent.remove(element)
+
+
+_PAGE_TAGS = ("html", "body", "article", "main")
+
+
+def _headed_boxes(tree: Any, standin: str) -> list[Any]:
+    """The boxes a heading names as the site's («درباره ما», «خبرنامه», «پربازدیدترین», «مطالب مرتبط», «من نحن», «النشرة
+    البريدية», «الأكثر قراءة», «مقالات ذات صلة»…): the heading's container, when it holds no ``<h1>`` and at most
+    ``MAX_BOX_TEXT`` characters. trafilatura reads a short article's page more widely, and kept such boxes beside it
+    (a blurb about the site, a newsletter offer, a most-read teaser)."""
+    boxes = []
+    for heading in tree.iter(*_HEADINGS):
+        if not _BOX_HEADING.fullmatch(_one_line(heading.text_content()).replace(standin, ZWNJ)):
+            continue
+        box = heading.getparent()
+        while box is not None and len(box) == 1 and box.getparent() is not None and box.getparent().tag not in _PAGE_TAGS:
+            box = box.getparent()  # the heading's own wrapper (a title bar)
+        if (
+            box is not None
+            and box.tag not in _PAGE_TAGS
+            and next(box.iter("h1"), None) is None
+            and len(" ".join(box.text_content().split())) <= MAX_BOX_TEXT
+        ):
+            boxes.append(box)
+    return boxes
+
+
+MAX_BOX_TEXT = 1000  # characters
+_BOX_HEADING = re.compile(
+    r"[\W\d_]*(?:درباره(?:\u200c?ی|ٔ)?\s+ما|تماس\s+با\s+ما|(?:عضویت\s+در\s+)?خبرنامه|پر\s*\u200c?(?:بازدید|بیننده|مخاطب|بحث)\s*\u200c?ترین(?:\s*\u200c?ها)?"
+    r"|(?:اخبار|مطالب|خبرهای)\s+(?:مرتبط|پیشنهادی|پربازدید)|من\s+نحن|اتصل\s+بنا|عن\s+الموقع|(?:اشترك\s+في\s+)?النشرة\s+(?:البريدية|الإخبارية)"
+    r"|الأكثر\s+(?:قراءة|مشاهدة|تداولا)|(?:أخبار|مقالات|مواضيع)\s+(?:ذات\s+صلة|متعلقة|مقترحة))[\W\d_]*"
+)
+
+
+_COMMENT_HEADING = re.compile(
+    r"[\W\d_]*(?:ارسال\s+(?:نظر|دیدگاه)|(?:نظرات|نظر|دیدگاه(?:\u200c?ها)?)\s+(?:کاربران|خوانندگان|مخاطبان|شما|خود\s+را\s+بنویسید)"
+    r"|(?:ال)?تعليقات(?:\s+(?:القراء|الزوار))?|(?:أضف|اضف|اترك|أترك)\s+(?:تعليقا|تعليقك|تعليق)|آراء\s+القراء)[\W\d_]*"
+)
+
+
+def _unscripted(tree: Any) -> tuple[Any, str] | None:
+    """The text a page whose scripts write it still holds, saved without them: a copy of the page with its JSON-LD
+    ``articleBody`` as its body, with a note saying so, else with its ``<noscript>`` elements as plain elements (what
+    it shows without JavaScript); None when it holds neither."""
+    import lxml.html
+
+    text = _json_ld_article_body(tree)
+    if not text and not any(" ".join(element.text_content().split()) for element in tree.iter("noscript")):
+        return None
+    page = copy.deepcopy(tree)
+    if not text:
+        for element in list(page.iter("noscript")):
+            element.drop_tag()
+        return page, ""
+    body = page.find("body")
+    if body is None:
+        body = lxml.html.Element("body")
+        page.append(body)
+    for child in list(body):
+        body.remove(child)
+    body.text = None
+    paragraphs = text if "<" in text else "".join(f"<p>{escape(line)}</p>" for line in text.splitlines() if line.strip())
+    body.append(lxml.html.fragment_fromstring(paragraphs, create_parent="article"))
+    return page, "the page shows no article text (its scripts write it): read from its JSON-LD articleBody"
+
+
+def _json_ld_article_body(tree: Any) -> str:
+    """The ``articleBody`` of the page's first JSON-LD article (``NewsArticle``, ``BlogPosting``…); "" when none."""
+    for script in tree.iter("script"):
+        if (script.get("type") or "").split(";")[0].strip().lower() != "application/ld+json":
+            continue
+        try:
+            stack = [json.loads(script.text or "")]
+        except (ValueError, RecursionError):
+            continue
+        for _ in range(MAX_JSON_ITEMS):  # depth first, in order; a bounded walk of any JSON
+            if not stack:
+                break
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                body = item.get("articleBody")
+                if isinstance(body, str) and body.strip() and _ARTICLE_TYPE.search(str(item.get("@type", ""))):
+                    return body
+                stack.extend(reversed([value for value in item.values() if isinstance(value, (dict, list))]))
+    return ""
+
+
+def _empty(elements: list[Any]) -> None:
+    """Empty ads (:func:`_ad_elements`) and cards (:func:`_teaser_cards`): trafilatura keeps a text ad in a
+    ``<div class="ad">`` like any block, and reads a card as the article. The element stays, empty, and so does the
+    text after it (a block between ``<br><br>`` paragraphs lays them out)."""
+    for element in elements:
         for child in list(element):
             element.remove(child)
         element.text = None
+
+
+def _later_articles(tree: Any) -> list[Any]:
+    """The ``<article>`` elements after the first that hold a headline (``<h1>``) of their own: the next articles a
+    page loads as it is scrolled, saved with it (trafilatura read them as more paragraphs of the first)."""
+    return [
+        article
+        for article in tree.iter("article")
+        if next(article.iterancestors("article"), None) is None and next(article.iter("h1"), None) is not None
+    ][1:]
+
+
+def _teaser_cards(tree: Any) -> list[Any]:
+    """``<article>`` elements that are cards of other articles ("more on", "related"): a linked heading, at most
+    ``MAX_AD_TEXT`` characters and no headline (``<h1>``). trafilatura reads the page's first ``<article>`` as its
+    article, and put a card's summary before the article's paragraphs."""
+    return [
+        article
+        for article in tree.iter("article")
+        if next(article.iter("h1"), None) is None
+        and any(
+            heading.find(".//a") is not None or next(heading.iterancestors("a"), None) is not None for heading in article.iter(*_HEADINGS)
+        )
+        and len(" ".join(article.text_content().split())) <= MAX_AD_TEXT
+    ]
+
+
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
 def _ad_elements(tree: Any) -> list[Any]:
@@ -221,7 +393,7 @@ def _ad_elements(tree: Any) -> list[Any]:
         element
         for element in tree.iter()
         if isinstance(element.tag, str)
-        and element.tag not in ("html", "body", "article", "main")
+        and element.tag not in _PAGE_TAGS
         and _names_an_ad(element)
         and len(" ".join(element.text_content().split())) <= MAX_AD_TEXT
         and next(element.iter("h1", "h2"), None) is None
@@ -412,7 +584,7 @@ def _date_candidates(tree: Any) -> list[str]:
         if _DATE_HINT.search(name) and not _NOT_PUBLISHED.search(name) and meta.get("content") and not aside.get(meta):
             found.append(meta.get("content"))
     in_articles: list[str] = []
-    elsewhere: list[str] = []
+    elsewhere: list[tuple[Any, list[str]]] = []
     for element, outside in aside.items():
         if outside or element.tag in INVISIBLE_TAGS:
             continue
@@ -421,17 +593,50 @@ def _date_candidates(tree: Any) -> list[str]:
             text = _one_line(element.text_content())
             texts = [text] if text and len(text) <= 120 and not _LATER_TEXT.search(text) else []
             texts += [element.get("datetime")] if element.get("datetime") else []
-            (in_articles if in_article[element] else elsewhere).extend(texts)
+            if in_article[element]:
+                in_articles.extend(texts)
+            else:
+                elsewhere.append((element, texts))
         if len(found) + len(in_articles) >= MAX_DATE_CANDIDATES:
             break
-    return list(dict.fromkeys([*found, *in_articles, *elsewhere]))[:MAX_DATE_CANDIDATES]
+    near = _beside_headline(tree, [element for element, _ in elsewhere], aside)
+    later = [text for element, texts in sorted(elsewhere, key=lambda pair: pair[0] not in near) for text in texts]
+    return list(dict.fromkeys([*found, *in_articles, *later]))[:MAX_DATE_CANDIDATES]
+
+
+def _beside_headline(tree: Any, elements: list[Any], aside: dict[Any, bool]) -> set[Any]:
+    """Of a page's date elements, those in the smallest block around its headline (the longest ``<h1>`` outside
+    asides) that holds any: a page without ``<article>`` may list other articles' dates before its own."""
+    headlines = [h1 for h1 in tree.iter("h1") if not aside.get(h1)]
+    if not headlines or not elements:
+        return set()
+    headline = max(headlines, key=lambda h1: len(_one_line(h1.text_content())))
+    for block in headline.iterancestors():
+        near = {element for element in elements if element is block or block in set(element.iterancestors())}
+        if near:
+            return near
+    return set()
 
 
 def _is_aside(element: Any, in_article: bool) -> bool:
     """Whether an element starts a part of the page whose dates are not the article's."""
     if element.tag in ("aside", "nav", "footer") or (element.tag == "header" and not in_article):
         return True
+    if not in_article and _is_site_header(element):
+        return True
     return any(word in _ASIDE_WORDS for word in _class_words(element))
+
+
+def _is_site_header(element: Any) -> bool:
+    """Whether an element is the site's header written as a ``<div>`` (``id="header"``, ``class="top-bar"``), which
+    shows the date of the day: one holding no headline (``<h1>``)."""
+    names = {token.lower().replace("_", "-") for token in _class_tokens(element)}
+    return bool(names & _SITE_HEADERS) and next(element.iter("h1"), None) is None
+
+
+_SITE_HEADERS = frozenset(
+    {"header", "site-header", "top-header", "main-header", "header-top", "top-bar", "topbar", "masthead", "navbar", "top-nav"}
+)
 
 
 def _class_words(element: Any) -> list[str]:
@@ -492,6 +697,8 @@ _ARTICLE_TYPE = re.compile(r"article|posting|report", re.IGNORECASE)
 _NOT_THE_ARTICLE = re.compile(r"comment|itemlist|listitem|breadcrumb", re.IGNORECASE)
 
 
+# https://web.archive.org/web/20220113101010/https://www.tasnimnews.com/… (trafilatura leaves one slash of the second "//")
+_ARCHIVED = re.compile(r"https?://(?:web|wayback)\.archive\.org/web/\d+[a-z_]*/(?P<scheme>https?):/+(?P<rest>.+)", re.IGNORECASE)
 _DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+(?::\d+)?", re.ASCII)
 _HOST_PREFIX = re.compile(r"^(?:www\d*|m|mobile|amp)\.")
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import gzip
 import io
 import json
 import struct
@@ -264,6 +265,12 @@ def test_language_codes(value: object, expected: str | None) -> None:
         ("1443/06/10", {"language": "ar"}, "2022-01-13"),
         ("الخميس، 13 يناير 2022 - 08:13 م", {}, "2022-01-13"),
         ("13 كانون الثاني 2022", {}, "2022-01-13"),
+        # Afghan (Dari) Solar Hijri months; Algerian, Tunisian and Moroccan Gregorian ones («names a month, not a day» before)
+        ("پنجشنبه ۲۳ جدی ۱۴۰۰", {}, "2022-01-13"),
+        ("۱۵ حمل ۱۴۰۱", {}, "2022-04-04"),
+        ("الخميس 13 جانفي 2022", {}, "2022-01-13"),
+        ("13 فيفري 2022", {}, "2022-02-13"),
+        ("5 غشت 2022", {}, "2022-08-05"),
         # a time of day before the date (Fars, Tasnim, Akhbar El-Yom) or after it: its hour is not the day
         ("۱۳:۰۷ - ۲۳ دی ۱۴۰۰", {}, "2022-01-13"),
         # a weekday or an AM/PM before a numeric date: the file's order reads it (pandas guessed month first)
@@ -484,6 +491,13 @@ ENGLISH_PAGE = (
             0,
         ),
         ("png.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "png.html: looks like a binary file (NUL bytes), not text", 0),
+        (
+            "pdf.html",
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+            "pdf.html: a PDF document, not text; save its text as .txt, or the web page itself as .html",
+            0,
+        ),
+        ("cut.html", gzip.compress(PERSIAN_PAGE)[:200], "cut.html: gzip-compressed, but cut short (an unfinished download?); skipped", 0),
         ("english.html", ENGLISH_PAGE, "english.html: the article text is not in Arabic script (the page says lang='en')", 1),
     ],
 )

@@ -9,6 +9,8 @@ the suite runs in seconds.
 
 from __future__ import annotations
 
+import base64
+import gzip
 import io
 import json
 import os
@@ -404,6 +406,12 @@ OPEN_FONTS_BR = (  # no <article> nor a class naming the story: trafilatura's fa
 ).encode()
 OPEN_DIVS = "".join(f"<div>{text}<br><br>" for text in PERSIAN[:4])
 TEXT_AD = "تبلیغات: بلیت هواپیما به آلماتی را با بهترین قیمت از ما بخرید و تخفیف بگیرید"
+COMMENT_FA = "به نظر من این تصمیم بسیار اشتباه بود و مردم قزاقستان باید خودشان تصمیم بگیرند که چه کسی بر آنها حکومت کند"
+CARD_AR = "عقد قادة الدول الأعضاء في منظمة معاهدة الأمن الجماعي قمة طارئة عبر الفيديو لبحث الأوضاع في كازاخستان"
+COPYRIGHT_AR = "جميع الحقوق محفوظة لموقع الأخبار ولا يجوز إعادة النشر دون إذن مسبق من إدارة الموقع."
+ABOUT_FA = "خبرگزاری نمونه در سال ۱۳۸۱ تأسیس شد و اخبار سیاسی، اقتصادی، فرهنگی و ورزشی ایران و جهان را شبانه‌روز پوشش می‌دهد."
+ABOUT_AR = "وكالة الأنباء مؤسسة إعلامية مستقلة تأسست عام ألفين وتقدم الأخبار العاجلة والتحليلات من العالم العربي على مدار الساعة."
+COMMENT_AR = "هذا القرار خاطئ تماما ويجب على شعب كازاخستان أن يقرر مصيره بنفسه دون أي تدخل خارجي"
 
 
 def no_kept_text_holds(part: str) -> Check:
@@ -1116,6 +1124,271 @@ CASES = [
         0,
         "a.html: 2 character references to characters that are not text",
         (PERSIAN[1],),
+    ),
+    Case(
+        "a page without <article> whose site header is a <div id='header'> showing the day's date; an article's own header",
+        files(
+            {
+                "a.html": "<html lang='fa'><head><meta charset='utf-8'><title>" + HEADLINE + "</title></head><body>"
+                "<div id='header'><div class='logo'>خبرگزاری نمونه</div><span class='date'>یکشنبه ۲۶ دی ۱۴۰۰</span></div>"
+                "<div class='top_bar'><span class='time'>۲۶ دی ۱۴۰۰</span></div><div class='news-body'><h1>" + HEADLINE + "</h1>"
+                "<div class='news-date'>پنجشنبه ۲۳ دی ۱۴۰۰</div>" + paragraphs_html(PERSIAN[:2]) + "</div></body></html>",
+                "b.html": "<html lang='fa'><head><meta charset='utf-8'></head><body><div class='news'><div class='header'><h1>"
+                + HEADLINE
+                + "</h1><span class='date'>۲۴ دی ۱۴۰۰</span></div>"
+                + paragraphs_html(PERSIAN[2:4])
+                + "</div></body></html>",
+            }
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:4]),
+        dates("2022-01-13", "2022-01-14"),
+    ),
+    Case(
+        "readers' comments under «نظرات کاربران» or «التعليقات (8)» in a section not named 'comments' (nazarat, ta3liqat)",
+        files(
+            {
+                "a.html": html_page(
+                    paragraphs_html(PERSIAN[:2]),
+                    after="<div class='nazarat'><h3>نظرات کاربران</h3>"
+                    + "".join(f"<div class='cm'><b>کاربر {number}</b><p>{COMMENT_FA} {number}</p></div>" for number in range(8))
+                    + "</div>",
+                ),
+                "b.html": html_page(
+                    paragraphs_html(ARABIC[:2]),
+                    lang="ar",
+                    after="<div id='ta3liqat'><div class='box'><h4>التعليقات (8)</h4></div>"
+                    + "".join(f"<div class='item'><b>زائر</b><p>{COMMENT_AR} {number}</p></div>" for number in range(8))
+                    + "</div>",
+                ),
+            }
+        ),
+        0,
+        "",
+        (*PERSIAN[:2], *ARABIC[:2]),
+        all_of(kept_count(6), no_kept_text_holds(COMMENT_FA), no_kept_text_holds(COMMENT_AR)),
+    ),
+    Case(
+        "an article with a part headed «دیدگاه‌ها» (views), which is no comments heading",
+        files({"a.html": html_page(paragraphs_html(PERSIAN[:1]) + "<h3>دیدگاه‌ها</h3>" + paragraphs_html(PERSIAN[1:3]))}),
+        0,
+        "",
+        PERSIAN[:3],
+        kept_count(4),  # the headline and the three paragraphs
+    ),
+    Case(
+        "a page saved with the next article loaded by scrolling (two <article>s with an <h1> each)",
+        raw(
+            "a.html",
+            (
+                "<html lang='ar'><head><meta charset='utf-8'><title>انسحاب القوات</title></head><body>"
+                + "".join(
+                    f"<article><h1>{headline}</h1><time datetime='{date}'>{date}</time>{paragraphs_html(texts)}</article>"
+                    for headline, date, texts in (
+                        ("بدء انسحاب القوات من كازاخستان", "2022-01-13", ARABIC[:2]),
+                        ("وزير الخارجية الروسي يزور طهران", "2022-01-20", ARABIC[2:]),
+                    )
+                )
+                + "</body></html>"
+            ).encode(),
+        ),
+        0,
+        "a.html: holds 2 articles, each an <article> with its own headline (a page that loads the next article as it is "
+        "scrolled): the first is read, the next 1 left out; save each article as a page of its own",
+        tuple(ARABIC[:2]),
+        all_of(kept_count(3), column("title", ["بدء انسحاب القوات من كازاخستان"] * 3), dates("2022-01-13")),
+    ),
+    Case(
+        "a page whose article is in <main> and cards of other articles are <article>s ('more on')",
+        raw(
+            "a.html",
+            (
+                "<html lang='ar'><head><meta charset='utf-8'><title>انسحاب القوات</title></head><body><main><h1>بدء انسحاب القوات</h1>"
+                f"<div class='wysiwyg'>{paragraphs_html(ARABIC)}</div></main><div class='more-on'><h2>المزيد من سياسة</h2>"
+                + "".join(f"<article class='gc'><h3><a href='/{n}'>قمة طارئة {n}</a></h3><p>{CARD_AR} {n}</p></article>" for n in range(2))
+                + "</div></body></html>"
+            ).encode(),
+        ),
+        0,
+        "",
+        tuple(ARABIC),
+        all_of(kept_count(5), no_kept_text_holds(CARD_AR)),
+    ),
+    Case(
+        "pages saved from the Wayback Machine (every link on web.archive.org), one naming its site, one not",
+        files(
+            {
+                "a.html": html_page(
+                    paragraphs_html(PERSIAN[:2]),
+                    head="<link rel='canonical' href='https://web.archive.org/web/20220113101010/https://www.tasnimnews.com/fa/news/1'>"
+                    "<meta property='og:site_name' content='خبرگزاری تسنیم'>",
+                ),
+                "b.html": html_page(
+                    paragraphs_html(PERSIAN[2:4]),
+                    head="<link rel='canonical' href='https://web.archive.org/web/20220114093000id_/http://www.farsnews.ir/news/2'>",
+                ),
+            }
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:4]),
+        all_of(
+            outlets("خبرگزاری تسنیم", "farsnews.ir"),
+            column("url", ["https://www.tasnimnews.com/fa/news/1"] * 3 + ["http://www.farsnews.ir/news/2"] * 3),
+        ),
+    ),
+    Case(
+        "a one-paragraph brief above a copyright notice in a <div> (trafilatura reads short pages more widely)",
+        raw(
+            "a.html",
+            (
+                "<html lang='ar'><head><meta charset='utf-8'><title>عنوان الخبر</title></head><body><div class='content'><h1>عنوان الخبر</h1>"
+                f"{paragraphs_html(ARABIC[:1])}</div><div id='foot'><p>{COPYRIGHT_AR}</p></div></body></html>"
+            ).encode(),
+        ),
+        0,
+        "",
+        tuple(ARABIC[:1]),
+        all_of(kept_count(2), dropped_as(COPYRIGHT_AR, "copyright notice")),
+    ),
+    Case(
+        "pages whose scripts write the article, saved without it: its text only in JSON-LD articleBody, or in <noscript>",
+        files(
+            {
+                "a.html": (
+                    "<html lang='ar'><head><meta charset='utf-8'><title>انسحاب القوات</title><script type='application/ld+json'>"
+                    + json.dumps({"@type": "NewsArticle", "datePublished": "2022-01-13", "articleBody": "\n\n".join(ARABIC[:2])})
+                    + "</script></head><body><div id='root'></div><script src='/app.js'></script></body></html>"
+                ).encode(),
+                "b.html": (
+                    "<html lang='fa'><head><meta charset='utf-8'><title>"
+                    + HEADLINE
+                    + "</title></head><body><noscript>"
+                    + paragraphs_html(PERSIAN[:2])
+                    + "</noscript><div id='app'></div></body></html>"
+                ).encode(),
+            }
+        ),
+        0,
+        "a.html: the page shows no article text (its scripts write it): read from its JSON-LD articleBody",
+        (*ARABIC[:2], *PERSIAN[:2]),
+        all_of(documents(2), dates("2022-01-13", "")),
+    ),
+    Case(
+        "a page whose article holds a list (<ul><li>, <ol><li>)",
+        raw(
+            "a.html",
+            html_page(paragraphs_html(PERSIAN[:2]) + f"<ul><li>{PERSIAN[2]}</li><li>{PERSIAN[3]}</li></ul><ol><li>{PERSIAN[4]}</li></ol>"),
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:5]),
+        kept_count(6),
+    ),
+    Case(
+        "a page without <article> listing the latest news with their dates before its own headline and date",
+        raw(
+            "a.html",
+            (
+                "<html lang='fa'><head><meta charset='utf-8'><title>" + HEADLINE + "</title></head><body><div class='right-col'>"
+                "<div class='last-news'><ul><li><a href='/1'>افزایش قیمت دلار</a> <span class='date'>۱۴۰۰/۰۹/۱۲</span></li></ul></div></div>"
+                "<div class='left-col'><div class='news'><div class='title'><h1>" + HEADLINE + "</h1></div><div class='info'>"
+                "<span class='news-date'>پنجشنبه ۲۳ دی ۱۴۰۰</span></div>" + paragraphs_html(PERSIAN[:3]) + "</div></div></body></html>"
+            ).encode(),
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:3]),
+        dates("2022-01-13"),
+    ),
+    Case(
+        "a one-paragraph brief beside boxes headed «درباره ما», «پربازدیدترین», «من نحن», «النشرة البريدية»",
+        files(
+            {
+                "a.html": (
+                    "<html lang='fa'><head><meta charset='utf-8'><title>" + HEADLINE + "</title></head><body><div class='col-md-8 news'>"
+                    f"<h1>{HEADLINE}</h1><p>{PERSIAN[0]}</p></div><div class='col-md-4 box'><h3>درباره ما</h3><p>{ABOUT_FA}</p></div>"
+                    f"<div class='col-md-4 box'><div class='box-title'><h3>پربازدیدترین‌ها</h3></div><p>{PERSIAN[8]}</p></div></body></html>"
+                ).encode(),
+                "b.html": (
+                    "<html lang='ar'><head><meta charset='utf-8'><title>عنوان الخبر</title></head><body><div class='col-md-8 news'>"
+                    f"<h1>عنوان الخبر</h1><p>{ARABIC[0]}</p></div><div class='col-md-4 box'><h3>من نحن</h3><p>{ABOUT_AR}</p></div>"
+                    "<div class='col-md-4 box'><h3>النشرة البريدية</h3><p>احصل على أهم الأخبار يوميا في بريدك الإلكتروني مجانا وكن أول من "
+                    "يعرف بالأحداث.</p></div></body></html>"
+                ).encode(),
+            }
+        ),
+        0,
+        "",
+        (PERSIAN[0], ARABIC[0]),
+        kept_count(4),
+    ),
+    Case(
+        "an Internet Explorer .mht (base64, Windows-1256, the page's address only in its part's Content-Location)",
+        raw(
+            "a.mht",
+            b'From: <Saved by Windows Internet Explorer 8>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\ttype="text/html";'
+            b'\r\n\tboundary="----=_NextPart_000"\r\n\r\n------=_NextPart_000\r\nContent-Type: text/html;\r\n\tcharset="windows-1256"\r\n'
+            b"Content-Transfer-Encoding: base64\r\nContent-Location: http://www.akhbarelyom.com/news/1\r\n\r\n"
+            + base64.encodebytes(CP1256_PAGE)
+            + b"\r\n------=_NextPart_000--\r\n",
+        ),
+        0,
+        "",
+        tuple(ARABIC),
+        all_of(outlets("akhbarelyom.com"), column("url", ["http://www.akhbarelyom.com/news/1"] * 4)),
+    ),
+    Case(
+        "a page saved gzip-compressed, as the server sent it",
+        raw("a.html", gzip.compress(html_page(paragraphs_html(PERSIAN[:3])))),
+        0,
+        "",
+        tuple(PERSIAN[:3]),
+    ),
+    Case(
+        "a page whose one <h1> is the site's logo, and one titled «site - headline» without an <h1>",
+        files(
+            {
+                "a.html": "<html lang='fa'><head><meta charset='utf-8'><title>" + HEADLINE + " | خبرگزاری فارس</title>"
+                "<meta property='og:site_name' content='خبرگزاری فارس'></head><body><div class='header'><h1 class='logo'>"
+                "<a href='/'>خبرگزاری فارس</a></h1></div><div class='body'>" + paragraphs_html(PERSIAN[:2]) + "</div></body></html>",
+                "b.html": "<html lang='fa'><head><meta charset='utf-8'><title>خبرگزاری فارس - " + HEADLINE + "</title>"
+                "<meta property='og:site_name' content='خبرگزاری فارس'></head><body><div class='body'>"
+                + paragraphs_html(PERSIAN[2:4])
+                + "</div></body></html>",
+            }
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:4]),
+        all_of(column("text", [HEADLINE, *PERSIAN[:2], HEADLINE, *PERSIAN[2:4]]), column("title", [HEADLINE] * 6)),
+    ),
+    Case(
+        "an Afghan (Dari) page dated «۲۳ جدی ۱۴۰۰», an Algerian one «13 جانفي 2022»",
+        files(
+            {
+                "a.html": html_page("<span class='date'>پنجشنبه ۲۳ جدی ۱۴۰۰</span>" + paragraphs_html(PERSIAN[:2])),
+                "b.html": html_page("<span class='date'>الخميس 13 جانفي 2022</span>" + paragraphs_html(ARABIC[:2]), lang="ar"),
+            }
+        ),
+        0,
+        "",
+        (*PERSIAN[:2], *ARABIC[:2]),
+        all_of(dates("2022-01-13", "2022-01-13"), dropped_as("پنجشنبه ۲۳ جدی ۱۴۰۰", "dateline/byline")),
+    ),
+    Case(
+        "a Persian page writing its ZWNJs as character references (&zwnj;, &#8204;, &#x200C;)",
+        raw(
+            "a.html",
+            html_page(
+                paragraphs_html([PERSIAN[0].replace("\u200c", "&zwnj;"), PERSIAN[1].replace("\u200c", "&#8204;")])
+                + paragraphs_html([PERSIAN[2].replace("\u200c", "&#x200C;")])
+            ),
+        ),
+        0,
+        "",
+        tuple(PERSIAN[:3]),
     ),
     Case(
         "a zip whose file name is decomposed (macOS) and its manifest's composed",
