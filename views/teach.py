@@ -10,6 +10,7 @@ from analysis.html import paragraph_card
 from analysis.labels import NOT_LABELLED, LabelsError
 from analysis.marks import (
     MARKS,
+    clear_mark,
     mark_of,
     marks_path,
     marks_to_csv,
@@ -26,11 +27,14 @@ MARK_NAMES = {"yes": "Yes", "no": "No", "arguable": "Arguable"}
 
 
 def record_mark(corpus_key: str, paragraph: dict[str, str], theme_id: str, widget_key: str) -> None:
-    """Save one mark at once (to the workspace) and remember the assignment it will change."""
-    mark = st.session_state.get(widget_key)
-    if mark not in MARKS:
+    """Save one mark at once (to the workspace) and remember the assignment it will change; a mark clicked off is taken back."""
+    mark, marks = st.session_state.get(widget_key), st.session_state[f"marks:{corpus_key}"]
+    if mark is None:
+        marks = clear_mark(marks, paragraph["paragraph_id"], theme_id)
+    elif mark in MARKS:
+        marks = set_mark(marks, paragraph, theme_id, mark)
+    else:
         return
-    marks = set_mark(st.session_state[f"marks:{corpus_key}"], paragraph, theme_id, mark)
     st.session_state[f"marks:{corpus_key}"] = marks
     st.session_state["assignment_before_mark"] = st.session_state.get("last_assignment")
     try:
