@@ -480,6 +480,7 @@ def prepare() -> Run:
         base = remembered(
             "metadata", assigned_with, lambda: run_metadata(corpus, table, with_marks(themes, marks), shared_embedder(), timings)
         )
+        base = {**base, "problems": [str(problem) for problem in problems]}  # the same articles may come with other problems
         inputs = corpus_inputs()
     else:
         assert stored is not None

@@ -35,6 +35,7 @@ from views import common
 pytestmark = pytest.mark.model
 
 THEME_IDS = ["terrorism", "foreign_interference", "limited_mission"]
+PERSIAN = "نیروهای پیمان امنیت جمعی برای مقابله با تروریست‌ها وارد قزاقستان شدند."
 
 
 @pytest.fixture(scope="module")
@@ -392,6 +393,17 @@ def test_uploaded_table_and_invalid_uploads() -> None:
     assert "Analysing **seed articles**" in at.markdown[0].value
 
 
+def test_run_json_lists_the_problems_of_the_files_uploaded_now(downloads: dict[str, object]) -> None:
+    """A skipped file added beside the same articles leaves the corpus (and its hash) as it was: run.json must list it."""
+    article = f"{PERSIAN} {uuid.uuid4().hex[:8]}".encode()
+    at = dashboard()
+    _upload(at, ("a.txt", article))
+    assert json.loads(downloads["run.json"])["problems"] == []
+    _upload(at, ("a.txt", article), ("b.txt", article), ("scan.txt", b"\x00\x01"))
+    shown = [str(row["source"]) + ": " + str(row["message"]) for row in at.expander[0].dataframe[0].value.to_dict("records")]
+    assert len(shown) == 2 and json.loads(downloads["run.json"])["problems"] == shown
+
+
 def test_thresholds_stay_where_they_were_when_the_corpus_changes() -> None:
     """A new corpus has other score ranges, so its sliders are new widgets; they must not start at their minimum."""
     at = dashboard()
@@ -558,6 +570,21 @@ def test_marking_saves_refits_says_what_changed_and_survives_a_new_session(marks
     accuracy = dashboard("Accuracy")
     assert "##### On your marks" in [element.value for element in accuracy.markdown]
     assert accuracy.metric[0].label.startswith("Macro-F1")
+
+
+def test_a_mark_clicked_off_is_taken_back(marks_home: Path) -> None:
+    at = dashboard("Evidence")
+    control = at.segmented_control[0]
+    control.set_value("yes").run()
+    saved = next((marks_home / "workspaces").glob("*/labels.csv"))
+    assert pd.read_csv(saved, encoding="utf-8-sig", keep_default_na=False)[THEME_IDS].isin([1]).to_numpy().sum() == 1
+    at.segmented_control(key=control.key).set_value(None).run()
+    assert not at.exception, [element.value for element in at.exception]
+    assert pd.read_csv(saved, encoding="utf-8-sig", keep_default_na=False).empty  # the page showed no mark; the file kept it
+    assert any(message.value.startswith("Relearnt from your marks.") for message in at.success)
+    at.session_state["view"] = "Teach"
+    run(at)
+    assert any(button.label.startswith("Download your marks (0 marks on 0 paragraphs") for button in at.get("download_button"))
 
 
 def test_unreadable_marks_are_set_aside_not_overwritten_by_the_next_mark(marks_home: Path) -> None:
