@@ -99,6 +99,13 @@ def clear_mark(marks: pd.DataFrame, paragraph_id: str, theme_id: str) -> pd.Data
     return marks.reset_index(drop=True)
 
 
+def count_marks(marks: pd.DataFrame, theme_ids: Sequence[str]) -> int:
+    """How many marks the paragraphs have for these themes: Yes, No and Arguable alike (an Arguable mark leaves its theme's
+    cell blank and names the theme in ``arguable``)."""
+    decided = int((marks[list(theme_ids)] != NOT_LABELLED).to_numpy().sum())
+    return decided + sum(theme in theme_ids for cell in marks["arguable"] for theme in str(cell).split("|"))
+
+
 def mark_of(marks: pd.DataFrame, paragraph_id: str, theme_id: str) -> str | None:
     """The mark a paragraph has for a theme (``yes``, ``no``, ``arguable``), or None."""
     rows = marks[marks["paragraph_id"] == paragraph_id]

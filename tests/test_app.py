@@ -587,6 +587,12 @@ def test_a_mark_clicked_off_is_taken_back(marks_home: Path) -> None:
     assert any(button.label.startswith("Download your marks (0 marks on 0 paragraphs") for button in at.get("download_button"))
 
 
+def test_the_marks_download_counts_arguable_marks(marks_home: Path) -> None:
+    at = dashboard("Teach")
+    at.segmented_control[0].set_value("arguable").run()
+    assert any(button.label.startswith("Download your marks (1 mark on 1 paragraph") for button in at.get("download_button"))
+
+
 def test_unreadable_marks_are_set_aside_not_overwritten_by_the_next_mark(marks_home: Path) -> None:
     at = dashboard("Teach")
     at.segmented_control[0].set_value("no").run()

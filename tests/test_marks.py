@@ -16,6 +16,7 @@ from analysis.labels import NOT_LABELLED, LabelsError, read_labels
 from analysis.marks import (
     assignment_changes,
     clear_mark,
+    count_marks,
     describe_changes,
     empty_marks,
     for_themes,
@@ -73,6 +74,11 @@ def test_a_mark_taken_back_is_blank_and_a_paragraph_left_unmarked_leaves_the_mar
     assert clear_mark(marks, "d9:9", "alpha").equals(marks)  # never marked: nothing to take back
     other = read_marks("paragraph_id,doc_id,language,text,alpha,economic\np1,d1,fa,سیب,1,0\n".encode(), "m.csv", IDS)
     assert clear_mark(other, "p1", "alpha")["economic"].tolist() == [0]  # its mark for a theme not loaded now stays
+
+
+def test_an_arguable_mark_is_counted_as_a_mark() -> None:
+    marks = set_mark(set_mark(set_mark(empty_marks(IDS), PARAGRAPH, "alpha", "arguable"), PARAGRAPH, "beta", "yes"), OTHER, "alpha", "no")
+    assert count_marks(marks, IDS) == 3 and count_marks(marks, ["beta"]) == 1 and count_marks(empty_marks(IDS), IDS) == 0
 
 
 def test_no_note_on_other_themes_columns_when_nothing_is_marked() -> None:

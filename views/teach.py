@@ -7,10 +7,11 @@ from typing import Any
 import streamlit as st
 
 from analysis.html import paragraph_card
-from analysis.labels import NOT_LABELLED, LabelsError
+from analysis.labels import LabelsError
 from analysis.marks import (
     MARKS,
     clear_mark,
+    count_marks,
     mark_of,
     marks_path,
     marks_to_csv,
@@ -70,7 +71,7 @@ def teach_view(run: Run) -> None:
         "above and below, in both languages, one article at a time): each mark is saved at once in your workspace and the "
         'themes refit from it. Marks on the Evidence tab count too. "Arguable" leaves the paragraph out of the training.'
     )
-    marked = int((run.marks[run.themes.ids] != NOT_LABELLED).to_numpy().sum()) if len(run.marks) else 0
+    marked = count_marks(run.marks, run.themes.ids)
     download_column, upload_column = st.columns(2)
     download_column.download_button(
         f"Download your marks ({counted(marked, 'mark')} on {counted(len(run.marks), 'paragraph')}, labels CSV)",
