@@ -611,9 +611,16 @@ def main() -> None:
     write_url(view_params(run))
 
 
+@st.cache_data(show_spinner=False)
+def seeds_key() -> str:
+    """The seed articles' corpus hash."""
+    return corpus_hash(seed_corpus().documents)
+
+
 def corpus_name(source: str, key: str) -> str:
-    """The corpus as a link names it: "seeds", or an upload's corpus hash."""
-    return SEEDS_CORPUS if source == SEED_SOURCE else key
+    """The corpus as a link names it: "seeds" (also when the seed articles are uploaded or opened as a stored analysis), or
+    the corpus hash."""
+    return SEEDS_CORPUS if source == SEED_SOURCE or key == seeds_key() else key
 
 
 def view_params(run: Run) -> dict[str, list[str]]:

@@ -823,6 +823,18 @@ def test_a_link_made_on_an_upload_waits_for_that_corpus() -> None:
     assert opened.multiselect(key="filter_themes").value == ["terrorism"]  # not tied to a corpus
 
 
+def test_a_link_made_on_the_seeds_applies_to_their_stored_analysis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis import cli
+
+    assert cli.main(["analyze", str(SEEDS), "--out", str(tmp_path)]) == 0
+    monkeypatch.setattr("sys.argv", ["app.py", "--workspace", str(tmp_path)])
+    opened = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    opened.query_params = {"corpus": "seeds", "lang": "fa"}  # a colleague's link, made on `make run`
+    run(opened)
+    assert opened.multiselect(key="filter_languages").value == ["fa"] and not opened.warning  # the filter waited for "seeds"
+    assert opened.query_params == {"corpus": "seeds", "lang": "fa"}
+
+
 def test_voices_split_each_theme_show_speakers_and_a_candidate_joins_the_actors_file(
     reference: Analysis, downloads: dict[str, object]
 ) -> None:
