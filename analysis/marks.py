@@ -198,10 +198,10 @@ def for_themes(marks: pd.DataFrame, theme_ids: Sequence[str]) -> tuple[pd.DataFr
 
 def other_columns_note(marks: pd.DataFrame, theme_ids: Sequence[str]) -> str:
     """One line on the marks' columns that name no theme loaded now (another themes file's, a misspelt one): kept in the
-    marks file, not learnt from, with how many marks they hold; "" when there is none, or no marked paragraph at all (the
-    columns of the themes loaded before, with nothing in them)."""
-    others = not_theme_columns(marks.columns, theme_ids)
-    if not others or marks.empty:
+    marks file, not learnt from, with how many marks they hold; "" when there is none that holds anything (the column of a
+    theme removed before it was marked)."""
+    others = [column for column in not_theme_columns(marks.columns, theme_ids) if marks[column].isin([NOT_LABELLED, ""]).sum() < len(marks)]
+    if not others:
         return ""
     held = int(marks[others].isin([0, 1]).to_numpy().sum())  # a column of text holds no mark
     return f"Your marks: {not_theme_ids(others, theme_ids)}: kept in your marks file, not learnt from" + (

@@ -83,6 +83,9 @@ def test_an_arguable_mark_is_counted_as_a_mark() -> None:
 
 def test_no_note_on_other_themes_columns_when_nothing_is_marked() -> None:
     assert other_columns_note(empty_marks([*IDS, "gamma"]), IDS) == ""  # a theme removed before any mark: nothing kept
+    marks = set_mark(empty_marks([*IDS, "gamma"]), PARAGRAPH, "alpha", "yes")
+    assert other_columns_note(marks, IDS) == ""  # nor when the paragraphs marked have no mark for it
+    assert "column 'gamma'" in other_columns_note(set_mark(marks, OTHER, "gamma", "no"), IDS)
 
 
 def test_marks_are_a_labels_file_with_blank_cells_for_unmarked_themes(tmp_path: Path) -> None:
