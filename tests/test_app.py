@@ -823,6 +823,20 @@ def test_a_link_made_on_an_upload_waits_for_that_corpus() -> None:
     assert opened.multiselect(key="filter_themes").value == ["terrorism"]  # not tied to a corpus
 
 
+def test_a_link_made_on_an_upload_keeps_its_evidence_outlet_until_the_upload() -> None:
+    rows = f'text,outlet,language\n"{PERSIAN} {uuid.uuid4().hex[:8]}",Al Mayadeen,fa\n'.encode()
+    at = dashboard("Evidence")
+    _upload(at, ("x.csv", rows))
+    at.selectbox(key="evidence_outlet").set_value("Al Mayadeen")
+    run(at)
+    opened = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    opened.query_params = dict(at.query_params)
+    run(opened)
+    assert "ev_outlet" not in opened.warning[0].value  # not an outlet of the seeds: it waits with the other filters
+    _upload(opened, ("x.csv", rows))
+    assert opened.selectbox(key="evidence_outlet").value == "Al Mayadeen" and opened.query_params["ev_outlet"] == "Al Mayadeen"
+
+
 def test_a_link_made_on_the_seeds_applies_to_their_stored_analysis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from analysis import cli
 
