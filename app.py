@@ -473,7 +473,7 @@ def prepare() -> Run:
     note_changes_since_mark(table, themes)
     with filter_box:
         selection = sidebar_filters(facts, themes)
-    before_dates = compare.filter_table(table, languages=selection.languages, outlets=selection.outlets)
+    before_dates = views.select_languages_outlets(table, facts, selection.languages, selection.outlets)
     selected = views.select_dates(before_dates, selection.date_range, include_undated=selection.include_undated)
     timings = {"text": split_seconds, "embed_and_score": score_seconds}
     if corpus is not None:

@@ -404,6 +404,17 @@ def test_run_json_lists_the_problems_of_the_files_uploaded_now(downloads: dict[s
     assert len(shown) == 2 and json.loads(downloads["run.json"])["problems"] == shown
 
 
+def test_an_article_in_another_language_is_listed_in_dropped_paragraphs_and_the_download(downloads: dict[str, object]) -> None:
+    english = f"The troops arrived in Almaty to restore order, {uuid.uuid4().hex[:8]}.\nThe president said the mission would be short.\n"
+    at = dashboard("Dropped paragraphs")
+    _upload(at, ("fa.txt", f"{PERSIAN} {uuid.uuid4().hex[:8]}".encode()), ("en.txt", english.encode()))
+    assert "1 has no kept paragraph (see Dropped paragraphs)" in at.info[0].value
+    assert table(at, "drop_reasons")["dropped"].tolist() == [2]  # the tab the header points to listed nothing
+    assert csv_download(downloads, "paragraphs.csv")[1]["source"].tolist().count("en.txt") == 2
+    _upload(at, ("en.txt", english.encode()))  # nothing kept at all: no language to choose
+    assert table(at, "drop_reasons")["dropped"].tolist() == [2]
+
+
 def test_thresholds_stay_where_they_were_when_the_corpus_changes() -> None:
     """A new corpus has other score ranges, so its sliders are new widgets; they must not start at their minimum."""
     at = dashboard()
