@@ -473,13 +473,14 @@ def prepare() -> Run:
     note_changes_since_mark(table, themes)
     with filter_box:
         selection = sidebar_filters(facts, themes)
-    before_dates = compare.filter_table(table, languages=selection.languages, outlets=selection.outlets)
+    before_dates = views.select_languages_outlets(table, facts, selection.languages, selection.outlets)
     selected = views.select_dates(before_dates, selection.date_range, include_undated=selection.include_undated)
     timings = {"text": split_seconds, "embed_and_score": score_seconds}
     if corpus is not None:
         base = remembered(
             "metadata", assigned_with, lambda: run_metadata(corpus, table, with_marks(themes, marks), shared_embedder(), timings)
         )
+        base = {**base, "problems": [str(problem) for problem in problems]}  # the same articles may come with other problems
         inputs = corpus_inputs()
     else:
         assert stored is not None
@@ -610,9 +611,16 @@ def main() -> None:
     write_url(view_params(run))
 
 
+@st.cache_data(show_spinner=False)
+def seeds_key() -> str:
+    """The seed articles' corpus hash."""
+    return corpus_hash(seed_corpus().documents)
+
+
 def corpus_name(source: str, key: str) -> str:
-    """The corpus as a link names it: "seeds", or an upload's corpus hash."""
-    return SEEDS_CORPUS if source == SEED_SOURCE else key
+    """The corpus as a link names it: "seeds" (also when the seed articles are uploaded or opened as a stored analysis), or
+    the corpus hash."""
+    return SEEDS_CORPUS if source == SEED_SOURCE or key == seeds_key() else key
 
 
 def view_params(run: Run) -> dict[str, list[str]]:

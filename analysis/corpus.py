@@ -557,8 +557,24 @@ def documents_from_text_files(files: Mapping[str, bytes], manifest: bytes | None
     return _read_group({name: name for name in everything}, everything)
 
 
-def _read_group(names: Mapping[str, str], files: Mapping[str, bytes]) -> Corpus:
-    """Read the articles and pages of one folder: ``names`` maps each file's own name to its key in ``files``.
+def _not_listable(listed: str, beside: Sequence[str]) -> str:
+    """Why a manifest's row applies to no file, given the tables and archives ``beside`` it: a table's rows carry their own
+    metadata; a file in an archive takes the manifest of its folder in the archive; else the file is not there."""
+    archives = sorted(name for name in beside if Path(name).suffix.lower() in ARCHIVE_SUFFIXES)
+    if listed in {_nfc(name) for name in beside}:
+        return (
+            f"a {Path(listed).suffix.lower() or 'file'} file: a manifest describes .txt files and saved pages; a table's rows give "
+            "their own outlet, language and date (its columns), an archive's files the manifest inside it; not applied"
+        )
+    inside = (
+        f" (a manifest applies to the files beside it: the files of {', '.join(archives)} take the manifest in their folder of the archive)"
+    )
+    return "which is not among the files" + (inside if archives else "")
+
+
+def _read_group(names: Mapping[str, str], files: Mapping[str, bytes], beside: Sequence[str] = ()) -> Corpus:
+    """Read the articles and pages of one folder: ``names`` maps each file's own name to its key in ``files``; ``beside``
+    names the folder's tables and archives (which its manifest does not describe).
 
     The key is the file's ``source`` (its path inside an archive, else its name); the manifest
     names files by their own name.
@@ -570,7 +586,7 @@ def _read_group(names: Mapping[str, str], files: Mapping[str, bytes]) -> Corpus:
     metadata = {_nfc(name): row for name, row in (_read_manifest(manifest, problems) if manifest is not None else {}).items()}
     readable = {name for name in names if Path(name).suffix.lower() in TEXT_SUFFIXES + PAGE_SUFFIXES}
     for listed in sorted(set(metadata) - {_nfc(name) for name in readable}):
-        problems.append(Problem(MANIFEST_NAME, f"lists {listed!r}, which is not among the files"))
+        problems.append(Problem(MANIFEST_NAME, f"lists {listed!r}, {_not_listable(listed, beside)}"))
     records = []
     pages = []
     for name in sorted(readable):
@@ -806,6 +822,7 @@ def documents_from_files(
     """
     problems: list[Problem] = []
     groups: dict[PurePosixPath, dict[str, str]] = {}
+    beside: dict[PurePosixPath, list[str]] = {}  # each folder's tables and archives
     parts: list[Corpus] = []
     resources = _saved_page_resources(files)
     for folder, (page, count) in resources.items():
@@ -820,6 +837,8 @@ def documents_from_files(
         suffix = path.suffix.lower()
         if _is_system_file(key) or any(parent in resources for parent in path.parents):
             continue
+        if suffix in TABLE_SUFFIXES + ARCHIVE_SUFFIXES and path.name.lower() != MANIFEST_NAME:
+            beside.setdefault(path.parent, []).append(path.name)
         if path.name.lower() == MANIFEST_NAME or suffix in TEXT_SUFFIXES + PAGE_SUFFIXES:
             groups.setdefault(path.parent, {})[path.name] = key
         elif suffix in TABLE_SUFFIXES:
@@ -838,7 +857,7 @@ def documents_from_files(
                 raise CorpusError(f"{key}: {message}")
             if list_unsupported:
                 problems.append(Problem(key, f"{message}; skipped"))
-    parts = [_read_group(names, files) for _, names in sorted(groups.items())] + parts
+    parts = [_read_group(names, files, beside.get(folder, [])) for folder, names in sorted(groups.items())] + parts
     merged = merge_corpora(parts)
     merged.problems[:0] = problems
     return merged

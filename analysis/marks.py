@@ -84,6 +84,28 @@ def set_mark(marks: pd.DataFrame, paragraph: Mapping[str, object], theme_id: str
     return marks.reset_index(drop=True)
 
 
+def clear_mark(marks: pd.DataFrame, paragraph_id: str, theme_id: str) -> pd.DataFrame:
+    """Return a copy of ``marks`` without one paragraph's mark for one theme (a mark taken back); a paragraph left with no
+    mark (for any theme, loaded now or not) and no note is removed."""
+    marks = marks.copy()
+    found = marks.index[marks["paragraph_id"] == paragraph_id]
+    if found.empty or theme_id not in marks.columns:
+        return marks
+    row = found[0]
+    marks.at[row, theme_id] = NOT_LABELLED
+    marks.at[row, "arguable"] = "|".join(theme for theme in str(marks.at[row, "arguable"]).split("|") if theme and theme != theme_id)
+    if all(marks.at[row, column] in (NOT_LABELLED, "") for column in marks.columns if column not in _BASE_COLUMNS):
+        marks = marks.drop(index=row)
+    return marks.reset_index(drop=True)
+
+
+def count_marks(marks: pd.DataFrame, theme_ids: Sequence[str]) -> int:
+    """How many marks the paragraphs have for these themes: Yes, No and Arguable alike (an Arguable mark leaves its theme's
+    cell blank and names the theme in ``arguable``)."""
+    decided = int((marks[list(theme_ids)] != NOT_LABELLED).to_numpy().sum())
+    return decided + sum(theme in theme_ids for cell in marks["arguable"] for theme in str(cell).split("|"))
+
+
 def mark_of(marks: pd.DataFrame, paragraph_id: str, theme_id: str) -> str | None:
     """The mark a paragraph has for a theme (``yes``, ``no``, ``arguable``), or None."""
     rows = marks[marks["paragraph_id"] == paragraph_id]
@@ -176,8 +198,9 @@ def for_themes(marks: pd.DataFrame, theme_ids: Sequence[str]) -> tuple[pd.DataFr
 
 def other_columns_note(marks: pd.DataFrame, theme_ids: Sequence[str]) -> str:
     """One line on the marks' columns that name no theme loaded now (another themes file's, a misspelt one): kept in the
-    marks file, not learnt from, with how many marks they hold; "" when there is none."""
-    others = not_theme_columns(marks.columns, theme_ids)
+    marks file, not learnt from, with how many marks they hold; "" when there is none that holds anything (the column of a
+    theme removed before it was marked)."""
+    others = [column for column in not_theme_columns(marks.columns, theme_ids) if marks[column].isin([NOT_LABELLED, ""]).sum() < len(marks)]
     if not others:
         return ""
     held = int(marks[others].isin([0, 1]).to_numpy().sum())  # a column of text holds no mark

@@ -107,6 +107,16 @@ def date_bounds(table: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
     return (dates.min().date(), dates.max().date()) if len(dates) else None
 
 
+def select_languages_outlets(table: pd.DataFrame, facts: CorpusFacts, languages: Sequence[str], outlets: Sequence[str]) -> pd.DataFrame:
+    """Rows of the chosen languages and outlets, and the rows no filter offers a choice for: the dropped paragraphs of a
+    language or an outlet without a kept paragraph (an English article's), which the Dropped paragraphs tab and the
+    paragraph table must still list."""
+    offered_outlets = facts.outlets_for(facts.languages)
+    languages_kept = table["language"].isin(list(languages)) | ~table["language"].isin(facts.languages)
+    outlets_kept = table["outlet"].isin(list(outlets)) | ~table["outlet"].isin(offered_outlets)
+    return table[languages_kept & outlets_kept]
+
+
 def select_dates(table: pd.DataFrame, date_range: tuple[dt.date, dt.date] | None, *, include_undated: bool = True) -> pd.DataFrame:
     """Rows dated within ``date_range`` (None: any date), plus the undated rows unless excluded."""
     if date_range is None and include_undated:

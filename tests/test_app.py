@@ -35,6 +35,7 @@ from views import common
 pytestmark = pytest.mark.model
 
 THEME_IDS = ["terrorism", "foreign_interference", "limited_mission"]
+PERSIAN = "نیروهای پیمان امنیت جمعی برای مقابله با تروریست‌ها وارد قزاقستان شدند."
 
 
 @pytest.fixture(scope="module")
@@ -392,6 +393,28 @@ def test_uploaded_table_and_invalid_uploads() -> None:
     assert "Analysing **seed articles**" in at.markdown[0].value
 
 
+def test_run_json_lists_the_problems_of_the_files_uploaded_now(downloads: dict[str, object]) -> None:
+    """A skipped file added beside the same articles leaves the corpus (and its hash) as it was: run.json must list it."""
+    article = f"{PERSIAN} {uuid.uuid4().hex[:8]}".encode()
+    at = dashboard()
+    _upload(at, ("a.txt", article))
+    assert json.loads(downloads["run.json"])["problems"] == []
+    _upload(at, ("a.txt", article), ("b.txt", article), ("scan.txt", b"\x00\x01"))
+    shown = [str(row["source"]) + ": " + str(row["message"]) for row in at.expander[0].dataframe[0].value.to_dict("records")]
+    assert len(shown) == 2 and json.loads(downloads["run.json"])["problems"] == shown
+
+
+def test_an_article_in_another_language_is_listed_in_dropped_paragraphs_and_the_download(downloads: dict[str, object]) -> None:
+    english = f"The troops arrived in Almaty to restore order, {uuid.uuid4().hex[:8]}.\nThe president said the mission would be short.\n"
+    at = dashboard("Dropped paragraphs")
+    _upload(at, ("fa.txt", f"{PERSIAN} {uuid.uuid4().hex[:8]}".encode()), ("en.txt", english.encode()))
+    assert "1 has no kept paragraph (see Dropped paragraphs)" in at.info[0].value
+    assert table(at, "drop_reasons")["dropped"].tolist() == [2]  # the tab the header points to listed nothing
+    assert csv_download(downloads, "paragraphs.csv")[1]["source"].tolist().count("en.txt") == 2
+    _upload(at, ("en.txt", english.encode()))  # nothing kept at all: no language to choose
+    assert table(at, "drop_reasons")["dropped"].tolist() == [2]
+
+
 def test_thresholds_stay_where_they_were_when_the_corpus_changes() -> None:
     """A new corpus has other score ranges, so its sliders are new widgets; they must not start at their minimum."""
     at = dashboard()
@@ -558,6 +581,27 @@ def test_marking_saves_refits_says_what_changed_and_survives_a_new_session(marks
     accuracy = dashboard("Accuracy")
     assert "##### On your marks" in [element.value for element in accuracy.markdown]
     assert accuracy.metric[0].label.startswith("Macro-F1")
+
+
+def test_a_mark_clicked_off_is_taken_back(marks_home: Path) -> None:
+    at = dashboard("Evidence")
+    control = at.segmented_control[0]
+    control.set_value("yes").run()
+    saved = next((marks_home / "workspaces").glob("*/labels.csv"))
+    assert pd.read_csv(saved, encoding="utf-8-sig", keep_default_na=False)[THEME_IDS].isin([1]).to_numpy().sum() == 1
+    at.segmented_control(key=control.key).set_value(None).run()
+    assert not at.exception, [element.value for element in at.exception]
+    assert pd.read_csv(saved, encoding="utf-8-sig", keep_default_na=False).empty  # the page showed no mark; the file kept it
+    assert any(message.value.startswith("Relearnt from your marks.") for message in at.success)
+    at.session_state["view"] = "Teach"
+    run(at)
+    assert any(button.label.startswith("Download your marks (0 marks on 0 paragraphs") for button in at.get("download_button"))
+
+
+def test_the_marks_download_counts_arguable_marks(marks_home: Path) -> None:
+    at = dashboard("Teach")
+    at.segmented_control[0].set_value("arguable").run()
+    assert any(button.label.startswith("Download your marks (1 mark on 1 paragraph") for button in at.get("download_button"))
 
 
 def test_unreadable_marks_are_set_aside_not_overwritten_by_the_next_mark(marks_home: Path) -> None:
@@ -788,6 +832,32 @@ def test_a_link_made_on_an_upload_waits_for_that_corpus() -> None:
     )
     assert opened.multiselect(key="filter_languages").value == ["fa", "ar"]  # waiting for the upload
     assert opened.multiselect(key="filter_themes").value == ["terrorism"]  # not tied to a corpus
+
+
+def test_a_link_made_on_an_upload_keeps_its_evidence_outlet_until_the_upload() -> None:
+    rows = f'text,outlet,language\n"{PERSIAN} {uuid.uuid4().hex[:8]}",Al Mayadeen,fa\n'.encode()
+    at = dashboard("Evidence")
+    _upload(at, ("x.csv", rows))
+    at.selectbox(key="evidence_outlet").set_value("Al Mayadeen")
+    run(at)
+    opened = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    opened.query_params = dict(at.query_params)
+    run(opened)
+    assert "ev_outlet" not in opened.warning[0].value  # not an outlet of the seeds: it waits with the other filters
+    _upload(opened, ("x.csv", rows))
+    assert opened.selectbox(key="evidence_outlet").value == "Al Mayadeen" and opened.query_params["ev_outlet"] == "Al Mayadeen"
+
+
+def test_a_link_made_on_the_seeds_applies_to_their_stored_analysis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis import cli
+
+    assert cli.main(["analyze", str(SEEDS), "--out", str(tmp_path)]) == 0
+    monkeypatch.setattr("sys.argv", ["app.py", "--workspace", str(tmp_path)])
+    opened = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    opened.query_params = {"corpus": "seeds", "lang": "fa"}  # a colleague's link, made on `make run`
+    run(opened)
+    assert opened.multiselect(key="filter_languages").value == ["fa"] and not opened.warning  # the filter waited for "seeds"
+    assert opened.query_params == {"corpus": "seeds", "lang": "fa"}
 
 
 def test_voices_split_each_theme_show_speakers_and_a_candidate_joins_the_actors_file(

@@ -460,6 +460,21 @@ def test_the_manifest_wins_over_what_the_page_says() -> None:
     assert [str(problem) for problem in corpus.problems] == ["manifest.csv: lists 'missing.html', which is not among the files"]
 
 
+def test_a_manifest_row_for_a_table_or_a_file_in_an_archive_says_why_it_applies_to_nothing() -> None:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as written:
+        written.writestr("a.txt", "نیروهای حافظ صلح وارد قزاقستان شدند و در آلماتی مستقر شدند.")
+    manifest = b"file,outlet\nrows.csv,Tasnim\na.txt,Fars\n"
+    rows = "text,outlet\nقال المتحدث إن القوات ستغادر كازاخستان فور انتهاء مهمتها.,RT\n".encode()
+    corpus = documents_from_uploads({"manifest.csv": manifest, "rows.csv": rows, "texts.zip": archive.getvalue()})
+    assert [str(problem) for problem in corpus.problems] == [
+        "manifest.csv: lists 'a.txt', which is not among the files (a manifest applies to the files beside it: the files of "
+        "texts.zip take the manifest in their folder of the archive)",
+        "manifest.csv: lists 'rows.csv', a .csv file: a manifest describes .txt files and saved pages; a table's rows give their "
+        "own outlet, language and date (its columns), an archive's files the manifest inside it; not applied",
+    ]  # both were "which is not among the files", beside the files uploaded with it
+
+
 PERSIAN_PAGE = (HTML / "tasnim_kazakhstan.html").read_bytes()
 ENGLISH_PAGE = (
     "<html lang='en'><head><title>Troops leave</title></head><body><nav><a href='/'>Home</a></nav><article><h1>Troops leave</h1>"

@@ -15,6 +15,8 @@ from analysis.export import FORMULA_PREFIXES
 from analysis.labels import NOT_LABELLED, LabelsError, read_labels
 from analysis.marks import (
     assignment_changes,
+    clear_mark,
+    count_marks,
     describe_changes,
     empty_marks,
     for_themes,
@@ -61,6 +63,29 @@ def test_a_mark_sets_one_cell_and_replaces_an_earlier_mark() -> None:
     assert set_mark(marks, PARAGRAPH, "alpha", "no").loc[0, "arguable"] == ""
     with pytest.raises(LabelsError, match="a mark is one of"):
         set_mark(marks, PARAGRAPH, "alpha", "maybe")
+
+
+def test_a_mark_taken_back_is_blank_and_a_paragraph_left_unmarked_leaves_the_marks() -> None:
+    marks = set_mark(set_mark(set_mark(empty_marks(IDS), PARAGRAPH, "alpha", "yes"), PARAGRAPH, "beta", "arguable"), OTHER, "beta", "no")
+    marks = clear_mark(marks, "d1:0", "beta")
+    assert [mark_of(marks, "d1:0", "alpha"), mark_of(marks, "d1:0", "beta"), marks.loc[0, "arguable"]] == ["yes", None, ""]
+    marks = clear_mark(marks, "d1:0", "alpha")
+    assert marks["paragraph_id"].tolist() == ["d2:3"] and mark_of(marks, "d2:3", "beta") == "no"
+    assert clear_mark(marks, "d9:9", "alpha").equals(marks)  # never marked: nothing to take back
+    other = read_marks("paragraph_id,doc_id,language,text,alpha,economic\np1,d1,fa,سیب,1,0\n".encode(), "m.csv", IDS)
+    assert clear_mark(other, "p1", "alpha")["economic"].tolist() == [0]  # its mark for a theme not loaded now stays
+
+
+def test_an_arguable_mark_is_counted_as_a_mark() -> None:
+    marks = set_mark(set_mark(set_mark(empty_marks(IDS), PARAGRAPH, "alpha", "arguable"), PARAGRAPH, "beta", "yes"), OTHER, "alpha", "no")
+    assert count_marks(marks, IDS) == 3 and count_marks(marks, ["beta"]) == 1 and count_marks(empty_marks(IDS), IDS) == 0
+
+
+def test_no_note_on_other_themes_columns_when_nothing_is_marked() -> None:
+    assert other_columns_note(empty_marks([*IDS, "gamma"]), IDS) == ""  # a theme removed before any mark: nothing kept
+    marks = set_mark(empty_marks([*IDS, "gamma"]), PARAGRAPH, "alpha", "yes")
+    assert other_columns_note(marks, IDS) == ""  # nor when the paragraphs marked have no mark for it
+    assert "column 'gamma'" in other_columns_note(set_mark(marks, OTHER, "gamma", "no"), IDS)
 
 
 def test_marks_are_a_labels_file_with_blank_cells_for_unmarked_themes(tmp_path: Path) -> None:

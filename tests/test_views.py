@@ -76,6 +76,17 @@ def test_corpus_facts_are_what_the_filters_and_sliders_offer() -> None:
     assert not views.corpus_facts(table.assign(date="2022-01-05"), []).undated
 
 
+def test_the_language_and_outlet_filters_keep_the_rows_they_offer_no_choice_for() -> None:
+    table = _table().assign(kept=[True, True, True, False, True], language=["fa", "fa", "ar", "other", "fa"])
+    facts = views.corpus_facts(table, [])
+    assert views.select_languages_outlets(table, facts, ["fa"], ["Fars", "Tasnim"])["doc_id"].tolist() == ["a", "a", "d"]
+    english = table.assign(outlet=["Tasnim", "Tasnim", "RT", "unknown", "Fars"])  # c: an English article, every paragraph dropped
+    facts = views.corpus_facts(english, [])
+    assert views.select_languages_outlets(english, facts, ["fa"], ["Tasnim"])["doc_id"].tolist() == ["a", "a", "c"]
+    nothing_kept = table.assign(kept=False)
+    assert len(views.select_languages_outlets(nothing_kept, views.corpus_facts(nothing_kept, []), [], [])) == len(table)
+
+
 def test_select_dates_without_a_date_filter_is_the_table_itself() -> None:
     table = _table()
     assert views.select_dates(table, None, include_undated=True) is table

@@ -7,9 +7,11 @@ from typing import Any
 import streamlit as st
 
 from analysis.html import paragraph_card
-from analysis.labels import NOT_LABELLED, LabelsError
+from analysis.labels import LabelsError
 from analysis.marks import (
     MARKS,
+    clear_mark,
+    count_marks,
     mark_of,
     marks_path,
     marks_to_csv,
@@ -26,11 +28,14 @@ MARK_NAMES = {"yes": "Yes", "no": "No", "arguable": "Arguable"}
 
 
 def record_mark(corpus_key: str, paragraph: dict[str, str], theme_id: str, widget_key: str) -> None:
-    """Save one mark at once (to the workspace) and remember the assignment it will change."""
-    mark = st.session_state.get(widget_key)
-    if mark not in MARKS:
+    """Save one mark at once (to the workspace) and remember the assignment it will change; a mark clicked off is taken back."""
+    mark, marks = st.session_state.get(widget_key), st.session_state[f"marks:{corpus_key}"]
+    if mark is None:
+        marks = clear_mark(marks, paragraph["paragraph_id"], theme_id)
+    elif mark in MARKS:
+        marks = set_mark(marks, paragraph, theme_id, mark)
+    else:
         return
-    marks = set_mark(st.session_state[f"marks:{corpus_key}"], paragraph, theme_id, mark)
     st.session_state[f"marks:{corpus_key}"] = marks
     st.session_state["assignment_before_mark"] = st.session_state.get("last_assignment")
     try:
@@ -66,7 +71,7 @@ def teach_view(run: Run) -> None:
         "above and below, in both languages, one article at a time): each mark is saved at once in your workspace and the "
         'themes refit from it. Marks on the Evidence tab count too. "Arguable" leaves the paragraph out of the training.'
     )
-    marked = int((run.marks[run.themes.ids] != NOT_LABELLED).to_numpy().sum()) if len(run.marks) else 0
+    marked = count_marks(run.marks, run.themes.ids)
     download_column, upload_column = st.columns(2)
     download_column.download_button(
         f"Download your marks ({counted(marked, 'mark')} on {counted(len(run.marks), 'paragraph')}, labels CSV)",

@@ -28,8 +28,8 @@ from analysis.languages import ALL
 from analysis.voices import VOICES
 
 SEEDS_CORPUS = "seeds"
-FILTER_PARAMS = ("lang", "outlet", "from", "to", "undated")
-"""Parameters that only make sense for the corpus the link was made on."""
+FILTER_PARAMS = ("lang", "outlet", "from", "to", "undated", "ev_outlet")
+"""Parameters that only make sense for the corpus the link was made on (the Evidence tab's outlet too)."""
 THRESHOLD_PREFIX = "t_"
 THRESHOLD_LIMIT = 100.0
 """A threshold from a link beyond ±100 is refused (scores are decision values near 0)."""
