@@ -352,9 +352,11 @@ def _date_key(text: str) -> str:
 
 
 def _month_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    """A month's names as a date cell writes them: next to a number (``۲۳ دی``, ``دی ماه ۱۴۰۰``), since several are words
+    too (میزان, the judiciary's news agency, is also the Afghan Libra; جدی "serious", تیر "arrow")."""
     keys = sorted({_date_key(name) for name in names}, key=len, reverse=True)
-    alternatives = "|".join(re.escape(key).replace(r"\ ", r"\s*") for key in keys)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?:\s*ماه)?(?!\w)")
+    name = "(?:" + "|".join(re.escape(key).replace(r"\ ", r"\s*") for key in keys) + r")(?:\s*ماه)?"
+    return re.compile(rf"(?:(?<=\d)|(?<=\d\s)|(?<=\d\s\s)){name}(?!\w)|(?<!\w){name}(?=\s*\d)")
 
 
 _RELATIVE_KEYS = frozenset(_date_key(word) for word in RELATIVE_DATE_WORDS)

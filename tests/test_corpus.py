@@ -267,6 +267,8 @@ def test_language_codes(value: object, expected: str | None) -> None:
         ("13 كانون الثاني 2022", {}, "2022-01-13"),
         # Afghan (Dari) Solar Hijri months; Algerian, Tunisian and Moroccan Gregorian ones («names a month, not a day» before)
         ("پنجشنبه ۲۳ جدی ۱۴۰۰", {}, "2022-01-13"),
+        ("خبرگزاری میزان - ۱۲ آبان ۱۴۰۲", {}, "2023-11-03"),  # Mizan, the agency, is a month's name only next to a number
+        ("۱۴۰۲/۰۸/۱۲ - ۱۰:۳۰ | میزان", {}, "2023-11-03"),
         ("۱۵ حمل ۱۴۰۱", {}, "2022-04-04"),
         ("الخميس 13 جانفي 2022", {}, "2022-01-13"),
         ("13 فيفري 2022", {}, "2022-02-13"),
