@@ -140,8 +140,9 @@ def extract_page(html: str, url: str = "") -> Page:
             f"nested more than {MAX_DEPTH:,} elements deep: the parser stops there, so the text below that depth and after it is not read"
         )
     visible = _visible_characters(tree)
-    _remove_comment_sections(tree, standin)
-    later = _later_articles(tree)
+    anchor = _article_paragraph(tree)
+    _remove_comment_sections(tree, standin, anchor)
+    later = _later_articles(tree, anchor)
     for article in later:
         article.drop_tree()
     if later:
@@ -152,7 +153,7 @@ def extract_page(html: str, url: str = "") -> Page:
     language = (tree.get("lang") or "").strip().lower()
     date_candidates = tuple(candidate.replace(standin, ZWNJ) for candidate in _date_candidates(tree))
     title_element = _one_line(tree.findtext(".//title")).replace(standin, ZWNJ)
-    optional = [*_ad_elements(tree), *_teaser_cards(tree), *_headed_boxes(tree, standin)]
+    optional = [*_ad_elements(tree), *(box for box in [*_teaser_cards(tree), *_headed_boxes(tree, standin)] if not _holds(box, anchor))]
     with_them = copy.deepcopy(tree) if optional else None
     _empty(optional)
     document, lines = _article(tree, url, standin)
@@ -241,14 +242,48 @@ _INLINE_TAGS = frozenset((
 _CONTAINERS = frozenset({"article", "blockquote", "body", "center", "div", "font", "main", "section", "td"})
 
 
-def _remove_comment_sections(tree: Any, standin: str) -> None:
+def _article_paragraph(tree: Any) -> Any:
+    """The last ``<p>`` of the element whose own paragraphs hold the most text (``None`` when the page has no ``<p>``):
+    a sure part of the article, which the rules that take boxes out of a page (comments, cards, headed boxes, later
+    articles) never touch, nor what comes before it. Paragraphs counted together, so that one long comment is not it;
+    on a page with one ``<h1>``, only those of the smallest block around it that holds paragraphs (a one-paragraph
+    brief beside a longer "about us")."""
+    headlines = list(tree.iter("h1"))
+    block = headlines[0] if len(headlines) == 1 else tree
+    while block.getparent() is not None and next(block.iter("p"), None) is None:
+        block = block.getparent()
+    totals: dict[Any, int] = {}
+    for paragraph in block.iter("p"):
+        parent = paragraph.getparent()
+        if parent is not None:
+            totals[parent] = totals.get(parent, 0) + len(" ".join(paragraph.text_content().split()))
+    if not totals:
+        return None
+    return max(totals, key=lambda parent: totals[parent]).findall("p")[-1]
+
+
+def _holds(element: Any, anchor: Any) -> bool:
+    """Whether ``element`` is ``anchor`` or one of its ancestors."""
+    return anchor is not None and (element is anchor or any(ancestor is element for ancestor in anchor.iterancestors()))
+
+
+def _follows(element: Any, anchor: Any) -> bool:
+    """Whether ``element`` comes after ``anchor`` in the page, outside it (no anchor: nothing can be said, so no)."""
+    if anchor is None:
+        return False
+    after = [sibling for node in [anchor, *anchor.iterancestors()] for sibling in node.itersiblings()]
+    return any(element is later or _holds(later, element) for later in after)
+
+
+def _remove_comment_sections(tree: Any, standin: str, anchor: Any) -> None:
     """Remove the readers' comments a heading announces («نظرات کاربران», «ارسال نظر», «التعليقات», «أضف تعليقك»…; not a bare
     «نظرات» or «دیدگاه‌ها», "views", which may head a part of the article itself): the
     heading (with the box holding only it) and what follows it in its container. trafilatura knows comment sections by
     English class names only (``comments``); one named otherwise (``nazarat``) was read as the article's last
-    paragraphs."""
+    paragraphs. Only a heading after the article's paragraphs (``anchor``) counts: one in the article's own header
+    (a link «التعليقات (3)» to them) would have taken the article with it."""
     for heading in list(tree.iter(*_HEADINGS)):
-        if not _COMMENT_HEADING.fullmatch(_one_line(heading.text_content()).replace(standin, ZWNJ)):
+        if not _COMMENT_HEADING.fullmatch(_one_line(heading.text_content()).replace(standin, ZWNJ)) or not _follows(heading, anchor):
             continue
         start = heading
         while start.getnext() is None and (box := start.getparent()) is not None and len(box) == 1 and box.tag not in _PAGE_TAGS:
@@ -348,7 +383,8 @@ def _json_ld_article_body(tree: Any) -> str:
 
 
 def _empty(elements: list[Any]) -> None:
-    """Empty ads (:func:`_ad_elements`) and cards (:func:`_teaser_cards`): trafilatura keeps a text ad in a
+    """Empty ads (:func:`_ad_elements`), cards (:func:`_teaser_cards`) and headed boxes (:func:`_headed_boxes`; neither of
+    these two when it holds the article's paragraphs): trafilatura keeps a text ad in a
     ``<div class="ad">`` like any block, and reads a card as the article. The element stays, empty, and so does the
     text after it (a block between ``<br><br>`` paragraphs lays them out)."""
     for element in elements:
@@ -357,14 +393,16 @@ def _empty(elements: list[Any]) -> None:
         element.text = None
 
 
-def _later_articles(tree: Any) -> list[Any]:
-    """The ``<article>`` elements after the first that hold a headline (``<h1>``) of their own: the next articles a
-    page loads as it is scrolled, saved with it (trafilatura read them as more paragraphs of the first)."""
-    return [
+def _later_articles(tree: Any, anchor: Any) -> list[Any]:
+    """The ``<article>`` elements that hold a headline (``<h1>``) of their own after the one holding the article's
+    paragraphs (``anchor``): the next articles a page loads as it is scrolled, saved with it (trafilatura read them as
+    more paragraphs of the first). None when that article is not the first such (cards in a sidebar before the story)."""
+    headed = [
         article
         for article in tree.iter("article")
         if next(article.iterancestors("article"), None) is None and next(article.iter("h1"), None) is not None
-    ][1:]
+    ]
+    return headed[1:] if headed and _holds(headed[0], anchor) else []
 
 
 def _teaser_cards(tree: Any) -> list[Any]:
@@ -629,9 +667,12 @@ def _is_aside(element: Any, in_article: bool) -> bool:
 
 def _is_site_header(element: Any) -> bool:
     """Whether an element is the site's header written as a ``<div>`` (``id="header"``, ``class="top-bar"``), which
-    shows the date of the day: one holding no headline (``<h1>``)."""
+    shows the date of the day: one holding no headline (``<h1>``) and with none beside it (the article's own header,
+    ``<div class="header">date</div><h1>…``)."""
     names = {token.lower().replace("_", "-") for token in _class_tokens(element)}
-    return bool(names & _SITE_HEADERS) and next(element.iter("h1"), None) is None
+    parent = element.getparent()
+    beside = parent is not None and any(sibling.tag == "h1" for sibling in parent)
+    return bool(names & _SITE_HEADERS) and next(element.iter("h1"), None) is None and not beside
 
 
 _SITE_HEADERS = frozenset(

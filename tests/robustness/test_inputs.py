@@ -1178,6 +1178,47 @@ CASES = [
         kept_count(4),  # the headline and the three paragraphs
     ),
     Case(
+        "pages the rules that take boxes out must leave whole: a WordPress post (a linked <h2>, no <h1>), comments linked "
+        "from the article's header, a related list in the body's box, sidebar cards with <h1>s before the story, a date in "
+        "the article's own header (review of the rules above)",
+        files(
+            {
+                "card.html": "<html lang='fa'><head><meta charset='utf-8'><title>" + HEADLINE + "</title></head><body><main>"
+                "<article class='post'><h2 class='entry-title'><a href='https://example.ir/news/1'>" + HEADLINE + "</a></h2>"
+                "<div class='entry-content'>" + paragraphs_html(PERSIAN[:2]) + "</div></article></main>"
+                "<div class='about'><p>" + ABOUT_FA + "</p></div></body></html>",
+                "meta.html": "<html lang='ar'><head><meta charset='utf-8'><title>عنوان</title></head><body><div class='post'>"
+                "<h1>عنوان الخبر</h1><div class='post-meta'><h5><a href='#comments'>التعليقات (3)</a></h5></div>"
+                "<div class='entry'>" + paragraphs_html(ARABIC[:3]) + "</div><div id='comments'><h3>التعليقات</h3>"
+                "<p>" + COMMENT_AR + "</p></div></div></body></html>",
+                "related.html": "<html lang='fa'><head><meta charset='utf-8'><title>" + HEADLINE + "</title></head><body>"
+                "<div class='container'><h1>"
+                + HEADLINE
+                + "</h1><p class='lead'>"
+                + PERSIAN[3]
+                + "</p><div class='news-body'>"
+                + paragraphs_html(PERSIAN[4:6])
+                + "<h3>اخبار مرتبط</h3><ul><li><a href='/1'>دیدار لاوروف</a></li></ul></div></div></body></html>",
+                "sidebar.html": "<html lang='fa'><head><meta charset='utf-8'><title>" + HEADLINE + "</title></head><body>"
+                "<aside><section class='most-read'>"
+                + "".join(f"<article class='card'><h1><a href='/n/{n}'>خبر {n}</a></h1><p>{PERSIAN[8]}</p></article>" for n in (7, 8))
+                + "</section></aside><main><article class='news'><h1>"
+                + HEADLINE
+                + "</h1>"
+                + paragraphs_html(PERSIAN[6:8])
+                + "</article></main></body></html>",
+                "header.html": "<html lang='fa'><head><meta charset='utf-8'><title>" + HEADLINE + "</title></head><body>"
+                "<div class='news'><div class='header'><span class='date'>۱۲ آبان ۱۴۰۲</span></div><h1>" + HEADLINE + "</h1>"
+                "<div class='body'>" + paragraphs_html(PERSIAN[2:3]) + "</div></div><div class='latest'><h3>آخرین اخبار</h3>"
+                "<ul><li><a href='/n/9'>بارش برف</a> <span class='date'>۱۵ آبان ۱۴۰۲</span></li></ul></div></body></html>",
+            }
+        ),
+        0,
+        "",
+        (*PERSIAN[:8], *ARABIC[:3]),
+        all_of(no_kept_text_holds(COMMENT_AR), dates("", "2023-11-03", "", "", "")),  # card, header, meta, related, sidebar
+    ),
+    Case(
         "a page saved with the next article loaded by scrolling (two <article>s with an <h1> each)",
         raw(
             "a.html",
