@@ -234,8 +234,9 @@ def corpus_marks(corpus_key: str, theme_ids: list[str]) -> pd.DataFrame:
                 None,
             )
     st.session_state[state_key], note = for_themes(st.session_state[state_key], theme_ids)  # a theme added since: unmarked
-    if note:
-        st.session_state["mark_notice"] = ("info", note, None)
+    if note:  # beside a notice not shown yet (a mark that could not be saved), not instead of it
+        kind, message, changes = st.session_state.get("mark_notice", ("info", "", None))
+        st.session_state["mark_notice"] = (kind, f"{message} {note}".strip(), changes)
     return st.session_state[state_key]
 
 

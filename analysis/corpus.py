@@ -199,16 +199,22 @@ def _unpacked(data: bytes, source: str) -> bytes:
         raise CorpusError(f"{source}: a PDF document, not text; save its text as .txt, or the web page itself as .html")
     if not data.startswith(b"\x1f\x8b"):
         return data
-    unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        unpacked = unpacker.decompress(data, MAX_ARCHIVE_MEMBER_BYTES + 1)
-    except zlib.error as error:
-        raise CorpusError(f"{source}: gzip-compressed, but damaged ({error}); skipped") from error
-    if len(unpacked) > MAX_ARCHIVE_MEMBER_BYTES:
-        raise CorpusError(f"{source}: gzip-compressed, unpacking to more than {_size(MAX_ARCHIVE_MEMBER_BYTES)}; skipped")
-    if not unpacker.eof:
-        raise CorpusError(f"{source}: gzip-compressed, but cut short (an unfinished download?); skipped")
-    return unpacked
+    parts: list[bytes] = []
+    size = 0
+    while data.startswith(b"\x1f\x8b"):  # a gzip file may hold several members, one after the other
+        unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            part = unpacker.decompress(data, MAX_ARCHIVE_MEMBER_BYTES + 1 - size)
+        except zlib.error as error:
+            raise CorpusError(f"{source}: gzip-compressed, but damaged ({error}); skipped") from error
+        size += len(part)
+        if size > MAX_ARCHIVE_MEMBER_BYTES:
+            raise CorpusError(f"{source}: gzip-compressed, unpacking to more than {_size(MAX_ARCHIVE_MEMBER_BYTES)}; skipped")
+        if not unpacker.eof:
+            raise CorpusError(f"{source}: gzip-compressed, but cut short (an unfinished download?); skipped")
+        parts.append(part)
+        data = unpacker.unused_data
+    return b"".join(parts)
 
 
 class _Utf8Reading(NamedTuple):

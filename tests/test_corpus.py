@@ -524,6 +524,14 @@ def test_a_bad_page_is_one_line_and_the_others_are_read(name: str, data: bytes, 
     assert sorted(corpus.documents["doc_id"])[: documents + 1] == sorted(["good", *([Path(name).stem] if documents else [])])
 
 
+def test_a_gzip_file_of_several_members_is_read_whole() -> None:
+    half = len(PERSIAN_PAGE) // 2
+    two_members = gzip.compress(PERSIAN_PAGE[:half]) + gzip.compress(PERSIAN_PAGE[half:])  # as `cat a.gz b.gz` writes it
+    read = documents_from_uploads({"page.html": two_members}).documents
+    whole = documents_from_uploads({"page.html": PERSIAN_PAGE}).documents
+    assert read["text"].tolist() == whole["text"].tolist()  # it was cut after the first member, without a word
+
+
 def test_a_zip_is_read_like_a_folder() -> None:
     members: dict[str, bytes | str] = {f"news/{name}": data for name, data in html_folder_files().items()}
     members |= {"news/": "", "__MACOSX/news/._tasnim_kazakhstan.html": "x", "news/.DS_Store": "x", "Thumbs.db": "x"}
