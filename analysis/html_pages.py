@@ -24,6 +24,7 @@ import copy
 import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -361,24 +362,10 @@ def _unscripted(tree: Any) -> tuple[Any, str] | None:
 
 def _json_ld_article_body(tree: Any) -> str:
     """The ``articleBody`` of the page's first JSON-LD article (``NewsArticle``, ``BlogPosting``…); "" when none."""
-    for script in tree.iter("script"):
-        if (script.get("type") or "").split(";")[0].strip().lower() != "application/ld+json":
-            continue
-        try:
-            stack = [json.loads(script.text or "")]
-        except (ValueError, RecursionError):
-            continue
-        for _ in range(MAX_JSON_ITEMS):  # depth first, in order; a bounded walk of any JSON
-            if not stack:
-                break
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(reversed(item))
-            elif isinstance(item, dict):
-                body = item.get("articleBody")
-                if isinstance(body, str) and body.strip() and _ARTICLE_TYPE.search(str(item.get("@type", ""))):
-                    return body
-                stack.extend(reversed([value for value in item.values() if isinstance(value, (dict, list))]))
+    for item in _json_ld_items(tree):
+        body = item.get("articleBody")
+        if isinstance(body, str) and body.strip() and _ARTICLE_TYPE.search(str(item.get("@type", ""))):
+            return body
     return ""
 
 
@@ -713,6 +700,18 @@ def _json_ld_dates(tree: Any) -> list[str]:
     (``NewsArticle``, ``BlogPosting``…) first; comments' and lists' (related articles) skipped."""
     articles: list[str] = []
     found: list[str] = []
+    for item in _json_ld_items(tree):
+        date = item.get("datePublished") or item.get("dateCreated")
+        if isinstance(date, str) and date.strip():
+            (articles if _ARTICLE_TYPE.search(str(item.get("@type", ""))) else found).append(date.strip())
+            if len(articles) + len(found) >= MAX_DATE_CANDIDATES:
+                break
+    return [*articles, *found]
+
+
+def _json_ld_items(tree: Any) -> Iterator[dict[str, Any]]:
+    """The objects of a page's JSON-LD scripts, depth first in document order (a bounded walk of any JSON), without
+    comments, lists (related articles) and breadcrumbs, nor what they hold."""
     for script in tree.iter("script"):
         if (script.get("type") or "").split(";")[0].strip().lower() != "application/ld+json":
             continue
@@ -720,18 +719,15 @@ def _json_ld_dates(tree: Any) -> list[str]:
             stack = [json.loads(script.text or "")]
         except (ValueError, RecursionError):
             continue
-        for _ in range(MAX_JSON_ITEMS):  # depth first, in order; a bounded walk of any JSON
-            if not stack or len(articles) + len(found) >= MAX_DATE_CANDIDATES:
+        for _ in range(MAX_JSON_ITEMS):
+            if not stack:
                 break
             item = stack.pop()
             if isinstance(item, list):
                 stack.extend(reversed(item))
-            elif isinstance(item, dict) and not _NOT_THE_ARTICLE.search(kind := str(item.get("@type", ""))):
-                date = item.get("datePublished") or item.get("dateCreated")
-                if isinstance(date, str) and date.strip():
-                    (articles if _ARTICLE_TYPE.search(kind) else found).append(date.strip())
+            elif isinstance(item, dict) and not _NOT_THE_ARTICLE.search(str(item.get("@type", ""))):
+                yield item
                 stack.extend(reversed([value for key, value in item.items() if isinstance(value, (dict, list)) and key != "comment"]))
-    return [*articles, *found]
 
 
 _ARTICLE_TYPE = re.compile(r"article|posting|report", re.IGNORECASE)
