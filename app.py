@@ -35,7 +35,7 @@ from analysis.marks import (
     marks_path,
     marks_to_csv,
     read_marks,
-    set_aside,
+    set_aside_unreadable,
     with_marks,
 )
 from analysis.pipeline import corpus_hash, output_table, revoiced, run_metadata, score_table
@@ -230,7 +230,7 @@ def corpus_marks(corpus_key: str, theme_ids: list[str]) -> pd.DataFrame:
             st.session_state[state_key] = empty_marks(theme_ids)
             st.session_state["mark_notice"] = (
                 "warning",
-                f"Your earlier marks could not be read ({error}). {set_aside_note(corpus_key)}",
+                f"Your earlier marks could not be read ({error}). {set_aside_unreadable(marks_path(corpus_key))}",
                 None,
             )
     st.session_state[state_key], note = for_themes(st.session_state[state_key], theme_ids)  # a theme added since: unmarked
@@ -238,15 +238,6 @@ def corpus_marks(corpus_key: str, theme_ids: list[str]) -> pd.DataFrame:
         kind, message, changes = st.session_state.get("mark_notice", ("info", "", None))
         st.session_state["mark_notice"] = (kind, f"{message} {note}".strip(), changes)
     return st.session_state[state_key]
-
-
-def set_aside_note(corpus_key: str) -> str:
-    """Move unreadable marks out of the way of the next mark, and say where they are."""
-    path = marks_path(corpus_key)
-    try:
-        return f"They are kept in {set_aside(path)}; starting afresh."
-    except OSError as error:
-        return f"They could not be set aside ({error.strerror}): copy {path} now, since your next mark replaces it; starting afresh."
 
 
 def note_changes_since_mark(table: pd.DataFrame, themes: ThemeSet) -> None:

@@ -283,8 +283,8 @@ def _remove_comment_sections(tree: Any, standin: str, anchor: Any) -> None:
     English class names only (``comments``); one named otherwise (``nazarat``) was read as the article's last
     paragraphs. Only a heading after the article's paragraphs (``anchor``) counts: one in the article's own header
     (a link «التعليقات (3)» to them) would have taken the article with it."""
-    for heading in list(tree.iter(*_HEADINGS)):
-        if not _COMMENT_HEADING.fullmatch(_one_line(heading.text_content()).replace(standin, ZWNJ)) or not _follows(heading, anchor):
+    for heading in _headings_named(tree, _COMMENT_HEADING, standin):
+        if not _follows(heading, anchor):
             continue
         start = heading
         while start.getnext() is None and (box := start.getparent()) is not None and len(box) == 1 and box.tag not in _PAGE_TAGS:
@@ -298,15 +298,18 @@ def _remove_comment_sections(tree: Any, standin: str, anchor: Any) -> None:
 _PAGE_TAGS = ("html", "body", "article", "main")
 
 
+def _headings_named(tree: Any, name: re.Pattern[str], standin: str) -> list[Any]:
+    """The page's ``<h2>``–``<h6>`` whose whole text ``name`` matches (ZWNJs put back), in page order."""
+    return [heading for heading in tree.iter(*_HEADINGS) if name.fullmatch(_one_line(heading.text_content()).replace(standin, ZWNJ))]
+
+
 def _headed_boxes(tree: Any, standin: str) -> list[Any]:
     """The boxes a heading names as the site's («درباره ما», «خبرنامه», «پربازدیدترین», «مطالب مرتبط», «من نحن», «النشرة
     البريدية», «الأكثر قراءة», «مقالات ذات صلة»…): the heading's container, when it holds no ``<h1>`` and at most
     ``MAX_BOX_TEXT`` characters. trafilatura reads a short article's page more widely, and kept such boxes beside it
     (a blurb about the site, a newsletter offer, a most-read teaser)."""
     boxes = []
-    for heading in tree.iter(*_HEADINGS):
-        if not _BOX_HEADING.fullmatch(_one_line(heading.text_content()).replace(standin, ZWNJ)):
-            continue
+    for heading in _headings_named(tree, _BOX_HEADING, standin):
         box = heading.getparent()
         while box is not None and len(box) == 1 and box.getparent() is not None and box.getparent().tag not in _PAGE_TAGS:
             box = box.getparent()  # the heading's own wrapper (a title bar)

@@ -243,6 +243,14 @@ def set_aside(path: Path, now: dt.datetime | None = None) -> Path:
     return target
 
 
+def set_aside_unreadable(path: Path) -> str:
+    """Move unreadable marks out of the way of the next mark (:func:`set_aside`), and say where they are."""
+    try:
+        return f"They are kept in {set_aside(path)}; starting afresh."
+    except OSError as error:
+        return f"They could not be set aside ({error.strerror}): copy {path} now, since your next mark replaces it; starting afresh."
+
+
 def save_marks(marks: pd.DataFrame, path: Path) -> None:
     """Write the marks whole (a temporary file renamed into place).
 
